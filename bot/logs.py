@@ -1,0 +1,105 @@
+"""Structured logging (structlog) with a redaction processor.
+
+Secrets, tokens, AES keys and message bodies never reach a log line: keys that can carry
+them are masked wherever they appear, and query strings are scrubbed of credentials.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import structlog
+
+REDACTED = "[redacted]"
+# Keys whose values are secret or are customer/staff message bodies.
+SENSITIVE_KEYS = frozenset(
+    {
+        "secret",
+        "corpsecret",
+        "token",
+        "access_token",
+        "encoding_aes_key",
+        "aes_key",
+        "key",
+        "password",
+        "authorization",
+        "api_key",
+        "signature",
+        "msg_signature",
+        "echostr",
+        "encrypt",
+        "plaintext",
+        "body",
+        "content",
+        "text",
+        "message",
+        "welcome_code",
+        "response_url",
+    }
+)
+_QUERY_SECRET_RE = re.compile(
+    r"(?i)\b(access_token|corpsecret|secret|key|response_code|token)=([^&\s\"']+)"
+)
+_MAX_DEPTH = 4
+
+
+def scrub_text(value: str) -> str:
+    """Mask credentials carried in URLs or query strings inside free text."""
+    return _QUERY_SECRET_RE.sub(lambda m: f"{m.group(1)}={REDACTED}", value)
+
+
+def _redact(value: Any, depth: int = 0) -> Any:
+    if depth > _MAX_DEPTH:
+        return REDACTED
+    if isinstance(value, Mapping):
+        return {
+            k: (REDACTED if str(k).lower() in SENSITIVE_KEYS else _redact(v, depth + 1))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_redact(v, depth + 1) for v in value]
+    if isinstance(value, str):
+        return scrub_text(value)
+    return value
+
+
+def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for k in list(event_dict):
+        if k == "event":
+            event_dict[k] = scrub_text(str(event_dict[k]))
+        elif k.lower() in SENSITIVE_KEYS:
+            event_dict[k] = REDACTED
+        else:
+            event_dict[k] = _redact(event_dict[k])
+    return event_dict
+
+
+def configure_logging(fmt: str = "json", level: str = "info") -> None:
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            redact,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[level.upper()]
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(name: str) -> Any:
+    return structlog.get_logger(name)

@@ -1,0 +1,208 @@
+"""Configuration: the only reader of the environment and of the config file.
+
+A TOML file (``--config PATH`` or ``WECOM_BOT_CONFIG``); every top-level key can be
+overridden by ``WECOM_BOT_<KEY>``. With no file the service runs embedded: SQLite, no
+Redis, and the built-in WeCom sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import string
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+ENV_PREFIX = "WECOM_BOT_"
+SANDBOX = "sandbox"
+_AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
+
+
+class ConfigError(Exception):
+    """Invalid configuration: one line naming the key, never a secret value."""
+
+
+class AppConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    kind: Literal["app", "aibot"] = "app"
+    agent_id: int | None = None
+    secret: SecretStr = SecretStr("")
+    token: SecretStr
+    encoding_aes_key: SecretStr
+
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, v: SecretStr) -> SecretStr:
+        if not _AES_KEY_RE.match(v.get_secret_value()):
+            raise ValueError("must be exactly 43 characters from [A-Za-z0-9]")
+        return v
+
+    @field_validator("token")
+    @classmethod
+    def _token_present(cls, v: SecretStr) -> SecretStr:
+        if not v.get_secret_value():
+            raise ValueError("must not be empty")
+        return v
+
+
+class WeComConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    corp_id: str = "ww0000000000000000"
+    api_base: str = SANDBOX
+    apps: tuple[AppConfig, ...] = ()
+    # Per corp and API (protocol.md §7.3 publishes 10,000/min; older copies 2,000/min).
+    api_calls_per_minute: int = Field(default=2000, ge=1)
+
+    @field_validator("apps")
+    @classmethod
+    def _unique_names(cls, v: tuple[AppConfig, ...]) -> tuple[AppConfig, ...]:
+        names = [a.name for a in v]
+        if len(names) != len(set(names)):
+            raise ValueError("app names must be unique")
+        return v
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.api_base == SANDBOX
+
+    def app(self, name: str) -> AppConfig | None:
+        return next((a for a in self.apps if a.name == name), None)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    listen: str = "127.0.0.1:8080"
+    database_url: str = "sqlite://data/wecom-bot.sqlite3"
+    redis_url: str = ""
+    callback_max_age_seconds: int = Field(default=300, ge=0)
+    log_format: Literal["json", "console"] = "json"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    job_timeout_seconds: float = Field(default=30.0, gt=0)
+    job_max_tries: int = Field(default=5, ge=1)
+    inbox_sweep_seconds: float = Field(default=30.0, gt=0)
+    inbox_stale_seconds: float = Field(default=120.0, gt=0)
+    wecom: WeComConfig = WeComConfig()
+
+    @field_validator("listen")
+    @classmethod
+    def _listen_shape(cls, v: str) -> str:
+        host, sep, port = v.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be HOST:PORT")
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_scheme(cls, v: str) -> str:
+        if not v.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+            raise ValueError("must start with sqlite:// or postgres://")
+        return v
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, v: str) -> str:
+        if v and not v.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be empty or start with redis://")
+        return v
+
+    @property
+    def embedded(self) -> bool:
+        """Embedded mode: no Redis; in-process store and job runner."""
+        return not self.redis_url
+
+    @property
+    def host(self) -> str:
+        return self.listen.rpartition(":")[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+
+def random_aes_key() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(43))
+
+
+def sandbox_apps() -> tuple[AppConfig, ...]:
+    """The apps the built-in sandbox corp has when none are configured.
+
+    Fresh credentials every start: the sandbox lives in this process and reads the same
+    settings, so nothing needs to persist them.
+    """
+    return (
+        AppConfig(
+            name="main",
+            kind="app",
+            agent_id=1000002,
+            secret=SecretStr(secrets.token_urlsafe(24)),
+            token=SecretStr(secrets.token_urlsafe(12)),
+            encoding_aes_key=SecretStr(random_aes_key()),
+        ),
+        AppConfig(
+            name="aibot",
+            kind="aibot",
+            token=SecretStr(secrets.token_urlsafe(12)),
+            encoding_aes_key=SecretStr(random_aes_key()),
+        ),
+    )
+
+
+def _coerce_env(raw: str, default: Any) -> Any:
+    # Structured values (the [wecom] table) come as JSON; scalars as their text.
+    if isinstance(default, BaseModel):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            msg = f"invalid configuration: {ENV_PREFIX}WECOM: not JSON ({exc.msg})"
+            raise ConfigError(msg) from None
+    return raw
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors(include_input=False, include_url=False)[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    return f"invalid configuration: {loc}: {first['msg']}"
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None
+) -> Settings:
+    """Read the config file (if any) and the environment; raise ConfigError on anything wrong."""
+    env = dict(os.environ if env is None else env)
+    path = path or env.get(f"{ENV_PREFIX}CONFIG") or None
+    data: dict[str, Any] = {}
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"invalid configuration: config file not found: {path}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"invalid configuration: {path}: not valid TOML ({exc})") from None
+    defaults = Settings()
+    for name in Settings.model_fields:
+        raw = env.get(f"{ENV_PREFIX}{name.upper()}")
+        if raw is not None:
+            data[name] = _coerce_env(raw, getattr(defaults, name))
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    if settings.wecom.is_sandbox and not settings.wecom.apps:
+        wecom = settings.wecom.model_copy(update={"apps": sandbox_apps()})
+        settings = settings.model_copy(update={"wecom": wecom})
+    if not settings.wecom.is_sandbox:
+        for app in settings.wecom.apps:
+            if app.kind == "app" and not app.secret.get_secret_value():
+                raise ConfigError(f"invalid configuration: wecom.apps.{app.name}.secret: required")
+    return settings
