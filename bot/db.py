@@ -1,0 +1,73 @@
+"""Database set-up: tortoise on SQLite (embedded) or PostgreSQL (production), aerich migrations.
+
+aerich writes dialect-specific SQL, so each dialect has its own generated migration folder
+(``migrations/sqlite``, ``migrations/postgres``); both are generated from the same models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.context import TortoiseContext
+
+MODELS = ["bot.models", "aerich.models"]
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def dialect(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite://") else "postgres"
+
+
+def _normalize_url(database_url: str) -> str:
+    if database_url.startswith("postgresql://"):
+        return "postgres://" + database_url[len("postgresql://") :]
+    return database_url
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    url = _normalize_url(database_url)
+    if url.startswith("sqlite://") and url != "sqlite://:memory:":
+        path = Path(url[len("sqlite://") :].split("?", 1)[0])
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "connections": {"default": url},
+        "apps": {"models": {"models": MODELS, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def migrations_location(database_url: str) -> Path:
+    return MIGRATIONS_DIR / dialect(database_url)
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply every pending migration; returns the names applied."""
+    from aerich import Command
+
+    # A context of its own, so migrating never disturbs (or is disturbed by) the app's.
+    async with TortoiseContext():
+        command = Command(
+            tortoise_config=tortoise_config(database_url),
+            app="models",
+            location=str(migrations_location(database_url)),
+        )
+        await command.init()
+        return list(await command.upgrade(run_in_transaction=True))
+
+
+async def init_db(database_url: str) -> None:
+    # Global fallback: request handlers and job tasks must all see the same connections.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def ping_db() -> bool:
+    conn = connections.get("default")
+    await conn.execute_query("SELECT 1")
+    return True

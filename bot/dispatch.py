@@ -1,0 +1,99 @@
+"""Routing typed events to handlers.
+
+Handlers are registered per event type (a class or an ``event_type`` string) with optional
+filters; the first registration that matches wins. A handler is ``async (event, ctx)`` and
+may return a reply, which the caller delivers passively (inside the callback's response)
+or actively (from a job), so one handler serves both paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+Handler = Callable[[Any, Any], Awaitable[Any]]
+Filter = Callable[[Any], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    keys: frozenset[str | type]
+    handler: Handler
+    filters: tuple[Filter, ...]
+    passive: bool
+    name: str
+
+    def matches(self, event: Any) -> bool:
+        if not (type(event) in self.keys or getattr(event, "event_type", None) in self.keys):
+            if not any(isinstance(k, type) and isinstance(event, k) for k in self.keys):
+                return False
+        return all(f(event) for f in self.filters)
+
+
+class Router:
+    def __init__(self, name: str = "router") -> None:
+        self.name = name
+        self._routes: list[Route] = []
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        return tuple(self._routes)
+
+    def on(
+        self, *keys: str | type, filters: Iterable[Filter] = (), passive: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Register a handler for these event types.
+
+        ``passive=True`` marks a handler that is fast and local (no WeCom API call), so it may
+        run inside the callback request to answer with an encrypted passive reply.
+        """
+        if not keys:
+            raise ValueError("a route needs at least one event type")
+
+        def register(handler: Handler) -> Handler:
+            self._routes.append(
+                Route(frozenset(keys), handler, tuple(filters), passive, handler.__qualname__)
+            )
+            return handler
+
+        return register
+
+    def include(self, other: Router) -> None:
+        self._routes.extend(other._routes)
+
+    def route_for(self, event: Any) -> Route | None:
+        return next((r for r in self._routes if r.matches(event)), None)
+
+
+class Dispatcher(Router):
+    async def feed(self, event: Any, ctx: Any) -> Any:
+        """Run the first matching handler; None when nothing handles the event."""
+        route = self.route_for(event)
+        if route is None:
+            return None
+        return await route.handler(event, ctx)
+
+
+def text_is(*words: str) -> Filter:
+    """Filter: the message text, stripped and case-folded, is one of ``words``."""
+    wanted = {w.strip().casefold() for w in words}
+
+    def check(event: Any) -> bool:
+        content = getattr(event, "content", None)
+        return isinstance(content, str) and content.strip().casefold() in wanted
+
+    return check
+
+
+def text_startswith(*prefixes: str) -> Filter:
+    """Filter: the stripped message text starts with a command word followed by a space/end."""
+
+    def check(event: Any) -> bool:
+        content = getattr(event, "content", None)
+        if not isinstance(content, str):
+            return False
+        head = content.strip().split(maxsplit=1)[0] if content.strip() else ""
+        return head in prefixes
+
+    return check

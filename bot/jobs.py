@@ -1,0 +1,205 @@
+"""Background jobs: one set of job functions, two runners.
+
+Production runs them on arq workers (``wecom-bot worker``); embedded mode runs them on an
+in-process runner with the same semantics: retries with backoff, a per-job timeout,
+time-boxed jobs ahead of the rest, job ids that are not queued twice, and a drain on stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.logs import get_logger
+
+log = get_logger("bot.jobs")
+
+JobFunc = Callable[..., Awaitable[Any]]
+FAST_QUEUE = "wecom-bot:fast"
+DEFAULT_QUEUE = "wecom-bot:jobs"
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait before the next try, after ``attempt`` failed tries (1-based)."""
+    return float(min(60.0, 0.5 * 2 ** (attempt - 1)))
+
+
+class JobQueue(Protocol):
+    async def enqueue(
+        self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
+        defer: float = 0.0,
+    ) -> bool:
+        """Queue a job; False when a job with the same id is already queued or running."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(order=True)
+class _Item:
+    rank: int
+    seq: int
+    name: str = field(compare=False)
+    args: tuple[Any, ...] = field(compare=False)
+    job_id: str | None = field(compare=False)
+    attempt: int = field(compare=False, default=1)
+
+
+class InProcessRunner:
+    """The embedded runner: asyncio tasks over a priority queue."""
+
+    def __init__(
+        self,
+        functions: dict[str, JobFunc],
+        ctx: Any,
+        *,
+        concurrency: int = 4,
+        max_tries: int = 5,
+        timeout: float = 30.0,
+        delay: Callable[[int], float] = retry_delay,
+    ) -> None:
+        self.functions = functions
+        self.ctx = ctx
+        self.concurrency = concurrency
+        self.max_tries = max_tries
+        self.timeout = timeout
+        self.delay = delay
+        self._queue: asyncio.PriorityQueue[_Item] = asyncio.PriorityQueue()
+        self._seq = itertools.count()
+        self._active_ids: set[str] = set()
+        self._workers: list[asyncio.Task[None]] = []
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._busy = 0
+        self._closing = False
+
+    async def start(self) -> None:
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"job-worker-{i}")
+            for i in range(self.concurrency)
+        ]
+
+    async def enqueue(
+        self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
+        defer: float = 0.0,
+    ) -> bool:
+        if name not in self.functions:
+            raise KeyError(f"unknown job {name!r}")
+        if self._closing:
+            return False
+        if job_id is not None:
+            if job_id in self._active_ids:
+                return False
+            self._active_ids.add(job_id)
+        item = _Item(0 if priority else 1, next(self._seq), name, args, job_id)
+        self._put(item, defer)
+        return True
+
+    def _put(self, item: _Item, defer: float) -> None:
+        if defer <= 0:
+            self._queue.put_nowait(item)
+            return
+        loop = asyncio.get_running_loop()
+        handle: asyncio.TimerHandle
+
+        def fire() -> None:
+            self._timers.discard(handle)
+            if not self._closing:
+                self._queue.put_nowait(item)
+
+        handle = loop.call_later(defer, fire)
+        self._timers.add(handle)
+
+    async def _work(self) -> None:
+        while True:
+            item = await self._queue.get()
+            self._busy += 1
+            try:
+                await self._run(item)
+            finally:
+                self._busy -= 1
+                self._queue.task_done()
+
+    async def _run(self, item: _Item) -> None:
+        fn = self.functions[item.name]
+        try:
+            async with asyncio.timeout(self.timeout):
+                await fn(self.ctx, *item.args)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if item.attempt < self.max_tries and not self._closing:
+                delay = self.delay(item.attempt)
+                log.warning("job.retry", job=item.name, attempt=item.attempt, delay=delay,
+                            error=type(exc).__name__)
+                item.attempt += 1
+                item.seq = next(self._seq)
+                self._put(item, delay)
+                return
+            log.error("job.failed", job=item.name, attempt=item.attempt, error=type(exc).__name__)
+        if item.job_id is not None:
+            self._active_ids.discard(item.job_id)
+
+    @property
+    def idle(self) -> bool:
+        return self._queue.empty() and self._busy == 0 and not self._timers
+
+    async def join(self, timeout: float | None = None) -> bool:
+        """Wait until nothing is queued, running or waiting for a retry."""
+        async def settled() -> None:
+            while not self.idle:
+                await asyncio.sleep(0.01)
+
+        try:
+            await asyncio.wait_for(settled(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def close(self, drain_timeout: float = 10.0) -> None:
+        """Finish what is queued (within the timeout), then stop the workers.
+
+        Anything left is still pending in the inbox; the sweeper picks it up on the next start.
+        """
+        drained = await self.join(drain_timeout)
+        self._closing = True
+        for handle in self._timers:
+            handle.cancel()
+        self._timers.clear()
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        if not drained:
+            log.warning("jobs.drain_incomplete", queued=self._queue.qsize())
+
+
+class ArqQueue:
+    """Enqueue side of production: jobs go to Redis, ``wecom-bot worker`` runs them."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def connect(cls, redis_url: str) -> ArqQueue:
+        from arq import create_pool
+        from arq.connections import RedisSettings
+
+        return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
+
+    async def enqueue(
+        self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
+        defer: float = 0.0,
+    ) -> bool:
+        job = await self.pool.enqueue_job(
+            name,
+            *args,
+            _job_id=job_id,
+            _queue_name=FAST_QUEUE if priority else DEFAULT_QUEUE,
+            _defer_by=defer or None,
+        )
+        return job is not None
+
+    async def close(self) -> None:
+        await self.pool.aclose()

@@ -1,0 +1,36 @@
+"""Tortoise models. Schema changes go through aerich (``migrations/``), never by hand."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class InboxEvent(Model):
+    """One accepted callback, stored before WeCom gets its 200 (nothing acknowledged is lost)."""
+
+    id = fields.BigIntField(primary_key=True)
+    app = fields.CharField(max_length=32)
+    dedupe_key = fields.CharField(max_length=80, unique=True)
+    fmt = fields.CharField(max_length=8)  # "xml" or "json": how to parse ``plaintext``
+    event_type = fields.CharField(max_length=96, db_index=True)
+    time_boxed = fields.BooleanField(default=False)
+    plaintext = fields.TextField()
+    status = fields.CharEnumField(InboxStatus, max_length=16, default=InboxStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=500, null=True)
+    received_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    enqueued_at = fields.DatetimeField(null=True)
+    processed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "inbox_event"
+        indexes = (("status", "received_at"),)
