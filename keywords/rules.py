@@ -1,0 +1,430 @@
+"""Rule file schema: validation (load_rules) and the inverse (dump_rules).
+
+Validation collects every problem of every rule before raising, so the admin
+sees all of them at once; a file with one bad rule loads nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import yaml
+
+from . import hours as hrs
+from .model import (
+    ACTIONS,
+    APPLIES,
+    CHANNELS,
+    FUZZY_MODES,
+    REPLY_MODES,
+    SCOPE_KEYS,
+    Image,
+    Link,
+    Menu,
+    MenuItem,
+    Message,
+    MiniProgram,
+    Replies,
+    Rule,
+    Scope,
+    Text,
+    When,
+)
+from .normalize import normalize
+from .regexes import compile_pattern
+
+_ID_RE = re.compile(r"^[a-z0-9_-]{1,64}$")
+_RULE_KEYS = (
+    "id", "name", "enabled", "priority", "channels", "scope", "when", "hours",
+    "applies", "cooldown_seconds", "action", "replies",
+)  # fmt: skip
+_TERM_KEYS = ("exact", "any", "all", "contains", "exclude")
+_WHEN_KEYS = (*_TERM_KEYS[:4], "regex", "menu_id", "exclude", "fuzzy")
+_MENU_ITEM_FIELDS = {
+    "click": (("id", "content"), ()),
+    "view": (("url", "content"), ()),
+    "miniprogram": (("appid", "pagepath", "content"), ()),
+}
+_MESSAGE_FIELDS = {
+    "link": (("title", "url"), ("desc", "picurl")),
+    "miniprogram": (("appid", "pagepath", "thumb_media_id"), ("title",)),
+}
+
+
+class Problem(NamedTuple):
+    rule_id: str | None  # None when the rule has no usable id
+    field: str | None  # dotted path inside the rule, e.g. "when.regex[0]"
+    message: str
+
+    def __str__(self) -> str:
+        where = f"rule {self.rule_id!r}" if self.rule_id else "rules"
+        return (
+            f"{where}, field {self.field}: {self.message}"
+            if self.field
+            else (f"{where}: {self.message}")
+        )
+
+
+class RuleError(ValueError):
+    """Invalid rules. `.problems` lists all of them; `.rule_id`/`.field` the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        first = self.problems[0]
+        self.rule_id, self.field = first.rule_id, first.field
+        if len(self.problems) == 1:
+            text = str(first)
+        else:
+            text = f"{len(self.problems)} problems:\n" + "\n".join(
+                f"  - {p}" for p in self.problems
+            )
+        super().__init__(text)
+
+
+def load_rules(source: Any) -> tuple[Rule, ...]:
+    """Validate rules from YAML/JSON text or already-parsed data."""
+    if isinstance(source, bytes):
+        source = source.decode("utf-8")
+    if isinstance(source, str):
+        try:
+            source = yaml.safe_load(source)  # YAML is a superset of JSON
+        except yaml.YAMLError as exc:
+            raise RuleError([Problem(None, None, f"not valid YAML/JSON: {exc}")]) from None
+    if source is None:
+        return ()
+    if isinstance(source, dict):
+        unknown = sorted(str(k) for k in source if k != "rules")
+        if unknown:
+            raise RuleError([Problem(None, None, f"unknown top-level key(s) {unknown}")])
+        source = source.get("rules") or []
+    if not isinstance(source, list | tuple):
+        kind = type(source).__name__
+        raise RuleError([Problem(None, None, f"expected a list of rules, got {kind}")])
+    problems: list[Problem] = []
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(source):
+        parser = _RuleParser(index, problems)
+        rule = parser.parse(raw)
+        if parser.rule_id is not None:
+            if parser.rule_id in seen:
+                problems.append(Problem(parser.rule_id, "id", f"duplicate id (rules[{index}])"))
+            seen.add(parser.rule_id)
+        if rule is not None:
+            rules.append(rule)
+    if problems:
+        raise RuleError(problems)
+    return tuple(rules)
+
+
+class _RuleParser:
+    def __init__(self, index: int, problems: list[Problem]) -> None:
+        self.index = index
+        self.problems = problems
+        self.rule_id: str | None = None
+        self.ok = True
+
+    def err(self, field: str | None, message: str) -> None:
+        self.ok = False
+        label = self.rule_id if self.rule_id is not None else None
+        if label is None and field is not None:
+            field = f"rules[{self.index}].{field}"
+        self.problems.append(Problem(label, field or f"rules[{self.index}]", message))
+
+    def parse(self, raw: Any) -> Rule | None:
+        if not isinstance(raw, dict):
+            self.err(None, f"a rule must be a mapping, got {type(raw).__name__}")
+            return None
+        rid = raw.get("id")
+        if isinstance(rid, str) and _ID_RE.match(rid):
+            self.rule_id = rid
+        elif rid is None:
+            self.err("id", "required")
+        else:
+            self.err("id", f"{rid!r} must match [a-z0-9_-]{{1,64}}")
+        for key in raw:
+            if key not in _RULE_KEYS:
+                self.err(str(key), f"unknown key (allowed: {', '.join(_RULE_KEYS)})")
+        name = self.typed(raw.get("name", ""), str, "name")
+        enabled = self.typed(raw.get("enabled", True), bool, "enabled")
+        priority = self.integer(raw.get("priority", 0), "priority")
+        cooldown = self.integer(raw.get("cooldown_seconds", 0), "cooldown_seconds")
+        if isinstance(cooldown, int) and cooldown < 0:
+            self.err("cooldown_seconds", "must be >= 0")
+        channels = self.channels(raw.get("channels"))
+        scope = self.scope(raw.get("scope"))
+        when = self.when(raw.get("when"))
+        hours = self.hours(raw.get("hours"))
+        applies = self.choice(raw.get("applies", "always"), APPLIES, "applies")
+        if applies not in (None, "always") and hours is None and "hours" not in raw:
+            self.err("applies", f"{applies} needs an hours window")
+        action = self.choice(raw.get("action", "reply"), ACTIONS, "action")
+        replies = self.replies(raw.get("replies"), action)
+        if not self.ok:
+            return None
+        assert self.rule_id is not None and when is not None and replies is not None
+        return Rule(
+            id=self.rule_id, name=name, enabled=enabled, priority=priority,
+            channels=channels, scope=scope, when=when, hours=hours, applies=applies,
+            cooldown_seconds=cooldown, action=action, replies=replies,
+        )  # fmt: skip
+
+    # -- small typed readers; each reports and returns a harmless default --
+
+    def typed(self, value: Any, kind: type, field: str) -> Any:
+        if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
+            return value
+        self.err(field, f"expected {kind.__name__}, got {type(value).__name__}")
+        return kind()
+
+    def integer(self, value: Any, field: str) -> int:
+        return int(self.typed(value, int, field))
+
+    def choice(self, value: Any, allowed: tuple[str, ...], field: str) -> Any:
+        if value in allowed:
+            return value
+        self.err(field, f"{value!r} is not one of {', '.join(allowed)}")
+        return None
+
+    def string(self, value: Any, field: str) -> str:
+        if isinstance(value, str) and value.strip():
+            return value
+        self.err(field, "expected a non-empty string")
+        return ""
+
+    def strings(self, value: Any, field: str, *, allow_empty: bool = True) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple):
+            self.err(field, f"expected a list of strings, got {type(value).__name__}")
+            return ()
+        if not value and not allow_empty:
+            self.err(field, "empty condition: give at least one term or omit it")
+        return tuple(self.string(v, f"{field}[{i}]") for i, v in enumerate(value))
+
+    def mapping(self, value: Any, field: str, allowed: Iterable[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.err(field, f"expected a mapping, got {type(value).__name__}")
+            return {}
+        allowed = tuple(allowed)
+        for key in value:
+            if key not in allowed:
+                self.err(f"{field}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
+        return value
+
+    # -- sections --
+
+    def channels(self, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return CHANNELS
+        got = self.strings(value, "channels", allow_empty=False)
+        for i, ch in enumerate(got):
+            if ch and ch not in CHANNELS:
+                self.err(f"channels[{i}]", f"unknown channel {ch!r} ({', '.join(CHANNELS)})")
+        return tuple(ch for ch in CHANNELS if ch in got)
+
+    def scope(self, value: Any) -> Scope:
+        if value is None:
+            return Scope()
+        raw = self.mapping(value, "scope", SCOPE_KEYS)
+        lists = {k: self.strings(raw[k] or [], f"scope.{k}") for k in SCOPE_KEYS if k in raw}
+        return Scope(**lists)
+
+    def when(self, value: Any) -> When | None:
+        if value is None:
+            self.err("when", "required")
+            return None
+        raw = self.mapping(value, "when", _WHEN_KEYS)
+        terms: dict[str, Any] = {}
+        for key in (*_TERM_KEYS, "regex", "menu_id"):
+            if key in raw:
+                terms[key] = self.strings(raw[key], f"when.{key}", allow_empty=False)
+        for key in _TERM_KEYS:
+            for i, term in enumerate(terms.get(key, ())):
+                if term and not normalize(term):
+                    self.err(f"when.{key}[{i}]", f"term {term!r} is empty once normalized")
+        for i, pattern in enumerate(terms.get("regex", ())):
+            try:
+                compile_pattern(pattern)
+            except ValueError as exc:
+                self.err(f"when.regex[{i}]", str(exc))
+        fuzzy = raw.get("fuzzy")
+        if fuzzy is not None:
+            self.choice(fuzzy, FUZZY_MODES, "when.fuzzy")
+            if not (terms.get("any") or terms.get("all")):
+                self.err("when.fuzzy", "fuzzy matching needs word terms (any or all)")
+        if isinstance(value, dict) and not any(
+            k in raw for k in ("exact", "any", "all", "contains", "regex", "menu_id")
+        ):
+            self.err("when", "needs at least one of exact, any, all, contains, regex, menu_id")
+        return When(**terms, fuzzy=fuzzy)
+
+    def hours(self, value: Any) -> hrs.Hours | None:
+        if value is None:
+            return None
+        raw = self.mapping(value, "hours", ("days", "from", "to", "tz", "holidays"))
+        out: dict[str, Any] = {}
+        for key, name, kwargs in (("from", "start", False), ("to", "end", True)):
+            if key not in raw:
+                self.err(f"hours.{key}", "required")
+                continue
+            try:
+                out[name] = hrs.parse_time(raw[key], allow_24=kwargs)
+            except ValueError as exc:
+                self.err(f"hours.{key}", str(exc))
+        if "days" in raw:
+            try:
+                out["days"] = hrs.parse_days(self.string(raw["days"], "hours.days"))
+            except ValueError as exc:
+                self.err("hours.days", str(exc))
+        if "tz" in raw:
+            try:
+                out["tz"] = hrs.check_tz(raw["tz"])
+            except ValueError as exc:
+                self.err("hours.tz", str(exc))
+        if raw.get("holidays") not in (None, "none"):
+            out["holidays"] = self.choice(raw["holidays"], hrs.HOLIDAY_CALENDARS, "hours.holidays")
+        return hrs.Hours(**out)
+
+    def replies(self, value: Any, action: str | None) -> Replies | None:
+        raw = self.mapping(value if value is not None else {}, "replies", ("mode", "messages"))
+        mode = self.choice(raw.get("mode", "all"), REPLY_MODES, "replies.mode")
+        items = raw.get("messages", [])
+        if not isinstance(items, list):
+            self.err("replies.messages", f"expected a list, got {type(items).__name__}")
+            items = []
+        if action == "reply" and not items:
+            self.err("replies.messages", "a reply action needs at least one message")
+        msgs = [self.message(m, f"replies.messages[{i}]") for i, m in enumerate(items)]
+        return Replies(mode=mode, messages=tuple(m for m in msgs if m is not None))
+
+    def one_key(self, value: Any, field: str, allowed: Iterable[str]) -> tuple[str, Any] | None:
+        allowed = tuple(allowed)
+        if not isinstance(value, dict) or len(value) != 1:
+            self.err(field, f"expected a mapping with exactly one of {', '.join(allowed)}")
+            return None
+        ((key, body),) = value.items()
+        if key not in allowed:
+            self.err(field, f"unknown message type {key!r} ({', '.join(allowed)})")
+            return None
+        return key, body
+
+    def fields(self, value: Any, field: str, spec: tuple[tuple[str, ...], ...]) -> dict:
+        required, optional = spec
+        raw = self.mapping(value, field, (*required, *optional))
+        out = {k: self.string(raw.get(k), f"{field}.{k}") for k in required}
+        for k in optional:
+            if raw.get(k) is not None:
+                out[k] = self.string(raw[k], f"{field}.{k}")
+        return out
+
+    def message(self, value: Any, field: str) -> Message | None:
+        kind = self.one_key(value, field, ("text", "image", "link", "miniprogram", "menu"))
+        if kind is None:
+            return None
+        key, body = kind
+        field = f"{field}.{key}"
+        if key == "text":
+            return Text(self.string(body, field))
+        if key == "image":
+            raw = self.mapping(body, field, ("url", "media_id"))
+            given = [k for k in ("url", "media_id") if raw.get(k) is not None]
+            if len(given) != 1:
+                self.err(field, "needs exactly one of url, media_id")
+                return None
+            return Image(**{given[0]: self.string(raw[given[0]], f"{field}.{given[0]}")})
+        if key in _MESSAGE_FIELDS:
+            cls = Link if key == "link" else MiniProgram
+            return cls(**self.fields(body, field, _MESSAGE_FIELDS[key]))
+        raw = self.mapping(body, field, ("head", "items", "tail"))
+        items = raw.get("items")
+        if not isinstance(items, list) or not items:
+            self.err(f"{field}.items", "a menu needs a non-empty list of items")
+            items = []
+        parsed: list[MenuItem] = []
+        for i, item in enumerate(items):
+            got = self.one_key(item, f"{field}.items[{i}]", _MENU_ITEM_FIELDS)
+            if got is not None:
+                sub = f"{field}.items[{i}].{got[0]}"
+                parsed.append(
+                    MenuItem(got[0], **self.fields(got[1], sub, _MENU_ITEM_FIELDS[got[0]]))
+                )
+        extra = {k: self.string(raw[k], f"{field}.{k}") for k in ("head", "tail") if k in raw}
+        return Menu(items=tuple(parsed), **extra)
+
+
+# -- dump --
+
+
+def rule_to_dict(rule: Rule) -> dict[str, Any]:
+    """The file/API form of a rule, defaults left out (load_rules inverts it)."""
+    out: dict[str, Any] = {"id": rule.id}
+    if rule.name:
+        out["name"] = rule.name
+    if not rule.enabled:
+        out["enabled"] = False
+    if rule.priority:
+        out["priority"] = rule.priority
+    if rule.channels != CHANNELS:
+        out["channels"] = list(rule.channels)
+    if rule.scope:
+        out["scope"] = {
+            k: list(getattr(rule.scope, k)) for k in SCOPE_KEYS if getattr(rule.scope, k)
+        }
+    when: dict[str, Any] = {k: list(getattr(rule.when, k)) for k in _WHEN_KEYS[:-1]}
+    out["when"] = {k: v for k, v in when.items() if v}
+    if rule.when.fuzzy:
+        out["when"]["fuzzy"] = rule.when.fuzzy
+    if rule.hours is not None:
+        h = rule.hours
+        out["hours"] = {
+            "days": hrs.format_days(h.days), "from": hrs.format_time(h.start),
+            "to": hrs.format_time(h.end), "tz": h.tz,
+        }  # fmt: skip
+        if h.holidays:
+            out["hours"]["holidays"] = h.holidays
+    if rule.applies != "always":
+        out["applies"] = rule.applies
+    if rule.cooldown_seconds:
+        out["cooldown_seconds"] = rule.cooldown_seconds
+    out["action"] = rule.action
+    if rule.replies.messages or rule.replies.mode != "all":
+        out["replies"] = {
+            "mode": rule.replies.mode,
+            "messages": [message_to_dict(m) for m in rule.replies.messages],
+        }
+    return out
+
+
+def message_to_dict(msg: Message) -> dict[str, Any]:
+    if isinstance(msg, Text):
+        return {"text": msg.text}
+    if isinstance(msg, Menu):
+        body: dict[str, Any] = {}
+        if msg.head is not None:
+            body["head"] = msg.head
+        body["items"] = [
+            {item.type: _present(item, _MENU_ITEM_FIELDS[item.type][0])} for item in msg.items
+        ]
+        if msg.tail is not None:
+            body["tail"] = msg.tail
+        return {"menu": body}
+    if isinstance(msg, Image):
+        return {"image": _present(msg, ("url", "media_id"))}
+    key = "link" if isinstance(msg, Link) else "miniprogram"
+    return {key: _present(msg, sum(_MESSAGE_FIELDS[key], ()))}
+
+
+def _present(obj: object, names: Iterable[str]) -> dict[str, str]:
+    return {n: getattr(obj, n) for n in names if getattr(obj, n) is not None}
+
+
+def dump_rules(rules: Iterable[Rule], fmt: str = "yaml") -> str:
+    """Serialize rules to the file format ("yaml" or "json")."""
+    doc = {"rules": [rule_to_dict(r) for r in rules]}
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt != "yaml":
+        raise ValueError(f"unknown format {fmt!r} (yaml or json)")
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
