@@ -8,6 +8,7 @@ regexes only when their literal prefilter (or no prefilter) lets them.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
@@ -66,6 +67,7 @@ class _Scan:
         self._offs: list[int] | None = None
         self._bounds: set[int] | None = None
         self._gaps: set[int] | None = None
+        self._sorted: list[int] = []
         self.tokens: list[str] | None = None
         # rule index -> {(kind, term_index): normalized span}
         self.found: dict[int, dict[tuple[str, int], tuple[int, int]]] = {}
@@ -80,17 +82,38 @@ class _Scan:
             self._offs = nz.offsets(self.text)
         return self._offs
 
+    @property
+    def gaps(self) -> set[int]:
+        if self._gaps is None:
+            self._gaps = nz.gaps(self.offs)
+        return self._gaps
+
     def is_word(self, start: int, end: int) -> bool:
+        """Does norm[start:end] stand as a word (or run of words) for jieba?"""
+        norm = self.norm
+        # Never split a Latin/digit run: iphone is not in iphones (iphone 15 is fine).
+        if start and _alnum(norm[start]) and _alnum(norm[start - 1]):
+            if start not in self.gaps:
+                return False
+        if end < len(norm) and _alnum(norm[end - 1]) and _alnum(norm[end]):
+            if end not in self.gaps:
+                return False
         if self._bounds is None:
-            self.tokens = self.m._seg.cut(self.norm)
+            self.tokens = self.m._seg.cut(norm)
             self._bounds = boundaries(self.tokens)
+            self._sorted = sorted(self._bounds)
         if start in self._bounds and end in self._bounds:
             return True
         # Dropped separators (spaces, punctuation) are boundaries too.
-        if self._gaps is None:
-            self._gaps = nz.gaps(self.offs)
-        ok = self._bounds | self._gaps
-        return start in ok and end in ok
+        gaps = self.gaps
+        if (start in self._bounds or start in gaps) and (end in self._bounds or end in gaps):
+            return True
+        # jieba's search mode also sees the 2-3 character dictionary words
+        # inside a longer token (安装 in 安装时间); every word term is in the
+        # private dictionary, so the same rule applies to them.
+        i = bisect.bisect_right(self._sorted, start) - 1
+        tok_start, tok_end = self._sorted[i], self._sorted[i + 1]
+        return end <= tok_end and 2 <= end - start <= 3 and tok_end - tok_start > end - start
 
     def hits(self, raw: list[RawHit]) -> tuple[Hit, ...]:
         """Raw (normalized-span) hits -> Hit objects with original positions."""
@@ -280,6 +303,10 @@ class Matcher:
             cands.update(self._menu.get(menu_id, ()))
         cands.update(self._always)
         return cands
+
+
+def _alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _instant(at: object) -> dt.datetime:
