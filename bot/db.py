@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tortoise import Tortoise, connections
+from tortoise import BaseDBAsyncClient, Tortoise
 from tortoise.context import TortoiseContext
 
 MODELS = ["bot.models", "aerich.models"]
@@ -31,9 +31,12 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     if url.startswith("sqlite://") and url != "sqlite://:memory:":
         path = Path(url[len("sqlite://") :].split("?", 1)[0])
         path.parent.mkdir(parents=True, exist_ok=True)
+    # The connection is named after its dialect: tortoise caches compiled queries per
+    # connection name, and one process (the test suite) may use both dialects in turn.
+    name = dialect(database_url)
     return {
-        "connections": {"default": url},
-        "apps": {"models": {"models": MODELS, "default_connection": "default"}},
+        "connections": {name: url},
+        "apps": {"models": {"models": MODELS, "default_connection": name}},
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -67,7 +70,14 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
+def connection() -> BaseDBAsyncClient:
+    """The open database connection (for raw SQL in maintenance and tests)."""
+    from bot.models import InboxEvent
+
+    return InboxEvent._meta.db
+
+
 async def ping_db() -> bool:
-    conn = connections.get("default")
+    conn = connection()
     await conn.execute_query("SELECT 1")
     return True

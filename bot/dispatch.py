@@ -8,6 +8,7 @@ or actively (from a job), so one handler serves both paths.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -75,25 +76,33 @@ class Dispatcher(Router):
         return await route.handler(event, ctx)
 
 
+_MENTIONS = re.compile(r"^(?:\s*@\S+)+\s*")
+
+
+def command_text(event: Any) -> str | None:
+    """The message text with surrounding space and leading @-mentions (AI bot in groups) removed."""
+    content = getattr(event, "content", None)
+    if not isinstance(content, str):
+        return None
+    return _MENTIONS.sub("", content).strip()
+
+
 def text_is(*words: str) -> Filter:
-    """Filter: the message text, stripped and case-folded, is one of ``words``."""
+    """Filter: the command text, case-folded, is one of ``words``."""
     wanted = {w.strip().casefold() for w in words}
 
     def check(event: Any) -> bool:
-        content = getattr(event, "content", None)
-        return isinstance(content, str) and content.strip().casefold() in wanted
+        text = command_text(event)
+        return text is not None and text.casefold() in wanted
 
     return check
 
 
-def text_startswith(*prefixes: str) -> Filter:
-    """Filter: the stripped message text starts with a command word followed by a space/end."""
+def text_startswith(*commands: str) -> Filter:
+    """Filter: the command text's first word is one of ``commands``."""
 
     def check(event: Any) -> bool:
-        content = getattr(event, "content", None)
-        if not isinstance(content, str):
-            return False
-        head = content.strip().split(maxsplit=1)[0] if content.strip() else ""
-        return head in prefixes
+        text = command_text(event)
+        return bool(text) and text.split(maxsplit=1)[0] in commands  # type: ignore[union-attr]
 
     return check

@@ -146,14 +146,14 @@ class InProcessRunner:
     def idle(self) -> bool:
         return self._queue.empty() and self._busy == 0 and not self._timers
 
-    async def join(self, timeout: float | None = None) -> bool:
+    async def join(self, limit: float | None = None) -> bool:
         """Wait until nothing is queued, running or waiting for a retry."""
         async def settled() -> None:
             while not self.idle:
                 await asyncio.sleep(0.01)
 
         try:
-            await asyncio.wait_for(settled(), timeout)
+            await asyncio.wait_for(settled(), limit)
         except TimeoutError:
             return False
         return True

@@ -65,10 +65,15 @@ class MemoryStore:
     ) -> AsyncIterator[None]:
         # One process: a crashed holder cannot outlive us, so ``ttl`` has nothing to bound.
         lk = self._locks[name]
-        try:
-            await asyncio.wait_for(lk.acquire(), wait)
-        except TimeoutError:
-            raise LockTimeout(name) from None
+        if wait is not None and wait <= 0:
+            if lk.locked():
+                raise LockTimeout(name)
+            await lk.acquire()
+        else:
+            try:
+                await asyncio.wait_for(lk.acquire(), wait)
+            except TimeoutError:
+                raise LockTimeout(name) from None
         try:
             yield
         finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -57,7 +56,6 @@ class RedisStore:
             timeout=ttl,
             blocking_timeout=wait,
             sleep=0.01,
-            token=uuid.uuid4().hex,
         )
         if not await lk.acquire():
             raise LockTimeout(name)

@@ -1,0 +1,104 @@
+"""Start-up and shutdown: the adapters are chosen here, once, from the settings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot import db
+from bot.context import Services, make_cryptos
+from bot.handlers import build_dispatcher
+from bot.jobs import ArqQueue, InProcessRunner
+from bot.logs import get_logger
+from bot.settings import Settings
+from bot.store import make_store
+from bot.worker import JOBS, sweep_inbox
+
+log = get_logger("bot.service")
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, *, role: str = "serve") -> AsyncIterator[Services]:
+    """Everything a process needs, started in order and stopped in reverse.
+
+    Embedded mode (no Redis) applies migrations itself and runs jobs in process; production
+    expects ``wecom-bot migrate`` to have run and leaves jobs to ``wecom-bot worker``.
+    """
+    if settings.embedded:
+        applied = await db.migrate(settings.database_url)
+        if applied:
+            log.info("db.migrated", applied=applied)
+    await db.init_db(settings.database_url)
+    store = make_store(settings.redis_url)
+    services = Services(
+        settings=settings,
+        store=store,
+        queue=_NoQueue(),
+        dispatcher=build_dispatcher(),
+        cryptos=make_cryptos(settings),
+    )
+    runner: InProcessRunner | None = None
+    sweeper: asyncio.Task[None] | None = None
+    try:
+        if settings.embedded:
+            runner = InProcessRunner(
+                JOBS, services, max_tries=settings.job_max_tries,
+                timeout=settings.job_timeout_seconds,
+            )
+            await runner.start()
+            services.queue = runner
+            sweeper = asyncio.create_task(_sweep_forever(services), name="inbox-sweeper")
+        else:
+            services.queue = await ArqQueue.connect(settings.redis_url)
+        log.info("service.started", role=role, embedded=settings.embedded,
+                 sandbox=settings.wecom.is_sandbox, apps=[a.name for a in settings.wecom.apps])
+        yield services
+    finally:
+        if sweeper is not None:
+            sweeper.cancel()
+            await asyncio.gather(sweeper, return_exceptions=True)
+        if runner is not None:
+            await runner.close(drain_timeout=settings.job_timeout_seconds)
+        else:
+            await services.queue.close()
+        await store.close()
+        await db.close_db()
+        log.info("service.stopped", role=role)
+
+
+async def _sweep_forever(services: Services) -> None:
+    interval = services.settings.inbox_sweep_seconds
+    while True:
+        try:
+            await sweep_inbox(services)
+        except Exception as exc:
+            log.warning("inbox.sweep_failed", error=type(exc).__name__)
+        await asyncio.sleep(interval)
+
+
+class _NoQueue:
+    """Placeholder until the real queue is connected; enqueueing before that is a bug."""
+
+    async def enqueue(self, name: str, *args: object, **kwargs: object) -> bool:
+        raise RuntimeError("this process has no job queue")
+
+    async def close(self) -> None:
+        return None
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The web application with its services started on start-up and stopped on cleanup."""
+    from bot.web.app import build_app
+    from bot.web.callback import SERVICES
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        async with running(settings) as services:
+            app[SERVICES] = services
+            yield
+
+    app = build_app(settings)
+    app.cleanup_ctx.append(lifecycle)
+    return app

@@ -1,0 +1,158 @@
+"""Job functions and the production worker entry (arq).
+
+The same functions run on the in-process runner in embedded mode (bot.service).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from typing import Any
+
+from bot import inbox
+from bot.context import HandlerContext, Services
+from bot.events import parse
+from bot.jobs import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
+from bot.logs import get_logger
+from bot.models import InboxEvent, InboxStatus
+from bot.replies import deliver
+from bot.store import LockTimeout
+
+log = get_logger("bot.worker")
+
+
+async def process_inbox(services: Services, inbox_id: int) -> None:
+    """Dispatch one stored event to its handler; exactly once, whatever the retries."""
+    settings = services.settings
+    try:
+        async with services.store.lock(
+            f"inbox:{inbox_id}", ttl=settings.job_timeout_seconds + 5, wait=0
+        ):
+            await _process(services, inbox_id)
+    except LockTimeout:
+        log.info("inbox.busy", inbox_id=inbox_id)
+
+
+async def _process(services: Services, inbox_id: int) -> None:
+    row = await InboxEvent.get_or_none(id=inbox_id)
+    if row is None or row.status != InboxStatus.PENDING:
+        return
+    app = services.app(row.app)
+    event = parse(row.plaintext, fmt="json" if row.fmt == "json" else "xml")
+    if app is None:
+        await inbox.record_failure(row.id, f"app {row.app!r} is no longer configured", final=True)
+        return
+    ctx = HandlerContext(app=app, corp_id=services.settings.wecom.corp_id, passive=False,
+                         services=services)
+    try:
+        reply = await services.dispatcher.feed(event, ctx)
+        if reply is not None:
+            await deliver(reply, event, ctx)
+    except Exception as exc:
+        final = row.attempts + 1 >= services.settings.job_max_tries
+        await inbox.record_failure(row.id, f"{type(exc).__name__}: {exc}", final=final)
+        log.warning("inbox.handler_error", inbox_id=row.id, event_type=row.event_type,
+                    attempt=row.attempts + 1, final=final, error=type(exc).__name__)
+        if final:
+            return
+        raise
+    await inbox.mark_done(row.id)
+    log.info("inbox.done", inbox_id=row.id, event_type=row.event_type)
+
+
+async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool) -> bool:
+    return await services.queue.enqueue(
+        "process_inbox", row_id, priority=time_boxed, job_id=f"inbox:{row_id}"
+    )
+
+
+async def sweep_inbox(services: Services) -> int:
+    """Re-enqueue rows left pending (a crashed worker, a lost Redis job)."""
+    rows = await inbox.stale_pending(services.settings.inbox_stale_seconds)
+    for row in rows:
+        await enqueue_inbox(services, row.id, time_boxed=row.time_boxed)
+    await inbox.touch_enqueued([r.id for r in rows])
+    if rows:
+        log.info("inbox.swept", count=len(rows))
+    return len(rows)
+
+
+JOBS: dict[str, JobFunc] = {"process_inbox": process_inbox, "sweep_inbox": sweep_inbox}
+
+
+def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
+    from arq import Retry, func
+
+    async def run(ctx: dict[str, Any], *args: Any) -> Any:
+        try:
+            return await fn(ctx["services"], *args)
+        except Exception as exc:
+            attempt = int(ctx.get("job_try", 1))
+            if attempt < max_tries:
+                log.warning("job.retry", job=name, attempt=attempt, error=type(exc).__name__,
+                            detail=str(exc)[:200])
+                raise Retry(defer=retry_delay(attempt)) from exc
+            log.error("job.failed", job=name, attempt=attempt, error=type(exc).__name__)
+            raise
+
+    run.__qualname__ = run.__name__ = name
+    return func(run, name=name, max_tries=max_tries, timeout=timeout)
+
+
+async def run_worker(
+    services: Services, *, burst: bool = False, stop: asyncio.Event | None = None
+) -> None:
+    """Run arq workers on the fast and the default queue until SIGTERM/SIGINT or ``stop``."""
+    from arq.connections import RedisSettings
+    from arq.cron import cron
+    from arq.worker import Worker
+
+    settings = services.settings
+    functions = [
+        _arq_function(n, f, settings.job_max_tries, settings.job_timeout_seconds)
+        for n, f in JOBS.items()
+    ]
+    redis_settings = RedisSettings.from_dsn(settings.redis_url)
+
+    async def sweep(ctx: dict[str, Any]) -> None:
+        await sweep_inbox(ctx["services"])
+
+    workers = [
+        Worker(
+            functions=functions,
+            queue_name=queue,
+            redis_settings=redis_settings,
+            ctx={"services": services},
+            cron_jobs=[cron(sweep, second={0, 30}, unique=True)] if queue == DEFAULT_QUEUE else [],
+            burst=burst,
+            handle_signals=False,
+            keep_result=60,
+            max_jobs=20,
+        )
+        for queue in (FAST_QUEUE, DEFAULT_QUEUE)
+    ]
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(w.async_run()) for w in workers]
+    waiter = asyncio.create_task(stop.wait())
+    await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+    # Graceful drain: take no new jobs, let running ones finish within the job timeout.
+    for w in workers:
+        w.allow_pick_jobs = False
+
+    async def running_done() -> None:
+        while any(not t.done() for w in workers for t in w.tasks.values()):
+            await asyncio.sleep(0.1)
+
+    try:
+        await asyncio.wait_for(running_done(), settings.job_timeout_seconds)
+    except TimeoutError:
+        log.warning("worker.drain_incomplete")
+    for w in workers:
+        await w.close()
+    for t in (*tasks, waiter):
+        t.cancel()
+    await asyncio.gather(*tasks, waiter, return_exceptions=True)

@@ -1,0 +1,262 @@
+"""The callback path end to end: verify, decrypt, store, acknowledge, process, in both modes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.db import migrate
+from bot.dispatch import Router, text_is
+from bot.events import TextMessage
+from bot.jobs import InProcessRunner
+from bot.models import InboxEvent, InboxStatus
+from bot.safexml import parse_xml
+from bot.service import create_app
+from bot.settings import Settings
+from bot.web.callback import SERVICES
+from bot.worker import run_worker
+from tests.conftest import Signed, wait_for
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[TestClient]:
+    """The real app on a loopback port; in production mode an arq worker runs beside it."""
+    if not settings.embedded:
+        await migrate(settings.database_url)  # what `wecom-bot migrate` does before a deploy
+    app = create_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        stop = asyncio.Event()
+        worker = None
+        if not settings.embedded:
+            worker = asyncio.create_task(run_worker(app[SERVICES], stop=stop))
+        try:
+            yield client
+        finally:
+            stop.set()
+            if worker is not None:
+                await worker
+
+
+async def post(client: TestClient, signed: Signed, plaintext: str, app: str = "main",
+               **kw: Any) -> Any:
+    params, body = signed.post(plaintext, **kw)
+    return await client.post(f"/wecom/callback/{app}", params=params, data=body)
+
+
+async def rows() -> list[InboxEvent]:
+    return await InboxEvent.all().order_by("id")
+
+
+async def test_url_verification_echoes_plaintext(mode_settings: Callable[..., Settings]) -> None:
+    settings = mode_settings()
+    signed = Signed(settings)
+    ts, nonce = str(int(time.time())), "n0nce"
+    echostr, sig = signed.crypto.encrypt("1616140317555161061", nonce, ts)
+    async with serving(settings) as client:
+        resp = await client.get("/wecom/callback/main", params={
+            "msg_signature": sig, "timestamp": ts, "nonce": nonce, "echostr": echostr})
+        assert resp.status == 200
+        assert await resp.read() == b"1616140317555161061"
+        assert resp.content_type == "text/plain"
+        bad = await client.get("/wecom/callback/main", params={
+            "msg_signature": "0" * 40, "timestamp": ts, "nonce": nonce, "echostr": echostr})
+        assert bad.status == 403 and await bad.read() == b""
+
+
+async def test_text_is_stored_acked_and_processed_once(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings()
+    signed = Signed(settings)
+    plaintext = signed.text_message("你好，请问什么时候发货", msg_id=4561255354251345929)
+    async with serving(settings) as client:
+        first = await post(client, signed, plaintext)
+        assert first.status == 200 and await first.read() == b""
+        # WeCom's retry: the same plaintext, freshly encrypted (a different ciphertext).
+        again = await post(client, signed, plaintext)
+        assert again.status == 200 and await again.read() == b""
+        stored = await rows()
+        assert [r.dedupe_key for r in stored] == ["msg:4561255354251345929"]
+        assert stored[0].event_type == "text"
+
+        async def done() -> bool:
+            row = await InboxEvent.get(id=stored[0].id)
+            return row.status == InboxStatus.DONE
+
+        await wait_for(done)
+
+
+async def test_help_gets_an_encrypted_passive_reply(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings()
+    signed = Signed(settings)
+    async with serving(settings) as client:
+        resp = await post(client, signed, signed.text_message("帮助", user="lisi"))
+        assert resp.status == 200
+        envelope = parse_xml(await resp.read())
+        assert set(envelope) == {"Encrypt", "MsgSignature", "TimeStamp", "Nonce"}
+        reply = parse_xml(signed.crypto.decrypt(
+            envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"],
+            envelope["Encrypt"]))
+        assert reply["ToUserName"] == "lisi"
+        assert reply["FromUserName"] == settings.wecom.corp_id
+        assert reply["MsgType"] == "text"
+        assert "帮助" in reply["Content"] and "可用命令" in reply["Content"]
+        (row,) = await rows()
+        assert row.status == InboxStatus.DONE
+
+
+async def test_aibot_help_in_group_gets_json_stream_reply(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings()
+    signed = Signed(settings, "aibot")
+    payload = json.dumps({
+        "msgid": "CAIQ16HMjQYY" + secrets.token_hex(4), "aibotid": "AIBOTID", "chatid": "CHAT1",
+        "chattype": "group", "from": {"userid": "wangwu"}, "response_url": "https://x/y",
+        "msgtype": "text", "text": {"content": "@小助手 help"},
+    }, ensure_ascii=False)
+    async with serving(settings) as client:
+        resp = await post(client, signed, payload, app="aibot")
+        assert resp.status == 200
+        envelope = await resp.json()
+        assert set(envelope) == {"encrypt", "msgsignature", "timestamp", "nonce"}
+        reply = json.loads(signed.crypto.decrypt(
+            envelope["msgsignature"], envelope["timestamp"], envelope["nonce"],
+            envelope["encrypt"]))
+        assert reply["msgtype"] == "stream" and reply["stream"]["finish"] is True
+        assert "可用命令" in reply["stream"]["content"]
+
+
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [
+        ("bad_signature", 403),
+        ("stale_timestamp", 403),
+        ("future_timestamp", 403),
+        ("wrong_receiveid", 403),
+        ("tampered_ciphertext", 403),
+        ("broken_xml", 400),
+        ("doctype", 400),
+        ("entity_bomb", 400),
+        ("no_encrypt", 400),
+        ("missing_params", 400),
+        ("oversized", 413),
+        ("unknown_app", 404),
+    ],
+)
+async def test_bad_input_is_rejected_and_nothing_stored(
+    mode_settings: Callable[..., Settings], case: str, status: int
+) -> None:
+    settings = mode_settings()
+    signed = Signed(settings)
+    plaintext = signed.text_message("hi")
+    params, body = signed.post(plaintext)
+    path = "/wecom/callback/main"
+    if case == "bad_signature":
+        params["msg_signature"] = "f" * 40
+    elif case == "stale_timestamp":
+        params, body = signed.post(plaintext, timestamp=int(time.time()) - 3600)
+    elif case == "future_timestamp":
+        params, body = signed.post(plaintext, timestamp=int(time.time()) + 3600)
+    elif case == "wrong_receiveid":
+        from bot.crypto import WeComCrypto
+
+        other = WeComCrypto(signed.cfg.token.get_secret_value(),
+                            signed.cfg.encoding_aes_key.get_secret_value(), "ww_other_corp")
+        enc, sig = other.encrypt(plaintext, params["nonce"], params["timestamp"])
+        params["msg_signature"] = sig
+        body = f"<xml><Encrypt><![CDATA[{enc}]]></Encrypt></xml>".encode()
+    elif case == "tampered_ciphertext":
+        enc = parse_xml(body)["Encrypt"]
+        flipped = enc[:10] + ("A" if enc[10] != "A" else "B") + enc[11:]
+        from bot.crypto import signature
+
+        params["msg_signature"] = signature(signed.cfg.token.get_secret_value(),
+                                            params["timestamp"], params["nonce"], flipped)
+        body = f"<xml><Encrypt><![CDATA[{flipped}]]></Encrypt></xml>".encode()
+    elif case == "broken_xml":
+        body = b"<xml><Encrypt>abc</Encrypt"
+    elif case == "doctype":
+        body = b'<!DOCTYPE xml SYSTEM "file:///etc/passwd"><xml><Encrypt>a</Encrypt></xml>'
+    elif case == "entity_bomb":
+        body = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><xml><Encrypt>&lol2;</Encrypt></xml>')
+    elif case == "no_encrypt":
+        body = b"<xml><ToUserName>x</ToUserName></xml>"
+    elif case == "missing_params":
+        params.pop("nonce")
+    elif case == "oversized":
+        body = b"<xml><Encrypt>" + b"A" * (settings.max_body_bytes + 10) + b"</Encrypt></xml>"
+    elif case == "unknown_app":
+        path = "/wecom/callback/nope"
+    async with serving(settings) as client:
+        resp = await client.post(path, params=params, data=body)
+        assert resp.status == status
+        assert await resp.read() == b""
+        assert await rows() == []
+
+
+async def test_storage_failure_answers_503_so_wecom_retries(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings()
+    signed = Signed(settings)
+    async with serving(settings) as client:
+        from bot.db import connection
+
+        conn = connection()
+        await conn.execute_script("ALTER TABLE inbox_event RENAME TO inbox_event_away")
+        try:
+            resp = await post(client, signed, signed.text_message("hello"))
+            assert resp.status == 503
+        finally:
+            await conn.execute_script("ALTER TABLE inbox_event_away RENAME TO inbox_event")
+        # The retry, once storage is back, is accepted.
+        resp = await post(client, signed, signed.text_message("hello", msg_id=42))
+        assert resp.status == 200
+        assert [r.dedupe_key for r in await rows()] == ["msg:42"]
+
+
+async def test_handler_errors_are_retried_then_marked_failed(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings(job_max_tries=3)
+    signed = Signed(settings)
+    calls: list[str] = []
+    router = Router("flaky")
+
+    @router.on(TextMessage, filters=[text_is("flaky", "broken")])
+    async def flaky(event: TextMessage, ctx: Any) -> None:
+        calls.append(event.content or "")
+        if event.content == "broken" or calls.count("flaky") < 2:
+            raise RuntimeError("downstream hiccup")
+
+    async with serving(settings) as client:
+        services = client.app[SERVICES]
+        services.dispatcher._routes.insert(0, router.routes[0])
+        if isinstance(services.queue, InProcessRunner):
+            services.queue.delay = lambda attempt: 0.05
+        await post(client, signed, signed.text_message("flaky", msg_id=1))
+        await post(client, signed, signed.text_message("broken", msg_id=2))
+
+        async def settled() -> bool:
+            got = {r.dedupe_key: r for r in await rows()}
+            return (got["msg:1"].status == InboxStatus.DONE
+                    and got["msg:2"].status == InboxStatus.FAILED)
+
+        await wait_for(settled, timeout=20)
+        got = {r.dedupe_key: r for r in await rows()}
+        assert calls.count("flaky") == 2
+        assert calls.count("broken") == 3
+        assert got["msg:2"].attempts == 3
+        assert "downstream hiccup" in (got["msg:2"].last_error or "")
