@@ -177,8 +177,10 @@ async def test_bad_input_is_rejected_and_nothing_stored(
         params["msg_signature"] = sig
         body = f"<xml><Encrypt><![CDATA[{enc}]]></Encrypt></xml>".encode()
     elif case == "tampered_ciphertext":
+        # Garble the last cipher block: its padding and receiveid tail no longer check out.
         enc = parse_xml(body)["Encrypt"]
-        flipped = enc[:10] + ("A" if enc[10] != "A" else "B") + enc[11:]
+        i = len(enc.rstrip("=")) - 4
+        flipped = enc[:i] + ("A" if enc[i] != "A" else "B") + enc[i + 1:]
         from bot.crypto import signature
 
         params["msg_signature"] = signature(signed.cfg.token.get_secret_value(),
