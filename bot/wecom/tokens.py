@@ -1,0 +1,92 @@
+"""access_token cache: one per app, in the store, refreshed early by one caller at a time.
+
+- Cached under ``wecom:token:{corp}:{app}`` with a ttl of ``refresh_ratio * expires_in``, so
+  it is refreshed before WeCom expires it (default: at 90 %).
+- A refresh is single-flight: a local asyncio lock per app (coroutines of this process) and
+  the store's lock (other processes); whoever gets the lock re-reads the cache first.
+- ``invalidate(token)`` drops the cached token only if it is still the one that failed, so
+  a burst of 40014s after an early invalidation causes one refresh, not many.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+
+from bot.logs import get_logger
+from bot.store import Store
+
+log = get_logger(__name__)
+
+Fetch = Callable[[], Awaitable[tuple[str, int]]]
+
+
+class TokenManager:
+    def __init__(
+        self,
+        store: Store,
+        corp_id: str,
+        app: str,
+        fetch: Fetch,
+        *,
+        refresh_ratio: float = 0.9,
+        lock_ttl: float = 30.0,
+    ) -> None:
+        self._store = store
+        self._key = f"wecom:token:{corp_id}:{app}"
+        self._lock_name = f"wecom:token-refresh:{corp_id}:{app}"
+        self._app = app
+        self._fetch = fetch
+        self._ratio = refresh_ratio
+        self._lock_ttl = lock_ttl
+        self._local = asyncio.Lock()
+
+    async def _cached(self) -> str | None:
+        raw = await self._store.get(self._key)
+        if raw is None:
+            return None
+        try:
+            item = json.loads(raw)
+            if float(item["refresh_at"]) > time.time():
+                return str(item["token"])
+        except (ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    async def get(self) -> str:
+        token = await self._cached()
+        if token is not None:
+            return token
+        async with self._local:
+            token = await self._cached()
+            if token is not None:
+                return token
+            async with self._store.lock(self._lock_name, ttl=self._lock_ttl, wait=self._lock_ttl):
+                token = await self._cached()
+                if token is not None:
+                    return token
+                return await self._refresh()
+
+    async def _refresh(self) -> str:
+        token, expires_in = await self._fetch()
+        life = max(1.0, float(expires_in) * self._ratio)
+        item = {"token": token, "refresh_at": time.time() + life}
+        await self._store.set(self._key, json.dumps(item), ttl=life)
+        log.info("wecom.token.refreshed", app=self._app, expires_in=expires_in)
+        return token
+
+    async def invalidate(self, token: str) -> None:
+        """Forget ``token`` if it is still the cached one (WeCom rejected it)."""
+        async with self._local:
+            raw = await self._store.get(self._key)
+            if raw is None:
+                return
+            try:
+                current = json.loads(raw).get("token")
+            except ValueError:
+                current = None
+            if current in (token, None):
+                await self._store.delete(self._key)
+                log.info("wecom.token.invalidated", app=self._app)

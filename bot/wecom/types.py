@@ -1,0 +1,123 @@
+"""Typed results of the WeCom endpoints (TypedDicts over WeCom's own JSON, light on purpose).
+
+Every result also carries ``errcode`` (0) and ``errmsg``. Only the fields this service
+reads are listed; the rest of WeCom's answer is still there at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict
+
+
+class Result(TypedDict, total=False):
+    errcode: int
+    errmsg: str
+
+
+class MessageSendResult(Result, total=False):
+    invaliduser: str
+    invalidparty: str
+    invalidtag: str
+    unlicenseduser: str
+    msgid: str
+    response_code: str
+
+
+class MediaUploadResult(Result, total=False):
+    type: str
+    media_id: str
+    created_at: str
+
+
+class ExternalContactResult(Result, total=False):
+    external_contact: dict[str, Any]
+    follow_user: list[dict[str, Any]]
+    next_cursor: str
+
+
+class GroupChatListResult(Result, total=False):
+    group_chat_list: list[dict[str, Any]]
+    next_cursor: str
+
+
+class GroupChatResult(Result, total=False):
+    group_chat: dict[str, Any]
+
+
+class MsgTemplateResult(Result, total=False):
+    fail_list: list[str]
+    msgid: str
+
+
+class GroupMsgTaskResult(Result, total=False):
+    task_list: list[dict[str, Any]]
+    next_cursor: str
+
+
+class GroupMsgSendResult(Result, total=False):
+    send_list: list[dict[str, Any]]
+    next_cursor: str
+
+
+class JoinWayAddResult(Result, total=False):
+    config_id: str
+
+
+class JoinWayResult(Result, total=False):
+    join_way: dict[str, Any]
+
+
+class TemplateAddResult(Result, total=False):
+    template_id: str
+
+
+class TemplateResult(Result, total=False):
+    text: dict[str, Any]
+    image: dict[str, Any]
+    link: dict[str, Any]
+    miniprogram: dict[str, Any]
+    file: dict[str, Any]
+    video: dict[str, Any]
+
+
+class KfAccountListResult(Result, total=False):
+    account_list: list[dict[str, Any]]
+
+
+class KfServicerListResult(Result, total=False):
+    servicer_list: list[dict[str, Any]]
+
+
+class KfSyncMsgResult(Result, total=False):
+    next_cursor: str
+    has_more: int
+    msg_list: list[dict[str, Any]]
+
+
+class KfSendResult(Result, total=False):
+    msgid: str
+
+
+class KfServiceStateResult(Result, total=False):
+    service_state: int
+    servicer_userid: str
+
+
+class KfTransResult(Result, total=False):
+    msg_code: str
+
+
+class KfCustomerBatchResult(Result, total=False):
+    customer_list: list[dict[str, Any]]
+    invalid_external_userid: list[str]
+
+
+class AibotResponseResult(Result, total=False):
+    pass
+
+
+def drop_none(items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON body without the optional fields left as None."""
+    pairs = items.items() if isinstance(items, Mapping) else items
+    return {k: v for k, v in pairs if v is not None}
