@@ -13,7 +13,9 @@ from tortoise import BaseDBAsyncClient, Tortoise
 from tortoise.context import TortoiseContext
 
 MODELS = ["bot.models", "aerich.models"]
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The checkout's migrations/, or ./migrations where the package is installed (the image).
+_REPO_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = _REPO_MIGRATIONS if _REPO_MIGRATIONS.is_dir() else Path.cwd() / "migrations"
 
 
 def dialect(database_url: str) -> str:
