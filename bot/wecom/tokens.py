@@ -33,7 +33,9 @@ class TokenManager:
         *,
         refresh_ratio: float = 0.9,
         lock_ttl: float = 30.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._clock = clock
         self._store = store
         self._key = f"wecom:token:{corp_id}:{app}"
         self._lock_name = f"wecom:token-refresh:{corp_id}:{app}"
@@ -49,7 +51,7 @@ class TokenManager:
             return None
         try:
             item = json.loads(raw)
-            if float(item["refresh_at"]) > time.time():
+            if float(item["refresh_at"]) > self._clock():
                 return str(item["token"])
         except (ValueError, KeyError, TypeError):
             pass
@@ -72,7 +74,7 @@ class TokenManager:
     async def _refresh(self) -> str:
         token, expires_in = await self._fetch()
         life = max(1.0, float(expires_in) * self._ratio)
-        item = {"token": token, "refresh_at": time.time() + life}
+        item = {"token": token, "refresh_at": self._clock() + life}
         await self._store.set(self._key, json.dumps(item), ttl=life)
         log.info("wecom.token.refreshed", app=self._app, expires_in=expires_in)
         return token

@@ -1,0 +1,96 @@
+"""Client-side rate limits: calls wait their turn, across processes (one shared store)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp.test_utils import TestServer
+
+from bot.settings import WeComConfig
+from bot.store import Store
+from bot.wecom.policy import RateLimits
+from bot.wecom.ratelimit import RateLimiter
+from bot.wecom.sandbox import Sandbox
+
+from .conftest import calls, make_client
+
+
+async def test_limiter_makes_the_excess_wait(store: Store) -> None:
+    limiter = RateLimiter(store, prefix="rl-test:")
+    waits = [await limiter.acquire("k", 3, 0.2) for _ in range(3)]
+    assert waits == [0.0, 0.0, 0.0]
+    assert await limiter.acquire("k", 3, 0.2) > 0  # the 4th waits for the next window
+    assert await store.get("rl-test:k") is not None
+
+
+async def test_per_api_limit_delays_but_loses_nothing(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    limits = RateLimits(per_api=4, window=0.2)
+    a = make_client(config, store, server, limits=limits)
+    b = make_client(config, store, server, limits=limits)  # a second "process"
+    waited: list[float] = []
+    for c in (a, b):
+        orig = c.limiter.acquire_all
+
+        async def spy(keys, orig=orig):  # type: ignore[no-untyped-def]
+            w = await orig(keys)
+            waited.append(w)
+            return w
+
+        c.limiter.acquire_all = spy  # type: ignore[method-assign]
+    try:
+        results = await asyncio.gather(
+            *(c.app("main").kf_account_list() for c in (a, b) for _ in range(5))
+        )
+    finally:
+        await a.close()
+        await b.close()
+    assert all(r["errcode"] == 0 for r in results)
+    assert len(calls(sandbox, "kf/account/list")) == 10
+    assert sum(1 for w in waited if w > 0) >= 5  # 10 calls, 4 per window: most waited
+
+
+async def test_member_limit_waits_instead_of_being_dropped(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    # WeCom (and the sandbox) silently drop a member's 31st message within a minute; with
+    # a client limit of 2 per window and a sandbox limit of 2 per minute, nothing is lost
+    # only because the client waits for the next window — so make the sandbox's window
+    # follow the client's by advancing its clock when the client waits.
+    sandbox.limits.member_per_minute = 2
+    client = make_client(
+        config, store, server, limits=RateLimits(member_per_minute=2, member_minute_window=0.2)
+    )
+    orig = client.limiter.acquire
+
+    async def acquire(key: str, limit: int, window: float) -> float:
+        w = await orig(key, limit, window)
+        if w and key.startswith("member:"):
+            sandbox.clock.advance(61)  # type: ignore[attr-defined]
+        return w
+
+    client.limiter.acquire = acquire  # type: ignore[method-assign]
+    try:
+        for i in range(5):
+            await client.app("main").send_text("zhangwei", f"n{i}")
+    finally:
+        await client.close()
+    assert [m["payload"]["content"] for m in sandbox.inbox("zhangwei")] == [
+        f"n{i}" for i in range(5)
+    ]
+    assert sandbox.dropped == []
+
+
+async def test_sandbox_drops_a_members_excess_silently(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    client = make_client(config, store, server, limits=RateLimits(member_per_minute=1000))
+    try:
+        for i in range(31):
+            res = await client.app("main").send_text("lina", f"m{i}")
+            assert res["errcode"] == 0
+    finally:
+        await client.close()
+    assert len(sandbox.inbox("lina")) == 30
+    assert len(sandbox.dropped) == 1

@@ -1,0 +1,153 @@
+"""access_token: single-flight, early refresh, refresh on invalidation (MemoryStore and Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.settings import WeComConfig
+from bot.store import Store
+from bot.wecom.errors import INVALID_SECRET, TokenError, WeComAPIError
+from bot.wecom.sandbox import Sandbox, SandboxClock
+from bot.wecom.tokens import TokenManager
+
+from .conftest import calls, make_client
+
+
+async def test_cold_cache_100_concurrent_calls_one_gettoken(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    client = make_client(config, store, server)
+    try:
+        main = client.app("main")
+        results = await asyncio.gather(*(main.kf_account_list() for _ in range(100)))
+    finally:
+        await client.close()
+    assert all(r["errcode"] == 0 for r in results)
+    assert len(calls(sandbox, "gettoken")) == 1
+    assert len(calls(sandbox, "kf/account/list")) == 100
+
+
+async def test_two_clients_share_the_cached_token(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    # Two clients on one store stand for two processes sharing Redis.
+    a, b = make_client(config, store, server), make_client(config, store, server)
+    try:
+        await asyncio.gather(
+            *(a.app("main").kf_account_list() for _ in range(20)),
+            *(b.app("main").kf_account_list() for _ in range(20)),
+        )
+    finally:
+        await a.close()
+        await b.close()
+    assert len(calls(sandbox, "gettoken")) == 1
+
+
+async def test_invalidated_token_is_refreshed_once_and_the_call_retried(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    client = make_client(config, store, server)
+    try:
+        main = client.app("main")
+        await main.kf_account_list()
+        sandbox.invalidate_tokens("main")
+        results = await asyncio.gather(*(main.kf_account_list() for _ in range(30)))
+    finally:
+        await client.close()
+    assert all(r["errcode"] == 0 for r in results)
+    assert len(calls(sandbox, "gettoken")) == 2
+    rejected = [c for c in calls(sandbox, "kf/account/list") if c["errcode"] == 40014]
+    assert 1 <= len(rejected) <= 30
+
+
+async def test_expired_token_42001_is_refreshed(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    client = make_client(config, store, server)
+    try:
+        main = client.app("main")
+        await main.kf_account_list()
+        clock.advance(7201)  # WeCom's clock moves past expires_in; our cache does not know
+        await main.kf_account_list()
+    finally:
+        await client.close()
+    codes = [c["errcode"] for c in calls(sandbox, "kf/account/list")]
+    assert codes == [0, 42001, 0]
+    assert len(calls(sandbox, "gettoken")) == 2
+
+
+async def test_token_refreshed_early_before_expiry(store: Store) -> None:
+    now = [1000.0]
+    fetched: list[str] = []
+
+    async def fetch() -> tuple[str, int]:
+        fetched.append(f"t{len(fetched)}")
+        return fetched[-1], 100
+
+    tm = TokenManager(store, "corp", "main", fetch, clock=lambda: now[0])
+    assert await tm.get() == "t0"
+    now[0] += 89  # < 90 % of expires_in: cached
+    assert await tm.get() == "t0"
+    now[0] += 2  # past 90 %: refreshed before WeCom would expire it
+    assert await tm.get() == "t1"
+    await tm.invalidate("t0")  # a stale rejection does not drop the new token
+    assert await tm.get() == "t1"
+    await tm.invalidate("t1")
+    assert await tm.get() == "t2"
+
+
+async def test_token_rejected_twice_raises_token_error(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    client = make_client(config, store, server)
+    main = client.app("main")
+    await main.kf_account_list()
+    real = sandbox.check_token
+
+    def always_invalid(token: str | None) -> object:
+        sandbox.invalidate_tokens()
+        return real(token)
+
+    sandbox.check_token = always_invalid  # type: ignore[method-assign]
+    try:
+        with pytest.raises(TokenError) as info:
+            await main.kf_account_list()
+    finally:
+        await client.close()
+    assert info.value.errcode == 40014
+    assert "access_token=" not in str(info.value)
+
+
+async def test_bad_secret_is_a_config_error_not_retried(
+    config: WeComConfig, memstore: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    bad_app = config.apps[0].model_copy(update={"secret": config.apps[0].secret.__class__("x")})
+    bad = config.model_copy(update={"apps": (bad_app,)})
+    client = make_client(bad, memstore, server)
+    try:
+        with pytest.raises(WeComAPIError) as info:
+            await client.app("main").kf_account_list()
+    finally:
+        await client.close()
+    assert info.value.errcode == INVALID_SECRET
+    assert not isinstance(info.value, TokenError)
+    assert "x" not in info.value.api and "corpsecret" not in str(info.value)
+    assert len(calls(sandbox, "gettoken")) == 1
+
+
+async def test_tokens_are_per_app(
+    config: WeComConfig, memstore: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    client = make_client(config, memstore, server)
+    try:
+        await client.app("main").kf_account_list()
+        await client.app("ops").kf_account_list()
+        sandbox.invalidate_tokens("ops")
+        await client.app("main").kf_account_list()
+    finally:
+        await client.close()
+    assert [c["app"] for c in calls(sandbox, "gettoken")] == ["main", "ops"]
+    assert all(c["errcode"] == 0 for c in calls(sandbox, "kf/account/list"))
