@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -21,15 +24,16 @@ from .evaluate import KIND_RANK, Compiled, Context, RawHit, evaluate, rank
 from .fuzzy import PinyinIndex
 from .model import Rule
 from .regexes import compile_pattern, gate_literal
-from .rules import dump_rules
+from .rules import rule_to_dict
 from .segment import RJiebaSegmenter, boundaries, term_freqs
 
 # Specificity: the strongest condition a rule has (all given ones must hold).
 _WORD, _SUB, _EXCL, _GATE = range(4)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One term that hit (a NamedTuple: cheap to build on the hot path)."""
+
     kind: str  # exact | all | any | contains | regex | menu_id | fuzzy-any | fuzzy-all
     term: str  # the term (or pattern, menu id) as written in the rule
     start: int  # span in the ORIGINAL text; (0, 0) for menu_id
@@ -85,7 +89,7 @@ class _Scan:
     @property
     def gaps(self) -> set[int]:
         if self._gaps is None:
-            self._gaps = nz.gaps(self.offs)
+            self._gaps = nz.gaps(self.text)
         return self._gaps
 
     def is_word(self, start: int, end: int) -> bool:
@@ -135,7 +139,6 @@ class Matcher:
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate rule ids")
         self.regex_timeout = regex_timeout
-        self.version = hashlib.sha256(dump_rules(self.rules, fmt="json").encode()).hexdigest()[:16]
         self._seg = RJiebaSegmenter()
         self._compiled: list[Compiled] = []
         patterns: dict[str, int] = {}
@@ -175,8 +178,10 @@ class Matcher:
             for ti, term in enumerate(c.exclude):
                 use(term, _EXCL, ri, ti)
             c.regex = tuple(compile_pattern(p) for p in w.regex)
-            gates = [gate_literal(p) for p in w.regex]
-            if gates and all(g and nz.normalize(g) == g for g in gates):
+            # A literal that normalization changes can only match the normalized
+            # text in its normalized form, so the normalized literal is the gate.
+            gates = [nz.normalize(gate_literal(p) or "") for p in w.regex]
+            if gates and all(gates):
                 c.gated = True
                 for g in gates:
                     use(g or "", _GATE, ri, 0)
@@ -196,6 +201,12 @@ class Matcher:
         self._fuzzy = PinyinIndex([(ri, self._compiled[ri]) for ri in fuzzy_rules]) or None
 
     # -- public API --
+
+    @functools.cached_property
+    def version(self) -> str:
+        """Fingerprint of the rule set (independent of load order)."""
+        doc = json.dumps([rule_to_dict(r) for r in self.rules], ensure_ascii=False)
+        return hashlib.sha256(doc.encode()).hexdigest()[:16]
 
     def match(
         self,

@@ -15,6 +15,8 @@ matching needs.
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -71,22 +73,43 @@ def normalize(text: str) -> str:
     return text.translate(_TABLE)
 
 
+class _MaskTable(dict[int, str]):
+    """Per character: "\x00" dropped, "\x01" kept as one char, "\x02" expands."""
+
+    def __missing__(self, key: int) -> str:
+        n = len(_TABLE[key])
+        value = "\x00" if n == 0 else "\x01" if n == 1 else "\x02"
+        self[key] = value
+        return value
+
+
+_MASK = _MaskTable()
+_DROPPED_RUN = re.compile("\x00+")
+
+
 def offsets(text: str) -> list[int]:
     """For each normalized character, the index of its original character."""
-    table = _TABLE
+    mask = text.translate(_MASK)
+    if "\x02" not in mask:  # common case, done in C: keep indexes whose mask is 1
+        return list(itertools.compress(range(len(text)), mask.encode()))
     out: list[int] = []
     for i, ch in enumerate(text):
-        n = len(table[ord(ch)])
-        if n == 1:
-            out.append(i)
-        elif n:
-            out.extend([i] * n)
+        out.extend([i] * len(_TABLE[ord(ch)]))
     return out
 
 
-def gaps(offs: list[int]) -> set[int]:
+def gaps(text: str) -> set[int]:
     """Normalized positions where something was dropped (a separator)."""
-    return {p for p in range(1, len(offs)) if offs[p] - offs[p - 1] > 1}
+    mask = text.translate(_MASK)
+    if "\x02" in mask:
+        offs = offsets(text)
+        return {p for p in range(1, len(offs)) if offs[p] - offs[p - 1] > 1}
+    out: set[int] = set()
+    dropped = 0
+    for run in _DROPPED_RUN.finditer(mask):
+        out.add(run.start() - dropped)
+        dropped += run.end() - run.start()
+    return out
 
 
 def to_original(offs: list[int], start: int, end: int) -> tuple[int, int]:

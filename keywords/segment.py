@@ -14,6 +14,7 @@ statistics rather than on the dictionary plus the rule terms.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -84,9 +85,4 @@ def term_freqs(seg: RJiebaSegmenter, terms: Iterable[str]) -> dict[str, int]:
 
 def boundaries(tokens: list[str]) -> set[int]:
     """Offsets where a token starts or ends (0 and len(text) included)."""
-    pos = 0
-    out = {0}
-    for tok in tokens:
-        pos += len(tok)
-        out.add(pos)
-    return out
+    return set(itertools.accumulate(map(len, tokens), initial=0))
