@@ -1,0 +1,230 @@
+"""微信客服 endpoints through the client, and the sandbox's kf rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.wecom import errors as E
+from bot.wecom.client import AppClient, WeComClient
+from bot.wecom.errors import WeComAPIError
+from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, SandboxClock
+
+C1, C2 = SEED_CUSTOMERS[0][0], SEED_CUSTOMERS[1][0]
+
+
+@pytest.fixture
+def main(client: WeComClient) -> AppClient:
+    return client.app("main")
+
+
+async def _code(coro: object) -> int:
+    with pytest.raises(WeComAPIError) as info:
+        await coro  # type: ignore[misc]
+    return info.value.errcode
+
+
+async def _events(main: AppClient, token: str | None = None) -> list[dict[str, object]]:
+    res = await main.kf_sync_msg(open_kfid=SEED_KF, token=token)
+    return [m["event"] for m in res["msg_list"] if m["msgtype"] == "event"]
+
+
+async def test_accounts_and_servicers(main: AppClient) -> None:
+    accounts = await main.kf_account_list(limit=10)
+    assert accounts["account_list"][0]["open_kfid"] == SEED_KF
+    servicers = await main.kf_servicer_list(SEED_KF)
+    status = {s["userid"]: s["status"] for s in servicers["servicer_list"]}
+    assert status == {"zhangwei": 0, "liuyang": 0, "lina": 1}
+    assert await _code(main.kf_servicer_list("wkNope")) == E.KF_OPEN_KFID_NOT_FOUND
+    assert await _code(main.kf_account_list(limit=101)) == E.INVALID_PARAM
+
+
+async def test_sync_msg_token_cursor_paging_and_origin(main: AppClient, sandbox: Sandbox) -> None:
+    token = ""
+    for i in range(5):
+        token = (await sandbox.customer_says(SEED_KF, C1, f"m{i}"))["token"]
+    await sandbox.customer_says(SEED_KF, C1, "menu", menu_id="101")
+    await main.kf_send_text(C1, SEED_KF, "api reply")  # never returned by sync_msg
+    seen, cursor, pages = [], None, 0
+    while True:
+        res = await main.kf_sync_msg(open_kfid=SEED_KF, token=token, cursor=cursor, limit=2)
+        pages += 1
+        seen += res["msg_list"]
+        cursor = res["next_cursor"]
+        if not res["has_more"]:
+            break
+    assert pages == 3
+    assert [m["text"]["content"] for m in seen] == ["m0", "m1", "m2", "m3", "m4", "menu"]
+    assert seen[-1]["text"]["menu_id"] == "101"
+    assert {m["origin"] for m in seen} == {3}
+    # Persisted cursor: nothing new after it.
+    res = await main.kf_sync_msg(open_kfid=SEED_KF, token=token, cursor=cursor)
+    assert res["msg_list"] == [] and res["has_more"] == 0
+
+
+async def test_sync_msg_token_rules(main: AppClient, sandbox: Sandbox, clock: SandboxClock) -> None:
+    token = (await sandbox.customer_says(SEED_KF, C1, "hi"))["token"]
+    assert await _code(main.kf_sync_msg(open_kfid=SEED_KF, token="ENCforged")) == (
+        E.KF_INVALID_MSG_TOKEN
+    )
+    clock.advance(601)  # the Token lives 10 minutes
+    assert await _code(main.kf_sync_msg(open_kfid=SEED_KF, token=token)) == E.KF_INVALID_MSG_TOKEN
+    # Without a token: allowed, under a strict limit.
+    await main.kf_sync_msg(open_kfid=SEED_KF)
+    await main.kf_sync_msg(open_kfid=SEED_KF)
+    client_retry = main.client.retry
+    main.client.retry = type(client_retry)(transient_retries=0)
+    try:
+        assert await _code(main.kf_sync_msg(open_kfid=SEED_KF)) == E.FREQ_LIMIT
+    finally:
+        main.client.retry = client_retry
+    fresh = (await sandbox.customer_says(SEED_KF, C1, "again"))["token"]
+    assert await _code(main.kf_sync_msg(open_kfid=SEED_KF, cursor="bogus", token=fresh)) == (
+        E.INVALID_PARAM
+    )
+    assert await _code(main.kf_sync_msg(open_kfid=SEED_KF, token=fresh, limit=1001)) == (
+        E.INVALID_PARAM
+    )
+
+
+async def test_sync_msg_keeps_three_days(
+    main: AppClient, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    await sandbox.customer_says(SEED_KF, C1, "old")
+    clock.advance(3 * 24 * 3600 + 1)
+    token = (await sandbox.customer_says(SEED_KF, C1, "new"))["token"]
+    res = await main.kf_sync_msg(open_kfid=SEED_KF, token=token)
+    assert [m["text"]["content"] for m in res["msg_list"]] == ["new"]
+
+
+async def test_five_messages_within_48h(
+    main: AppClient, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    token = (await sandbox.customer_says(SEED_KF, C1, "hi"))["token"]
+    for i in range(6):
+        res = await main.kf_send_text(C1, SEED_KF, f"r{i}", msgid=f"out{i}")
+        assert res["msgid"] == f"out{i}"  # the 6th succeeds too, per the docs …
+    assert [m["payload"]["content"] for m in sandbox.inbox(C1)] == [f"r{i}" for i in range(5)]
+    events = await _events(main, token)  # … and fails as an event
+    assert events[-1] == {
+        "event_type": "msg_send_fail",
+        "open_kfid": SEED_KF,
+        "external_userid": C1,
+        "fail_msgid": "out5",
+        "fail_type": 6,
+    }
+    assert await _code(main.kf_send_text(C1, SEED_KF, "dup", msgid="out0")) == E.INVALID_PARAM
+    # A new customer message resets the allowance.
+    await sandbox.customer_says(SEED_KF, C1, "again")
+    await main.kf_send_text(C1, SEED_KF, "r6")
+    assert sandbox.inbox(C1)[-1]["payload"]["content"] == "r6"
+    # 48 h after the customer's last message: fail_type 4.
+    clock.advance(48 * 3600 + 1)
+    await main.kf_send_text(C1, SEED_KF, "late", msgid="late")
+    events = await _events(main)
+    assert events[-1]["fail_type"] == 4 and events[-1]["fail_msgid"] == "late"
+
+
+async def test_over_limit_as_error_mode(main: AppClient, sandbox: Sandbox) -> None:
+    sandbox.limits.kf_over_limit = "error"
+    await sandbox.customer_says(SEED_KF, C1, "hi")
+    for i in range(5):
+        await main.kf_send_text(C1, SEED_KF, f"r{i}")
+    assert await _code(main.kf_send_text(C1, SEED_KF, "r5")) == E.KF_OVER_SEND_LIMIT
+
+
+async def test_session_states(main: AppClient, sandbox: Sandbox) -> None:
+    assert (await main.kf_service_state_get(SEED_KF, C1))["service_state"] == 4
+    assert await _code(main.kf_send_text(C1, SEED_KF, "x")) == E.KF_SESSION_STATE_INVALID
+    await sandbox.customer_says(SEED_KF, C1, "hi")
+    assert (await main.kf_service_state_get(SEED_KF, C1))["service_state"] == 0
+    assert (await main.kf_service_state_trans(SEED_KF, C1, 1)) == {"errcode": 0, "errmsg": "ok"}
+    await main.kf_send_text(C1, SEED_KF, "bot reply")  # state 1: allowed
+    assert await _code(main.kf_service_state_trans(SEED_KF, C1, 1)) == E.KF_BAD_TRANSITION
+    # To a human: the servicer must be 接待中 (lina is 停止接待) and known.
+    assert await _code(main.kf_service_state_trans(SEED_KF, C1, 3, "lina")) == (
+        E.KF_SERVICER_INACTIVE
+    )
+    assert await _code(main.kf_service_state_trans(SEED_KF, C1, 3, "nobody")) == (
+        E.KF_SERVICER_INACTIVE
+    )
+    trans = await main.kf_service_state_trans(SEED_KF, C1, 3, "zhangwei")
+    assert trans["msg_code"]
+    got = await main.kf_service_state_get(SEED_KF, C1)
+    assert (got["service_state"], got["servicer_userid"]) == (3, "zhangwei")
+    assert await _code(main.kf_send_text(C1, SEED_KF, "x")) == E.KF_SESSION_STATE_INVALID
+    # The state code: one message while still in state 3, once.
+    await main.kf_send_msg_on_event(trans["msg_code"], "text", {"content": "专员已接入"})
+    assert sandbox.inbox(C1)[-1]["payload"] == {"content": "专员已接入"}
+    assert await _code(main.kf_send_msg_on_event(trans["msg_code"], "text", {"content": "x"})) == (
+        E.KF_INVALID_MSG_CODE
+    )
+    assert await _code(main.kf_service_state_trans(SEED_KF, C1, 0)) == E.KF_BAD_TRANSITION
+    end = await main.kf_service_state_trans(SEED_KF, C1, 4)
+    assert end["msg_code"]
+    assert await _code(main.kf_service_state_trans(SEED_KF, C1, 0)) == E.KF_BAD_TRANSITION
+    # A new customer message reopens the session at 0.
+    await sandbox.customer_says(SEED_KF, C1, "back")
+    assert (await main.kf_service_state_get(SEED_KF, C1))["service_state"] == 0
+
+
+async def test_state_code_only_while_in_that_state(main: AppClient, sandbox: Sandbox) -> None:
+    await sandbox.customer_says(SEED_KF, C1, "hi")
+    queued = await main.kf_service_state_trans(SEED_KF, C1, 2)
+    await main.kf_service_state_trans(SEED_KF, C1, 3, "liuyang")
+    assert await _code(main.kf_send_msg_on_event(queued["msg_code"], "text", {"content": "x"})) == (
+        E.KF_INVALID_MSG_CODE
+    )
+
+
+async def test_welcome_code_20s_and_once(
+    main: AppClient, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    entered = await sandbox.customer_enters(SEED_KF, C2, scene="web", scene_param="p1")
+    code = entered["welcome_code"]
+    events = await _events(main, entered["token"])
+    assert events[0]["event_type"] == "enter_session"
+    assert events[0]["welcome_code"] == code and events[0]["scene_param"] == "p1"
+    menu = {
+        "head_content": "您好",
+        "list": [{"type": "click", "click": {"id": "1", "content": "进度"}}],
+    }
+    await main.kf_send_msg_on_event(code, "msgmenu", menu)
+    assert sandbox.inbox(C2)[-1]["msgtype"] == "msgmenu"
+    assert await _code(main.kf_send_msg_on_event(code, "text", {"content": "x"})) == (
+        E.KF_INVALID_MSG_CODE
+    )
+    # Welcomed within 48 h: no new code.
+    assert (await sandbox.customer_enters(SEED_KF, C2))["welcome_code"] is None
+    clock.advance(48 * 3600 + 1)
+    late = (await sandbox.customer_enters(SEED_KF, C2))["welcome_code"]
+    assert late
+    clock.advance(21)
+    assert await _code(main.kf_send_msg_on_event(late, "text", {"content": "x"})) == (
+        E.KF_INVALID_MSG_CODE
+    )
+    # A customer who has written gets no welcome_code.
+    await sandbox.customer_says(SEED_KF, C1, "hi")
+    assert (await sandbox.customer_enters(SEED_KF, C1))["welcome_code"] is None
+
+
+async def test_customer_batchget_and_upgrade_service(main: AppClient, sandbox: Sandbox) -> None:
+    res = await main.kf_customer_batchget([C1, "wmUnknown"])
+    assert [c["external_userid"] for c in res["customer_list"]] == [C1]
+    assert res["customer_list"][0]["nickname"] == SEED_CUSTOMERS[0][1]
+    assert res["invalid_external_userid"] == ["wmUnknown"]
+    assert await _code(main.kf_customer_batchget([])) == E.INVALID_PARAM
+    chat = (await sandbox.staff_creates_group("zhangwei", "订单 A001 交付群"))["chat_id"]
+    await main.kf_upgrade_service(SEED_KF, C1, chat_id=chat, wording="进群跟进订单")
+    await main.kf_upgrade_service(SEED_KF, C1, member_userid="zhangwei")
+    assert [m["payload"]["type"] for m in sandbox.inbox(C1)] == [2, 1]
+    sandbox.kf_accounts[SEED_KF].upgrade_groups = set()
+    assert await _code(main.kf_upgrade_service(SEED_KF, C1, chat_id=chat)) == (
+        E.KF_UPGRADE_NOT_CONFIGURED
+    )
+
+
+async def test_servicer_status_change_event(main: AppClient, sandbox: Sandbox) -> None:
+    token = (await sandbox.set_servicer_status(SEED_KF, "lina", True))["token"]
+    assert (await _events(main, token))[-1]["event_type"] == "servicer_status_change"
+    servicers = await main.kf_servicer_list(SEED_KF)
+    assert {s["userid"]: s["status"] for s in servicers["servicer_list"]}["lina"] == 0
