@@ -262,3 +262,31 @@ async def test_handler_errors_are_retried_then_marked_failed(
         assert calls.count("broken") == 3
         assert got["msg:2"].attempts == 3
         assert "downstream hiccup" in (got["msg:2"].last_error or "")
+
+
+async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    from datetime import timedelta
+
+    from bot import inbox
+    from bot.worker import sweep_inbox
+
+    settings = mode_settings(inbox_stale_seconds=60)
+    signed = Signed(settings)
+    async with serving(settings) as client:
+        services = client.app[SERVICES]
+        # As if the process died between storing and enqueueing: a pending row, no job.
+        plaintext = signed.text_message("在吗", msg_id=77)
+        row = await inbox.store_event(app="main", dedupe_key="msg:77", fmt="xml",
+                                      event_type="text", time_boxed=False, plaintext=plaintext)
+        assert row is not None
+        assert await sweep_inbox(services) == 0  # not stale yet
+        await InboxEvent.filter(id=row.id).update(enqueued_at=inbox.now() - timedelta(minutes=5))
+        assert await sweep_inbox(services) == 1
+
+        async def done() -> bool:
+            return (await InboxEvent.get(id=row.id)).status == InboxStatus.DONE
+
+        await wait_for(done)
+        assert await sweep_inbox(services) == 0

@@ -1,0 +1,66 @@
+"""Logs never carry secrets, tokens, AES keys or message text at info level."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+import structlog
+
+from bot.logs import REDACTED, configure_logging, get_logger, redact, scrub_text
+from bot.settings import Settings
+from tests.conftest import Signed
+from tests.foundation.test_callback import post, serving
+
+
+@pytest.fixture
+def json_logs() -> Iterator[None]:
+    configure_logging("json", "info")
+    yield
+    structlog.reset_defaults()
+
+
+def test_redaction_processor_masks_sensitive_keys_anywhere() -> None:
+    event = {
+        "event": "GET https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1&corpsecret=SECRET1",
+        "token": "T0KEN",
+        "nested": {"Content": "客户的原话", "list": [{"access_token": "AT"}], "ok": 1},
+        "url": "https://x/send?access_token=AT2&debug=1",
+    }
+    out = redact(None, "info", dict(event))
+    text = json.dumps(out, ensure_ascii=False)
+    for secret in ("SECRET1", "T0KEN", "客户的原话", "AT2", '"AT"'):
+        assert secret not in text
+    assert out["token"] == REDACTED and out["nested"]["ok"] == 1
+    assert "debug=1" in out["url"]
+    assert scrub_text("a?key=K&b=2") == f"a?key={REDACTED}&b=2"
+
+
+async def test_callback_logs_hold_no_secret_and_no_message_text(
+    mode_settings: Callable[..., Settings], capsys: pytest.CaptureFixture[str], json_logs: None
+) -> None:
+    settings = mode_settings()
+    signed = Signed(settings)
+    secret_text = "我的手机号是13800000000请保密"
+    async with serving(settings) as client:
+        for content in (secret_text, "帮助"):
+            resp = await post(client, signed, signed.text_message(content))
+            assert resp.status == 200
+        bad = signed.post(signed.text_message(secret_text))
+        bad[0]["msg_signature"] = "0" * 40
+        assert (await client.post("/wecom/callback/main", params=bad[0], data=bad[1])).status == 403
+        get_logger("test").info("client.call", url="https://q/x?access_token=ZZZ", token="ZZZ")
+    err = capsys.readouterr().err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    callbacks = [ln for ln in lines if ln["event"] == "callback.receive"]
+    assert {ln["outcome"] for ln in callbacks} >= {"stored", "replied"}
+    assert all({"app", "duration_ms", "status"} <= set(ln) for ln in callbacks)
+    app = settings.wecom.app("main")
+    assert app is not None
+    forbidden = [
+        app.token.get_secret_value(), app.encoding_aes_key.get_secret_value(),
+        app.secret.get_secret_value(), secret_text, "13800000000", "ZZZ", "可用命令",
+    ]
+    for secret in forbidden:
+        assert secret not in err

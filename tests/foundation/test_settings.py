@@ -1,0 +1,101 @@
+"""Configuration: file, environment overrides, embedded default, clear errors without secrets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ConfigError, load_settings
+
+SECRET_KEY = "abcdefghijABCDEFGHIJ0123456789abcdefghijKLM"  # 43 chars
+TOML = f"""
+listen = "0.0.0.0:9090"
+database_url = "postgres://bot@db:5432/bot"
+redis_url = "redis://cache:6379/0"
+
+[wecom]
+corp_id = "wwcorp"
+api_base = "https://qyapi.weixin.qq.com"
+
+[[wecom.apps]]
+name = "main"
+kind = "app"
+agent_id = 1000002
+secret = "s3cr3t-value"
+token = "tok-value"
+encoding_aes_key = "{SECRET_KEY}"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_means_embedded_with_the_sandbox() -> None:
+    s = load_settings(env={})
+    assert s.embedded and s.wecom.is_sandbox
+    assert s.database_url.startswith("sqlite://")
+    assert {a.name for a in s.wecom.apps} == {"main", "aibot"}
+    assert all(len(a.encoding_aes_key.get_secret_value()) == 43 for a in s.wecom.apps)
+
+
+def test_file_then_environment_overrides(tmp_path: Path) -> None:
+    path = write(tmp_path, TOML)
+    s = load_settings(path, env={"WECOM_BOT_LISTEN": "127.0.0.1:7000",
+                                 "WECOM_BOT_CALLBACK_MAX_AGE_SECONDS": "0"})
+    assert s.listen == "127.0.0.1:7000" and s.port == 7000
+    assert s.callback_max_age_seconds == 0
+    assert not s.embedded
+    app = s.wecom.app("main")
+    assert app is not None and app.secret.get_secret_value() == "s3cr3t-value"
+    via_env = load_settings(env={"WECOM_BOT_CONFIG": str(path)})
+    assert via_env.listen == "0.0.0.0:9090"
+
+
+def test_wecom_table_from_environment_json() -> None:
+    wecom = {"corp_id": "wwx", "api_base": "sandbox", "apps": [
+        {"name": "main", "token": "t", "encoding_aes_key": SECRET_KEY}]}
+    s = load_settings(env={"WECOM_BOT_WECOM": json.dumps(wecom)})
+    assert s.wecom.corp_id == "wwx" and [a.name for a in s.wecom.apps] == ["main"]
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (("encoding_aes_key = \"" + SECRET_KEY + "\"", 'encoding_aes_key = "short-s3cr3t"'),
+         "wecom.apps.0.encoding_aes_key"),
+        (('listen = "0.0.0.0:9090"', 'listen = "nope"'), "listen"),
+        (('redis_url = "redis://cache:6379/0"', 'redis_url = "http://x"'), "redis_url"),
+        (('kind = "app"', 'kind = "robot"'), "wecom.apps.0.kind"),
+        (('listen = "0.0.0.0:9090"', 'listen = "0.0.0.0:9090"\nsurprise = 1'), "surprise"),
+        (('secret = "s3cr3t-value"', 'secret = ""'), "wecom.apps.main.secret"),
+    ],
+)
+def test_invalid_configuration_names_the_key_and_hides_secrets(
+    tmp_path: Path, change: tuple[str, str], key: str
+) -> None:
+    path = write(tmp_path, TOML.replace(*change))
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, env={})
+    message = str(err.value)
+    assert key in message and "\n" not in message
+    for secret in ("s3cr3t-value", "tok-value", SECRET_KEY, "short-s3cr3t"):
+        assert secret not in message
+
+
+def test_missing_and_broken_files_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "missing.toml", env={})
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write(tmp_path, "listen = "), env={})
+
+
+def test_secrets_do_not_appear_in_reprs(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, TOML), env={})
+    text = repr(s) + str(s) + repr(s.wecom.apps[0])
+    for secret in ("s3cr3t-value", "tok-value", SECRET_KEY):
+        assert secret not in text

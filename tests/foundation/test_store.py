@@ -1,0 +1,110 @@
+"""The store contract, against the in-process store and the real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.store import LockTimeout, MemoryStore, Store, make_store
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def store(request: pytest.FixtureRequest, redis_url: str) -> AsyncIterator[Store]:
+    s = MemoryStore() if request.param == "memory" else make_store(redis_url, prefix="t:")
+    yield s
+    await s.close()
+
+
+async def test_get_set_delete_and_set_if_absent(store: Store) -> None:
+    assert await store.get("k") is None
+    await store.set("k", "v")
+    assert await store.get("k") == "v"
+    assert await store.set_if_absent("k", "other") is False
+    assert await store.get("k") == "v"
+    await store.delete("k")
+    assert await store.set_if_absent("k", "new") is True
+    assert await store.get("k") == "new"
+
+
+async def test_values_expire(store: Store) -> None:
+    await store.set("short", "1", ttl=0.1)
+    remaining = await store.ttl("short")
+    assert remaining is not None and 0 < remaining <= 0.1
+    await asyncio.sleep(0.2)
+    assert await store.get("short") is None
+    assert await store.ttl("short") is None
+    assert await store.set_if_absent("short", "2", ttl=5) is True
+
+
+async def test_counters_keep_their_first_ttl(store: Store) -> None:
+    assert await store.incr("c", ttl=0.2) == 1
+    assert await store.incr("c", 4, ttl=100) == 5
+    remaining = await store.ttl("c")
+    assert remaining is not None and remaining <= 0.2
+    await asyncio.sleep(0.3)
+    assert await store.incr("c") == 1
+    assert await store.ttl("c") is None
+
+
+async def test_lock_is_exclusive_and_bounded_wait(store: Store) -> None:
+    inside = 0
+    peak = 0
+
+    async def critical() -> None:
+        nonlocal inside, peak
+        async with store.lock("res", ttl=5):
+            inside += 1
+            peak = max(peak, inside)
+            await asyncio.sleep(0.01)
+            inside -= 1
+
+    await asyncio.gather(*(critical() for _ in range(10)))
+    assert peak == 1
+    async with store.lock("held", ttl=5):
+        with pytest.raises(LockTimeout):
+            async with store.lock("held", ttl=5, wait=0):
+                pass
+        with pytest.raises(LockTimeout):
+            async with store.lock("held", ttl=5, wait=0.05):
+                pass
+    async with store.lock("held", ttl=5, wait=0):
+        pass
+
+
+async def test_pubsub_delivers_to_every_subscriber(store: Store) -> None:
+    got: list[list[str]] = [[], []]
+    ready = asyncio.Event()
+
+    async def listen(i: int) -> None:
+        stream = store.subscribe("rules")
+        it = stream.__aiter__()
+        nxt = asyncio.ensure_future(it.__anext__())
+        await asyncio.sleep(0.2)  # the subscription is registered once iteration starts
+        ready.set()
+        got[i].append(await nxt)
+        got[i].append(await it.__anext__())
+        await stream.aclose()  # type: ignore[attr-defined]
+
+    tasks = [asyncio.create_task(listen(i)) for i in range(2)]
+    await ready.wait()
+    await asyncio.sleep(0.05)
+    await store.publish("rules", "v1")
+    await store.publish("rules", "v2")
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    assert got == [["v1", "v2"], ["v1", "v2"]]
+    assert await store.ping()
+
+
+async def test_redis_lock_expires_when_holder_dies(redis_url: str) -> None:
+    a = make_store(redis_url, prefix="t:")
+    b = make_store(redis_url, prefix="t:")
+    try:
+        cm = a.lock("crashy", ttl=0.2)
+        await cm.__aenter__()  # never released: the holder "crashed"
+        async with b.lock("crashy", ttl=1, wait=2):
+            pass
+    finally:
+        await a.close()
+        await b.close()
