@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiohttp.test_utils import TestServer
 
@@ -10,7 +11,7 @@ from bot.settings import WeComConfig
 from bot.store import Store
 from bot.wecom.policy import RateLimits
 from bot.wecom.ratelimit import RateLimiter
-from bot.wecom.sandbox import Sandbox
+from bot.wecom.sandbox import Sandbox, SandboxClock
 
 from .conftest import calls, make_client
 
@@ -33,12 +34,12 @@ async def test_per_api_limit_delays_but_loses_nothing(
     for c in (a, b):
         orig = c.limiter.acquire_all
 
-        async def spy(keys, orig=orig):  # type: ignore[no-untyped-def]
-            w = await orig(keys)
+        async def spy(keys: Any, orig: Any = orig) -> float:
+            w: float = await orig(keys)
             waited.append(w)
             return w
 
-        c.limiter.acquire_all = spy  # type: ignore[method-assign]
+        setattr(c.limiter, "acquire_all", spy)  # noqa: B010
     try:
         results = await asyncio.gather(
             *(c.app("main").kf_account_list() for c in (a, b) for _ in range(5))
@@ -52,7 +53,11 @@ async def test_per_api_limit_delays_but_loses_nothing(
 
 
 async def test_member_limit_waits_instead_of_being_dropped(
-    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+    config: WeComConfig,
+    store: Store,
+    server: TestServer,
+    sandbox: Sandbox,
+    clock: SandboxClock,
 ) -> None:
     # WeCom (and the sandbox) silently drop a member's 31st message within a minute; with
     # a client limit of 2 per window and a sandbox limit of 2 per minute, nothing is lost
@@ -67,10 +72,10 @@ async def test_member_limit_waits_instead_of_being_dropped(
     async def acquire(key: str, limit: int, window: float) -> float:
         w = await orig(key, limit, window)
         if w and key.startswith("member:"):
-            sandbox.clock.advance(61)  # type: ignore[attr-defined]
+            clock.advance(61)
         return w
 
-    client.limiter.acquire = acquire  # type: ignore[method-assign]
+    setattr(client.limiter, "acquire", acquire)  # noqa: B010
     try:
         for i in range(5):
             await client.app("main").send_text("zhangwei", f"n{i}")

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.settings import WeComConfig
+from bot.settings import AppConfig, WeComConfig
 from bot.store import Store
 from bot.wecom.errors import INVALID_SECRET, TokenError, WeComAPIError
 from bot.wecom.sandbox import Sandbox, SandboxClock
@@ -107,11 +107,11 @@ async def test_token_rejected_twice_raises_token_error(
     await main.kf_account_list()
     real = sandbox.check_token
 
-    def always_invalid(token: str | None) -> object:
+    def always_invalid(token: str | None) -> AppConfig:
         sandbox.invalidate_tokens()
         return real(token)
 
-    sandbox.check_token = always_invalid  # type: ignore[method-assign]
+    setattr(sandbox, "check_token", always_invalid)  # noqa: B010
     try:
         with pytest.raises(TokenError) as info:
             await main.kf_account_list()
