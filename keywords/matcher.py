@@ -267,7 +267,11 @@ class Matcher:
             if ok:
                 results.append((rank(self._compiled[ri], raw), ri, raw))
             elif explain and (
-                raw or ri in scan.found or ri in scan.excluded or ri in scan.not_word
+                raw
+                or ri in scan.found
+                or ri in scan.excluded
+                or ri in scan.not_word
+                or any(r.endswith("timed out") for r in reasons)
             ):
                 misses.append(NearMiss(self.rules[ri].id, tuple(reasons), scan.hits(raw)))
         if not results and self._fuzzy is not None and norm:

@@ -8,6 +8,10 @@ both cut a generated corpus identically once the same rule terms are added.
 Every matcher owns a private tokenizer instance, so rule terms never leak into
 a process-wide dictionary. Added words get explicit frequencies: jieba and
 jieba-rs pick different defaults, and with equal explicit ones they agree.
+Known difference: jieba only treats U+4E00-U+9FD5 as Han when it splits
+text into blocks, jieba-rs also takes CJK extension characters (㔉, 𠮷),
+so terms containing those rare characters may segment differently.
+
 HMM is always off: new-word discovery would make boundaries depend on
 statistics rather than on the dictionary plus the rule terms.
 """

@@ -1,0 +1,209 @@
+"""Rule file validation errors, and load -> dump -> load stability."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from keywords import RuleError, dump_rules, load_rules, rule_to_dict
+
+FULL = """
+rules:
+  - id: install-time
+    name: 安装时间咨询
+    enabled: true
+    priority: 100
+    channels: [kefu, app, aibot, archive]
+    scope: {open_kfid: [wk1], chat_id: [], userid: []}
+    when:
+      exact: ["你好"]
+      any: ["安装", "上门"]
+      all: ["什么时候", "安装"]
+      contains: ["安装"]
+      regex: ["订单\\\\s*\\\\d{6,}"]
+      exclude: ["取消"]
+      fuzzy: pinyin
+    hours: {days: mon-fri, from: "09:00", to: "18:00", tz: Asia/Shanghai, holidays: cn}
+    applies: inside_hours
+    cooldown_seconds: 60
+    action: reply
+    replies:
+      mode: random
+      messages:
+        - text: "您好，{nickname}，安装一般在发货后三天内上门。"
+        - image: {url: "https://example.com/a.png"}
+        - image: {media_id: "MEDIA"}
+        - link: {title: "t", url: "https://e.com", desc: "d", picurl: "https://e.com/p.png"}
+        - miniprogram: {title: "m", appid: "wx1", pagepath: "p/i", thumb_media_id: "T"}
+        - menu:
+            head: "请选择"
+            items:
+              - click: {id: "progress", content: "查询进度"}
+              - view: {url: "https://e.com", content: "看看"}
+              - miniprogram: {appid: "wx1", pagepath: "p", content: "小程序"}
+            tail: "谢谢"
+  - id: night
+    when: {menu_id: [progress]}
+    hours: {days: "sat,sun", from: "22:00", to: "06:00"}
+    applies: outside_hours
+    action: escalate
+"""
+
+
+def test_full_example_loads_and_round_trips() -> None:
+    rules = load_rules(FULL)
+    assert [r.id for r in rules] == ["install-time", "night"]
+    assert rules[0].hours is not None and rules[0].hours.holidays == "cn"
+    for fmt in ("yaml", "json"):
+        text = dump_rules(rules, fmt=fmt)
+        again = load_rules(text)
+        assert again == rules
+        assert dump_rules(again, fmt=fmt) == text
+    assert load_rules(json.loads(dump_rules(rules, fmt="json"))) == rules
+
+
+def test_top_level_list_and_empty() -> None:
+    rules = load_rules([{"id": "a", "when": {"any": ["x"]}, "action": "escalate"}])
+    assert rules[0].replies.messages == ()
+    assert rule_to_dict(rules[0]) == {"id": "a", "when": {"any": ["x"]}, "action": "escalate"}
+    assert load_rules("") == ()
+    assert load_rules({"rules": []}) == ()
+
+
+def test_rules_are_immutable() -> None:
+    rule = load_rules(FULL)[0]
+    with pytest.raises(AttributeError):
+        rule.priority = 1  # type: ignore[misc]
+
+
+def ok(**over: object) -> dict:
+    base: dict = {"id": "r1", "when": {"any": ["安装"]}, "replies": {"messages": [{"text": "x"}]}}
+    base.update(over)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("rules", "rule_id", "field", "needle"),
+    [
+        ([ok(), ok()], "r1", "id", "duplicate id"),
+        ([ok(id="Bad Id")], None, "rules[0].id", "must match"),
+        ([{"when": {"any": ["x"]}}], None, "rules[0].id", "required"),
+        ([ok(when={})], "r1", "when", "needs at least one of"),
+        ([ok(when={"any": []})], "r1", "when.any", "empty condition"),
+        ([ok(when={"any": ["！！"]})], "r1", "when.any[0]", "empty once normalized"),
+        ([ok(when={"any": "安装"})], "r1", "when.any", "expected a list"),
+        ([ok(when={"regex": ["(unclosed"]})], "r1", "when.regex[0]", "bad regex"),
+        ([ok(when={"regex": ["(a+)+$"]})], "r1", "when.regex[0]", "catastrophically"),
+        ([ok(when={"any": ["x"], "fuzzy": "sound"})], "r1", "when.fuzzy", "not one of"),
+        ([ok(when={"contains": ["x"], "fuzzy": "pinyin"})], "r1", "when.fuzzy", "word terms"),
+        ([ok(when={"any": ["x"], "bogus": 1})], "r1", "when.bogus", "unknown key"),
+        ([ok(colour="red")], "r1", "colour", "unknown key"),
+        ([ok(channels=["wechat"])], "r1", "channels[0]", "unknown channel"),
+        ([ok(channels=[])], "r1", "channels", "empty"),
+        ([ok(priority="high")], "r1", "priority", "expected int"),
+        ([ok(enabled="yes")], "r1", "enabled", "expected bool"),
+        ([ok(cooldown_seconds=-1)], "r1", "cooldown_seconds", ">= 0"),
+        ([ok(scope={"room": []})], "r1", "scope.room", "unknown key"),
+        ([ok(hours={"from": "25:00", "to": "18:00"})], "r1", "hours.from", "HH:MM"),
+        ([ok(hours={"from": 1080, "to": "18:00"})], "r1", "hours.from", "quote times"),
+        ([ok(hours={"to": "18:00"})], "r1", "hours.from", "required"),
+        (
+            [ok(hours={"from": "09:00", "to": "18:00", "days": "mon-fry"})],
+            "r1",
+            "hours.days",
+            "unknown day",
+        ),
+        (
+            [ok(hours={"from": "09:00", "to": "18:00", "tz": "Mars/Base"})],
+            "r1",
+            "hours.tz",
+            "unknown time zone",
+        ),
+        (
+            [ok(hours={"from": "09:00", "to": "18:00", "holidays": "us"})],
+            "r1",
+            "hours.holidays",
+            "not one of",
+        ),
+        ([ok(applies="inside_hours")], "r1", "applies", "needs an hours window"),
+        ([ok(applies="sometimes")], "r1", "applies", "not one of"),
+        ([ok(action="shout")], "r1", "action", "not one of"),
+        ([ok(replies={"messages": []})], "r1", "replies.messages", "at least one message"),
+        (
+            [ok(replies={"mode": "some", "messages": [{"text": "x"}]})],
+            "r1",
+            "replies.mode",
+            "not one of",
+        ),
+        (
+            [ok(replies={"messages": [{"video": {}}]})],
+            "r1",
+            "replies.messages[0]",
+            "unknown message type",
+        ),
+        (
+            [ok(replies={"messages": [{"text": ""}]})],
+            "r1",
+            "replies.messages[0].text",
+            "non-empty string",
+        ),
+        (
+            [ok(replies={"messages": [{"image": {}}]})],
+            "r1",
+            "replies.messages[0].image",
+            "exactly one of url, media_id",
+        ),
+        (
+            [ok(replies={"messages": [{"link": {"title": "t"}}]})],
+            "r1",
+            "replies.messages[0].link.url",
+            "non-empty string",
+        ),
+        (
+            [ok(replies={"messages": [{"menu": {"items": []}}]})],
+            "r1",
+            "replies.messages[0].menu.items",
+            "non-empty list",
+        ),
+        (
+            [ok(replies={"messages": [{"menu": {"items": [{"click": {"id": "a"}}]}}]})],
+            "r1",
+            "replies.messages[0].menu.items[0].click.content",
+            "non-empty string",
+        ),
+        (["not a rule"], None, "rules[0]", "must be a mapping"),
+    ],
+)
+def test_rule_errors(rules: list, rule_id: str | None, field: str, needle: str) -> None:
+    with pytest.raises(RuleError) as info:
+        load_rules(rules)
+    err = info.value
+    assert err.rule_id == rule_id
+    assert err.field == field
+    assert needle in str(err)
+    if rule_id:
+        assert repr(rule_id) in str(err)
+    assert field in str(err)
+
+
+def test_document_level_errors() -> None:
+    with pytest.raises(RuleError, match="not valid YAML"):
+        load_rules("rules: [")
+    with pytest.raises(RuleError, match="unknown top-level"):
+        load_rules({"rulez": []})
+    with pytest.raises(RuleError, match="expected a list of rules"):
+        load_rules("42")
+
+
+def test_all_problems_are_collected_and_nothing_loads() -> None:
+    bad = [ok(id="a"), ok(id="b", when={}), ok(id="c", channels=["x"], priority="p")]
+    with pytest.raises(RuleError) as info:
+        load_rules(bad)
+    err = info.value
+    assert [(p.rule_id, p.field) for p in err.problems] == [
+        ("b", "when"),
+        ("c", "priority"),
+        ("c", "channels[0]"),
+    ]
+    assert str(err).startswith("3 problems:")
