@@ -7,13 +7,13 @@ from typing import Any
 
 from bot.safexml import build_xml
 from bot.wecom import errors as E
-from bot.wecom.sandbox.kf import KfMixin
+from bot.wecom.sandbox.kf_api import KfApiMixin
 from bot.wecom.sandbox.model import Customer, SandboxError, Staff
 
 MAX_ATTACHMENTS = 9
 
 
-class ContactMixin(KfMixin):
+class ContactMixin(KfApiMixin):
     def _staff(self, userid: Any) -> Staff:
         s = self.staff.get(userid) if isinstance(userid, str) else None
         if s is None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.safexml import build_xml
 from bot.wecom import errors as E
-from bot.wecom.sandbox.groups import GroupMixin
 from bot.wecom.sandbox.model import SandboxError
+from bot.wecom.sandbox.tasks import TaskMixin
 
 _APP_TYPES = {
     "text",
@@ -32,7 +32,7 @@ _MEDIA_TYPES = {"image", "voice", "video", "file"}
 _TEXT_LIMIT = 2048
 
 
-class MessageMixin(GroupMixin):
+class MessageMixin(TaskMixin):
     # -- actions ---------------------------------------------------------------------------------
 
     async def staff_says(self, userid: str, text: str, *, app: str | None = None) -> dict[str, Any]:
