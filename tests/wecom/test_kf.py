@@ -228,3 +228,20 @@ async def test_servicer_status_change_event(main: AppClient, sandbox: Sandbox) -
     assert (await _events(main, token))[-1]["event_type"] == "servicer_status_change"
     servicers = await main.kf_servicer_list(SEED_KF)
     assert {s["userid"]: s["status"] for s in servicers["servicer_list"]}["lina"] == 0
+
+
+async def test_servicer_replies_and_ends_from_the_client(main: AppClient, sandbox: Sandbox) -> None:
+    await sandbox.customer_says(SEED_KF, C1, "转人工")
+    await main.kf_service_state_trans(SEED_KF, C1, 2)
+    said = await sandbox.servicer_says(SEED_KF, C1, "liuyang", "我来处理")
+    res = await main.kf_sync_msg(open_kfid=SEED_KF, token=said["token"])
+    by_origin = {m["origin"]: m for m in res["msg_list"]}
+    assert by_origin[5]["servicer_userid"] == "liuyang"
+    change = by_origin[4]["event"]
+    assert change["event_type"] == "session_status_change" and change["change_type"] == 1
+    got = await main.kf_service_state_get(SEED_KF, C1)
+    assert (got["service_state"], got["servicer_userid"]) == (3, "liuyang")
+    ended = await sandbox.servicer_ends_session(SEED_KF, C1)
+    assert (await main.kf_service_state_get(SEED_KF, C1))["service_state"] == 4
+    await main.kf_send_msg_on_event(ended["msg_code"], "text", {"content": "感谢咨询"})
+    assert sandbox.inbox(C1)[-1]["payload"] == {"content": "感谢咨询"}

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from bot.settings import WeComConfig
 from bot.store import MemoryStore
 from bot.wecom.client import WeComClient
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, build_sandbox_app
+from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, mount_sandbox
 
 from .conftest import FAST
 
@@ -28,7 +28,7 @@ async def mounted(sandbox: Sandbox) -> AsyncIterator[str]:
 
     outer = web.Application()
     outer.router.add_get("/healthz", health)
-    outer.add_subapp(PREFIX, build_sandbox_app(sandbox))
+    mount_sandbox(outer, sandbox, PREFIX)
     srv = TestServer(outer, host="127.0.0.1")
     await srv.start_server()
     try:

@@ -64,6 +64,15 @@ class Sandbox(MessageMixin):
 
 _seed = seed
 
+DEFAULT_PREFIX = "/_wecom_sandbox"
+
+
+def mount_sandbox(parent: web.Application, sandbox: Sandbox, prefix: str = DEFAULT_PREFIX) -> None:
+    """Mount the sandbox in the service's own app (``api_base = "sandbox"``). The client's
+    base_url is then ``http://{listen}{prefix}`` and the sandbox calls back
+    ``sandbox.callback_base_url`` (set it to ``http://{listen}``)."""
+    parent.add_subapp(prefix, build_sandbox_app(sandbox))
+
 
 async def run_sandbox(
     host: str,
@@ -87,6 +96,7 @@ async def run_sandbox(
 
 
 __all__ = [
+    "DEFAULT_PREFIX",
     "SEED_CUSTOMERS",
     "SEED_KF",
     "SEED_STAFF",
@@ -96,5 +106,6 @@ __all__ = [
     "SandboxClock",
     "SandboxError",
     "build_sandbox_app",
+    "mount_sandbox",
     "run_sandbox",
 ]

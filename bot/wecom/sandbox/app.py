@@ -184,6 +184,10 @@ CONTROL: dict[str, Control] = {
     "kf/servicer_status": lambda s, b: s.set_servicer_status(
         b["open_kfid"], b["userid"], bool(b["receiving"])
     ),
+    "kf/servicer_says": lambda s, b: s.servicer_says(
+        b["open_kfid"], b["external_userid"], b["userid"], b["text"]
+    ),
+    "kf/servicer_ends": lambda s, b: s.servicer_ends_session(b["open_kfid"], b["external_userid"]),
     "contact/add": lambda s, b: s.staff_adds_customer(
         b["userid"], b.get("external_userid"), name=b.get("name"), state=b.get("state", "")
     ),

@@ -164,6 +164,61 @@ class KfMixin(SandboxBase):
         )
         return {"token": self._kf_callback(open_kfid)}
 
+    async def servicer_says(
+        self, open_kfid: str, external_userid: str, userid: str, text: str
+    ) -> dict[str, Any]:
+        """A servicer replies from the WeCom client (origin 5). A session not yet with a
+        human moves to 3 (session_status_change: 1 taken from the queue, 4 re-engaged)."""
+        kf = self._kf(open_kfid)
+        if userid not in kf.servicers:
+            raise SandboxError(E.INVALID_PARAM, "not a servicer of this kf account")
+        self._customer(external_userid)
+        s = self._session(open_kfid, external_userid)
+        if s.state != 3 or s.servicer_userid != userid:
+            change = 4 if s.state == 4 else 1 if s.state == 2 else 2
+            self._session_change(s, 3, change, userid)
+        msg = self._kf_record(open_kfid, external_userid, 5, "text", {"content": text}, userid)
+        self.deliver(
+            external_userid,
+            "kf",
+            open_kfid,
+            "text",
+            payload={"content": text},
+            msgid=msg["msgid"],
+            servicer=userid,
+        )
+        return {"msgid": msg["msgid"], "token": self._kf_callback(open_kfid)}
+
+    async def servicer_ends_session(self, open_kfid: str, external_userid: str) -> dict[str, Any]:
+        """The servicer ends the session in the client → state 4, session_status_change 3
+        with an end-message msg_code (20 s)."""
+        self._kf(open_kfid)
+        s = self._session(open_kfid, self._customer(external_userid).external_userid)
+        if s.state == 4:
+            raise SandboxError(E.KF_BAD_TRANSITION, "the session has already ended")
+        code = self._session_change(s, 4, 3, "")
+        return {"msg_code": code, "token": self._kf_callback(open_kfid)}
+
+    def _session_change(self, s: KfSession, state: int, change: int, servicer: str) -> str:
+        ttl = self.limits.welcome_ttl if state == 4 else self.limits.kf_state_code_ttl
+        code = self._issue_code(
+            "kf_state",
+            ttl,
+            open_kfid=s.open_kfid,
+            external_userid=s.external_userid,
+            state=state,
+        )
+        event = {
+            "event_type": "session_status_change",
+            "change_type": change,
+            "old_servicer_userid": s.servicer_userid,
+            "new_servicer_userid": servicer,
+            "msg_code": code,
+        }
+        s.state, s.servicer_userid = state, servicer
+        self._kf_event(s.open_kfid, s.external_userid, event)
+        return code
+
     def _ensure_customer(self, external_userid: str) -> Customer:
         c = self.customers.get(external_userid)
         if c is None:
