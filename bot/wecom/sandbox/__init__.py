@@ -67,11 +67,21 @@ _seed = seed
 DEFAULT_PREFIX = "/_wecom_sandbox"
 
 
-def mount_sandbox(parent: web.Application, sandbox: Sandbox, prefix: str = DEFAULT_PREFIX) -> None:
-    """Mount the sandbox in the service's own app (``api_base = "sandbox"``). The client's
-    base_url is then ``http://{listen}{prefix}`` and the sandbox calls back
-    ``sandbox.callback_base_url`` (set it to ``http://{listen}``)."""
+def mount_sandbox(
+    parent: web.Application,
+    sandbox: Sandbox,
+    prefix: str = DEFAULT_PREFIX,
+    *,
+    listen_url: str | None = None,
+) -> str:
+    """Mount the sandbox in the service's own app (``api_base = "sandbox"``) and return the
+    client's base_url. With ``listen_url`` (``http://{listen}``) the sandbox also knows its
+    public address (for AI-bot response_urls) before the first request; set
+    ``sandbox.callback_base_url`` to the same URL so callbacks reach the service."""
     parent.add_subapp(prefix, build_sandbox_app(sandbox))
+    if listen_url:
+        sandbox.public_base_url = listen_url.rstrip("/") + prefix
+    return (listen_url or "").rstrip("/") + prefix
 
 
 async def run_sandbox(
