@@ -7,11 +7,14 @@ the callback request (passive), and the services they may use.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.crypto import WeComCrypto
 from bot.dispatch import Dispatcher
+from bot.inbox import InboxWriter
 from bot.jobs import JobQueue
 from bot.settings import AppConfig, Settings
 from bot.store import Store
@@ -24,12 +27,25 @@ class Services:
     queue: JobQueue
     dispatcher: Dispatcher
     cryptos: dict[str, WeComCrypto]
+    inbox: InboxWriter = field(default_factory=InboxWriter)
     # The WeCom API client (bot.wecom.client); None only in unit tests that need no API.
     wecom: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def app(self, name: str) -> AppConfig | None:
         return self.settings.wecom.app(name)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run work after the response, tracked so shutdown can wait for it."""
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def settle(self) -> None:
+        """Wait for spawned work (shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
 
 def make_cryptos(settings: Settings) -> dict[str, WeComCrypto]:

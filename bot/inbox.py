@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from tortoise.exceptions import IntegrityError
-
+from bot.batch import Batcher
+from bot.db import connection
 from bot.models import InboxEvent, InboxStatus
 
 
@@ -13,37 +15,81 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def store_event(
-    *,
-    app: str,
-    dedupe_key: str,
-    fmt: str,
-    event_type: str,
-    time_boxed: bool,
-    plaintext: str,
-) -> InboxEvent | None:
-    """Insert the event; None when it was seen before (a WeCom retry).
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    app: str
+    dedupe_key: str
+    fmt: str
+    event_type: str
+    time_boxed: bool
+    plaintext: str
 
-    The unique dedupe key is the guard: a Redis pre-check would cost every callback a round
-    trip and could not be trusted alone (a crash between mark and insert would lose the event).
-    Raises on a storage failure, so the caller answers non-200 and WeCom retries.
-    """
-    try:
-        return await InboxEvent.create(
-            app=app,
-            dedupe_key=dedupe_key,
-            fmt=fmt,
-            event_type=event_type[:96],
-            time_boxed=time_boxed,
-            plaintext=plaintext,
-            enqueued_at=now(),
+
+_COLUMNS = ("app", "dedupe_key", "fmt", "event_type", "time_boxed", "plaintext", "status",
+            "attempts", "received_at", "enqueued_at")
+
+
+class InboxWriter:
+    """Writes to the inbox with group commit (bot.batch): one transaction per burst."""
+
+    def __init__(self, *, max_batch: int = 256) -> None:
+        self._inserts: Batcher[NewEvent, int | None] = Batcher(self._insert_many,
+                                                                max_batch=max_batch)
+        self._done: Batcher[int, None] = Batcher(self._mark_many, max_batch=max_batch)
+
+    async def store(self, event: NewEvent) -> int | None:
+        """The new row's id once it is durable; None when the key was seen before (a retry).
+
+        The unique dedupe key is the guard: a Redis pre-check would cost every callback a
+        round trip and could not be trusted alone (a crash between mark and insert would lose
+        the event). Raises on a storage failure, so the caller answers non-200 and WeCom
+        retries.
+        """
+        return await self._inserts.submit(event)
+
+    async def mark_done(self, row_id: int) -> None:
+        await self._done.submit(row_id)
+
+    @staticmethod
+    async def _insert_many(events: list[NewEvent]) -> list[int | None]:
+        first: dict[str, NewEvent] = {}
+        for ev in events:
+            first.setdefault(ev.dedupe_key, ev)
+        conn = connection()
+        fields = InboxEvent._meta.fields_map
+        stamp = now()
+        values: list[Any] = []
+        for ev in first.values():
+            row = (ev.app, ev.dedupe_key, ev.fmt, ev.event_type[:96], ev.time_boxed,
+                   ev.plaintext, InboxStatus.PENDING.value, 0, stamp, stamp)
+            values += [fields[c].to_db_value(v, InboxEvent) for c, v in zip(_COLUMNS, row,
+                                                                             strict=True)]
+        sql = _insert_sql(conn.capabilities.dialect, len(first))
+        rows = await conn.execute_query_dict(sql, values)
+        ids = {r["dedupe_key"]: int(r["id"]) for r in rows}
+        # Only the first occurrence of a key in the batch owns the new row.
+        return [ids.get(ev.dedupe_key) if first[ev.dedupe_key] is ev else None for ev in events]
+
+    @staticmethod
+    async def _mark_many(row_ids: list[int]) -> list[None]:
+        await InboxEvent.filter(id__in=row_ids).update(status=InboxStatus.DONE,
+                                                       processed_at=now())
+        return [None] * len(row_ids)
+
+
+def _insert_sql(dialect: str, count: int) -> str:
+    width = len(_COLUMNS)
+    if dialect == "postgres":
+        groups = (
+            "(" + ",".join(f"${i * width + j + 1}" for j in range(width)) + ")"
+            for i in range(count)
         )
-    except IntegrityError:
-        return None
-
-
-async def mark_done(row_id: int) -> None:
-    await InboxEvent.filter(id=row_id).update(status=InboxStatus.DONE, processed_at=now())
+    else:
+        groups = ("(" + ",".join("?" * width) + ")" for _ in range(count))
+    return (
+        f"INSERT INTO inbox_event ({','.join(_COLUMNS)}) VALUES {','.join(groups)} "  # noqa: S608
+        "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key"
+    )
 
 
 async def record_failure(row_id: int, error: str, *, final: bool) -> None:

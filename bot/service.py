@@ -57,6 +57,7 @@ async def running(settings: Settings, *, role: str = "serve") -> AsyncIterator[S
                  sandbox=settings.wecom.is_sandbox, apps=[a.name for a in settings.wecom.apps])
         yield services
     finally:
+        await services.settle()
         if sweeper is not None:
             sweeper.cancel()
             await asyncio.gather(sweeper, return_exceptions=True)

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from bot import inbox
 from bot.context import HandlerContext, Services
 from bot.crypto import CryptoError
 from bot.events import EventParseError, dedupe_key, parse
+from bot.inbox import NewEvent
 from bot.logs import get_logger
 from bot.replies import Reply, TextReply, passive_aibot_plaintext, passive_app_plaintext
 from bot.safexml import XMLError, parse_xml
@@ -134,31 +134,37 @@ async def receive(request: web.Request) -> web.Response:
         key = dedupe_key(event, plaintext)
         fields = {"event_type": event.event_type, "dedupe_key": key}
         try:
-            row = await inbox.store_event(
+            row_id = await services.inbox.store(NewEvent(
                 app=app.name, dedupe_key=key, fmt=fmt, event_type=event.event_type,
                 time_boxed=event.time_boxed, plaintext=plaintext,
-            )
+            ))
         except Exception as exc:
             raise Reject(503, f"inbox unavailable: {type(exc).__name__}") from None
-        if row is None:
+        if row_id is None:
             _log("receive", request, "duplicate", 200, started, **fields)
             return _empty(200)
-        fields["inbox_id"] = row.id
+        fields["inbox_id"] = row_id
         reply = await _try_passive(services, app, event)
         if reply is not None:
-            await inbox.mark_done(row.id)
+            await services.inbox.mark_done(row_id)
             _log("receive", request, "replied", 200, started, **fields)
             return _passive_response(services, app, event, reply)
-        try:
-            await enqueue_inbox(services, row.id, time_boxed=row.time_boxed)
-        except Exception as exc:
-            # Stored, so not lost: the sweeper re-enqueues it.
-            log.warning("callback.enqueue_failed", error=type(exc).__name__, **fields)
+        # The row is durable, so the ack need not wait for the queue: a lost enqueue is
+        # picked up by the sweeper.
+        services.spawn(_enqueue(services, row_id, event.time_boxed, key))
     except Reject as exc:
         _log("receive", request, exc.reason, exc.status, started, **fields)
         return _empty(exc.status)
     _log("receive", request, "stored", 200, started, **fields)
     return _empty(200)
+
+
+async def _enqueue(services: Services, row_id: int, time_boxed: bool, key: str) -> None:
+    try:
+        await enqueue_inbox(services, row_id, time_boxed=time_boxed)
+    except Exception as exc:
+        log.warning("callback.enqueue_failed", error=type(exc).__name__, inbox_id=row_id,
+                    dedupe_key=key)
 
 
 async def _try_passive(services: Services, app: AppConfig, event: Any) -> Reply | None:

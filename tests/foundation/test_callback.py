@@ -278,9 +278,11 @@ async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
         services = client.app[SERVICES]
         # As if the process died between storing and enqueueing: a pending row, no job.
         plaintext = signed.text_message("在吗", msg_id=77)
-        row = await inbox.store_event(app="main", dedupe_key="msg:77", fmt="xml",
-                                      event_type="text", time_boxed=False, plaintext=plaintext)
-        assert row is not None
+        row_id = await services.inbox.store(inbox.NewEvent(
+            app="main", dedupe_key="msg:77", fmt="xml", event_type="text", time_boxed=False,
+            plaintext=plaintext))
+        assert row_id is not None
+        row = await InboxEvent.get(id=row_id)
         assert await sweep_inbox(services) == 0  # not stale yet
         await InboxEvent.filter(id=row.id).update(enqueued_at=inbox.now() - timedelta(minutes=5))
         assert await sweep_inbox(services) == 1

@@ -1,0 +1,74 @@
+"""Group-committed inbox writes: concurrent callbacks, duplicates inside and across batches."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from bot.batch import Batcher
+from bot.inbox import NewEvent
+from bot.models import InboxEvent
+from bot.settings import Settings
+from bot.web.callback import SERVICES
+from tests.foundation.test_callback import serving
+
+
+def ev(key: str) -> NewEvent:
+    return NewEvent(app="main", dedupe_key=key, fmt="xml", event_type="text", time_boxed=False,
+                    plaintext=f"<xml><MsgId>{key}</MsgId><Content><![CDATA[é'\");--]]></Content></xml>")
+
+
+async def test_concurrent_stores_keep_each_key_exactly_once(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings()
+    async with serving(settings) as client:
+        writer = client.app[SERVICES].inbox
+        keys = [f"msg:{i % 150}" for i in range(400)]  # 150 keys, most of them repeated
+        ids = await asyncio.gather(*(writer.store(ev(k)) for k in keys))
+        owners: dict[str, int] = {}
+        for key, row_id in zip(keys, ids, strict=True):
+            if row_id is not None:
+                assert key not in owners, "two callers were told they own the same key"
+                owners[key] = row_id
+        assert set(owners) == set(keys)
+        stored = await InboxEvent.all()
+        assert sorted(r.dedupe_key for r in stored) == sorted(owners)
+        assert {r.id for r in stored} == set(owners.values())
+        row = stored[0]
+        assert row.plaintext.endswith("<Content><![CDATA[é'\");--]]></Content></xml>")
+        # A later retry of a stored key is a duplicate, not a new row.
+        assert await writer.store(ev("msg:3")) is None
+        await asyncio.gather(*(writer.mark_done(i) for i in owners.values()))
+        assert await InboxEvent.filter(status="done").count() == 150
+
+
+async def test_batcher_shares_one_flush_between_concurrent_callers() -> None:
+    flushes: list[list[int]] = []
+
+    async def flush(items: list[int]) -> list[int]:
+        flushes.append(items)
+        await asyncio.sleep(0.01)
+        return [i * 2 for i in items]
+
+    batcher: Batcher[int, int] = Batcher(flush, max_batch=50)
+    results = await asyncio.gather(*(batcher.submit(i) for i in range(120)))
+    assert results == [i * 2 for i in range(120)]
+    assert len(flushes) < 10 and max(len(f) for f in flushes) <= 50
+
+
+async def test_batcher_failure_reaches_every_caller_of_that_batch() -> None:
+    async def flush(items: list[int]) -> list[int]:
+        if 3 in items:
+            raise OSError("disk gone")
+        return items
+
+    batcher: Batcher[int, int] = Batcher(flush)
+    results = await asyncio.gather(*(batcher.submit(i) for i in range(5)),
+                                   return_exceptions=True)
+    assert all(isinstance(r, OSError) for r in results)
+    assert await batcher.submit(7) == 7  # the next batch is unaffected
+    with pytest.raises(OSError):
+        await batcher.submit(3)
