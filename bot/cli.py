@@ -1,4 +1,4 @@
-"""``wecom-bot`` command line: serve | worker | migrate."""
+"""``wecom-bot`` command line: serve | worker | migrate | sandbox."""
 
 from __future__ import annotations
 
@@ -53,6 +53,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.service import local_url
+    from bot.wecom.sandbox import run_sandbox
+
+    settings = _settings(args)
+    print(f"WeCom sandbox on http://{args.host}:{args.port}, callbacks to {local_url(settings)}",
+          flush=True)
+    try:
+        asyncio.run(run_sandbox(args.host, args.port, settings.wecom, local_url(settings)))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.db import migrate
 
@@ -70,10 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run background jobs from Redis (production)")
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     sub.add_parser("migrate", help="apply database migrations")
+    sandbox = sub.add_parser("sandbox", help="run the simulated WeCom on its own port")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8081)
     return parser
 
 
-COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate}
+COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate,
+            "sandbox": cmd_sandbox}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

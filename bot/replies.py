@@ -58,9 +58,4 @@ async def deliver(reply: Reply, event: Any, ctx: Any) -> None:
             response_url, {"msgtype": "markdown", "markdown": {"content": reply.content}}
         )
         return
-    await client.message_send(
-        app=ctx.app.name,
-        touser=[event.from_user_name],
-        msgtype="text",
-        content={"content": reply.content},
-    )
+    await client.app(ctx.app.name).send_text([event.from_user_name], reply.content)

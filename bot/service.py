@@ -15,13 +15,37 @@ from bot.jobs import ArqQueue, InProcessRunner
 from bot.logs import get_logger
 from bot.settings import Settings
 from bot.store import make_store
+from bot.wecom.client import WeComClient
+from bot.wecom.sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
+from bot.wecom.sandbox import Sandbox, build_sandbox_app
 from bot.worker import JOBS, sweep_inbox
 
 log = get_logger("bot.service")
 
 
+def local_url(settings: Settings) -> str:
+    """How processes on this host reach the service (a wildcard bind is reached on loopback)."""
+    host = settings.host
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
+        host = "127.0.0.1"
+    return f"http://{host}:{settings.port}"
+
+
+def bind_public_url(services: Services, url: str) -> None:
+    """Point the built-in sandbox and the client at where the service really listens."""
+    url = url.rstrip("/")
+    sandbox = services.extras.get("sandbox")
+    if sandbox is not None:
+        sandbox.callback_base_url = url
+        sandbox.public_base_url = url + SANDBOX_PREFIX
+    if services.settings.wecom.is_sandbox and services.wecom is not None:
+        services.wecom.base_url = url + SANDBOX_PREFIX
+
+
 @contextlib.asynccontextmanager
-async def running(settings: Settings, *, role: str = "serve") -> AsyncIterator[Services]:
+async def running(
+    settings: Settings, *, role: str = "serve", sandbox: Sandbox | None = None
+) -> AsyncIterator[Services]:
     """Everything a process needs, started in order and stopped in reverse.
 
     Embedded mode (no Redis) applies migrations itself and runs jobs in process; production
@@ -40,6 +64,12 @@ async def running(settings: Settings, *, role: str = "serve") -> AsyncIterator[S
         dispatcher=build_dispatcher(),
         cryptos=make_cryptos(settings),
     )
+    # With api_base = "sandbox" the API lives in the serve process, under SANDBOX_PREFIX.
+    base_url = local_url(settings) + SANDBOX_PREFIX if settings.wecom.is_sandbox else None
+    services.wecom = WeComClient(settings.wecom, store, base_url=base_url)
+    if sandbox is not None:
+        services.extras["sandbox"] = sandbox
+        bind_public_url(services, local_url(settings))
     runner: InProcessRunner | None = None
     sweeper: asyncio.Task[None] | None = None
     try:
@@ -65,6 +95,7 @@ async def running(settings: Settings, *, role: str = "serve") -> AsyncIterator[S
             await runner.close(drain_timeout=settings.job_timeout_seconds)
         else:
             await services.queue.close()
+        await services.wecom.close()
         await store.close()
         await db.close_db()
         log.info("service.stopped", role=role)
@@ -95,11 +126,16 @@ def create_app(settings: Settings) -> web.Application:
     from bot.web.app import build_app
     from bot.web.callback import SERVICES
 
+    app = build_app(settings)
+    sandbox = None
+    if settings.wecom.is_sandbox:
+        sandbox = Sandbox(settings.wecom)
+        app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
+
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        async with running(settings) as services:
+        async with running(settings, sandbox=sandbox) as services:
             app[SERVICES] = services
             yield
 
-    app = build_app(settings)
     app.cleanup_ctx.append(lifecycle)
     return app

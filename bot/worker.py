@@ -56,7 +56,7 @@ async def _process(services: Services, inbox_id: int) -> None:
         if final:
             return
         raise
-    await inbox.mark_done(row.id)
+    await services.inbox.mark_done(row.id)
     log.info("inbox.done", inbox_id=row.id, event_type=row.event_type)
 
 

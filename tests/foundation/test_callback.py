@@ -19,7 +19,7 @@ from bot.events import TextMessage
 from bot.jobs import InProcessRunner
 from bot.models import InboxEvent, InboxStatus
 from bot.safexml import parse_xml
-from bot.service import create_app
+from bot.service import bind_public_url, create_app
 from bot.settings import Settings
 from bot.web.callback import SERVICES
 from bot.worker import run_worker
@@ -33,6 +33,7 @@ async def serving(settings: Settings) -> AsyncIterator[TestClient]:
         await migrate(settings.database_url)  # what `wecom-bot migrate` does before a deploy
     app = create_app(settings)
     async with TestClient(TestServer(app)) as client:
+        bind_public_url(app[SERVICES], str(client.make_url("")))
         stop = asyncio.Event()
         worker = None
         if not settings.embedded:

@@ -1,0 +1,37 @@
+"""The whole path through the built-in sandbox: a staff member writes, WeCom (the sandbox)
+sends the encrypted callback to the service, the service answers, the member reads it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.models import InboxEvent
+from bot.settings import Settings
+from bot.web.callback import SERVICES
+from tests.conftest import wait_for
+from tests.foundation.test_callback import serving
+
+
+async def test_staff_help_round_trip_through_the_sandbox(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings()
+    async with serving(settings) as client:
+        sandbox = client.app[SERVICES].extras["sandbox"]
+        staff = next(iter(sandbox.staff))
+        await sandbox.staff_says(staff, "帮助")
+        await sandbox.drain()
+        got = sandbox.inbox(staff)
+        assert got, "the staff member received nothing"
+        assert "可用命令" in str(got[-1])
+        assert await InboxEvent.filter(event_type="text").count() == 1
+
+
+async def test_client_reaches_the_mounted_sandbox(mode_settings: Callable[..., Settings]) -> None:
+    settings = mode_settings()
+    async with serving(settings) as client:
+        services = client.app[SERVICES]
+        sandbox = services.extras["sandbox"]
+        staff = next(iter(sandbox.staff))
+        await services.wecom.app("main").send_text([staff], "系统通知")
+        await wait_for(lambda: any("系统通知" in str(m) for m in sandbox.inbox(staff)))
