@@ -1,4 +1,4 @@
-"""``wecom-bot`` command line: serve | worker | migrate | sandbox."""
+"""``wecom-bot`` command line: serve | worker | migrate | sandbox | admin."""
 
 from __future__ import annotations
 
@@ -76,6 +76,41 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admin(args: argparse.Namespace) -> int:
+    from bot.db import close_db, init_db, migrate
+    from bot.tokens import TokenNameTaken, create_token, list_tokens, revoke_token
+
+    settings = _settings(args)
+
+    async def main() -> int:
+        if settings.embedded:
+            await migrate(settings.database_url)
+        await init_db(settings.database_url)
+        try:
+            if args.admin_command == "create-token":
+                try:
+                    token = await create_token(args.name, args.role)
+                except TokenNameTaken:
+                    print(f"wecom-bot: a token named {args.name!r} exists", file=sys.stderr)
+                    return 1
+                print(token)
+                print(f"(role {args.role}; shown once, store it now)", file=sys.stderr)
+            elif args.admin_command == "list-tokens":
+                for row in await list_tokens():
+                    state = "revoked" if row.revoked_at else "live"
+                    print(f"{row.name}\t{row.role.value}\t{state}\tcreated {row.created_at:%F}")
+            elif args.admin_command == "revoke-token":
+                if not await revoke_token(args.name):
+                    print(f"wecom-bot: no live token named {args.name!r}", file=sys.stderr)
+                    return 1
+                print(f"revoked {args.name}")
+            return 0
+        finally:
+            await close_db()
+
+    return asyncio.run(main())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wecom-bot", description=__doc__)
     parser.add_argument("--config", help="TOML config file (default: $WECOM_BOT_CONFIG)")
@@ -84,6 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run background jobs from Redis (production)")
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     sub.add_parser("migrate", help="apply database migrations")
+    admin = sub.add_parser("admin", help="admin API tokens")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_sub.add_parser("create-token", help="create a token (printed once)")
+    create.add_argument("--role", choices=["admin", "specialist", "viewer"], required=True)
+    create.add_argument("--name", required=True)
+    admin_sub.add_parser("list-tokens", help="list tokens (never their values)")
+    revoke = admin_sub.add_parser("revoke-token", help="revoke a token by name")
+    revoke.add_argument("name")
     sandbox = sub.add_parser("sandbox", help="run the simulated WeCom on its own port")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -91,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate,
-            "sandbox": cmd_sandbox}
+            "sandbox": cmd_sandbox, "admin": cmd_admin}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

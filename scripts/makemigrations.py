@@ -8,12 +8,13 @@ by hand after they land.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 import tempfile
 
 import asyncpg
 from aerich import Command
-from tortoise import Tortoise
+from tortoise.context import TortoiseContext
 
 from bot.db import migrations_location, tortoise_config
 
@@ -22,6 +23,11 @@ PG_SCRATCH = "wecom_bot_makemigrations"
 
 
 async def generate(database_url: str, name: str) -> None:
+    async with TortoiseContext():  # each dialect in a context of its own
+        await _generate(database_url, name)
+
+
+async def _generate(database_url: str, name: str) -> None:
     location = migrations_location(database_url)
     location.mkdir(parents=True, exist_ok=True)
     command = Command(tortoise_config(database_url), app="models", location=str(location))
@@ -32,14 +38,17 @@ async def generate(database_url: str, name: str) -> None:
     else:
         await command.init()
         await command.upgrade(run_in_transaction=True)
+        await command.init()  # re-read the last applied version, now that it exists
         written = await command.migrate(name)
         print(f"{location}: {written or 'no changes'}")
-    await Tortoise.close_connections()
 
 
-async def main(name: str) -> None:
+async def sqlite(name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         await generate(f"sqlite://{tmp}/gen.sqlite3", name)
+
+
+async def postgres(name: str) -> None:
     admin = await asyncpg.connect(PG_ADMIN.replace("postgres://", "postgresql://"))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{PG_SCRATCH}"')
@@ -51,4 +60,10 @@ async def main(name: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "update"))
+    migration_name = sys.argv[1] if len(sys.argv) > 1 else "update"
+    if len(sys.argv) > 2:
+        asyncio.run({"sqlite": sqlite, "postgres": postgres}[sys.argv[2]](migration_name))
+    else:
+        # aerich keeps its pending SQL in class attributes: one process per dialect.
+        for which in ("sqlite", "postgres"):
+            subprocess.run([sys.executable, __file__, migration_name, which], check=True)

@@ -1,17 +1,35 @@
-"""The aiohttp application: callback, health (admin API and console join later)."""
+"""The aiohttp application: callback, health, the admin API (and its OpenAPI document)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.settings import Settings
-from bot.web import callback, health
+from bot.web import auth, callback, health
+from bot.web.api import Api, error_middleware
+
+
+def build_api() -> Api:
+    """Every API module's endpoints, in one place (the OpenAPI document is built from it)."""
+    api = Api()
+    api.authenticators.append(auth.bearer)
+    api.include(auth.api)
+    return api
 
 
 def build_app(settings: Settings) -> web.Application:
     """Routes only; ``bot.service.create_app`` attaches the running services."""
     # aiohttp's own cap sits above ours so the callback answers 413 itself, before parsing.
-    app = web.Application(client_max_size=settings.max_body_bytes * 2)
+    app = web.Application(client_max_size=settings.max_body_bytes * 2,
+                          middlewares=[error_middleware])
     callback.add_routes(app)
     health.add_routes(app)
+    api = build_api()
+    api.add_routes(app)
+    document = api.openapi()
+
+    async def openapi(request: web.Request) -> web.Response:
+        return web.json_response(document)
+
+    app.router.add_get("/api/v1/openapi.json", openapi)
     return app

@@ -1,4 +1,4 @@
-"""Tortoise models. Schema changes go through aerich (``migrations/``), never by hand."""
+"""The durable inbox of accepted callbacks."""
 
 from __future__ import annotations
 
