@@ -18,7 +18,7 @@ from bot.store import make_store
 from bot.wecom.client import WeComClient
 from bot.wecom.sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
 from bot.wecom.sandbox import Sandbox, build_sandbox_app
-from bot.worker import JOBS, sweep_inbox
+from bot.worker import JOBS, sweep
 
 log = get_logger("bot.service")
 
@@ -105,9 +105,9 @@ async def _sweep_forever(services: Services) -> None:
     interval = services.settings.inbox_sweep_seconds
     while True:
         try:
-            await sweep_inbox(services)
+            await sweep(services)
         except Exception as exc:
-            log.warning("inbox.sweep_failed", error=type(exc).__name__)
+            log.warning("sweep.failed", error=type(exc).__name__)
         await asyncio.sleep(interval)
 
 

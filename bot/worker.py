@@ -9,7 +9,7 @@ import asyncio
 import signal
 from typing import Any
 
-from bot import inbox
+from bot import inbox, outbox
 from bot.context import HandlerContext, Services
 from bot.events import parse
 from bot.jobs import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
@@ -77,7 +77,17 @@ async def sweep_inbox(services: Services) -> int:
     return len(rows)
 
 
-JOBS: dict[str, JobFunc] = {"process_inbox": process_inbox, "sweep_inbox": sweep_inbox}
+async def sweep(services: Services) -> None:
+    """Periodic: re-enqueue what a crash or a lost job left behind."""
+    await sweep_inbox(services)
+    await outbox.sweep(services)
+
+
+JOBS: dict[str, JobFunc] = {
+    "process_inbox": process_inbox,
+    "sweep_inbox": sweep_inbox,
+    "send_outbox": outbox.send_outbox,
+}
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
@@ -114,16 +124,17 @@ async def run_worker(
     ]
     redis_settings = RedisSettings.from_dsn(settings.redis_url)
 
-    async def sweep(ctx: dict[str, Any]) -> None:
-        await sweep_inbox(ctx["services"])
+    async def sweep_cron(ctx: dict[str, Any]) -> None:
+        await sweep(ctx["services"])
 
+    crons = [cron(sweep_cron, second={0, 30}, unique=True)]
     workers = [
         Worker(
             functions=functions,
             queue_name=queue,
             redis_settings=redis_settings,
             ctx={"services": services},
-            cron_jobs=[cron(sweep, second={0, 30}, unique=True)] if queue == DEFAULT_QUEUE else [],
+            cron_jobs=crons if queue == DEFAULT_QUEUE else [],
             burst=burst,
             handle_signals=False,
             keep_result=60,

@@ -105,6 +105,8 @@ class SandboxBase:
         self.kf_sessions: dict[tuple[str, str], KfSession] = {}
         self.kf_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.kf_msgids: set[tuple[str, str]] = set()
+        # message/send duplicate check (protocol.md §5.1): content fingerprint → (msgid, until)
+        self.app_sent: dict[str, tuple[str, float]] = {}
         self.kf_tokens: dict[str, tuple[str, float]] = {}  # token → (open_kfid, expires)
         self.codes: dict[str, Code] = {}
         self.groups: dict[str, Group] = {}

@@ -115,7 +115,18 @@ class MessageMixin(TaskMixin):
         tags = [t for t in str(body.get("totag", "")).split("|") if t]
         if not valid:
             raise SandboxError(E.ALL_RECIPIENTS_INVALID, "all touser/toparty/totag invalid")
+        duplicate_key = self._duplicate_key(app.name, body)
+        if duplicate_key is not None:
+            seen = self.app_sent.get(duplicate_key)
+            if seen is not None and seen[1] > self.now():
+                # WeCom's duplicate check: the same message within the interval is not re-sent.
+                return {"invaliduser": "|".join(invalid), "invalidparty": "",
+                        "invalidtag": "", "unlicenseduser": "", "msgid": seen[0]}
         msgid = self.new_id("", 40)
+        if duplicate_key is not None:
+            interval = body.get("duplicate_check_interval") or 1800
+            interval = min(max(int(interval), 0), 4 * 3600)
+            self.app_sent[duplicate_key] = (msgid, self.now() + interval)
         for uid in valid:
             over_min = self.count(f"member-m:{uid}", 60.0) > self.limits.member_per_minute
             over_hour = self.count(f"member-h:{uid}", 3600.0) > self.limits.member_per_hour
@@ -130,6 +141,14 @@ class MessageMixin(TaskMixin):
             "unlicenseduser": "",
             "msgid": msgid,
         }
+
+    @staticmethod
+    def _duplicate_key(app_name: str, body: dict[str, Any]) -> str | None:
+        if body.get("enable_duplicate_check") != 1:
+            return None
+        fields = {k: body.get(k) for k in ("touser", "toparty", "totag", "msgtype")}
+        fields["payload"] = body.get(str(body.get("msgtype")))
+        return app_name + json.dumps(fields, sort_keys=True, ensure_ascii=False)
 
     def _check_media(self, media_id: Any) -> None:
         item = self.media.get(media_id) if isinstance(media_id, str) else None

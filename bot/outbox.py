@@ -1,0 +1,191 @@
+"""The outbox: how every message leaves for WeCom, once, and is tracked to the end.
+
+Domain code adds rows inside its own transaction (``add``), so a state change and the
+messages it causes commit together; after the commit ``flush`` enqueues a sender job per row.
+The sender (``send_outbox``) calls the client, keeps WeCom's answer, and schedules retries in
+the database (so a crash loses none); the sweeper re-enqueues rows whose job got lost.
+
+Idempotency: the row key is unique, so adding the same message twice is a no-op; kf messages
+carry a msgid derived from the key (WeCom refuses a repeated msgid) and app messages ask
+WeCom for its duplicate check, so a retry after a lost response does not send twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+
+from bot.context import Services
+from bot.logs import get_logger
+from bot.models import OutboxMessage, OutboxStatus
+from bot.store import LockTimeout
+from bot.wecom.errors import RATE_LIMIT_CODES, SYSTEM_BUSY, WeComAPIError, WeComError
+
+log = get_logger("bot.outbox")
+
+# The AppClient methods a row may name; anything else is a programming error at ``add``.
+SENDABLE = frozenset({
+    "message_send", "kf_send_msg", "kf_send_msg_on_event", "send_welcome_msg",
+    "add_msg_template", "remind_groupmsg_send", "kf_upgrade_service",
+})
+_KF_MSGID = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
+_DUPLICATE_KF_MSGID = 40058  # a repeated kf msgid: on a retry it means the first try landed
+MAX_ATTEMPTS = 6
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def retry_after(attempts: int) -> timedelta:
+    """Backoff between attempts: 2 s, 4 s, 8 s … capped at 10 minutes."""
+    return timedelta(seconds=min(600, 2**attempts))
+
+
+def kf_msgid(key: str) -> str:
+    """A kf ``msgid`` (≤32 chars of [0-9a-zA-Z_-], unique per kf account) from the row key."""
+    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:32]
+
+
+async def add(
+    *,
+    key: str,
+    app: str,
+    api: str,
+    args: dict[str, Any],
+    recipient: str,
+    ref: str | None = None,
+    deadline: datetime | None = None,
+    priority: bool = False,
+    using_db: BaseDBAsyncClient | None = None,
+) -> OutboxMessage:
+    """Add a message (inside the caller's transaction via ``using_db``); returns the row.
+
+    The same key again returns the existing row untouched: callers may repeat themselves.
+    """
+    if api not in SENDABLE:
+        raise ValueError(f"outbox cannot send via {api!r}")
+    if len(key) > 128:
+        key = "h:" + hashlib.sha256(key.encode()).hexdigest()
+    existing = await OutboxMessage.filter(key=key).using_db(using_db).first()
+    if existing is not None:
+        return existing
+    args = dict(args)
+    if api in _KF_MSGID:
+        args.setdefault("msgid", kf_msgid(key))
+    elif api == "message_send":
+        args.setdefault("enable_duplicate_check", 1)
+        args.setdefault("duplicate_check_interval", 1800)
+    try:
+        return await OutboxMessage.create(
+            key=key, app=app, api=api, args=args, recipient=recipient[:128], ref=ref,
+            deadline=deadline, priority=priority, next_attempt_at=now(), using_db=using_db,
+        )
+    except IntegrityError:
+        # Added concurrently by another caller with the same key: theirs stands.
+        return await OutboxMessage.get(key=key)
+
+
+async def flush(services: Services, rows: Iterable[OutboxMessage]) -> None:
+    """Enqueue the sender for rows just committed (a lost enqueue is swept up later)."""
+    for row in rows:
+        if row.status == OutboxStatus.PENDING:
+            try:
+                await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                             job_id=f"outbox:{row.id}:{row.attempts}")
+            except Exception as exc:
+                log.warning("outbox.enqueue_failed", outbox_id=row.id, error=type(exc).__name__)
+
+
+async def send_outbox(services: Services, row_id: int) -> None:
+    """Job: one attempt at sending one row."""
+    try:
+        async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
+            await _attempt(services, row_id)
+    except LockTimeout:
+        log.info("outbox.busy", outbox_id=row_id)
+
+
+async def _attempt(services: Services, row_id: int) -> None:
+    row = await OutboxMessage.get_or_none(id=row_id)
+    # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
+    if row is None or row.status != OutboxStatus.PENDING or (
+        row.next_attempt_at > now() + timedelta(seconds=1)
+    ):
+        return
+    if row.deadline is not None and row.deadline <= now():
+        await _finish(row, OutboxStatus.MISSED, error="deadline passed before sending")
+        return
+    client = services.wecom.app(row.app)
+    try:
+        result = await getattr(client, row.api)(**row.args)
+    except WeComAPIError as exc:
+        if row.api in _KF_MSGID and exc.errcode == _DUPLICATE_KF_MSGID and row.attempts > 0:
+            await _finish(row, OutboxStatus.SENT, result={"msgid": row.args.get("msgid"),
+                                                           "duplicate": True})
+            return
+        retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
+        await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
+        return
+    except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
+        await _failed_attempt(services, row, str(exc), retryable=True)
+        return
+    await _finish(row, OutboxStatus.SENT, result=dict(result))
+
+
+async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
+                          retryable: bool) -> None:
+    row.attempts += 1
+    row.last_error = error[:500]
+    if not retryable or row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxStatus.FAILED
+        await row.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+        log.warning("outbox.failed", outbox_id=row.id, api=row.api, attempts=row.attempts,
+                    error=error[:120])
+        return
+    delay = retry_after(row.attempts)
+    row.next_attempt_at = now() + delay
+    await row.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
+    await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                 job_id=f"outbox:{row.id}:{row.attempts}",
+                                 defer=delay.total_seconds())
+
+
+async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
+                  error: str | None = None) -> None:
+    row.status = status
+    row.result = result
+    row.last_error = error
+    if status == OutboxStatus.SENT:
+        row.sent_at = now()
+        row.attempts += 1
+    await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
+                                  "updated_at"])
+    log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
+
+
+async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -> None:
+    """A later fact about a sent message: delivered (e.g. a confirmed group task), or failed
+    (e.g. a kf ``msg_send_fail`` event naming its msgid)."""
+    fields: dict[str, Any] = {"status": status, "updated_at": now()}
+    if error is not None:
+        fields["last_error"] = error[:500]
+    await OutboxMessage.filter(id=row_id).update(**fields)
+
+
+async def sweep(services: Services, stale_seconds: float = 60.0) -> int:
+    """Re-enqueue pending rows whose attempt is overdue: their job was lost."""
+    cutoff = now() - timedelta(seconds=stale_seconds)
+    rows = await OutboxMessage.filter(status=OutboxStatus.PENDING,
+                                      next_attempt_at__lt=cutoff).limit(500)
+    for row in rows:
+        await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                     job_id=f"outbox:{row.id}:{row.attempts}:swept")
+    if rows:
+        log.info("outbox.swept", count=len(rows))
+    return len(rows)

@@ -1,0 +1,146 @@
+"""The outbox: messages sent once through the sandbox, retried durably, failures visible."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot import outbox
+from bot.models import OutboxMessage, OutboxStatus
+from bot.settings import Settings
+from bot.web.callback import SERVICES
+from bot.wecom.policy import RetryPolicy
+from tests.conftest import wait_for
+from tests.foundation.test_callback import serving
+
+FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1)
+
+
+async def status_of(row_id: int) -> OutboxStatus:
+    return (await OutboxMessage.get(id=row_id)).status
+
+
+async def test_app_message_is_sent_once_even_if_added_twice(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        sandbox = services.extras["sandbox"]
+        rows = []
+        for _ in range(2):
+            rows.append(await outbox.add(
+                key="notice:1", app="main", api="message_send",
+                args={"msgtype": "text", "payload": {"content": "订单 A1 已发货"},
+                      "touser": ["zhangwei"]},
+                recipient="zhangwei", ref="test:1"))
+            await outbox.flush(services, rows[-1:])
+        assert rows[0].id == rows[1].id
+        await wait_for(lambda: status_of(rows[0].id), timeout=10)
+        await wait_for(lambda: _is(rows[0].id, OutboxStatus.SENT))
+        row = await OutboxMessage.get(id=rows[0].id)
+        assert row.result and row.result["msgid"] and row.attempts == 1
+        got = [m for m in sandbox.inbox("zhangwei") if "已发货" in str(m)]
+        assert len(got) == 1
+        assert await OutboxMessage.all().count() == 1
+
+
+async def _is(row_id: int, status: OutboxStatus) -> bool:
+    return await status_of(row_id) == status
+
+
+async def test_transient_failures_retry_from_the_database_then_succeed(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.retry = FAST
+        sandbox = services.extras["sandbox"]
+        # Enough -1 answers to exhaust the client's own 3 retries, once.
+        sandbox.set_faults(busy_burst=4, paths=["message/send"])
+        row = await outbox.add(key="notice:2", app="main", api="message_send",
+                               args={"msgtype": "text", "payload": {"content": "量尺已预约"},
+                                     "touser": "lina"}, recipient="lina")
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.SENT), timeout=15)
+        row = await OutboxMessage.get(id=row.id)
+        assert row.attempts == 2  # one failed attempt (4 × -1), then the retry
+        assert len([m for m in sandbox.inbox("lina") if "量尺" in str(m)]) == 1
+
+
+async def test_permanent_errors_fail_visibly_without_retrying(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        row = await outbox.add(key="notice:3", app="main", api="message_send",
+                               args={"msgtype": "text", "payload": {"content": "x"},
+                                     "touser": "nobody_here"}, recipient="nobody_here")
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.FAILED))
+        row = await OutboxMessage.get(id=row.id)
+        assert row.attempts == 1 and row.last_error and row.last_error.startswith("81013")
+
+
+async def test_time_boxed_message_past_its_deadline_is_missed(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        row = await outbox.add(key="welcome:late", app="main", api="send_welcome_msg",
+                               args={"welcome_code": "CODE", "text": {"content": "欢迎"}},
+                               recipient="wmX", deadline=outbox.now() - timedelta(seconds=1),
+                               priority=True)
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.MISSED))
+        assert not any(c.get("path", "").endswith("send_welcome_msg")
+                       for c in services.extras["sandbox"].calls)
+
+
+async def test_kf_retry_after_a_lost_answer_does_not_send_twice(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        sandbox = services.extras["sandbox"]
+        from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF
+
+        customer = SEED_CUSTOMERS[0][0]
+        await sandbox.customer_says(SEED_KF, customer, "你好")
+        row = await outbox.add(key="kf:reply:1", app="main", api="kf_send_msg",
+                               args={"touser": customer, "open_kfid": SEED_KF,
+                                     "msgtype": "text", "payload": {"content": "您好！"}},
+                               recipient=customer)
+        # The first attempt reached WeCom but its answer was lost: WeCom has the msgid.
+        await services.wecom.app("main").kf_send_msg(customer, SEED_KF, "text",
+                                                     {"content": "您好！"},
+                                                     msgid=row.args["msgid"])
+        await OutboxMessage.filter(id=row.id).update(attempts=1)
+        await outbox.flush(services, [await OutboxMessage.get(id=row.id)])
+        await wait_for(lambda: _is(row.id, OutboxStatus.SENT))
+        row = await OutboxMessage.get(id=row.id)
+        assert row.result == {"msgid": row.args["msgid"], "duplicate": True}
+        assert len([m for m in sandbox.inbox(customer) if "您好！" in str(m)]) == 1
+
+
+async def test_sweeper_sends_rows_whose_job_was_lost(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        row = await outbox.add(key="notice:lost", app="main", api="message_send",
+                               args={"msgtype": "text", "payload": {"content": "安装完成"},
+                                     "touser": "wangqiang"}, recipient="wangqiang")
+        # No flush: as if the process died right after the commit.
+        assert await outbox.sweep(services) == 0
+        await OutboxMessage.filter(id=row.id).update(
+            next_attempt_at=outbox.now() - timedelta(minutes=5))
+        assert await outbox.sweep(services) == 1
+        await wait_for(lambda: _is(row.id, OutboxStatus.SENT))
+
+
+async def test_unknown_api_is_refused(mode_settings: Callable[..., Settings]) -> None:
+    import pytest
+
+    async with serving(mode_settings()):
+        with pytest.raises(ValueError, match="cannot send"):
+            await outbox.add(key="k", app="main", api="gettoken", args={}, recipient="x")
