@@ -35,3 +35,33 @@ async def test_client_reaches_the_mounted_sandbox(mode_settings: Callable[..., S
         staff = next(iter(sandbox.staff))
         await services.wecom.app("main").send_text([staff], "系统通知")
         await wait_for(lambda: any("系统通知" in str(m) for m in sandbox.inbox(staff)))
+
+
+async def test_sandbox_retries_land_in_the_inbox_exactly_once(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    from bot.db import connection
+
+    settings = mode_settings()
+    async with serving(settings) as client:
+        sandbox = client.app[SERVICES].extras["sandbox"]
+        sandbox.driver.retry_delay = 0.3
+        conn = connection()
+        # Storage is down for the first attempt: the service answers 503, WeCom retries.
+        await conn.execute_script("ALTER TABLE inbox_event RENAME TO inbox_event_away")
+        try:
+            await sandbox.staff_says("zhangwei", "第一次")
+            delivery = sandbox.driver.deliveries[-1]
+            await wait_for(lambda: delivery.attempts)
+        finally:
+            await conn.execute_script("ALTER TABLE inbox_event_away RENAME TO inbox_event")
+        await sandbox.drain()
+        assert delivery.status == "delivered"
+        assert delivery.attempts[0].get("status") == 503
+        # WeCom re-sends a callback whose answer it did not get: same plaintext, new ciphertext.
+        app = settings.wecom.app("main")
+        plaintext = (await InboxEvent.get()).plaintext
+        again = sandbox.driver.deliver(app, plaintext, "xml", "resend")
+        await sandbox.drain()
+        assert again.status == "delivered"
+        assert await InboxEvent.all().count() == 1
