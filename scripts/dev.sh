@@ -27,6 +27,7 @@ case "$cmd" in
   test)
     install
     bash scripts/services.sh
+    bash scripts/chromium.sh
     .venv/bin/ruff check .
     .venv/bin/mypy
     exec .venv/bin/pytest "$@"

@@ -1,11 +1,12 @@
-"""The aiohttp application: callback, health, the admin API (and its OpenAPI document)."""
+"""The aiohttp application: callback, health, the admin API (with its OpenAPI document), the
+console."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.settings import Settings
-from bot.web import auth, callback, health
+from bot.web import auth, callback, console, health, playground_api
 from bot.web.api import Api, error_middleware
 
 
@@ -14,6 +15,7 @@ def build_api() -> Api:
     api = Api()
     api.authenticators.append(auth.bearer)
     api.include(auth.api)
+    api.include(playground_api.api)
     return api
 
 
@@ -21,9 +23,10 @@ def build_app(settings: Settings) -> web.Application:
     """Routes only; ``bot.service.create_app`` attaches the running services."""
     # aiohttp's own cap sits above ours so the callback answers 413 itself, before parsing.
     app = web.Application(client_max_size=settings.max_body_bytes * 2,
-                          middlewares=[error_middleware])
+                          middlewares=[error_middleware, console.console_headers])
     callback.add_routes(app)
     health.add_routes(app)
+    console.add_routes(app)
     api = build_api()
     api.add_routes(app)
     document = api.openapi()

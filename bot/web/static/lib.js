@@ -1,0 +1,108 @@
+// wecom-bot console: no build step, no framework. Every value shown goes through
+// textContent (never innerHTML), and the token travels in a header, never a cookie.
+
+const TOKEN_KEY = "wecom-bot-token";
+const main = document.getElementById("main");
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "value") el.value = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const err = (body && body.error) || {};
+    super(err.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = err.code;
+    this.field = err.field;
+  }
+}
+
+export async function api(path, { method = "GET", body } = {}) {
+  const headers = { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const resp = await fetch(`/api/v1${path}`, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await resp.text();
+  const data = text ? JSON.parse(text) : null;
+  if (resp.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    showSignIn("登录已失效，请重新输入令牌");
+    throw new ApiError(401, data);
+  }
+  if (!resp.ok) throw new ApiError(resp.status, data);
+  return data;
+}
+
+export function errorBox(err) {
+  const where = err.field ? ` (${err.field})` : "";
+  return h("div", { class: "error", role: "alert" }, `${err.message}${where}`);
+}
+
+// Pages register themselves here: { id, title, render(container, me) }.
+export const pages = [];
+export function page(def) { pages.push(def); }
+
+let me = null;
+
+function showSignIn(message) {
+  me = null;
+  document.getElementById("nav").replaceChildren();
+  document.getElementById("who").textContent = "";
+  const input = h("input", { id: "token", type: "password", autocomplete: "off",
+                             placeholder: "wbt_…" });
+  const out = h("div", { id: "signin-error" }, message ? errorBox({ message }) : "");
+  const form = h("form", { class: "card", id: "signin", onsubmit: async (e) => {
+      e.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+      try { await start(); } catch (err) { if (err.status !== 401) out.replaceChildren(errorBox(err)); }
+    } },
+    h("h1", {}, "登录控制台"),
+    h("label", { for: "token" }, "访问令牌（wecom-bot admin create-token 生成）"),
+    input, h("p", {}, h("button", { type: "submit" }, "登录")), out);
+  main.replaceChildren(form);
+}
+
+function renderNav() {
+  const nav = document.getElementById("nav");
+  const current = location.hash.replace(/^#\//, "") || pages[0].id;
+  nav.replaceChildren(...pages.filter((p) => !p.roles || p.roles.includes(me.role)).map((p) =>
+    h("a", { href: `#/${p.id}`, class: p.id === current ? "active" : null }, p.title)));
+  document.getElementById("who").textContent = `${me.name}（${me.role}）`;
+}
+
+async function route() {
+  if (!me) return;
+  const id = location.hash.replace(/^#\//, "").split("/")[0] || pages[0].id;
+  const p = pages.find((x) => x.id === id) || pages[0];
+  renderNav();
+  const container = h("section", { id: `page-${p.id}` });
+  main.replaceChildren(container);
+  try { await p.render(container, me); } catch (err) {
+    if (err.status !== 401) container.append(errorBox(err));
+  }
+}
+
+async function start() {
+  me = await api("/me");
+  await route();
+}
+
+window.addEventListener("hashchange", route);
+
+export async function boot() {
+  if (!sessionStorage.getItem(TOKEN_KEY)) { showSignIn(); return; }
+  try { await start(); } catch (err) { if (err.status !== 401) showSignIn(err.message); }
+}

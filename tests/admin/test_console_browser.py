@@ -1,0 +1,71 @@
+"""The console in a real browser: sign-in, the playground through the real callback path,
+escaping, tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from bot.tokens import create_token
+from tests.admin.browser import browser_page, screenshot_path
+from tests.foundation.test_callback import serving
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_sign_in_and_chat_in_the_playground(
+    mode_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    async with serving(mode_settings()) as client:
+        token = await create_token("root", "admin")
+        async with browser_page(str(client.make_url("/"))) as page:
+            await page.goto("/admin/")
+            await page.fill("#token", "wbt_wrong")
+            await page.click("#signin button")
+            await page.wait_for_selector("#signin-error .error")
+            await page.fill("#token", token)
+            await page.click("#signin button")
+            await page.wait_for_selector("#who:has-text('root')")
+            assert "演练场" in await page.inner_text("#nav")
+
+            # A staff member asks the app for help: the reply comes back through WeCom (sandbox).
+            await page.select_option("#app-who", "zhangwei")
+            await page.fill("#app-text", "帮助")
+            await page.press("#app-text", "Enter")
+            await page.wait_for_selector("#app-log .bubble.bot:has-text('可用命令')", timeout=10000)
+
+            # Hostile text is shown as text, never run or parsed as markup.
+            hostile = "<img src=x onerror=window.pwned=1><script>window.pwned=2</script>"
+            await page.fill("#kf-text", hostile)
+            await page.press("#kf-text", "Enter")
+            await page.wait_for_selector("#kf-log .bubble.me")
+            assert hostile in await page.inner_text("#kf-log")
+            assert await page.evaluate("window.pwned === undefined")
+            assert await page.locator("#kf-log img, #kf-log script").count() == 0
+            await page.screenshot(path=str(screenshot_path("console-playground.png", tmp_path)),
+                                  full_page=True)
+            assert page.js_errors == []
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_tokens_page_creates_and_revokes(
+    mode_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    async with serving(mode_settings()) as client:
+        token = await create_token("root", "admin")
+        async with browser_page(str(client.make_url("/"))) as page:
+            await page.goto("/admin/#/tokens")
+            await page.fill("#token", token)
+            await page.click("#signin button")
+            await page.wait_for_selector("#page-tokens table")
+            await page.fill("#token-name", "lina")
+            await page.select_option("#token-role", "specialist")
+            await page.click("#page-tokens form button[type=submit]")
+            await page.wait_for_selector("#page-tokens pre")
+            assert (await page.inner_text("#page-tokens pre")).startswith("wbt_")
+            await page.wait_for_selector("#page-tokens td:has-text('lina')")
+            await page.click("#page-tokens tr:has(td:text-is('lina')) button.danger")
+            await page.wait_for_selector("#page-tokens tr:has(td:text-is('lina')) td:has-text('已吊销')")
+            assert page.js_errors == []
