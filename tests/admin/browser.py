@@ -22,7 +22,8 @@ async def browser_page(base_url: str) -> AsyncIterator[Any]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = await browser.new_page(base_url=base_url, viewport={"width": 1280, "height": 900})
+            page = await browser.new_page(base_url=base_url,
+                                          viewport={"width": 1280, "height": 900})
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.js_errors = errors

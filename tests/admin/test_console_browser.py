@@ -67,5 +67,6 @@ async def test_tokens_page_creates_and_revokes(
             assert (await page.inner_text("#page-tokens pre")).startswith("wbt_")
             await page.wait_for_selector("#page-tokens td:has-text('lina')")
             await page.click("#page-tokens tr:has(td:text-is('lina')) button.danger")
-            await page.wait_for_selector("#page-tokens tr:has(td:text-is('lina')) td:has-text('已吊销')")
+            revoked = "#page-tokens tr:has(td:text-is('lina')) td:has-text('已吊销')"
+            await page.wait_for_selector(revoked)
             assert page.js_errors == []
