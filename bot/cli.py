@@ -20,10 +20,23 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from bot.service import create_app
+    from bot.service import create_app, local_url
 
     settings = _settings(args)
     app = create_app(settings)
+    console = f"{local_url(settings)}/admin/"
+
+    async def first_start(_: web.Application) -> None:
+        # The embedded default must be usable at once: the first start gets an admin token.
+        from bot.models import ApiToken
+        from bot.tokens import create_token
+
+        if settings.embedded and not await ApiToken.exists():
+            token = await create_token("admin", "admin")
+            print(f"  admin token (shown once): {token}", flush=True)
+        print(f"  console: {console}", flush=True)
+
+    app.on_startup.append(first_start)
     mode = "embedded (SQLite, no Redis)" if settings.embedded else "production"
     wecom = "the built-in sandbox" if settings.wecom.is_sandbox else settings.wecom.api_base
     print(f"wecom-bot: {mode}, WeCom = {wecom}", flush=True)
