@@ -7,7 +7,7 @@ process, and a load generator in another process sends correctly encrypted POST 
 distinct MsgIds: first as fast as it can (throughput), then at a fixed 500/s (latency). The
 same generator then hits a bare aiohttp handler that only returns 200, in the same run, for the
 baseline. Afterwards it checks the inbox: every acknowledged callback stored exactly once.
-Production mode needs PostgreSQL (database ``test``) and Redis on this machine.
+Production mode needs PostgreSQL (it makes a database of its own) and Redis on this machine.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/test"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB = "wecom_bot_bench"  # its own database: the test suite resets `test` as it runs
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 CORP_ID = "ww_bench_corp"
 TOKEN = "benchtoken"
@@ -182,9 +184,10 @@ async def reset_production() -> None:
     import asyncpg
     import redis.asyncio as aioredis
 
-    conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://"))
-    await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await conn.close()
+    admin = await asyncpg.connect(PG_ADMIN)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+    await admin.execute(f'CREATE DATABASE "{PG_DB}"')
+    await admin.close()
     client = aioredis.from_url(REDIS_URL)
     await client.flushdb()
     await client.aclose()
