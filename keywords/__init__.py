@@ -7,6 +7,7 @@ Pure library: no I/O at match time and no imports from bot/.
     m = matcher.match("什么时候来安装？", channel="kefu", scope={"open_kfid": "wk1"})
 """
 
+from .dump import dump_rules, message_to_dict, rule_to_dict
 from .hours import Hours
 from .matcher import Explanation, Hit, Match, Matcher, NearMiss
 from .model import (
@@ -24,7 +25,7 @@ from .model import (
     When,
 )
 from .normalize import normalize
-from .rules import Problem, RuleError, dump_rules, load_rules, message_to_dict, rule_to_dict
+from .rules import Problem, RuleError, load_rules
 
 __all__ = [
     "CHANNELS",

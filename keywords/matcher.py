@@ -20,11 +20,11 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from . import normalize as nz
+from .dump import rule_to_dict
 from .evaluate import KIND_RANK, Compiled, Context, RawHit, evaluate, rank
 from .fuzzy import PinyinIndex
 from .model import Rule
 from .regexes import compile_pattern, gate_literal
-from .rules import rule_to_dict
 from .segment import RJiebaSegmenter, boundaries, term_freqs
 
 # Specificity: the strongest condition a rule has (all given ones must hold).
