@@ -1,4 +1,4 @@
-"""``wecom-bot`` command line: serve | worker | migrate | sandbox | admin."""
+"""``wecom-bot`` command line: serve | worker | migrate | demo | sandbox | admin."""
 
 from __future__ import annotations
 
@@ -80,6 +80,12 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo())
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.db import migrate
 
@@ -140,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_sub.add_parser("list-tokens", help="list tokens (never their values)")
     revoke = admin_sub.add_parser("revoke-token", help="revoke a token by name")
     revoke.add_argument("name")
+    sub.add_parser("demo", help="a scripted day in the sandbox, with a transcript")
     sandbox = sub.add_parser("sandbox", help="run the simulated WeCom on its own port")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -147,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate,
-            "sandbox": cmd_sandbox, "admin": cmd_admin}
+            "sandbox": cmd_sandbox, "admin": cmd_admin, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
