@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.settings import Settings
-from bot.web import auth, callback, console, health, playground_api
+from bot.web import auth, callback, console, health, notifications_api, playground_api
 from bot.web.api import Api, error_middleware
 
 
@@ -15,6 +15,7 @@ def build_api() -> Api:
     api = Api()
     api.authenticators.append(auth.bearer)
     api.include(auth.api)
+    api.include(notifications_api.api)
     api.include(playground_api.api)
     return api
 
