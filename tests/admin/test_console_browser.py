@@ -70,3 +70,29 @@ async def test_tokens_page_creates_and_revokes(
             revoked = "#page-tokens tr:has(td:text-is('lina')) td:has-text('已吊销')"
             await page.wait_for_selector(revoked)
             assert page.js_errors == []
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_viewer_sees_notifications_not_admin_pages(
+    mode_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    from bot import outbox
+    from bot.web.callback import SERVICES
+
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        row = await outbox.add(key="n:1", app="main", api="message_send",
+                               args={"msgtype": "text", "payload": {"content": "x"},
+                                     "touser": "nobody"}, recipient="<b>nobody</b>")
+        await outbox.flush(services, [row])
+        token = await create_token("eve", "viewer")
+        async with browser_page(str(client.make_url("/"))) as page:
+            await page.goto("/admin/")
+            await page.fill("#token", token)
+            await page.click("#signin button")
+            await page.wait_for_selector("#page-notifications")
+            assert await page.inner_text("#nav") == "通知"
+            await page.wait_for_selector("#page-notifications td:has-text('<b>nobody</b>')")
+            assert await page.locator("#page-notifications b").count() == 0
+            assert await page.locator("#page-notifications button:has-text('重试')").count() == 0
+            assert page.js_errors == []

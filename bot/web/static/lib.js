@@ -75,19 +75,20 @@ function showSignIn(message) {
   main.replaceChildren(form);
 }
 
-function renderNav() {
+const allowed = () => pages.filter((p) => !p.roles || p.roles.includes(me.role));
+
+function renderNav(current) {
   const nav = document.getElementById("nav");
-  const current = location.hash.replace(/^#\//, "") || pages[0].id;
-  nav.replaceChildren(...pages.filter((p) => !p.roles || p.roles.includes(me.role)).map((p) =>
+  nav.replaceChildren(...allowed().map((p) =>
     h("a", { href: `#/${p.id}`, class: p.id === current ? "active" : null }, p.title)));
   document.getElementById("who").textContent = `${me.name}（${me.role}）`;
 }
 
 async function route() {
   if (!me) return;
-  const id = location.hash.replace(/^#\//, "").split("/")[0] || pages[0].id;
-  const p = pages.find((x) => x.id === id) || pages[0];
-  renderNav();
+  const id = location.hash.replace(/^#\//, "").split("/")[0];
+  const p = allowed().find((x) => x.id === id) || allowed()[0];
+  renderNav(p.id);
   const container = h("section", { id: `page-${p.id}` });
   main.replaceChildren(container);
   try { await p.render(container, me); } catch (err) {
