@@ -20,6 +20,11 @@ class TextReply:
     content: str
 
 
+@dataclass(frozen=True, slots=True)
+class WelcomeReply(TextReply):
+    """The AI bot's enter_chat welcome: a text message, not a stream (protocol.md §6.3)."""
+
+
 Reply = TextReply
 
 
@@ -38,6 +43,9 @@ def passive_app_plaintext(reply: Reply, *, to_user: str, corp_id: str) -> str:
 
 def passive_aibot_plaintext(reply: Reply) -> str:
     """A finished stream: the AI bot's passive reply to a message (protocol.md §6.3)."""
+    if isinstance(reply, WelcomeReply):
+        return json.dumps({"msgtype": "text", "text": {"content": reply.content}},
+                          ensure_ascii=False)
     body: dict[str, Any] = {
         "msgtype": "stream",
         "stream": {"id": uuid.uuid4().hex, "finish": True, "content": reply.content},

@@ -18,7 +18,7 @@ from bot.store import make_store
 from bot.wecom.client import WeComClient
 from bot.wecom.sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
 from bot.wecom.sandbox import Sandbox, build_sandbox_app
-from bot.worker import JOBS, sweep
+from bot.worker import JOBS, PERIODIC, sweep
 
 log = get_logger("bot.service")
 
@@ -72,6 +72,8 @@ async def running(
         bind_public_url(services, local_url(settings))
     runner: InProcessRunner | None = None
     sweeper: asyncio.Task[None] | None = None
+    periodic: asyncio.Task[None] | None = None
+    rules_watch = await _start_rules(services)
     try:
         if settings.embedded:
             runner = InProcessRunner(
@@ -81,6 +83,7 @@ async def running(
             await runner.start()
             services.queue = runner
             sweeper = asyncio.create_task(_sweep_forever(services), name="inbox-sweeper")
+            periodic = asyncio.create_task(_periodic_forever(services), name="periodic")
         else:
             services.queue = await ArqQueue.connect(settings.redis_url)
         log.info("service.started", role=role, embedded=settings.embedded,
@@ -88,9 +91,10 @@ async def running(
         yield services
     finally:
         await services.settle()
-        if sweeper is not None:
-            sweeper.cancel()
-            await asyncio.gather(sweeper, return_exceptions=True)
+        for task in (sweeper, periodic, rules_watch):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         if runner is not None:
             await runner.close(drain_timeout=settings.job_timeout_seconds)
         else:
@@ -109,6 +113,29 @@ async def _sweep_forever(services: Services) -> None:
         except Exception as exc:
             log.warning("sweep.failed", error=type(exc).__name__)
         await asyncio.sleep(interval)
+
+
+async def _start_rules(services: Services) -> asyncio.Task[None]:
+    """Compile the rules before the first message; then follow every change."""
+    from bot.conversations.rulebook import load_sample_if_first_start, rulebook
+
+    cfg = services.settings.conversations
+    if services.settings.embedded and cfg.load_sample_rules:
+        await load_sample_if_first_start()
+    book = rulebook(services)
+    await book.load()
+    return asyncio.create_task(book.watch(services, cfg.rules_poll_seconds), name="rules-watch")
+
+
+async def _periodic_forever(services: Services, interval: float = 60.0) -> None:
+    """Embedded mode's cron: the same periodic jobs arq runs in production."""
+    while True:
+        await asyncio.sleep(interval)
+        for name in PERIODIC:
+            try:
+                await JOBS[name](services)
+            except Exception as exc:
+                log.warning("periodic.failed", job=name, error=type(exc).__name__)
 
 
 class _NoQueue:

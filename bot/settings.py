@@ -77,6 +77,38 @@ class WeComConfig(BaseModel):
         return next((a for a in self.apps if a.name == name), None)
 
 
+class ConversationsConfig(BaseModel):
+    """Customer-facing texts and thresholds of auto-replies, welcomes and escalation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fallback_reply: str = "抱歉，我暂时没能理解您的问题。您可以换个说法，或回复“转人工”联系专员。"
+    unmatched_escalate_after: int = Field(default=2, ge=1)  # unmatched in a row → escalate
+    kf_budget: int = Field(default=5, ge=1, le=5)  # kf/send_msg per customer message (48 h)
+    budget_notice: str = "您的问题我已记录，稍后将由专员为您继续服务。"
+    kf_backlog_seconds: int = Field(default=600, ge=0)  # first pull skips older messages
+    kf_welcome_text: str = "您好，欢迎咨询全屋定制客服！请选择您需要的服务："
+    kf_welcome_menu: tuple[tuple[str, str], ...] = (
+        ("progress", "查询进度"), ("faq", "常见问题"), ("human", "转人工"),
+    )
+    human_menu_id: str = "human"
+    queue_notice: str = "当前咨询人数较多，您已进入排队，专员接入后会第一时间回复您。"
+    transfer_notice: str = "已为您转接专员{specialist}，请稍候。"
+    servicer_cap: int = Field(default=5, ge=1)  # open escalations per servicer
+    sla_renotify_minutes: float = Field(default=5.0, gt=0)
+    sla_raise_minutes: float = Field(default=15.0, gt=0)
+    # kf account (open_kfid) → supervisor userid; "*" is the default for every account.
+    supervisors: dict[str, str] = Field(default_factory=dict)
+    contact_welcome: str = "您好{nickname}，我是您的专属顾问，很高兴为您服务！"
+    aibot_welcome: str = "你好，我是全屋定制助手。发送“帮助”查看我能做的事。"
+    app_unmatched_hint: str = "没有找到相关答案。发送“帮助”查看可用命令。"
+    offer_group_chat_ids: tuple[str, ...] = ()  # the service group(s) offered by join-way QR
+    offer_group_state: str = Field(default="kf-offer-group", max_length=30)
+    offer_group_wording: str = "欢迎加入您的订单服务群"
+    load_sample_rules: bool = True  # embedded mode: load the sample rules on first start
+    rules_poll_seconds: float = Field(default=1.0, gt=0)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -92,6 +124,7 @@ class Settings(BaseModel):
     inbox_sweep_seconds: float = Field(default=30.0, gt=0)
     inbox_stale_seconds: float = Field(default=120.0, gt=0)
     wecom: WeComConfig = WeComConfig()
+    conversations: ConversationsConfig = ConversationsConfig()
 
     @field_validator("listen")
     @classmethod

@@ -6,12 +6,13 @@ The same functions run on the in-process runner in embedded mode (bot.service).
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 from typing import Any
 
 from bot import inbox, outbox
 from bot.context import HandlerContext, Services
-from bot.events import parse
+from bot.events import parse, parse_kf_message
 from bot.jobs import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
 from bot.logs import get_logger
 from bot.models import InboxEvent, InboxStatus
@@ -38,7 +39,7 @@ async def _process(services: Services, inbox_id: int) -> None:
     if row is None or row.status != InboxStatus.PENDING:
         return
     app = services.app(row.app)
-    event = parse(row.plaintext, fmt="json" if row.fmt == "json" else "xml")
+    event = decode(row.fmt, row.plaintext)
     if app is None:
         await inbox.record_failure(row.id, f"app {row.app!r} is no longer configured", final=True)
         return
@@ -58,6 +59,18 @@ async def _process(services: Services, inbox_id: int) -> None:
         raise
     await services.inbox.mark_done(row.id)
     log.info("inbox.done", inbox_id=row.id, event_type=row.event_type)
+
+
+def decode(fmt: str, plaintext: str) -> Any:
+    """A stored inbox row as its typed event: callbacks (xml/json), kf sync_msg items (kf),
+    chat-archive records (archive)."""
+    if fmt == "kf":
+        return parse_kf_message(json.loads(plaintext))
+    if fmt == "archive":
+        from bot.conversations.archive import ArchivedMessage
+
+        return ArchivedMessage.from_record(json.loads(plaintext))
+    return parse(plaintext, fmt="json" if fmt == "json" else "xml")
 
 
 async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool) -> bool:
@@ -83,11 +96,37 @@ async def sweep(services: Services) -> None:
     await outbox.sweep(services)
 
 
+async def kf_poll(services: Services) -> int:
+    """Every minute: pull each known kf account in case a callback was missed."""
+    from bot.conversations.kefu_sync import poll_all
+
+    return await poll_all(services)
+
+
+async def escalation_sla(services: Services) -> tuple[int, int]:
+    """Every minute: re-notify and raise unclaimed escalations."""
+    from bot.conversations.escalation import check_sla
+
+    return await check_sla(services)
+
+
+async def archive_poll(services: Services) -> int:
+    """Every minute: pull the chat archive, when a source is configured."""
+    from bot.conversations.archive import poll
+
+    return await poll(services)
+
+
 JOBS: dict[str, JobFunc] = {
     "process_inbox": process_inbox,
     "sweep_inbox": sweep_inbox,
     "send_outbox": outbox.send_outbox,
+    "kf_poll": kf_poll,
+    "escalation_sla": escalation_sla,
+    "archive_poll": archive_poll,
 }
+# Periodic jobs (besides the inbox sweep): arq cron in production, bot.service's loop embedded.
+PERIODIC = ("kf_poll", "escalation_sla", "archive_poll")
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
@@ -127,7 +166,18 @@ async def run_worker(
     async def sweep_cron(ctx: dict[str, Any]) -> None:
         await sweep(ctx["services"])
 
-    crons = [cron(sweep_cron, second={0, 30}, unique=True)]
+    def minutely(name: str) -> Any:
+        async def run(ctx: dict[str, Any]) -> None:
+            try:
+                await JOBS[name](ctx["services"])
+            except Exception as exc:
+                log.warning("periodic.failed", job=name, error=type(exc).__name__)
+
+        run.__qualname__ = run.__name__ = f"cron_{name}"
+        return cron(run, second={15}, unique=True)
+
+    crons = [cron(sweep_cron, second={0, 30}, unique=True), *(minutely(n) for n in PERIODIC)]
+
     workers = [
         Worker(
             functions=functions,

@@ -1,0 +1,52 @@
+"""The escalation notice staff receive: an app template card with a 我来处理 (claim) button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.models import ConversationMessage, Direction, Escalation
+from bot.orders_lookup import lookup
+
+CHANNEL_NAMES = {"kefu": "微信客服", "archive": "客户群（会话存档）", "app": "应用消息"}
+REASONS = {"rule": "关键词", "unmatched": "连续未识别", "menu": "菜单转人工",
+           "budget": "消息额度用尽", "archive": "群内关键词"}
+CLAIM_PREFIX = "claim:"
+HISTORY = 10
+
+
+async def staff_name(services: Any, userid: str) -> str:
+    """How a staff member is named to customers. The directory API is out of this service's
+    scope (and its permission), so the userid stands in unless an order names them."""
+    return userid
+
+
+async def history(conversation: str, limit: int = HISTORY) -> list[str]:
+    rows = await ConversationMessage.filter(conversation=conversation).order_by("-id").limit(limit)
+    lines = []
+    for r in reversed(rows):
+        who = "客户" if r.direction == Direction.IN else "机器人"
+        lines.append(f"{who}：{(r.content or '[' + r.msgtype + ']')[:60]}")
+    return lines
+
+
+async def escalation_card(services: Any, esc: Escalation, attempt: int) -> dict[str, Any]:
+    order = await lookup().by_number(esc.order_no) if esc.order_no else None
+    customer = esc.customer_name or esc.external_userid or "-"
+    fields = [
+        {"keyname": "客户", "value": customer[:30]},
+        {"keyname": "渠道", "value": CHANNEL_NAMES.get(esc.channel, esc.channel)},
+        {"keyname": "原因", "value": REASONS.get(esc.reason, esc.reason)},
+        {"keyname": "订单", "value": esc.order_no or "无"},
+    ]
+    if order is not None and order.stage:
+        fields.append({"keyname": "阶段", "value": order.stage})
+    title = {0: "客户请求人工服务", 1: "【提醒】客户仍在等待", 2: "【超时上报】无人认领"}[attempt]
+    lines = await history(esc.conversation)
+    return {
+        "card_type": "button_interaction",
+        "main_title": {"title": f"{title} #{esc.id}", "desc": f"发送“认领 {esc.id}”也可认领"},
+        "quote_area": {"type": 0, "title": "最近消息", "quote_text": "\n".join(lines)[:500]},
+        "horizontal_content_list": fields,
+        "task_id": f"esc{esc.id}-{attempt}",
+        "button_list": [{"text": "我来处理", "style": 1, "key": f"{CLAIM_PREFIX}{esc.id}"}],
+    }

@@ -1,0 +1,121 @@
+"""A rule's replies as channel payloads: pick (all / one at random), fill variables, convert.
+
+Variables are filled by plain replacement of known names, so a reply containing other braces
+(JSON, emoticons) is never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.logs import get_logger
+from keywords import Image, Link, Menu, Message, MiniProgram, Rule, Text
+
+log = get_logger("bot.compose")
+VARIABLES = ("nickname", "order_no", "specialist")
+Payload = tuple[str, dict[str, Any]]  # (msgtype, body) as kf/send_msg takes them
+
+
+def pick(rule: Rule) -> list[Message]:
+    msgs = list(rule.replies.messages)
+    if rule.replies.mode == "random" and msgs:
+        return [random.choice(msgs)]
+    return msgs
+
+
+def wants(messages: Sequence[Message], name: str) -> bool:
+    token = "{" + name + "}"
+    return any(token in t for m in messages for t in _texts(m))
+
+
+def _texts(m: Message) -> list[str]:
+    if isinstance(m, Text):
+        return [m.text]
+    if isinstance(m, Menu):
+        return [m.head or "", m.tail or "", *(i.content for i in m.items)]
+    if isinstance(m, Link):
+        return [m.title, m.desc or ""]
+    return []
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    for name in VARIABLES:
+        text = text.replace("{" + name + "}", values.get(name, ""))
+    return text
+
+
+async def kf_payloads(
+    messages: Sequence[Message], values: Mapping[str, str], media: Any = None
+) -> list[Payload]:
+    """kf/send_msg bodies; an image given by URL is uploaded once (``media(url)`` → media_id)
+    and skipped, with a log line, when that fails."""
+    out: list[Payload] = []
+    for m in messages:
+        if isinstance(m, Text):
+            out.append(("text", {"content": fill(m.text, values)}))
+        elif isinstance(m, Menu):
+            body: dict[str, Any] = {"list": [_menu_item(i, values) for i in m.items]}
+            if m.head:
+                body["head_content"] = fill(m.head, values)
+            if m.tail:
+                body["tail_content"] = fill(m.tail, values)
+            out.append(("msgmenu", body))
+        elif isinstance(m, Image):
+            media_id = m.media_id
+            if media_id is None and m.url and media is not None:
+                try:
+                    media_id = await media(m.url)
+                except Exception as exc:
+                    log.warning("compose.media_failed", error=type(exc).__name__)
+            if media_id:
+                out.append(("image", {"media_id": media_id}))
+        elif isinstance(m, Link):
+            link = {"title": fill(m.title, values), "url": m.url}
+            if m.desc:
+                link["desc"] = fill(m.desc, values)
+            if m.picurl:
+                link["thumb_media_id"] = m.picurl
+            out.append(("link", link))
+        elif isinstance(m, MiniProgram):
+            out.append(("miniprogram", {"appid": m.appid, "pagepath": m.pagepath,
+                                        "thumb_media_id": m.thumb_media_id,
+                                        "title": m.title or ""}))
+    return out
+
+
+def _menu_item(item: Any, values: Mapping[str, str]) -> dict[str, Any]:
+    content = fill(item.content, values)
+    if item.type == "click":
+        return {"type": "click", "click": {"id": item.id, "content": content}}
+    if item.type == "view":
+        return {"type": "view", "view": {"url": item.url, "content": content}}
+    return {"type": "miniprogram", "miniprogram": {"appid": item.appid,
+                                                   "pagepath": item.pagepath,
+                                                   "content": content}}
+
+
+def plain_text(messages: Sequence[Message], values: Mapping[str, str]) -> str:
+    """The replies as one text, for channels that answer with text (app, AI bot)."""
+    parts: list[str] = []
+    for m in messages:
+        if isinstance(m, Text):
+            parts.append(fill(m.text, values))
+        elif isinstance(m, Link):
+            parts.append(f"{fill(m.title, values)} {m.url}")
+        elif isinstance(m, Menu):
+            lines = [fill(m.head or "", values)]
+            lines += [f"· {fill(i.content, values)}" for i in m.items]
+            parts.append("\n".join(x for x in lines if x))
+        elif isinstance(m, Image) and m.url:
+            parts.append(m.url)
+    return "\n".join(p for p in parts if p)
+
+
+def kf_msgid(ref: str, index: int) -> str:
+    """A deterministic kf msgid (≤32 chars of [0-9A-Za-z_-]): WeCom refuses a msgid it has
+    seen for the account, so a retried send can never reach the customer twice."""
+    digest = hashlib.sha256(ref.encode()).hexdigest()[:28]
+    return f"{digest}-{index}"

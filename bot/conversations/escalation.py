@@ -1,0 +1,236 @@
+"""Escalation to service specialists: open once per conversation, route, notify, SLA.
+
+Routing (kefu): the specialist of the customer's order if they are receiving; else the
+least-loaded receiving servicer under the per-servicer cap, ties by round robin; if nobody
+can take it, the queue (state 2) with its notice. Then service_state/trans to 3. Every step
+is idempotent, so a retried job continues where the last one stopped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from bot.conversations import cards, outbound
+from bot.conversations.common import config, kf_key, now
+from bot.logs import get_logger
+from bot.models import Escalation, EscalationStatus, KfConversation
+from bot.orders_lookup import lookup
+from bot.wecom import errors as E
+from bot.wecom.errors import WeComAPIError
+
+log = get_logger("bot.escalation")
+LIVE = (EscalationStatus.OPEN, EscalationStatus.CLAIMED)
+
+
+class EscalationError(Exception):
+    """A claim or resolve that cannot happen; the message is shown to the person."""
+
+
+async def _open(services: Any, **fields: Any) -> Escalation:
+    async with services.store.lock(f"esc:{fields['conversation']}", ttl=30, wait=30):
+        live = await Escalation.filter(conversation=fields["conversation"],
+                                       status__in=LIVE).first()
+        if live is not None:
+            return live
+        return await Escalation.create(created_at=now(services), **fields)
+
+
+async def escalate_kf(services: Any, open_kfid: str, external_userid: str, *, reason: str,
+                      rule_id: str | None = None) -> Escalation:
+    conv = await KfConversation.get_or_none(open_kfid=open_kfid, external_userid=external_userid)
+    order = await lookup().for_customer(external_userid)
+    esc = await _open(services, channel="kefu", conversation=kf_key(open_kfid, external_userid),
+                      open_kfid=open_kfid, external_userid=external_userid, reason=reason,
+                      rule_id=rule_id, customer_name=conv.nickname if conv else None,
+                      order_no=order.order_no if order else None)
+    if esc.notified_at is None:
+        await _route_kf(services, esc, order.specialist if order else None)
+        await notify(services, esc)
+    return esc
+
+
+async def escalate_other(services: Any, *, channel: str, conversation: str, reason: str,
+                         rule_id: str | None, chat_id: str | None = None,
+                         external_userid: str | None = None) -> Escalation:
+    """Escalations without a kf session (chat archive): the order's specialist or the
+    supervisor is told; there is no session to transfer."""
+    order = await lookup().for_customer(external_userid) if external_userid else None
+    esc = await _open(services, channel=channel, conversation=conversation, reason=reason,
+                      rule_id=rule_id, chat_id=chat_id, external_userid=external_userid,
+                      order_no=order.order_no if order else None,
+                      servicer_userid=order.specialist if order else None)
+    if esc.notified_at is None:
+        await notify(services, esc)
+    return esc
+
+
+async def _receiving(services: Any, open_kfid: str) -> list[str]:
+    res = await outbound.main_app(services).kf_servicer_list(open_kfid)
+    return [s["userid"] for s in res.get("servicer_list") or []
+            if s.get("userid") and int(s.get("status", 1)) == 0]
+
+
+async def _candidates(services: Any, esc: Escalation, specialist: str | None) -> list[str]:
+    receiving = await _receiving(services, esc.open_kfid or "")
+    live = await Escalation.filter(status__in=LIVE, open_kfid=esc.open_kfid
+                                   ).exclude(id=esc.id).values_list("servicer_userid", flat=True)
+    load: Counter[str] = Counter(str(u) for u in live if u)
+    cap = config(services).servicer_cap
+    first = [specialist] if specialist in receiving else []
+    pool = [u for u in receiving if load[u] < cap and u not in first]
+    turn = await services.store.incr(f"esc:rr:{esc.open_kfid}")
+    # Least loaded first; among equals, rotate the starting point each time (round robin).
+    pool.sort(key=lambda u: (load[u], (pool.index(u) - turn) % max(len(pool), 1)))
+    return first + pool
+
+
+async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> None:
+    cfg = config(services)
+    client = outbound.main_app(services)
+    kfid, euid = esc.open_kfid or "", esc.external_userid or ""
+    for userid in await _candidates(services, esc, specialist):
+        try:
+            res = await client.kf_service_state_trans(kfid, euid, 3, userid)
+        except WeComAPIError as exc:
+            if exc.errcode in (E.KF_SERVICER_INACTIVE, E.KF_BAD_TRANSITION):
+                log.info("escalation.servicer_refused", escalation=esc.id, errcode=exc.errcode)
+                if exc.errcode == E.KF_BAD_TRANSITION:
+                    break
+                continue
+            raise
+        esc.servicer_userid, esc.queued = userid, False
+        await esc.save(update_fields=["servicer_userid", "queued"])
+        await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(
+            session_state=3, servicer_userid=userid)
+        if res.get("msg_code"):
+            name = await cards.staff_name(services, userid)
+            await _notice(services, res["msg_code"],
+                          cfg.transfer_notice.replace("{specialist}", name), f"esc{esc.id}:t")
+        return
+    try:
+        res = await client.kf_service_state_trans(kfid, euid, 2)
+    except WeComAPIError as exc:
+        if exc.errcode != E.KF_BAD_TRANSITION:
+            raise
+        res = {}
+    esc.queued = True
+    await esc.save(update_fields=["queued"])
+    await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(session_state=2)
+    if res.get("msg_code"):
+        await _notice(services, res["msg_code"], cfg.queue_notice, f"esc{esc.id}:q")
+
+
+async def _notice(services: Any, code: str, text: str, key: str) -> None:
+    try:
+        await outbound.kf_on_event(services, code, "text", {"content": text}, key)
+    except WeComAPIError as exc:
+        log.warning("escalation.notice_failed", errcode=exc.errcode)
+
+
+async def _targets(services: Any, esc: Escalation) -> list[str]:
+    if esc.servicer_userid:
+        return [esc.servicer_userid]
+    if esc.open_kfid:
+        receiving = await _receiving(services, esc.open_kfid)
+        if receiving:
+            return receiving
+    sup = supervisor(services, esc.open_kfid)
+    return [sup] if sup else []
+
+
+def supervisor(services: Any, open_kfid: str | None) -> str | None:
+    sups = config(services).supervisors
+    return sups.get(open_kfid or "") or sups.get("*")
+
+
+async def notify(services: Any, esc: Escalation, *, attempt: int = 0,
+                 to: list[str] | None = None) -> None:
+    targets = to if to is not None else await _targets(services, esc)
+    if targets:
+        card = await cards.escalation_card(services, esc, attempt)
+        await outbound.app_message(services, targets, "template_card", card,
+                                   key=f"esc{esc.id}:n{attempt}")
+    else:
+        log.warning("escalation.nobody_to_notify", escalation=esc.id)
+    if attempt == 0:
+        esc.notified_at = now(services)
+        await esc.save(update_fields=["notified_at"])
+
+
+async def claim(services: Any, esc_id: int, userid: str) -> Escalation:
+    esc = await Escalation.get_or_none(id=esc_id)
+    if esc is None:
+        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+    if esc.status == EscalationStatus.RESOLVED:
+        raise EscalationError(f"#{esc_id} 已解决")
+    if esc.status == EscalationStatus.CLAIMED:
+        if esc.claimed_by == userid:
+            return esc
+        raise EscalationError(f"#{esc_id} 已由 {esc.claimed_by} 认领")
+    updated = await Escalation.filter(id=esc_id, status=EscalationStatus.OPEN).update(
+        status=EscalationStatus.CLAIMED, claimed_by=userid, claimed_at=now(services))
+    if not updated:  # someone else won the race
+        return await claim(services, esc_id, userid)
+    return await Escalation.get(id=esc_id)
+
+
+async def resolve(services: Any, esc_id: int, userid: str) -> Escalation:
+    esc = await Escalation.get_or_none(id=esc_id)
+    if esc is None:
+        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+    if esc.status != EscalationStatus.RESOLVED:
+        esc.status, esc.resolved_by, esc.resolved_at = (EscalationStatus.RESOLVED, userid,
+                                                         now(services))
+        if esc.claimed_by is None:
+            esc.claimed_by, esc.claimed_at = userid, esc.resolved_at
+        await esc.save()
+    return esc
+
+
+async def resolve_conversation(services: Any, conversation: str, *, by: str) -> int:
+    return await Escalation.filter(conversation=conversation, status__in=LIVE).update(
+        status=EscalationStatus.RESOLVED, resolved_by=by, resolved_at=now(services))
+
+
+async def servicer_changed(conversation: str, servicer: str | None) -> None:
+    if servicer:
+        await Escalation.filter(conversation=conversation, status__in=LIVE).update(
+            servicer_userid=servicer, queued=False)
+
+
+async def todo(userid: str) -> list[Escalation]:
+    mine = await Escalation.filter(status__in=LIVE, servicer_userid=userid).order_by("id")
+    claimed = await Escalation.filter(status__in=LIVE, claimed_by=userid).order_by("id")
+    seen: dict[int, Escalation] = {e.id: e for e in [*mine, *claimed]}
+    return sorted(seen.values(), key=lambda e: e.id)
+
+
+async def check_sla(services: Any) -> tuple[int, int]:
+    """Re-send unclaimed escalations after ``sla_renotify_minutes``, raise them to the
+    account's supervisor after ``sla_raise_minutes``. Returns (renotified, raised)."""
+    cfg = config(services)
+    at = now(services)
+    renotified = raised = 0
+    stale = await Escalation.filter(status=EscalationStatus.OPEN, renotified_at=None,
+                                    notified_at__lte=at - timedelta(
+                                        minutes=cfg.sla_renotify_minutes))
+    for esc in stale:
+        await notify(services, esc, attempt=1)
+        esc.renotified_at = at
+        await esc.save(update_fields=["renotified_at"])
+        renotified += 1
+    overdue = await Escalation.filter(status=EscalationStatus.OPEN, raised_at=None,
+                                      created_at__lte=at - timedelta(
+                                          minutes=cfg.sla_raise_minutes))
+    for esc in overdue:
+        sup = supervisor(services, esc.open_kfid)
+        if sup:
+            await notify(services, esc, attempt=2, to=[sup])
+        esc.raised_to, esc.raised_at = sup, at
+        await esc.save(update_fields=["raised_to", "raised_at"])
+        raised += 1
+    if renotified or raised:
+        log.info("escalation.sla", renotified=renotified, raised=raised)
+    return renotified, raised

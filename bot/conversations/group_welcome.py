@@ -1,0 +1,72 @@
+"""Group welcome templates: managed here, synced to WeCom's ``group_welcome_template``.
+
+WeCom has no API to bind a template to a group (protocol.md §4.5): the owner picks it in the
+client. So when a group is created the owner is told by app message which template to use;
+the groups domain calls :func:`tell_owner` from its group-create handling.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from bot.conversations import outbound
+from bot.models import GroupWelcomeTemplate
+
+
+def _attachment(row: GroupWelcomeTemplate) -> dict[str, Any]:
+    return dict(row.attachment or {})
+
+
+async def create(services: Any, *, name: str, text: str, attachment: dict[str, Any] | None,
+                 is_default: bool) -> GroupWelcomeTemplate:
+    """Created in WeCom first: a template WeCom refused is never stored."""
+    client = outbound.main_app(services)
+    res = await client.group_welcome_template_add(text=text, notify=0,
+                                                  **(attachment or {}))
+    async with in_transaction() as conn:
+        if is_default:
+            await GroupWelcomeTemplate.filter(is_default=True).using_db(conn).update(
+                is_default=False)
+        return await GroupWelcomeTemplate.create(
+            name=name, text=text, attachment=attachment, is_default=is_default,
+            template_id=res["template_id"], synced_at=datetime.now(UTC), using_db=conn)
+
+
+async def update(services: Any, row: GroupWelcomeTemplate, *, text: str,
+                 attachment: dict[str, Any] | None, is_default: bool) -> GroupWelcomeTemplate:
+    client = outbound.main_app(services)
+    if row.template_id:
+        await client.group_welcome_template_edit(row.template_id, text=text, **(attachment or {}))
+    else:
+        res = await client.group_welcome_template_add(text=text, notify=0, **(attachment or {}))
+        row.template_id = res["template_id"]
+    async with in_transaction() as conn:
+        if is_default:
+            await GroupWelcomeTemplate.filter(is_default=True).exclude(id=row.id).using_db(
+                conn).update(is_default=False)
+        row.text, row.attachment, row.is_default = text, attachment, is_default
+        row.synced_at = datetime.now(UTC)
+        await row.save(using_db=conn)
+    return row
+
+
+async def delete(services: Any, row: GroupWelcomeTemplate) -> None:
+    if row.template_id:
+        await outbound.main_app(services).group_welcome_template_del(row.template_id)
+    await row.delete()
+
+
+async def tell_owner(services: Any, *, chat_id: str, owner: str, group_name: str = "",
+                     template: GroupWelcomeTemplate | None = None) -> bool:
+    """App message to a new group's owner: which welcome template the group should use."""
+    if template is None:
+        template = await GroupWelcomeTemplate.filter(is_default=True).first()
+    if template is None:
+        return False
+    text = (f"新客户群「{group_name or chat_id}」已建立，请在群设置 → 入群欢迎语中选择"
+            f"「{template.name}」。")
+    return await outbound.app_message(services, [owner], "text", {"content": text},
+                                      key=f"groupwelcome:{chat_id}")

@@ -1,0 +1,210 @@
+"""微信客服 conversations: auto-replies within WeCom's rules, welcome, session bookkeeping.
+
+One customer message = one decision, taken once under the conversation's lock and stored with
+the planned replies in one transaction (keyed by the inbound msgid, so a retried job only
+finishes the sending). Then the replies go out in order, then the side effect (escalation,
+group offer). The bot never speaks while a person has the session (state 2/3) and never
+plans more than the kf budget (5 after the customer's last message, protocol.md §3.2); the
+last message of an exhausted budget says a person will follow up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from bot.conversations import compose, escalation, offer_group, outbound, stats
+from bot.conversations.common import config, kf_key, now
+from bot.conversations.rulebook import rulebook
+from bot.events import KfEnterSession, KfMsgSendFail, KfSessionStatusChange, KfText
+from bot.logs import get_logger
+from bot.models import (
+    ConversationMessage,
+    Direction,
+    KfConversation,
+    UnansweredQuestion,
+    WelcomeOutcome,
+)
+from bot.orders_lookup import lookup
+from bot.wecom.errors import WeComAPIError
+from keywords import Message, Text
+
+log = get_logger("bot.kefu")
+WELCOME_WINDOW = 20.0
+
+
+@dataclass
+class Plan:
+    rule_id: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    action: str | None = None  # escalate:<reason> | offer_group
+
+
+async def on_customer_text(services: Any, ev: KfText) -> None:
+    if ev.origin != 3 or not ev.open_kfid or not ev.external_userid or not ev.msgid:
+        return  # servicer (5) messages are history only; the API's own sends never come back
+    key = kf_key(ev.open_kfid, ev.external_userid)
+    ref = f"kf:{ev.msgid}"
+    async with services.store.lock(f"conv:{key}", ttl=60, wait=30):
+        inbound = await ConversationMessage.get_or_none(msgid=ev.msgid, direction=Direction.IN)
+        action = inbound.action if inbound else await _decide(services, ev, key, ref)
+        await outbound.flush_kf(services, ref)
+    if action and action.startswith("escalate:"):
+        await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
+                                     reason=action.split(":", 1)[1],
+                                     rule_id=inbound.rule_id if inbound else None)
+    elif action == "offer_group":
+        await offer_group.after_kf_reply(services, ev.open_kfid, ev.external_userid)
+
+
+async def _decide(services: Any, ev: KfText, key: str, ref: str) -> str | None:
+    cfg = config(services)
+    at = now(services)
+    text = ev.content or ""
+    conv, _ = await KfConversation.get_or_create(open_kfid=ev.open_kfid,
+                                                 external_userid=ev.external_userid)
+    if conv.session_state == 4:
+        conv.session_state = 0  # a customer message re-opens an ended session (§3.4)
+    plan = Plan()
+    unanswered = False
+    if conv.session_state not in (2, 3):
+        m = rulebook(services).matcher.match(text, channel="kefu", at=at, menu_id=ev.menu_id,
+                                             scope={"open_kfid": ev.open_kfid})
+        if m is not None:
+            conv.unmatched_streak = 0
+            plan.rule_id = m.rule.id
+            ttl = m.rule.cooldown_seconds
+            if ttl and not await services.store.set_if_absent(
+                    f"cooldown:{m.rule.id}:{key}", "1", ttl=ttl):
+                await stats.count_rule(m.rule.id, "kefu", at, suppressed=1)
+            else:
+                plan.messages = compose.pick(m.rule)
+                if m.rule.action == "escalate":
+                    plan.action = "escalate:rule"
+                elif m.rule.action == "offer_group":
+                    plan.action = "offer_group"
+        elif ev.menu_id and ev.menu_id == cfg.human_menu_id:
+            plan.action = "escalate:menu"
+        else:
+            unanswered = True
+            conv.unmatched_streak += 1
+            if conv.unmatched_streak >= cfg.unmatched_escalate_after:
+                conv.unmatched_streak = 0
+                plan.action = "escalate:unmatched"
+            else:
+                plan.messages = [Text(cfg.fallback_reply)]
+    values = await _variables(services, conv, plan.messages)
+    if plan.action == "offer_group":
+        plan.messages += await offer_group.kf_extra_messages(services, conv.external_userid)
+    payloads = await compose.kf_payloads(plan.messages, values,
+                                         lambda url: outbound.media_for_url(services, url))
+    budget = cfg.kf_budget
+    if len(payloads) >= budget:
+        payloads = [*payloads[: budget - 1], ("text", {"content": cfg.budget_notice})]
+        plan.action = plan.action if plan.action and plan.action.startswith("escalate") \
+            else "escalate:budget"
+    async with in_transaction() as conn:
+        conv.sent_since_customer = len(payloads)
+        conv.last_customer_at = at
+        await conv.save(using_db=conn)
+        await ConversationMessage.create(
+            channel="kefu", conversation=key, direction=Direction.IN, msgtype="text",
+            content=text, msgid=ev.msgid, rule_id=plan.rule_id, action=plan.action,
+            using_db=conn)
+        for i, (msgtype, body) in enumerate(payloads):
+            await ConversationMessage.create(
+                channel="kefu", conversation=key, direction=Direction.OUT, msgtype=msgtype,
+                content=str(body.get("content", "")), payload=body, ref=ref,
+                msgid=compose.kf_msgid(ref, i), rule_id=plan.rule_id, status="pending",
+                using_db=conn)
+        if plan.rule_id and payloads:
+            await stats.count_rule(plan.rule_id, "kefu", at, hits=1, replies=len(payloads),
+                                   using_db=conn)
+        if unanswered:
+            from keywords import normalize
+
+            await UnansweredQuestion.create(channel="kefu", conversation=key, content=text,
+                                            normalized=normalize(text), using_db=conn)
+    log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
+             state=conv.session_state)
+    return plan.action
+
+
+async def _variables(services: Any, conv: KfConversation, messages: list[Message]
+                     ) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if compose.wants(messages, "nickname"):
+        if conv.nickname is None:
+            conv.nickname = await _nickname(services, conv.external_userid)
+        values["nickname"] = conv.nickname or ""
+    if compose.wants(messages, "order_no") or compose.wants(messages, "specialist"):
+        order = await lookup().for_customer(conv.external_userid)
+        if order is not None:
+            values["order_no"] = order.order_no
+            values["specialist"] = order.specialist_name or order.specialist or ""
+    return values
+
+
+async def _nickname(services: Any, external_userid: str) -> str:
+    try:
+        res = await outbound.main_app(services).kf_customer_batchget([external_userid])
+    except WeComAPIError as exc:
+        log.warning("kefu.nickname_failed", errcode=exc.errcode)
+        return ""
+    for c in res.get("customer_list") or []:
+        if c.get("external_userid") == external_userid:
+            return str(c.get("nickname") or "")
+    return ""
+
+
+async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
+    """The kf welcome (text + menu) via send_msg_on_event within its 20 s, once; a code that
+    arrives too late is recorded as missed, never retried."""
+    if not ev.external_userid:
+        return
+    if not ev.welcome_code:
+        await WelcomeOutcome.create(kind="kefu", external_userid=ev.external_userid,
+                                    outcome="no_code")
+        return
+    cfg = config(services)
+    age = now(services).timestamp() - float(ev.send_time or 0)
+    outcome, errcode = "sent", None
+    if age > WELCOME_WINDOW:
+        outcome = "missed"
+    else:
+        menu = {"head_content": cfg.kf_welcome_text,
+                "list": [{"type": "click", "click": {"id": i, "content": c}}
+                         for i, c in cfg.kf_welcome_menu]}
+        try:
+            await outbound.kf_on_event(services, ev.welcome_code, "msgmenu", menu,
+                                       key=f"kfwelcome:{ev.msgid}")
+        except WeComAPIError as exc:
+            outcome, errcode = "failed", exc.errcode
+    await WelcomeOutcome.create(kind="kefu", external_userid=ev.external_userid,
+                                outcome=outcome, errcode=errcode)
+    log.info("kefu.welcome", outcome=outcome, errcode=errcode)
+
+
+async def on_send_fail(services: Any, ev: KfMsgSendFail) -> None:
+    """Recorded against the message it failed (fail_type 6: over the 5-message limit)."""
+    updated = await ConversationMessage.filter(msgid=ev.fail_msgid, direction=Direction.OUT
+                                               ).update(status="failed", fail_type=ev.fail_type)
+    log.warning("kefu.send_failed", fail_type=ev.fail_type, known=bool(updated))
+
+
+async def on_session_change(services: Any, ev: KfSessionStatusChange) -> None:
+    """3 = ended: resolve the escalation; 1/2/4 = a person has it now."""
+    if not ev.open_kfid or not ev.external_userid:
+        return
+    conv, _ = await KfConversation.get_or_create(open_kfid=ev.open_kfid,
+                                                 external_userid=ev.external_userid)
+    key = kf_key(ev.open_kfid, ev.external_userid)
+    if ev.change_type == 3:
+        conv.session_state, conv.servicer_userid = 4, None
+        await escalation.resolve_conversation(services, key, by="session_end")
+    elif ev.change_type in (1, 2, 4):
+        conv.session_state, conv.servicer_userid = 3, ev.new_servicer_userid
+        await escalation.servicer_changed(key, ev.new_servicer_userid)
+    await conv.save()

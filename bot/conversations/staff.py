@@ -1,0 +1,81 @@
+"""Staff commands and the staff FAQ (app chat and the AI bot): all local, so they can answer
+passively inside the callback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.conversations import compose, escalation
+from bot.conversations.common import config, now
+from bot.conversations.rulebook import rulebook
+from bot.conversations.stats import count_rule
+from bot.models import EscalationStatus
+from bot.orders_lookup import lookup
+
+STATUS_NAMES = {EscalationStatus.OPEN: "待认领", EscalationStatus.CLAIMED: "处理中",
+                EscalationStatus.RESOLVED: "已解决"}
+
+
+def _number(arg: str) -> int | None:
+    arg = arg.strip().lstrip("#＃")
+    return int(arg) if arg.isdigit() and len(arg) < 18 else None
+
+
+async def claim_command(services: Any, userid: str, arg: str) -> str:
+    esc_id = _number(arg)
+    if esc_id is None:
+        return "用法：认领 <编号>，例如：认领 12"
+    try:
+        esc = await escalation.claim(services, esc_id, userid)
+    except escalation.EscalationError as exc:
+        return str(exc)
+    return f"已认领 #{esc.id}（{esc.customer_name or esc.external_userid or esc.chat_id}）"
+
+
+async def resolve_command(services: Any, userid: str, arg: str) -> str:
+    esc_id = _number(arg)
+    if esc_id is None:
+        return "用法：解决 <编号>，例如：解决 12"
+    try:
+        esc = await escalation.resolve(services, esc_id, userid)
+    except escalation.EscalationError as exc:
+        return str(exc)
+    return f"#{esc.id} 已标记为解决"
+
+
+async def todo_command(services: Any, userid: str) -> str:
+    items = await escalation.todo(userid)
+    if not items:
+        return "你当前没有待处理的转人工。"
+    lines = [f"你有 {len(items)} 条待处理："]
+    lines += [f"#{e.id} {STATUS_NAMES[e.status]} · {e.customer_name or e.external_userid or '-'}"
+              f" · {e.order_no or '无订单'}" for e in items]
+    return "\n".join(lines)
+
+
+async def progress_command(services: Any, arg: str) -> str:
+    order_no = arg.strip()
+    if not order_no:
+        return "用法：进度 <订单号>"
+    order = await lookup().by_number(order_no)
+    if order is None:
+        return f"没有找到订单 {order_no}"
+    if order.summary:
+        return order.summary
+    parts = [f"订单 {order.order_no}", f"当前阶段：{order.stage or '未知'}"]
+    if order.specialist_name or order.specialist:
+        parts.append(f"专员：{order.specialist_name or order.specialist}")
+    return "\n".join(parts)
+
+
+async def faq(services: Any, channel: str, text: str, userid: str | None,
+              chat_id: str | None = None) -> str:
+    """Anything else staff write: the matcher with channel app / aibot."""
+    at = now(services)
+    m = rulebook(services).matcher.match(text, channel=channel, at=at,
+                                         scope={"userid": userid, "chat_id": chat_id})
+    if m is None or m.rule.action != "reply":
+        return config(services).app_unmatched_hint
+    reply = compose.plain_text(compose.pick(m.rule), {})
+    await count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0)
+    return reply or config(services).app_unmatched_hint

@@ -1,0 +1,74 @@
+"""New external contacts: the welcome for the contact's channel code, within its 20 s.
+
+The text is chosen by the most specific configuration: (channel code, staff member), then
+(channel code), then (staff member), then the default row, then the settings default.
+Outcomes are recorded (sent, missed, already_sent 41051, concurrent 41096, no_code, failed);
+a missed window is never retried.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.conversations import outbound
+from bot.conversations.common import config, now
+from bot.events import ExternalContactChange
+from bot.logs import get_logger
+from bot.models import ContactEvent, WelcomeOutcome, WelcomeText
+from bot.wecom import errors as E
+from bot.wecom.errors import WeComAPIError
+
+log = get_logger("bot.welcome")
+WINDOW = 20.0
+MAX_ATTACHMENTS = 9
+
+
+async def choose(services: Any, state: str | None, userid: str | None
+                 ) -> tuple[str, list[dict[str, Any]]]:
+    rows = [r for r in await WelcomeText.all()
+            if r.channel_code in (state, None) and r.userid in (userid, None)]
+    # Most specific first: a channel code beats a staff override beats the default.
+    rows.sort(key=lambda r: (r.channel_code is None, r.userid is None))
+    if rows:
+        return rows[0].text, list(rows[0].attachments or [])[:MAX_ATTACHMENTS]
+    return config(services).contact_welcome, []
+
+
+async def _nickname(services: Any, external_userid: str) -> str:
+    try:
+        res = await outbound.main_app(services).externalcontact_get(external_userid)
+    except WeComAPIError:
+        return ""
+    return str((res.get("external_contact") or {}).get("name") or "")
+
+
+async def on_added(services: Any, ev: ExternalContactChange) -> str:
+    euid, userid, state = ev.external_user_id or "", ev.user_id, ev.state or None
+    await ContactEvent.create(change=ev.change_type or "add_external_contact", userid=userid,
+                              external_userid=euid, channel_code=state)
+    outcome, errcode = "sent", None
+    if not ev.welcome_code:
+        outcome = "no_code"
+    elif now(services).timestamp() - float(ev.create_time or 0) > WINDOW:
+        outcome = "missed"
+    else:
+        text, attachments = await choose(services, state, userid)
+        if "{nickname}" in text:
+            text = text.replace("{nickname}", await _nickname(services, euid))
+        try:
+            await outbound.welcome(services, ev.welcome_code, text, attachments)
+        except WeComAPIError as exc:
+            errcode = exc.errcode
+            outcome = {E.WELCOME_CODE_USED: "already_sent",
+                       E.WELCOME_CONCURRENT: "concurrent"}.get(exc.errcode, "failed")
+    await WelcomeOutcome.create(kind="contact", userid=userid, external_userid=euid,
+                                channel_code=state, outcome=outcome, errcode=errcode)
+    log.info("welcome.contact", outcome=outcome, errcode=errcode, channel_code=state)
+    return outcome
+
+
+async def on_removed(services: Any, ev: ExternalContactChange) -> None:
+    """del_follow_user (the customer deleted the staff member: a lost customer) and
+    del_external_contact are kept for the statistics."""
+    await ContactEvent.create(change=ev.change_type or "", userid=ev.user_id,
+                              external_userid=ev.external_user_id)
