@@ -6,7 +6,6 @@ Variables are filled by plain replacement of known names, so a reply containing 
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -112,10 +111,3 @@ def plain_text(messages: Sequence[Message], values: Mapping[str, str]) -> str:
         elif isinstance(m, Image) and m.url:
             parts.append(m.url)
     return "\n".join(p for p in parts if p)
-
-
-def kf_msgid(ref: str, index: int) -> str:
-    """A deterministic kf msgid (≤32 chars of [0-9A-Za-z_-]): WeCom refuses a msgid it has
-    seen for the account, so a retried send can never reach the customer twice."""
-    digest = hashlib.sha256(ref.encode()).hexdigest()[:28]
-    return f"{digest}-{index}"

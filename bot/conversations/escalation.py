@@ -107,7 +107,8 @@ async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> N
         if res.get("msg_code"):
             name = await cards.staff_name(services, userid)
             await _notice(services, res["msg_code"],
-                          cfg.transfer_notice.replace("{specialist}", name), f"esc{esc.id}:t")
+                          cfg.transfer_notice.replace("{specialist}", name), f"esc{esc.id}:t",
+                          euid)
         return
     try:
         res = await client.kf_service_state_trans(kfid, euid, 2)
@@ -119,14 +120,11 @@ async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> N
     await esc.save(update_fields=["queued"])
     await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(session_state=2)
     if res.get("msg_code"):
-        await _notice(services, res["msg_code"], cfg.queue_notice, f"esc{esc.id}:q")
+        await _notice(services, res["msg_code"], cfg.queue_notice, f"esc{esc.id}:q", euid)
 
 
-async def _notice(services: Any, code: str, text: str, key: str) -> None:
-    try:
-        await outbound.kf_on_event(services, code, "text", {"content": text}, key)
-    except WeComAPIError as exc:
-        log.warning("escalation.notice_failed", errcode=exc.errcode)
+async def _notice(services: Any, code: str, text: str, key: str, euid: str) -> None:
+    await outbound.kf_on_event(services, code, "text", {"content": text}, key, recipient=euid)
 
 
 async def _targets(services: Any, esc: Escalation) -> list[str]:

@@ -68,5 +68,6 @@ async def tell_owner(services: Any, *, chat_id: str, owner: str, group_name: str
         return False
     text = (f"新客户群「{group_name or chat_id}」已建立，请在群设置 → 入群欢迎语中选择"
             f"「{template.name}」。")
-    return await outbound.app_message(services, [owner], "text", {"content": text},
-                                      key=f"groupwelcome:{chat_id}")
+    await outbound.app_message(services, [owner], "text", {"content": text},
+                               key=f"groupwelcome:{chat_id}")
+    return True

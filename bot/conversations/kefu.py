@@ -11,10 +11,12 @@ last message of an exhausted budget says a person will follow up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from bot import outbox
 from bot.conversations import compose, escalation, offer_group, outbound, stats
 from bot.conversations.common import config, kf_key, now
 from bot.conversations.rulebook import rulebook
@@ -24,6 +26,7 @@ from bot.models import (
     ConversationMessage,
     Direction,
     KfConversation,
+    OutboxStatus,
     UnansweredQuestion,
     WelcomeOutcome,
 )
@@ -50,7 +53,8 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
     async with services.store.lock(f"conv:{key}", ttl=60, wait=30):
         inbound = await ConversationMessage.get_or_none(msgid=ev.msgid, direction=Direction.IN)
         action = inbound.action if inbound else await _decide(services, ev, key, ref)
-        await outbound.flush_kf(services, ref)
+        for row in await outbound.send_now(services, await outbound.pending_for(ref)):
+            await ConversationMessage.filter(outbox_id=row.id).update(status=row.status.value)
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1],
@@ -114,11 +118,14 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str) -> str | None:
             content=text, msgid=ev.msgid, rule_id=plan.rule_id, action=plan.action,
             using_db=conn)
         for i, (msgtype, body) in enumerate(payloads):
+            row = await outbound.add_kf(services, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
+                                        external_userid=conv.external_userid, msgtype=msgtype,
+                                        body=body, ref=ref, using_db=conn)
             await ConversationMessage.create(
                 channel="kefu", conversation=key, direction=Direction.OUT, msgtype=msgtype,
                 content=str(body.get("content", "")), payload=body, ref=ref,
-                msgid=compose.kf_msgid(ref, i), rule_id=plan.rule_id, status="pending",
-                using_db=conn)
+                msgid=row.args.get("msgid"), outbox_id=row.id, rule_id=plan.rule_id,
+                status="pending", using_db=conn)
         if plan.rule_id and payloads:
             await stats.count_rule(plan.rule_id, "kefu", at, hits=1, replies=len(payloads),
                                    using_db=conn)
@@ -169,19 +176,19 @@ async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
                                     outcome="no_code")
         return
     cfg = config(services)
-    age = now(services).timestamp() - float(ev.send_time or 0)
-    outcome, errcode = "sent", None
-    if age > WELCOME_WINDOW:
-        outcome = "missed"
-    else:
+    issued = float(ev.send_time or 0)
+    outcome, errcode = "missed", None
+    if now(services).timestamp() - issued <= WELCOME_WINDOW:
         menu = {"head_content": cfg.kf_welcome_text,
                 "list": [{"type": "click", "click": {"id": i, "content": c}}
                          for i, c in cfg.kf_welcome_menu]}
-        try:
-            await outbound.kf_on_event(services, ev.welcome_code, "msgmenu", menu,
-                                       key=f"kfwelcome:{ev.msgid}")
-        except WeComAPIError as exc:
-            outcome, errcode = "failed", exc.errcode
+        row = await outbound.kf_on_event(
+            services, ev.welcome_code, "msgmenu", menu, key=f"kfwelcome:{ev.msgid}",
+            recipient=ev.external_userid,
+            deadline=datetime.fromtimestamp(issued + WELCOME_WINDOW, UTC))
+        outcome = {OutboxStatus.SENT: "sent", OutboxStatus.MISSED: "missed",
+                   OutboxStatus.PENDING: "retrying"}.get(row.status, "failed")
+        errcode = outbound.errcode_of(row) if outcome == "failed" else None
     await WelcomeOutcome.create(kind="kefu", external_userid=ev.external_userid,
                                 outcome=outcome, errcode=errcode)
     log.info("kefu.welcome", outcome=outcome, errcode=errcode)
@@ -189,9 +196,14 @@ async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
 
 async def on_send_fail(services: Any, ev: KfMsgSendFail) -> None:
     """Recorded against the message it failed (fail_type 6: over the 5-message limit)."""
-    updated = await ConversationMessage.filter(msgid=ev.fail_msgid, direction=Direction.OUT
-                                               ).update(status="failed", fail_type=ev.fail_type)
-    log.warning("kefu.send_failed", fail_type=ev.fail_type, known=bool(updated))
+    msg = await ConversationMessage.get_or_none(msgid=ev.fail_msgid, direction=Direction.OUT)
+    if msg is not None:
+        msg.status, msg.fail_type = "failed", ev.fail_type
+        await msg.save(update_fields=["status", "fail_type"])
+        if msg.outbox_id:
+            await outbox.mark(msg.outbox_id, OutboxStatus.FAILED,
+                              error=f"msg_send_fail fail_type {ev.fail_type}")
+    log.warning("kefu.send_failed", fail_type=ev.fail_type, known=msg is not None)
 
 
 async def on_session_change(services: Any, ev: KfSessionStatusChange) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversations.common import config
-from bot.conversations.outbound import main_app
+from bot.conversations.outbound import main_app, upgrade_service
 from bot.logs import get_logger
 from bot.models import JoinWayRecord
 from bot.orders_lookup import lookup
@@ -65,9 +65,7 @@ async def after_kf_reply(services: Any, open_kfid: str, external_userid: str) ->
     order = await lookup().for_customer(external_userid)
     if order is None or not order.group_chat_id:
         return
-    try:
-        await main_app(services).kf_upgrade_service(
-            open_kfid, external_userid, chat_id=order.group_chat_id,
-            wording=config(services).offer_group_wording)
-    except WeComAPIError as exc:  # 95021: the group is not configured for 升级服务
-        log.warning("offer_group.upgrade_failed", errcode=exc.errcode)
+    # 95021 when the group is not configured for 升级服务: the outbox records it as failed.
+    await upgrade_service(services, open_kfid, external_userid, order.group_chat_id,
+                          config(services).offer_group_wording,
+                          key=f"upgrade:{open_kfid}:{external_userid}:{order.group_chat_id}")

@@ -1,86 +1,112 @@
-"""The send step: every outbound message in one place, each with an idempotency key.
+"""The send step: every outbound message goes through the transactional outbox (bot.outbox).
 
-kefu replies are planned as ``ConversationMessage`` rows (status pending) in the decision's
-transaction and sent here in order; their kf msgid is derived from the inbound message, and
-WeCom refuses a msgid it has already seen, so a retried job never reaches the customer twice.
+Rows are added inside the caller's transaction, keyed for idempotency. kefu replies to one
+customer message are then sent right here, one after the other, through the outbox's own
+sender (``send_outbox``): the customer sees them in order, before any session transfer that
+follows, and the outbox still records each result and retries a failure later by itself.
+Staff notices just go to the outbox's queue.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+from tortoise import BaseDBAsyncClient
+
+from bot import outbox
 from bot.logs import get_logger
-from bot.models import ConversationMessage, Direction
-from bot.wecom import errors as E
-from bot.wecom.errors import WeComAPIError
+from bot.models import OutboxMessage, OutboxStatus
 
 log = get_logger("bot.outbound")
 MEDIA_URL_TTL = 2 * 24 * 3600  # temporary media live 3 days
 
 
-def main_app(services: Any) -> Any:
+def app_name(services: Any) -> str:
     """The self-built app whose token serves kefu, contacts and app messages."""
-    name = next(a.name for a in services.settings.wecom.apps if a.kind == "app")
-    return services.wecom.app(name)
+    return str(next(a.name for a in services.settings.wecom.apps if a.kind == "app"))
 
 
-def _duplicate(exc: WeComAPIError) -> bool:
-    return exc.errcode == E.INVALID_PARAM and "duplicate" in (exc.errmsg or "")
+def main_app(services: Any) -> Any:
+    return services.wecom.app(app_name(services))
 
 
-async def flush_kf(services: Any, ref: str) -> int:
-    """Send the pending kf replies planned for one inbound message, in order."""
-    rows = await ConversationMessage.filter(ref=ref, direction=Direction.OUT,
-                                            status="pending").order_by("id")
-    client = main_app(services)
-    sent = 0
+async def add_kf(services: Any, *, key: str, open_kfid: str, external_userid: str,
+                 msgtype: str, body: Mapping[str, Any], ref: str,
+                 using_db: BaseDBAsyncClient | None = None) -> OutboxMessage:
+    return await outbox.add(
+        key=key, app=app_name(services), api="kf_send_msg", recipient=external_userid,
+        args={"touser": external_userid, "open_kfid": open_kfid, "msgtype": msgtype,
+              "payload": dict(body)},
+        ref=ref, using_db=using_db)
+
+
+async def send_now(services: Any, rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """One attempt at each row, in order (a failed attempt stays scheduled in the outbox)."""
+    done = []
     for row in rows:
-        _, open_kfid, euid = row.conversation.split(":", 2)
-        msgtype, body = row.msgtype, dict(row.payload or {})
-        try:
-            await client.kf_send_msg(euid, open_kfid, msgtype, body, msgid=row.msgid)
-        except WeComAPIError as exc:
-            if not _duplicate(exc):
-                if exc.errcode == E.KF_SESSION_STATE_INVALID:
-                    # A person took the session meanwhile: the bot must not speak now.
-                    await ConversationMessage.filter(id=row.id).update(status="failed")
-                    log.info("kf.send_skipped", reason="session_not_bot", ref=ref)
-                    continue
-                raise
-        await ConversationMessage.filter(id=row.id).update(status="sent")
-        sent += 1
-    return sent
+        if row.status == OutboxStatus.PENDING:
+            await outbox.send_outbox(services, row.id)
+        done.append(await OutboxMessage.get(id=row.id))
+    return done
+
+
+async def pending_for(ref: str) -> list[OutboxMessage]:
+    return await OutboxMessage.filter(ref=ref, status=OutboxStatus.PENDING).order_by("id")
 
 
 async def kf_on_event(services: Any, code: str, msgtype: str, payload: Mapping[str, Any],
-                      key: str) -> str | None:
+                      key: str, *, recipient: str, deadline: datetime | None = None
+                      ) -> OutboxMessage:
     """send_msg_on_event (welcome / queue / transfer notices): one code, one message."""
-    msgid = hashlib.sha256(key.encode()).hexdigest()[:30]
-    try:
-        res = await main_app(services).kf_send_msg_on_event(code, msgtype, payload, msgid=msgid)
-    except WeComAPIError as exc:
-        if _duplicate(exc):
-            return msgid
-        raise
-    return str(res.get("msgid") or msgid)
+    row = await outbox.add(key=key, app=app_name(services), api="kf_send_msg_on_event",
+                           args={"code": code, "msgtype": msgtype, "payload": dict(payload)},
+                           recipient=recipient, ref=key, deadline=deadline,
+                           priority=deadline is not None)
+    (row,) = await send_now(services, [row])
+    return row
 
 
-async def app_message(services: Any, touser: Sequence[str] | str, msgtype: str,
-                      payload: Mapping[str, Any], key: str) -> bool:
-    """An app message to staff, at most once per key (marked before sending: a crash in
-    between loses a notice rather than doubling it; SLA re-notification covers the loss)."""
-    if not await services.store.set_if_absent(f"sent:app:{key}", "1", ttl=7 * 24 * 3600):
-        return False
-    await main_app(services).message_send(msgtype, payload, touser=touser)
-    return True
+async def app_message(services: Any, touser: Sequence[str], msgtype: str,
+                      payload: Mapping[str, Any], key: str,
+                      using_db: BaseDBAsyncClient | None = None) -> OutboxMessage:
+    """An app message to staff; the caller flushes after its commit (or passes no using_db)."""
+    row = await outbox.add(key=key, app=app_name(services), api="message_send",
+                           args={"msgtype": msgtype, "payload": dict(payload),
+                                 "touser": list(touser)},
+                           recipient="|".join(touser), ref=key, using_db=using_db)
+    if using_db is None:
+        await outbox.flush(services, [row])
+    return row
 
 
-async def welcome(services: Any, code: str, text: str,
-                  attachments: Sequence[Mapping[str, Any]]) -> None:
-    await main_app(services).send_welcome_msg(code, text=text or None,
-                                              attachments=list(attachments))
+async def welcome(services: Any, code: str, text: str, attachments: Sequence[Mapping[str, Any]],
+                  *, key: str, recipient: str, deadline: datetime) -> OutboxMessage:
+    args: dict[str, Any] = {"welcome_code": code, "attachments": [dict(a) for a in attachments]}
+    if text:
+        args["text"] = text
+    row = await outbox.add(key=key, app=app_name(services), api="send_welcome_msg", args=args,
+                           recipient=recipient, ref=key, deadline=deadline, priority=True)
+    (row,) = await send_now(services, [row])
+    return row
+
+
+async def upgrade_service(services: Any, open_kfid: str, external_userid: str, chat_id: str,
+                          wording: str, key: str) -> OutboxMessage:
+    row = await outbox.add(key=key, app=app_name(services), api="kf_upgrade_service",
+                           args={"open_kfid": open_kfid, "external_userid": external_userid,
+                                 "chat_id": chat_id, "wording": wording},
+                           recipient=external_userid, ref=key)
+    (row,) = await send_now(services, [row])
+    return row
+
+
+def errcode_of(row: OutboxMessage) -> int | None:
+    """The WeCom errcode a failed row ended with (its last_error starts with it)."""
+    head = (row.last_error or "").split(" ", 1)[0]
+    return int(head) if head.lstrip("-").isdigit() else None
 
 
 async def media_for_url(services: Any, url: str) -> str:

@@ -8,13 +8,14 @@ a missed window is never retried.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.conversations import outbound
 from bot.conversations.common import config, now
 from bot.events import ExternalContactChange
 from bot.logs import get_logger
-from bot.models import ContactEvent, WelcomeOutcome, WelcomeText
+from bot.models import ContactEvent, OutboxStatus, WelcomeOutcome, WelcomeText
 from bot.wecom import errors as E
 from bot.wecom.errors import WeComAPIError
 
@@ -55,12 +56,16 @@ async def on_added(services: Any, ev: ExternalContactChange) -> str:
         text, attachments = await choose(services, state, userid)
         if "{nickname}" in text:
             text = text.replace("{nickname}", await _nickname(services, euid))
-        try:
-            await outbound.welcome(services, ev.welcome_code, text, attachments)
-        except WeComAPIError as exc:
-            errcode = exc.errcode
+        row = await outbound.welcome(
+            services, ev.welcome_code, text, attachments, key=f"welcome:{ev.welcome_code}",
+            recipient=euid, deadline=datetime.fromtimestamp(float(ev.create_time or 0) + WINDOW,
+                                                            UTC))
+        if row.status == OutboxStatus.MISSED:
+            outcome = "missed"
+        elif row.status != OutboxStatus.SENT:
+            errcode = outbound.errcode_of(row)
             outcome = {E.WELCOME_CODE_USED: "already_sent",
-                       E.WELCOME_CONCURRENT: "concurrent"}.get(exc.errcode, "failed")
+                       E.WELCOME_CONCURRENT: "concurrent"}.get(errcode or 0, "failed")
     await WelcomeOutcome.create(kind="contact", userid=userid, external_userid=euid,
                                 channel_code=state, outcome=outcome, errcode=errcode)
     log.info("welcome.contact", outcome=outcome, errcode=errcode, channel_code=state)

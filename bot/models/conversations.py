@@ -111,6 +111,7 @@ class ConversationMessage(Model):
     # out: the message to send, planned in the same transaction as the decision.
     payload: Any = fields.JSONField(null=True)
     ref = fields.CharField(max_length=80, null=True, db_index=True)  # the inbound it answers
+    outbox_id = fields.BigIntField(null=True)  # the outbox row that sends it
     status = fields.CharField(max_length=16, default="ok")  # in: ok; out: pending|sent|failed
     fail_type = fields.IntField(null=True)  # kf msg_send_fail fail_type
     at = fields.DatetimeField(auto_now_add=True)
