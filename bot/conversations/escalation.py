@@ -82,7 +82,8 @@ async def _candidates(services: Any, esc: Escalation, specialist: str | None) ->
     pool = [u for u in receiving if load[u] < cap and u not in first]
     turn = await services.store.incr(f"esc:rr:{esc.open_kfid}")
     # Least loaded first; among equals, rotate the starting point each time (round robin).
-    pool.sort(key=lambda u: (load[u], (pool.index(u) - turn) % max(len(pool), 1)))
+    order = {u: (i - turn) % max(len(pool), 1) for i, u in enumerate(pool)}
+    pool.sort(key=lambda u: (load[u], order[u]))
     return first + pool
 
 

@@ -43,7 +43,7 @@ class RuleChange(Model):
 
 
 class RuleStat(Model):
-    """Per rule, channel and day (Asia/Shanghai): hits, replies sent, cooldown suppressions."""
+    """Per rule, channel and day (China Standard Time): hits, replies sent, cooldown skips."""
 
     id = fields.BigIntField(primary_key=True)
     day = fields.DateField()
