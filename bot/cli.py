@@ -1,4 +1,4 @@
-"""``wecom-bot`` command line: serve | worker | migrate | demo | sandbox | admin."""
+"""``wecom-bot`` command line: serve | worker | migrate | demo | sandbox | admin | rules."""
 
 from __future__ import annotations
 
@@ -130,6 +130,56 @@ def cmd_admin(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """``rules import FILE [--replace|--merge] [--dry-run]`` and ``rules export``."""
+    from bot.db import close_db, init_db, migrate
+
+    settings = _settings(args)
+
+    async def main() -> int:
+        from bot.conversations import rules_store
+        from keywords import RuleError
+
+        if settings.embedded:
+            await migrate(settings.database_url)
+        await init_db(settings.database_url)
+        try:
+            if args.rules_command == "export":
+                sys.stdout.write(await rules_store.export_rules(args.format))
+                return 0
+            try:
+                text = open(args.file, encoding="utf-8").read()  # noqa: ASYNC230
+            except OSError as exc:
+                print(f"wecom-bot: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+                return 1
+            try:
+                result = await rules_store.import_rules(
+                    text, mode="replace" if args.replace else "merge", actor="cli",
+                    dry_run=args.dry_run)
+            except RuleError as exc:
+                print(f"wecom-bot: {args.file}: nothing imported, {exc}", file=sys.stderr)
+                return 1
+            if result.diff:
+                print(result.diff)
+            verb = "would change" if args.dry_run else "changed"
+            print(f"{verb}: {len(result.created)} created, {len(result.updated)} updated, "
+                  f"{len(result.deleted)} deleted, {len(result.unchanged)} unchanged",
+                  file=sys.stderr)
+            if result.applied and not settings.embedded:
+                # Running processes also poll the revision; this makes it instant.
+                from bot.conversations.rulebook import CHANNEL
+                from bot.store import make_store
+
+                store = make_store(settings.redis_url)
+                await store.publish(CHANNEL, "cli")
+                await store.close()
+            return 0
+        finally:
+            await close_db()
+
+    return asyncio.run(main())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wecom-bot", description=__doc__)
     parser.add_argument("--config", help="TOML config file (default: $WECOM_BOT_CONFIG)")
@@ -147,6 +197,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = admin_sub.add_parser("revoke-token", help="revoke a token by name")
     revoke.add_argument("name")
     sub.add_parser("demo", help="a scripted day in the sandbox, with a transcript")
+    rules = sub.add_parser("rules", help="keyword rules: import and export")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    imp = rules_sub.add_parser("import", help="validate a YAML/JSON rule file, then load it")
+    imp.add_argument("file")
+    how = imp.add_mutually_exclusive_group()
+    how.add_argument("--replace", action="store_true", help="rules not in the file are deleted")
+    how.add_argument("--merge", action="store_true", help="add and update only (default)")
+    imp.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
+    exp = rules_sub.add_parser("export", help="write the rule set to stdout")
+    exp.add_argument("--format", choices=["yaml", "json"], default="yaml")
     sandbox = sub.add_parser("sandbox", help="run the simulated WeCom on its own port")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -154,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate,
-            "sandbox": cmd_sandbox, "admin": cmd_admin, "demo": cmd_demo}
+            "sandbox": cmd_sandbox, "admin": cmd_admin, "demo": cmd_demo, "rules": cmd_rules}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

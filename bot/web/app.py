@@ -6,7 +6,17 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.settings import Settings
-from bot.web import auth, callback, console, health, notifications_api, playground_api
+from bot.web import (
+    auth,
+    callback,
+    console,
+    conversations_api,
+    health,
+    notifications_api,
+    playground_api,
+    rules_api,
+    rules_io_api,
+)
 from bot.web.api import Api, error_middleware
 
 
@@ -17,6 +27,10 @@ def build_api() -> Api:
     api.include(auth.api)
     api.include(notifications_api.api)
     api.include(playground_api.api)
+    # Fixed paths (/rules/import, /rules/test …) before /rules/{rule_id}.
+    api.include(rules_io_api.api)
+    api.include(rules_api.api)
+    api.include(conversations_api.api)
     return api
 
 
