@@ -52,18 +52,21 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
     ref = f"kf:{ev.msgid}"
     async with services.store.lock(f"conv:{key}", ttl=60, wait=30):
         inbound = await ConversationMessage.get_or_none(msgid=ev.msgid, direction=Direction.IN)
-        action = inbound.action if inbound else await _decide(services, ev, key, ref)
+        if inbound is not None:  # a retried job: the decision stands, finish the sending
+            action, rule_id = inbound.action, inbound.rule_id
+        else:
+            action, rule_id = await _decide(services, ev, key, ref)
         for row in await outbound.send_now(services, await outbound.pending_for(ref)):
             await ConversationMessage.filter(outbox_id=row.id).update(status=row.status.value)
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
-                                     reason=action.split(":", 1)[1],
-                                     rule_id=inbound.rule_id if inbound else None)
+                                     reason=action.split(":", 1)[1], rule_id=rule_id)
     elif action == "offer_group":
         await offer_group.after_kf_reply(services, ev.open_kfid, ev.external_userid)
 
 
-async def _decide(services: Any, ev: KfText, key: str, ref: str) -> str | None:
+async def _decide(services: Any, ev: KfText, key: str, ref: str
+                  ) -> tuple[str | None, str | None]:
     cfg = config(services)
     at = now(services)
     text = ev.content or ""
@@ -136,7 +139,7 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str) -> str | None:
                                             normalized=normalize(text), using_db=conn)
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
-    return plan.action
+    return plan.action, plan.rule_id
 
 
 async def _variables(services: Any, conv: KfConversation, messages: list[Message]
