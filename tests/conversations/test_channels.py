@@ -1,0 +1,147 @@
+"""Welcomes (contacts and kefu), the kf budget, offer_group, the AI bot, and the chat archive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.conversations import rules_store
+from bot.conversations.archive import MemoryArchiveSource, poll
+from bot.conversations.rulebook import changed, sample_rules_text
+from bot.models import ContactEvent, Escalation, JoinWayRecord, WelcomeOutcome
+from bot.settings import Settings
+from bot.tokens import create_token
+from tests.conftest import wait_for
+from tests.conversations.conftest import CUSTOMER, KF, World, world
+
+
+async def _ready(w: World) -> None:
+    if not await rules_store.list_rules():
+        await rules_store.import_rules(sample_rules_text(), mode="replace", actor="test")
+    await changed(w.services)
+
+
+async def test_contact_welcome_by_channel_code_staff_override_and_missed(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        h = {"Authorization": "Bearer " + await create_token("adm", "admin")}
+        c = w.client
+        assert (await c.put("/api/v1/channel-codes", json={"code": "expo", "name": "展会"},
+                            headers=h)).status == 200
+        bad = await c.post("/api/v1/welcome-texts", json={"channel_code": "nope", "text": "x"},
+                           headers=h)
+        assert bad.status == 400
+        for body in ({"text": "默认欢迎{nickname}"},
+                     {"channel_code": "expo", "text": "感谢{nickname}在展会上添加我们！",
+                      "attachments": [{"msgtype": "link", "link": {
+                          "title": "展会优惠", "url": "https://example.com/expo"}}]},
+                     {"userid": "lina", "text": "我是设计师李娜"}):
+            assert (await c.post("/api/v1/welcome-texts", json=body, headers=h)).status == 201
+        await w.sandbox.staff_adds_customer("zhangwei", "wmExpo1", name="周先生", state="expo")
+        await w.sandbox.staff_adds_customer("lina", "wmPlain1", name="吴女士")
+        await w.sandbox.staff_adds_customer("wangqiang", "wmPlain2", name="郑先生")
+        await w.settle()
+        expo = w.sandbox.inbox("wmExpo1")[-1]
+        assert expo["text"]["content"] == "感谢周先生在展会上添加我们！"
+        assert expo["attachments"][0]["link"]["title"] == "展会优惠"
+        assert w.sandbox.inbox("wmPlain1")[-1]["text"]["content"] == "我是设计师李娜"
+        assert w.sandbox.inbox("wmPlain2")[-1]["text"]["content"] == "默认欢迎郑先生"
+        # A code that arrives after its 20 s is recorded as missed and never sent.
+        clock = w.sandbox.clock
+        w.services.extras["clock"] = lambda: clock() + 30
+        await w.sandbox.staff_adds_customer("zhangwei", "wmLate1", name="迟到")
+        await w.settle()
+        assert w.sandbox.inbox("wmLate1") == []
+        outcomes = {o.external_userid: o.outcome for o in await WelcomeOutcome.all()}
+        assert outcomes == {"wmExpo1": "sent", "wmPlain1": "sent", "wmPlain2": "sent",
+                            "wmLate1": "missed"}
+        assert await ContactEvent.filter(channel_code="expo").count() == 1
+
+
+async def test_kf_welcome_menu_and_the_five_message_budget(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        await _ready(w)
+        await w.sandbox.customer_enters(KF, CUSTOMER)
+        await w.wait_kf(1)
+        welcome = w.sandbox.inbox(CUSTOMER)[0]
+        assert welcome["msgtype"] == "msgmenu" and welcome["on_event"] == "kf_welcome"
+        assert [i["click"]["id"] for i in welcome["payload"]["list"]] == [
+            "progress", "faq", "human"]
+        # A rule with six replies: four go out, the fifth says a person follows up.
+        h = {"Authorization": "Bearer " + await create_token("adm2", "admin")}
+        many = {"id": "catalog", "when": {"any": ["目录"]}, "action": "reply", "replies": {
+            "messages": [{"text": f"第{i}页"} for i in range(1, 7)]}}
+        assert (await w.client.post("/api/v1/rules", json=many, headers=h)).status == 201
+        await w.sandbox.customer_says(KF, CUSTOMER, "发我目录")
+        await w.wait_kf(6)
+        await w.settle()
+        texts = w.kf_texts()[1:]
+        assert texts[:4] == ["第1页", "第2页", "第3页", "第4页"]
+        assert texts[4] == w.services.settings.conversations.budget_notice
+        assert await Escalation.filter(reason="budget").exists()
+        assert not [c for c in w.sandbox.kf_messages[KF]
+                    if c.get("event", {}).get("event_type") == "msg_send_fail"]
+
+
+async def test_offer_group_creates_the_join_way_once(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        group = await w.sandbox.staff_creates_group("zhangwei", "全屋定制服务群")
+        cfg = w.services.settings.conversations.model_copy(
+            update={"offer_group_chat_ids": (group["chat_id"],)})
+        w.services.settings = w.services.settings.model_copy(update={"conversations": cfg})
+        await _ready(w)
+        await w.sandbox.customer_says(KF, CUSTOMER, "可以进群吗")
+        await w.wait_kf(2)
+        await w.sandbox.customer_says(KF, CUSTOMER, "拉我进群")
+        texts = await w.wait_kf(4)
+        assert "服务群" in texts[0] and texts[1].startswith("扫码加入服务群：")
+        assert texts[1] == texts[3]
+        assert await JoinWayRecord.all().count() == 1
+        assert sum(c["path"] == "externalcontact/groupchat/add_join_way"
+                   for c in w.sandbox.calls) == 1
+
+
+async def test_aibot_welcome_commands_and_staff_faq(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        await _ready(w)
+        await w.sandbox.staff_mentions_aibot("lina", "@助手 安装验收标准是什么", chatid="wrInternal1")
+        await w.sandbox.staff_mentions_aibot("lina", "进度 DD2024001")
+        await w.sandbox.staff_says("wangqiang", "年假怎么请")
+        await w.sandbox.drain()
+        group = [m["reply"] for m in w.sandbox.inbox("wrInternal1")]
+        assert "柜体水平误差" in group[-1]
+        single = [m["reply"] for m in w.sandbox.inbox("lina") if m["channel"] == "aibot_reply"]
+        assert "没有找到订单 DD2024001" in single[-1]
+        app = [m["reply"] for m in w.sandbox.inbox("wangqiang") if m["channel"] == "app_reply"]
+        assert "审批" in app[-1]
+
+
+async def test_archive_escalate_rule_raises_an_escalation_without_reply(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings(conversations={"supervisors": {"*": "liuyang"}})
+    async with world(settings) as w:
+        await _ready(w)
+        source = MemoryArchiveSource()
+        w.services.extras["archive_source"] = source
+        source.add({"msgid": "a1", "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",
+                    "msgtime": 1, "msgtype": "text", "text": {"content": "安装师傅迟到了"}})
+        source.add({"msgid": "a2", "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",
+                    "msgtime": 2, "msgtype": "text", "text": {"content": "我要投诉！"}})
+        assert await poll(w.services) == 2
+        assert await poll(w.services) == 0  # seq saved: nothing twice
+
+        async def raised() -> Escalation | None:
+            return await Escalation.filter(channel="archive").first()
+
+        esc = await wait_for(raised)
+        assert esc.chat_id == "wrG1" and esc.rule_id == "complaint"
+        await w.settle()
+        assert w.app_inbox("liuyang")[-1]["msgtype"] == "template_card"
+        assert w.sandbox.inbox("wrG1") == [] and w.sandbox.inbox("wmGroupCust1") == []
