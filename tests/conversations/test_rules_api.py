@@ -81,10 +81,11 @@ async def test_import_export_dry_run_and_all_or_nothing(
         assert ok.status == 200 and (await ok.json())["applied"]
         exported = await (await c.get("/api/v1/rules/export?format=json", headers=h)).json()
         assert len(exported["rules"]) == 22
+        shadow = {**RULE, "id": "sofa-old", "priority": 10}
         merged = await c.post("/api/v1/rules/import?mode=merge",
-                              json={"rules": [RULE]}, headers=h)
-        assert (await merged.json())["created"] == ["sofa"]
-        assert len(await rules_store.list_rules()) == 23
+                              json={"rules": [RULE, shadow]}, headers=h)
+        assert (await merged.json())["created"] == ["sofa", "sofa-old"]
+        assert len(await rules_store.list_rules()) == 24
 
         tested = await c.post("/api/v1/rules/test", json={
             "text": "我要投诉你们的安装师傅", "channel": "kefu"}, headers=h)
@@ -95,7 +96,7 @@ async def test_import_export_dry_run_and_all_or_nothing(
         near = {n["rule_id"] for n in t["near_misses"]}
         assert "install-time" in near  # excluded by 投诉
         conflicts = await (await c.get("/api/v1/rules/conflicts", headers=h)).json()
-        assert any(x["kind"] == "shadowed" for x in conflicts)
+        assert {(x["rule_id"], x["other_id"]) for x in conflicts} == {("sofa-old", "sofa")}
 
 
 async def test_a_change_made_elsewhere_is_picked_up_within_a_second(
