@@ -78,7 +78,7 @@ async def running(
         if settings.embedded:
             runner = InProcessRunner(
                 JOBS, services, max_tries=settings.job_max_tries,
-                timeout=settings.job_timeout_seconds,
+                timeout=settings.job_timeout_seconds, concurrency=settings.job_concurrency,
             )
             await runner.start()
             services.queue = runner

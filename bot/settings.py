@@ -121,6 +121,9 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     job_timeout_seconds: float = Field(default=30.0, gt=0)
     job_max_tries: int = Field(default=5, ge=1)
+    # Embedded runner tasks: jobs mostly wait on the WeCom API and the database, so more than
+    # a handful keep many customers' conversations moving at once.
+    job_concurrency: int = Field(default=16, ge=1, le=256)
     inbox_sweep_seconds: float = Field(default=30.0, gt=0)
     inbox_stale_seconds: float = Field(default=120.0, gt=0)
     wecom: WeComConfig = WeComConfig()
