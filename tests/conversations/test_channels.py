@@ -110,7 +110,8 @@ async def test_aibot_welcome_commands_and_staff_faq(
 ) -> None:
     async with world(mode_settings()) as w:
         await _ready(w)
-        await w.sandbox.staff_mentions_aibot("lina", "@助手 安装验收标准是什么", chatid="wrInternal1")
+        await w.sandbox.staff_mentions_aibot("lina", "@助手 安装验收标准是什么",
+                                             chatid="wrInternal1")
         await w.sandbox.staff_mentions_aibot("lina", "进度 DD2024001")
         await w.sandbox.staff_says("wangqiang", "年假怎么请")
         await w.sandbox.drain()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from bot.conversations import rules_store
 from bot.conversations.escalation import check_sla
 from bot.conversations.rulebook import changed, sample_rules_text
-from bot.conversations import rules_store
 from bot.models import Escalation, EscalationStatus
 from bot.safexml import build_xml
 from bot.settings import Settings
