@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversations import compose, escalation
-from bot.conversations.common import config, now
+from bot.conversations.common import now
 from bot.conversations.rulebook import rulebook
 from bot.conversations.stats import count_rule
 from bot.models import EscalationStatus
@@ -69,13 +69,14 @@ async def progress_command(services: Any, arg: str) -> str:
 
 
 async def faq(services: Any, channel: str, text: str, userid: str | None,
-              chat_id: str | None = None) -> str:
-    """Anything else staff write: the matcher with channel app / aibot."""
+              chat_id: str | None = None) -> str | None:
+    """Anything else staff write: the matcher with channel app / aibot; silence when no
+    staff rule answers (staff chat is not a place to nag)."""
     at = now(services)
     m = rulebook(services).matcher.match(text, channel=channel, at=at,
                                          scope={"userid": userid, "chat_id": chat_id})
     if m is None or m.rule.action != "reply":
-        return config(services).app_unmatched_hint
+        return None
     reply = compose.plain_text(compose.pick(m.rule), {})
     await count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0)
-    return reply or config(services).app_unmatched_hint
+    return reply or None

@@ -75,9 +75,9 @@ def _has_text(event: TextMessage | AibotText) -> bool:
 
 
 @faq_router.on(TextMessage, AibotText, filters=[_has_text], passive=True)
-async def staff_faq(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
+async def staff_faq(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply | None:
     channel = "aibot" if isinstance(event, AibotText) else "app"
     chat_id = event.chatid if isinstance(event, AibotText) else None
     text = await staff.faq(ctx.services, channel, command_text(event) or "", _who(event),
                            chat_id)
-    return TextReply(text)
+    return TextReply(text) if text else None
