@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
+from tortoise.exceptions import ValidationError as TortoiseValidationError
 
 from bot.context import Services
 from bot.logs import get_logger
@@ -88,6 +89,7 @@ class Endpoint:
     summary: str
     tag: str
     auth: tuple[Authenticator, ...] = field(default_factory=tuple)
+    media: tuple[str, ...] = ("application/json",)
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None
@@ -120,14 +122,17 @@ class Api:
         summary: str = "",
         tag: str = "api",
         auth: Sequence[Authenticator] = (),
+        media: Sequence[str] = ("application/json",),
     ) -> Callable[[Handler], Handler]:
         """Declare an endpoint. ``roles=()`` makes it public; ``auth`` adds authenticators
-        tried before the bearer token (e.g. the ERP signature)."""
+        tried before the bearer token (e.g. the ERP signature); ``media`` lists the content
+        types a handler that returns its own web.Response may answer with."""
 
         def register(handler: Handler) -> Handler:
             self.endpoints.append(Endpoint(
                 method.upper(), path, handler, tuple(roles), body, query, response, status,
                 summary or (handler.__doc__ or "").strip().split("\n")[0], tag, tuple(auth),
+                tuple(media),
             ))
             return handler
 
@@ -206,8 +211,8 @@ class Api:
                 "tags": [ep.tag],
                 "responses": _responses(ep, ref),
             }
-            params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                      for n in re.findall(r"{(\w+)(?::[^}]*)?}", ep.path)]
+            params = [_path_param(name, pattern)
+                      for name, pattern in _PATH_VARS.findall(ep.path)]
             if ep.query is not None:
                 for name, f in ep.query.model_fields.items():
                     schema = ep.query.model_json_schema()["properties"][name]
@@ -220,7 +225,7 @@ class Api:
                     "application/json": {"schema": ref[ep.body]}}}
             if ep.roles:
                 op["security"] = [{"bearer": []}]
-            path = re.sub(r"{(\w+):[^}]*}", r"{\1}", PREFIX + ep.path)
+            path = _PATH_VARS.sub(r"{\1}", PREFIX + ep.path)
             paths.setdefault(path, {})[ep.method.lower()] = op
         return {
             "openapi": "3.0.3",
@@ -231,6 +236,17 @@ class Api:
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             },
         }
+
+
+# {name} or {name:regex}, where the regex may hold one level of braces ({1,18}).
+_PATH_VARS = re.compile(r"{(\w+)(?::((?:[^{}]|\{[^{}]*\})*))?}")
+
+
+def _path_param(name: str, pattern: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "minLength": 1}
+    if pattern:  # e.g. {id:[0-9]+}: the route only matches these
+        schema["pattern"] = f"^{pattern}$"
+    return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
 def _model_of(response: Any) -> type[BaseModel] | None:
@@ -254,9 +270,9 @@ def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
         out[str(ep.status)] = {"description": "ok", "content": {"application/json": {
             "schema": schema}}}
     else:
-        out[str(ep.status)] = {"description": "ok", "content": {"application/json": {
-            "schema": {}}}}
-    codes = ["400"] if (ep.body or ep.query) else []
+        out[str(ep.status)] = {"description": "ok", "content": {m: {"schema": {}}
+                                                                for m in ep.media}}
+    codes = ["400"] if (ep.body or ep.query or "{" in ep.path) else []
     if ep.roles:
         codes += ["401", "403"]
     codes += ["404", "409"] if "{" in ep.path or ep.method != "GET" else []
@@ -286,6 +302,9 @@ async def error_middleware(
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.code, exc.message, exc.field)
+    except TortoiseValidationError as exc:
+        # A value the database column cannot hold (too long, out of range): the caller's input.
+        return error_response(400, "invalid", str(exc)[:300])
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -89,14 +89,14 @@ async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
         raise ApiError(status, "not_found" if status == 404 else "conflict", str(exc)) from None
 
 
-@api.route("POST", "/escalations/{esc_id}/claim", roles=WORK, body=ActIn,
+@api.route("POST", "/escalations/{esc_id:[0-9]{1,18}}/claim", roles=WORK, body=ActIn,
            response=EscalationOut, tag="escalations")
 async def claim_escalation(req: ApiRequest) -> EscalationOut:
     """Claim an open escalation (409 if someone else has it or it is resolved)."""
     return await _act(req, escalation.claim)
 
 
-@api.route("POST", "/escalations/{esc_id}/resolve", roles=WORK, body=ActIn,
+@api.route("POST", "/escalations/{esc_id:[0-9]{1,18}}/resolve", roles=WORK, body=ActIn,
            response=EscalationOut, tag="escalations")
 async def resolve_escalation(req: ApiRequest) -> EscalationOut:
     """Mark an escalation resolved."""
@@ -205,7 +205,8 @@ def _att(a: Attachment) -> dict[str, Any]:
     return a.model_dump(exclude_none=True)
 
 
-@api.route("DELETE", "/welcome-texts/{wid}", roles=("admin",), status=204, tag="welcome")
+@api.route("DELETE", "/welcome-texts/{wid:[0-9]{1,18}}", roles=("admin",), status=204,
+           tag="welcome")
 async def delete_welcome_text(req: ApiRequest) -> None:
     """Delete a welcome."""
     wid = req.params["wid"]
@@ -260,7 +261,7 @@ async def _template(req: ApiRequest) -> GroupWelcomeTemplate:
     return row
 
 
-@api.route("PUT", "/group-welcome-templates/{tid}", roles=("admin",), body=TemplateIn,
+@api.route("PUT", "/group-welcome-templates/{tid:[0-9]{1,18}}", roles=("admin",), body=TemplateIn,
            response=TemplateOut, tag="welcome")
 async def update_template(req: ApiRequest) -> TemplateOut:
     """Change a template here and in WeCom."""
@@ -273,7 +274,7 @@ async def update_template(req: ApiRequest) -> TemplateOut:
     return tpl_out(row)
 
 
-@api.route("DELETE", "/group-welcome-templates/{tid}", roles=("admin",), status=204,
+@api.route("DELETE", "/group-welcome-templates/{tid:[0-9]{1,18}}", roles=("admin",), status=204,
            tag="welcome")
 async def delete_template(req: ApiRequest) -> None:
     """Delete a template here and in WeCom."""

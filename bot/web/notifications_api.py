@@ -67,7 +67,7 @@ async def list_notifications(req: ApiRequest) -> list[Notification]:
     return [to_out(r) for r in rows]
 
 
-@api.route("POST", "/notifications/{id}/retry", roles=("admin", "specialist"),
+@api.route("POST", "/notifications/{id:[0-9]{1,18}}/retry", roles=("admin", "specialist"),
            response=Notification, tag="notifications")
 async def retry_notification(req: ApiRequest) -> Notification:
     """Send a failed or missed message again (a new attempt; sent ones are left alone)."""

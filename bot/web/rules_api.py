@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
@@ -21,6 +21,7 @@ from keywords import RuleError
 
 api = Api()
 READ = ("admin", "specialist", "viewer")
+RULE = "{rule_id:[a-z0-9_-]{1,64}}"  # rule ids are [a-z0-9_-]{1,64}; nothing else routes
 
 
 class RuleOut(BaseModel):
@@ -44,8 +45,28 @@ class ChangeOut(BaseModel):
     diff: str
 
 
+class RuleIn(BaseModel):
+    """A rule in the ``keywords`` rule format (validated by keywords.load_rules, which names
+    the field of every problem)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str | None = Field(default=None, max_length=64)
+
+
+class RollbackOut(BaseModel):
+    """The rule as rolled back; a rollback to before the rule existed deletes it."""
+
+    id: str
+    deleted: bool = False
+    enabled: bool | None = None
+    revision: int | None = None
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+    rule: dict[str, Any] | None = None
+
+
 class RollbackIn(BaseModel):
-    change_id: int = Field(ge=1)
+    change_id: int = Field(ge=1, le=2**63 - 1)
 
 
 class HistoryQuery(BaseModel):
@@ -73,13 +94,9 @@ def rule_error_response(exc: RuleError) -> web.Response:
     return web.json_response(body, status=400)
 
 
-def _json(req: ApiRequest) -> Any:
-    import json
-
-    try:
-        return json.loads(req.raw_body or b"null")
-    except ValueError:
-        raise ApiError(400, "invalid_json", "the body is not JSON") from None
+def _rule(req: ApiRequest) -> dict[str, Any]:
+    body: dict[str, Any] = req.body.model_dump(exclude_none=True)
+    return body
 
 
 @api.route("GET", "/rules", roles=READ, response=[RuleOut], tag="rules")
@@ -95,7 +112,7 @@ async def rules_history(req: ApiRequest) -> list[ChangeOut]:
     return [change_out(c) for c in await rules_store.changes(limit=req.query.limit)]
 
 
-@api.route("GET", "/rules/{rule_id}", roles=READ, response=RuleOut, tag="rules")
+@api.route("GET", f"/rules/{RULE}", roles=READ, response=RuleOut, tag="rules")
 async def get_rule(req: ApiRequest) -> RuleOut:
     """One rule."""
     try:
@@ -104,11 +121,12 @@ async def get_rule(req: ApiRequest) -> RuleOut:
         raise ApiError(404, "not_found", "no such rule") from None
 
 
-@api.route("POST", "/rules", roles=("admin",), response=RuleOut, status=201, tag="rules")
+@api.route("POST", "/rules", roles=("admin",), body=RuleIn, response=RuleOut, status=201,
+           tag="rules")
 async def create_rule(req: ApiRequest) -> Any:
     """Create a rule (the keywords rule format)."""
     try:
-        row = await rules_store.create_rule(_json(req), req.principal.name if req.principal
+        row = await rules_store.create_rule(_rule(req), req.principal.name if req.principal
                                             else "api")
     except RuleError as exc:
         return rule_error_response(exc)
@@ -118,11 +136,12 @@ async def create_rule(req: ApiRequest) -> Any:
     return rule_out(row)
 
 
-@api.route("PUT", "/rules/{rule_id}", roles=("admin",), response=RuleOut, tag="rules")
+@api.route("PUT", f"/rules/{RULE}", roles=("admin",), body=RuleIn, response=RuleOut,
+           tag="rules")
 async def update_rule(req: ApiRequest) -> Any:
     """Replace a rule."""
     try:
-        row = await rules_store.update_rule(req.params["rule_id"], _json(req), _actor(req))
+        row = await rules_store.update_rule(req.params["rule_id"], _rule(req), _actor(req))
     except RuleError as exc:
         return rule_error_response(exc)
     except rules_store.RuleNotFound:
@@ -133,7 +152,7 @@ async def update_rule(req: ApiRequest) -> Any:
     return rule_out(row)
 
 
-@api.route("DELETE", "/rules/{rule_id}", roles=("admin",), status=204, tag="rules")
+@api.route("DELETE", f"/rules/{RULE}", roles=("admin",), status=204, tag="rules")
 async def delete_rule(req: ApiRequest) -> None:
     """Delete a rule (its history stays)."""
     try:
@@ -152,26 +171,26 @@ async def _toggle(req: ApiRequest, enabled: bool) -> RuleOut:
     return rule_out(row)
 
 
-@api.route("POST", "/rules/{rule_id}/enable", roles=("admin",), response=RuleOut, tag="rules")
+@api.route("POST", f"/rules/{RULE}/enable", roles=("admin",), response=RuleOut, tag="rules")
 async def enable_rule(req: ApiRequest) -> RuleOut:
     """Enable a rule."""
     return await _toggle(req, True)
 
 
-@api.route("POST", "/rules/{rule_id}/disable", roles=("admin",), response=RuleOut, tag="rules")
+@api.route("POST", f"/rules/{RULE}/disable", roles=("admin",), response=RuleOut, tag="rules")
 async def disable_rule(req: ApiRequest) -> RuleOut:
     """Disable a rule (kept, never matched)."""
     return await _toggle(req, False)
 
 
-@api.route("GET", "/rules/{rule_id}/versions", roles=READ, response=[ChangeOut], tag="rules")
+@api.route("GET", f"/rules/{RULE}/versions", roles=READ, response=[ChangeOut], tag="rules")
 async def rule_versions(req: ApiRequest) -> list[ChangeOut]:
     """A rule's versions, newest first, each with who, when and the diff."""
     return [change_out(c) for c in await rules_store.changes(req.params["rule_id"])]
 
 
-@api.route("POST", "/rules/{rule_id}/rollback", roles=("admin",), body=RollbackIn,
-           response=RuleOut, tag="rules")
+@api.route("POST", f"/rules/{RULE}/rollback", roles=("admin",), body=RollbackIn,
+           response=RollbackOut, tag="rules")
 async def rollback_rule(req: ApiRequest) -> Any:
     """Put a rule back as it was after one of its changes."""
     try:
@@ -182,8 +201,8 @@ async def rollback_rule(req: ApiRequest) -> Any:
         return rule_error_response(exc)
     await changed(req.services)
     if row is None:
-        return web.json_response({"id": req.params["rule_id"], "deleted": True})
-    return rule_out(row)
+        return RollbackOut(id=req.params["rule_id"], deleted=True)
+    return RollbackOut.model_validate(rule_out(row).model_dump())
 
 
 def _actor(req: ApiRequest) -> str:

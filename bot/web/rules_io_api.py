@@ -97,7 +97,8 @@ async def import_rules(req: ApiRequest) -> Any:
     return ImportOut(**result.__dict__)
 
 
-@api.route("GET", "/rules/export", roles=READ, query=ExportQuery, tag="rules")
+@api.route("GET", "/rules/export", roles=READ, query=ExportQuery, tag="rules",
+           media=("application/json", "application/yaml"))
 async def export_rules(req: ApiRequest) -> web.Response:
     """The rule set as a file (the import format)."""
     text = await rules_store.export_rules(req.query.format)
