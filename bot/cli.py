@@ -101,6 +101,27 @@ def cmd_admin(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
 
+    async def api_key(args: argparse.Namespace) -> int:
+        from bot.orders import erp
+
+        if args.admin_command == "revoke-api-key":
+            if not await erp.revoke_key(args.name):
+                print(f"wecom-bot: no live API key named {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"revoked {args.name}")
+            return 0
+        try:
+            key_id, secret = await erp.create_key(settings, args.name)
+        except erp.SignatureError as exc:
+            print(f"wecom-bot: {exc}", file=sys.stderr)
+            return 2
+        except erp.KeyNameTaken:
+            print(f"wecom-bot: an API key named {args.name!r} exists", file=sys.stderr)
+            return 1
+        print(f"key id:  {key_id}\nsecret:  {secret}")
+        print("(sign ERP requests with the secret; shown once, store it now)", file=sys.stderr)
+        return 0
+
     async def main() -> int:
         if settings.embedded:
             await migrate(settings.database_url)
@@ -118,6 +139,8 @@ def cmd_admin(args: argparse.Namespace) -> int:
                 for row in await list_tokens():
                     state = "revoked" if row.revoked_at else "live"
                     print(f"{row.name}\t{row.role.value}\t{state}\tcreated {row.created_at:%F}")
+            elif args.admin_command in ("create-api-key", "revoke-api-key"):
+                return await api_key(args)
             elif args.admin_command == "revoke-token":
                 if not await revoke_token(args.name):
                     print(f"wecom-bot: no live token named {args.name!r}", file=sys.stderr)
@@ -197,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = admin_sub.add_parser("revoke-token", help="revoke a token by name")
     revoke.add_argument("name")
     sub.add_parser("demo", help="a scripted day in the sandbox, with a transcript")
+    key = admin_sub.add_parser("create-api-key", help="create an ERP API key (secret shown once)")
+    key.add_argument("--name", required=True)
+    revoke_key = admin_sub.add_parser("revoke-api-key", help="revoke an ERP API key by name")
+    revoke_key.add_argument("name")
     rules = sub.add_parser("rules", help="keyword rules: import and export")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     imp = rules_sub.add_parser("import", help="validate a YAML/JSON rule file, then load it")

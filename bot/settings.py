@@ -128,6 +128,29 @@ class Settings(BaseModel):
     inbox_stale_seconds: float = Field(default=120.0, gt=0)
     wecom: WeComConfig = WeComConfig()
     conversations: ConversationsConfig = ConversationsConfig()
+    # Orders (bot/orders): the order number inside a customer group's name binds the group.
+    order_no_pattern: str = r"(?<![A-Za-z0-9])([A-Z]{1,4}-?\d{6,14})(?![0-9])"
+    # Milestones of one group within this window share one 群发 task (1 per group per day).
+    group_task_delay_seconds: float = Field(default=300.0, ge=0)
+    group_task_check_seconds: float = Field(default=600.0, gt=0)  # poll the task's send state
+    group_task_remind_seconds: float = Field(default=4 * 3600.0, gt=0)
+    group_task_max_reminders: int = Field(default=6, ge=0)
+    orders_kf_account: str = ""  # open_kfid for customer notices when the order names none
+    orders_link_base: str = "http://127.0.0.1:8080/orders"  # text-card links: BASE/ORDER_NO
+    # ERP: per-key signing secrets are derived from this; the database keeps only hashes.
+    erp_signing_secret: SecretStr = SecretStr("")
+    erp_signature_window_seconds: int = Field(default=300, ge=1)
+
+    @field_validator("order_no_pattern")
+    @classmethod
+    def _order_pattern(cls, v: str) -> str:
+        try:
+            compiled = re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression ({exc})") from None
+        if compiled.groups > 1:
+            raise ValueError("at most one capturing group (the order number)")
+        return v
 
     @field_validator("listen")
     @classmethod

@@ -16,6 +16,8 @@ from bot.events import parse, parse_kf_message
 from bot.jobs import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
 from bot.logs import get_logger
 from bot.models import InboxEvent, InboxStatus
+from bot.orders import binding, grouptasks, kefu
+from bot.orders.tick import tick as orders_tick
 from bot.replies import deliver
 from bot.store import LockTimeout
 
@@ -94,6 +96,8 @@ async def sweep(services: Services) -> None:
     """Periodic: re-enqueue what a crash or a lost job left behind."""
     await sweep_inbox(services)
     await outbox.sweep(services)
+    # Orders: due group tasks, owner reminders, lost kefu decisions, overdue stages.
+    await orders_tick(services)
 
 
 async def kf_poll(services: Services) -> int:
@@ -124,6 +128,9 @@ JOBS: dict[str, JobFunc] = {
     "kf_poll": kf_poll,
     "escalation_sla": escalation_sla,
     "archive_poll": archive_poll,
+    "orders_flush_notice": grouptasks.flush,
+    "orders_kefu_notice": kefu.send_notice,
+    "orders_join_way": binding.create_join_way,
 }
 # Periodic jobs (besides the inbox sweep): arq cron in production, bot.service's loop embedded.
 PERIODIC = ("kf_poll", "escalation_sla", "archive_poll")

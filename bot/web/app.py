@@ -13,6 +13,8 @@ from bot.web import (
     conversations_api,
     health,
     notifications_api,
+    orders_api,
+    pipelines_api,
     playground_api,
     rules_api,
     rules_io_api,
@@ -31,6 +33,8 @@ def build_api() -> Api:
     api.include(rules_io_api.api)
     api.include(rules_api.api)
     api.include(conversations_api.api)
+    api.include(orders_api.api)
+    api.include(pipelines_api.api)
     return api
 
 

@@ -1,0 +1,130 @@
+"""Customer-group events and the staff commands 里程碑 / 进度 (thin: bot.orders does the work)."""
+
+from __future__ import annotations
+
+from bot import outbox
+from bot.context import HandlerContext
+from bot.dispatch import Router, command_text, text_startswith
+from bot.events import (
+    ExternalChatCreateEvent,
+    ExternalChatDismissEvent,
+    ExternalChatUpdateEvent,
+    TextMessage,
+)
+from bot.handlers.help import COMMANDS
+from bot.logs import get_logger
+from bot.models import CustomerGroup, Order
+from bot.orders import binding, groups, milestones, orders, pipelines
+from bot.orders.errors import OrderError
+from bot.orders.schemas import MilestoneIn
+from bot.replies import TextReply
+
+router = Router("orders")
+log = get_logger("bot.handlers.orders")
+COMMANDS.extend([
+    ("里程碑 <订单号> <节点> [备注]", "记录订单里程碑（仅限该订单团队），并通知团队、客户群和客户"),
+    ("进度 <订单号>", "查看订单当前阶段、下一步和通知情况"),
+])
+
+
+async def _bind_by_name(ctx: HandlerContext, group: CustomerGroup) -> None:
+    services = ctx.services
+    order_no = binding.order_no_in(group.name, services.settings.order_no_pattern)
+    if order_no is None or await Order.filter(group_chat_id=group.chat_id).exists():
+        return
+    try:
+        await binding.bind(services, order_no, group.chat_id)
+    except OrderError as exc:
+        # The owner named the group after an order we cannot bind: tell them why.
+        log.info("orders.bind_by_name_refused", chat_id=group.chat_id, code=exc.code)
+        row = await outbox.add(
+            key=f"bindfail:{group.chat_id}:{order_no}", app="main", api="message_send",
+            args={"msgtype": "text", "touser": [group.owner], "payload": {
+                "content": f"客户群「{group.name}」未能绑定订单 {order_no}：{exc.message}"}},
+            recipient=group.owner, ref=f"group:{group.chat_id}")
+        await outbox.flush(services, [row])
+
+
+@router.on(ExternalChatCreateEvent)
+async def group_created(event: ExternalChatCreateEvent, ctx: HandlerContext) -> None:
+    if not event.chat_id:
+        return
+    async with groups.group_lock(ctx.services, event.chat_id):
+        group, _ = await groups.sync(ctx.services, event.chat_id)
+    await _bind_by_name(ctx, group)
+
+
+@router.on(ExternalChatUpdateEvent)
+async def group_updated(event: ExternalChatUpdateEvent, ctx: HandlerContext) -> None:
+    if not event.chat_id:
+        return
+    async with groups.group_lock(ctx.services, event.chat_id):
+        if event.update_detail in ("add_member", "del_member"):
+            group, joined = await groups.apply_update(
+                ctx.services, event.chat_id, event.update_detail, event.last_mem_ver,
+                event.cur_mem_ver, event.mem_change_list, event.quit_scene)
+        else:  # name, owner or notice changed: fetch the group as it is now
+            group, joined = await groups.sync(ctx.services, event.chat_id)
+    if joined:
+        await binding.members_joined(ctx.services, event.chat_id, joined)
+    if event.update_detail == "change_name":
+        await _bind_by_name(ctx, group)
+
+
+@router.on(ExternalChatDismissEvent)
+async def group_dismissed(event: ExternalChatDismissEvent, ctx: HandlerContext) -> None:
+    if event.chat_id:
+        async with groups.group_lock(ctx.services, event.chat_id):
+            await groups.dismiss(event.chat_id)
+
+
+async def _team_order(order_no: str, userid: str) -> Order:
+    order = await orders.get(order_no)
+    if userid not in orders.team_of(order).members():
+        raise OrderError(f"您不在订单 {order_no} 的团队中")
+    return order
+
+
+@router.on(TextMessage, filters=[text_startswith("里程碑")])
+async def milestone_command(event: TextMessage, ctx: HandlerContext) -> TextReply:
+    parts = (command_text(event) or "").split(maxsplit=3)
+    if len(parts) < 3:
+        return TextReply("用法：里程碑 <订单号> <节点> [备注]，"
+                         "例如：里程碑 DD20260001 量尺 已约周六上门")
+    _, order_no, stage, *rest = parts
+    userid = event.from_user_name or ""
+    try:
+        await _team_order(order_no, userid)
+        data = MilestoneIn(milestone=stage, event_id=f"chat:{event.msg_id or event.create_time}",
+                           note=rest[0] if rest else None)
+        result = await milestones.record(ctx.services, order_no, data, source="chat",
+                                         actor=userid)
+    except OrderError as exc:
+        return TextReply(f"未记录：{exc.message}")
+    except ValueError as exc:  # the note or stage did not validate
+        return TextReply(f"未记录：{str(exc).splitlines()[0]}")
+    return TextReply(f"已记录：订单 {order_no} 进入「{result.milestone}」，已通知团队"
+                     f"{'、客户群' if (await orders.get(order_no)).group_chat_id else ''}。")
+
+
+@router.on(TextMessage, filters=[text_startswith("进度")], passive=True)
+async def progress_command(event: TextMessage, ctx: HandlerContext) -> TextReply:
+    parts = (command_text(event) or "").split()
+    if len(parts) != 2:
+        return TextReply("用法：进度 <订单号>")
+    try:
+        order = await _team_order(parts[1], event.from_user_name or "")
+        stages = await pipelines.load(order.order_type)
+    except OrderError as exc:
+        return TextReply(exc.message)
+    view = orders.out(order, stages)
+    lines = [f"订单 {order.order_no}（{' → '.join(stages.names)}）",
+             f"当前阶段：{order.stage or '未开始'}"
+             + (f"（自 {order.stage_since:%m-%d}）" if order.stage_since else ""),
+             f"下一步：{view.next_stage or '已完成'}"
+             + (f"，预计 {order.expected_dates[view.next_stage]}"
+                if view.next_stage in order.expected_dates else "")]
+    if view.overdue:
+        lines.append("⚠ 当前阶段已超期")
+    lines.append(f"客户群：{'已绑定' if order.group_chat_id else '未绑定'}")
+    return TextReply("\n".join(lines))

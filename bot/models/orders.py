@@ -1,0 +1,181 @@
+"""Orders, their pipelines, milestones and notifications; customer groups; ERP API keys."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Pipeline(Model):
+    """The stages of one order type, each with templates per audience and a duration."""
+
+    id = fields.IntField(primary_key=True)
+    order_type = fields.CharField(max_length=32, unique=True)
+    # [{"key", "name", "expected_days", "templates": {"team": str, "customer": str}}]
+    stages: fields.JSONField[list[dict[str, Any]]] = fields.JSONField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "order_pipeline"
+
+
+class Order(Model):
+    id = fields.IntField(primary_key=True)
+    order_no = fields.CharField(max_length=64, unique=True)
+    order_type = fields.CharField(max_length=32, default="default")
+    customer_external_userid = fields.CharField(max_length=64, null=True, db_index=True)
+    customer_name = fields.CharField(max_length=64, null=True)
+    customer_phone = fields.CharField(max_length=32, null=True)
+    open_kfid = fields.CharField(max_length=64, null=True)  # the kf account the customer uses
+    # {"specialist": uid, "designer": uid, "installer": uid, "others": [uid, ...]}
+    team: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    specialist = fields.CharField(max_length=64, db_index=True)  # team["specialist"], queryable
+    expected_dates: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
+    stage = fields.CharField(max_length=32, null=True, db_index=True)  # None: not started
+    stage_since = fields.DatetimeField(null=True)
+    # One group per order, one order per group: the unique column is the guarantee.
+    group_chat_id = fields.CharField(max_length=64, null=True, unique=True)
+    group_bound_at = fields.DatetimeField(null=True)
+    join_way_config_id = fields.CharField(max_length=64, null=True)
+    join_qr_code = fields.CharField(max_length=512, null=True)
+    overdue_notified_on = fields.CharField(max_length=10, null=True)  # CST day of last notice
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "customer_order"
+
+
+class Milestone(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="milestones")
+    event_id = fields.CharField(max_length=128)
+    body_hash = fields.CharField(max_length=64)  # what the event said, for the 409 check
+    stage = fields.CharField(max_length=32)
+    from_stage = fields.CharField(max_length=32, null=True)
+    forced = fields.BooleanField(default=False)
+    note = fields.CharField(max_length=500, null=True)
+    occurred_at = fields.DatetimeField()
+    source = fields.CharField(max_length=16)  # api | erp | chat
+    actor = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_milestone"
+        unique_together = (("order", "event_id"),)
+
+
+class GroupNoticeStatus(StrEnum):
+    COLLECTING = "collecting"  # gathering the day's milestones; no WeCom task yet
+    CREATED = "created"  # the 群发 task exists (outbox row); waiting for the owner
+    DELIVERED = "delivered"  # the owner sent it and the group received it
+    FAILED = "failed"  # creation failed, or the owner never sent it, or quota (status 3)
+
+
+class GroupNotice(Model):
+    """One owner-confirmed 群发 task for a customer group, coalescing a day's milestones."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="group_notices")
+    chat_id = fields.CharField(max_length=64)
+    day = fields.CharField(max_length=10)  # the CST day the task may be created on
+    status = fields.CharEnumField(GroupNoticeStatus, max_length=16,
+                                  default=GroupNoticeStatus.COLLECTING)
+    due_at = fields.DatetimeField(db_index=True)
+    outbox_id = fields.BigIntField(null=True)
+    msgid = fields.CharField(max_length=64, null=True)
+    sender = fields.CharField(max_length=64, null=True)
+    reminders = fields.IntField(default=0)
+    next_check_at = fields.DatetimeField(null=True, db_index=True)
+    sent_at = fields.DatetimeField(null=True)
+    detail = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_group_notice"
+        unique_together = (("chat_id", "day"),)
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the channel did not allow it (kf session state or budget)
+
+
+class Notification(Model):
+    """One recipient on one channel for one event of an order; the outbox row (or the group
+    notice) carries the delivery state, this row says who and why."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="notifications")
+    milestone: fields.ForeignKeyNullableRelation[Milestone] = fields.ForeignKeyField(
+        "models.Milestone", related_name="notifications", null=True)
+    kind = fields.CharField(max_length=16)  # milestone | bound | joined | join_qr | overdue
+    channel = fields.CharField(max_length=8)  # app | group | kefu
+    recipient = fields.CharField(max_length=64)
+    status = fields.CharEnumField(NotificationStatus, max_length=16,
+                                  default=NotificationStatus.PENDING)
+    outbox_id = fields.BigIntField(null=True, db_index=True)
+    group_notice: fields.ForeignKeyNullableRelation[GroupNotice] = fields.ForeignKeyField(
+        "models.GroupNotice", related_name="notifications", null=True)
+    detail = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_notification"
+
+
+class CustomerGroup(Model):
+    """Our copy of a customer group (客户群), kept from change_external_chat + groupchat/get."""
+
+    chat_id = fields.CharField(max_length=64, primary_key=True)
+    name = fields.CharField(max_length=128, default="")
+    owner = fields.CharField(max_length=64, default="")
+    member_version = fields.CharField(max_length=64, default="")
+    dismissed = fields.BooleanField(default=False)
+    create_time = fields.DatetimeField(null=True)
+    synced_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "customer_group"
+
+
+class CustomerGroupMember(Model):
+    id = fields.IntField(primary_key=True)
+    group: fields.ForeignKeyRelation[CustomerGroup] = fields.ForeignKeyField(
+        "models.CustomerGroup", related_name="members")
+    userid = fields.CharField(max_length=64, db_index=True)
+    type = fields.IntField()  # 1 staff member, 2 external contact
+    join_time = fields.DatetimeField(null=True)
+    join_scene = fields.IntField(null=True)  # groupchat/get: 1 invite, 2 link, 3 QR
+    state = fields.CharField(max_length=32, default="")  # the join way's state, if any
+    invitor = fields.CharField(max_length=64, default="")
+    left_at = fields.DatetimeField(null=True)  # None while a member
+    quit_scene = fields.IntField(null=True)
+
+    class Meta:
+        table = "customer_group_member"
+        unique_together = (("group", "userid"),)
+
+
+class ApiKey(Model):
+    """An ERP integration's key: the database holds only a hash (see bot.orders.erp)."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)
+    key_id = fields.CharField(max_length=40, unique=True)
+    secret_hash = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_key"

@@ -1,0 +1,132 @@
+"""Binding a customer group to its order, the join-way QR, and members joining.
+
+One group per order and one order per group: ``customer_order.group_chat_id`` is unique, and
+a second binding is a Conflict that names the other side.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from bot import outbox
+from bot.context import Services
+from bot.logs import get_logger
+from bot.models import CustomerGroup, CustomerGroupMember, Order
+from bot.orders import groups
+from bot.orders.errors import Conflict, NotFound, utcnow
+from bot.orders.notify import card, order_link
+from bot.orders.orders import get
+
+log = get_logger("bot.orders.binding")
+STATE_PREFIX = "order:"  # join-way state (≤30 chars): "order:<id>"
+
+
+def state_for(order: Order) -> str:
+    return f"{STATE_PREFIX}{order.id}"
+
+
+def order_id_in(state: str) -> int | None:
+    tail = state[len(STATE_PREFIX):] if state.startswith(STATE_PREFIX) else ""
+    return int(tail) if tail.isdigit() else None
+
+
+def order_no_in(name: str, pattern: str) -> str | None:
+    found = re.search(pattern, name)
+    if found is None:
+        return None
+    return found.group(1) if found.groups() else found.group(0)
+
+
+async def bind(services: Services, order_no: str, chat_id: str, *,
+               now: datetime | None = None) -> Order:
+    """Bind explicitly or by name; binding the same pair again changes nothing."""
+    now = now or utcnow()
+    order = await get(order_no)
+    if order.group_chat_id == chat_id:
+        return order
+    if order.group_chat_id:
+        raise Conflict(f"order {order_no} is already bound to group {order.group_chat_id}: "
+                       "one group per order", "chat_id")
+    other = await Order.get_or_none(group_chat_id=chat_id)
+    if other is not None:
+        raise Conflict(f"group {chat_id} is already bound to order {other.order_no}: "
+                       "one order per group", "chat_id")
+    group = await CustomerGroup.get_or_none(chat_id=chat_id)
+    if group is None:
+        async with groups.group_lock(services, chat_id):
+            group, _ = await groups.sync(services, chat_id)
+    if group.dismissed:
+        raise NotFound(f"group {chat_id} was dismissed", "chat_id")
+    try:
+        async with in_transaction() as conn:
+            if not await Order.filter(id=order.id, group_chat_id__isnull=True).using_db(conn) \
+                    .update(group_chat_id=chat_id, group_bound_at=now):
+                raise Conflict(f"order {order_no} was bound to another group just now",
+                               "chat_id")
+            row = await card(conn, order, key=f"bound:{order.id}:{chat_id}", kind="bound",
+                             title=f"订单 {order_no} 已绑定客户群",
+                             description=f"客户群「{group.name}」已绑定订单 {order_no}，"
+                                         "之后的进度通知会发到这个群。",
+                             url=order_link(services.settings.orders_link_base, order_no))
+    except IntegrityError:
+        raise Conflict(f"group {chat_id} was bound to another order just now",
+                       "chat_id") from None
+    await outbox.flush(services, [row])
+    await services.queue.enqueue("orders_join_way", order.id, job_id=f"joinway:{order.id}")
+    log.info("binding.bound", order_id=order.id)
+    return await Order.get(id=order.id)
+
+
+async def create_join_way(services: Services, order_id: int) -> None:
+    """Job: the bound group's QR with state = the order; the specialist gets it to pass on."""
+    async with services.store.lock(f"orders:order:{order_id}", ttl=30, wait=30):
+        order = await Order.get_or_none(id=order_id)
+        if order is None or not order.group_chat_id or order.join_way_config_id:
+            return
+        app = services.wecom.app("main")
+        made = await app.add_join_way(scene=2, chat_id_list=[order.group_chat_id],
+                                      state=state_for(order), remark=f"订单{order.order_no}"[:30],
+                                      auto_create_room=0)
+        config_id = made["config_id"]
+        qr = (await app.get_join_way(config_id))["join_way"].get("qr_code", "")
+        async with in_transaction() as conn:
+            await Order.filter(id=order.id).using_db(conn).update(
+                join_way_config_id=config_id, join_qr_code=qr)
+            row = await card(conn, order, key=f"joinqr:{order.id}:{config_id}", kind="join_qr",
+                             title=f"订单 {order.order_no} 的入群二维码",
+                             description="请把这个二维码发给客户：客户扫码入群后，"
+                                         "系统会自动识别是这个订单的客户。",
+                             url=qr, recipients=[order.specialist])
+    await outbox.flush(services, [row])
+
+
+async def members_joined(services: Services, chat_id: str,
+                         joined: list[CustomerGroupMember]) -> None:
+    """Customers who joined a bound group: link the order's customer (by the QR's state) and
+    tell the team."""
+    externals = [m for m in joined if m.type == groups.EXTERNAL]
+    order = await Order.get_or_none(group_chat_id=chat_id) if externals else None
+    if order is None:
+        return
+    rows = []
+    for m in externals:
+        by_qr = order_id_in(m.state) == order.id
+        if order.customer_external_userid is None and by_qr:
+            order.customer_external_userid = m.userid
+            await Order.filter(id=order.id, customer_external_userid__isnull=True).update(
+                customer_external_userid=m.userid)
+        who = "客户" if m.userid == order.customer_external_userid else "新成员"
+        how = "扫描订单二维码" if by_qr else "受邀"
+        # Keyed by the join time: a redelivered event adds nothing, a later re-join does.
+        when = int(m.join_time.timestamp()) if m.join_time else m.id
+        async with in_transaction() as conn:
+            rows.append(await card(
+                conn, order, key=f"joined:{order.id}:{m.userid}:{when}", kind="joined",
+                title=f"订单 {order.order_no}：{who}已入群",
+                description=f"{who}（{m.userid[-6:]}）{how}加入了订单群。",
+                url=order_link(services.settings.orders_link_base, order.order_no)))
+    await outbox.flush(services, rows)

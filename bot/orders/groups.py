@@ -1,0 +1,118 @@
+"""Our copy of every customer group (客户群) and its members.
+
+Kept from ``change_external_chat`` events: create and membership updates fetch
+``groupchat/get`` (only it carries join scenes and join-way ``state``); a ``del_member`` whose
+``LastMemVer`` is the version we hold is applied without a call; an event whose ``CurMemVer``
+we already hold was applied before (a redelivery or an out-of-order twin) and is skipped.
+Events of one group are handled one at a time (a store lock), since jobs run concurrently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.context import Services
+from bot.logs import get_logger
+from bot.models import CustomerGroup, CustomerGroupMember, Order
+from bot.orders.errors import utcnow
+
+log = get_logger("bot.orders.groups")
+EXTERNAL = 2
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    chat_id: str
+    name: str
+    owner: str
+    order_no: str | None
+    joined_at: datetime | None
+
+
+def _ts(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(value), UTC) if value else None
+
+
+def group_lock(services: Services, chat_id: str) -> Any:
+    return services.store.lock(f"orders:group:{chat_id}", ttl=30, wait=30)
+
+
+async def sync(services: Services, chat_id: str) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
+    """Fetch the group and make our copy match; returns it and the members who joined."""
+    res = await services.wecom.app("main").groupchat_get(chat_id)
+    data = res["group_chat"]
+    group, _ = await CustomerGroup.update_or_create(
+        defaults={"name": data.get("name", ""), "owner": data.get("owner", ""),
+                  "member_version": data.get("member_version", ""), "dismissed": False,
+                  "create_time": _ts(data.get("create_time"))},
+        chat_id=chat_id)
+    current = {m.userid: m for m in await CustomerGroupMember.filter(group_id=chat_id)}
+    fetched = {m["userid"]: m for m in data.get("member_list", [])}
+    joined: list[CustomerGroupMember] = []
+    for uid, m in fetched.items():
+        fields = {"type": int(m.get("type", EXTERNAL)), "join_time": _ts(m.get("join_time")),
+                  "join_scene": m.get("join_scene"), "state": str(m.get("state", ""))[:32],
+                  "invitor": str((m.get("invitor") or {}).get("userid", ""))[:64],
+                  "left_at": None, "quit_scene": None}
+        row = current.get(uid)
+        if row is None:
+            joined.append(await CustomerGroupMember.create(group_id=chat_id, userid=uid,
+                                                           **fields))
+        elif row.left_at is not None:
+            await CustomerGroupMember.filter(id=row.id).update(**fields)
+            joined.append(await CustomerGroupMember.get(id=row.id))
+    gone = [r.id for uid, r in current.items() if uid not in fetched and r.left_at is None]
+    if gone:
+        await CustomerGroupMember.filter(id__in=gone).update(left_at=utcnow())
+    return group, joined
+
+
+async def apply_update(services: Services, chat_id: str, detail: str | None,
+                       last_ver: str | None, cur_ver: str | None, changed: tuple[str, ...],
+                       quit_scene: int | None) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
+    """An ``update`` event: incremental when the versions chain, else a fetch."""
+    group = await CustomerGroup.get_or_none(chat_id=chat_id)
+    if group is not None and cur_ver and group.member_version == cur_ver:
+        log.info("groups.update_already_applied", chat_id=chat_id)
+        return group, []
+    if (group is not None and detail == "del_member" and last_ver
+            and group.member_version == last_ver and cur_ver):
+        await CustomerGroupMember.filter(group_id=chat_id, userid__in=list(changed),
+                                         left_at__isnull=True).update(
+            left_at=utcnow(), quit_scene=quit_scene)
+        group.member_version = cur_ver
+        await group.save(update_fields=["member_version", "synced_at"])
+        return group, []
+    return await sync(services, chat_id)
+
+
+async def dismiss(chat_id: str) -> Order | None:
+    """The group was dismissed: members gone, and its order is free to bind a new group."""
+    await CustomerGroup.filter(chat_id=chat_id).update(dismissed=True)
+    await CustomerGroupMember.filter(group_id=chat_id, left_at__isnull=True).update(
+        left_at=utcnow())
+    order = await Order.get_or_none(group_chat_id=chat_id)
+    if order is not None:
+        order.group_chat_id = None
+        order.join_way_config_id = order.join_qr_code = None
+        await order.save(update_fields=["group_chat_id", "join_way_config_id", "join_qr_code",
+                                        "updated_at"])
+    return order
+
+
+async def groups_of_customer(external_userid: str) -> list[GroupInfo]:
+    """The live customer groups this customer is in now, with the order each is bound to."""
+    rows = await CustomerGroupMember.filter(
+        userid=external_userid, left_at__isnull=True, group__dismissed=False,
+    ).prefetch_related("group").order_by("join_time")
+    bound = {o.group_chat_id: o.order_no for o in await Order.filter(
+        group_chat_id__in=[r.group_id for r in rows])}  # type: ignore[attr-defined]
+    return [GroupInfo(r.group.chat_id, r.group.name, r.group.owner,
+                      bound.get(r.group.chat_id), r.join_time) for r in rows]
+
+
+async def members(chat_id: str) -> list[CustomerGroupMember]:
+    """Current members of a group (staff and customers)."""
+    return await CustomerGroupMember.filter(group_id=chat_id, left_at__isnull=True).order_by("id")

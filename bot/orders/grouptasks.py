@@ -1,0 +1,199 @@
+"""Milestones into the customer group: owner-confirmed 群发 tasks, one per group per day.
+
+WeCom lets a server reach a customer group only through ``add_msg_template`` (chat_type
+group), which the group owner must confirm, and each group receives one 群发 per day
+(protocol.md §4.3). So milestones collect into a GroupNotice for a while
+(``group_task_delay_seconds``), then one task carries all of them; a notice is not created
+while the group's previous task still waits for its owner, nor on the day a task was sent;
+the owner is reminded (``remind_groupmsg_send``) until WeCom reports the task sent, and the
+group's send result decides delivered or failed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from bot import outbox
+from bot.context import Services
+from bot.logs import get_logger
+from bot.models import (
+    CustomerGroup,
+    GroupNotice,
+    Milestone,
+    Notification,
+    Order,
+    OutboxMessage,
+    OutboxStatus,
+)
+from bot.models import GroupNoticeStatus as S
+from bot.orders import pipelines
+from bot.orders.errors import cst_day, next_cst_midnight, utcnow
+from bot.orders.notify import card, clip, order_link
+
+log = get_logger("bot.orders.grouptasks")
+
+
+async def attach(conn: BaseDBAsyncClient, services: Services, order: Order,
+                 milestone: Milestone, now: datetime) -> GroupNotice:
+    """Add a milestone to the group's collecting notice (creating one if needed)."""
+    chat = order.group_chat_id
+    assert chat is not None
+    notice = await GroupNotice.filter(chat_id=chat, status=S.COLLECTING).using_db(conn).first()
+    # Touching the row locks it (PostgreSQL) against a concurrent flush: either we attach
+    # before the flush reads the notice's milestones, or we see it flushed and start anew.
+    if notice is not None and not await GroupNotice.filter(
+            id=notice.id, status=S.COLLECTING).using_db(conn).update(reminders=0):
+        notice = None
+    if notice is None:
+        taken = set(await GroupNotice.filter(chat_id=chat).using_db(conn)
+                    .values_list("day", flat=True))
+        day_start = now
+        while cst_day(day_start) in taken:
+            day_start = next_cst_midnight(day_start)
+        due = max(now + timedelta(seconds=services.settings.group_task_delay_seconds),
+                  day_start)
+        notice = await GroupNotice.create(order=order, chat_id=chat, day=cst_day(day_start),
+                                          due_at=due, using_db=conn)
+    await Notification.create(order=order, milestone=milestone, kind="milestone",
+                              channel="group", recipient=chat, group_notice=notice,
+                              using_db=conn)
+    return notice
+
+
+async def schedule(services: Services, notice: GroupNotice) -> None:
+    delay = max(0.0, (notice.due_at - utcnow()).total_seconds())
+    await services.queue.enqueue("orders_flush_notice", notice.id,
+                                 job_id=f"notice:{notice.id}:{int(notice.due_at.timestamp())}",
+                                 defer=delay)
+
+
+async def _text(order: Order, notice_id: int) -> str:
+    stages = await pipelines.load(order.order_type)
+    ms = await Milestone.filter(notifications__group_notice_id=notice_id).distinct() \
+        .order_by("occurred_at", "id")
+    lines = []
+    for m in ms:
+        nxt = stages.after(m.stage) if m.stage in stages.names else None
+        tpl = stages.get(m.stage).templates.customer if m.stage in stages.names else "{stage}"
+        lines.append(pipelines.render(
+            tpl, order_no=order.order_no, stage=m.stage, note=(m.note + "。") if m.note else "",
+            next_stage=nxt.name if nxt else "完成", next_date=order.expected_dates.get(
+                nxt.name, "") if nxt else "", customer=order.customer_name, specialist=""))
+    return clip("\n".join(lines), 4000)
+
+
+async def flush(services: Services, notice_id: int, now: datetime | None = None) -> bool:
+    """Create the 群发 task for a due notice; False when it must wait (not due, the previous
+    task still pending, or a task already sent to this group today)."""
+    now = now or utcnow()
+    notice = await GroupNotice.get_or_none(id=notice_id)
+    if notice is None or notice.status != S.COLLECTING or notice.due_at > now:
+        return False
+    if await GroupNotice.filter(chat_id=notice.chat_id, status=S.CREATED).exists():
+        return False
+    last = await GroupNotice.filter(chat_id=notice.chat_id, status=S.DELIVERED,
+                                    sent_at__isnull=False).order_by("-sent_at").first()
+    if last is not None and last.sent_at and cst_day(last.sent_at) == cst_day(now):
+        await GroupNotice.filter(id=notice.id).update(due_at=next_cst_midnight(now))
+        return False
+    order = await Order.get(id=notice.order_id)  # type: ignore[attr-defined]
+    group = await CustomerGroup.get_or_none(chat_id=notice.chat_id)
+    owner = group.owner if group and group.owner else order.specialist
+    base = services.settings.orders_link_base
+    async with in_transaction() as conn:
+        if not await GroupNotice.filter(id=notice.id, status=S.COLLECTING).using_db(conn) \
+                .update(status=S.CREATED, sender=owner, next_check_at=now + timedelta(
+                    seconds=services.settings.group_task_check_seconds)):
+            return False
+        text = await _text(order, notice.id)
+        task = await outbox.add(
+            key=f"grouptask:{notice.id}", app="main", api="add_msg_template",
+            args={"chat_type": "group", "sender": owner, "chat_id_list": [notice.chat_id],
+                  "text": text},
+            recipient=notice.chat_id, ref=f"group_notice:{notice.id}", using_db=conn)
+        await GroupNotice.filter(id=notice.id).using_db(conn).update(outbox_id=task.id)
+        await Notification.filter(group_notice_id=notice.id).using_db(conn).update(
+            outbox_id=task.id)
+        ask = await card(conn, order, key=f"grouptask:{notice.id}:ask", kind="confirm_ask",
+                         title=f"请确认群发：订单 {order.order_no}",
+                         description=f"客户群的进度通知已生成，请在企业微信「群发助手」中确认发送。\n{text}",
+                         url=order_link(base, order.order_no), recipients=[owner])
+    await outbox.flush(services, [task, ask])
+    log.info("grouptasks.created", notice_id=notice.id, order_id=order.id)
+    return True
+
+
+async def _fail(notice: GroupNotice, detail: str) -> None:
+    await GroupNotice.filter(id=notice.id).update(status=S.FAILED, detail=detail[:200],
+                                                  next_check_at=None)
+    log.info("grouptasks.failed", notice_id=notice.id, detail=detail[:80])
+
+
+async def check(services: Services, notice: GroupNotice, now: datetime | None = None) -> None:
+    """Poll a created task: delivered, failed, or remind the owner (bounded)."""
+    now = now or utcnow()
+    cfg = services.settings
+    later = now + timedelta(seconds=cfg.group_task_check_seconds)
+    row = await OutboxMessage.get_or_none(id=notice.outbox_id) if notice.outbox_id else None
+    if row is None or row.status == OutboxStatus.PENDING:
+        await GroupNotice.filter(id=notice.id).update(next_check_at=later)
+        return
+    if row.status in (OutboxStatus.FAILED, OutboxStatus.MISSED):
+        await _fail(notice, f"creating the task failed: {row.last_error}")
+        return
+    msgid = (row.result or {}).get("msgid")
+    if not msgid:
+        await _fail(notice, "WeCom refused the group (fail_list): is the owner still its owner?")
+        return
+    app = services.wecom.app("main")
+    sender = notice.sender or ""
+    tasks = (await app.get_groupmsg_task(msgid)).get("task_list", [])
+    mine = next((t for t in tasks if t.get("userid") == sender), None)
+    if mine is not None and mine.get("status") == 2:
+        results = (await app.get_groupmsg_send_result(msgid, sender)).get("send_list", [])
+        res = next((r for r in results if r.get("chat_id") == notice.chat_id), None)
+        status = res.get("status") if res else None
+        if status == 1:
+            sent_at = datetime.fromtimestamp(int(res.get("send_time") or now.timestamp()),
+                                             now.tzinfo) if res else now
+            await GroupNotice.filter(id=notice.id).update(status=S.DELIVERED, sent_at=sent_at,
+                                                          msgid=msgid, next_check_at=None)
+            await outbox.mark(row.id, OutboxStatus.DELIVERED)
+            return
+        if status in (2, 3):
+            why = "the group already received a 群发 today (WeCom's daily quota)" \
+                if status == 3 else "the group is no longer reachable"
+            await outbox.mark(row.id, OutboxStatus.FAILED, error=why)
+            await _fail(notice, why)
+            return
+    created = row.sent_at or row.created_at
+    due_reminders = int((now - created).total_seconds() // cfg.group_task_remind_seconds)
+    if notice.reminders < min(due_reminders, cfg.group_task_max_reminders):
+        n = notice.reminders + 1
+        remind = await outbox.add(key=f"grouptask:{notice.id}:remind:{n}", app="main",
+                                  api="remind_groupmsg_send", args={"msgid": msgid},
+                                  recipient=sender, ref=f"group_notice:{notice.id}")
+        await GroupNotice.filter(id=notice.id).update(reminders=n, msgid=msgid,
+                                                      next_check_at=later)
+        await outbox.flush(services, [remind])
+        return
+    if due_reminders > cfg.group_task_max_reminders:
+        await outbox.mark(row.id, OutboxStatus.FAILED, error="the owner never sent it")
+        await _fail(notice, f"the owner did not send it after {notice.reminders} reminders")
+        return
+    await GroupNotice.filter(id=notice.id).update(next_check_at=later, msgid=msgid)
+
+
+async def tick(services: Services, now: datetime | None = None) -> None:
+    """Periodic: flush due notices (lost jobs, postponed ones) and poll created tasks."""
+    now = now or utcnow()
+    for notice in await GroupNotice.filter(status=S.COLLECTING, due_at__lte=now).limit(500):
+        await flush(services, notice.id, now)
+    for notice in await GroupNotice.filter(status=S.CREATED, next_check_at__lte=now).limit(500):
+        try:
+            await check(services, notice, now)
+        except Exception as exc:  # one group's API trouble must not stop the others
+            log.warning("grouptasks.check_failed", notice_id=notice.id, error=type(exc).__name__)

@@ -1,0 +1,128 @@
+"""Recording a milestone: idempotent by event id, forward only unless forced, and every
+notice it causes written in the same transaction.
+
+Per order, milestones are recorded one at a time (a store lock shared by all processes), so
+the forward-only check and the stage update cannot interleave.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from bot import outbox
+from bot.context import Services
+from bot.logs import get_logger
+from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage
+from bot.orders import grouptasks, pipelines
+from bot.orders.errors import Conflict, utcnow
+from bot.orders.notify import card, order_link
+from bot.orders.orders import get
+from bot.orders.schemas import MilestoneIn, MilestoneOut
+
+log = get_logger("bot.orders.milestones")
+
+
+def body_hash(data: MilestoneIn) -> str:
+    body = {"milestone": data.milestone, "note": data.note or None, "force": data.force,
+            "occurred_at": data.occurred_at.isoformat() if data.occurred_at else None}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+                          ).hexdigest()
+
+
+def out(order: Order, m: Milestone, replayed: bool = False) -> MilestoneOut:
+    return MilestoneOut(order_no=order.order_no, milestone=m.stage, from_stage=m.from_stage,
+                        event_id=m.event_id, occurred_at=m.occurred_at, note=m.note,
+                        forced=m.forced, source=m.source, actor=m.actor, replayed=replayed)
+
+
+async def _replay(order: Order, event_id: str, digest: str) -> MilestoneOut | None:
+    m = await Milestone.get_or_none(order_id=order.id, event_id=event_id)
+    if m is None:
+        return None
+    if m.body_hash != digest:
+        raise Conflict(f"event {event_id!r} was already recorded with a different body",
+                       "event_id")
+    return out(order, m, replayed=True)
+
+
+def _check_direction(stages: pipelines.Stages, current: str | None, target: str,
+                     force: bool) -> None:
+    cur, new = stages.index(current), stages.index(target)
+    if force or new == cur + 1:
+        return
+    if new == cur:
+        raise Conflict(f"the order is already in {target!r}; record it again with force",
+                       "milestone")
+    if new < cur:
+        raise Conflict(f"{target!r} is before the current stage {current!r}: going back "
+                       "needs force", "milestone")
+    skipped = "、".join(stages.names[cur + 1:new])
+    raise Conflict(f"{target!r} skips {skipped}: skipping needs force", "milestone")
+
+
+async def record(services: Services, order_no: str, data: MilestoneIn, *, source: str,
+                 actor: str, now: datetime | None = None) -> MilestoneOut:
+    now = now or utcnow()
+    digest = body_hash(data)
+    order = await get(order_no)
+    stages = await pipelines.load(order.order_type)
+    stages.index(data.milestone)  # an unknown stage is a 404 naming the pipeline
+    replay = await _replay(order, data.event_id, digest)
+    if replay is not None:
+        return replay
+    async with services.store.lock(f"orders:order:{order.id}", ttl=30, wait=30):
+        order = await Order.get(id=order.id)
+        replay = await _replay(order, data.event_id, digest)
+        if replay is not None:
+            return replay
+        _check_direction(stages, order.stage, data.milestone, data.force)
+        occurred = data.occurred_at or now
+        rows: list[OutboxMessage] = []
+        notice: GroupNotice | None = None
+        kefu: Notification | None = None
+        try:
+            async with in_transaction() as conn:
+                m = await Milestone.create(
+                    order=order, event_id=data.event_id, body_hash=digest, stage=data.milestone,
+                    from_stage=order.stage, forced=data.force, note=data.note or None,
+                    occurred_at=occurred, source=source, actor=actor[:64], using_db=conn)
+                await Order.filter(id=order.id).using_db(conn).update(
+                    stage=data.milestone, stage_since=occurred, overdue_notified_on=None)
+                nxt = stages.after(data.milestone)
+                values = {"order_no": order.order_no, "stage": data.milestone,
+                          "note": f"{data.note}。" if data.note else "",
+                          "next_stage": nxt.name if nxt else "完成",
+                          "next_date": order.expected_dates.get(nxt.name, "未定") if nxt else "—",
+                          "customer": order.customer_name or "", "specialist": order.specialist}
+                team_text = pipelines.render(stages.get(data.milestone).templates.team, **values)
+                flag = "（强制）" if data.force else ""
+                rows.append(await card(
+                    conn, order, key=f"milestone:{m.id}:team", kind="milestone",
+                    title=f"订单 {order.order_no}：{data.milestone}{flag}", description=team_text,
+                    url=order_link(services.settings.orders_link_base, order.order_no),
+                    milestone=m))
+                if order.group_chat_id:
+                    notice = await grouptasks.attach(conn, services, order, m, now)
+                if order.customer_external_userid:
+                    kefu = await Notification.create(
+                        order=order, milestone=m, kind="milestone", channel="kefu",
+                        recipient=order.customer_external_userid, using_db=conn)
+        except IntegrityError:
+            # Another process recorded the same event id between our check and insert.
+            replay = await _replay(order, data.event_id, digest)
+            if replay is None:
+                raise
+            return replay
+    await outbox.flush(services, rows)
+    if notice is not None:
+        await grouptasks.schedule(services, notice)
+    if kefu is not None:
+        await services.queue.enqueue("orders_kefu_notice", kefu.id, job_id=f"kefu:{kefu.id}")
+    log.info("milestones.recorded", order_id=order.id, milestone_id=m.id, forced=data.force,
+             source=source)
+    return out(order, m)

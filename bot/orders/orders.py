@@ -1,0 +1,130 @@
+"""Orders: create, change, read, list; and what "overdue" means."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from bot.models import Order
+from bot.orders import pipelines
+from bot.orders.errors import Conflict, NotFound, utcnow
+from bot.orders.schemas import Customer, OrderIn, OrderOut, OrderPage, OrderPatch, OrderQuery, Team
+
+
+async def get(order_no: str) -> Order:
+    order = await Order.get_or_none(order_no=order_no)
+    if order is None:
+        raise NotFound(f"no order {order_no!r}")
+    return order
+
+
+def team_of(order: Order) -> Team:
+    return Team.model_validate(order.team)
+
+
+def _dates(values: dict[str, date], stages: pipelines.Stages) -> dict[str, str]:
+    for name in values:
+        stages.index(name)  # an unknown stage name is a clear 404 naming the pipeline
+    return {k: v.isoformat() for k, v in values.items()}
+
+
+async def create(data: OrderIn) -> Order:
+    stages = await pipelines.load(data.order_type)
+    try:
+        return await Order.create(
+            order_no=data.order_no, order_type=data.order_type,
+            customer_external_userid=data.customer.external_userid,
+            customer_name=data.customer.name, customer_phone=data.customer.phone,
+            open_kfid=data.customer.open_kfid,
+            team=data.team.model_dump(), specialist=data.team.specialist,
+            expected_dates=_dates(data.expected_dates, stages),
+        )
+    except IntegrityError:
+        raise Conflict(f"order {data.order_no!r} already exists", "order_no") from None
+
+
+async def patch(order_no: str, data: OrderPatch) -> Order:
+    order = await get(order_no)
+    fields: list[str] = []
+    if data.team is not None:
+        order.team, order.specialist = data.team.model_dump(), data.team.specialist
+        fields += ["team", "specialist"]
+    if data.expected_dates is not None:
+        stages = await pipelines.load(order.order_type)
+        order.expected_dates = {**order.expected_dates, **_dates(data.expected_dates, stages)}
+        fields.append("expected_dates")
+    if data.customer is not None:
+        c = data.customer
+        order.customer_external_userid = c.external_userid or order.customer_external_userid
+        order.customer_name, order.customer_phone = c.name, c.phone
+        order.open_kfid = c.open_kfid or order.open_kfid
+        fields += ["customer_external_userid", "customer_name", "customer_phone", "open_kfid"]
+    if fields:
+        await order.save(update_fields=[*fields, "updated_at"])
+    return order
+
+
+def overdue_since(order: Order, stages: pipelines.Stages) -> datetime | None:
+    """When the current stage ran past its expected duration (None: not overdue). The last
+    stage is the end: an order there is done, never overdue."""
+    if order.stage is None or order.stage_since is None or stages.after(order.stage) is None:
+        return None
+    if order.stage not in stages.names:
+        return None
+    due = order.stage_since + timedelta(days=stages.get(order.stage).expected_days)
+    return due
+
+
+def is_overdue(order: Order, stages: pipelines.Stages, now: datetime | None = None) -> bool:
+    due = overdue_since(order, stages)
+    return due is not None and due <= (now or utcnow())
+
+
+def out(order: Order, stages: pipelines.Stages, now: datetime | None = None) -> OrderOut:
+    nxt = stages.after(order.stage) if order.stage is None or order.stage in stages.names else None
+    return OrderOut(
+        order_no=order.order_no, order_type=order.order_type,
+        customer=Customer.model_construct(
+            external_userid=order.customer_external_userid, name=order.customer_name,
+            phone=order.customer_phone, open_kfid=order.open_kfid),
+        team=team_of(order), expected_dates=dict(order.expected_dates),  # type: ignore[arg-type]
+        stage=order.stage, stage_since=order.stage_since,
+        next_stage=nxt.name if nxt else None, overdue=is_overdue(order, stages, now),
+        group_chat_id=order.group_chat_id, join_qr_code=order.join_qr_code,
+        created_at=order.created_at,
+    )
+
+
+async def out_of(order: Order) -> OrderOut:
+    return out(order, await pipelines.load(order.order_type))
+
+
+async def search(q: OrderQuery, now: datetime | None = None) -> OrderPage:
+    filters: dict[str, Any] = {}
+    if q.stage is not None:
+        filters["stage"] = q.stage
+    if q.specialist is not None:
+        filters["specialist"] = q.specialist
+    query = Order.filter(**filters).order_by("id")
+    cache: dict[str, pipelines.Stages] = {}
+
+    async def stages_of(o: Order) -> pipelines.Stages:
+        if o.order_type not in cache:
+            cache[o.order_type] = await pipelines.load(o.order_type)
+        return cache[o.order_type]
+
+    if q.overdue is None:
+        total = await query.count()
+        rows = await query.offset(q.offset).limit(q.limit)
+        return OrderPage(total=total, orders=[out(o, await stages_of(o), now) for o in rows])
+    # Overdue depends on each pipeline's durations: decided here, over started orders only.
+    picked = []
+    for o in await query.filter(stage__isnull=False):
+        if is_overdue(o, await stages_of(o), now) == q.overdue:
+            picked.append(o)
+    if not q.overdue:
+        picked = sorted([*picked, *await query.filter(stage__isnull=True)], key=lambda o: o.id)
+    page = picked[q.offset:q.offset + q.limit]
+    return OrderPage(total=len(picked), orders=[out(o, await stages_of(o), now) for o in page])

@@ -1,0 +1,126 @@
+"""Pipelines: the ordered stages of an order type, their templates and expected durations.
+
+The default pipeline (签约 → 量尺 → 设计 → 方案确认 → 生产 → 发货 → 安装 → 验收) needs no row; an
+admin may store a pipeline per order type (including "default" to change it).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from bot.models import Order, Pipeline
+from bot.orders.errors import Conflict, NotFound, OrderError
+
+# What a template may use; anything else is refused when the pipeline is saved.
+TEMPLATE_VARS = frozenset({"order_no", "stage", "note", "next_stage", "next_date",
+                           "customer", "specialist"})
+TEAM_TEMPLATE = "订单 {order_no} 进入「{stage}」。{note}下一步：{next_stage}（预计 {next_date}）"
+CUSTOMER_TEMPLATE = "您好，您的订单 {order_no} 已进入「{stage}」阶段。{note}下一步：{next_stage}。"
+
+_DEFAULT = (("签约", 1), ("量尺", 3), ("设计", 7), ("方案确认", 3), ("生产", 20), ("发货", 3),
+            ("安装", 2), ("验收", 2))
+
+
+class StageTemplates(BaseModel):
+    team: str = Field(default=TEAM_TEMPLATE, min_length=1, max_length=400)
+    customer: str = Field(default=CUSTOMER_TEMPLATE, min_length=1, max_length=400)
+
+    @field_validator("team", "customer")
+    @classmethod
+    def _known_vars(cls, v: str) -> str:
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"not a valid template ({exc})") from None
+        unknown = names - TEMPLATE_VARS
+        if unknown:
+            raise ValueError(f"unknown variable(s) {sorted(unknown)}; allowed: "
+                             f"{sorted(TEMPLATE_VARS)}")
+        return v
+
+
+class StageSpec(BaseModel):
+    name: str = Field(min_length=1, max_length=32, pattern=r"^\S+$")
+    expected_days: float = Field(default=3, gt=0, le=365)
+    templates: StageTemplates = StageTemplates()
+
+
+class PipelineSpec(BaseModel):
+    stages: list[StageSpec] = Field(min_length=1, max_length=30)
+
+    @field_validator("stages")
+    @classmethod
+    def _unique(cls, v: list[StageSpec]) -> list[StageSpec]:
+        names = [s.name for s in v]
+        if len(names) != len(set(names)):
+            raise ValueError("stage names must be unique")
+        return v
+
+
+DEFAULT_PIPELINE = PipelineSpec(stages=[StageSpec(name=n, expected_days=d) for n, d in _DEFAULT])
+
+
+@dataclass(frozen=True)
+class Stages:
+    order_type: str
+    spec: PipelineSpec
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.spec.stages]
+
+    def index(self, stage: str | None) -> int:
+        """-1 for "not started"; raises for a stage this pipeline does not have."""
+        if stage is None:
+            return -1
+        if stage not in self.names:
+            raise NotFound(f"stage {stage!r} is not in pipeline {self.order_type!r} "
+                           f"({' → '.join(self.names)})", "milestone")
+        return self.names.index(stage)
+
+    def get(self, stage: str) -> StageSpec:
+        return self.spec.stages[self.index(stage)]
+
+    def after(self, stage: str | None) -> StageSpec | None:
+        i = self.index(stage) + 1
+        return self.spec.stages[i] if i < len(self.spec.stages) else None
+
+
+async def load(order_type: str) -> Stages:
+    row = await Pipeline.get_or_none(order_type=order_type)
+    if row is None:
+        if order_type == "default":
+            return Stages("default", DEFAULT_PIPELINE)
+        raise NotFound(f"no pipeline for order type {order_type!r}", "order_type")
+    return Stages(order_type, PipelineSpec.model_validate({"stages": row.stages}))
+
+
+async def save(order_type: str, spec: PipelineSpec) -> Stages:
+    """Store a pipeline; refused if it drops a stage that an order of this type is in."""
+    if not re.fullmatch(r"[a-z0-9_-]{1,32}", order_type):
+        raise OrderError("order types are 1-32 of a-z, 0-9, _ and -", "order_type")
+    names = [s.name for s in spec.stages]
+    stranded = await Order.filter(order_type=order_type, stage__not_in=names,
+                                  stage__isnull=False).first()
+    if stranded is not None:
+        raise Conflict(f"order {stranded.order_no} is in stage {stranded.stage!r}, which "
+                       f"this pipeline drops", "stages")
+    stages = [s.model_dump() for s in spec.stages]
+    await Pipeline.update_or_create(defaults={"stages": stages}, order_type=order_type)
+    return Stages(order_type, spec)
+
+
+async def all_pipelines() -> list[Stages]:
+    rows = {r.order_type: r for r in await Pipeline.all().order_by("order_type")}
+    out = [] if "default" in rows else [Stages("default", DEFAULT_PIPELINE)]
+    out += [Stages(t, PipelineSpec.model_validate({"stages": r.stages})) for t, r in rows.items()]
+    return sorted(out, key=lambda s: s.order_type)
+
+
+def render(template: str, **values: Any) -> str:
+    return template.format_map({k: ("" if v is None else v) for k, v in values.items()})

@@ -1,0 +1,144 @@
+"""What the API and the ERP send and get back about orders (pydantic, validated at the door)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+USERID = r"^[A-Za-z0-9_.@-]{1,64}$"
+ORDER_NO = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+class Team(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    specialist: str = Field(pattern=USERID)
+    designer: str | None = Field(default=None, pattern=USERID)
+    installer: str | None = Field(default=None, pattern=USERID)
+    others: list[str] = Field(default_factory=list, max_length=20)
+
+    def members(self) -> list[str]:
+        """Every distinct userid, specialist first."""
+        seen: list[str] = []
+        for uid in (self.specialist, self.designer, self.installer, *self.others):
+            if uid and uid not in seen:
+                seen.append(uid)
+        return seen
+
+
+class Customer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_userid: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 -]{5,20}$")
+    open_kfid: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def _someone(self) -> Customer:
+        if not self.external_userid and not (self.name and self.phone):
+            raise ValueError("give the customer's external_userid, or a name and phone "
+                             "to link later")
+        return self
+
+
+class OrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_no: str = Field(pattern=ORDER_NO)
+    order_type: str = Field(default="default", pattern=r"^[a-z0-9_-]{1,32}$")
+    customer: Customer
+    team: Team
+    expected_dates: dict[str, date] = Field(default_factory=dict)
+
+
+class OrderPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    team: Team | None = None
+    expected_dates: dict[str, date] | None = None
+    customer: Customer | None = None
+
+
+class OrderOut(BaseModel):
+    order_no: str
+    order_type: str
+    customer: Customer
+    team: Team
+    expected_dates: dict[str, date]
+    stage: str | None
+    stage_since: datetime | None
+    next_stage: str | None
+    overdue: bool
+    group_chat_id: str | None
+    join_qr_code: str | None
+    created_at: datetime
+
+
+class OrderQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: str | None = Field(default=None, max_length=32)
+    specialist: str | None = Field(default=None, pattern=USERID)
+    overdue: bool | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class OrderPage(BaseModel):
+    total: int
+    orders: list[OrderOut]
+
+
+class BindGroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    chat_id: str = Field(min_length=1, max_length=64)
+
+
+class MilestoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    milestone: str = Field(min_length=1, max_length=32)
+    event_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")
+    occurred_at: datetime | None = None
+    note: str | None = Field(default=None, max_length=300)
+    force: bool = False
+
+
+class NotificationOut(BaseModel):
+    kind: str
+    channel: Literal["app", "group", "kefu"]
+    recipient: str
+    status: str
+    attempts: int
+    error: str | None
+    detail: str | None
+    updated_at: datetime | None
+
+
+class MilestoneOut(BaseModel):
+    order_no: str
+    milestone: str
+    from_stage: str | None
+    event_id: str
+    occurred_at: datetime
+    note: str | None
+    forced: bool
+    source: str
+    actor: str
+    replayed: bool = False
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    kind: str
+    milestone: MilestoneOut | None
+    notifications: list[NotificationOut]
+
+
+class Timeline(BaseModel):
+    order: OrderOut
+    entries: list[TimelineEntry]

@@ -1,0 +1,75 @@
+"""An order's timeline: its milestones and every notice, each with its delivery state.
+
+A notice's state comes from where it is really tracked: the outbox row (pending → sent →
+delivered, or failed with WeCom's error), the group notice (collecting until its task is
+created), or the notice itself (skipped, with why). A team card that WeCom reported as
+``invaliduser`` for one member is failed for that member only.
+"""
+
+from __future__ import annotations
+
+from bot.models import (
+    GroupNotice,
+    GroupNoticeStatus,
+    Milestone,
+    Notification,
+    NotificationStatus,
+    OutboxMessage,
+    OutboxStatus,
+)
+from bot.orders import milestones as ms
+from bot.orders.orders import get, out_of
+from bot.orders.schemas import NotificationOut, Timeline, TimelineEntry
+
+
+def state(n: Notification, row: OutboxMessage | None, notice: GroupNotice | None
+          ) -> NotificationOut:
+    status, error, detail = n.status.value, None, n.detail
+    attempts, updated = 0, n.created_at
+    if notice is not None and notice.status == GroupNoticeStatus.COLLECTING:
+        status, detail = "pending", f"collecting into the group task due {notice.due_at:%F %T}Z"
+    if row is not None and n.status != NotificationStatus.SKIPPED:
+        status, error, attempts, updated = row.status.value, row.last_error, row.attempts, \
+            row.updated_at
+        invalid = str((row.result or {}).get("invaliduser", "")).split("|")
+        if row.status == OutboxStatus.SENT and n.recipient in invalid:
+            status, error = "failed", "WeCom: invalid user"
+    if notice is not None:
+        if notice.status == GroupNoticeStatus.CREATED and status == "sent":
+            detail = f"waiting for the owner to send it ({notice.reminders} reminders)"
+        elif notice.status == GroupNoticeStatus.FAILED:
+            status, detail = "failed", notice.detail
+    return NotificationOut(kind=n.kind, channel=n.channel, recipient=n.recipient,  # type: ignore[arg-type]
+                           status=status, attempts=attempts, error=error, detail=detail,
+                           updated_at=updated)
+
+
+async def timeline(order_no: str) -> Timeline:
+    order = await get(order_no)
+    notes = await Notification.filter(order_id=order.id).order_by("id")
+    rows = {r.id: r for r in await OutboxMessage.filter(
+        id__in=[n.outbox_id for n in notes if n.outbox_id])}
+    notices = {g.id: g for g in await GroupNotice.filter(order_id=order.id)}
+    by_milestone: dict[int, list[NotificationOut]] = {}
+    others: list[TimelineEntry] = []
+    for n in notes:
+        item = state(n, rows.get(n.outbox_id or 0),
+                     notices.get(n.group_notice_id or 0))  # type: ignore[attr-defined]
+        if n.milestone_id is not None:  # type: ignore[attr-defined]
+            by_milestone.setdefault(n.milestone_id, []).append(item)  # type: ignore[attr-defined]
+        else:
+            others.append(TimelineEntry(at=n.created_at, kind=n.kind, milestone=None,
+                                        notifications=[item]))
+    entries = [TimelineEntry(at=m.occurred_at, kind="milestone", milestone=ms.out(order, m),
+                             notifications=by_milestone.get(m.id, []))
+               for m in await Milestone.filter(order_id=order.id).order_by("occurred_at", "id")]
+    # Same-moment notices of one event (a card to 3 members) read as one entry.
+    merged: list[TimelineEntry] = []
+    for e in others:
+        if merged and merged[-1].kind == e.kind and merged[-1].at == e.at:
+            merged[-1].notifications.extend(e.notifications)
+        else:
+            merged.append(e)
+    entries += merged
+    entries.sort(key=lambda e: e.at)
+    return Timeline(order=await out_of(order), entries=entries)
