@@ -64,10 +64,11 @@ async def attach(conn: BaseDBAsyncClient, services: Services, order: Order,
 
 
 async def schedule(services: Services, notice: GroupNotice) -> None:
-    delay = max(0.0, (notice.due_at - utcnow()).total_seconds())
-    await services.queue.enqueue("orders_flush_notice", notice.id,
-                                 job_id=f"notice:{notice.id}:{int(notice.due_at.timestamp())}",
-                                 defer=delay)
+    """Flush now if due; a later notice is left to the periodic tick (every ~30 s), which
+    is durable, rather than a long-deferred job a restart would drop in embedded mode."""
+    if notice.due_at <= utcnow():
+        await services.queue.enqueue("orders_flush_notice", notice.id,
+                                     job_id=f"notice:{notice.id}")
 
 
 async def _text(order: Order, notice_id: int) -> str:

@@ -51,25 +51,19 @@ async def timeline(order_no: str) -> Timeline:
         id__in=[n.outbox_id for n in notes if n.outbox_id])}
     notices = {g.id: g for g in await GroupNotice.filter(order_id=order.id)}
     by_milestone: dict[int, list[NotificationOut]] = {}
-    others: list[TimelineEntry] = []
+    others: dict[tuple[str, int], TimelineEntry] = {}
     for n in notes:
         item = state(n, rows.get(n.outbox_id or 0),
                      notices.get(n.group_notice_id or 0))  # type: ignore[attr-defined]
         if n.milestone_id is not None:  # type: ignore[attr-defined]
             by_milestone.setdefault(n.milestone_id, []).append(item)  # type: ignore[attr-defined]
-        else:
-            others.append(TimelineEntry(at=n.created_at, kind=n.kind, milestone=None,
-                                        notifications=[item]))
+        else:  # one event's card to several members is one entry
+            entry = others.setdefault((n.kind, n.outbox_id or -n.id), TimelineEntry(
+                at=n.created_at, kind=n.kind, milestone=None, notifications=[]))
+            entry.notifications.append(item)
     entries = [TimelineEntry(at=m.occurred_at, kind="milestone", milestone=ms.out(order, m),
                              notifications=by_milestone.get(m.id, []))
                for m in await Milestone.filter(order_id=order.id).order_by("occurred_at", "id")]
-    # Same-moment notices of one event (a card to 3 members) read as one entry.
-    merged: list[TimelineEntry] = []
-    for e in others:
-        if merged and merged[-1].kind == e.kind and merged[-1].at == e.at:
-            merged[-1].notifications.extend(e.notifications)
-        else:
-            merged.append(e)
-    entries += merged
+    entries += others.values()
     entries.sort(key=lambda e: e.at)
     return Timeline(order=await out_of(order), entries=entries)

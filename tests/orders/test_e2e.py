@@ -1,0 +1,128 @@
+"""One customer, one group, end to end through the sandbox, in both modes.
+
+The group is created and bound by its name, the customer joins by the order's QR, milestones
+arrive by API and by chat, the owner confirms the group task; every inbox is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.models import GroupNotice, GroupNoticeStatus, Order, OutboxMessage, OutboxStatus
+from bot.orders import kefu
+from bot.settings import Settings
+from bot.wecom.sandbox import SEED_KF
+from tests.conftest import wait_for
+from tests.foundation.test_callback import serving
+from tests.orders.helpers import (
+    CUSTOMER,
+    FAST,
+    Admin,
+    bound_order,
+    cards,
+    one,
+    orders_settings,
+    run_tick,
+    services_of,
+)
+
+NO = "DD20260001"
+
+
+async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Settings]) -> None:
+    async with serving(orders_settings(mode_settings)) as client:
+        services = services_of(client)
+        services.wecom.retry = FAST
+        sandbox = services.extras["sandbox"]
+        admin = await Admin.make(client)
+        await admin.new_order(NO, expected_dates={"量尺": "2026-12-01"})
+
+        # The specialist creates the group named after the order: bound, QR made.
+        order = await bound_order(admin, NO)
+        chat = order.group_chat_id
+        assert chat and order.join_qr_code
+        for uid in ("zhangwei", "lina", "wangqiang"):
+            await wait_for(lambda uid=uid: cards(sandbox, uid, "已绑定客户群"))
+        qr = await wait_for(lambda: cards(sandbox, "zhangwei", "入群二维码"))
+        assert qr[0]["payload"]["url"] == order.join_qr_code
+        assert not cards(sandbox, "lina", "入群二维码")  # only the specialist passes it on
+
+        # The customer scans the QR: recognized by the join way's state, the team is told.
+        await sandbox.customer_joins_group(CUSTOMER, config_id=order.join_way_config_id)
+        await wait_for(lambda: one(Order, order_no=NO, customer_external_userid=CUSTOMER))
+        for uid in ("zhangwei", "lina", "wangqiang"):
+            await wait_for(lambda uid=uid: cards(sandbox, uid, "客户已入群"))
+
+        # The customer talks to kefu, so the session allows milestone messages there.
+        await sandbox.customer_says(SEED_KF, CUSTOMER, "你好，想问下进度")
+        await kefu.note_customer_message(services.store, SEED_KF, CUSTOMER)
+
+        # Milestone 1 by API; the same event again is a replay that notifies nobody.
+        body = {"milestone": "签约", "event_id": "erp-1001", "note": "合同已签"}
+        status, first = await admin.call("POST", f"/orders/{NO}/milestones", body)
+        assert status == 201 and first["from_stage"] is None and not first["replayed"]
+        status, again = await admin.call("POST", f"/orders/{NO}/milestones", body)
+        assert status == 200 and again["replayed"] and again["event_id"] == "erp-1001"
+
+        # Milestone 2 by chat, from the designer (a team member); an outsider is refused.
+        await sandbox.staff_says("liuyang", f"里程碑 {NO} 量尺")
+        await wait_for(lambda: [m for m in sandbox.inbox("liuyang") if "不在订单" in str(m)])
+        await sandbox.staff_says("lina", f"里程碑 {NO} 量尺 已约周六上门")
+        await wait_for(lambda: [m for m in sandbox.inbox("lina") if "已记录" in str(m)])
+        assert (await Order.get(order_no=NO)).stage == "量尺"
+        for uid in ("zhangwei", "lina", "wangqiang"):
+            signed = await wait_for(lambda uid=uid: cards(sandbox, uid, NO + "：签约"))
+            measured = await wait_for(lambda uid=uid: cards(sandbox, uid, NO + "：量尺"))
+            assert len(signed) == len(measured) == 1
+            assert "2026-12-01" in str(signed) and "已约周六上门" in str(measured)
+
+        # Both milestones of the day go out as ONE group task, created when it is due.
+        await run_tick(client, ahead=61)
+        notice = await GroupNotice.get(chat_id=chat)
+        assert notice.status == GroupNoticeStatus.CREATED
+        row = await wait_for(lambda: one(OutboxMessage, id=notice.outbox_id,
+                                         status=OutboxStatus.SENT))
+        msgid = row.result["msgid"]
+        assert [t for t in sandbox.tasks.values() if chat in t.assign] == [sandbox.tasks[msgid]]
+        await wait_for(lambda: cards(sandbox, "zhangwei", "请确认群发"))
+        assert not sandbox.inbox(chat)  # nothing reaches the group before the owner sends it
+
+        # The owner confirms in the client; the next poll sees it sent → delivered.
+        await sandbox.owner_confirms_task(msgid, "zhangwei")
+        await run_tick(client, ahead=120)
+        assert (await GroupNotice.get(id=notice.id)).status == GroupNoticeStatus.DELIVERED
+        assert (await OutboxMessage.get(id=row.id)).status == OutboxStatus.DELIVERED
+        group_inbox = sandbox.inbox(chat)
+        assert len(group_inbox) == 1 and group_inbox[0]["msgtype"] == "group_task"
+        text = group_inbox[0]["text"]["content"]
+        assert "签约" in text and "量尺" in text and text.index("签约") < text.index("量尺")
+
+        # The customer got each milestone in kefu, once.
+        kf = await wait_for(lambda: len([m for m in sandbox.inbox(CUSTOMER)
+                                         if m["channel"] == "kf"]) == 2 and sandbox.inbox(CUSTOMER))
+        assert "签约" in str(kf) and "量尺" in str(kf)
+
+        # The timeline shows every notice and where it is.
+        status, tl = await admin.call("GET", f"/orders/{NO}/timeline")
+        assert status == 200 and tl["order"]["stage"] == "量尺"
+        kinds = [e["kind"] for e in tl["entries"]]
+        assert kinds[:3] == ["bound", "join_qr", "joined"] and kinds.count("milestone") == 2
+        ms = [e for e in tl["entries"] if e["kind"] == "milestone"]
+        assert [m["milestone"]["source"] for m in ms] == ["api", "chat"]
+        for e in ms:
+            by = {(n["channel"], n["recipient"]): n["status"] for n in e["notifications"]}
+            assert by == {("app", "zhangwei"): "sent", ("app", "lina"): "sent",
+                          ("app", "wangqiang"): "sent", ("group", chat): "delivered",
+                          ("kefu", CUSTOMER): "sent"}, by
+
+        # Progress from chat, for the team.
+        await sandbox.staff_says("wangqiang", f"进度 {NO}")
+        reply = await wait_for(lambda: [m for m in sandbox.inbox("wangqiang")
+                                        if "当前阶段：量尺" in str(m)])
+        assert "下一步：设计" in str(reply)
+
+        # Nobody got anything twice.
+        for uid in ("zhangwei", "lina", "wangqiang"):
+            ids = [m["msgid"] for m in sandbox.inbox(uid) if m["channel"] == "app"]
+            assert len(ids) == len(set(ids))
+        assert len(sandbox.tasks) == 1
