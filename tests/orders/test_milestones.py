@@ -1,0 +1,97 @@
+"""Milestones: idempotent by event id, forward only unless forced, bad input changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from bot.models import Milestone, Notification, Order, OutboxMessage
+from bot.settings import Settings
+from tests.conftest import wait_for
+from tests.foundation.test_callback import serving
+from tests.orders.helpers import FAST, Admin, cards, orders_settings, services_of
+
+NO = "DD20260002"
+
+
+async def post(admin: Admin, body: dict[str, object], no: str = NO) -> tuple[int, dict]:
+    return await admin.call("POST", f"/orders/{no}/milestones", body)
+
+
+async def state() -> tuple[int, int, int, str | None]:
+    order = await Order.get(order_no=NO)
+    return (await Milestone.all().count(), await Notification.all().count(),
+            await OutboxMessage.all().count(), order.stage)
+
+
+async def test_idempotency_and_conflicts(mode_settings: Callable[..., Settings]) -> None:
+    async with serving(orders_settings(mode_settings)) as client:
+        services_of(client).wecom.retry = FAST
+        admin = await Admin.make(client)
+        await admin.new_order(NO)
+        body = {"milestone": "签约", "event_id": "e-1", "occurred_at": "2026-11-01T10:00:00Z"}
+        first = await post(admin, body)
+        assert first[0] == 201
+        before = await state()
+        # The same event again: the first result, nobody notified again.
+        again = await post(admin, body)
+        assert again[0] == 200 and again[1]["replayed"]
+        assert {**again[1], "replayed": False} == first[1]
+        assert await state() == before
+        # The same event id with another body: 409, nothing changes.
+        status, err = await post(admin, {**body, "note": "改了"})
+        assert status == 409 and err["error"]["field"] == "event_id"
+        assert await state() == before
+        # Concurrent deliveries of one new event: exactly one milestone and one set of notices.
+        burst = {"milestone": "量尺", "event_id": "e-2"}
+        results = await asyncio.gather(*(post(admin, burst) for _ in range(6)))
+        assert sorted(s for s, _ in results) == [200] * 5 + [201]
+        assert await Milestone.filter(event_id="e-2").count() == 1
+        assert await Notification.filter(milestone__event_id="e-2").count() == 3
+
+
+async def test_forward_only_unless_forced(embedded_settings: Callable[..., Settings]) -> None:
+    async with serving(orders_settings(embedded_settings)) as client:
+        services_of(client).wecom.retry = FAST
+        sandbox = services_of(client).extras["sandbox"]
+        admin = await Admin.make(client)
+        await admin.new_order(NO)
+        # Skipping 签约 needs force.
+        status, err = await post(admin, {"milestone": "量尺", "event_id": "a"})
+        assert status == 409 and "skips 签约" in err["error"]["message"]
+        assert await state() == (0, 0, 0, None)
+        assert (await post(admin, {"milestone": "签约", "event_id": "b"}))[0] == 201
+        assert (await post(admin, {"milestone": "量尺", "event_id": "c"}))[0] == 201
+        # Back, and the same stage again, need force too.
+        status, err = await post(admin, {"milestone": "签约", "event_id": "d"})
+        assert status == 409 and "going back" in err["error"]["message"]
+        status, err = await post(admin, {"milestone": "量尺", "event_id": "e"})
+        assert status == 409 and "already in" in err["error"]["message"]
+        # Forced: recorded as forced, from where it was.
+        status, forced = await post(admin, {"milestone": "生产", "event_id": "f", "force": True})
+        assert status == 201 and forced["forced"] and forced["from_stage"] == "量尺"
+        assert (await Order.get(order_no=NO)).stage == "生产"
+        status, tl = await admin.call("GET", f"/orders/{NO}/timeline")
+        assert [e["milestone"]["forced"] for e in tl["entries"]] == [False, False, True]
+        await wait_for(lambda: cards(sandbox, "zhangwei", "生产（强制）"))
+
+
+async def test_bad_input_is_refused_and_changes_nothing(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    async with serving(orders_settings(embedded_settings)) as client:
+        admin = await Admin.make(client)
+        await admin.new_order(NO)
+        cases = [
+            ({"milestone": "上天", "event_id": "x"}, 404, "milestone"),
+            ({"milestone": "签约", "event_id": "bad id!"}, 400, "event_id"),
+            ({"milestone": "签约"}, 400, "event_id"),
+            ({"milestone": "签约", "event_id": "x", "extra": 1}, 400, "extra"),
+            ({"milestone": "签约", "event_id": "x", "note": "长" * 301}, 400, "note"),
+        ]
+        for body, code, field in cases:
+            status, err = await post(admin, body)
+            assert (status, err["error"]["field"]) == (code, field), (body, err)
+        status, err = await post(admin, {"milestone": "签约", "event_id": "x"}, no="NOPE1")
+        assert status == 404 and "NOPE1" in err["error"]["message"]
+        assert await state() == (0, 0, 0, None)
