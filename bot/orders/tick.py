@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.context import Services
@@ -14,10 +15,13 @@ log = get_logger("bot.orders.tick")
 
 async def tick(services: Services, now: datetime | None = None) -> None:
     now = now or utcnow()
-    for name, step in (("grouptasks", grouptasks.tick(services, now)),
-                       ("kefu", kefu.sweep(services)),
-                       ("overdue", overdue.notify(services, now))):
+    steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
+        ("grouptasks", lambda: grouptasks.tick(services, now)),
+        ("kefu", lambda: kefu.sweep(services)),
+        ("overdue", lambda: overdue.notify(services, now)),
+    )
+    for name, step in steps:
         try:
-            await step
+            await step()
         except Exception as exc:  # one part failing must not stop the others
             log.warning("orders.tick_failed", step=name, error=type(exc).__name__)

@@ -1,0 +1,115 @@
+"""ERP requests: API keys stored hashed, HMAC signatures, the time window, replays."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+
+from bot.cli import main as cli_main
+from bot.models import ApiKey, Order
+from bot.orders import erp
+from bot.settings import Settings
+from tests.foundation.test_callback import serving
+from tests.orders.helpers import TEAM, Admin, orders_settings
+
+ORDER = {"order_no": "ERP0000001", "customer": {"name": "赵先生", "phone": "13900000000"},
+         "team": TEAM}
+
+
+def signed(key_id: str, secret: str, body: bytes, ts: int | None = None,
+           sig: str | None = None) -> dict[str, str]:
+    stamp = str(int(time.time()) if ts is None else ts)
+    return {"X-Api-Key": key_id, "X-Timestamp": stamp, "Content-Type": "application/json",
+            "X-Signature": sig or erp.sign(secret, stamp, body)}
+
+
+async def test_signed_requests(embedded_settings: Callable[..., Settings]) -> None:
+    settings = orders_settings(embedded_settings)
+    async with serving(settings) as client:
+        key_id, secret = await erp.create_key(settings, "erp-main")
+        row = await ApiKey.get(key_id=key_id)
+        assert secret not in (row.secret_hash, row.key_id)  # only a hash is kept
+        body = json.dumps(ORDER).encode()
+
+        async def send(headers: dict[str, str], data: bytes = body) -> tuple[int, dict]:
+            resp = await client.post("/api/v1/orders", data=data, headers=headers)
+            return resp.status, await resp.json()
+
+        headers = signed(key_id, secret, body)
+        status, data = await send(headers)
+        assert status == 201 and data["order_no"] == "ERP0000001"
+        # The very same request again is a replay.
+        status, err = await send(headers)
+        assert status == 401 and "replay" in err["error"]["message"]
+        # Wrong signature, a tampered body, a stale or future timestamp, a missing header,
+        # an unknown key: 401, and nothing is created.
+        other = json.dumps({**ORDER, "order_no": "ERP0000002"}).encode()
+        bad = [
+            signed(key_id, secret, other, sig="0" * 64),
+            signed(key_id, secret, body),  # signed for another body than the one sent
+            signed(key_id, secret, other, ts=int(time.time()) - 301),
+            signed(key_id, secret, other, ts=int(time.time()) + 301),
+            {k: v for k, v in signed(key_id, secret, other).items() if k != "X-Timestamp"},
+            signed("erp_unknown", secret, other),
+            signed(key_id, "not-the-secret", other),
+        ]
+        for h in bad:
+            status, err = await send(h, other)
+            assert status == 401, (h, err)
+        # No credentials at all: 401 too (neither signature nor bearer).
+        status, _ = await send({"Content-Type": "application/json"}, other)
+        assert status == 401
+        assert await Order.filter(order_no="ERP0000002").count() == 0
+        # A signed milestone from the ERP is recorded as such.
+        ms = json.dumps({"milestone": "签约", "event_id": "erp-77"}).encode()
+        resp = await client.post("/api/v1/orders/ERP0000001/milestones", data=ms,
+                                 headers=signed(key_id, secret, ms))
+        assert resp.status == 201 and (await resp.json())["source"] == "erp"
+        # The ERP may not manage pipelines or tokens.
+        resp = await client.get("/api/v1/tokens", headers=signed(key_id, secret, b""))
+        assert resp.status in (401, 403)
+        # Revoked: refused.
+        assert await erp.revoke_key("erp-main")
+        status, err = await send(signed(key_id, secret, other), other)
+        assert status == 401 and "revoked" in err["error"]["message"]
+
+
+async def test_rotated_master_secret_invalidates_keys(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    settings = orders_settings(embedded_settings)
+    async with serving(settings):
+        key_id, secret = await erp.create_key(settings, "erp-old")
+        rotated = settings.model_copy(update={"erp_signing_secret": type(
+            settings.erp_signing_secret)("a-completely-new-master-secret!!")})
+        with pytest.raises(erp.SignatureError, match="predates"):
+            await erp.verify(rotated, _Store(), signed(key_id, secret, b"{}"), b"{}")
+        with pytest.raises(erp.KeyNameTaken):
+            await erp.create_key(settings, "erp-old")
+        unconfigured = settings.model_copy(update={"erp_signing_secret": type(
+            settings.erp_signing_secret)("")})
+        with pytest.raises(erp.SignatureError, match="not configured"):
+            await erp.create_key(unconfigured, "erp-new")
+
+
+class _Store:
+    async def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        return True
+
+
+def test_cli_creates_and_revokes_api_keys(tmp_path: object, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WECOM_BOT_DATABASE_URL", f"sqlite://{tmp_path}/cli.sqlite3")
+    monkeypatch.setenv("WECOM_BOT_ERP_SIGNING_SECRET", "cli-master-secret-0123456789")
+    assert cli_main(["admin", "create-api-key", "--name", "erp"]) == 0
+    out = capsys.readouterr().out
+    assert "key id:  erp_" in out and "secret:  " in out
+    assert cli_main(["admin", "create-api-key", "--name", "erp"]) == 1
+    assert cli_main(["admin", "revoke-api-key", "erp"]) == 0
+    assert cli_main(["admin", "revoke-api-key", "erp"]) == 1
+    monkeypatch.setenv("WECOM_BOT_ERP_SIGNING_SECRET", "")
+    assert cli_main(["admin", "create-api-key", "--name", "erp2"]) == 2
+    assert "not configured" in capsys.readouterr().err

@@ -1,0 +1,104 @@
+"""Group tasks: coalesced per day, one per group per day, owner reminded until sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.models import GroupNotice, GroupNoticeStatus, OutboxMessage, OutboxStatus
+from bot.settings import Settings
+from tests.conftest import wait_for
+from tests.foundation.test_callback import serving
+from tests.orders.helpers import FAST, Admin, bound_order, orders_settings, run_tick, services_of
+
+NO = "DD20260020"
+DAY = 24 * 3600
+
+
+async def notices() -> list[GroupNotice]:
+    return await GroupNotice.all().order_by("id")
+
+
+async def sent_task(notice_id: int) -> OutboxMessage:
+    async def sent() -> OutboxMessage | None:
+        notice = await GroupNotice.get(id=notice_id)
+        return await OutboxMessage.get_or_none(id=notice.outbox_id or 0,
+                                               status=OutboxStatus.SENT)
+
+    return await wait_for(sent)
+
+
+async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., Settings]) -> None:
+    settings = orders_settings(embedded_settings, group_task_remind_seconds=3600,
+                               group_task_max_reminders=2)
+    async with serving(settings) as client:
+        services = services_of(client)
+        services.wecom.retry = FAST
+        sandbox = services.extras["sandbox"]
+        admin = await Admin.make(client)
+        await admin.new_order(NO)
+        chat = (await bound_order(admin, NO)).group_chat_id
+        ms = f"/orders/{NO}/milestones"
+        await admin.call("POST", ms, {"milestone": "签约", "event_id": "1"})
+        await run_tick(client, ahead=30)  # not due yet (60 s window)
+        assert [n.status for n in await notices()] == [GroupNoticeStatus.COLLECTING]
+        await run_tick(client, ahead=61)
+        first = (await notices())[0]
+        msgid = (await sent_task(first.id)).result["msgid"]
+
+        # Not confirmed: reminded once per hour, at most twice, through remind_groupmsg_send.
+        await run_tick(client, ahead=1800)
+        assert (await GroupNotice.get(id=first.id)).reminders == 0
+        await run_tick(client, ahead=3700)
+        await run_tick(client, ahead=7300)
+        await wait_for(lambda: len([m for m in sandbox.inbox("zhangwei")
+                                    if m["channel"] == "task_reminder"]) == 2)
+        assert sandbox.tasks[msgid].reminders == 2
+
+        # A milestone while the task waits: a new notice for the next day, not a 2nd task.
+        await admin.call("POST", ms, {"milestone": "量尺", "event_id": "2"})
+        await run_tick(client, ahead=8000)
+        second = (await notices())[1]
+        assert second.status == GroupNoticeStatus.COLLECTING and second.day > first.day
+        assert len(sandbox.tasks) == 1
+
+        # Confirmed today: delivered; the next notice still waits for another day.
+        await sandbox.owner_confirms_task(msgid, "zhangwei")
+        await run_tick(client, ahead=8100)
+        assert (await GroupNotice.get(id=first.id)).status == GroupNoticeStatus.DELIVERED
+        await run_tick(client, ahead=8200)
+        assert (await GroupNotice.get(id=second.id)).status == GroupNoticeStatus.COLLECTING
+        assert len(sandbox.tasks) == 1
+
+        # The next day: the second task is created; confirmed, the group gets it.
+        sandbox.clock.advance(DAY)
+        await run_tick(client, ahead=DAY)
+        msgid2 = (await sent_task(second.id)).result["msgid"]
+        await sandbox.owner_confirms_task(msgid2, "zhangwei")
+        await run_tick(client, ahead=DAY + 100)
+        assert (await GroupNotice.get(id=second.id)).status == GroupNoticeStatus.DELIVERED
+        texts = [m["text"]["content"] for m in sandbox.inbox(chat)]
+        assert len(texts) == 2 and "签约" in texts[0] and "量尺" in texts[1]
+
+
+async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[..., Settings],
+                                                 ) -> None:
+    settings = orders_settings(embedded_settings, group_task_remind_seconds=3600,
+                               group_task_max_reminders=1, group_task_delay_seconds=0)
+    async with serving(settings) as client:
+        services_of(client).wecom.retry = FAST
+        admin = await Admin.make(client)
+        await admin.new_order(NO)
+        await bound_order(admin, NO)
+        await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
+                                                             "event_id": "1"})
+        notice = (await wait_for(notices))[0]
+        row = await sent_task(notice.id)
+        for ahead in (3700, 7300, 11000):
+            await run_tick(client, ahead=ahead)
+        notice = await GroupNotice.get(id=notice.id)
+        assert notice.status == GroupNoticeStatus.FAILED and "did not send" in notice.detail
+        assert (await OutboxMessage.get(id=row.id)).status == OutboxStatus.FAILED
+        status, tl = await admin.call("GET", f"/orders/{NO}/timeline")
+        entry = next(e for e in tl["entries"] if e["kind"] == "milestone")
+        group = [n for n in entry["notifications"] if n["channel"] == "group"]
+        assert group[0]["status"] == "failed" and "did not send" in group[0]["detail"]
