@@ -134,7 +134,7 @@ class Notification(Model):
 
 
 class CustomerGroup(Model):
-    """Our copy of a customer group (客户群), kept from change_external_chat events and groupchat.get."""
+    """Our copy of a customer group (客户群), kept from change_external_chat events."""
 
     chat_id = fields.CharField(max_length=64, primary_key=True)
     name = fields.CharField(max_length=128, default="")

@@ -98,7 +98,7 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
         notice = await GroupNotice.get(id=notice.id)
         assert notice.status == GroupNoticeStatus.FAILED and "did not send" in notice.detail
         assert (await OutboxMessage.get(id=row.id)).status == OutboxStatus.FAILED
-        status, tl = await admin.call("GET", f"/orders/{NO}/timeline")
+        _, tl = await admin.call("GET", f"/orders/{NO}/timeline")
         entry = next(e for e in tl["entries"] if e["kind"] == "milestone")
         group = [n for n in entry["notifications"] if n["channel"] == "group"]
         assert group[0]["status"] == "failed" and "did not send" in group[0]["detail"]
