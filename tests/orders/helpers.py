@@ -81,6 +81,16 @@ async def bound_order(admin: Admin, order_no: str, owner: str = "zhangwei",
     return await wait_for(lambda: one(Order, order_no=order_no, join_way_config_id__isnull=False))
 
 
+async def settled() -> None:
+    """Wait until no outbox row is pending (so a test never stops with sends in flight)."""
+    from bot.models import OutboxMessage, OutboxStatus
+
+    async def none_pending() -> bool:
+        return not await OutboxMessage.filter(status=OutboxStatus.PENDING).exists()
+
+    await wait_for(none_pending)
+
+
 async def run_tick(client: TestClient, ahead: float = 0.0) -> None:
     """The orders' periodic work as if ``ahead`` seconds had passed."""
     now: datetime = utcnow() + timedelta(seconds=ahead)

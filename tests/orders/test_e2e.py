@@ -24,6 +24,7 @@ from tests.orders.helpers import (
     orders_settings,
     run_tick,
     services_of,
+    settled,
 )
 
 NO = "DD20260001"
@@ -126,3 +127,4 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
             ids = [m["msgid"] for m in sandbox.inbox(uid) if m["channel"] == "app"]
             assert len(ids) == len(set(ids))
         assert len(sandbox.tasks) == 1
+        await settled()

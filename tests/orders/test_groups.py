@@ -10,7 +10,15 @@ from bot.settings import Settings
 from bot.wecom.sandbox import SEED_CUSTOMERS
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
-from tests.orders.helpers import FAST, Admin, bound_order, one, orders_settings, services_of
+from tests.orders.helpers import (
+    FAST,
+    Admin,
+    bound_order,
+    one,
+    orders_settings,
+    services_of,
+    settled,
+)
 
 A, B = "DD20260010", "DD20260011"
 C1, C2 = SEED_CUSTOMERS[0][0], SEED_CUSTOMERS[1][0]
@@ -51,6 +59,7 @@ async def test_one_group_per_order_and_one_order_per_group(
         note = await wait_for(lambda: [m for m in sandbox.inbox("lina") if "未能绑定" in str(m)])
         assert "one group per order" in str(note)
         assert (await Order.get(order_no=A)).group_chat_id == order_a.group_chat_id
+        await settled()
 
 
 async def test_members_versions_dismiss_and_lookups(
@@ -94,3 +103,4 @@ async def test_members_versions_dismiss_and_lookups(
         await groups.dismiss(chat)
         assert (await Order.get(order_no=A)).group_chat_id is None
         assert await groups.members(chat) == []
+        await settled()

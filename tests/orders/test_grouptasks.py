@@ -8,7 +8,15 @@ from bot.models import GroupNotice, GroupNoticeStatus, OutboxMessage, OutboxStat
 from bot.settings import Settings
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
-from tests.orders.helpers import FAST, Admin, bound_order, orders_settings, run_tick, services_of
+from tests.orders.helpers import (
+    FAST,
+    Admin,
+    bound_order,
+    orders_settings,
+    run_tick,
+    services_of,
+    settled,
+)
 
 NO = "DD20260020"
 DAY = 24 * 3600
@@ -78,6 +86,7 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         assert (await GroupNotice.get(id=second.id)).status == GroupNoticeStatus.DELIVERED
         texts = [m["text"]["content"] for m in sandbox.inbox(chat)]
         assert len(texts) == 2 and "签约" in texts[0] and "量尺" in texts[1]
+        await settled()
 
 
 async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[..., Settings],
@@ -102,3 +111,4 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
         entry = next(e for e in tl["entries"] if e["kind"] == "milestone")
         group = [n for n in entry["notifications"] if n["channel"] == "group"]
         assert group[0]["status"] == "failed" and "did not send" in group[0]["detail"]
+        await settled()

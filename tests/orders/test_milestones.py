@@ -9,7 +9,7 @@ from bot.models import Milestone, Notification, Order, OutboxMessage
 from bot.settings import Settings
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
-from tests.orders.helpers import FAST, Admin, cards, orders_settings, services_of
+from tests.orders.helpers import FAST, Admin, cards, orders_settings, services_of, settled
 
 NO = "DD20260002"
 
@@ -48,6 +48,7 @@ async def test_idempotency_and_conflicts(mode_settings: Callable[..., Settings])
         assert sorted(s for s, _ in results) == [200] * 5 + [201]
         assert await Milestone.filter(event_id="e-2").count() == 1
         assert await Notification.filter(milestone__event_id="e-2").count() == 3
+        await settled()
 
 
 async def test_forward_only_unless_forced(embedded_settings: Callable[..., Settings]) -> None:
@@ -74,6 +75,7 @@ async def test_forward_only_unless_forced(embedded_settings: Callable[..., Setti
         status, tl = await admin.call("GET", f"/orders/{NO}/timeline")
         assert [e["milestone"]["forced"] for e in tl["entries"]] == [False, False, True]
         await wait_for(lambda: cards(sandbox, "zhangwei", "生产（强制）"))
+        await settled()
 
 
 async def test_bad_input_is_refused_and_changes_nothing(
@@ -95,3 +97,4 @@ async def test_bad_input_is_refused_and_changes_nothing(
         status, err = await post(admin, {"milestone": "签约", "event_id": "x"}, no="NOPE1")
         assert status == 404 and "NOPE1" in err["error"]["message"]
         assert await state() == (0, 0, 0, None)
+        await settled()

@@ -1,0 +1,106 @@
+"""Customer notices in kefu only when the session allows; the daily overdue notice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.models import Notification, NotificationStatus, Order
+from bot.orders import kefu
+from bot.settings import Settings
+from bot.wecom.sandbox import SEED_KF
+from tests.conftest import wait_for
+from tests.foundation.test_callback import serving
+from tests.orders.helpers import (
+    CUSTOMER,
+    FAST,
+    Admin,
+    cards,
+    orders_settings,
+    run_tick,
+    services_of,
+    settled,
+)
+
+NO = "DD20260030"
+
+
+async def kefu_notice(event_id: str) -> Notification:
+    """The kefu notice of a milestone once decided: queued for sending, or skipped."""
+    async def decided() -> Notification | None:
+        n = await Notification.get_or_none(channel="kefu", milestone__event_id=event_id)
+        return n if n and (n.outbox_id or n.status != NotificationStatus.PENDING) else None
+
+    return await wait_for(decided)
+
+
+async def test_kefu_only_when_the_session_allows(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    async with serving(orders_settings(embedded_settings)) as client:
+        services = services_of(client)
+        services.wecom.retry = FAST
+        sandbox = services.extras["sandbox"]
+        admin = await Admin.make(client)
+        await admin.new_order(NO, customer={"external_userid": CUSTOMER, "open_kfid": SEED_KF})
+        ms = f"/orders/{NO}/milestones"
+        stages = ["签约", "量尺", "设计", "方案确认", "生产", "发货", "安装"]
+        # The customer never wrote: skipped, with the reason (the session state is 4).
+        await admin.call("POST", ms, {"milestone": stages[0], "event_id": "k0"})
+        n = await kefu_notice("k0")
+        assert n.status == NotificationStatus.SKIPPED and "state 4" in (n.detail or "")
+        # The customer writes: 5 messages allowed after it, the 6th is skipped.
+        await sandbox.customer_says(SEED_KF, CUSTOMER, "在吗")
+        await kefu.note_customer_message(services.store, SEED_KF, CUSTOMER)
+        for i, stage in enumerate(stages[1:6], start=1):
+            await admin.call("POST", ms, {"milestone": stage, "event_id": f"k{i}"})
+            assert (await kefu_notice(f"k{i}")).outbox_id is not None
+        await wait_for(lambda: len([m for m in sandbox.inbox(CUSTOMER) if m["channel"] == "kf"])
+                       == 5)
+        await admin.call("POST", ms, {"milestone": stages[6], "event_id": "k6"})
+        n = await kefu_notice("k6")
+        assert n.status == NotificationStatus.SKIPPED and "5 messages" in (n.detail or "")
+        # A person takes the session (state 3): the bot stays out.
+        await sandbox.customer_says(SEED_KF, CUSTOMER, "我要找人工")
+        await kefu.note_customer_message(services.store, SEED_KF, CUSTOMER)
+        await sandbox.servicer_says(SEED_KF, CUSTOMER, "zhangwei", "您好，我是张伟")
+        await admin.call("POST", ms, {"milestone": "验收", "event_id": "k7"})
+        n = await kefu_notice("k7")
+        assert n.status == NotificationStatus.SKIPPED and "state 3" in (n.detail or "")
+        _, tl = await admin.call("GET", f"/orders/{NO}/timeline")
+        kf = [n for e in tl["entries"] for n in e["notifications"] if n["channel"] == "kefu"]
+        assert [n["status"] for n in kf] == ["skipped"] + ["sent"] * 5 + ["skipped"] * 2
+        await settled()
+
+
+async def test_overdue_stage_notifies_the_specialist_once_a_day(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    async with serving(orders_settings(embedded_settings)) as client:
+        services_of(client).wecom.retry = FAST
+        sandbox = services_of(client).extras["sandbox"]
+        admin = await Admin.make(client)
+        await admin.new_order(NO)
+        await admin.new_order("DD20260031", team={"specialist": "lina"})
+        # 签约 is expected to take 1 day; it started 2 days ago.
+        await admin.call("POST", f"/orders/{NO}/milestones", {
+            "milestone": "签约", "event_id": "o1", "occurred_at": "2026-01-01T00:00:00Z"})
+        await admin.call("POST", "/orders/DD20260031/milestones", {"milestone": "签约",
+                                                                   "event_id": "o2"})
+        status, page = await admin.call("GET", "/orders?overdue=true")
+        assert status == 200 and [o["order_no"] for o in page["orders"]] == [NO]
+        status, page = await admin.call("GET", "/orders?overdue=false")
+        assert [o["order_no"] for o in page["orders"]] == ["DD20260031"]
+        for _ in range(3):
+            await run_tick(client)
+        notes = await wait_for(lambda: cards(sandbox, "zhangwei", "已超期"))
+        assert len(notes) == 1 and not cards(sandbox, "lina", "已超期")
+        # The next day it is said again, once; a moved stage stops it.
+        await run_tick(client, ahead=24 * 3600)
+        await run_tick(client, ahead=24 * 3600 + 60)
+        await wait_for(lambda: len(cards(sandbox, "zhangwei", "已超期")) == 2)
+        await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "量尺",
+                                                             "event_id": "o3"})
+        assert (await Order.get(order_no=NO)).overdue_notified_on is None
+        await run_tick(client, ahead=2 * 24 * 3600)
+        assert len(cards(sandbox, "zhangwei", "已超期")) == 2
+        await settled()
