@@ -82,20 +82,25 @@ async def bind(services: Services, order_no: str, chat_id: str, *,
 
 
 async def create_join_way(services: Services, order_id: int) -> None:
-    """Job: the bound group's QR with state = the order; the specialist gets it to pass on."""
+    """Job: the bound group's QR with state = the order; the specialist gets it to pass on.
+
+    Each step is saved as soon as it is done, so a retry after a failed ``get_join_way``
+    does not create a second join way."""
     async with services.store.lock(f"orders:order:{order_id}", ttl=30, wait=30):
         order = await Order.get_or_none(id=order_id)
-        if order is None or not order.group_chat_id or order.join_way_config_id:
+        if order is None or not order.group_chat_id or order.join_qr_code:
             return
         app = services.wecom.app("main")
-        made = await app.add_join_way(scene=2, chat_id_list=[order.group_chat_id],
-                                      state=state_for(order), remark=f"订单{order.order_no}"[:30],
-                                      auto_create_room=0)
-        config_id = made["config_id"]
+        if not order.join_way_config_id:
+            made = await app.add_join_way(
+                scene=2, chat_id_list=[order.group_chat_id], state=state_for(order),
+                remark=f"订单{order.order_no}"[:30], auto_create_room=0)
+            order.join_way_config_id = made["config_id"]
+            await Order.filter(id=order.id).update(join_way_config_id=made["config_id"])
+        config_id = order.join_way_config_id
         qr = (await app.get_join_way(config_id))["join_way"].get("qr_code", "")
         async with in_transaction() as conn:
-            await Order.filter(id=order.id).using_db(conn).update(
-                join_way_config_id=config_id, join_qr_code=qr)
+            await Order.filter(id=order.id).using_db(conn).update(join_qr_code=qr)
             row = await card(conn, order, key=f"joinqr:{order.id}:{config_id}", kind="join_qr",
                              title=f"订单 {order.order_no} 的入群二维码",
                              description="请把这个二维码发给客户：客户扫码入群后，"

@@ -78,7 +78,7 @@ async def bound_order(admin: Admin, order_no: str, owner: str = "zhangwei",
     join-way QR exists."""
     sandbox = services_of(admin.client).extras["sandbox"]
     await sandbox.staff_creates_group(owner, name or f"{order_no} 全屋定制服务群")
-    return await wait_for(lambda: one(Order, order_no=order_no, join_way_config_id__isnull=False))
+    return await wait_for(lambda: one(Order, order_no=order_no, join_qr_code__isnull=False))
 
 
 async def settled() -> None:
