@@ -14,7 +14,7 @@ class Pipeline(Model):
 
     id = fields.IntField(primary_key=True)
     order_type = fields.CharField(max_length=32, unique=True)
-    # [{"key", "name", "expected_days", "templates": {"team": str, "customer": str}}]
+    # [{"name", "expected_days", "team_template", "customer_template"}]
     stages: fields.JSONField[list[dict[str, Any]]] = fields.JSONField()
     updated_at = fields.DatetimeField(auto_now=True)
 

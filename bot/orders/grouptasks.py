@@ -78,7 +78,7 @@ async def _text(order: Order, notice_id: int) -> str:
     lines = []
     for m in ms:
         nxt = stages.after(m.stage) if m.stage in stages.names else None
-        tpl = stages.get(m.stage).templates.customer if m.stage in stages.names else "{stage}"
+        tpl = stages.get(m.stage).customer_template if m.stage in stages.names else "{stage}"
         lines.append(pipelines.render(
             tpl, order_no=order.order_no, stage=m.stage, note=(m.note + "。") if m.note else "",
             next_stage=nxt.name if nxt else "完成", next_date=order.expected_dates.get(

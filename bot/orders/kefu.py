@@ -84,7 +84,7 @@ async def send_notice(services: Services, notification_id: int) -> None:
     m = await Milestone.get(id=n.milestone_id)  # type: ignore[attr-defined]
     stages = await pipelines.load(order.order_type)
     nxt = stages.after(m.stage) if m.stage in stages.names else None
-    tpl = stages.get(m.stage).templates.customer if m.stage in stages.names else "{stage}"
+    tpl = stages.get(m.stage).customer_template if m.stage in stages.names else "{stage}"
     text = pipelines.render(tpl, order_no=order.order_no, stage=m.stage,
                             note=f"{m.note}。" if m.note else "",
                             next_stage=nxt.name if nxt else "完成",

@@ -99,7 +99,7 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
                           "next_stage": nxt.name if nxt else "完成",
                           "next_date": order.expected_dates.get(nxt.name, "未定") if nxt else "—",
                           "customer": order.customer_name or "", "specialist": order.specialist}
-                team_text = pipelines.render(stages.get(data.milestone).templates.team, **values)
+                team_text = pipelines.render(stages.get(data.milestone).team_template, **values)
                 flag = "（强制）" if data.force else ""
                 rows.append(await card(
                     conn, order, key=f"milestone:{m.id}:team", kind="milestone",

@@ -26,28 +26,30 @@ _DEFAULT = (("签约", 1), ("量尺", 3), ("设计", 7), ("方案确认", 3), ("
             ("安装", 2), ("验收", 2))
 
 
-class StageTemplates(BaseModel):
-    team: str = Field(default=TEAM_TEMPLATE, min_length=1, max_length=400)
-    customer: str = Field(default=CUSTOMER_TEMPLATE, min_length=1, max_length=400)
-
-    @field_validator("team", "customer")
-    @classmethod
-    def _known_vars(cls, v: str) -> str:
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
-        except ValueError as exc:
-            raise ValueError(f"not a valid template ({exc})") from None
-        unknown = names - TEMPLATE_VARS
-        if unknown:
-            raise ValueError(f"unknown variable(s) {sorted(unknown)}; allowed: "
-                             f"{sorted(TEMPLATE_VARS)}")
-        return v
+def _check_template(v: str) -> str:
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a valid template ({exc})") from None
+    unknown = names - TEMPLATE_VARS
+    if unknown:
+        raise ValueError(f"unknown variable(s) {sorted(unknown)}; allowed: "
+                         f"{sorted(TEMPLATE_VARS)}")
+    return v
 
 
 class StageSpec(BaseModel):
+    # Flat on purpose: one object per stage keeps the API's schema simple for clients.
     name: str = Field(min_length=1, max_length=32, pattern=r"^\S+$")
-    expected_days: float = Field(default=3, gt=0, le=365)
-    templates: StageTemplates = StageTemplates()
+    # ge, not gt: OpenAPI 3.0 has no numeric exclusiveMinimum (schema tools reject it).
+    expected_days: float = Field(default=3, ge=0.01, le=365)
+    team_template: str = Field(default=TEAM_TEMPLATE, min_length=1, max_length=400)
+    customer_template: str = Field(default=CUSTOMER_TEMPLATE, min_length=1, max_length=400)
+
+    @field_validator("team_template", "customer_template")
+    @classmethod
+    def _known_vars(cls, v: str) -> str:
+        return _check_template(v)
 
 
 class PipelineSpec(BaseModel):

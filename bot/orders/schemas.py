@@ -84,7 +84,7 @@ class OrderQuery(BaseModel):
     specialist: str | None = Field(default=None, pattern=USERID)
     overdue: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
 class OrderPage(BaseModel):

@@ -83,13 +83,14 @@ async def test_pipelines(embedded_settings: Callable[..., Settings]) -> None:
         kitchen = {"stages": [
             {"name": "签约", "expected_days": 1},
             {"name": "测量", "expected_days": 2,
-             "templates": {"team": "{order_no} 测量：{note}", "customer": "已安排测量 {order_no}"}},
+             "team_template": "{order_no} 测量：{note}",
+             "customer_template": "已安排测量 {order_no}"},
             {"name": "安装", "expected_days": 1}]}
         status, saved = await admin.call("PUT", "/pipelines/kitchen", kitchen)
         assert status == 200
-        assert saved["stages"][1]["templates"]["customer"] == "已安排测量 {order_no}"
+        assert saved["stages"][1]["customer_template"] == "已安排测量 {order_no}"
         # Invalid: unknown template variable, duplicate stages, bad order type.
-        bad_tpl = {"stages": [{"name": "a", "templates": {"team": "{price}"}}]}
+        bad_tpl = {"stages": [{"name": "a", "team_template": "{price}"}]}
         status, err = await admin.call("PUT", "/pipelines/kitchen", bad_tpl)
         assert status == 400 and "price" in err["error"]["message"]
         dup = {"stages": [{"name": "a"}, {"name": "a"}]}
