@@ -141,3 +141,7 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                else f"{len(failed)} of {len(results)} steps did not happen")
     print(f"\ndemo: {verdict}", file=out, flush=True)
     return 1 if failed else 0
+
+
+# Steps of other features register themselves on import, after the ones above.
+from bot import demo_orders  # noqa: E402,F401
