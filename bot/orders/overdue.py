@@ -15,15 +15,30 @@ from bot.orders.errors import cst_day, utcnow
 from bot.orders.notify import card, order_link
 from bot.orders.orders import is_overdue, overdue_since
 
+BATCH = 500
+
 
 async def notify(services: Services, now: datetime | None = None) -> int:
+    """Scan every started order, in id batches; returns the notices queued."""
     now = now or utcnow()
     today = cst_day(now)
+    sent = 0
+    after = 0
+    while True:
+        batch = await Order.filter(Q(stage__isnull=False) & Q(id__gt=after) & (
+            Q(overdue_notified_on__isnull=True) | ~Q(overdue_notified_on=today))
+        ).order_by("id").limit(BATCH)
+        if not batch:
+            return sent
+        after = batch[-1].id
+        sent += await _notify_batch(services, batch, now, today)
+
+
+async def _notify_batch(services: Services, batch: list[Order], now: datetime,
+                        today: str) -> int:
     rows: list[OutboxMessage] = []
     cache: dict[str, pipelines.Stages] = {}
-    due = Order.filter(Q(stage__isnull=False) & (
-        Q(overdue_notified_on__isnull=True) | ~Q(overdue_notified_on=today)))
-    for order in await due.limit(1000):
+    for order in batch:
         if order.order_type not in cache:
             cache[order.order_type] = await pipelines.load(order.order_type)
         stages = cache[order.order_type]

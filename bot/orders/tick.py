@@ -11,6 +11,14 @@ from bot.orders import grouptasks, kefu, overdue
 from bot.orders.errors import utcnow
 
 log = get_logger("bot.orders.tick")
+OVERDUE_EVERY = 300  # seconds: the sweep runs every 30 s; a daily notice needs far less
+
+
+async def _overdue(services: Services, now: datetime) -> None:
+    # One scan per slot across all processes (the store is shared in production).
+    slot = f"orders:overdue:{int(now.timestamp() // OVERDUE_EVERY)}"
+    if await services.store.set_if_absent(slot, "1", ttl=2 * OVERDUE_EVERY):
+        await overdue.notify(services, now)
 
 
 async def tick(services: Services, now: datetime | None = None) -> None:
@@ -18,7 +26,7 @@ async def tick(services: Services, now: datetime | None = None) -> None:
     steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
         ("grouptasks", lambda: grouptasks.tick(services, now)),
         ("kefu", lambda: kefu.sweep(services)),
-        ("overdue", lambda: overdue.notify(services, now)),
+        ("overdue", lambda: _overdue(services, now)),
     )
     for name, step in steps:
         try:

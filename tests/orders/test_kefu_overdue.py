@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot.models import Notification, NotificationStatus, Order
-from bot.orders import kefu
+from bot.orders import kefu, overdue
+from bot.orders.errors import utcnow
 from bot.settings import Settings
 from bot.wecom.sandbox import SEED_KF
 from tests.conftest import wait_for
@@ -90,17 +92,48 @@ async def test_overdue_stage_notifies_the_specialist_once_a_day(
         assert status == 200 and [o["order_no"] for o in page["orders"]] == [NO]
         status, page = await admin.call("GET", "/orders?overdue=false")
         assert [o["order_no"] for o in page["orders"]] == ["DD20260031"]
+        services = services_of(client)
         for _ in range(3):
-            await run_tick(client)
+            await overdue.notify(services)
         notes = await wait_for(lambda: cards(sandbox, "zhangwei", "已超期"))
         assert len(notes) == 1 and not cards(sandbox, "lina", "已超期")
-        # The next day it is said again, once; a moved stage stops it.
+        # The next day it is said again, once (the periodic tick runs it); a moved stage
+        # stops it.
         await run_tick(client, ahead=24 * 3600)
-        await run_tick(client, ahead=24 * 3600 + 60)
+        await overdue.notify(services, utcnow() + timedelta(seconds=24 * 3600 + 60))
         await wait_for(lambda: len(cards(sandbox, "zhangwei", "已超期")) == 2)
         await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "量尺",
                                                              "event_id": "o3"})
         assert (await Order.get(order_no=NO)).overdue_notified_on is None
-        await run_tick(client, ahead=2 * 24 * 3600)
+        await overdue.notify(services, utcnow() + timedelta(days=2))
         assert len(cards(sandbox, "zhangwei", "已超期")) == 2
         await settled()
+
+
+async def test_a_lost_kefu_decision_is_swept_up(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    async with serving(orders_settings(embedded_settings)) as client:
+        services = services_of(client)
+        services.wecom.retry = FAST
+        admin = await Admin.make(client)
+        await admin.new_order(NO, customer={"external_userid": CUSTOMER, "open_kfid": SEED_KF})
+        await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
+                                                             "event_id": "s1"})
+        first = await kefu_notice("s1")
+        # As if the process died between the commit and the enqueue: a pending notice whose
+        # job never ran. Fresh ones are left alone; a minute later the sweep takes it.
+        order = await Order.get(order_no=NO)
+        lost = await Notification.create(order=order, milestone_id=first.milestone_id,
+                                         kind="milestone", channel="kefu", recipient=CUSTOMER)
+        assert await kefu.sweep(services) == 0
+        await Notification.filter(id=lost.id).update(
+            created_at=utcnow() - timedelta(minutes=5))
+        assert await kefu.sweep(services) == 1
+        await wait_for(lambda: _decided(lost.id))
+        await settled()
+
+
+async def _decided(notification_id: int) -> bool:
+    n = await Notification.get(id=notification_id)
+    return n.status != NotificationStatus.PENDING or n.outbox_id is not None
