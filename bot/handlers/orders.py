@@ -6,6 +6,7 @@ from bot import outbox
 from bot.context import HandlerContext
 from bot.dispatch import Router, command_text, text_startswith
 from bot.events import (
+    AibotText,
     ExternalChatCreateEvent,
     ExternalChatDismissEvent,
     ExternalChatUpdateEvent,
@@ -78,6 +79,11 @@ async def group_dismissed(event: ExternalChatDismissEvent, ctx: HandlerContext) 
             await groups.dismiss(event.chat_id)
 
 
+def _sender(event: TextMessage | AibotText) -> str:
+    """The staff userid: app messages name it in FromUserName, the AI bot in from.userid."""
+    return getattr(event, "from_user_name", None) or getattr(event, "from_userid", None) or ""
+
+
 async def _team_order(order_no: str, userid: str) -> Order:
     order = await orders.get(order_no)
     if userid not in orders.team_of(order).members():
@@ -85,17 +91,19 @@ async def _team_order(order_no: str, userid: str) -> Order:
     return order
 
 
-@router.on(TextMessage, filters=[text_startswith("里程碑")])
-async def milestone_command(event: TextMessage, ctx: HandlerContext) -> TextReply:
+@router.on(TextMessage, AibotText, filters=[text_startswith("里程碑")])
+async def milestone_command(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
     parts = (command_text(event) or "").split(maxsplit=3)
     if len(parts) < 3:
         return TextReply("用法：里程碑 <订单号> <节点> [备注]，"
                          "例如：里程碑 DD20260001 量尺 已约周六上门")
     _, order_no, stage, *rest = parts
-    userid = event.from_user_name or ""
+    userid = _sender(event)
+    # The message id makes a redelivered command a replay of the same milestone event.
+    msg_id = event.msg_id or getattr(event, "create_time", None)
     try:
         await _team_order(order_no, userid)
-        data = MilestoneIn(milestone=stage, event_id=f"chat:{event.msg_id or event.create_time}",
+        data = MilestoneIn(milestone=stage, event_id=f"chat:{msg_id}",
                            note=rest[0] if rest else None)
         result = await milestones.record(ctx.services, order_no, data, source="chat",
                                          actor=userid)
@@ -107,13 +115,13 @@ async def milestone_command(event: TextMessage, ctx: HandlerContext) -> TextRepl
                      f"{'、客户群' if (await orders.get(order_no)).group_chat_id else ''}。")
 
 
-@router.on(TextMessage, filters=[text_startswith("进度")], passive=True)
-async def progress_command(event: TextMessage, ctx: HandlerContext) -> TextReply:
+@router.on(TextMessage, AibotText, filters=[text_startswith("进度")], passive=True)
+async def progress_command(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
     parts = (command_text(event) or "").split()
     if len(parts) != 2:
         return TextReply("用法：进度 <订单号>")
     try:
-        order = await _team_order(parts[1], event.from_user_name or "")
+        order = await _team_order(parts[1], _sender(event))
         stages = await pipelines.load(order.order_type)
     except OrderError as exc:
         return TextReply(exc.message)

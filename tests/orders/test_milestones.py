@@ -98,3 +98,19 @@ async def test_bad_input_is_refused_and_changes_nothing(
         assert status == 404 and "NOPE1" in err["error"]["message"]
         assert await state() == (0, 0, 0, None)
         await settled()
+
+
+async def test_commands_through_the_ai_bot(embedded_settings: Callable[..., Settings]) -> None:
+    async with serving(orders_settings(embedded_settings)) as client:
+        services_of(client).wecom.retry = FAST
+        sandbox = services_of(client).extras["sandbox"]
+        admin = await Admin.make(client)
+        await admin.new_order(NO)
+        await sandbox.staff_mentions_aibot("lina", f"@订单助手 里程碑 {NO} 签约 合同已签")
+        await wait_for(lambda: [m for m in sandbox.inbox("lina") if "已记录" in str(m)])
+        assert (await Order.get(order_no=NO)).stage == "签约"
+        await sandbox.staff_mentions_aibot("wangqiang", f"@订单助手 进度 {NO}")
+        reply = await wait_for(lambda: [m for m in sandbox.inbox("wangqiang")
+                                        if m["channel"] == "aibot_reply"])
+        assert "当前阶段：签约" in reply[0]["reply"]
+        await settled()
