@@ -5,8 +5,9 @@
 Production mode in one process (PostgreSQL database ``bench_orders``, Redis db 9, the real app on a
 loopback port with an arq worker beside it, the sandbox as WeCom). It seeds N orders, each
 with its own team (specialist, designer, installer), a customer group bound to the order and
-a customer whose kefu session allows messages; then it injects faults (half errcode -1, half
-HTTP 503, plus a burst of 45009) on every WeCom call and records one milestone per order
+a customer who wrote to kefu a moment ago (so the session allows messages); then it injects
+faults (half errcode -1, half HTTP 503, plus a burst of 45009) on every WeCom call and
+records one milestone per order
 through the API, as fast as 50 concurrent clients can. It measures the time until every
 notification has left (outbox rows sent: the team's text cards, the owners' confirm
 requests, the group tasks, the kefu messages), the send rate, duplicates and losses as the
@@ -23,6 +24,7 @@ import math
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,14 +62,13 @@ async def reset() -> None:
 
 async def seed(services: Any, n: int) -> list[dict[str, str]]:
     """N orders with their groups bound (the binding flow itself is what the tests cover)."""
-    from bot.models import CustomerGroup, CustomerGroupMember, Order
-    from bot.orders import kefu
+    from bot.models import CustomerGroup, CustomerGroupMember, KfConversation, Order
     from bot.wecom.sandbox import SEED_KF
     from bot.wecom.sandbox.model import Staff
 
     sandbox = services.extras["sandbox"]
     plan = []
-    orders, groups, members = [], [], []
+    orders, groups, members, convs = [], [], [], []
     for i in range(n):
         team = {"specialist": f"sp{i:04d}", "designer": f"de{i:04d}", "installer": f"in{i:04d}"}
         for role, uid in team.items():
@@ -78,7 +79,8 @@ async def seed(services: Any, n: int) -> list[dict[str, str]]:
         sandbox._add_member(g, euid, join_scene=3, invitor="")
         session = sandbox._session(SEED_KF, euid)
         session.state, session.last_customer_msg_at = 0, sandbox.now()
-        await kefu.note_customer_message(services.store, SEED_KF, euid)
+        convs.append(KfConversation(open_kfid=SEED_KF, external_userid=euid, session_state=0,
+                                    last_customer_at=datetime.now(UTC)))
         orders.append(Order(order_no=no, customer_external_userid=euid, open_kfid=SEED_KF,
                             team={**team, "others": []}, specialist=team["specialist"],
                             expected_dates={}, group_chat_id=g.chat_id))
@@ -87,6 +89,7 @@ async def seed(services: Any, n: int) -> list[dict[str, str]]:
         plan.append({"order_no": no, "chat_id": g.chat_id, "customer": euid, **team})
     await Order.bulk_create(orders, batch_size=500)
     await CustomerGroup.bulk_create(groups, batch_size=500)
+    await KfConversation.bulk_create(convs, batch_size=500)
     for g in groups:
         members.append(CustomerGroupMember(group_id=g.chat_id, userid=g.owner, type=1))
     await CustomerGroupMember.bulk_create(members, batch_size=500)

@@ -13,6 +13,7 @@ from bot.context import Services, make_cryptos
 from bot.handlers import build_dispatcher
 from bot.jobs import ArqQueue, InProcessRunner
 from bot.logs import get_logger
+from bot.orders import lookup as orders_lookup
 from bot.settings import Settings
 from bot.store import make_store
 from bot.wecom.client import WeComClient
@@ -56,6 +57,7 @@ async def running(
         if applied:
             log.info("db.migrated", applied=applied)
     await db.init_db(settings.database_url)
+    orders_lookup.install()  # conversations ask about orders through bot.orders_lookup
     store = make_store(settings.redis_url)
     services = Services(
         settings=settings,

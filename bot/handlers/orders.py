@@ -15,17 +15,16 @@ from bot.events import (
 from bot.handlers.help import COMMANDS
 from bot.logs import get_logger
 from bot.models import CustomerGroup, Order
-from bot.orders import binding, groups, milestones, orders, pipelines
+from bot.orders import binding, groups, milestones, orders
 from bot.orders.errors import OrderError
 from bot.orders.schemas import MilestoneIn
 from bot.replies import TextReply
 
 router = Router("orders")
 log = get_logger("bot.handlers.orders")
-COMMANDS.extend([
-    ("里程碑 <订单号> <节点> [备注]", "记录订单里程碑（仅限该订单团队），并通知团队、客户群和客户"),
-    ("进度 <订单号>", "查看订单当前阶段、下一步和通知情况"),
-])
+# 进度 <订单号> is the staff handlers' command; it answers with bot.orders.lookup's text.
+COMMANDS.append(("里程碑 <订单号> <节点> [备注]",
+                 "记录订单里程碑（仅限该订单团队），并通知团队、客户群和客户"))
 
 
 async def _bind_by_name(ctx: HandlerContext, group: CustomerGroup) -> None:
@@ -113,26 +112,3 @@ async def milestone_command(event: TextMessage | AibotText, ctx: HandlerContext)
         return TextReply(f"未记录：{str(exc).splitlines()[0]}")
     return TextReply(f"已记录：订单 {order_no} 进入「{result.milestone}」，已通知团队"
                      f"{'、客户群' if (await orders.get(order_no)).group_chat_id else ''}。")
-
-
-@router.on(TextMessage, AibotText, filters=[text_startswith("进度")], passive=True)
-async def progress_command(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
-    parts = (command_text(event) or "").split()
-    if len(parts) != 2:
-        return TextReply("用法：进度 <订单号>")
-    try:
-        order = await _team_order(parts[1], _sender(event))
-        stages = await pipelines.load(order.order_type)
-    except OrderError as exc:
-        return TextReply(exc.message)
-    view = orders.out(order, stages)
-    lines = [f"订单 {order.order_no}（{' → '.join(stages.names)}）",
-             f"当前阶段：{order.stage or '未开始'}"
-             + (f"（自 {order.stage_since:%m-%d}）" if order.stage_since else ""),
-             f"下一步：{view.next_stage or '已完成'}"
-             + (f"，预计 {order.expected_dates[view.next_stage]}"
-                if view.next_stage in order.expected_dates else "")]
-    if view.overdue:
-        lines.append("⚠ 当前阶段已超期")
-    lines.append(f"客户群：{'已绑定' if order.group_chat_id else '未绑定'}")
-    return TextReply("\n".join(lines))

@@ -2,57 +2,58 @@
 
 WeCom allows ``kf/send_msg`` only while the session is in state 0 or 1, and at most 5
 messages within 48 h after the customer's last message (protocol.md §3.2). The state is
-asked at send time; the allowance is a shared counter in the store, keyed by the customer's
-last message, which whoever reads the customer's messages records with
-``note_customer_message`` (the conversations side's kf pull) and every sender takes from with
-``take_allowance``. A notice that may not go is recorded as skipped with the reason.
+asked at send time; the allowance is the conversations side's own record of it
+(``KfConversation``: the customer's last message and what was sent since), so the bot's
+replies and milestone notices share one budget. A notice that may not go is recorded as
+skipped with the reason.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot import outbox
 from bot.context import Services
 from bot.logs import get_logger
-from bot.models import Milestone, Notification, NotificationStatus, Order
+from bot.models import KfConversation, Milestone, Notification, NotificationStatus, Order
 from bot.orders import pipelines
 from bot.orders.errors import utcnow
-from bot.store import Store
 
 log = get_logger("bot.orders.kefu")
-WINDOW = 48 * 3600.0
-MAX_SENDS = 5
+WINDOW = timedelta(hours=48)
 OPEN_STATES = (0, 1)
 
 
-def _base(open_kfid: str, external_userid: str) -> str:
-    return f"kf:allowance:{open_kfid}:{external_userid}"
+async def kf_account_of(order: Order, external_userid: str, default: str) -> str:
+    """The order's kf account, else the one the customer last wrote to, else the default."""
+    if order.open_kfid:
+        return order.open_kfid
+    conv = await KfConversation.filter(external_userid=external_userid,
+                                       last_customer_at__isnull=False) \
+        .order_by("-last_customer_at").first()
+    return conv.open_kfid if conv else default
 
 
-async def note_customer_message(store: Store, open_kfid: str, external_userid: str,
-                                at: float | None = None) -> None:
-    """A customer wrote to ``open_kfid``: a fresh 48 h window with 5 messages."""
-    at = time.time() if at is None else at
-    await store.set(_base(open_kfid, external_userid) + ":last_in", repr(at), ttl=WINDOW)
-    await store.set(f"kf:account_of:{external_userid}", open_kfid, ttl=WINDOW)
-
-
-async def take_allowance(store: Store, open_kfid: str, external_userid: str,
-                         now: float | None = None) -> str | None:
-    """Take one message from the allowance; None when taken, else why not."""
-    now = time.time() if now is None else now
-    base = _base(open_kfid, external_userid)
-    last_in = await store.get(base + ":last_in")
-    if last_in is None or now - float(last_in) > WINDOW:
-        return "the customer has not written in the last 48 h"
-    used = await store.incr(f"{base}:sent:{last_in}", ttl=WINDOW)
-    if used > MAX_SENDS:
-        return f"the {MAX_SENDS} messages allowed after the customer's last message are used"
-    return None
+async def take_allowance(services: Services, open_kfid: str, external_userid: str
+                         ) -> str | None:
+    """Take one message from the customer's allowance; None when taken, else why not."""
+    limit = services.settings.conversations.kf_budget
+    for _ in range(5):  # optimistic: retry when a reply was counted concurrently
+        conv = await KfConversation.get_or_none(open_kfid=open_kfid,
+                                                external_userid=external_userid)
+        if conv is None or conv.last_customer_at is None \
+                or utcnow() - conv.last_customer_at > WINDOW:
+            return "the customer has not written in the last 48 h"
+        if conv.sent_since_customer >= limit:
+            return f"the {limit} messages allowed after the customer's last message are used"
+        if await KfConversation.filter(
+                id=conv.id, sent_since_customer=conv.sent_since_customer).update(
+                sent_since_customer=F("sent_since_customer") + 1):
+            return None
+    return "the customer's allowance is changing too fast to take from"
 
 
 async def _skip(n: Notification, why: str) -> None:
@@ -67,8 +68,7 @@ async def send_notice(services: Services, notification_id: int) -> None:
         return
     order = await Order.get(id=n.order_id)  # type: ignore[attr-defined]
     euid = n.recipient
-    open_kfid = (order.open_kfid or await services.store.get(f"kf:account_of:{euid}")
-                 or services.settings.orders_kf_account)
+    open_kfid = await kf_account_of(order, euid, services.settings.orders_kf_account)
     if not open_kfid:
         await _skip(n, "no kf account is known for this customer")
         return
@@ -77,7 +77,7 @@ async def send_notice(services: Services, notification_id: int) -> None:
     if state not in OPEN_STATES:
         await _skip(n, f"kf session state {state}: WeCom allows a message only in 0/1")
         return
-    why = await take_allowance(services.store, open_kfid, euid)
+    why = await take_allowance(services, open_kfid, euid)
     if why is not None:
         await _skip(n, why)
         return

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.models import GroupNotice, GroupNoticeStatus, Order, OutboxMessage, OutboxStatus
-from bot.orders import kefu
+from bot.models import (
+    GroupNotice,
+    GroupNoticeStatus,
+    KfConversation,
+    Order,
+    OutboxMessage,
+    OutboxStatus,
+)
 from bot.settings import Settings
 from bot.wecom.sandbox import SEED_KF
 from tests.conftest import wait_for
@@ -54,9 +60,11 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         for uid in ("zhangwei", "lina", "wangqiang"):
             await wait_for(lambda uid=uid: cards(sandbox, uid, "客户已入群"))
 
-        # The customer talks to kefu, so the session allows milestone messages there.
+        # The customer talks to kefu (the conversations side pulls it and answers), so the
+        # session allows milestone messages there.
         await sandbox.customer_says(SEED_KF, CUSTOMER, "你好，想问下进度")
-        await kefu.note_customer_message(services.store, SEED_KF, CUSTOMER)
+        await wait_for(lambda: one(KfConversation, external_userid=CUSTOMER,
+                                   last_customer_at__isnull=False))
 
         # Milestone 1 by API; the same event again is a replay that notifies nobody.
         body = {"milestone": "签约", "event_id": "erp-1001", "note": "合同已签"}
@@ -99,9 +107,12 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         assert "签约" in text and "量尺" in text and text.index("签约") < text.index("量尺")
 
         # The customer got each milestone in kefu, once.
-        kf = await wait_for(lambda: len([m for m in sandbox.inbox(CUSTOMER)
-                                         if m["channel"] == "kf"]) == 2 and sandbox.inbox(CUSTOMER))
-        assert "签约" in str(kf) and "量尺" in str(kf)
+        def notices() -> list[str]:
+            return [m["payload"]["content"] for m in sandbox.inbox(CUSTOMER)
+                    if m["channel"] == "kf" and NO in str(m.get("payload"))]
+
+        kf = await wait_for(lambda: len(notices()) == 2 and notices())
+        assert "签约" in kf[0] and "量尺" in kf[1]
 
         # The timeline shows every notice and where it is.
         status, tl = await admin.call("GET", f"/orders/{NO}/timeline")
