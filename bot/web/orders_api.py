@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -102,15 +102,13 @@ async def order_bind_group(req: ApiRequest) -> OrderOut:
 
 @api.route("POST", "/orders/{order_no}/milestones", roles=WRITE, body=MilestoneIn,
            response=MilestoneOut, status=201, tag="orders", auth=(erp_signature,))
-async def order_milestone(req: ApiRequest) -> Any:
-    """Record a milestone: 201 the first time, 200 with the first result for a repeat of the
-    same event_id, 409 for the same event_id with another body or a non-forward move."""
+async def order_milestone(req: ApiRequest) -> MilestoneOut:
+    """Record a milestone. A repeat of the same event_id answers as the first time (201, with
+    ``replayed: true``) and notifies nobody; the same event_id with another body, or a move
+    that is not one stage forward without ``force``, is a 409."""
     source, actor = _actor(req)
-    result = await domain(lambda: milestones.record(
+    return await domain(lambda: milestones.record(
         req.services, req.params["order_no"], req.body, source=source, actor=actor))
-    if result.replayed:
-        return web.json_response(result.model_dump(mode="json"), status=200)
-    return result
 
 
 @api.route("GET", "/orders/{order_no}/timeline", roles=READ, response=Timeline, tag="orders",

@@ -71,7 +71,7 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         status, first = await admin.call("POST", f"/orders/{NO}/milestones", body)
         assert status == 201 and first["from_stage"] is None and not first["replayed"]
         status, again = await admin.call("POST", f"/orders/{NO}/milestones", body)
-        assert status == 200 and again["replayed"] and again["event_id"] == "erp-1001"
+        assert status == 201 and again["replayed"] and again["event_id"] == "erp-1001"
 
         # Milestone 2 by chat, from the designer (a team member); an outsider is refused.
         await sandbox.staff_says("liuyang", f"里程碑 {NO} 量尺")

@@ -35,7 +35,7 @@ async def test_idempotency_and_conflicts(mode_settings: Callable[..., Settings])
         before = await state()
         # The same event again: the first result, nobody notified again.
         again = await post(admin, body)
-        assert again[0] == 200 and again[1]["replayed"]
+        assert again[0] == 201 and again[1]["replayed"]
         assert {**again[1], "replayed": False} == first[1]
         assert await state() == before
         # The same event id with another body: 409, nothing changes.
@@ -45,7 +45,8 @@ async def test_idempotency_and_conflicts(mode_settings: Callable[..., Settings])
         # Concurrent deliveries of one new event: exactly one milestone and one set of notices.
         burst = {"milestone": "量尺", "event_id": "e-2"}
         results = await asyncio.gather(*(post(admin, burst) for _ in range(6)))
-        assert sorted(s for s, _ in results) == [200] * 5 + [201]
+        assert [s for s, _ in results] == [201] * 6
+        assert sorted(r["replayed"] for _, r in results) == [False] + [True] * 5
         assert await Milestone.filter(event_id="e-2").count() == 1
         assert await Notification.filter(milestone__event_id="e-2").count() == 3
         await settled()
