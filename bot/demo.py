@@ -9,6 +9,7 @@ involved received; the exit code is 0 only if every expected thing happened.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import socket
 import sys
 import tempfile
@@ -52,7 +53,7 @@ class Demo:
         deadline = time.monotonic() + limit
         while True:
             result = check()
-            if asyncio.iscoroutine(result):
+            if inspect.isawaitable(result):  # coroutines and tortoise querysets
                 result = await result
             if result:
                 return result
@@ -129,6 +130,9 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                 except DemoFailure as exc:
                     outcome = f"FAILED: {exc}"
                     print(f"    ✗ {exc}", file=out, flush=True)
+                except Exception as exc:  # a broken step is a failed step, the rest still run
+                    outcome = f"FAILED: {type(exc).__name__}: {str(exc)[:200]}"
+                    print(f"    ✗ {outcome}", file=out, flush=True)
                 results.append((title, outcome, time.perf_counter() - started))
         finally:
             await runner.cleanup()
@@ -144,4 +148,4 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
 
 
 # Steps of other features register themselves on import, after the ones above.
-from bot import demo_orders  # noqa: E402,F401
+from bot import demo_conversations, demo_orders  # noqa: E402,F401

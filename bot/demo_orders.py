@@ -26,6 +26,12 @@ def _find(demo: Demo, uid: str, word: str) -> Callable[[], list[dict[str, Any]]]
     return lambda: [m for m in demo.received(uid) if word in m["summary"]]
 
 
+def _since(demo: Demo, uid: str, start: int, word: str, channel: str | None = None
+           ) -> Callable[[], list[dict[str, Any]]]:
+    return lambda: [m for m in demo.received(uid, start) if word in m["summary"]
+                    and (channel is None or m.get("channel") == channel)]
+
+
 @step("an order arrives; the specialist names a customer group after it and it is bound")
 async def order_group_bound(demo: Demo) -> None:
     from bot.models import Order
@@ -99,3 +105,42 @@ async def owner_confirms(demo: Demo) -> None:
     await demo.wait_for("the task recorded as delivered", lambda: GroupNotice.get_or_none(
         chat_id=chat, status=GroupNoticeStatus.DELIVERED))
     demo.say("服务", "时间线：团队 ✓ 客户群 ✓（群主已发送）")
+
+
+@step("milestones 发货 and 安装 reach the team, the customer in kefu and the group's next task")
+async def delivery_and_installation(demo: Demo) -> None:
+    from bot.models import GroupNotice, Milestone, Notification
+    from bot.orders import milestones
+    from bot.orders.schemas import MilestoneIn
+    from bot.wecom.sandbox import SEED_KF
+
+    # The customer wrote to kefu recently, so WeCom lets the service message them there.
+    demo.say("陈女士 → 客服", "你好，我的柜子什么时候到？")
+    await demo.sandbox.customer_says(SEED_KF, CUSTOMER, "你好，我的柜子什么时候到？")
+    await demo.wait_for("the kefu answer", lambda: [
+        m for m in demo.received(CUSTOMER) if m.get("channel") == "kf"])
+    for stage, event_id, note in (("发货", "demo-shipping", "今天上午已从工厂发出"),
+                                  ("安装", "demo-installation", "王师傅已完成安装")):
+        before = len(demo.sandbox.inbox(CUSTOMER))
+        team_before = len(demo.sandbox.inbox("wangqiang"))
+        await milestones.record(
+            demo.services, ORDER_NO,
+            MilestoneIn(milestone=stage, event_id=event_id, note=note, force=True),
+            source="api", actor="erp")
+        demo.say("ERP → 服务", f"里程碑「{stage}」（跳过中间节点，已标记为强制）：{note}")
+        card = await demo.wait_for(f"the team's {stage} card",
+                                   _since(demo, "wangqiang", team_before, f"：{stage}"))
+        demo.say("应用 → wangqiang", card[-1]["summary"].split("\n")[0])
+        kf = await demo.wait_for(f"the customer's {stage} message in kefu",
+                                 _since(demo, CUSTOMER, before, stage, channel="kf"))
+        demo.say("客服 → 陈女士", kf[-1]["summary"].replace("\n", " "))
+        recorded = await Milestone.get(event_id=event_id)
+        kinds = {n.channel for n in await Notification.filter(milestone_id=recorded.id)}
+        if not {"app", "kefu", "group"} <= kinds:
+            raise DemoFailure(f"{stage}: notifications for {sorted(kinds)} only")
+    order = await _order(demo)
+    waiting = await GroupNotice.filter(chat_id=order.group_chat_id,  # type: ignore[attr-defined]
+                                       status="collecting").first()
+    if waiting is None:
+        raise DemoFailure("the group's next task is not queued")
+    demo.say("服务", "客户群今日已发过一次群发（每群每天一次）：发货、安装合并进明天的群发任务")

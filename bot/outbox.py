@@ -24,7 +24,13 @@ from bot.context import Services
 from bot.logs import get_logger
 from bot.models import OutboxMessage, OutboxStatus
 from bot.store import LockTimeout
-from bot.wecom.errors import RATE_LIMIT_CODES, SYSTEM_BUSY, WeComAPIError, WeComError
+from bot.wecom.errors import (
+    RATE_LIMIT_CODES,
+    SYSTEM_BUSY,
+    LimiterBusy,
+    WeComAPIError,
+    WeComError,
+)
 
 log = get_logger("bot.outbox")
 
@@ -132,6 +138,11 @@ async def _attempt(services: Services, row_id: int) -> None:
         retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
         return
+    except LimiterBusy as exc:
+        # Our own limiter is full for a while: come back when a slot frees up. Not an attempt:
+        # nothing was sent.
+        await _reschedule(services, row, exc.retry_after)
+        return
     except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
         await _failed_attempt(services, row, str(exc), retryable=True)
         return
@@ -154,6 +165,15 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
     await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
                                  job_id=f"outbox:{row.id}:{row.attempts}",
                                  defer=delay.total_seconds())
+
+
+async def _reschedule(services: Services, row: OutboxMessage, seconds: float) -> None:
+    row.next_attempt_at = now() + timedelta(seconds=seconds)
+    await row.save(update_fields=["next_attempt_at", "updated_at"])
+    await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                 job_id=f"outbox:{row.id}:{row.attempts}:{int(seconds * 1000)}",
+                                 defer=seconds)
+    log.info("outbox.rescheduled", outbox_id=row.id, api=row.api, seconds=round(seconds, 1))
 
 
 async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,

@@ -132,7 +132,7 @@ class WeComClient:
             )
         per_api = lim.per_api or self.wecom.api_calls_per_minute
         keys.append((f"api:{corp}:{api}", per_api, lim.window))
-        waited = await self.limiter.acquire_all(keys)
+        waited = await self.limiter.acquire_all(keys, max_wait=self.retry.limiter_wait)
         if waited:
             log.info("wecom.ratelimit.waited", api=api, seconds=round(waited, 3))
 
@@ -184,13 +184,17 @@ class WeComClient:
     ) -> dict[str, Any]:
         if not absolute:
             url = f"{self.base_url}/cgi-bin/{api}"
-        await self._limit(api, recipients)
         policy = self.retry
         started = time.monotonic()
         busy = transient = 0
         token_retried = False
         clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        attempt = 0
         while True:
+            # Every attempt is a call WeCom counts against the per-API limit; the members'
+            # allowance is taken once, since a failed call delivered nothing.
+            await self._limit(api, recipients if attempt == 0 else ())
+            attempt += 1
             query = dict(clean)
             token = None
             if tokens is not None:

@@ -66,6 +66,16 @@ class RateLimitError(WeComAPIError):
     """Frequency or concurrency limit (45009/45033), still failing after the retry budget."""
 
 
+class LimiterBusy(WeComError):
+    """Our own rate limiter would make this call wait longer than the caller allows; nothing
+    was sent. ``retry_after`` is when a slot frees up (seconds)."""
+
+    def __init__(self, api: str, retry_after: float) -> None:
+        super().__init__(f"{api}: rate limit window full, retry in {retry_after:.1f}s")
+        self.api = api
+        self.retry_after = retry_after
+
+
 class WeComHTTPError(WeComError):
     """Transport failure (timeout, connection, HTTP 5xx or a non-JSON answer) after retries."""
 

@@ -24,6 +24,9 @@ class RetryPolicy:
     rate_limit_delay: float = 5.0
     budget_seconds: float = 120.0
     request_timeout: float = 15.0
+    # Longest a call waits for our own rate limiter before giving up with LimiterBusy, so a
+    # job is rescheduled instead of sleeping past its timeout.
+    limiter_wait: float = 20.0
 
     def delay(self, attempt: int, *, rate_limited: bool = False) -> float:
         d = min(self.max_delay, self.base_delay * (2**attempt))

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Iterable
 
 from bot.store import Store
+from bot.wecom.errors import LimiterBusy
 
 _MIN_WAIT = 0.005
 
@@ -20,8 +21,13 @@ class RateLimiter:
         self._store = store
         self._prefix = prefix
 
-    async def acquire(self, key: str, limit: int, window: float) -> float:
-        """Take one slot of ``limit`` per ``window`` seconds; returns the seconds waited."""
+    async def acquire(
+        self, key: str, limit: int, window: float, *, max_wait: float | None = None
+    ) -> float:
+        """Take one slot of ``limit`` per ``window`` seconds; returns the seconds waited.
+
+        Raises LimiterBusy when the wait would pass ``max_wait`` (no slot is kept then).
+        """
         waited = 0.0
         full = self._prefix + key
         while True:
@@ -34,11 +40,16 @@ class RateLimiter:
                 await self._store.set(full, str(n), ttl=window)
                 left = window
             pause = max(_MIN_WAIT, min(left, window))
+            if max_wait is not None and waited + pause > max_wait:
+                raise LimiterBusy(key, waited + pause)
             await asyncio.sleep(pause)
             waited += pause
 
-    async def acquire_all(self, limits: Iterable[tuple[str, int, float]]) -> float:
+    async def acquire_all(
+        self, limits: Iterable[tuple[str, int, float]], *, max_wait: float | None = None
+    ) -> float:
         waited = 0.0
         for key, limit, window in limits:
-            waited += await self.acquire(key, limit, window)
+            budget = None if max_wait is None else max(0.0, max_wait - waited)
+            waited += await self.acquire(key, limit, window, max_wait=budget)
         return waited

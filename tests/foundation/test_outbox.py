@@ -144,3 +144,35 @@ async def test_unknown_api_is_refused(mode_settings: Callable[..., Settings]) ->
     async with serving(mode_settings()):
         with pytest.raises(ValueError, match="cannot send"):
             await outbox.add(key="k", app="main", api="gettoken", args={}, recipient="x")
+
+
+async def test_a_full_rate_limit_window_reschedules_instead_of_waiting(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    from bot.wecom.policy import RateLimits
+
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.limits = RateLimits(per_api=2)
+        services.wecom.retry = RetryPolicy(base_delay=0.01, max_delay=0.02, busy_retries=3,
+                                           limiter_wait=0.2)
+        # One -1 answer: the call and its retry are two calls, and both count.
+        services.extras["sandbox"].set_faults(busy_burst=1, paths=["message/send"])
+        rows = []
+        for n in range(2):
+            rows.append(await outbox.add(
+                key=f"burst:{n}", app="main", api="message_send",
+                args={"msgtype": "text", "payload": {"content": f"第{n}条"},
+                      "touser": "zhangwei"}, recipient="zhangwei"))
+            await outbox.flush(services, rows[-1:])
+            if n == 0:
+                await wait_for(lambda: _is(rows[0].id, OutboxStatus.SENT))
+        await wait_for(lambda: _rescheduled(rows[1].id))
+        second = await OutboxMessage.get(id=rows[1].id)
+        assert second.status == OutboxStatus.PENDING and second.attempts == 0
+        assert second.next_attempt_at > outbox.now() + timedelta(seconds=30)
+
+
+async def _rescheduled(row_id: int) -> bool:
+    row = await OutboxMessage.get(id=row_id)
+    return row.next_attempt_at > outbox.now() + timedelta(seconds=5)

@@ -59,6 +59,23 @@ class MessageMixin(TaskMixin):
         self.emit(cfg, plaintext, "xml", "app_text", on_reply)
         return {"msgid": str(msgid)}
 
+    async def staff_clicks_card(
+        self, userid: str, event_key: str, task_id: str, *, app: str | None = None,
+        card_type: str = "button_interaction",
+    ) -> dict[str, Any]:
+        """A member taps a button of an interactive template card the app sent them →
+        a ``template_card_event`` callback (docs 90240) with the button's key."""
+        self._staff(userid)
+        cfg = self.apps[app] if app else self.app_for_callbacks()
+        plaintext = build_xml({
+            "ToUserName": self.corp_id, "FromUserName": userid,
+            "CreateTime": int(self.now()), "MsgType": "event", "Event": "template_card_event",
+            "EventKey": event_key, "TaskId": task_id, "CardType": card_type,
+            "AgentID": cfg.agent_id or 0,
+        })
+        self.emit(cfg, plaintext, "xml", "template_card_event")
+        return {"task_id": task_id}
+
     async def staff_mentions_aibot(
         self, userid: str, text: str, *, chatid: str | None = None, app: str | None = None
     ) -> dict[str, Any]:
