@@ -12,12 +12,14 @@ from bot.web import (
     console,
     conversations_api,
     health,
+    inbox_api,
     notifications_api,
     orders_api,
     pipelines_api,
     playground_api,
     rules_api,
     rules_io_api,
+    stats_api,
 )
 from bot.web.api import Api, error_middleware
 
@@ -35,6 +37,8 @@ def build_api() -> Api:
     api.include(conversations_api.api)
     api.include(orders_api.api)
     api.include(pipelines_api.api)
+    api.include(inbox_api.api)
+    api.include(stats_api.api)
     return api
 
 
