@@ -1,6 +1,7 @@
 // The console's entry: page modules register themselves (in this order in the menu), then boot.
 import { boot } from "/admin/static/lib.js";
 import "/admin/static/pages/playground.js";
+import "/admin/static/pages/rules.js";
 import "/admin/static/pages/notifications.js";
 import "/admin/static/pages/tokens.js";
 

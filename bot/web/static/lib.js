@@ -26,6 +26,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = err.code;
     this.field = err.field;
+    this.problems = err.problems || [];
   }
 }
 
@@ -44,6 +45,43 @@ export async function api(path, { method = "GET", body } = {}) {
   }
   if (!resp.ok) throw new ApiError(resp.status, data);
   return data;
+}
+
+// Text in and out (rule files are YAML or JSON): same token header, same error handling.
+export async function apiText(path, { method = "GET", text, type = "application/yaml" } = {}) {
+  const headers = { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` };
+  if (text !== undefined) headers["Content-Type"] = type;
+  const resp = await fetch(`/api/v1${path}`, { method, headers, body: text });
+  const body = await resp.text();
+  if (resp.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    showSignIn("登录已失效，请重新输入令牌");
+  }
+  if (!resp.ok) {
+    let data = null;
+    try { data = JSON.parse(body); } catch { data = null; }
+    const err = new ApiError(resp.status, data);
+    err.problems = (data && data.error && data.error.problems) || [];
+    throw err;
+  }
+  return body;
+}
+
+// One page hands something to another (e.g. statistics → a prefilled rule in the editor).
+export const handoff = {};
+
+export function go(pageId) {
+  if (location.hash === `#/${pageId}`) route();
+  else location.hash = `#/${pageId}`;
+}
+
+// Problems of an invalid rule (400 invalid_rule): every one, with its field.
+export function problemList(err) {
+  const problems = err.problems && err.problems.length ? err.problems
+    : [{ field: err.field, message: err.message }];
+  return h("ul", { class: "problems error", role: "alert" }, problems.map((p) =>
+    h("li", {}, p.field ? h("code", { class: "field" }, p.field) : "", p.field ? "：" : "",
+      p.message)));
 }
 
 export function errorBox(err) {

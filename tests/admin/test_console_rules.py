@@ -1,0 +1,110 @@
+"""The rules page in a real browser: list and search, edit with every validation problem
+inline, the live tester shows the edited rule winning, history with diffs and rollback, and
+a hostile rule name shown as text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.conversations import rules_store
+from bot.conversations.rulebook import changed
+from bot.settings import Settings
+from bot.tokens import create_token
+from bot.web.callback import SERVICES
+from tests.admin.browser import browser_page, screenshot_path
+from tests.foundation.test_callback import serving
+
+TABLE = {"id": "coffee-table", "name": "茶几配送", "priority": 60, "when": {"any": ["茶几"]},
+         "action": "reply", "replies": {"messages": [{"text": "茶几三天可送达。"}]}}
+HOSTILE = {"id": "hostile", "name": "<script>alert(1)</script>", "when": {"any": ["脚本"]},
+           "action": "reply", "replies": {"messages": [{"text": "<img src=x onerror=alert(2)>"}]}}
+
+
+async def sign_in(page: Any, token: str, where: str) -> None:
+    await page.goto(where)
+    await page.fill("#token", token)
+    await page.click("#signin button")
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_edit_a_rule_and_see_it_win_in_the_tester(
+    mode_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    async with serving(mode_settings()) as client:
+        await rules_store.create_rule(TABLE, "seed")
+        await rules_store.create_rule(HOSTILE, "seed")
+        await changed(client.app[SERVICES])
+        token = await create_token("root", "admin")
+        async with browser_page(str(client.make_url("/"))) as page:
+            page.on("dialog", lambda d: d.accept())
+            await sign_in(page, token, "/admin/#/rules")
+            await page.wait_for_selector("#rule-list tr[data-rule=hostile]")
+            # The hostile display name is text: no script element, no alert.
+            name = page.locator("#rule-list tr[data-rule=hostile] td.rule-name")
+            assert await name.inner_text() == "<script>alert(1)</script>"
+            assert await page.locator("#page-rules script, #page-rules img").count() == 0
+
+            await page.fill("#rule-search", "茶几")
+            assert await page.locator("#rule-list tr[data-rule]").count() == 1
+            await page.click("#rule-list tr[data-rule=coffee-table]")
+            await page.wait_for_selector("#editor-title:has-text('coffee-table')")
+
+            # Invalid: every problem is listed with its field, nothing is saved.
+            broken = {**TABLE, "priority": "high", "when": {"regex": ["("]}}
+            await page.fill("#rule-json", _json(broken))
+            await page.click("#rule-save")
+            await page.wait_for_selector("#rule-problems li")
+            fields = await page.locator("#rule-problems li code.field").all_inner_texts()
+            assert "priority" in fields and any(f.startswith("when.regex") for f in fields)
+
+            # Valid: 边几 now reaches the rule, and the tester (the live rule set) agrees.
+            edited = {**TABLE, "when": {"any": ["茶几", "边几"]}}
+            await page.fill("#rule-json", _json(edited))
+            await page.click("#rule-save")
+            await page.wait_for_selector("#rule-problems .ok:has-text('已保存')")
+            await page.fill("#test-text", "边几<b>多久</b>能到")
+            await page.wait_for_selector("#test-winner:has-text('coffee-table')")
+            assert await page.inner_text("#test-result mark") == "边几"
+            assert "边几" in await page.inner_text("#test-result .tokens")
+            assert await page.locator("#test-result b").count() == 0
+
+            # History: the edit's diff, and a rollback to the first version.
+            await page.wait_for_selector("#rule-history .version pre span.add:has-text('边几')")
+            assert await page.locator("#rule-history .version").count() == 2
+            await page.locator("#rule-history .version").last.locator("button").click()
+            await page.wait_for_selector("#rule-problems .ok:has-text('已回滚')")
+            await page.fill("#test-text", "边几多久能到 ")
+            await page.wait_for_selector("#test-winner.error")
+
+            # Disable, then the tester no longer picks it for 茶几 either.
+            await page.click("#rule-toggle")
+            await page.wait_for_selector("#editor-meta:has-text('已停用')")
+            await page.fill("#test-text", "茶几多久能到")
+            await page.wait_for_selector("#test-winner.error")
+            await page.click("#rule-toggle")
+            await page.wait_for_selector("#editor-meta:has-text('启用中')")
+            await page.fill("#rule-search", "")
+            await page.fill("#test-text", "茶几多久能到")
+            await page.wait_for_selector("#test-winner:has-text('coffee-table')")
+            await page.screenshot(path=str(screenshot_path("console-rules.png", tmp_path)),
+                                  full_page=True)
+
+            # Import (dry run lists problems per rule) and delete.
+            await page.fill("#import-text", "rules:\n  - id: Bad Id\n    when: {}\n")
+            await page.click("#import-dry")
+            await page.wait_for_selector("#import-result li")
+            await page.click("#rule-delete")
+            await page.wait_for_selector("#rule-problems .ok:has-text('已删除')")
+            assert await rules_store.list_rules() and not any(
+                r.rule_id == "coffee-table" for r in await rules_store.list_rules())
+            assert page.js_errors == []
+
+
+def _json(rule: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(rule, ensure_ascii=False, indent=2)
