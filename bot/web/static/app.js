@@ -2,6 +2,7 @@
 import { boot } from "/admin/static/lib.js";
 import "/admin/static/pages/playground.js";
 import "/admin/static/pages/rules.js";
+import "/admin/static/pages/escalations.js";
 import "/admin/static/pages/notifications.js";
 import "/admin/static/pages/tokens.js";
 

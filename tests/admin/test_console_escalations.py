@@ -1,0 +1,63 @@
+"""The escalation inbox in a real browser: a specialist sees what a customer escalated
+(through the sandbox), reads the last messages, claims and resolves it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.models import Escalation, EscalationStatus
+from bot.settings import Settings
+from bot.tokens import create_token
+from tests.admin.browser import browser_page
+from tests.admin.test_console_rules import sign_in
+from tests.conftest import wait_for
+from tests.conversations.conftest import CUSTOMER, KF, world
+
+HOSTILE = "<img src=x onerror=window.pwned=1>在吗"
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_specialist_claims_and_resolves(
+    mode_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    async with world(mode_settings(conversations={"load_sample_rules": False})) as w:
+        # Two unmatched messages in a row escalate the conversation.
+        await w.sandbox.customer_says(KF, CUSTOMER, "你好")
+        await w.sandbox.customer_says(KF, CUSTOMER, HOSTILE)
+        await w.settle()
+
+        async def found() -> Escalation | None:
+            return await Escalation.filter(conversation__contains=CUSTOMER).first()
+
+        esc = await wait_for(found)
+        token = await create_token("zhangwei", "specialist")
+        async with browser_page(str(w.client.make_url("/"))) as page:
+            await sign_in(page, token, "/admin/#/escalations")
+            card = f"#esc-list .esc[data-esc='{esc.id}']"
+            await page.wait_for_selector(card)
+            assert "转人工" in await page.inner_text("#nav")
+            assert "演练场" not in await page.inner_text("#nav")
+            await page.click(f"{card} .esc-show")
+            await page.wait_for_selector(f"{card} .bubble.me:has-text('在吗')")
+            assert HOSTILE in await page.inner_text(f"{card} .esc-messages")
+            assert await page.locator(f"{card} img").count() == 0
+            assert await page.evaluate("window.pwned === undefined")
+
+            await page.click(f"{card} .esc-claim")
+            await page.wait_for_selector(f"#page-escalations .ok:has-text('#{esc.id} 已认领')")
+            await wait_for(lambda: _status(esc.id, EscalationStatus.CLAIMED))
+            assert (await Escalation.get(id=esc.id)).claimed_by == "zhangwei"
+            await page.click("#esc-tabs button[data-status=claimed]")
+            await page.wait_for_selector(f"{card}:has-text('zhangwei 认领于')")
+            await page.click(f"{card} .esc-resolve")
+            await wait_for(lambda: _status(esc.id, EscalationStatus.RESOLVED))
+            await page.click("#esc-tabs button[data-status=resolved]")
+            await page.wait_for_selector(f"{card}:has-text('解决于')")
+            assert page.js_errors == []
+
+
+async def _status(esc_id: int, status: EscalationStatus) -> bool:
+    return (await Escalation.get(id=esc_id)).status == status
