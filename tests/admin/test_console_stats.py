@@ -1,0 +1,78 @@
+"""The statistics page in a real browser: charts drawn as SVG from real data, escalation SLA
+figures, and "make a rule" from an unanswered question opening the rules editor prefilled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.conversations import rules_store
+from bot.conversations.rulebook import changed
+from bot.conversations.stats import count_rule
+from bot.models import Escalation, EscalationStatus
+from bot.settings import Settings
+from bot.tokens import create_token
+from bot.wecom.sandbox import SEED_CUSTOMERS
+from tests.admin.browser import browser_page, screenshot_path
+from tests.admin.test_console_rules import TABLE, sign_in
+from tests.conversations.conftest import CUSTOMER, KF, world
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_charts_and_make_a_rule(
+    mode_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    async with world(mode_settings(conversations={"load_sample_rules": False})) as w:
+        await rules_store.create_rule(TABLE, "seed")
+        await changed(w.services)
+        await w.sandbox.customer_says(KF, CUSTOMER, "茶几多久到")
+        await w.wait_kf(1)
+        await w.sandbox.customer_says(KF, SEED_CUSTOMERS[1][0], "可以开<b>发票</b>吗")
+        await w.sandbox.customer_says(KF, SEED_CUSTOMERS[2][0], "可以开<b>发票</b>吗？")
+        await w.settle()
+        now = datetime.now(UTC)
+        await count_rule("coffee-table", "kefu", now - timedelta(days=2), hits=3, replies=3)
+        t0 = now - timedelta(hours=1)
+        await Escalation.create(channel="kefu", conversation="kefu:x:1", reason="rule",
+                                created_at=t0, status=EscalationStatus.RESOLVED,
+                                claimed_at=t0 + timedelta(minutes=6),
+                                resolved_at=t0 + timedelta(minutes=20))
+        token = await create_token("root", "admin")
+        async with browser_page(str(w.client.make_url("/"))) as page:
+            await sign_in(page, token, "/admin/#/stats")
+            await page.wait_for_selector("#chart-hits circle")
+            assert await page.locator("#chart-hits circle").count() == 14
+            last = page.locator("#chart-hits circle").last
+            assert await last.get_attribute("data-value") == "1"
+            assert await page.locator("#chart-hits circle[data-value='3']").count() == 1
+            assert await page.locator("#chart-top g[data-label='coffee-table']").count() == 1
+            assert await page.inner_text("#fig-claim-median .figure-value") == "6"
+            assert await page.inner_text("#fig-resolve-p90 .figure-value") == "20"
+            await page.wait_for_selector("#chart-notif rect")
+
+            row = page.locator("#stats-unanswered tbody tr").first
+            assert (await row.locator("td.num").inner_text()) == "2"
+            assert "<b>发票</b>" in await row.inner_text()
+            assert await page.locator("#stats-unanswered b").count() == 0
+            await page.screenshot(path=str(screenshot_path("console-stats.png", tmp_path)),
+                                  full_page=True)
+
+            await row.locator("button.make-rule").click()
+            await page.wait_for_selector("#page-rules #rule-problems .ok:has-text('未回答问题')")
+            draft = await page.input_value("#rule-json")
+            assert "发票" in draft and '"contains"' in draft
+            # Fill in the reply and create it: the next customer asking gets the answer.
+            await page.fill("#rule-json", draft.replace("（请填写回复）", "可以开发票。"))
+            await page.click("#rule-save")
+            await page.wait_for_selector("#rule-problems .ok:has-text('已保存')")
+            await page.fill("#test-text", "请问可以开<b>发票</b>吗")
+            await page.wait_for_selector("#test-winner.ok")
+
+            # A top-rule bar opens that rule.
+            await page.goto("/admin/#/stats")
+            await page.click("#chart-top g[data-label='coffee-table']")
+            await page.wait_for_selector("#editor-title:has-text('coffee-table')")
+            assert page.js_errors == []
