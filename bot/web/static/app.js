@@ -4,6 +4,7 @@ import "/admin/static/pages/playground.js";
 import "/admin/static/pages/rules.js";
 import "/admin/static/pages/escalations.js";
 import "/admin/static/pages/stats.js";
+import "/admin/static/pages/welcome.js";
 import "/admin/static/pages/notifications.js";
 import "/admin/static/pages/tokens.js";
 

@@ -1,0 +1,66 @@
+import { api, errorBox, h, page } from "/admin/static/lib.js";
+
+// New-contact welcomes (per channel code and staff member) and the channel codes themselves.
+page({
+  id: "welcome", title: "欢迎语",
+  async render(root, me) {
+    const admin = me.role === "admin";
+    const codesBody = h("tbody", { id: "code-list" });
+    const textsBody = h("tbody", { id: "welcome-list" });
+    const out = h("div", { id: "welcome-out" });
+    const codeSelect = h("select", { id: "welcome-code" });
+    const show = (err) => { if (err.status !== 401) out.replaceChildren(errorBox(err)); };
+    const del = (path, label) => h("button", { type: "button", class: "danger small", onclick: async () => {
+      if (!confirm(`删除${label}？`)) return;
+      try { await api(path, { method: "DELETE" }); out.replaceChildren(h("p", { class: "ok" }, "已删除")); await refresh(); }
+      catch (err) { show(err); }
+    } }, "删除");
+
+    async function refresh() {
+      const [codes, texts] = await Promise.all([api("/channel-codes"), api("/welcome-texts")]);
+      const names = Object.fromEntries(codes.map((c) => [c.code, c.name]));
+      codesBody.replaceChildren(...codes.map((c) => h("tr", { "data-code": c.code },
+        h("td", {}, h("code", {}, c.code)), h("td", { class: "code-name" }, c.name),
+        h("td", {}, admin ? del(`/channel-codes/${encodeURIComponent(c.code)}`, `渠道码 ${c.code}`) : ""))));
+      if (!codes.length) codesBody.append(h("tr", {}, h("td", { colspan: 3, class: "muted" }, "还没有渠道码")));
+      const picked = codeSelect.value;
+      codeSelect.replaceChildren(h("option", { value: "" }, "任意渠道"),
+        ...codes.map((c) => h("option", { value: c.code }, `${c.name}（${c.code}）`)));
+      if (codes.some((c) => c.code === picked)) codeSelect.value = picked;
+      textsBody.replaceChildren(...texts.map((w) => h("tr", { "data-welcome": w.id },
+        h("td", {}, w.channel_code ? `${names[w.channel_code] || ""}（${w.channel_code}）` : h("span", { class: "muted" }, "任意渠道")),
+        h("td", {}, w.userid || h("span", { class: "muted" }, "任意员工")),
+        h("td", { class: "welcome-text" }, w.text),
+        h("td", { class: "muted" }, w.attachments.length ? `${w.attachments.length} 个附件` : ""),
+        h("td", {}, admin ? del(`/welcome-texts/${w.id}`, "这条欢迎语") : ""))));
+      if (!texts.length) textsBody.append(h("tr", {}, h("td", { colspan: 5, class: "muted" }, "还没有欢迎语（将使用默认欢迎语）")));
+    }
+
+    const code = h("input", { id: "code-code", placeholder: "如 showroom（「联系我」的 state）" });
+    const codeName = h("input", { id: "code-name", placeholder: "如 展厅" });
+    const userid = h("input", { id: "welcome-userid", placeholder: "员工账号，留空表示任意员工" });
+    const text = h("textarea", { id: "welcome-text", rows: 4, placeholder: "您好，欢迎来到…" });
+    const submit = (fn) => async (e) => {
+      e.preventDefault();
+      try { await fn(); out.replaceChildren(h("p", { class: "ok" }, "已保存")); await refresh(); } catch (err) { show(err); }
+    };
+
+    root.append(h("h1", {}, "欢迎语与渠道码"), out,
+      h("div", { class: "row" },
+        h("div", { class: "card col" }, h("h2", {}, "渠道码"),
+          h("table", {}, h("thead", {}, h("tr", {}, ["State", "渠道", ""].map((x) => h("th", {}, x)))), codesBody),
+          admin ? h("form", { id: "code-form", onsubmit: submit(() => api("/channel-codes", { method: "PUT",
+              body: { code: code.value.trim(), name: codeName.value.trim() } })) },
+            h("h2", {}, "新增或改名"), h("label", { for: "code-code" }, "State"), code,
+            h("label", { for: "code-name" }, "渠道名称"), codeName, h("p", {}, h("button", { type: "submit" }, "保存"))) : ""),
+        h("div", { class: "card col" }, h("h2", {}, "添加客户后的欢迎语"),
+          h("p", { class: "muted" }, "最具体的一条生效：渠道码+员工 > 渠道码 > 员工 > 默认。"),
+          h("table", {}, h("thead", {}, h("tr", {}, ["渠道", "员工", "内容", "", ""].map((x) => h("th", {}, x)))), textsBody),
+          admin ? h("form", { id: "welcome-form", onsubmit: submit(() => api("/welcome-texts", { method: "POST", body: {
+              channel_code: codeSelect.value || null, userid: userid.value.trim() || null, text: text.value } })) },
+            h("h2", {}, "新增欢迎语"), h("label", { for: "welcome-code" }, "渠道"), codeSelect,
+            h("label", { for: "welcome-userid" }, "员工"), userid, h("label", { for: "welcome-text" }, "内容"), text,
+            h("p", {}, h("button", { type: "submit" }, "添加"))) : "")));
+    await refresh();
+  },
+});

@@ -1,0 +1,64 @@
+"""The welcome page in a real browser: an admin adds a channel code and its welcome; a staff
+member adding a customer through that code (sandbox) sends it; delete; escaping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.models import ChannelCode, WelcomeText
+from bot.settings import Settings
+from bot.tokens import create_token
+from tests.admin.browser import browser_page
+from tests.admin.test_console_rules import sign_in
+from tests.conversations.conftest import world
+
+TEXT = "感谢{nickname}来到<b>展厅</b>！"
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_channel_code_and_welcome(
+    mode_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    async with world(mode_settings()) as w:
+        token = await create_token("root", "admin")
+        async with browser_page(str(w.client.make_url("/"))) as page:
+            page.on("dialog", lambda d: d.accept())
+            await sign_in(page, token, "/admin/#/welcome")
+            await page.wait_for_selector("#code-form")
+            await page.fill("#code-code", "bad code!")
+            await page.fill("#code-name", "x")
+            await page.click("#code-form button[type=submit]")
+            await page.wait_for_selector("#welcome-out .error:has-text('code')")
+            await page.fill("#code-code", "showroom")
+            await page.fill("#code-name", "<i>展厅</i>")
+            await page.click("#code-form button[type=submit]")
+            await page.wait_for_selector("#code-list tr[data-code=showroom]")
+            assert await page.inner_text("#code-list .code-name") == "<i>展厅</i>"
+
+            await page.select_option("#welcome-code", "showroom")
+            await page.fill("#welcome-text", TEXT)
+            await page.click("#welcome-form button[type=submit]")
+            await page.wait_for_selector("#welcome-list td.welcome-text")
+            assert await page.inner_text("#welcome-list td.welcome-text") == TEXT
+            assert await page.locator("#page-welcome b, #page-welcome i").count() == 0
+            # The same pair again: the API's 409 is shown.
+            await page.fill("#welcome-text", "again")
+            await page.click("#welcome-form button[type=submit]")
+            await page.wait_for_selector("#welcome-out .error")
+
+            await w.sandbox.staff_adds_customer("zhangwei", "wmShow1", name="周先生",
+                                                state="showroom")
+            await w.settle()
+            sent = w.sandbox.inbox("wmShow1")[-1]
+            assert sent["text"]["content"] == "感谢周先生来到<b>展厅</b>！"
+
+            await page.click("#welcome-list tr[data-welcome] button.danger")
+            await page.wait_for_selector("#welcome-list td.muted:has-text('还没有欢迎语')")
+            assert await WelcomeText.all().count() == 0
+            await page.click("#code-list tr[data-code=showroom] button.danger")
+            await page.wait_for_selector("#code-list td.muted")
+            assert await ChannelCode.all().count() == 0
+            assert page.js_errors == []
