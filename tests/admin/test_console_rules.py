@@ -4,6 +4,7 @@ a hostile rule name shown as text."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,13 @@ async def test_edit_a_rule_and_see_it_win_in_the_tester(
             await page.wait_for_selector("#test-winner:has-text('coffee-table')")
             await page.screenshot(path=str(screenshot_path("console-rules.png", tmp_path)),
                                   full_page=True)
+
+            # Export downloads the rule file; conflicts are listed.
+            async with page.expect_download() as download:
+                await page.click("#export-yaml")
+            saved = await (await download.value).path()
+            assert "coffee-table" in await asyncio.to_thread(Path(saved).read_text, "utf-8")
+            await page.wait_for_selector("#rule-conflicts h2")
 
             # Import (dry run lists problems per rule) and delete.
             await page.fill("#import-text", "rules:\n  - id: Bad Id\n    when: {}\n")

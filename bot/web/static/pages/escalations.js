@@ -76,5 +76,10 @@ page({
     root.append(h("h1", {}, "转人工收件箱"), tabs, h("div", { class: "card" }, h("label", { for: "esc-as" }, "处理人"), as), out, list);
     drawTabs();
     await refresh();
+    // New escalations appear without reloading; stops once the page is left.
+    const timer = setInterval(() => {
+      if (!document.body.contains(root)) { clearInterval(timer); return; }
+      if (!list.querySelector(".esc-messages > *")) refresh().catch(show);
+    }, 15000);
   },
 });

@@ -52,6 +52,7 @@ page({
     async function loadList() {
       rules = await api("/rules");
       drawList();
+      drawConflicts().catch((err) => conflictBox.replaceChildren(errorBox(err)));
     }
     search.addEventListener("input", drawList);
 
@@ -197,6 +198,19 @@ page({
       } catch (err) { ioOut.replaceChildren(errorBox(err)); }
     } }, `导出 ${fmtName.toUpperCase()}`);
 
+    // -- conflicts --------------------------------------------------------------------------
+    const conflictBox = h("div", { id: "rule-conflicts" });
+    async function drawConflicts() {
+      const rows = await api("/rules/conflicts");
+      conflictBox.replaceChildren(h("h2", {}, `冲突检查（${rows.length}）`), rows.length
+        ? h("table", {}, h("tbody", {}, rows.map((c) => h("tr", { "data-rule": c.rule_id },
+            h("td", {}, h("code", { class: "clickable", onclick: () => open(c.rule_id) }, c.rule_id)),
+            h("td", {}, c.kind === "shadowed" ? "总被压过：" : "同一精确词："),
+            h("td", {}, h("code", { class: "clickable", onclick: () => open(c.other_id) }, c.other_id)),
+            h("td", {}, `「${c.text}」`), h("td", { class: "muted" }, c.detail)))))
+        : h("p", { class: "muted" }, "没有发现冲突：每条规则都能在自己的关键词上命中。"));
+    }
+
     root.append(
       h("h1", {}, "关键词规则"),
       h("div", { class: "row" },
@@ -208,6 +222,7 @@ page({
           h("label", { for: "test-channel" }, "渠道"), testChannel,
           h("p", { class: "muted" }, "用的是正在运行的规则集：保存后立即生效。"), testOut)),
       h("div", { class: "card" }, history),
+      h("div", { class: "card" }, conflictBox),
       h("div", { class: "card", id: "rules-io" }, h("h2", {}, "导入 / 导出"),
         h("p", {}, exportButton("yaml"), " ", exportButton("json")),
         admin ? [h("label", { for: "import-text" }, "规则文件（YAML 或 JSON）"), importText,
