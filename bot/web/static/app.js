@@ -2,6 +2,7 @@
 import { boot } from "/admin/static/lib.js";
 import "/admin/static/pages/playground.js";
 import "/admin/static/pages/rules.js";
+import "/admin/static/pages/orders.js";
 import "/admin/static/pages/escalations.js";
 import "/admin/static/pages/stats.js";
 import "/admin/static/pages/welcome.js";
