@@ -53,7 +53,7 @@ page({
           h("span", { class: "tag" }, STATUS[e.status] || e.status), " ",
           h("span", { class: "muted" }, `#${e.id} · ${CHANNEL[e.channel] || e.channel} · ${since(e.created_at)}`)),
         h("p", {}, "原因：", REASON[e.reason] || e.reason, e.rule_id ? ["（规则 ", h("code", {}, e.rule_id), "）"] : "",
-          e.order_no ? [" · 订单 ", h("code", {}, e.order_no)] : "",
+          e.order_no ? [" · 订单 ", h("a", { href: `#/orders/${encodeURIComponent(e.order_no)}` }, h("code", {}, e.order_no))] : "",
           e.servicer_userid ? ` · 分配给 ${e.servicer_userid}` : e.queued ? " · 排队中" : "",
           e.claimed_by ? ` · ${e.claimed_by} 认领于 ${fmt(e.claimed_at)}` : "",
           e.resolved_by ? ` · ${e.resolved_by} 解决于 ${fmt(e.resolved_at)}` : "",
