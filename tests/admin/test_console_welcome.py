@@ -61,4 +61,15 @@ async def test_channel_code_and_welcome(
             await page.click("#code-list tr[data-code=showroom] button.danger")
             await page.wait_for_selector("#code-list td.muted")
             assert await ChannelCode.all().count() == 0
+
+            # Group welcome templates: created here and in WeCom (the sandbox), then deleted.
+            await page.fill("#template-name", "订单群")
+            await page.fill("#template-text", "欢迎加入<u>订单群</u>")
+            await page.check("#template-default")
+            await page.click("#template-form button[type=submit]")
+            await page.wait_for_selector("#template-list tr[data-template]:has-text('已同步')")
+            assert await page.inner_text("#template-list .template-text") == "欢迎加入<u>订单群</u>"
+            assert await page.locator("#page-welcome u").count() == 0
+            await page.click("#template-list tr[data-template] button.danger")
+            await page.wait_for_selector("#template-list td.muted:has-text('还没有入群欢迎语')")
             assert page.js_errors == []

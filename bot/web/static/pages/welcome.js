@@ -16,8 +16,16 @@ page({
       catch (err) { show(err); }
     } }, "删除");
 
+    const tplBody = h("tbody", { id: "template-list" });
     async function refresh() {
-      const [codes, texts] = await Promise.all([api("/channel-codes"), api("/welcome-texts")]);
+      const [codes, texts, templates] = await Promise.all([api("/channel-codes"), api("/welcome-texts"),
+        api("/group-welcome-templates")]);
+      tplBody.replaceChildren(...templates.map((t) => h("tr", { "data-template": t.id },
+        h("td", {}, t.name, t.is_default ? [" ", h("span", { class: "tag" }, "默认")] : ""),
+        h("td", { class: "template-text" }, t.text),
+        h("td", { class: "muted" }, t.template_id ? "已同步" : "未同步"),
+        h("td", {}, admin ? del(`/group-welcome-templates/${t.id}`, `入群欢迎语 ${t.name}`) : ""))));
+      if (!templates.length) tplBody.append(h("tr", {}, h("td", { colspan: 4, class: "muted" }, "还没有入群欢迎语")));
       const names = Object.fromEntries(codes.map((c) => [c.code, c.name]));
       codesBody.replaceChildren(...codes.map((c) => h("tr", { "data-code": c.code },
         h("td", {}, h("code", {}, c.code)), h("td", { class: "code-name" }, c.name),
@@ -40,6 +48,9 @@ page({
     const codeName = h("input", { id: "code-name", placeholder: "如 展厅" });
     const userid = h("input", { id: "welcome-userid", placeholder: "员工账号，留空表示任意员工" });
     const text = h("textarea", { id: "welcome-text", rows: 4, placeholder: "您好，欢迎来到…" });
+    const tplName = h("input", { id: "template-name", placeholder: "如 订单群欢迎" });
+    const tplText = h("textarea", { id: "template-text", rows: 3, placeholder: "欢迎加入…" });
+    const tplDefault = h("input", { id: "template-default", type: "checkbox", class: "inline" });
     const submit = (fn) => async (e) => {
       e.preventDefault();
       try { await fn(); out.replaceChildren(h("p", { class: "ok" }, "已保存")); await refresh(); } catch (err) { show(err); }
@@ -60,7 +71,15 @@ page({
               channel_code: codeSelect.value || null, userid: userid.value.trim() || null, text: text.value } })) },
             h("h2", {}, "新增欢迎语"), h("label", { for: "welcome-code" }, "渠道"), codeSelect,
             h("label", { for: "welcome-userid" }, "员工"), userid, h("label", { for: "welcome-text" }, "内容"), text,
-            h("p", {}, h("button", { type: "submit" }, "添加"))) : "")));
+            h("p", {}, h("button", { type: "submit" }, "添加"))) : "")),
+      h("div", { class: "card" }, h("h2", {}, "入群欢迎语（与企业微信同步）"),
+        h("table", {}, h("thead", {}, h("tr", {}, ["名称", "内容", "", ""].map((x) => h("th", {}, x)))), tplBody),
+        admin ? h("form", { id: "template-form", onsubmit: submit(() => api("/group-welcome-templates", { method: "POST", body: {
+            name: tplName.value.trim(), text: tplText.value, is_default: tplDefault.checked } })) },
+          h("h2", {}, "新增入群欢迎语"), h("label", { for: "template-name" }, "名称"), tplName,
+          h("label", { for: "template-text" }, "内容"), tplText,
+          h("label", {}, tplDefault, " 设为默认"),
+          h("p", {}, h("button", { type: "submit" }, "添加"))) : ""));
     await refresh();
   },
 });
