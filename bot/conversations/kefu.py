@@ -26,6 +26,7 @@ from bot.models import (
     ConversationMessage,
     Direction,
     KfConversation,
+    KfWelcome,
     OutboxStatus,
     UnansweredQuestion,
     WelcomeOutcome,
@@ -169,6 +170,16 @@ async def _nickname(services: Any, external_userid: str) -> str:
     return ""
 
 
+async def kf_welcome_for(cfg: Any, open_kfid: str | None
+                         ) -> tuple[str, list[tuple[str, str]]]:
+    """The welcome an admin set for this kf account, else for every account, else settings."""
+    for key in (open_kfid, "*"):
+        row = await KfWelcome.get_or_none(open_kfid=key) if key else None
+        if row is not None:
+            return row.text, [(str(i), str(c)) for i, c in row.menu]
+    return cfg.kf_welcome_text, list(cfg.kf_welcome_menu)
+
+
 async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
     """The kf welcome (text + menu) via send_msg_on_event within its 20 s, once; a code that
     arrives too late is recorded as missed, never retried."""
@@ -182,9 +193,9 @@ async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
     issued = float(ev.send_time or 0)
     outcome, errcode = "missed", None
     if now(services).timestamp() - issued <= WELCOME_WINDOW:
-        menu = {"head_content": cfg.kf_welcome_text,
-                "list": [{"type": "click", "click": {"id": i, "content": c}}
-                         for i, c in cfg.kf_welcome_menu]}
+        text, items = await kf_welcome_for(cfg, ev.open_kfid)
+        menu = {"head_content": text,
+                "list": [{"type": "click", "click": {"id": i, "content": c}} for i, c in items]}
         row = await outbound.kf_on_event(
             services, ev.welcome_code, "msgmenu", menu, key=f"kfwelcome:{ev.msgid}",
             recipient=ev.external_userid,

@@ -177,6 +177,18 @@ class ChannelCode(Model):
         table = "channel_code"
 
 
+class KfWelcome(Model):
+    """The kefu welcome (text and menu) of one kf account, or of every account (``*``)."""
+
+    open_kfid = fields.CharField(max_length=64, primary_key=True)
+    text = fields.CharField(max_length=500)
+    menu: Any = fields.JSONField(default=list)  # [[menu id, label], ...]
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "kf_welcome"
+
+
 class WelcomeText(Model):
     """A new-contact welcome; the most specific (channel code, staff) pair wins."""
 

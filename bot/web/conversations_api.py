@@ -14,6 +14,7 @@ from bot.models import (
     ChannelCode,
     Escalation,
     GroupWelcomeTemplate,
+    KfWelcome,
     UnansweredQuestion,
     WelcomeText,
 )
@@ -279,3 +280,54 @@ async def update_template(req: ApiRequest) -> TemplateOut:
 async def delete_template(req: ApiRequest) -> None:
     """Delete a template here and in WeCom."""
     await group_welcome.delete(req.services, await _template(req))
+
+
+# -- the kefu welcome -------------------------------------------------------------------------
+
+
+class MenuItemIn(BaseModel):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[\w-]+$")
+    content: str = Field(min_length=1, max_length=100)
+
+
+class KfWelcomeIn(BaseModel):
+    open_kfid: str = Field(default="*", min_length=1, max_length=64,
+                           description='a kf account, or "*" for every account')
+    text: str = Field(min_length=1, max_length=500)
+    menu: list[MenuItemIn] = Field(default_factory=list, max_length=10)
+
+
+class KfWelcomeOut(KfWelcomeIn):
+    source: Literal["admin", "settings"] = "admin"
+
+
+@api.route("GET", "/kf-welcome", roles=READ, response=[KfWelcomeOut], tag="welcome")
+async def list_kf_welcome(req: ApiRequest) -> list[KfWelcomeOut]:
+    """The kefu welcomes set by admins, and the settings' default that applies otherwise."""
+    cfg = req.services.settings.conversations
+    rows = [KfWelcomeOut(open_kfid=r.open_kfid, text=r.text,
+                         menu=[MenuItemIn(id=i, content=c) for i, c in r.menu])
+            for r in await KfWelcome.all().order_by("open_kfid")]
+    if not any(r.open_kfid == "*" for r in rows):
+        rows.append(KfWelcomeOut(open_kfid="*", text=cfg.kf_welcome_text, source="settings",
+                                 menu=[MenuItemIn(id=i, content=c)
+                                       for i, c in cfg.kf_welcome_menu]))
+    return rows
+
+
+@api.route("PUT", "/kf-welcome", roles=("admin",), body=KfWelcomeIn, response=KfWelcomeOut,
+           tag="welcome")
+async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
+    """Set the welcome (text and menu) a customer gets on entering a kefu session."""
+    b: KfWelcomeIn = req.body
+    await KfWelcome.update_or_create(open_kfid=b.open_kfid, defaults={
+        "text": b.text, "menu": [[m.id, m.content] for m in b.menu]})
+    return KfWelcomeOut(**b.model_dump())
+
+
+@api.route("DELETE", "/kf-welcome/{open_kfid:[\\w*-]{1,64}}", roles=("admin",), status=204,
+           tag="welcome")
+async def delete_kf_welcome(req: ApiRequest) -> None:
+    """Back to the next default (every account's, then the settings')."""
+    if not await KfWelcome.filter(open_kfid=req.params["open_kfid"]).delete():
+        raise ApiError(404, "not_found", "no welcome set for that account")

@@ -72,4 +72,13 @@ async def test_channel_code_and_welcome(
             assert await page.locator("#page-welcome u").count() == 0
             await page.click("#template-list tr[data-template] button.danger")
             await page.wait_for_selector("#template-list td.muted:has-text('还没有入群欢迎语')")
+
+            # The kefu welcome: the settings' default until an admin sets one.
+            await page.wait_for_selector("#kf-welcome-list td:has-text('配置文件默认')")
+            await page.fill("#kf-text", "欢迎<b>光临</b>，请选择：")
+            await page.fill("#kf-menu", "progress 查询进度\nhuman 转人工")
+            await page.click("#kf-form button[type=submit]")
+            await page.wait_for_selector("#kf-welcome-list td:has-text('查询进度 / 转人工')")
+            assert "欢迎<b>光临</b>" in await page.inner_text("#kf-welcome-list")
+            assert await page.locator("#kf-welcome-list b").count() == 0
             assert page.js_errors == []

@@ -17,9 +17,16 @@ page({
     } }, "删除");
 
     const tplBody = h("tbody", { id: "template-list" });
+    const kfBody = h("tbody", { id: "kf-welcome-list" });
     async function refresh() {
-      const [codes, texts, templates] = await Promise.all([api("/channel-codes"), api("/welcome-texts"),
-        api("/group-welcome-templates")]);
+      const [codes, texts, templates, kf] = await Promise.all([api("/channel-codes"), api("/welcome-texts"),
+        api("/group-welcome-templates"), api("/kf-welcome")]);
+      kfBody.replaceChildren(...kf.map((w) => h("tr", { "data-kf": w.open_kfid },
+        h("td", {}, w.open_kfid === "*" ? h("span", { class: "muted" }, "所有客服账号") : w.open_kfid),
+        h("td", { class: "kf-welcome-text" }, w.text),
+        h("td", {}, w.menu.map((m) => m.content).join(" / ")),
+        h("td", { class: "muted" }, w.source === "settings" ? "配置文件默认" : ""),
+        h("td", {}, admin && w.source === "admin" ? del(`/kf-welcome/${encodeURIComponent(w.open_kfid)}`, "这条客服欢迎语") : ""))));
       tplBody.replaceChildren(...templates.map((t) => h("tr", { "data-template": t.id },
         h("td", {}, t.name, t.is_default ? [" ", h("span", { class: "tag" }, "默认")] : ""),
         h("td", { class: "template-text" }, t.text),
@@ -48,6 +55,9 @@ page({
     const codeName = h("input", { id: "code-name", placeholder: "如 展厅" });
     const userid = h("input", { id: "welcome-userid", placeholder: "员工账号，留空表示任意员工" });
     const text = h("textarea", { id: "welcome-text", rows: 4, placeholder: "您好，欢迎来到…" });
+    const kfAccount = h("input", { id: "kf-account", placeholder: "客服账号 open_kfid，* 表示所有账号", value: "*" });
+    const kfText = h("textarea", { id: "kf-text", rows: 2, placeholder: "您好，欢迎咨询！请选择：" });
+    const kfMenu = h("textarea", { id: "kf-menu", rows: 3, placeholder: "每行一个菜单：id 文字，如\nprogress 查询进度\nhuman 转人工" });
     const tplName = h("input", { id: "template-name", placeholder: "如 订单群欢迎" });
     const tplText = h("textarea", { id: "template-text", rows: 3, placeholder: "欢迎加入…" });
     const tplDefault = h("input", { id: "template-default", type: "checkbox", class: "inline" });
@@ -72,6 +82,15 @@ page({
             h("h2", {}, "新增欢迎语"), h("label", { for: "welcome-code" }, "渠道"), codeSelect,
             h("label", { for: "welcome-userid" }, "员工"), userid, h("label", { for: "welcome-text" }, "内容"), text,
             h("p", {}, h("button", { type: "submit" }, "添加"))) : "")),
+      h("div", { class: "card" }, h("h2", {}, "微信客服欢迎语（客户进入会话时，20 秒内发送）"),
+        h("table", {}, h("thead", {}, h("tr", {}, ["客服账号", "内容", "菜单", "", ""].map((x) => h("th", {}, x)))), kfBody),
+        admin ? h("form", { id: "kf-form", onsubmit: submit(() => api("/kf-welcome", { method: "PUT", body: {
+            open_kfid: kfAccount.value.trim() || "*", text: kfText.value.trim(),
+            menu: kfMenu.value.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+              const [id, ...rest] = l.split(/\s+/); return { id, content: rest.join(" ") || id }; }) } })) },
+          h("h2", {}, "设置客服欢迎语"), h("label", { for: "kf-account" }, "客服账号"), kfAccount,
+          h("label", { for: "kf-text" }, "内容"), kfText, h("label", { for: "kf-menu" }, "菜单"), kfMenu,
+          h("p", {}, h("button", { type: "submit" }, "保存"))) : ""),
       h("div", { class: "card" }, h("h2", {}, "入群欢迎语（与企业微信同步）"),
         h("table", {}, h("thead", {}, h("tr", {}, ["名称", "内容", "", ""].map((x) => h("th", {}, x)))), tplBody),
         admin ? h("form", { id: "template-form", onsubmit: submit(() => api("/group-welcome-templates", { method: "POST", body: {
