@@ -172,7 +172,26 @@ async def claim(services: Any, esc_id: int, userid: str) -> Escalation:
         status=EscalationStatus.CLAIMED, claimed_by=userid, claimed_at=now(services))
     if not updated:  # someone else won the race
         return await claim(services, esc_id, userid)
-    return await Escalation.get(id=esc_id)
+    esc = await Escalation.get(id=esc_id)
+    if esc.channel == "kefu" and userid != esc.servicer_userid:
+        await _hand_session_to(services, esc, userid)
+    return esc
+
+
+async def _hand_session_to(services: Any, esc: Escalation, userid: str) -> None:
+    """Whoever claims a kefu case takes the session too (queued or with someone else); if
+    WeCom refuses (the claimer is not an active servicer), the claim stands and the session
+    stays where it is."""
+    kfid, euid = esc.open_kfid or "", esc.external_userid or ""
+    try:
+        await outbound.main_app(services).kf_service_state_trans(kfid, euid, 3, userid)
+    except WeComAPIError as exc:
+        log.info("escalation.claim_not_transferred", escalation=esc.id, errcode=exc.errcode)
+        return
+    esc.servicer_userid, esc.queued = userid, False
+    await esc.save(update_fields=["servicer_userid", "queued"])
+    await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(
+        session_state=3, servicer_userid=userid)
 
 
 async def resolve(services: Any, esc_id: int, userid: str) -> Escalation:

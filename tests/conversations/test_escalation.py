@@ -113,3 +113,23 @@ async def test_nobody_receiving_queues_then_sla_renotifies_and_raises(
         listed = await (await w.client.get("/api/v1/escalations?status=resolved",
                                            headers=h)).json()
         assert [e["id"] for e in listed] == [esc.id]
+
+
+async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        await _ready(w)
+        await w.sandbox.set_servicer_status(KF, "zhangwei", False)
+        await w.sandbox.set_servicer_status(KF, "liuyang", False)
+        esc = await _escalated(w, "转人工")
+        assert esc.queued and w.sandbox.kf_sessions[(KF, CUSTOMER)].state == 2
+        # zhangwei comes back to work and claims the queued case from chat.
+        await w.sandbox.set_servicer_status(KF, "zhangwei", True)
+        await w.sandbox.staff_says("zhangwei", f"认领 {esc.id}")
+        await w.settle()
+        esc = await Escalation.get(id=esc.id)
+        assert esc.status == EscalationStatus.CLAIMED and esc.claimed_by == "zhangwei"
+        session = w.sandbox.kf_sessions[(KF, CUSTOMER)]
+        assert session.state == 3 and session.servicer_userid == "zhangwei"
+        assert esc.servicer_userid == "zhangwei" and not esc.queued
