@@ -63,18 +63,22 @@ async def add(
     deadline: datetime | None = None,
     priority: bool = False,
     using_db: BaseDBAsyncClient | None = None,
+    fresh: bool = False,
 ) -> OutboxMessage:
     """Add a message (inside the caller's transaction via ``using_db``); returns the row.
 
     The same key again returns the existing row untouched: callers may repeat themselves.
+    ``fresh``: the caller knows the key is new (e.g. it holds the lock of the decision that
+    makes it, in the transaction that records that decision), so the look-up is skipped.
     """
     if api not in SENDABLE:
         raise ValueError(f"outbox cannot send via {api!r}")
     if len(key) > 128:
         key = "h:" + hashlib.sha256(key.encode()).hexdigest()
-    existing = await OutboxMessage.filter(key=key).using_db(using_db).first()
-    if existing is not None:
-        return existing
+    if not fresh:
+        existing = await OutboxMessage.filter(key=key).using_db(using_db).first()
+        if existing is not None:
+            return existing
     args = dict(args)
     if api in _KF_MSGID:
         args.setdefault("msgid", kf_msgid(key))
@@ -102,25 +106,38 @@ async def flush(services: Services, rows: Iterable[OutboxMessage]) -> None:
                 log.warning("outbox.enqueue_failed", outbox_id=row.id, error=type(exc).__name__)
 
 
-async def send_outbox(services: Services, row_id: int) -> None:
-    """Job: one attempt at sending one row."""
+async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | None = None
+                      ) -> OutboxMessage | None:
+    """Job: one attempt at sending one row; returns the row as it ends up (None: not tried).
+
+    ``row``: the caller's own copy of a row it has just committed (not read back).
+    """
     try:
         async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
-            await _attempt(services, row_id)
+            if row is None:
+                row = await OutboxMessage.get_or_none(id=row_id)
+            if row is None:
+                return None
+            return await _attempt(services, row)
     except LockTimeout:
         log.info("outbox.busy", outbox_id=row_id)
+        return None
 
 
-async def _attempt(services: Services, row_id: int) -> None:
-    row = await OutboxMessage.get_or_none(id=row_id)
+async def send_job(services: Services, row_id: int) -> None:
+    """The queued form of ``send_outbox`` (a job's result is stored: keep it empty)."""
+    await send_outbox(services, row_id)
+
+
+async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | None:
     # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
-    if row is None or row.status != OutboxStatus.PENDING or (
+    if row.status != OutboxStatus.PENDING or (
         row.next_attempt_at > now() + timedelta(seconds=1)
     ):
-        return
+        return row
     if row.deadline is not None and row.deadline <= now():
         await _finish(row, OutboxStatus.MISSED, error="deadline passed before sending")
-        return
+        return row
     client = services.wecom.app(row.app)
     try:
         result = await getattr(client, row.api)(**row.args)
@@ -128,14 +145,15 @@ async def _attempt(services: Services, row_id: int) -> None:
         if row.api in _KF_MSGID and exc.errcode == _DUPLICATE_KF_MSGID and row.attempts > 0:
             await _finish(row, OutboxStatus.SENT, result={"msgid": row.args.get("msgid"),
                                                            "duplicate": True})
-            return
+            return row
         retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
-        return
+        return row
     except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
         await _failed_attempt(services, row, str(exc), retryable=True)
-        return
+        return row
     await _finish(row, OutboxStatus.SENT, result=dict(result))
+    return row
 
 
 async def _failed_attempt(services: Services, row: OutboxMessage, error: str,

@@ -26,6 +26,7 @@ from bot.models import (
     ConversationMessage,
     Direction,
     KfConversation,
+    OutboxMessage,
     OutboxStatus,
     UnansweredQuestion,
     WelcomeOutcome,
@@ -54,10 +55,16 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
         inbound = await ConversationMessage.get_or_none(msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
             action, rule_id = inbound.action, inbound.rule_id
+            sent = await outbound.send_now(services, await outbound.pending_for(ref))
         else:
-            action, rule_id = await _decide(services, ev, key, ref)
-        for row in await outbound.send_now(services, await outbound.pending_for(ref)):
-            await ConversationMessage.filter(outbox_id=row.id).update(status=row.status.value)
+            action, rule_id, planned = await _decide(services, ev, key, ref)
+            # Rows committed just now: no other sender can have them yet.
+            sent = await outbound.send_now(services, planned, fresh=True)
+        by_status: dict[str, list[int]] = {}
+        for row in sent:
+            by_status.setdefault(row.status.value, []).append(row.id)
+        for status, ids in by_status.items():
+            await ConversationMessage.filter(outbox_id__in=ids).update(status=status)
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
@@ -66,7 +73,7 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
 
 
 async def _decide(services: Any, ev: KfText, key: str, ref: str
-                  ) -> tuple[str | None, str | None]:
+                  ) -> tuple[str | None, str | None, list[OutboxMessage]]:
     cfg = config(services)
     at = now(services)
     text = ev.content or ""
@@ -112,6 +119,7 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
         payloads = [*payloads[: budget - 1], ("text", {"content": cfg.budget_notice})]
         plan.action = plan.action if plan.action and plan.action.startswith("escalate") \
             else "escalate:budget"
+    planned: list[OutboxMessage] = []
     async with in_transaction() as conn:
         conv.sent_since_customer = len(payloads)
         conv.last_customer_at = at
@@ -123,7 +131,8 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
         for i, (msgtype, body) in enumerate(payloads):
             row = await outbound.add_kf(services, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
                                         external_userid=conv.external_userid, msgtype=msgtype,
-                                        body=body, ref=ref, using_db=conn)
+                                        body=body, ref=ref, using_db=conn, fresh=True)
+            planned.append(row)
             await ConversationMessage.create(
                 channel="kefu", conversation=key, direction=Direction.OUT, msgtype=msgtype,
                 content=str(body.get("content", "")), payload=body, ref=ref,
@@ -139,7 +148,7 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
                                             normalized=normalize(text), using_db=conn)
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
-    return plan.action, plan.rule_id
+    return plan.action, plan.rule_id, planned
 
 
 async def _variables(services: Any, conv: KfConversation, messages: list[Message]
