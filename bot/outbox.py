@@ -20,6 +20,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
+from bot.batch import group_commit
 from bot.context import Services
 from bot.logs import get_logger
 from bot.models import OutboxMessage, OutboxStatus
@@ -182,8 +183,12 @@ async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = Non
     if status == OutboxStatus.SENT:
         row.sent_at = now()
         row.attempts += 1
-    await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
-                                  "updated_at"])
+
+    async def write(conn: BaseDBAsyncClient) -> None:
+        await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
+                                      "updated_at"], using_db=conn)
+
+    await group_commit().run(write)  # committed with other senders' results
     log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
 
 

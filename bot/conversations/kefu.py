@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from bot import outbox
+from bot.batch import group_commit
 from bot.conversations import compose, escalation, offer_group, outbound, stats
 from bot.conversations.common import config, kf_key, now
 from bot.conversations.rulebook import rulebook
@@ -63,13 +62,18 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
         by_status: dict[str, list[int]] = {}
         for row in sent:
             by_status.setdefault(row.status.value, []).append(row.id)
-        for status, ids in by_status.items():
-            await ConversationMessage.filter(outbox_id__in=ids).update(status=status)
+        if by_status:
+            await group_commit().run(lambda conn: _mark_sent(conn, by_status))
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
     elif action == "offer_group":
         await offer_group.after_kf_reply(services, ev.open_kfid, ev.external_userid)
+
+
+async def _mark_sent(conn: Any, by_status: dict[str, list[int]]) -> None:
+    for status, ids in by_status.items():
+        await ConversationMessage.filter(outbox_id__in=ids).using_db(conn).update(status=status)
 
 
 async def _decide(services: Any, ev: KfText, key: str, ref: str
@@ -120,7 +124,11 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
         plan.action = plan.action if plan.action and plan.action.startswith("escalate") \
             else "escalate:budget"
     planned: list[OutboxMessage] = []
-    async with in_transaction() as conn:
+
+    async def write(conn: Any) -> None:
+        # Runs in a transaction shared with other conversations' decisions (group commit);
+        # may run twice (alone after a failed shared try), so it builds its rows afresh.
+        planned.clear()
         conv.sent_since_customer = len(payloads)
         conv.last_customer_at = at
         await conv.save(using_db=conn)
@@ -146,6 +154,8 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
 
             await UnansweredQuestion.create(channel="kefu", conversation=key, content=text,
                                             normalized=normalize(text), using_db=conn)
+
+    await group_commit().run(write)
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned
