@@ -13,6 +13,7 @@ from tortoise import BaseDBAsyncClient, Tortoise
 from tortoise.context import TortoiseContext
 
 MODELS = ["bot.models", "aerich.models"]
+PG_POOL_SIZE = 20  # per process, unless the database URL names its own maxsize
 # The checkout's migrations/, or ./migrations where the package is installed (the image).
 _REPO_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATIONS_DIR = _REPO_MIGRATIONS if _REPO_MIGRATIONS.is_dir() else Path.cwd() / "migrations"
@@ -36,6 +37,9 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     # The connection is named after its dialect: tortoise caches compiled queries per
     # connection name, and one process (the test suite) may use both dialects in turn.
     name = dialect(database_url)
+    if name == "postgres" and "maxsize=" not in url:
+        # tortoise's default pool is 5 connections: too few for a worker's concurrent jobs.
+        url += ("&" if "?" in url else "?") + f"maxsize={PG_POOL_SIZE}"
     return {
         "connections": {name: url},
         "apps": {"models": {"models": MODELS, "default_connection": name}},

@@ -13,7 +13,7 @@ WeCom for its duplicate check, so a retry after a lost response does not send tw
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +37,7 @@ SENDABLE = frozenset({
 _KF_MSGID = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
 _DUPLICATE_KF_MSGID = 40058  # a repeated kf msgid: on a retry it means the first try landed
 MAX_ATTEMPTS = 6
+OnSent = Callable[[BaseDBAsyncClient, OutboxMessage], Awaitable[None]]
 
 
 def now() -> datetime:
@@ -107,11 +108,12 @@ async def flush(services: Services, rows: Iterable[OutboxMessage]) -> None:
                 log.warning("outbox.enqueue_failed", outbox_id=row.id, error=type(exc).__name__)
 
 
-async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | None = None
-                      ) -> OutboxMessage | None:
+async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | None = None,
+                      on_sent: OnSent | None = None) -> OutboxMessage | None:
     """Job: one attempt at sending one row; returns the row as it ends up (None: not tried).
 
     ``row``: the caller's own copy of a row it has just committed (not read back).
+    ``on_sent(conn, row)``: the caller's own writes for a sent row, committed with it.
     """
     try:
         async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
@@ -119,7 +121,7 @@ async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | N
                 row = await OutboxMessage.get_or_none(id=row_id)
             if row is None:
                 return None
-            return await _attempt(services, row)
+            return await _attempt(services, row, on_sent)
     except LockTimeout:
         log.info("outbox.busy", outbox_id=row_id)
         return None
@@ -130,7 +132,8 @@ async def send_job(services: Services, row_id: int) -> None:
     await send_outbox(services, row_id)
 
 
-async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | None:
+async def _attempt(services: Services, row: OutboxMessage, on_sent: OnSent | None = None
+                   ) -> OutboxMessage | None:
     # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
     if row.status != OutboxStatus.PENDING or (
         row.next_attempt_at > now() + timedelta(seconds=1)
@@ -145,7 +148,7 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
     except WeComAPIError as exc:
         if row.api in _KF_MSGID and exc.errcode == _DUPLICATE_KF_MSGID and row.attempts > 0:
             await _finish(row, OutboxStatus.SENT, result={"msgid": row.args.get("msgid"),
-                                                           "duplicate": True})
+                                                           "duplicate": True}, also=on_sent)
             return row
         retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
@@ -153,7 +156,7 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
     except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
         await _failed_attempt(services, row, str(exc), retryable=True)
         return row
-    await _finish(row, OutboxStatus.SENT, result=dict(result))
+    await _finish(row, OutboxStatus.SENT, result=dict(result), also=on_sent)
     return row
 
 
@@ -176,7 +179,7 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
 
 
 async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
-                  error: str | None = None) -> None:
+                  error: str | None = None, also: OnSent | None = None) -> None:
     row.status = status
     row.result = result
     row.last_error = error
@@ -187,6 +190,8 @@ async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = Non
     async def write(conn: BaseDBAsyncClient) -> None:
         await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
                                       "updated_at"], using_db=conn)
+        if also is not None:
+            await also(conn, row)
 
     await group_commit().run(write)  # committed with other senders' results
     log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)

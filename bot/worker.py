@@ -248,6 +248,7 @@ async def run_worker(
     # Graceful drain: take no new jobs, let running ones finish within the job timeout.
     for w in workers:
         w.allow_pick_jobs = False
+    await asyncio.sleep(POLL_DELAY * 5)  # a poll already under way starts its jobs first
 
     async def running_done() -> None:
         while any(not t.done() for w in workers for t in w.tasks.values()):
@@ -258,7 +259,16 @@ async def run_worker(
     except TimeoutError:
         log.warning("worker.drain_incomplete")
     for w in workers:
-        await w.close()
+        try:
+            await w.close()
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            # close() cancelled a job that slipped past the drain: it runs again later.
+            log.warning("worker.job_cancelled_on_close")
+            if w._pool is not None:
+                await w._pool.close(close_connection_pool=True)
     for t in (*tasks, waiter):
         t.cancel()
     await asyncio.gather(*tasks, waiter, return_exceptions=True)

@@ -57,13 +57,15 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
             sent = await outbound.send_now(services, await outbound.pending_for(ref))
         else:
             action, rule_id, planned = await _decide(services, ev, key, ref)
-            # Rows committed just now: no other sender can have them yet.
-            sent = await outbound.send_now(services, planned, fresh=True)
+            # Rows committed just now: no other sender can have them yet. A sent row's
+            # message status is committed with the row's result.
+            sent = await outbound.send_now(services, planned, fresh=True, on_sent=_mark_sent)
         by_status: dict[str, list[int]] = {}
         for row in sent:
-            by_status.setdefault(row.status.value, []).append(row.id)
-        if by_status:
-            await group_commit().run(lambda conn: _mark_sent(conn, by_status))
+            if inbound is not None or row.status != OutboxStatus.SENT:
+                by_status.setdefault(row.status.value, []).append(row.id)
+        for status, ids in by_status.items():
+            await ConversationMessage.filter(outbox_id__in=ids).update(status=status)
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
@@ -71,9 +73,9 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
         await offer_group.after_kf_reply(services, ev.open_kfid, ev.external_userid)
 
 
-async def _mark_sent(conn: Any, by_status: dict[str, list[int]]) -> None:
-    for status, ids in by_status.items():
-        await ConversationMessage.filter(outbox_id__in=ids).using_db(conn).update(status=status)
+async def _mark_sent(conn: Any, row: OutboxMessage) -> None:
+    await ConversationMessage.filter(outbox_id=row.id).using_db(conn).update(
+        status=row.status.value)
 
 
 async def _decide(services: Any, ev: KfText, key: str, ref: str

@@ -44,17 +44,19 @@ async def add_kf(services: Any, *, key: str, open_kfid: str, external_userid: st
         ref=ref, using_db=using_db, fresh=fresh)
 
 
-async def send_now(services: Any, rows: Sequence[OutboxMessage], *, fresh: bool = False
-                   ) -> list[OutboxMessage]:
+async def send_now(services: Any, rows: Sequence[OutboxMessage], *, fresh: bool = False,
+                   on_sent: outbox.OnSent | None = None) -> list[OutboxMessage]:
     """One attempt at each row, in order (a failed attempt stays scheduled in the outbox).
 
     ``fresh``: the rows were committed by the caller just now, so no other sender can have
-    touched them; they are used as they are instead of being read back.
+    touched them; they are used as they are instead of being read back. ``on_sent``: the
+    caller's writes for each sent row, committed with the row's result.
     """
     done = []
     for row in rows:
         if row.status == OutboxStatus.PENDING:
-            sent = await outbox.send_outbox(services, row.id, row=row if fresh else None)
+            sent = await outbox.send_outbox(services, row.id, row=row if fresh else None,
+                                            on_sent=on_sent)
             if sent is not None:
                 done.append(sent)
                 continue
