@@ -20,7 +20,6 @@ from bot.store import Store
 
 log = get_logger(__name__)
 
-MEMO_SECONDS = 5.0
 Fetch = Callable[[], Awaitable[tuple[str, int]]]
 
 
@@ -45,26 +44,14 @@ class TokenManager:
         self._ratio = refresh_ratio
         self._lock_ttl = lock_ttl
         self._local = asyncio.Lock()
-        # The last token read from the store, kept for a few seconds: a call need not cost
-        # a store round trip. A token another process dropped meanwhile fails with 40014
-        # once, and ``invalidate`` forgets it here too.
-        self._memo: tuple[str, float, float] | None = None  # token, refresh_at, read at
 
     async def _cached(self) -> str | None:
-        now = self._clock()
-        if self._memo is not None:
-            token, refresh_at, read_at = self._memo
-            if refresh_at > now and 0 <= now - read_at < MEMO_SECONDS:
-                return token
-            self._memo = None
         raw = await self._store.get(self._key)
         if raw is None:
             return None
         try:
             item = json.loads(raw)
-            refresh_at = float(item["refresh_at"])
-            if refresh_at > now:
-                self._memo = (str(item["token"]), refresh_at, now)
+            if float(item["refresh_at"]) > self._clock():
                 return str(item["token"])
         except (ValueError, KeyError, TypeError):
             pass
@@ -87,18 +74,14 @@ class TokenManager:
     async def _refresh(self) -> str:
         token, expires_in = await self._fetch()
         life = max(1.0, float(expires_in) * self._ratio)
-        refresh_at = self._clock() + life
-        item = {"token": token, "refresh_at": refresh_at}
+        item = {"token": token, "refresh_at": self._clock() + life}
         await self._store.set(self._key, json.dumps(item), ttl=life)
-        self._memo = (token, refresh_at, self._clock())
         log.info("wecom.token.refreshed", app=self._app, expires_in=expires_in)
         return token
 
     async def invalidate(self, token: str) -> None:
         """Forget ``token`` if it is still the cached one (WeCom rejected it)."""
         async with self._local:
-            if self._memo is not None and self._memo[0] == token:
-                self._memo = None
             raw = await self._store.get(self._key)
             if raw is None:
                 return
