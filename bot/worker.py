@@ -12,7 +12,7 @@ from typing import Any
 
 from bot import inbox, outbox
 from bot.context import HandlerContext, Services
-from bot.events import parse, parse_kf_message
+from bot.events import KfText, parse, parse_kf_message
 from bot.jobs import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
 from bot.logs import get_logger
 from bot.models import InboxEvent, InboxStatus
@@ -80,10 +80,15 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
     """
     settings = services.settings
     try:
-        async with services.store.lock(
-            f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5, wait=0
-        ):
+        if isinstance(event, KfText):
+            # Handled exactly once without the row lock: the decision is keyed by the msgid
+            # under the conversation's lock, and the sends by the outbox's own lock.
             await _handle(services, row_id, app_name, event.event_type, 0, lambda: event)
+        else:
+            async with services.store.lock(
+                f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5, wait=0
+            ):
+                await _handle(services, row_id, app_name, event.event_type, 0, lambda: event)
     except LockTimeout:
         log.info("inbox.busy", inbox_id=row_id)
     except Exception:
@@ -187,7 +192,12 @@ def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any
             raise
 
     run.__qualname__ = run.__name__ = name
-    return func(run, name=name, max_tries=max_tries, timeout=timeout)
+    # Results of the hot jobs are never read: storing them costs a Redis write per job.
+    keep = 0 if name in _NO_RESULT else None
+    return func(run, name=name, max_tries=max_tries, timeout=timeout, keep_result=keep)
+
+
+_NO_RESULT = frozenset({"process_inbox", "send_outbox", "kf_pull"})
 
 
 async def run_worker(
