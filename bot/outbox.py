@@ -115,10 +115,13 @@ async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | N
     ``row``: the caller's own copy of a row it has just committed (not read back).
     ``on_sent(conn, row)``: the caller's own writes for a sent row, committed with it.
     """
+    if row is not None:
+        # Just committed by the caller: no other sender can have it (the sweeper takes rows
+        # only a minute overdue, and the kf msgid makes WeCom refuse a repeat anyway).
+        return await _attempt(services, row, on_sent)
     try:
         async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
-            if row is None:
-                row = await OutboxMessage.get_or_none(id=row_id)
+            row = await OutboxMessage.get_or_none(id=row_id)
             if row is None:
                 return None
             return await _attempt(services, row, on_sent)

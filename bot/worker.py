@@ -23,9 +23,16 @@ log = get_logger("bot.worker")
 POLL_DELAY = 0.01  # seconds between an idle arq worker's polls of its queue
 
 
-async def process_inbox(services: Services, inbox_id: int) -> None:
-    """Dispatch one stored event to its handler; exactly once, whatever the retries."""
+async def process_inbox(services: Services, inbox_id: int, lockless: bool = False) -> None:
+    """Dispatch one stored event to its handler; exactly once, whatever the retries.
+
+    ``lockless``: the event's handling is idempotent by itself (a kf_msg_or_event only
+    marks its account for a pull), so the row lock's two store round trips are saved.
+    """
     settings = services.settings
+    if lockless:
+        await _process(services, inbox_id)
+        return
     try:
         async with services.store.lock(
             f"inbox:{inbox_id}", ttl=settings.job_timeout_seconds + 5, wait=0
@@ -112,9 +119,11 @@ def decode(fmt: str, plaintext: str) -> Any:
     return parse(plaintext, fmt="json" if fmt == "json" else "xml")
 
 
-async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool) -> bool:
+async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool,
+                        lockless: bool = False) -> bool:
+    args = (row_id, True) if lockless else (row_id,)
     return await services.queue.enqueue(
-        "process_inbox", row_id, priority=time_boxed, job_id=f"inbox:{row_id}"
+        "process_inbox", *args, priority=time_boxed, job_id=f"inbox:{row_id}"
     )
 
 
