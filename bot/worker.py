@@ -23,16 +23,9 @@ log = get_logger("bot.worker")
 POLL_DELAY = 0.01  # seconds between an idle arq worker's polls of its queue
 
 
-async def process_inbox(services: Services, inbox_id: int, lockless: bool = False) -> None:
-    """Dispatch one stored event to its handler; exactly once, whatever the retries.
-
-    ``lockless``: the event's handling is idempotent by itself (a kf_msg_or_event only
-    marks its account for a pull), so the row lock's two store round trips are saved.
-    """
+async def process_inbox(services: Services, inbox_id: int) -> None:
+    """Dispatch one stored event to its handler; exactly once, whatever the retries."""
     settings = services.settings
-    if lockless:
-        await _process(services, inbox_id)
-        return
     try:
         async with services.store.lock(
             f"inbox:{inbox_id}", ttl=settings.job_timeout_seconds + 5, wait=0
@@ -119,12 +112,21 @@ def decode(fmt: str, plaintext: str) -> Any:
     return parse(plaintext, fmt="json" if fmt == "json" else "xml")
 
 
-async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool,
-                        lockless: bool = False) -> bool:
-    args = (row_id, True) if lockless else (row_id,)
+async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool) -> bool:
     return await services.queue.enqueue(
-        "process_inbox", *args, priority=time_boxed, job_id=f"inbox:{row_id}"
+        "process_inbox", row_id, priority=time_boxed, job_id=f"inbox:{row_id}"
     )
+
+
+async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
+                      token: str | None) -> None:
+    """Job for a stored kf_msg_or_event row, its content passed along: the pull (idempotent,
+    so no row lock and no read of the row), then the row is done. Should this job be lost,
+    the sweeper takes the still pending row through ``process_inbox``."""
+    from bot.conversations.kefu_sync import request_pull
+
+    await request_pull(services, open_kfid, token)
+    await services.inbox.mark_done(inbox_id)
 
 
 async def sweep_inbox(services: Services) -> int:
@@ -174,6 +176,7 @@ async def archive_poll(services: Services) -> int:
 
 JOBS: dict[str, JobFunc] = {
     "process_inbox": process_inbox,
+    "kf_callback": kf_callback,
     "sweep_inbox": sweep_inbox,
     "send_outbox": outbox.send_job,
     "kf_poll": kf_poll,
@@ -206,7 +209,7 @@ def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any
     return func(run, name=name, max_tries=max_tries, timeout=timeout, keep_result=keep)
 
 
-_NO_RESULT = frozenset({"process_inbox", "send_outbox", "kf_pull"})
+_NO_RESULT = frozenset({"process_inbox", "kf_callback", "send_outbox", "kf_pull"})
 
 
 async def run_worker(
