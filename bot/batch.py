@@ -63,33 +63,41 @@ class GroupCommit:
     Each caller passes its writes as ``write(conn)``; a burst of callers shares one
     transaction, so it costs one commit (one fsync) instead of one each, and every caller
     still returns only once its writes are durable. The writes of a burst run one after the
-    other in submission order. Should the shared transaction fail, each caller's writes are
-    retried in a transaction of their own, so a failing write fails only its own caller
-    (``write`` may therefore run twice: it must build its rows afresh on each call).
-    Callers hold whatever lock makes their writes safe until ``run`` returns.
+    other, sorted by their ``order`` key (stable): writes that touch shared rows (e.g. a
+    rule's daily counter) pass that row as the key, so concurrent transactions of several
+    processes lock those rows in the same order and cannot deadlock. Should the shared
+    transaction fail, each caller's writes are retried in a transaction of their own, so a
+    failing write fails only its own caller (``write`` may therefore run twice: it must
+    build its rows afresh on each call). Callers hold whatever lock makes their writes safe
+    until ``run`` returns.
     """
 
     def __init__(self, *, max_batch: int = 64) -> None:
-        self._batcher: Batcher[Write, Any] = Batcher(self._commit, max_batch=max_batch)
+        self._batcher: Batcher[tuple[str, Write], Any] = Batcher(self._commit,
+                                                                  max_batch=max_batch)
 
-    async def run(self, write: Write) -> Any:
-        result = await self._batcher.submit(write)
+    async def run(self, write: Write, *, order: str = "") -> Any:
+        result = await self._batcher.submit((order, write))
         if isinstance(result, _Failed):
             raise result.exc
         return result
 
     @staticmethod
-    async def _commit(writes: list[Write]) -> list[Any]:
+    async def _commit(items: list[tuple[str, Write]]) -> list[Any]:
         from tortoise.transactions import in_transaction
 
-        if len(writes) > 1:
+        if len(items) > 1:
+            ranked = sorted(range(len(items)), key=lambda i: items[i][0])
             try:
+                out: list[Any] = [None] * len(items)
                 async with in_transaction() as conn:
-                    return [await w(conn) for w in writes]
+                    for i in ranked:
+                        out[i] = await items[i][1](conn)
+                return out
             except Exception:  # noqa: S110 - each one again, alone
                 pass
         results: list[Any] = []
-        for w in writes:
+        for _, w in items:
             try:
                 async with in_transaction() as conn:
                     results.append(await w(conn))

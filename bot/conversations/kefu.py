@@ -157,7 +157,8 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
             await UnansweredQuestion.create(channel="kefu", conversation=key, content=text,
                                             normalized=normalize(text), using_db=conn)
 
-    await group_commit().run(write)
+    # Ordered by the rule whose daily counter the write bumps (see GroupCommit).
+    await group_commit().run(write, order=plan.rule_id or "")
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned
