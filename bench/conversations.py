@@ -28,8 +28,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/bench_conv"
-REDIS_URL = "redis://127.0.0.1:6379/11"
+# Overridable, so that several checkouts can bench side by side.
+PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_conv")
+REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/11")
 QUESTIONS = ["请问什么时候发货", "安装要多久", "怎么开发票", "量尺怎么预约", "价格多少钱",
              "板材环保吗", "柜门坏了怎么维修", "门店地址在哪"]
 TARGET_RATE, TARGET_P99 = 200.0, 0.5

@@ -13,6 +13,7 @@ from tortoise import BaseDBAsyncClient, Tortoise
 from tortoise.context import TortoiseContext
 
 MODELS = ["bot.models", "aerich.models"]
+PG_POOL_SIZE = 20  # per process, unless the database URL names its own maxsize
 # The checkout's migrations/, or ./migrations where the package is installed (the image).
 _REPO_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATIONS_DIR = _REPO_MIGRATIONS if _REPO_MIGRATIONS.is_dir() else Path.cwd() / "migrations"
@@ -36,12 +37,39 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     # The connection is named after its dialect: tortoise caches compiled queries per
     # connection name, and one process (the test suite) may use both dialects in turn.
     name = dialect(database_url)
+    conn: str | dict[str, Any] = url
+    if name == "postgres":
+        from tortoise.backends.base.config_generator import expand_db_url
+
+        conn = expand_db_url(url)
+        creds = conn["credentials"]
+        # tortoise's default pool is 5 connections: too few for a worker's concurrent jobs.
+        creds.setdefault("maxsize", PG_POOL_SIZE)
+        creds["connection_class"] = _NoResetConnection
     return {
-        "connections": {name: url},
+        "connections": {name: conn},
         "apps": {"models": {"models": MODELS, "default_connection": name}},
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _no_reset_connection() -> type:
+    import asyncpg
+
+    class NoResetConnection(asyncpg.Connection):
+        """A pooled connection released without asyncpg's reset query (advisory unlock,
+        CLOSE ALL, UNLISTEN, RESET ALL): a round trip per query outside a transaction, for
+        session state this service never creates. An open transaction is still rolled back.
+        """
+
+        def get_reset_query(self) -> str:
+            return ""
+
+    return NoResetConnection
+
+
+_NoResetConnection = _no_reset_connection()
 
 
 def migrations_location(database_url: str) -> Path:

@@ -13,13 +13,14 @@ WeCom for its duplicate check, so a retry after a lost response does not send tw
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
+from bot.batch import group_commit
 from bot.context import Services
 from bot.logs import get_logger
 from bot.models import OutboxMessage, OutboxStatus
@@ -42,6 +43,7 @@ SENDABLE = frozenset({
 _KF_MSGID = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
 _DUPLICATE_KF_MSGID = 40058  # a repeated kf msgid: on a retry it means the first try landed
 MAX_ATTEMPTS = 6
+OnSent = Callable[[BaseDBAsyncClient, OutboxMessage], Awaitable[None]]
 
 
 def now() -> datetime:
@@ -69,18 +71,22 @@ async def add(
     deadline: datetime | None = None,
     priority: bool = False,
     using_db: BaseDBAsyncClient | None = None,
+    fresh: bool = False,
 ) -> OutboxMessage:
     """Add a message (inside the caller's transaction via ``using_db``); returns the row.
 
     The same key again returns the existing row untouched: callers may repeat themselves.
+    ``fresh``: the caller knows the key is new (e.g. it holds the lock of the decision that
+    makes it, in the transaction that records that decision), so the look-up is skipped.
     """
     if api not in SENDABLE:
         raise ValueError(f"outbox cannot send via {api!r}")
     if len(key) > 128:
         key = "h:" + hashlib.sha256(key.encode()).hexdigest()
-    existing = await OutboxMessage.filter(key=key).using_db(using_db).first()
-    if existing is not None:
-        return existing
+    if not fresh:
+        existing = await OutboxMessage.filter(key=key).using_db(using_db).first()
+        if existing is not None:
+            return existing
     args = dict(args)
     if api in _KF_MSGID:
         args.setdefault("msgid", kf_msgid(key))
@@ -108,45 +114,64 @@ async def flush(services: Services, rows: Iterable[OutboxMessage]) -> None:
                 log.warning("outbox.enqueue_failed", outbox_id=row.id, error=type(exc).__name__)
 
 
-async def send_outbox(services: Services, row_id: int) -> None:
-    """Job: one attempt at sending one row."""
+async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | None = None,
+                      on_sent: OnSent | None = None) -> OutboxMessage | None:
+    """Job: one attempt at sending one row; returns the row as it ends up (None: not tried).
+
+    ``row``: the caller's own copy of a row it has just committed (not read back).
+    ``on_sent(conn, row)``: the caller's own writes for a sent row, committed with it.
+    """
+    if row is not None:
+        # Just committed by the caller: no other sender can have it (the sweeper takes rows
+        # only a minute overdue, and the kf msgid makes WeCom refuse a repeat anyway).
+        return await _attempt(services, row, on_sent)
     try:
         async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
-            await _attempt(services, row_id)
+            row = await OutboxMessage.get_or_none(id=row_id)
+            if row is None:
+                return None
+            return await _attempt(services, row, on_sent)
     except LockTimeout:
         log.info("outbox.busy", outbox_id=row_id)
+        return None
 
 
-async def _attempt(services: Services, row_id: int) -> None:
-    row = await OutboxMessage.get_or_none(id=row_id)
+async def send_job(services: Services, row_id: int) -> None:
+    """The queued form of ``send_outbox`` (a job's result is stored: keep it empty)."""
+    await send_outbox(services, row_id)
+
+
+async def _attempt(services: Services, row: OutboxMessage, on_sent: OnSent | None = None
+                   ) -> OutboxMessage | None:
     # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
-    if row is None or row.status != OutboxStatus.PENDING or (
+    if row.status != OutboxStatus.PENDING or (
         row.next_attempt_at > now() + timedelta(seconds=1)
     ):
-        return
+        return row
     if row.deadline is not None and row.deadline <= now():
         await _finish(row, OutboxStatus.MISSED, error="deadline passed before sending")
-        return
+        return row
     client = services.wecom.app(row.app)
     try:
         result = await getattr(client, row.api)(**row.args)
     except WeComAPIError as exc:
         if row.api in _KF_MSGID and exc.errcode == _DUPLICATE_KF_MSGID and row.attempts > 0:
             await _finish(row, OutboxStatus.SENT, result={"msgid": row.args.get("msgid"),
-                                                           "duplicate": True})
-            return
+                                                           "duplicate": True}, also=on_sent)
+            return row
         retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
-        return
+        return row
     except LimiterBusy as exc:
         # Our own limiter is full for a while: come back when a slot frees up. Not an attempt:
         # nothing was sent.
         await _reschedule(services, row, exc.retry_after)
-        return
+        return row
     except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
         await _failed_attempt(services, row, str(exc), retryable=True)
-        return
-    await _finish(row, OutboxStatus.SENT, result=dict(result))
+        return row
+    await _finish(row, OutboxStatus.SENT, result=dict(result), also=on_sent)
+    return row
 
 
 async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
@@ -177,15 +202,21 @@ async def _reschedule(services: Services, row: OutboxMessage, seconds: float) ->
 
 
 async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
-                  error: str | None = None) -> None:
+                  error: str | None = None, also: OnSent | None = None) -> None:
     row.status = status
     row.result = result
     row.last_error = error
     if status == OutboxStatus.SENT:
         row.sent_at = now()
         row.attempts += 1
-    await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
-                                  "updated_at"])
+
+    async def write(conn: BaseDBAsyncClient) -> None:
+        await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
+                                      "updated_at"], using_db=conn)
+        if also is not None:
+            await also(conn, row)
+
+    await group_commit().run(write)  # committed with other senders' results
     log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot import inbox, outbox
 from bot.context import HandlerContext, Services
-from bot.events import parse, parse_kf_message
+from bot.events import KfText, parse, parse_kf_message
 from bot.jobs import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
 from bot.logs import get_logger
 from bot.models import InboxEvent, InboxStatus
@@ -22,6 +22,7 @@ from bot.replies import deliver
 from bot.store import LockTimeout
 
 log = get_logger("bot.worker")
+POLL_DELAY = 0.01  # seconds between an idle arq worker's polls of its queue
 
 
 async def process_inbox(services: Services, inbox_id: int) -> None:
@@ -40,10 +41,19 @@ async def _process(services: Services, inbox_id: int) -> None:
     row = await InboxEvent.get_or_none(id=inbox_id)
     if row is None or row.status != InboxStatus.PENDING:
         return
-    app = services.app(row.app)
-    event = decode(row.fmt, row.plaintext)
+    await _handle(services, row.id, row.app, row.event_type, row.attempts,
+                  lambda: decode(row.fmt, row.plaintext))
+
+
+async def _handle(services: Services, row_id: int, app_name: str, event_type: str,
+                  attempts: int, event_of: Any) -> None:
+    """Dispatch one pending row's event; a failure is recorded on the row and re-raised
+    (unless it was the last try)."""
+    app = services.app(app_name)
+    event = event_of()
     if app is None:
-        await inbox.record_failure(row.id, f"app {row.app!r} is no longer configured", final=True)
+        await inbox.record_failure(row_id, f"app {app_name!r} is no longer configured",
+                                   final=True)
         return
     ctx = HandlerContext(app=app, corp_id=services.settings.wecom.corp_id, passive=False,
                          services=services)
@@ -52,15 +62,44 @@ async def _process(services: Services, inbox_id: int) -> None:
         if reply is not None:
             await deliver(reply, event, ctx)
     except Exception as exc:
-        final = row.attempts + 1 >= services.settings.job_max_tries
-        await inbox.record_failure(row.id, f"{type(exc).__name__}: {exc}", final=final)
-        log.warning("inbox.handler_error", inbox_id=row.id, event_type=row.event_type,
-                    attempt=row.attempts + 1, final=final, error=type(exc).__name__)
+        final = attempts + 1 >= services.settings.job_max_tries
+        await inbox.record_failure(row_id, f"{type(exc).__name__}: {exc}", final=final)
+        log.warning("inbox.handler_error", inbox_id=row_id, event_type=event_type,
+                    attempt=attempts + 1, final=final, error=type(exc).__name__)
         if final:
             return
         raise
-    await services.inbox.mark_done(row.id)
-    log.info("inbox.done", inbox_id=row.id, event_type=row.event_type)
+    await services.inbox.mark_done(row_id)
+    log.info("inbox.done", inbox_id=row_id, event_type=event_type)
+
+
+async def process_fresh(services: Services, row_id: int, app_name: str, event: Any) -> None:
+    """Handle a row this process has just stored (a kf pull) right here, without a job hop.
+
+    Nobody else can hold it yet (the sweeper only takes rows pending for minutes; the lock
+    covers even that), so it is not read back. A failure is recorded on the row and the
+    rest of its tries run as ordinary ``process_inbox`` jobs.
+    """
+    settings = services.settings
+    try:
+        if isinstance(event, KfText):
+            # Handled exactly once without the row lock: the decision is keyed by the msgid
+            # under the conversation's lock, and the sends by the outbox's own lock.
+            await _handle(services, row_id, app_name, event.event_type, 0, lambda: event)
+        else:
+            async with services.store.lock(
+                f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5, wait=0
+            ):
+                await _handle(services, row_id, app_name, event.event_type, 0, lambda: event)
+    except LockTimeout:
+        log.info("inbox.busy", inbox_id=row_id)
+    except Exception:
+        try:
+            await services.queue.enqueue("process_inbox", row_id, job_id=f"inbox:{row_id}",
+                                         priority=bool(event.time_boxed),
+                                         defer=retry_delay(1))
+        except Exception as exc:  # the sweeper finds the pending row later
+            log.warning("inbox.enqueue_failed", inbox_id=row_id, error=type(exc).__name__)
 
 
 def decode(fmt: str, plaintext: str) -> Any:
@@ -79,6 +118,17 @@ async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool) ->
     return await services.queue.enqueue(
         "process_inbox", row_id, priority=time_boxed, job_id=f"inbox:{row_id}"
     )
+
+
+async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
+                      token: str | None) -> None:
+    """Job for a stored kf_msg_or_event row, its content passed along: the pull (idempotent,
+    so no row lock and no read of the row), then the row is done. Should this job be lost,
+    the sweeper takes the still pending row through ``process_inbox``."""
+    from bot.conversations.kefu_sync import request_pull
+
+    await request_pull(services, open_kfid, token)
+    await services.inbox.mark_done(inbox_id)
 
 
 async def sweep_inbox(services: Services) -> int:
@@ -107,6 +157,13 @@ async def kf_poll(services: Services) -> int:
     return await poll_all(services)
 
 
+async def kf_pull(services: Services, open_kfid: str, mark: str) -> int:
+    """A puller that ran out of its time budget hands the rest to this job."""
+    from bot.conversations.kefu_sync import pull_job
+
+    return await pull_job(services, open_kfid, mark)
+
+
 async def escalation_sla(services: Services) -> tuple[int, int]:
     """Every minute: re-notify and raise unclaimed escalations."""
     from bot.conversations.escalation import check_sla
@@ -123,9 +180,11 @@ async def archive_poll(services: Services) -> int:
 
 JOBS: dict[str, JobFunc] = {
     "process_inbox": process_inbox,
+    "kf_callback": kf_callback,
     "sweep_inbox": sweep_inbox,
-    "send_outbox": outbox.send_outbox,
+    "send_outbox": outbox.send_job,
     "kf_poll": kf_poll,
+    "kf_pull": kf_pull,
     "escalation_sla": escalation_sla,
     "archive_poll": archive_poll,
     "orders_flush_notice": grouptasks.flush,
@@ -152,7 +211,12 @@ def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any
             raise
 
     run.__qualname__ = run.__name__ = name
-    return func(run, name=name, max_tries=max_tries, timeout=timeout)
+    # Results of the hot jobs are never read: storing them costs a Redis write per job.
+    keep = 0 if name in _NO_RESULT else None
+    return func(run, name=name, max_tries=max_tries, timeout=timeout, keep_result=keep)
+
+
+_NO_RESULT = frozenset({"process_inbox", "kf_callback", "send_outbox", "kf_pull"})
 
 
 async def run_worker(
@@ -195,7 +259,10 @@ async def run_worker(
             burst=burst,
             handle_signals=False,
             keep_result=60,
-            max_jobs=20,
+            max_jobs=50,
+            # arq sleeps poll_delay between polls of its queue (default 0.5 s): every job
+            # hop would cost up to that much latency. A poll is one cheap Redis call.
+            poll_delay=POLL_DELAY,
         )
         for queue in (FAST_QUEUE, DEFAULT_QUEUE)
     ]
@@ -210,6 +277,7 @@ async def run_worker(
     # Graceful drain: take no new jobs, let running ones finish within the job timeout.
     for w in workers:
         w.allow_pick_jobs = False
+    await asyncio.sleep(POLL_DELAY * 5)  # a poll already under way starts its jobs first
 
     async def running_done() -> None:
         while any(not t.done() for w in workers for t in w.tasks.values()):
@@ -220,7 +288,16 @@ async def run_worker(
     except TimeoutError:
         log.warning("worker.drain_incomplete")
     for w in workers:
-        await w.close()
+        try:
+            await w.close()
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            # close() cancelled a job that slipped past the drain: it runs again later.
+            log.warning("worker.job_cancelled_on_close")
+            if w._pool is not None:
+                await w._pool.close(close_connection_pool=True)
     for t in (*tasks, waiter):
         t.cancel()
     await asyncio.gather(*tasks, waiter, return_exceptions=True)

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from bot import outbox
+from bot.batch import group_commit
 from bot.conversations import compose, escalation, offer_group, outbound, stats
 from bot.conversations.common import config, kf_key, now
 from bot.conversations.rulebook import rulebook
@@ -27,6 +26,7 @@ from bot.models import (
     Direction,
     KfConversation,
     KfWelcome,
+    OutboxMessage,
     OutboxStatus,
     UnansweredQuestion,
     WelcomeOutcome,
@@ -55,10 +55,18 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
         inbound = await ConversationMessage.get_or_none(msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
             action, rule_id = inbound.action, inbound.rule_id
+            sent = await outbound.send_now(services, await outbound.pending_for(ref))
         else:
-            action, rule_id = await _decide(services, ev, key, ref)
-        for row in await outbound.send_now(services, await outbound.pending_for(ref)):
-            await ConversationMessage.filter(outbox_id=row.id).update(status=row.status.value)
+            action, rule_id, planned = await _decide(services, ev, key, ref)
+            # Rows committed just now: no other sender can have them yet. A sent row's
+            # message status is committed with the row's result.
+            sent = await outbound.send_now(services, planned, fresh=True, on_sent=_mark_sent)
+        by_status: dict[str, list[int]] = {}
+        for row in sent:
+            if inbound is not None or row.status != OutboxStatus.SENT:
+                by_status.setdefault(row.status.value, []).append(row.id)
+        for status, ids in by_status.items():
+            await ConversationMessage.filter(outbox_id__in=ids).update(status=status)
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
@@ -66,8 +74,13 @@ async def on_customer_text(services: Any, ev: KfText) -> None:
         await offer_group.after_kf_reply(services, ev.open_kfid, ev.external_userid)
 
 
+async def _mark_sent(conn: Any, row: OutboxMessage) -> None:
+    await ConversationMessage.filter(outbox_id=row.id).using_db(conn).update(
+        status=row.status.value)
+
+
 async def _decide(services: Any, ev: KfText, key: str, ref: str
-                  ) -> tuple[str | None, str | None]:
+                  ) -> tuple[str | None, str | None, list[OutboxMessage]]:
     cfg = config(services)
     at = now(services)
     text = ev.content or ""
@@ -113,7 +126,12 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
         payloads = [*payloads[: budget - 1], ("text", {"content": cfg.budget_notice})]
         plan.action = plan.action if plan.action and plan.action.startswith("escalate") \
             else "escalate:budget"
-    async with in_transaction() as conn:
+    planned: list[OutboxMessage] = []
+
+    async def write(conn: Any) -> None:
+        # Runs in a transaction shared with other conversations' decisions (group commit);
+        # may run twice (alone after a failed shared try), so it builds its rows afresh.
+        planned.clear()
         conv.sent_since_customer = len(payloads)
         conv.last_customer_at = at
         await conv.save(using_db=conn)
@@ -124,7 +142,8 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
         for i, (msgtype, body) in enumerate(payloads):
             row = await outbound.add_kf(services, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
                                         external_userid=conv.external_userid, msgtype=msgtype,
-                                        body=body, ref=ref, using_db=conn)
+                                        body=body, ref=ref, using_db=conn, fresh=True)
+            planned.append(row)
             await ConversationMessage.create(
                 channel="kefu", conversation=key, direction=Direction.OUT, msgtype=msgtype,
                 content=str(body.get("content", "")), payload=body, ref=ref,
@@ -138,9 +157,12 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
 
             await UnansweredQuestion.create(channel="kefu", conversation=key, content=text,
                                             normalized=normalize(text), using_db=conn)
+
+    # Ordered by the rule whose daily counter the write bumps (see GroupCommit).
+    await group_commit().run(write, order=plan.rule_id or "")
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
-    return plan.action, plan.rule_id
+    return plan.action, plan.rule_id, planned
 
 
 async def _variables(services: Any, conv: KfConversation, messages: list[Message]

@@ -35,20 +35,31 @@ def main_app(services: Any) -> Any:
 
 async def add_kf(services: Any, *, key: str, open_kfid: str, external_userid: str,
                  msgtype: str, body: Mapping[str, Any], ref: str,
-                 using_db: BaseDBAsyncClient | None = None) -> OutboxMessage:
+                 using_db: BaseDBAsyncClient | None = None, fresh: bool = False
+                 ) -> OutboxMessage:
     return await outbox.add(
         key=key, app=app_name(services), api="kf_send_msg", recipient=external_userid,
         args={"touser": external_userid, "open_kfid": open_kfid, "msgtype": msgtype,
               "payload": dict(body)},
-        ref=ref, using_db=using_db)
+        ref=ref, using_db=using_db, fresh=fresh)
 
 
-async def send_now(services: Any, rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
-    """One attempt at each row, in order (a failed attempt stays scheduled in the outbox)."""
+async def send_now(services: Any, rows: Sequence[OutboxMessage], *, fresh: bool = False,
+                   on_sent: outbox.OnSent | None = None) -> list[OutboxMessage]:
+    """One attempt at each row, in order (a failed attempt stays scheduled in the outbox).
+
+    ``fresh``: the rows were committed by the caller just now, so no other sender can have
+    touched them; they are used as they are instead of being read back. ``on_sent``: the
+    caller's writes for each sent row, committed with the row's result.
+    """
     done = []
     for row in rows:
         if row.status == OutboxStatus.PENDING:
-            await outbox.send_outbox(services, row.id)
+            sent = await outbox.send_outbox(services, row.id, row=row if fresh else None,
+                                            on_sent=on_sent)
+            if sent is not None:
+                done.append(sent)
+                continue
         done.append(await OutboxMessage.get(id=row.id))
     return done
 

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.context import HandlerContext, Services
 from bot.crypto import CryptoError
-from bot.events import EventParseError, dedupe_key, parse
+from bot.events import EventParseError, KfMsgOrEvent, dedupe_key, parse
 from bot.inbox import NewEvent
 from bot.logs import get_logger
 from bot.replies import Reply, TextReply, passive_aibot_plaintext, passive_app_plaintext
@@ -151,7 +151,7 @@ async def receive(request: web.Request) -> web.Response:
             return _passive_response(services, app, event, reply)
         # The row is durable, so the ack need not wait for the queue: a lost enqueue is
         # picked up by the sweeper.
-        services.spawn(_enqueue(services, row_id, event.time_boxed, key))
+        services.spawn(_enqueue(services, row_id, event, key))
     except Reject as exc:
         _log("receive", request, exc.reason, exc.status, started, **fields)
         return _empty(exc.status)
@@ -159,9 +159,14 @@ async def receive(request: web.Request) -> web.Response:
     return _empty(200)
 
 
-async def _enqueue(services: Services, row_id: int, time_boxed: bool, key: str) -> None:
+async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> None:
     try:
-        await enqueue_inbox(services, row_id, time_boxed=time_boxed)
+        if isinstance(event, KfMsgOrEvent) and event.open_kf_id:
+            # Only "pull me": the job gets what it needs and need not read the row.
+            await services.queue.enqueue("kf_callback", row_id, event.open_kf_id, event.token,
+                                         job_id=f"inbox:{row_id}")
+        else:
+            await enqueue_inbox(services, row_id, time_boxed=event.time_boxed)
     except Exception as exc:
         log.warning("callback.enqueue_failed", error=type(exc).__name__, inbox_id=row_id,
                     dedupe_key=key)

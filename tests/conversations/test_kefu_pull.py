@@ -1,0 +1,80 @@
+"""微信客服 under load: coalesced pulls, handling in the puller, group commit.
+
+Many customers writing at once cost a few sync_msg pulls, not one per callback; still every
+message is answered exactly once, each customer's replies in the order of its questions, and
+a message whose handling fails is retried (as an inbox job) and answered once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.conversations import kefu
+from bot.models import ConversationMessage, Direction, InboxEvent, InboxStatus
+from bot.settings import Settings
+from tests.conversations.conftest import KF, World, world
+from tests.conversations.test_kefu import _sample
+
+QUESTIONS = [("请问什么时候发货", "生产完成"), ("安装要多久", "安装"), ("怎么开发票", "发票")]
+
+
+def _count_pulls(w: World) -> list[int]:
+    calls = [0]
+    original = w.sandbox.api_kf_sync_msg
+
+    def counting(body: dict[str, Any]) -> dict[str, Any]:
+        calls[0] += 1
+        return original(body)
+
+    w.sandbox.api_kf_sync_msg = counting  # type: ignore[method-assign]
+    return calls
+
+
+async def test_burst_is_answered_once_in_order_with_few_pulls(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        pulls = _count_pulls(w)
+        customers = [f"wmBurst{i:03d}" for i in range(8)]
+        for q, _ in QUESTIONS:  # every customer writes three times, without waiting
+            for c in customers:
+                await w.sandbox.customer_says(KF, c, q)
+        for c in customers:
+            await w.wait_kf(len(QUESTIONS), euid=c, timeout=20)
+        await w.settle()
+        for c in customers:
+            texts = w.kf_texts(c)
+            assert len(texts) == len(QUESTIONS), (c, texts)  # none twice, none missing
+            for text, (_, expected) in zip(texts, QUESTIONS, strict=True):
+                assert expected in text, (c, texts)
+        callbacks = len(customers) * len(QUESTIONS)
+        assert 1 <= pulls[0] < callbacks  # coalesced: a pull drains what is pending
+        assert await ConversationMessage.filter(direction=Direction.IN).count() == callbacks
+        assert await InboxEvent.filter(status=InboxStatus.PENDING).count() == 0
+
+
+async def test_failed_handling_in_the_puller_is_retried_as_a_job(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = kefu._decide
+    failed: list[str] = []
+
+    async def flaky(services: Any, ev: Any, key: str, ref: str) -> Any:
+        if not failed:
+            failed.append(ev.msgid)
+            raise RuntimeError("database hiccup")
+        return await original(services, ev, key, ref)
+
+    monkeypatch.setattr(kefu, "_decide", flaky)
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        await w.sandbox.customer_says(KF, "wmFlaky", QUESTIONS[0][0])
+        texts = await w.wait_kf(1, euid="wmFlaky", timeout=20)
+        await w.settle()
+        assert failed and len(w.kf_texts("wmFlaky")) == 1 and QUESTIONS[0][1] in texts[0]
+        row = await InboxEvent.get(dedupe_key=f"kf:{failed[0]}")
+        assert row.status == InboxStatus.DONE and row.attempts == 1
