@@ -6,6 +6,7 @@ import "/admin/static/pages/orders.js";
 import "/admin/static/pages/escalations.js";
 import "/admin/static/pages/stats.js";
 import "/admin/static/pages/welcome.js";
+import "/admin/static/pages/pipelines.js";
 import "/admin/static/pages/notifications.js";
 import "/admin/static/pages/tokens.js";
 
