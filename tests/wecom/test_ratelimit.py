@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.settings import WeComConfig
@@ -34,8 +35,8 @@ async def test_per_api_limit_delays_but_loses_nothing(
     for c in (a, b):
         orig = c.limiter.acquire_all
 
-        async def spy(keys: Any, orig: Any = orig) -> float:
-            w: float = await orig(keys)
+        async def spy(keys: Any, orig: Any = orig, **kw: Any) -> float:
+            w: float = await orig(keys, **kw)
             waited.append(w)
             return w
 
@@ -69,8 +70,8 @@ async def test_member_limit_waits_instead_of_being_dropped(
     )
     orig = client.limiter.acquire
 
-    async def acquire(key: str, limit: int, window: float) -> float:
-        w = await orig(key, limit, window)
+    async def acquire(key: str, limit: int, window: float, **kw: Any) -> float:
+        w = await orig(key, limit, window, **kw)
         if w and key.startswith("member:"):
             clock.advance(61)
         return w
@@ -99,3 +100,21 @@ async def test_sandbox_drops_a_members_excess_silently(
         await client.close()
     assert len(sandbox.inbox("lina")) == 30
     assert len(sandbox.dropped) == 1
+
+
+async def test_a_wait_longer_than_allowed_raises_limiter_busy(
+    config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
+) -> None:
+    from bot.wecom.errors import LimiterBusy
+    from bot.wecom.policy import RetryPolicy
+
+    client = make_client(config, store, server, limits=RateLimits(per_api=1, window=30))
+    client.retry = RetryPolicy(limiter_wait=0.05)
+    try:
+        await client.app("main").kf_account_list()
+        with pytest.raises(LimiterBusy) as err:
+            await client.app("main").kf_account_list()
+        assert 0 < err.value.retry_after <= 30
+    finally:
+        await client.close()
+    assert len(calls(sandbox, "kf/account/list")) == 1  # the refused call was never sent
