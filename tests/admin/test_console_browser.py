@@ -44,6 +44,20 @@ async def test_sign_in_and_chat_in_the_playground(
             assert hostile in await page.inner_text("#kf-log")
             assert await page.evaluate("window.pwned === undefined")
             assert await page.locator("#kf-log img, #kf-log script").count() == 0
+            # Record a milestone for an order from the playground.
+            from bot.orders import orders
+            from bot.orders.schemas import OrderIn
+
+            await orders.create(OrderIn.model_validate({
+                "order_no": "PG0001", "customer": {"name": "测试", "phone": "13900000000"},
+                "team": {"specialist": "zhangwei", "installer": "wangqiang"}}))
+            await page.fill("#milestone-order", "PG0001")
+            await page.fill("#milestone-stage", "签约")
+            await page.click("#milestone-form button[type=submit]")
+            await page.wait_for_selector("#page-playground .ok:has-text('PG0001')")
+            await page.fill("#milestone-stage", "不存在的节点")
+            await page.click("#milestone-form button[type=submit]")
+            await page.wait_for_selector("#page-playground .error")
             await page.screenshot(path=str(screenshot_path("console-playground.png", tmp_path)),
                                   full_page=True)
             assert page.js_errors == []

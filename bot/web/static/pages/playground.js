@@ -85,6 +85,10 @@ page({
     const joinWho = pick("join-who", customers);
     const joinWhere = h("input", { id: "join-where", placeholder: "chat_id（wr…）或加群码 config_id" });
     const worldBox = h("div");
+    const msOrder = h("input", { id: "milestone-order", placeholder: "订单号，如 A20261123001" });
+    const msStage = h("input", { id: "milestone-stage", placeholder: "节点，如 签约、发货、安装" });
+    const msNote = h("input", { id: "milestone-note", placeholder: "备注（可选）" });
+    const msForce = h("input", { id: "milestone-force", type: "checkbox", class: "inline" });
 
     async function drawWorld() {
       world = await api("/playground/world");
@@ -116,7 +120,20 @@ page({
             return where.startsWith("wr") ? { external_userid: joinWho.value, chat_id: where } : { external_userid: joinWho.value, config_id: where };
           }) },
           h("h2", {}, "客户入群"), h("label", {}, "客户"), joinWho, h("label", {}, "群或加群码"), joinWhere,
-          h("p", {}, h("button", { type: "submit" }, "入群")))),
+          h("p", {}, h("button", { type: "submit" }, "入群"))),
+        h("form", { class: "card col", id: "milestone-form", onsubmit: async (e) => {
+            e.preventDefault();
+            const orderNo = msOrder.value.trim();
+            try {
+              const r = await api(`/orders/${encodeURIComponent(orderNo)}/milestones`, { method: "POST", body: {
+                milestone: msStage.value.trim(), note: msNote.value.trim() || null, force: msForce.checked,
+                event_id: `playground-${Date.now()}` } });
+              out.replaceChildren(h("p", { class: "ok" }, `已记录：${r.order_no} →「${r.milestone}」`));
+            } catch (err) { out.replaceChildren(errorBox(err)); }
+          } },
+          h("h2", {}, "记录里程碑"), h("label", {}, "订单号"), msOrder, h("label", {}, "节点"), msStage,
+          h("label", {}, "备注"), msNote, h("label", {}, msForce, " 强制（跳过或回退节点）"),
+          h("p", {}, h("button", { type: "submit" }, "记录")))),
       h("div", { class: "card" }, out, worldBox));
     await drawWorld();
   },
