@@ -27,4 +27,5 @@ class Endpoints:
         data: Callable[[], aiohttp.FormData] | None = None,
         recipients: Iterable[str] = (),
     ) -> dict[str, Any]:
+        """One authenticated call; AppClient provides it (these mixins only declare it)."""
         raise NotImplementedError
