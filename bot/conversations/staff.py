@@ -78,5 +78,7 @@ async def faq(services: Any, channel: str, text: str, userid: str | None,
     if m is None or m.rule.action != "reply":
         return None
     reply = compose.plain_text(compose.pick(m.rule), {})
-    await count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0)
+    # Statistics after the answer: this runs inside the callback request (a passive reply),
+    # whose ack should not wait for a counter's write.
+    services.spawn(count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0))
     return reply or None
