@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +13,12 @@ if TYPE_CHECKING:
     from bot.wecom.client import WeComClient
 
 
-class Endpoints:
+class Endpoints(ABC):
     client: WeComClient
     config: AppConfig
     name: str
 
+    @abstractmethod
     async def _call(
         self,
         method: str,
@@ -28,4 +30,4 @@ class Endpoints:
         recipients: Iterable[str] = (),
     ) -> dict[str, Any]:
         """One authenticated call; AppClient provides it (these mixins only declare it)."""
-        raise NotImplementedError
+        ...
