@@ -25,17 +25,24 @@ class Route:
     passive: bool
     name: str
 
+    def accepts(self, cls: type, event_type: Any) -> bool:
+        """Whether events of this class and ``event_type`` are this route's kind."""
+        if cls in self.keys or event_type in self.keys:
+            return True
+        return any(isinstance(k, type) and issubclass(cls, k) for k in self.keys)
+
     def matches(self, event: Any) -> bool:
-        if not (type(event) in self.keys or getattr(event, "event_type", None) in self.keys):
-            if not any(isinstance(k, type) and isinstance(event, k) for k in self.keys):
-                return False
-        return all(f(event) for f in self.filters)
+        return (self.accepts(type(event), getattr(event, "event_type", None))
+                and all(f(event) for f in self.filters))
 
 
 class Router:
     def __init__(self, name: str = "router") -> None:
         self.name = name
         self._routes: list[Route] = []
+        # (event class, event_type) -> the routes of that kind, in order: every callback
+        # looks its route up, and most routes are for other kinds.
+        self._kinds: dict[tuple[type, Any], tuple[Route, ...]] = {}
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -56,15 +63,25 @@ class Router:
             self._routes.append(
                 Route(frozenset(keys), handler, tuple(filters), passive, handler.__qualname__)
             )
+            self._kinds.clear()
             return handler
 
         return register
 
-    def include(self, other: Router) -> None:
-        self._routes.extend(other._routes)
+    def include(self, other: Router, *, first: bool = False) -> None:
+        """Add ``other``'s routes after this router's own (before them with ``first``)."""
+        if first:
+            self._routes[:0] = other._routes
+        else:
+            self._routes.extend(other._routes)
+        self._kinds.clear()
 
     def route_for(self, event: Any) -> Route | None:
-        return next((r for r in self._routes if r.matches(event)), None)
+        kind = (type(event), getattr(event, "event_type", None))
+        routes = self._kinds.get(kind)
+        if routes is None:
+            routes = self._kinds[kind] = tuple(r for r in self._routes if r.accepts(*kind))
+        return next((r for r in routes if all(f(event) for f in r.filters)), None)
 
 
 class Dispatcher(Router):

@@ -2,9 +2,9 @@
 
 Every XML byte that reaches the service (the outer ``<xml><Encrypt/>…</xml>`` envelope and the
 decrypted plaintext) goes through :func:`parse_xml`, which refuses DTDs, entity declarations and
-external references (defusedxml), a root other than ``<xml>`` and absurd nesting, and returns a
-plain dict. :func:`build_xml` writes the flat ``<xml><Key><![CDATA[…]]></Key></xml>`` documents
-used for passive replies.
+external references (checked on expat's own events), a root other than ``<xml>`` and absurd
+nesting, and returns a plain dict. :func:`build_xml` writes the flat
+``<xml><Key><![CDATA[…]]></Key></xml>`` documents used for passive replies.
 
 Error messages say what is wrong and where (line/column), never what the document contained.
 """
@@ -12,12 +12,9 @@ Error messages say what is wrong and where (line/column), never what the documen
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # only for the Element/ParseError types; parsing is defused
 from collections.abc import Mapping
 from typing import Any, TypeAlias
-
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml import ElementTree as SafeET
+from xml.parsers import expat
 
 __all__ = ["MAX_DEPTH", "XMLError", "XMLValue", "build_xml", "parse_xml"]
 
@@ -35,6 +32,75 @@ class XMLError(ValueError):
     """The document is not acceptable XML. The message never contains document content."""
 
 
+class _Builder:
+    """Builds the dict while expat streams the document (no element tree, no recursion).
+
+    Hooked straight onto expat (C), with every DTD, entity declaration and external
+    reference refused by a handler before it can take effect: the checks defusedxml makes,
+    without its pure-Python ElementTree parser, which cost the callback path twice as much.
+    """
+
+    __slots__ = ("max_depth", "result", "root_seen", "stack", "text")
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        # One frame per open element: [name, children dict or None, text parts].
+        self.stack: list[list[Any]] = []
+        self.text: list[str] = []
+        self.root_seen = False
+        self.result: dict[str, Any] = {}
+
+    def start(self, name: str, _attrs: Any) -> None:
+        if not self.stack:
+            if name != "xml" or self.root_seen:
+                raise XMLError("root element must be <xml>")
+            self.root_seen = True
+        elif len(self.stack) > self.max_depth:
+            raise XMLError(f"nesting deeper than {self.max_depth} levels")
+        else:
+            parent = self.stack[-1]
+            if parent[1] is None:
+                parent[1] = {}
+        self.stack.append([name, None, self.text])
+        self.text = []
+
+    def end(self, name: str) -> None:
+        frame = self.stack.pop()
+        children = frame[1]
+        value: Any = children if children is not None else "".join(self.text)
+        self.text = frame[2]
+        if not self.stack:
+            self.result = value if children is not None else {}
+            return
+        out = self.stack[-1][1]
+        # Values are only ever str or dict, so a list here can only be one we made.
+        if name not in out:
+            out[name] = value
+        elif isinstance(prev := out[name], list):
+            prev.append(value)
+        else:
+            out[name] = [prev, value]
+
+    def data(self, text: str) -> None:
+        self.text.append(text)
+
+
+class _Forbidden(Exception):
+    pass
+
+
+def _forbid_dtd(*_args: Any) -> None:
+    raise _Forbidden("DTD/DOCTYPE declarations are not allowed")
+
+
+def _forbid_entities(*_args: Any) -> None:
+    raise _Forbidden("entity declarations are not allowed")
+
+
+def _forbid_external(*_args: Any) -> int:
+    raise _Forbidden("external references are not allowed")
+
+
 def parse_xml(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     """Parse a WeCom XML document into a dict of the root's children.
 
@@ -43,51 +109,39 @@ def parse_xml(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> dict[str, Any
     - children repeated under the same name map to a list of those values, e.g.
       ``<L><Item>a</Item><Item>b</Item></L>`` → ``{"L": {"Item": ["a", "b"]}}``.
       A single child stays a scalar/dict; callers wanting a list must normalise.
-    Attributes and text mixed between child elements are ignored.
+    Attributes, comments, processing instructions and text mixed between child elements
+    are ignored.
     Raises :class:`XMLError` on anything else: malformed input, a DTD, entities, an external
     reference, a root other than ``<xml>``, nesting deeper than ``max_depth``.
     """
     if not isinstance(data, bytes | str):
         raise XMLError(f"expected bytes or str, got {type(data).__name__}")
+    builder = _Builder(max_depth)
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _forbid_dtd
+    parser.EntityDeclHandler = _forbid_entities
+    parser.UnparsedEntityDeclHandler = _forbid_entities
+    parser.ExternalEntityRefHandler = _forbid_external
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
+    parser.buffer_text = True
+    parser.ordered_attributes = True  # a list, not a dict per element: attributes are unused
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DTDForbidden:
-        raise XMLError("DTD/DOCTYPE declarations are not allowed") from None
-    except EntitiesForbidden:
-        raise XMLError("entity declarations are not allowed") from None
-    except ExternalReferenceForbidden:
-        raise XMLError("external references are not allowed") from None
-    except ET.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise XMLError(f"malformed XML at line {line}, column {column}") from None
+        parser.Parse(data, True)
+    except _Forbidden as exc:
+        raise XMLError(str(exc)) from None
+    except expat.ExpatError as exc:
+        raise XMLError(f"malformed XML at line {exc.lineno}, column {exc.offset}") from None
     except UnicodeError:
         raise XMLError("undecodable or unencodable characters") from None
-    except (ValueError, LookupError):
+    except (ValueError, LookupError) as exc:
+        if isinstance(exc, XMLError):
+            raise
         # e.g. "multi-byte encodings are not supported", an unknown declared encoding
         raise XMLError("unsupported document encoding") from None
-    except RecursionError:
-        raise XMLError("nesting too deep") from None
-    if root.tag != "xml":
-        raise XMLError("root element must be <xml>")
-    return _children(root, 1, max_depth)
-
-
-def _children(element: ET.Element, depth: int, max_depth: int) -> dict[str, Any]:
-    if depth > max_depth:
-        raise XMLError(f"nesting deeper than {max_depth} levels")
-    out: dict[str, Any] = {}
-    for child in element:
-        if not isinstance(child.tag, str):  # pragma: no cover - comments/PIs are dropped
-            continue
-        value: Any = _children(child, depth + 1, max_depth) if len(child) else (child.text or "")
-        # Values are only ever str or dict, so a list here can only be one we made.
-        if child.tag not in out:
-            out[child.tag] = value
-        elif isinstance(prev := out[child.tag], list):
-            prev.append(value)
-        else:
-            out[child.tag] = [prev, value]
-    return out
+    return builder.result
 
 
 def build_xml(fields: Mapping[str, XMLValue], *, root: str = "xml") -> str:

@@ -144,11 +144,14 @@ async def receive(request: web.Request) -> web.Response:
             _log("receive", request, "duplicate", 200, started, **fields)
             return _empty(200)
         fields["inbox_id"] = row_id
-        reply = await _try_passive(services, app, event)
-        if reply is not None:
+        handled, reply = await _try_passive(services, app, event)
+        if handled:
             await services.inbox.mark_done(row_id)
-            _log("receive", request, "replied", 200, started, **fields)
-            return _passive_response(services, app, event, reply)
+            if reply is not None:
+                _log("receive", request, "replied", 200, started, **fields)
+                return _passive_response(services, app, event, reply)
+            _log("receive", request, "handled", 200, started, **fields)
+            return _empty(200)
         # The row is durable, so the ack need not wait for the queue: a lost enqueue is
         # picked up by the sweeper.
         services.spawn(_enqueue(services, row_id, event, key))
@@ -172,10 +175,17 @@ async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> Non
                     dedupe_key=key)
 
 
-async def _try_passive(services: Services, app: AppConfig, event: Any) -> Reply | None:
+async def _try_passive(
+    services: Services, app: AppConfig, event: Any
+) -> tuple[bool, Reply | None]:
+    """Run a passive handler inside the request: (handled, its text reply or None).
+
+    A handler that returns without raising has done its work, reply or not, so the job
+    must not run it again (a second run would repeat its side effects).
+    """
     route = services.dispatcher.route_for(event)
     if route is None or not route.passive:
-        return None
+        return False, None
     ctx = HandlerContext(app=app, corp_id=services.settings.wecom.corp_id, passive=True,
                          services=services)
     try:
@@ -184,8 +194,11 @@ async def _try_passive(services: Services, app: AppConfig, event: Any) -> Reply 
     except Exception as exc:
         # The job runs the handler again and replies actively.
         log.warning("callback.passive_failed", route=route.name, error=type(exc).__name__)
-        return None
-    return result if isinstance(result, TextReply) else None
+        return False, None
+    if result is not None and not isinstance(result, TextReply):
+        # Only text fits a passive reply; the job runs the handler and delivers actively.
+        return False, None
+    return True, result
 
 
 def _passive_response(

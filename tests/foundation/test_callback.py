@@ -116,6 +116,31 @@ async def test_help_gets_an_encrypted_passive_reply(
         assert row.status == InboxStatus.DONE
 
 
+async def test_passive_handler_without_reply_runs_once_and_no_job_repeats_it(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings()
+    signed = Signed(settings)
+    calls: list[str] = []
+    router = Router("quiet")
+
+    @router.on(TextMessage, filters=[text_is("note this")], passive=True)
+    async def quiet(event: TextMessage, ctx: Any) -> None:
+        calls.append(event.content or "")
+
+    async with serving(settings) as client:
+        services = client.app[SERVICES]
+        services.dispatcher.include(router, first=True)
+        resp = await post(client, signed, signed.text_message("note this", msg_id=77))
+        assert resp.status == 200 and await resp.read() == b""
+        (row,) = await rows()
+        assert row.status == InboxStatus.DONE
+        if isinstance(services.queue, InProcessRunner):
+            await services.queue.join(5)
+        await asyncio.sleep(0.3)  # a job, had one been queued, would have run by now
+        assert calls == ["note this"]
+
+
 async def test_aibot_help_in_group_gets_json_stream_reply(
     mode_settings: Callable[..., Settings],
 ) -> None:
@@ -246,7 +271,7 @@ async def test_handler_errors_are_retried_then_marked_failed(
 
     async with serving(settings) as client:
         services = client.app[SERVICES]
-        services.dispatcher._routes.insert(0, router.routes[0])
+        services.dispatcher.include(router, first=True)
         if isinstance(services.queue, InProcessRunner):
             services.queue.delay = lambda attempt: 0.05
         await post(client, signed, signed.text_message("flaky", msg_id=1))

@@ -43,6 +43,8 @@ async def test_concurrent_stores_keep_each_key_exactly_once(
         assert await writer.store(ev("msg:3")) is None
         await asyncio.gather(*(writer.mark_done(i) for i in owners.values()))
         assert await InboxEvent.filter(status="done").count() == 150
+        done = await InboxEvent.get(id=owners["msg:3"])
+        assert done.processed_at is not None and done.processed_at >= done.received_at
 
 
 async def test_batcher_shares_one_flush_between_concurrent_callers() -> None:
