@@ -63,7 +63,15 @@ async def reset(mode: str) -> None:
     import asyncpg
     import redis.asyncio as aioredis
 
-    conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://"))
+    url = PG_URL.replace("postgres://", "postgresql://")
+    try:
+        conn = await asyncpg.connect(url)
+    except asyncpg.InvalidCatalogNameError:  # a fresh machine: make the bench's own database
+        base, _, name = url.rpartition("/")
+        admin = await asyncpg.connect(f"{base}/postgres")
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.close()
+        conn = await asyncpg.connect(url)
     await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await conn.close()
     r = aioredis.from_url(REDIS_URL)

@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.store.base import LockTimeout
+from bot.store.base import LocalLocks
 
 
 class MemoryStore:
     def __init__(self) -> None:
         self._data: dict[str, tuple[str, float | None]] = {}
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks = LocalLocks()
         self._subscribers: defaultdict[str, set[asyncio.Queue[str]]] = defaultdict(set)
 
     def _live(self, key: str) -> tuple[str, float | None] | None:
@@ -64,20 +64,8 @@ class MemoryStore:
         self, name: str, *, ttl: float = 30.0, wait: float | None = None
     ) -> AsyncIterator[None]:
         # One process: a crashed holder cannot outlive us, so ``ttl`` has nothing to bound.
-        lk = self._locks[name]
-        if wait is not None and wait <= 0:
-            if lk.locked():
-                raise LockTimeout(name)
-            await lk.acquire()
-        else:
-            try:
-                await asyncio.wait_for(lk.acquire(), wait)
-            except TimeoutError:
-                raise LockTimeout(name) from None
-        try:
+        async with self._locks.hold(name, wait):
             yield
-        finally:
-            lk.release()
 
     async def publish(self, channel: str, message: str) -> None:
         for q in list(self._subscribers[channel]):

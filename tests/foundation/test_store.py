@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.store import LockTimeout, MemoryStore, Store, make_store
+from bot.store.base import LocalLocks
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -71,6 +72,53 @@ async def test_lock_is_exclusive_and_bounded_wait(store: Store) -> None:
                 pass
     async with store.lock("held", ttl=5, wait=0):
         pass
+
+
+async def test_local_locks_queue_in_order_and_forget_unused_names() -> None:
+    locks = LocalLocks()
+    order: list[int] = []
+
+    async def take(i: int) -> None:
+        async with locks.hold("conv:a", None):
+            order.append(i)
+            await asyncio.sleep(0.005)
+
+    await asyncio.gather(*(take(i) for i in range(5)))
+    assert order == [0, 1, 2, 3, 4]  # woken first come, first served; no polling
+    async with locks.hold("conv:b", 1.0) as left:
+        assert left is not None and 0 < left <= 1.0
+        with pytest.raises(LockTimeout):
+            async with locks.hold("conv:b", 0.02):
+                pass
+        with pytest.raises(LockTimeout):
+            async with locks.hold("conv:b", 0):
+                pass
+        assert len(locks) == 1
+    assert len(locks) == 0  # one entry per name in use, not one per name ever used
+
+
+async def test_redis_lock_waiters_in_one_process_take_turns_across_processes(
+    redis_url: str,
+) -> None:
+    a = make_store(redis_url, prefix="t:")
+    b = make_store(redis_url, prefix="t:")
+    inside = 0
+    peak = 0
+
+    async def critical(s: Store) -> None:
+        nonlocal inside, peak
+        async with s.lock("shared", ttl=5, wait=5):
+            inside += 1
+            peak = max(peak, inside)
+            await asyncio.sleep(0.005)
+            inside -= 1
+
+    try:
+        await asyncio.gather(*(critical(a if i % 2 else b) for i in range(12)))
+        assert peak == 1
+    finally:
+        await a.close()
+        await b.close()
 
 
 async def test_pubsub_delivers_to_every_subscriber(store: Store) -> None:
