@@ -168,8 +168,14 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
     finally:
         for p in procs:
             p.terminate()
+        # Wait without blocking the loop: a draining worker may still be calling the
+        # sandbox, which this process serves.
+        deadline = time.monotonic() + 60
+        while any(p.poll() is None for p in procs) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
         for p in procs:
-            p.wait(timeout=30)
+            if p.poll() is None:
+                p.kill()
         await runner.cleanup()
 
 
