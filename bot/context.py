@@ -66,6 +66,9 @@ class HandlerContext:
     corp_id: str
     passive: bool
     services: Services
+    # The event's inbox row was stored by this process just now and never handled before
+    # (a kf pull's own items): a handler may skip its look-up for an earlier attempt.
+    fresh: bool = False
 
     @property
     def store(self) -> Store:

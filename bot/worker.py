@@ -46,7 +46,7 @@ async def _process(services: Services, inbox_id: int) -> None:
 
 
 async def _handle(services: Services, row_id: int, app_name: str, event_type: str,
-                  attempts: int, event_of: Any) -> None:
+                  attempts: int, event_of: Any, *, fresh: bool = False) -> None:
     """Dispatch one pending row's event; a failure is recorded on the row and re-raised
     (unless it was the last try)."""
     app = services.app(app_name)
@@ -56,7 +56,7 @@ async def _handle(services: Services, row_id: int, app_name: str, event_type: st
                                    final=True)
         return
     ctx = HandlerContext(app=app, corp_id=services.settings.wecom.corp_id, passive=False,
-                         services=services)
+                         services=services, fresh=fresh)
     try:
         reply = await services.dispatcher.feed(event, ctx)
         if reply is not None:
@@ -85,7 +85,8 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
         if isinstance(event, KfText):
             # Handled exactly once without the row lock: the decision is keyed by the msgid
             # under the conversation's lock, and the sends by the outbox's own lock.
-            await _handle(services, row_id, app_name, event.event_type, 0, lambda: event)
+            await _handle(services, row_id, app_name, event.event_type, 0, lambda: event,
+                          fresh=True)
         else:
             async with services.store.lock(
                 f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5, wait=0

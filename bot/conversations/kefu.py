@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
+
 from bot import outbox
 from bot.batch import group_commit
 from bot.conversations import compose, escalation, offer_group, outbound, stats
@@ -46,13 +48,16 @@ class Plan:
     action: str | None = None  # escalate:<reason> | offer_group
 
 
-async def on_customer_text(services: Any, ev: KfText) -> None:
+async def on_customer_text(services: Any, ev: KfText, *, fresh: bool = False) -> None:
+    """``fresh``: the message's inbox row is new (its msgid never stored before), so no
+    decision on it can exist yet and the look-up for one is skipped."""
     if ev.origin != 3 or not ev.open_kfid or not ev.external_userid or not ev.msgid:
         return  # servicer (5) messages are history only; the API's own sends never come back
     key = kf_key(ev.open_kfid, ev.external_userid)
     ref = f"kf:{ev.msgid}"
     async with services.store.lock(f"conv:{key}", ttl=60, wait=30):
-        inbound = await ConversationMessage.get_or_none(msgid=ev.msgid, direction=Direction.IN)
+        inbound = None if fresh else await ConversationMessage.get_or_none(
+            msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
             action, rule_id = inbound.action, inbound.rule_id
             sent = await outbound.send_now(services, await outbound.pending_for(ref))
@@ -84,8 +89,7 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
     cfg = config(services)
     at = now(services)
     text = ev.content or ""
-    conv, _ = await KfConversation.get_or_create(open_kfid=ev.open_kfid,
-                                                 external_userid=ev.external_userid)
+    conv = await _conversation(ev.open_kfid or "", ev.external_userid or "")
     if conv.session_state == 4:
         conv.session_state = 0  # a customer message re-opens an ended session (§3.4)
     plan = Plan()
@@ -163,6 +167,19 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned
+
+
+async def _conversation(open_kfid: str, external_userid: str) -> KfConversation:
+    """The conversation row, made on first contact. Not tortoise's get_or_create: that is a
+    transaction with SELECT … FOR UPDATE, three round trips for what is nearly always one
+    plain read (and the caller holds the conversation's lock)."""
+    conv = await KfConversation.get_or_none(open_kfid=open_kfid, external_userid=external_userid)
+    if conv is not None:
+        return conv
+    try:
+        return await KfConversation.create(open_kfid=open_kfid, external_userid=external_userid)
+    except IntegrityError:  # made meanwhile by a path that does not take the lock
+        return await KfConversation.get(open_kfid=open_kfid, external_userid=external_userid)
 
 
 async def _variables(services: Any, conv: KfConversation, messages: list[Message]
@@ -246,8 +263,7 @@ async def on_session_change(services: Any, ev: KfSessionStatusChange) -> None:
     """3 = ended: resolve the escalation; 1/2/4 = a person has it now."""
     if not ev.open_kfid or not ev.external_userid:
         return
-    conv, _ = await KfConversation.get_or_create(open_kfid=ev.open_kfid,
-                                                 external_userid=ev.external_userid)
+    conv = await _conversation(ev.open_kfid or "", ev.external_userid or "")
     key = kf_key(ev.open_kfid, ev.external_userid)
     if ev.change_type == 3:
         conv.session_state, conv.servicer_userid = 4, None

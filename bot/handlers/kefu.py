@@ -24,7 +24,7 @@ async def pull(event: KfMsgOrEvent, ctx: HandlerContext) -> None:
 
 @router.on(KfText)
 async def customer_text(event: KfText, ctx: HandlerContext) -> None:
-    await kefu.on_customer_text(ctx.services, event)
+    await kefu.on_customer_text(ctx.services, event, fresh=ctx.fresh)
 
 
 @router.on(KfEnterSession)

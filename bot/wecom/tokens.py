@@ -6,6 +6,8 @@
   the store's lock (other processes); whoever gets the lock re-reads the cache first.
 - ``invalidate(token)`` drops the cached token only if it is still the one that failed, so
   a burst of 40014s after an early invalidation causes one refresh, not many.
+- Each process keeps the token it last read for ``MEMO_SECONDS``, saving a store round trip
+  per API call; ``invalidate`` forgets it, and a read that raced an invalidation is not kept.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from bot.store import Store
 log = get_logger(__name__)
 
 Fetch = Callable[[], Awaitable[tuple[str, int]]]
+# How long a token read from the store is used without reading it again. WeCom keeps a token
+# valid to its expiry however often it is fetched, so the only stale case is one WeCom
+# rejected (40014/42001): ``invalidate`` forgets the memo and the retry reads the store.
+MEMO_SECONDS = 2.0
 
 
 class TokenManager:
@@ -44,18 +50,31 @@ class TokenManager:
         self._ratio = refresh_ratio
         self._lock_ttl = lock_ttl
         self._local = asyncio.Lock()
+        self._memo: tuple[str, float, float] | None = None  # token, refresh_at, read at
+        # Bumped by invalidate: a store read that began before it must not become the memo.
+        self._generation = 0
 
     async def _cached(self) -> str | None:
+        now = self._clock()
+        if self._memo is not None:
+            token, refresh_at, read_at = self._memo
+            if refresh_at > now and 0 <= now - read_at < MEMO_SECONDS:
+                return token
+            self._memo = None
+        generation = self._generation
         raw = await self._store.get(self._key)
         if raw is None:
             return None
         try:
             item = json.loads(raw)
-            if float(item["refresh_at"]) > self._clock():
-                return str(item["token"])
+            token, refresh_at = str(item["token"]), float(item["refresh_at"])
         except (ValueError, KeyError, TypeError):
-            pass
-        return None
+            return None
+        if refresh_at <= now:
+            return None
+        if generation == self._generation:
+            self._memo = (token, refresh_at, now)
+        return token
 
     async def get(self) -> str:
         token = await self._cached()
@@ -81,6 +100,8 @@ class TokenManager:
 
     async def invalidate(self, token: str) -> None:
         """Forget ``token`` if it is still the cached one (WeCom rejected it)."""
+        self._memo = None  # whatever it holds, the next read goes to the store
+        self._generation += 1
         async with self._local:
             raw = await self._store.get(self._key)
             if raw is None:

@@ -99,6 +99,72 @@ async def test_token_refreshed_early_before_expiry(store: Store) -> None:
     assert await tm.get() == "t2"
 
 
+async def test_memo_saves_store_reads_and_never_outlives_an_invalidation(store: Store) -> None:
+    now = [1000.0]
+    fetched: list[str] = []
+    reads = [0]
+    real_get = store.get
+
+    async def counting_get(key: str) -> str | None:
+        reads[0] += 1
+        return await real_get(key)
+
+    async def fetch() -> tuple[str, int]:
+        fetched.append(f"t{len(fetched)}")
+        return fetched[-1], 7200
+
+    store.get = counting_get  # type: ignore[method-assign]
+    # Two managers on one store stand for two processes.
+    a = TokenManager(store, "corp", "main", fetch, clock=lambda: now[0])
+    b = TokenManager(store, "corp", "main", fetch, clock=lambda: now[0])
+    assert await b.get() == "t0"  # b fetched it; a reads it from the store once
+    reads[0] = 0
+    assert [await a.get() for _ in range(5)] == ["t0"] * 5
+    assert reads[0] == 1
+    # WeCom rejects t0 in process b, which fetches t1; a still remembers t0, WeCom rejects
+    # it there too, and a's retry reads t1 from the store.
+    await b.invalidate("t0")
+    assert await b.get() == "t1"
+    assert await a.get() == "t0"
+    await a.invalidate("t0")
+    assert await a.get() == "t1"
+    assert fetched == ["t0", "t1"]
+    # The memo lasts seconds: past it, the store is read again.
+    reads[0] = 0
+    now[0] += 3
+    assert await a.get() == "t1" and reads[0] == 1
+
+
+async def test_a_read_racing_an_invalidation_is_not_remembered(store: Store) -> None:
+    fetched: list[str] = []
+    real_get = store.get
+    gate = asyncio.Event()
+
+    async def fetch() -> tuple[str, int]:
+        fetched.append(f"t{len(fetched)}")
+        return fetched[-1], 7200
+
+    tm = TokenManager(store, "corp", "main", fetch)
+    assert await tm.get() == "t0"
+    await tm.invalidate("t0")  # nothing cached now; next get refreshes
+    await store.set("wecom:token:corp:main", '{"token": "t0", "refresh_at": 9e12}', ttl=60)
+
+    async def slow_get(key: str) -> str | None:
+        value = await real_get(key)  # reads t0 ...
+        await gate.wait()  # ... and only returns after the invalidation below
+        return value
+
+    store.get = slow_get  # type: ignore[method-assign]
+    racing = asyncio.create_task(tm.get())
+    await asyncio.sleep(0.05)
+    await store.delete("wecom:token:corp:main")
+    store.get = real_get  # type: ignore[method-assign]
+    await tm.invalidate("t0")
+    gate.set()
+    assert await racing == "t0"  # that call was already on its way with t0
+    assert await tm.get() == "t1"  # but t0 was not kept for the calls after it
+
+
 async def test_token_rejected_twice_raises_token_error(
     config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
 ) -> None:
