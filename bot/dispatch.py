@@ -54,7 +54,8 @@ class Router:
         """Register a handler for these event types.
 
         ``passive=True`` marks a handler that is fast and local (no WeCom API call), so it may
-        run inside the callback request to answer with an encrypted passive reply.
+        run inside the callback request to answer with an encrypted passive reply. It returns
+        a TextReply or None; once it returns, the event counts as handled.
         """
         if not keys:
             raise ValueError("a route needs at least one event type")

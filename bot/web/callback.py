@@ -196,7 +196,8 @@ async def _try_passive(
         log.warning("callback.passive_failed", route=route.name, error=type(exc).__name__)
         return False, None
     if result is not None and not isinstance(result, TextReply):
-        # Only text fits a passive reply; the job runs the handler and delivers actively.
+        # Only text fits a passive reply (passive handlers promise text or None, see
+        # Router.on); should one break that, the job runs it again and delivers actively.
         return False, None
     return True, result
 
