@@ -23,6 +23,13 @@ def dialect(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite://") else "postgres"
 
 
+def placeholders(dialect_name: str, count: int) -> list[str]:
+    """Parameter markers for hand-written SQL: ``$1, $2…`` on PostgreSQL, ``?`` on SQLite."""
+    if dialect_name == "postgres":
+        return [f"${i + 1}" for i in range(count)]
+    return ["?"] * count
+
+
 def _normalize_url(database_url: str) -> str:
     if database_url.startswith("postgresql://"):
         return "postgres://" + database_url[len("postgresql://") :]

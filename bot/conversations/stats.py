@@ -7,7 +7,7 @@ from datetime import datetime
 from tortoise import BaseDBAsyncClient
 
 from bot.conversations.common import day_of
-from bot.db import connection
+from bot.db import connection, placeholders
 
 
 async def count_rule(
@@ -22,10 +22,7 @@ async def count_rule(
 ) -> None:
     """Add to today's counters of one rule, atomically (concurrent workers never lose one)."""
     conn = using_db or connection()
-    if conn.capabilities.dialect == "postgres":
-        marks = "$1, $2, $3, $4, $5, $6"
-    else:
-        marks = "?, ?, ?, ?, ?, ?"
+    marks = ", ".join(placeholders(conn.capabilities.dialect, 6))
     sql = (
         "INSERT INTO rule_stat (day, rule_id, channel, hits, replies, suppressed) "  # noqa: S608
         f"VALUES ({marks}) ON CONFLICT (day, rule_id, channel) DO UPDATE SET "
