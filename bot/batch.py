@@ -83,12 +83,17 @@ class GroupCommit:
         self._batcher: Batcher[tuple[str, Write], Any] = Batcher(self._commit,
                                                                   max_batch=max_batch)
 
-    async def run(self, write: Write, *, order: str = "") -> Any:
+    async def run(self, write: Write, *, order: str = "", single_statement: bool = False) -> Any:
+        """``single_statement``: the write is one statement, atomic by itself; on PostgreSQL
+        it then runs without a transaction around it (no BEGIN and COMMIT round trips)."""
         from tortoise.transactions import in_transaction
 
         from bot.db import connection
 
-        if connection().capabilities.dialect != "sqlite":
+        conn = connection()
+        if conn.capabilities.dialect != "sqlite":
+            if single_statement:
+                return await write(conn)
             async with in_transaction() as conn:
                 return await write(conn)
         result = await self._batcher.submit((order, write))

@@ -13,7 +13,7 @@ from bot.settings import ConfigError, Settings, load_settings
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
-    configure_logging(settings.log_format, settings.log_level)
+    configure_logging(settings.log_format, settings.log_level, cache=True)
     return settings
 
 

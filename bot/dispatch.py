@@ -97,12 +97,18 @@ class Dispatcher(Router):
 _MENTIONS = re.compile(r"^(?:\s*@\S+)+\s*")
 
 
+_last_command: list[Any] = [None, None]  # [event, its command text]
+
+
 def command_text(event: Any) -> str | None:
     """The message text with surrounding space and leading @-mentions (AI bot in groups) removed."""
+    # Every text filter of every route asks again for the same event: answer from the last.
+    if _last_command[0] is event:
+        return _last_command[1]
     content = getattr(event, "content", None)
-    if not isinstance(content, str):
-        return None
-    return _MENTIONS.sub("", content).strip()
+    text = _MENTIONS.sub("", content).strip() if isinstance(content, str) else None
+    _last_command[:] = [event, text]
+    return text
 
 
 def text_is(*words: str) -> Filter:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.batch import Batcher
-from bot.db import connection, placeholders
+from bot.db import connection, param_markers
 from bot.models import InboxEvent, InboxStatus
 
 
@@ -76,7 +76,7 @@ class InboxWriter:
         # done), where building the ORM's update query cost more than running it.
         conn = connection()
         stamp = InboxEvent._meta.fields_map["processed_at"].to_db_value(now(), InboxEvent)
-        marks = placeholders(conn.capabilities.dialect, 2 + len(row_ids))
+        marks = param_markers(conn.capabilities.dialect, 2 + len(row_ids))
         sql = (f"UPDATE inbox_event SET status={marks[0]}, processed_at={marks[1]} "  # noqa: S608
                f"WHERE id IN ({','.join(marks[2:])})")
         await conn.execute_query(sql, [InboxStatus.DONE.value, stamp, *row_ids])
@@ -85,7 +85,7 @@ class InboxWriter:
 
 def _insert_sql(dialect: str, count: int) -> str:
     width = len(_COLUMNS)
-    marks = placeholders(dialect, width * count)
+    marks = param_markers(dialect, width * count)
     groups = ("(" + ",".join(marks[i * width:(i + 1) * width]) + ")" for i in range(count))
     return (
         f"INSERT INTO inbox_event ({','.join(_COLUMNS)}) VALUES {','.join(groups)} "  # noqa: S608

@@ -13,7 +13,7 @@ WeCom for its duplicate check, so a retry after a lost response does not send tw
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,7 +43,6 @@ SENDABLE = frozenset({
 _KF_MSGID = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
 _DUPLICATE_KF_MSGID = 40058  # a repeated kf msgid: on a retry it means the first try landed
 MAX_ATTEMPTS = 6
-OnSent = Callable[[BaseDBAsyncClient, OutboxMessage], Awaitable[None]]
 
 
 def now() -> datetime:
@@ -60,6 +59,32 @@ def kf_msgid(key: str) -> str:
     return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:32]
 
 
+def new_row(
+    *,
+    key: str,
+    app: str,
+    api: str,
+    args: dict[str, Any],
+    recipient: str,
+    ref: str | None = None,
+    deadline: datetime | None = None,
+    priority: bool = False,
+) -> OutboxMessage:
+    """A row as it will be stored (not saved): the key bounded, the args completed."""
+    if api not in SENDABLE:
+        raise ValueError(f"outbox cannot send via {api!r}")
+    if len(key) > 128:
+        key = "h:" + hashlib.sha256(key.encode()).hexdigest()
+    args = dict(args)
+    if api in _KF_MSGID:
+        args.setdefault("msgid", kf_msgid(key))
+    elif api == "message_send":
+        args.setdefault("enable_duplicate_check", 1)
+        args.setdefault("duplicate_check_interval", 1800)
+    return OutboxMessage(key=key, app=app, api=api, args=args, recipient=recipient[:128],
+                         ref=ref, deadline=deadline, priority=priority, next_attempt_at=now())
+
+
 async def add(
     *,
     key: str,
@@ -71,36 +96,22 @@ async def add(
     deadline: datetime | None = None,
     priority: bool = False,
     using_db: BaseDBAsyncClient | None = None,
-    fresh: bool = False,
 ) -> OutboxMessage:
     """Add a message (inside the caller's transaction via ``using_db``); returns the row.
 
     The same key again returns the existing row untouched: callers may repeat themselves.
-    ``fresh``: the caller knows the key is new (e.g. it holds the lock of the decision that
-    makes it, in the transaction that records that decision), so the look-up is skipped.
     """
-    if api not in SENDABLE:
-        raise ValueError(f"outbox cannot send via {api!r}")
-    if len(key) > 128:
-        key = "h:" + hashlib.sha256(key.encode()).hexdigest()
-    if not fresh:
-        existing = await OutboxMessage.filter(key=key).using_db(using_db).first()
-        if existing is not None:
-            return existing
-    args = dict(args)
-    if api in _KF_MSGID:
-        args.setdefault("msgid", kf_msgid(key))
-    elif api == "message_send":
-        args.setdefault("enable_duplicate_check", 1)
-        args.setdefault("duplicate_check_interval", 1800)
+    row = new_row(key=key, app=app, api=api, args=args, recipient=recipient, ref=ref,
+                  deadline=deadline, priority=priority)
+    existing = await OutboxMessage.filter(key=row.key).using_db(using_db).first()
+    if existing is not None:
+        return existing
     try:
-        return await OutboxMessage.create(
-            key=key, app=app, api=api, args=args, recipient=recipient[:128], ref=ref,
-            deadline=deadline, priority=priority, next_attempt_at=now(), using_db=using_db,
-        )
+        await row.save(using_db=using_db)
+        return row
     except IntegrityError:
         # Added concurrently by another caller with the same key: theirs stands.
-        return await OutboxMessage.get(key=key)
+        return await OutboxMessage.get(key=row.key)
 
 
 async def flush(services: Services, rows: Iterable[OutboxMessage]) -> None:
@@ -114,23 +125,22 @@ async def flush(services: Services, rows: Iterable[OutboxMessage]) -> None:
                 log.warning("outbox.enqueue_failed", outbox_id=row.id, error=type(exc).__name__)
 
 
-async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | None = None,
-                      on_sent: OnSent | None = None) -> OutboxMessage | None:
+async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | None = None
+                      ) -> OutboxMessage | None:
     """Job: one attempt at sending one row; returns the row as it ends up (None: not tried).
 
     ``row``: the caller's own copy of a row it has just committed (not read back).
-    ``on_sent(conn, row)``: the caller's own writes for a sent row, committed with it.
     """
     if row is not None:
         # Just committed by the caller: no other sender can have it (the sweeper takes rows
         # only a minute overdue, and the kf msgid makes WeCom refuse a repeat anyway).
-        return await _attempt(services, row, on_sent)
+        return await _attempt(services, row)
     try:
         async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
             row = await OutboxMessage.get_or_none(id=row_id)
             if row is None:
                 return None
-            return await _attempt(services, row, on_sent)
+            return await _attempt(services, row)
     except LockTimeout:
         log.info("outbox.busy", outbox_id=row_id)
         return None
@@ -141,8 +151,7 @@ async def send_job(services: Services, row_id: int) -> None:
     await send_outbox(services, row_id)
 
 
-async def _attempt(services: Services, row: OutboxMessage, on_sent: OnSent | None = None
-                   ) -> OutboxMessage | None:
+async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | None:
     # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
     if row.status != OutboxStatus.PENDING or (
         row.next_attempt_at > now() + timedelta(seconds=1)
@@ -153,11 +162,13 @@ async def _attempt(services: Services, row: OutboxMessage, on_sent: OnSent | Non
         return row
     client = services.wecom.app(row.app)
     try:
-        result = await getattr(client, row.api)(**row.args)
+        # A retry first asks whether the last try landed after all (its answer lost).
+        landed = await _landed(client, row) if row.attempts and row.last_error else None
+        result = landed if landed is not None else await getattr(client, row.api)(**row.args)
     except WeComAPIError as exc:
         if row.api in _KF_MSGID and exc.errcode == _DUPLICATE_KF_MSGID and row.attempts > 0:
             await _finish(row, OutboxStatus.SENT, result={"msgid": row.args.get("msgid"),
-                                                           "duplicate": True}, also=on_sent)
+                                                           "duplicate": True})
             return row
         retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
@@ -170,8 +181,41 @@ async def _attempt(services: Services, row: OutboxMessage, on_sent: OnSent | Non
     except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
         await _failed_attempt(services, row, str(exc), retryable=True)
         return row
-    await _finish(row, OutboxStatus.SENT, result=dict(result), also=on_sent)
+    await _finish(row, OutboxStatus.SENT, result=dict(result))
     return row
+
+
+def errcode_of(row: OutboxMessage) -> int | None:
+    """The WeCom errcode a row's last attempt ended with (its last_error starts with it);
+    None when WeCom never answered (a timeout, a 5xx) or the row has no error."""
+    head = (row.last_error or "").split(" ", 1)[0]
+    return int(head) if head.lstrip("-").isdigit() else None
+
+
+async def _landed(client: Any, row: OutboxMessage) -> dict[str, Any] | None:
+    """WeCom's record of a group task an earlier try created though its answer was lost
+    (``{"msgid", "recovered": True}``), else None. WeCom keeps no key of ours for a 群发, and
+    the client does not repeat the call (bot.wecom.client.NOT_REPEATABLE), so the record is
+    found by its text among the corp's 群发 since the row was made, and by its sender."""
+    args = row.args
+    if row.api != "add_msg_template" or not args.get("text") or errcode_of(row) is not None:
+        return None  # an answered failure (an errcode) created nothing
+    cursor = None
+    for _ in range(20):  # pages of 100: far more 群发 than a corp makes in an hour
+        page = await client.get_groupmsg_list_v2(
+            chat_type=args.get("chat_type", "single"),
+            start_time=int(row.created_at.timestamp()) - 60,
+            end_time=int(now().timestamp()) + 60, filter_type=0, cursor=cursor)
+        for rec in page.get("group_msg_list") or []:
+            if (rec.get("text") or {}).get("content") != args["text"]:
+                continue
+            tasks = (await client.get_groupmsg_task(rec["msgid"])).get("task_list") or []
+            if args.get("sender") in (None, *(t.get("userid") for t in tasks)):
+                return {"msgid": rec["msgid"], "recovered": True}
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    return None
 
 
 async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
@@ -202,7 +246,7 @@ async def _reschedule(services: Services, row: OutboxMessage, seconds: float) ->
 
 
 async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
-                  error: str | None = None, also: OnSent | None = None) -> None:
+                  error: str | None = None) -> None:
     row.status = status
     row.result = result
     row.last_error = error
@@ -213,10 +257,9 @@ async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = Non
     async def write(conn: BaseDBAsyncClient) -> None:
         await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
                                       "updated_at"], using_db=conn)
-        if also is not None:
-            await also(conn, row)
 
-    await group_commit().run(write)  # committed with other senders' results
+    # Committed with other senders' results (SQLite); one statement needs no transaction.
+    await group_commit().run(write, single_statement=True)
     log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
 
 

@@ -18,9 +18,10 @@ from tortoise.exceptions import IntegrityError
 
 from bot import outbox
 from bot.batch import group_commit
-from bot.conversations import compose, escalation, offer_group, outbound, stats
+from bot.conversations import compose, escalation, kefu_record, offer_group, outbound, stats
 from bot.conversations.common import config, kf_key, now
 from bot.conversations.rulebook import rulebook
+from bot.db import get_row
 from bot.events import KfEnterSession, KfMsgSendFail, KfSessionStatusChange, KfText
 from bot.logs import get_logger
 from bot.models import (
@@ -35,7 +36,7 @@ from bot.models import (
 )
 from bot.orders_lookup import lookup
 from bot.wecom.errors import WeComAPIError
-from keywords import Message, Text
+from keywords import Message, Text, normalize
 
 log = get_logger("bot.kefu")
 WELCOME_WINDOW = 20.0
@@ -60,28 +61,16 @@ async def on_customer_text(services: Any, ev: KfText, *, fresh: bool = False) ->
             msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
             action, rule_id = inbound.action, inbound.rule_id
-            sent = await outbound.send_now(services, await outbound.pending_for(ref))
+            await outbound.send_now(services, await outbound.pending_for(ref))
         else:
             action, rule_id, planned = await _decide(services, ev, key, ref)
-            # Rows committed just now: no other sender can have them yet. A sent row's
-            # message status is committed with the row's result.
-            sent = await outbound.send_now(services, planned, fresh=True, on_sent=_mark_sent)
-        by_status: dict[str, list[int]] = {}
-        for row in sent:
-            if inbound is not None or row.status != OutboxStatus.SENT:
-                by_status.setdefault(row.status.value, []).append(row.id)
-        for status, ids in by_status.items():
-            await ConversationMessage.filter(outbox_id__in=ids).update(status=status)
+            # Rows committed just now: no other sender can have them yet.
+            await outbound.send_now(services, planned, fresh=True)
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
     elif action == "offer_group":
         await offer_group.after_kf_reply(services, ev.open_kfid, ev.external_userid)
-
-
-async def _mark_sent(conn: Any, row: OutboxMessage) -> None:
-    await ConversationMessage.filter(outbox_id=row.id).using_db(conn).update(
-        status=row.status.value)
 
 
 async def _decide(services: Any, ev: KfText, key: str, ref: str
@@ -133,37 +122,31 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
     planned: list[OutboxMessage] = []
 
     async def write(conn: Any) -> None:
-        # Runs in a transaction shared with other conversations' decisions (group commit);
-        # may run twice (alone after a failed shared try), so it builds its rows afresh.
-        planned.clear()
+        # May run twice (alone after a failed shared try on SQLite): rows are built afresh.
         conv.sent_since_customer = len(payloads)
         conv.last_customer_at = at
-        await conv.save(using_db=conn)
-        await ConversationMessage.create(
-            channel="kefu", conversation=key, direction=Direction.IN, msgtype="text",
-            content=text, msgid=ev.msgid, rule_id=plan.rule_id, action=plan.action,
-            using_db=conn)
+        replies = []
         for i, (msgtype, body) in enumerate(payloads):
-            row = await outbound.add_kf(services, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
-                                        external_userid=conv.external_userid, msgtype=msgtype,
-                                        body=body, ref=ref, using_db=conn, fresh=True)
-            planned.append(row)
-            await ConversationMessage.create(
+            row = outbound.kf_row(services, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
+                                  external_userid=conv.external_userid, msgtype=msgtype,
+                                  body=body, ref=ref)
+            replies.append((row, ConversationMessage(
                 channel="kefu", conversation=key, direction=Direction.OUT, msgtype=msgtype,
                 content=str(body.get("content", "")), payload=body, ref=ref,
-                msgid=row.args.get("msgid"), outbox_id=row.id, rule_id=plan.rule_id,
-                status="pending", using_db=conn)
-        if plan.rule_id and payloads:
-            await stats.count_rule(plan.rule_id, "kefu", at, hits=1, replies=len(payloads),
-                                   using_db=conn)
-        if unanswered:
-            from keywords import normalize
+                msgid=row.args.get("msgid"), rule_id=plan.rule_id, status="planned")))
+        await kefu_record.record(conn, kefu_record.Decision(
+            conversation=conv,
+            inbound=ConversationMessage(
+                channel="kefu", conversation=key, direction=Direction.IN, msgtype="text",
+                content=text, msgid=ev.msgid, rule_id=plan.rule_id, action=plan.action),
+            replies=replies, rule_id=plan.rule_id, at=at,
+            unanswered=UnansweredQuestion(channel="kefu", conversation=key, content=text,
+                                          normalized=normalize(text)) if unanswered else None))
+        planned[:] = [row for row, _ in replies]
 
-            await UnansweredQuestion.create(channel="kefu", conversation=key, content=text,
-                                            normalized=normalize(text), using_db=conn)
-
-    # Ordered by the rule whose daily counter the write bumps (see GroupCommit).
-    await group_commit().run(write, order=plan.rule_id or "")
+    # Ordered by the rule whose daily counter the write bumps (see GroupCommit); on
+    # PostgreSQL the write is a single statement.
+    await group_commit().run(write, order=plan.rule_id or "", single_statement=True)
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned
@@ -173,7 +156,7 @@ async def _conversation(open_kfid: str, external_userid: str) -> KfConversation:
     """The conversation row, made on first contact. Not tortoise's get_or_create: that is a
     transaction with SELECT … FOR UPDATE, three round trips for what is nearly always one
     plain read (and the caller holds the conversation's lock)."""
-    conv = await KfConversation.get_or_none(open_kfid=open_kfid, external_userid=external_userid)
+    conv = await get_row(KfConversation, open_kfid=open_kfid, external_userid=external_userid)
     if conv is not None:
         return conv
     try:
@@ -241,7 +224,7 @@ async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
             deadline=datetime.fromtimestamp(issued + WELCOME_WINDOW, UTC))
         outcome = {OutboxStatus.SENT: "sent", OutboxStatus.MISSED: "missed",
                    OutboxStatus.PENDING: "retrying"}.get(row.status, "failed")
-        errcode = outbound.errcode_of(row) if outcome == "failed" else None
+        errcode = outbox.errcode_of(row) if outcome == "failed" else None
     await WelcomeOutcome.create(kind="kefu", external_userid=ev.external_userid,
                                 outcome=outcome, errcode=errcode)
     log.info("kefu.welcome", outcome=outcome, errcode=errcode)

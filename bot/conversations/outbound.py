@@ -33,30 +33,27 @@ def main_app(services: Any) -> Any:
     return services.wecom.app(app_name(services))
 
 
-async def add_kf(services: Any, *, key: str, open_kfid: str, external_userid: str,
-                 msgtype: str, body: Mapping[str, Any], ref: str,
-                 using_db: BaseDBAsyncClient | None = None, fresh: bool = False
-                 ) -> OutboxMessage:
-    return await outbox.add(
+def kf_row(services: Any, *, key: str, open_kfid: str, external_userid: str, msgtype: str,
+           body: Mapping[str, Any], ref: str) -> OutboxMessage:
+    """A kf reply as an outbox row, not yet saved (the caller stores it with its decision)."""
+    return outbox.new_row(
         key=key, app=app_name(services), api="kf_send_msg", recipient=external_userid,
         args={"touser": external_userid, "open_kfid": open_kfid, "msgtype": msgtype,
               "payload": dict(body)},
-        ref=ref, using_db=using_db, fresh=fresh)
+        ref=ref)
 
 
-async def send_now(services: Any, rows: Sequence[OutboxMessage], *, fresh: bool = False,
-                   on_sent: outbox.OnSent | None = None) -> list[OutboxMessage]:
+async def send_now(services: Any, rows: Sequence[OutboxMessage], *, fresh: bool = False
+                   ) -> list[OutboxMessage]:
     """One attempt at each row, in order (a failed attempt stays scheduled in the outbox).
 
     ``fresh``: the rows were committed by the caller just now, so no other sender can have
-    touched them; they are used as they are instead of being read back. ``on_sent``: the
-    caller's writes for each sent row, committed with the row's result.
+    touched them; they are used as they are instead of being read back.
     """
     done = []
     for row in rows:
         if row.status == OutboxStatus.PENDING:
-            sent = await outbox.send_outbox(services, row.id, row=row if fresh else None,
-                                            on_sent=on_sent)
+            sent = await outbox.send_outbox(services, row.id, row=row if fresh else None)
             if sent is not None:
                 done.append(sent)
                 continue
@@ -112,12 +109,6 @@ async def upgrade_service(services: Any, open_kfid: str, external_userid: str, c
                            recipient=external_userid, ref=key)
     (row,) = await send_now(services, [row])
     return row
-
-
-def errcode_of(row: OutboxMessage) -> int | None:
-    """The WeCom errcode a failed row ended with (its last_error starts with it)."""
-    head = (row.last_error or "").split(" ", 1)[0]
-    return int(head) if head.lstrip("-").isdigit() else None
 
 
 async def media_for_url(services: Any, url: str) -> str:

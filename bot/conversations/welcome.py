@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot import outbox
 from bot.conversations import outbound
 from bot.conversations.common import config, now
 from bot.events import ExternalContactChange
@@ -43,6 +44,9 @@ async def _nickname(services: Any, external_userid: str) -> str:
     return str((res.get("external_contact") or {}).get("name") or "")
 
 
+ADDED = ("add_external_contact", "add_half_external_contact")
+
+
 async def on_added(services: Any, ev: ExternalContactChange) -> str:
     euid, userid, state = ev.external_user_id or "", ev.user_id, ev.state or None
     await ContactEvent.create(change=ev.change_type or "add_external_contact", userid=userid,
@@ -63,7 +67,7 @@ async def on_added(services: Any, ev: ExternalContactChange) -> str:
         if row.status == OutboxStatus.MISSED:
             outcome = "missed"
         elif row.status != OutboxStatus.SENT:
-            errcode = outbound.errcode_of(row)
+            errcode = outbox.errcode_of(row)
             outcome = {E.WELCOME_CODE_USED: "already_sent",
                        E.WELCOME_CONCURRENT: "concurrent"}.get(errcode or 0, "failed")
     await WelcomeOutcome.create(kind="contact", userid=userid, external_userid=euid,
@@ -74,6 +78,11 @@ async def on_added(services: Any, ev: ExternalContactChange) -> str:
 
 async def on_removed(services: Any, ev: ExternalContactChange) -> None:
     """del_follow_user (the customer deleted the staff member: a lost customer) and
-    del_external_contact are kept for the statistics."""
+    del_external_contact are kept for the statistics, with the channel code the customer
+    was added through, so losses show per channel."""
+    added = await (ContactEvent.filter(change__in=ADDED, userid=ev.user_id,
+                                       external_userid=ev.external_user_id)
+                   .order_by("-id").first())
     await ContactEvent.create(change=ev.change_type or "", userid=ev.user_id,
-                              external_userid=ev.external_user_id)
+                              external_userid=ev.external_user_id,
+                              channel_code=added.channel_code if added else None)

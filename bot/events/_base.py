@@ -118,21 +118,35 @@ def mapping(*paths: str) -> Any:
 
 def dig(data: Any, path: tuple[str, ...]) -> Any:
     for key in path:
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict | Mapping):  # dict first: the ABC check is slow
             return None
         data = data.get(key)
     return data
 
 
+_Plan = tuple[tuple[str, tuple[tuple[str, ...], ...], Conv], ...]
+_PLANS: dict[type[Any], _Plan] = {}
+
+
+def _plan(cls: type[Any]) -> _Plan:
+    """Each spec'd field of ``cls``: name, paths, converter (read once per class)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = tuple((f.name, f.metadata["paths"], f.metadata["conv"])
+                                   for f in fields(cls) if "paths" in f.metadata)
+    return plan
+
+
 def build(cls: type[E], data: Mapping[str, Any]) -> E:
     """Instantiate ``cls`` from a parsed payload using its fields' specs."""
     kwargs: dict[str, Any] = {}
-    for f in fields(cls):
-        paths = f.metadata.get("paths")
-        if paths is None:
-            continue
-        value = next((v for p in paths if (v := dig(data, p)) is not None), None)
-        kwargs[f.name] = f.metadata["conv"](value)
+    for name, paths, conv in _plan(cls):
+        value = None
+        for path in paths:
+            value = data.get(path[0]) if len(path) == 1 else dig(data, path)
+            if value is not None:
+                break
+        kwargs[name] = conv(value)
     return cls(raw=data, **kwargs)
 
 

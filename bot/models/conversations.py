@@ -112,7 +112,9 @@ class ConversationMessage(Model):
     payload: Any = fields.JSONField(null=True)
     ref = fields.CharField(max_length=80, null=True, db_index=True)  # the inbound it answers
     outbox_id = fields.BigIntField(null=True)  # the outbox row that sends it
-    status = fields.CharField(max_length=16, default="ok")  # in: ok; out: pending|sent|failed
+    # in: ok. out: planned, or failed once WeCom reports the send failed (msg_send_fail);
+    # whether it went out is its outbox row's status, kept there only.
+    status = fields.CharField(max_length=16, default="ok")
     fail_type = fields.IntField(null=True)  # kf msg_send_fail fail_type
     at = fields.DatetimeField(auto_now_add=True)
 
@@ -233,6 +235,7 @@ class ContactEvent(Model):
 
     class Meta:
         table = "contact_event"
+        indexes = (("userid", "external_userid"),)  # a removal finds the add it undoes
 
 
 class GroupWelcomeTemplate(Model):

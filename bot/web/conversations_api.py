@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
 
 from bot.conversations import escalation, group_welcome
 from bot.models import (
@@ -73,6 +74,22 @@ async def list_escalations(req: ApiRequest) -> list[EscalationOut]:
     return [esc_out(e) for e in await q.order_by("-id").limit(req.query.limit)]
 
 
+class EscalationCounts(BaseModel):
+    open: int = 0
+    claimed: int = 0
+    resolved: int = 0
+
+
+@api.route("GET", "/escalations/counts", roles=READ, response=EscalationCounts,
+           tag="escalations")
+async def count_escalations(req: ApiRequest) -> EscalationCounts:
+    """How many escalations are in each status (the inbox's tabs), all of them counted."""
+    rows = await (Escalation.all().annotate(n=Count("id")).group_by("status")
+                  .values("status", "n"))
+    return EscalationCounts(**{str(getattr(r["status"], "value", r["status"])): int(r["n"])
+                               for r in rows})
+
+
 def _esc_id(req: ApiRequest) -> int:
     raw = req.params["esc_id"]
     if not raw.isdigit():
@@ -126,7 +143,7 @@ async def list_unanswered(req: ApiRequest) -> list[UnansweredOut]:
 
 
 class ChannelCodeIn(BaseModel):
-    code: str = Field(min_length=1, max_length=30, pattern=r"^[\w.-]+$")
+    code: str = Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=64)
 
 
@@ -286,7 +303,7 @@ async def delete_template(req: ApiRequest) -> None:
 
 
 class MenuItemIn(BaseModel):
-    id: str = Field(min_length=1, max_length=64, pattern=r"^[\w-]+$")
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     content: str = Field(min_length=1, max_length=100)
 
 

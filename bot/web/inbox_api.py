@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.models import ConversationMessage, Escalation
+from bot.models import ConversationMessage, Escalation, OutboxMessage
 from bot.web.api import Api, ApiError, ApiRequest
 
 api = Api()
@@ -19,7 +20,7 @@ class MessageOut(BaseModel):
     msgtype: str
     content: str
     rule_id: str | None
-    status: str
+    status: str  # in: ok; out: pending | sent | failed | missed
     at: datetime
 
 
@@ -37,6 +38,15 @@ async def escalation_messages(req: ApiRequest) -> list[MessageOut]:
         raise ApiError(404, "not_found", "no such escalation")
     rows = await (ConversationMessage.filter(conversation=esc.conversation)
                   .order_by("-id").limit(req.query.limit))
+    # An outgoing message's send status is its outbox row's, unless WeCom reported it failed.
+    ids = [m.outbox_id for m in rows if m.outbox_id is not None]
+    sent = dict(await OutboxMessage.filter(id__in=ids).values_list("id", "status")) if ids else {}
     return [MessageOut(id=m.id, direction=str(getattr(m.direction, "value", m.direction)),
                        msgtype=m.msgtype, content=m.content, rule_id=m.rule_id,
-                       status=m.status, at=m.at) for m in reversed(rows)]
+                       status=_status(m, sent), at=m.at) for m in reversed(rows)]
+
+
+def _status(m: ConversationMessage, outbox_status: dict[int, Any]) -> str:
+    if m.status == "failed" or m.outbox_id not in outbox_status:
+        return m.status
+    return str(getattr(outbox_status[m.outbox_id], "value", outbox_status[m.outbox_id]))

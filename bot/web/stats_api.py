@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from tortoise.functions import Count, Max, Sum
 
 from bot.conversations.common import CST, day_of
-from bot.models import Escalation, RuleStat, UnansweredQuestion, WelcomeOutcome
+from bot.models import ContactEvent, Escalation, RuleStat, UnansweredQuestion, WelcomeOutcome
 from bot.web.api import Api, ApiError, ApiRequest
 
 api = Api()
@@ -100,6 +100,24 @@ class WelcomeStatsOut(BaseModel):
     total: int
     by_kind: dict[str, dict[str, int]]  # kind -> outcome -> count
     by_channel_code: dict[str, dict[str, int]]  # channel code ("" = none) -> outcome -> count
+
+
+class ContactCounts(BaseModel):
+    added: int = 0  # add_external_contact / add_half_external_contact
+    lost: int = 0  # del_follow_user: the customer deleted the staff member
+    deleted: int = 0  # del_external_contact: the staff member deleted the customer
+
+
+class ContactStatsOut(BaseModel):
+    since: date
+    until: date
+    total: ContactCounts
+    by_channel_code: dict[str, ContactCounts]  # the code the customer came through ("" = none)
+    by_userid: dict[str, ContactCounts]
+
+
+_CONTACT_KIND = {"add_external_contact": "added", "add_half_external_contact": "added",
+                 "del_follow_user": "lost", "del_external_contact": "deleted"}
 
 
 def _range(q: RangeQuery, today: date | None = None) -> tuple[date, date]:
@@ -286,3 +304,25 @@ async def welcome_stats(req: ApiRequest) -> WelcomeStatsOut:
         code[r["outcome"]] = code.get(r["outcome"], 0) + n
     return WelcomeStatsOut(since=since, until=until, total=total, by_kind=by_kind,
                            by_channel_code=by_code)
+
+
+@api.route("GET", "/stats/contacts", roles=READ, query=RangeQuery, response=ContactStatsOut,
+           tag="stats")
+async def contact_stats(req: ApiRequest) -> ContactStatsOut:
+    """New and lost customers (客户联系) by channel code and by staff member: a customer who
+    deletes the member is lost; the channel is the code they were added through."""
+    since, until = _range(req.query)
+    start, end = _instants(since, until)
+    rows = await (ContactEvent.filter(at__gte=start, at__lt=end, change__in=list(_CONTACT_KIND))
+                  .annotate(n=Count("id")).group_by("change", "channel_code", "userid")
+                  .values("change", "channel_code", "userid", "n"))
+    total = ContactCounts()
+    by_code: dict[str, ContactCounts] = {}
+    by_user: dict[str, ContactCounts] = {}
+    for r in rows:
+        kind, n = _CONTACT_KIND[r["change"]], int(r["n"])
+        for counts in (total, by_code.setdefault(r["channel_code"] or "", ContactCounts()),
+                       by_user.setdefault(r["userid"] or "", ContactCounts())):
+            setattr(counts, kind, getattr(counts, kind) + n)
+    return ContactStatsOut(since=since, until=until, total=total, by_channel_code=by_code,
+                           by_userid=by_user)

@@ -10,6 +10,7 @@ from bot.wecom.types import (
     ExternalContactResult,
     GroupChatListResult,
     GroupChatResult,
+    GroupMsgListResult,
     GroupMsgSendResult,
     GroupMsgTaskResult,
     JoinWayAddResult,
@@ -101,6 +102,25 @@ class ContactAPI(Endpoints):
             }
         )
         return cast(MsgTemplateResult, await self._ec("add_msg_template", body))
+
+    async def get_groupmsg_list_v2(
+        self,
+        *,
+        chat_type: str,
+        start_time: int,
+        end_time: int,
+        creator: str | None = None,
+        filter_type: int | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> GroupMsgListResult:
+        """POST cgi-bin/externalcontact/get_groupmsg_list_v2 (docs 93338): the corp's 群发
+        records between two times at most a month apart; ``filter_type`` 0 corp, 1 members,
+        2 both. Records made through the API carry no creator."""
+        body = drop_none({"chat_type": chat_type, "start_time": start_time,
+                          "end_time": end_time, "creator": creator, "filter_type": filter_type,
+                          "limit": limit, "cursor": cursor})
+        return cast(GroupMsgListResult, await self._ec("get_groupmsg_list_v2", body))
 
     async def get_groupmsg_task(
         self, msgid: str, *, limit: int = 500, cursor: str | None = None

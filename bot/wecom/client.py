@@ -50,6 +50,13 @@ WECOM_BASE = "https://qyapi.weixin.qq.com"
 DataFactory = Callable[[], aiohttp.FormData]
 
 
+# Creates WeCom does not deduplicate: after a failure the call may have reached WeCom through
+# (a timeout, a 5xx), repeating it could create a second one, so the client does not; the
+# outbox looks for the first before it tries again. A connection never made is safe to retry.
+NOT_REPEATABLE = frozenset({"externalcontact/add_msg_template"})
+_NEVER_SENT = "ClientConnectorError"
+
+
 class _Transient(Exception):
     def __init__(self, detail: str, status: int | None = None) -> None:
         super().__init__(detail)
@@ -204,7 +211,9 @@ class WeComClient:
                 body = await self._http(method, url, query, json_body, data)
             except _Transient as exc:
                 pause = policy.delay(transient)
-                if transient < policy.transient_retries and self._in_budget(started, pause):
+                repeatable = api not in NOT_REPEATABLE or exc.detail == _NEVER_SENT
+                if repeatable and transient < policy.transient_retries \
+                        and self._in_budget(started, pause):
                     transient += 1
                     log.warning("wecom.call.retry", api=api, app=app, reason=exc.detail)
                     await asyncio.sleep(pause)

@@ -50,6 +50,11 @@ class MsgTemplateResult(Result, total=False):
     msgid: str
 
 
+class GroupMsgListResult(Result, total=False):
+    group_msg_list: list[dict[str, Any]]
+    next_cursor: str
+
+
 class GroupMsgTaskResult(Result, total=False):
     task_list: list[dict[str, Any]]
     next_cursor: str

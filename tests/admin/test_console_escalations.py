@@ -56,6 +56,10 @@ async def test_specialist_claims_and_resolves(
             await wait_for(lambda: _status(esc.id, EscalationStatus.RESOLVED))
             await page.click("#esc-tabs button[data-status=resolved]")
             await page.wait_for_selector(f"{card}:has-text('解决于')")
+            # The tabs count every escalation by status (the API's counts, not a list's length).
+            resolved = await Escalation.filter(status=EscalationStatus.RESOLVED).count()
+            await page.wait_for_selector(
+                f"#esc-tabs button[data-status=resolved]:has-text('({resolved})')")
             assert page.js_errors == []
 
 

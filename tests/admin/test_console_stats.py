@@ -1,5 +1,6 @@
 """The statistics page in a real browser: charts drawn as SVG from real data, escalation SLA
-figures, and "make a rule" from an unanswered question opening the rules editor prefilled."""
+figures, new and lost customers per channel, and "make a rule" from an unanswered question
+opening the rules editor prefilled."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ async def test_charts_and_make_a_rule(
         await w.wait_kf(1)
         await w.sandbox.customer_says(KF, SEED_CUSTOMERS[1][0], "可以开<b>发票</b>吗")
         await w.sandbox.customer_says(KF, SEED_CUSTOMERS[2][0], "可以开<b>发票</b>吗？")
+        await w.sandbox.staff_adds_customer("zhangwei", "wmExpo1", state="expo")
+        await w.settle()
+        await w.sandbox.customer_deletes_staff("wmExpo1", "zhangwei")
         await w.settle()
         now = datetime.now(UTC)
         await count_rule("coffee-table", "kefu", now - timedelta(days=2), hits=3, replies=3)
@@ -52,6 +56,10 @@ async def test_charts_and_make_a_rule(
             assert await page.inner_text("#fig-claim-median .figure-value") == "6"
             assert await page.inner_text("#fig-resolve-p90 .figure-value") == "20"
             await page.wait_for_selector("#chart-notif rect")
+            assert await page.inner_text("#fig-added .figure-value") == "1"
+            assert await page.inner_text("#fig-lost .figure-value") == "1"
+            expo = page.locator("#stats-contacts tr[data-code='expo'] td.num")
+            assert await expo.all_inner_texts() == ["1", "1", "0"]
 
             row = page.locator("#stats-unanswered tbody tr").first
             assert (await row.locator("td.num").inner_text()) == "2"

@@ -1,11 +1,14 @@
 """Statistics API: rule hits per day and top rules, unanswered questions grouped with a
-"make a rule" suggestion that validates, escalation SLA figures, welcome outcomes, and an
-escalation's last messages."""
+"make a rule" suggestion that validates, escalation SLA figures, welcome outcomes, new and lost
+customers, and an escalation's last messages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from bot.conversations import rules_store
 from bot.conversations.common import day_of
@@ -15,6 +18,7 @@ from bot.models import Escalation, EscalationStatus, WelcomeOutcome
 from bot.settings import Settings
 from bot.tokens import create_token
 from bot.wecom.sandbox import SEED_CUSTOMERS
+from bot.wecom.sandbox.model import SandboxError
 from keywords import load_rules
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, world
@@ -117,5 +121,38 @@ async def test_escalation_messages(mode_settings: Callable[..., Settings]) -> No
         msgs = await (await c.get(f"/api/v1/escalations/{esc.id}/messages", headers=h)).json()
         inbound = [m["content"] for m in msgs if m["direction"] == "in"]
         assert inbound == ["你好，在吗", "<b>有人吗</b>"]
-        assert any(m["direction"] == "out" for m in msgs)
+        out = [m for m in msgs if m["direction"] == "out"]
+        assert out and all(m["status"] == "sent" for m in out)  # as its outbox row says
+        assert all(m["status"] == "ok" for m in msgs if m["direction"] == "in")
         assert (await c.get("/api/v1/escalations/999999/messages", headers=h)).status == 404
+
+
+async def test_new_and_lost_customers_by_channel_and_member(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """Through the sandbox: members add customers (one through the 「联系我」 code "expo"),
+    one customer deletes the member (lost, counted under the channel they came through),
+    one member deletes a customer; the statistics count each where it belongs."""
+    async with world(mode_settings()) as w:
+        h = {"Authorization": f"Bearer {await create_token('v-contacts', 'viewer')}"}
+        await w.sandbox.staff_adds_customer("zhangwei", "wmExpoA", state="expo")
+        await w.sandbox.staff_adds_customer("zhangwei", "wmExpoB", state="expo")
+        await w.sandbox.staff_adds_customer("lina", "wmPlainC")
+        await w.settle()
+        await w.sandbox.customer_deletes_staff("wmExpoA", "zhangwei")
+        await w.sandbox.staff_deletes_customer("lina", "wmPlainC")
+        await w.settle()
+
+        async def counted() -> dict[str, Any] | None:
+            got = await (await w.client.get("/api/v1/stats/contacts", headers=h)).json()
+            return got if got["total"]["lost"] and got["total"]["deleted"] else None
+
+        stats = await wait_for(counted)
+        assert stats["total"] == {"added": 3, "lost": 1, "deleted": 1}
+        assert stats["by_channel_code"] == {"expo": {"added": 2, "lost": 1, "deleted": 0},
+                                            "": {"added": 1, "lost": 0, "deleted": 1}}
+        assert stats["by_userid"] == {"zhangwei": {"added": 2, "lost": 1, "deleted": 0},
+                                      "lina": {"added": 1, "lost": 0, "deleted": 1}}
+        # A customer who is not the member's contact cannot delete them (nothing is sent).
+        with pytest.raises(SandboxError):
+            await w.sandbox.customer_deletes_staff("wmExpoA", "zhangwei")

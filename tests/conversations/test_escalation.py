@@ -113,6 +113,9 @@ async def test_nobody_receiving_queues_then_sla_renotifies_and_raises(
         listed = await (await w.client.get("/api/v1/escalations?status=resolved",
                                            headers=h)).json()
         assert [e["id"] for e in listed] == [esc.id]
+        counts = await (await w.client.get("/api/v1/escalations/counts", headers=h)).json()
+        assert counts["resolved"] == 1
+        assert sum(counts.values()) == await Escalation.all().count()
 
 
 async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(

@@ -8,6 +8,8 @@ from bot.conversations import rules_store
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.models import ConversationMessage, KfCursor, UnansweredQuestion
 from bot.settings import Settings
+from bot.tokens import create_token
+from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, World, world
 
 
@@ -59,3 +61,69 @@ async def test_unmatched_gets_fallback_then_escalates(
         await w.settle()
         assert len(w.kf_texts()) == before
         assert await ConversationMessage.filter(direction="in").count() == 3
+
+
+async def test_a_decision_stores_history_outbox_and_counters_together(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """What one decision writes (one statement on PostgreSQL, rows in turn on SQLite): the
+    customer's message before its replies, each reply linked to the outbox row that sent it,
+    the conversation's budget and the rule's counters."""
+    from bot.models import KfConversation, OutboxMessage, RuleStat
+
+    async with world(mode_settings()) as w:
+        h = {"Authorization": "Bearer " + await create_token("adm-rec", "admin")}
+        rule = {"id": "two", "when": {"any": ["两条"]}, "action": "reply", "replies": {
+            "messages": [{"text": "第一条"}, {"text": "第二条"}]}}
+        assert (await w.client.post("/api/v1/rules", json=rule, headers=h)).status == 201
+        await w.sandbox.customer_says(KF, CUSTOMER, "请发两条")
+        assert await w.wait_kf(2) == ["第一条", "第二条"]
+        await w.settle()
+        rows = await ConversationMessage.all().order_by("id")
+        assert [(r.direction, r.content) for r in rows] == [
+            ("in", "请发两条"), ("out", "第一条"), ("out", "第二条")]
+        assert rows[0].rule_id == "two" and rows[0].msgid
+        sent = {o.id: o for o in await OutboxMessage.all()}
+        for r in rows[1:]:
+            assert r.outbox_id in sent and sent[r.outbox_id].args["msgid"] == r.msgid
+            assert sent[r.outbox_id].status == "sent" and r.rule_id == "two"
+        conv = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
+        assert conv.sent_since_customer == 2 and conv.last_customer_at is not None
+        stat = await RuleStat.get(rule_id="two", channel="kefu")
+        assert (stat.hits, stat.replies) == (1, 2)
+        # Unmatched: the fallback reply, and the question kept for the admins.
+        await w.sandbox.customer_says(KF, CUSTOMER, "阳台能做洗衣柜吗")
+        await w.wait_kf(3)
+        await w.settle()
+        assert [q.content for q in await UnansweredQuestion.all()] == ["阳台能做洗衣柜吗"]
+        conv = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
+        assert conv.unmatched_streak == 1 and conv.sent_since_customer == 1
+
+
+async def test_msg_send_fail_is_recorded_against_the_reply(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """WeCom accepts a send and reports later that it failed (fail_type 6: over its limit):
+    the reply's history row and its outbox row both say so."""
+    from bot.models import OutboxMessage
+
+    async with world(mode_settings()) as w:
+        w.sandbox.limits.kf_max_sends = 1  # WeCom's allowance smaller than the bot's budget
+        h = {"Authorization": "Bearer " + await create_token("adm-fail", "admin")}
+        rule = {"id": "two", "when": {"any": ["两条"]}, "action": "reply", "replies": {
+            "messages": [{"text": "第一条"}, {"text": "第二条"}]}}
+        assert (await w.client.post("/api/v1/rules", json=rule, headers=h)).status == 201
+        await w.sandbox.customer_says(KF, CUSTOMER, "请发两条")
+        assert await w.wait_kf(1) == ["第一条"]
+
+        async def reported() -> bool:
+            return await ConversationMessage.filter(status="failed").exists()
+
+        await wait_for(reported)
+        await w.settle()
+        failed = await ConversationMessage.get(status="failed")
+        assert failed.content == "第二条" and failed.fail_type == 6
+        assert (await OutboxMessage.get(id=failed.outbox_id)).status == "failed"
+        first = await ConversationMessage.get(content="第一条")
+        assert (await OutboxMessage.get(id=first.outbox_id)).status == "sent"
+        assert w.kf_texts() == ["第一条"]

@@ -79,7 +79,7 @@ def test_docs_post_hello() -> None:
 # --- Official Python sample: sbzhu/weworkapi_python callback/Sample.py -----------
 # (python 2 sample; same values in callback_python3's XML variant). Non-ASCII content "你好".
 # NOT used: callback_python3/Sample.py's JSON example (signature e3647471...). Its token
-# and EncodingAESKey are placeholders ("xxxxxxx"), and with the docs 90968 token/key its
+# and EncodingAESKey are param_markers ("xxxxxxx"), and with the docs 90968 token/key its
 # signature does not verify and its ciphertext decrypts to garbage, so it is not a
 # usable known answer.
 SB_TOKEN = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"

@@ -176,3 +176,31 @@ async def test_a_full_rate_limit_window_reschedules_instead_of_waiting(
 async def _rescheduled(row_id: int) -> bool:
     row = await OutboxMessage.get(id=row_id)
     return row.next_attempt_at > outbox.now() + timedelta(seconds=5)
+
+
+async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """WeCom created the 群发 but its answer was lost: the client does not repeat the call,
+    and the outbox's retry finds the task WeCom kept (by its text and sender) instead of
+    creating another one the owner would have to confirm twice."""
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        sandbox = services.extras["sandbox"]
+        chat = (await sandbox.staff_creates_group("zhangwei", "O001"))["chat_id"]
+        sandbox.faults.paths = ("externalcontact/add_msg_template",)
+        sandbox.faults.lost_answer_burst = 1
+        row = await outbox.add(key="grouptask:lost", app="main", api="add_msg_template",
+                               args={"chat_type": "group", "sender": "zhangwei",
+                                     "chat_id_list": [chat], "text": "订单 D1 已发货"},
+                               recipient=chat)
+        await outbox.flush(services, [row])
+
+        async def retried() -> OutboxMessage | None:
+            got = await OutboxMessage.get(id=row.id)
+            return got if got.status == OutboxStatus.SENT else None
+
+        sent = await wait_for(retried)
+        [task] = sandbox.tasks.values()  # one task, made by the first try
+        assert sent.result == {"msgid": task.msgid, "recovered": True}
+        assert sent.attempts == 2  # the lost try, then the look-up that found it

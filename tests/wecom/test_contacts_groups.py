@@ -6,7 +6,7 @@ import pytest
 
 from bot.wecom import errors as E
 from bot.wecom.client import AppClient, WeComClient
-from bot.wecom.errors import WeComAPIError
+from bot.wecom.errors import WeComAPIError, WeComHTTPError
 from bot.wecom.sandbox import SEED_CUSTOMERS, Sandbox, SandboxClock
 
 C1, C2, C3 = (c[0] for c in SEED_CUSTOMERS)
@@ -198,3 +198,34 @@ async def test_group_task_auto_confirm_and_single_chat(
         chat_type="group", sender="lina", chat_id_list=["wrNope"], text="x"
     )
     assert none_valid["fail_list"] == ["wrNope"] and "msgid" not in none_valid
+
+
+async def test_group_task_records_and_a_create_whose_answer_is_lost(
+    main: AppClient, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    """get_groupmsg_list_v2 lists the corp's 群发 in a window at most a month long; a create
+    whose answer is lost after it took effect is not repeated by the client (it would make a
+    second task), while a read that fails the same way is."""
+    chat = (await sandbox.staff_creates_group("zhangwei", "L001"))["chat_id"]
+    t0 = int(clock())
+    first = (await main.add_msg_template(chat_type="group", sender="zhangwei",
+                                         chat_id_list=[chat], text="安装已完成"))["msgid"]
+    records = await main.get_groupmsg_list_v2(chat_type="group", start_time=t0 - 60,
+                                              end_time=t0 + 60)
+    assert [(r["msgid"], r["text"], r["create_type"]) for r in records["group_msg_list"]] == [
+        (first, {"content": "安装已完成"}, 0)]
+    assert "creator" not in records["group_msg_list"][0]  # made through the API
+    single = await main.get_groupmsg_list_v2(chat_type="single", start_time=t0 - 60,
+                                             end_time=t0 + 60)
+    assert single["group_msg_list"] == []
+    assert await _code(main.get_groupmsg_list_v2(
+        chat_type="group", start_time=t0 - 40 * 86400, end_time=t0)) == E.INVALID_PARAM
+
+    sandbox.faults.lost_answer_burst = 1
+    with pytest.raises(WeComHTTPError):
+        await main.add_msg_template(chat_type="group", sender="zhangwei", chat_id_list=[chat],
+                                    text="验收已完成")
+    assert [t.content["text"]["content"] for t in sandbox.tasks.values()] == [
+        "安装已完成", "验收已完成"]  # it landed, once
+    sandbox.faults.lost_answer_burst = 1
+    assert (await main.get_groupmsg_task(first))["task_list"][0]["userid"] == "zhangwei"

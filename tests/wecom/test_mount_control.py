@@ -81,6 +81,13 @@ async def test_mounted_sandbox_serves_client_and_control(
             chat_type="group", sender="zhangwei", chat_id_list=[str(created["chat_id"])], text="t"
         )
         await control("tasks/confirm", {"msgid": task["msgid"]})
+        added = await control("contact/add", {"userid": "lina", "external_userid": "wmCtl1"})
+        gone = await control("contact/customer_deletes",
+                             {"external_userid": added["external_userid"], "userid": "lina"})
+        assert gone["change"] == "del_follow_user"
+        async with http.post(f"{mounted}/sandbox/contact/staff_deletes",
+                             json={"userid": "lina", "external_userid": "wmCtl1"}) as resp:
+            assert resp.status == 400  # no longer her contact
         world = await read("world")
         assert any(g["chat_id"] == created["chat_id"] for g in world["world"]["groups"])  # type: ignore[index]
 

@@ -36,6 +36,10 @@ API: dict[str, tuple[bool, ApiFn]] = {
     "externalcontact/groupchat/get": (True, lambda s, a, q, b: s.api_groupchat_get(b)),
     "externalcontact/add_msg_template": (True, lambda s, a, q, b: s.api_add_msg_template(b)),
     "externalcontact/get_groupmsg_task": (True, lambda s, a, q, b: s.api_get_groupmsg_task(b)),
+    "externalcontact/get_groupmsg_list_v2": (
+        True,
+        lambda s, a, q, b: s.api_get_groupmsg_list_v2(b),
+    ),
     "externalcontact/get_groupmsg_send_result": (
         True,
         lambda s, a, q, b: s.api_get_groupmsg_send_result(b),
@@ -124,6 +128,10 @@ async def _api(request: web.Request) -> web.StreamResponse:
     except SandboxError as exc:
         sb.log_call(request.method, api, app_name, exc.errcode, 200)
         return web.json_response({"errcode": exc.errcode, "errmsg": exc.errmsg})
+    if sb.draw_lost_answer(api):
+        # The call took effect; its answer is lost on the way (the caller sees a 503).
+        sb.log_call(request.method, api, app_name, 0, 503)
+        return web.Response(status=503, text="service unavailable")
     sb.log_call(request.method, api, app_name, 0, 200)
     return _ok(result)
 
@@ -190,6 +198,12 @@ CONTROL: dict[str, Control] = {
     "kf/servicer_ends": lambda s, b: s.servicer_ends_session(b["open_kfid"], b["external_userid"]),
     "contact/add": lambda s, b: s.staff_adds_customer(
         b["userid"], b.get("external_userid"), name=b.get("name"), state=b.get("state", "")
+    ),
+    "contact/customer_deletes": lambda s, b: s.customer_deletes_staff(
+        b["external_userid"], b["userid"]
+    ),
+    "contact/staff_deletes": lambda s, b: s.staff_deletes_customer(
+        b["userid"], b["external_userid"], by_transfer=bool(b.get("by_transfer"))
     ),
     "groups/create": lambda s, b: s.staff_creates_group(
         b["owner"], b["name"], b.get("members", [])

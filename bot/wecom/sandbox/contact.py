@@ -69,6 +69,29 @@ class ContactMixin(KfApiMixin):
         self.emit(self.app_for_callbacks(), self._event_xml(fields), "xml", "add_external_contact")
         return {"external_userid": external_userid, "welcome_code": welcome_code}
 
+    async def customer_deletes_staff(self, external_userid: str, userid: str) -> dict[str, Any]:
+        """The customer deletes the staff member → del_follow_user (protocol.md §2.3)."""
+        return self._unfollow(external_userid, userid, "del_follow_user", {})
+
+    async def staff_deletes_customer(
+        self, userid: str, external_userid: str, *, by_transfer: bool = False
+    ) -> dict[str, Any]:
+        """The staff member deletes the customer → del_external_contact, with
+        ``Source = DELETE_BY_TRANSFER`` when 在职继承 removed them (protocol.md §2.3)."""
+        extra = {"Source": "DELETE_BY_TRANSFER"} if by_transfer else {}
+        return self._unfollow(external_userid, userid, "del_external_contact", extra)
+
+    def _unfollow(self, external_userid: str, userid: str, change: str,
+                  extra: Mapping[str, str]) -> dict[str, Any]:
+        self._staff(userid)
+        customer = self._customer(external_userid)
+        if customer.follow.pop(userid, None) is None:
+            raise SandboxError(E.INVALID_PARAM, "the customer is not this member's contact")
+        fields = {"Event": "change_external_contact", "ChangeType": change, "UserID": userid,
+                  "ExternalUserID": external_userid, **extra}
+        self.emit(self.app_for_callbacks(), self._event_xml(fields), "xml", change)
+        return {"external_userid": external_userid, "userid": userid, "change": change}
+
     # -- API ----------------------------------------------------------------------------------
 
     def api_externalcontact_get(self, query: dict[str, Any]) -> dict[str, Any]:

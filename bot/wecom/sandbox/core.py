@@ -54,6 +54,7 @@ class Faults:
     rate_limit_burst: int = 0  # the next N calls answer 45009
     http5xx_rate: float = 0.0  # share of calls answering HTTP 503
     http5xx_burst: int = 0  # the next N calls answer HTTP 503
+    lost_answer_burst: int = 0  # the next N calls take effect, then answer HTTP 503
     latency: float = 0.0  # seconds added to every call
     paths: tuple[str, ...] = ()  # only these API paths ("kf/send_msg"); empty: all but gettoken
     seed: int = 0
@@ -233,6 +234,14 @@ class SandboxBase:
         if f.error_rate and self._fault_rng.random() < f.error_rate:
             return "busy"
         return None
+
+    def draw_lost_answer(self, api: str) -> bool:
+        """Whether this call, already carried out, loses its answer (``lost_answer_burst``)."""
+        f = self.faults
+        if f.lost_answer_burst <= 0 or (f.paths and api not in f.paths) or api == "gettoken":
+            return False
+        f.lost_answer_burst -= 1
+        return True
 
     def log_call(self, method: str, api: str, app: str | None, errcode: int, status: int) -> None:
         self.calls.append(

@@ -15,6 +15,7 @@ from bot.wecom.sandbox.groups import GroupMixin
 from bot.wecom.sandbox.model import GroupTask, SandboxError
 
 MAX_TEMPLATES = 100
+MAX_LIST_SPAN = 31 * 86400  # get_groupmsg_list_v2: start and end at most a month apart
 _ATTACH_KINDS = ("image", "link", "miniprogram", "file", "video")
 
 
@@ -159,6 +160,33 @@ class TaskMixin(GroupMixin):
         for uid in task.senders:
             self.deliver(uid, "task_pending", "sys", "group_task", msgid=task.msgid)
         return {"fail_list": fail, "msgid": task.msgid}
+
+    def api_get_groupmsg_list_v2(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The corp's 群发 records in a time window (docs 93338): chat_type, start_time and
+        end_time required, at most a month apart. Tasks made through the API are 企业发表
+        (create_type 0) and carry no creator."""
+        chat_type = body.get("chat_type", "single")
+        if chat_type not in ("single", "group"):
+            raise SandboxError(E.INVALID_PARAM, "chat_type must be single or group")
+        start, end = body.get("start_time"), body.get("end_time")
+        if not isinstance(start, int) or not isinstance(end, int) or start > end:
+            raise SandboxError(E.INVALID_PARAM, "start_time and end_time required")
+        if end - start > MAX_LIST_SPAN:
+            raise SandboxError(E.INVALID_PARAM, "start_time and end_time over a month apart")
+        filter_type = body.get("filter_type", 2)
+        if filter_type not in (0, 1, 2):
+            raise SandboxError(E.INVALID_PARAM, "filter_type must be 0, 1 or 2")
+        limit = body.get("limit", 50)
+        if not isinstance(limit, int) or not 1 <= limit <= 100:
+            raise SandboxError(E.INVALID_PARAM, "limit must be 1..100")
+        items = [
+            {"msgid": t.msgid, "create_type": 0, "create_time": int(t.created_at),
+             **({"text": t.content["text"]} if t.content.get("text") else {}),
+             **({"attachments": t.content["attachments"]} if t.content.get("attachments") else {})}
+            for t in self.tasks.values()
+            if t.chat_type == chat_type and start <= t.created_at <= end and filter_type != 1
+        ]
+        return self._paged(items, {**body, "limit": limit}, "group_msg_list")
 
     def api_get_groupmsg_task(self, body: dict[str, Any]) -> dict[str, Any]:
         task = self._task(body.get("msgid"))

@@ -66,9 +66,8 @@ page({
     }
 
     async function refresh() {
-      const [rows, ...all] = await Promise.all([api(`/escalations?status=${status}`),
-        ...Object.keys(STATUS).map((s) => api(`/escalations?status=${s}&limit=1000`))]);
-      Object.keys(STATUS).forEach((s, i) => { counts[s] = all[i].length; });
+      const [rows, all] = await Promise.all([api(`/escalations?status=${status}`), api("/escalations/counts")]);
+      Object.keys(STATUS).forEach((s) => { counts[s] = all[s]; });
       drawTabs();
       list.replaceChildren(...(rows.length ? rows.map(card) : [h("p", { class: "muted" }, "这里没有转人工记录")]));
     }

@@ -59,9 +59,10 @@ page({
     async function draw() {
       const n = Number(range.value);
       const q = `?since=${cstDay(-(n - 1))}&until=${cstDay()}`;
-      const [rules, unanswered, esc, welcome, notif] = await Promise.all([
+      const [rules, unanswered, esc, welcome, notif, contacts] = await Promise.all([
         api(`/stats/rules${q}&limit=10`), api(`/stats/unanswered${q}&limit=20`),
-        api(`/stats/escalations${q}`), api(`/stats/welcome${q}`), api("/stats/notifications")]);
+        api(`/stats/escalations${q}`), api(`/stats/welcome${q}`), api("/stats/notifications"),
+        api(`/stats/contacts${q}`)]);
 
       const topItems = rules.rules.map((r) => ({ label: r.rule_id, value: r.hits,
         onclick: () => go(`rules/${encodeURIComponent(r.rule_id)}`) }));
@@ -77,6 +78,10 @@ page({
       const welcomeRows = Object.entries(welcome.by_kind).map(([kind, outcomes]) => h("tr", {},
         h("td", {}, KIND[kind] || kind),
         h("td", {}, Object.entries(outcomes).map(([o, c]) => h("span", { class: `tag ${o === "sent" ? "" : "off"}` }, `${WELCOME[o] || o} ${c}`)).flatMap((x) => [x, " "]))));
+
+      const contactRows = Object.entries(contacts.by_channel_code).map(([code, n]) => h("tr", { "data-code": code },
+        h("td", {}, code || "（无渠道码）"), h("td", { class: "num" }, String(n.added)),
+        h("td", { class: "num" }, String(n.lost)), h("td", { class: "num" }, String(n.deleted))));
 
       body.replaceChildren(
         h("div", { class: "card" }, h("h2", {}, `规则命中（共 ${rules.total_hits} 次）`),
@@ -102,7 +107,14 @@ page({
             figure("最久未认领（分钟）", esc.open_oldest_minutes, "fig-oldest")),
           esc.total ? barChart("chart-esc", Object.entries(ESC).map(([s, label]) => ({ label, value: esc.by_status[s] || 0, kind: s }))) : ""),
         h("div", { class: "card" }, h("h2", {}, `欢迎语（共 ${welcome.total} 次）`),
-          welcomeRows.length ? h("table", {}, h("tbody", {}, welcomeRows)) : h("p", { class: "muted" }, "还没有欢迎语记录")));
+          welcomeRows.length ? h("table", {}, h("tbody", {}, welcomeRows)) : h("p", { class: "muted" }, "还没有欢迎语记录")),
+        h("div", { class: "card", id: "stats-contacts" }, h("h2", {}, "客户增减"),
+          h("div", { class: "figures" },
+            figure("新增客户", contacts.total.added, "fig-added"),
+            figure("流失（客户删除员工）", contacts.total.lost, "fig-lost"),
+            figure("员工删除客户", contacts.total.deleted, "fig-deleted")),
+          contactRows.length ? h("table", {}, h("thead", {}, h("tr", {}, ["渠道码", "新增", "流失", "被删除"].map((x) => h("th", {}, x)))),
+            h("tbody", {}, contactRows)) : ""));
     }
     range.addEventListener("change", () => draw().catch((err) => body.replaceChildren(h("div", { class: "error" }, err.message))));
     await draw();
