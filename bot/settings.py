@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 ENV_PREFIX = "WECOM_BOT_"
 SANDBOX = "sandbox"
 _AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
+# A kefu menu item's click id (ASCII: JSON Schema clients and pydantic must read it alike).
+MENU_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class ConfigError(Exception):
@@ -91,7 +93,7 @@ class ConversationsConfig(BaseModel):
     kf_welcome_menu: tuple[tuple[str, str], ...] = (
         ("progress", "查询进度"), ("faq", "常见问题"), ("human", "转人工"),
     )
-    human_menu_id: str = "human"
+    human_menu_id: str = Field(default="human", pattern=MENU_ID)
     queue_notice: str = "当前咨询人数较多，您已进入排队，专员接入后会第一时间回复您。"
     transfer_notice: str = "已为您转接专员{specialist}，请稍候。"
     servicer_cap: int = Field(default=5, ge=1)  # open escalations per servicer
@@ -107,6 +109,19 @@ class ConversationsConfig(BaseModel):
     offer_group_wording: str = "欢迎加入您的订单服务群"
     load_sample_rules: bool = True  # embedded mode: load the sample rules on first start
     rules_poll_seconds: float = Field(default=1.0, gt=0)
+
+    @field_validator("kf_welcome_menu")
+    @classmethod
+    def _menu(cls, v: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        # The same limits as the admin API's menu items, so the default is always listable.
+        for item_id, content in v:
+            if not re.fullmatch(MENU_ID, item_id):
+                raise ValueError(f"menu id {item_id!r} must match {MENU_ID}")
+            if not 1 <= len(content) <= 100:
+                raise ValueError(f"menu item {item_id!r}: content must be 1–100 characters")
+        if len(v) > 10:
+            raise ValueError("at most 10 menu items")
+        return v
 
 
 class Settings(BaseModel):

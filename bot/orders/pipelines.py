@@ -16,6 +16,11 @@ from pydantic import BaseModel, Field, field_validator
 from bot.models import Order, Pipeline
 from bot.orders.errors import Conflict, NotFound, OrderError
 
+# No whitespace of any kind. `\S` alone means different things to pydantic (Rust regex: Unicode
+# White_Space) and to JSON Schema clients (ECMA: also U+FEFF, not U+0085); naming both keeps the
+# published schema and the validator in agreement.
+NO_SPACE = r"^[^\s\u0085\ufeff]+$"
+
 # What a template may use; anything else is refused when the pipeline is saved.
 TEMPLATE_VARS = frozenset({"order_no", "stage", "note", "next_stage", "next_date",
                            "customer", "specialist"})
@@ -40,7 +45,7 @@ def _check_template(v: str) -> str:
 
 class StageSpec(BaseModel):
     # Flat on purpose: one object per stage keeps the API's schema simple for clients.
-    name: str = Field(min_length=1, max_length=32, pattern=r"^\S+$")
+    name: str = Field(min_length=1, max_length=32, pattern=NO_SPACE)
     # ge, not gt: OpenAPI 3.0 has no numeric exclusiveMinimum (schema tools reject it).
     expected_days: float = Field(default=3, ge=0.01, le=365)
     team_template: str = Field(default=TEAM_TEMPLATE, min_length=1, max_length=400)

@@ -26,7 +26,7 @@ async def bearer(request: web.Request, raw: bytes) -> Principal | None:
 
 
 class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[\w.@-]+$")
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     role: Literal["admin", "specialist", "viewer"]
 
 

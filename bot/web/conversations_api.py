@@ -19,6 +19,7 @@ from bot.models import (
     UnansweredQuestion,
     WelcomeText,
 )
+from bot.settings import MENU_ID
 from bot.web.api import Api, ApiError, ApiRequest
 from bot.wecom.errors import WeComAPIError
 
@@ -142,8 +143,14 @@ async def list_unanswered(req: ApiRequest) -> list[UnansweredOut]:
                           content=r.content, at=r.at) for r in rows]
 
 
+# ASCII only on purpose: pydantic (Rust regex) and JSON Schema clients (ECMA) disagree on what
+# `\w` matches, and these values travel in URLs and WeCom `state` fields anyway.
+CHANNEL_CODE = r"[A-Za-z0-9_.-]{1,30}"
+OPEN_KFID = r"(?:\*|[A-Za-z0-9_-]{1,64})"  # a kf account, or "*" for every account
+
+
 class ChannelCodeIn(BaseModel):
-    code: str = Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.-]+$")
+    code: str = Field(pattern=f"^{CHANNEL_CODE}$")
     name: str = Field(min_length=1, max_length=64)
 
 
@@ -161,7 +168,8 @@ async def put_channel_code(req: ApiRequest) -> ChannelCodeIn:
     return ChannelCodeIn(code=req.body.code, name=req.body.name)
 
 
-@api.route("DELETE", "/channel-codes/{code}", roles=("admin",), status=204, tag="welcome")
+@api.route("DELETE", "/channel-codes/{code:" + CHANNEL_CODE + "}", roles=("admin",), status=204,
+           tag="welcome")
 async def delete_channel_code(req: ApiRequest) -> None:
     """Delete a channel code."""
     if not await ChannelCode.filter(code=req.params["code"]).delete():
@@ -303,12 +311,12 @@ async def delete_template(req: ApiRequest) -> None:
 
 
 class MenuItemIn(BaseModel):
-    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    id: str = Field(pattern=MENU_ID)
     content: str = Field(min_length=1, max_length=100)
 
 
 class KfWelcomeIn(BaseModel):
-    open_kfid: str = Field(default="*", min_length=1, max_length=64,
+    open_kfid: str = Field(default="*", pattern=f"^{OPEN_KFID}$",
                            description='a kf account, or "*" for every account')
     text: str = Field(min_length=1, max_length=500)
     menu: list[MenuItemIn] = Field(default_factory=list, max_length=10)
@@ -342,7 +350,7 @@ async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
     return KfWelcomeOut(**b.model_dump())
 
 
-@api.route("DELETE", "/kf-welcome/{open_kfid:[\\w*-]{1,64}}", roles=("admin",), status=204,
+@api.route("DELETE", "/kf-welcome/{open_kfid:" + OPEN_KFID + "}", roles=("admin",), status=204,
            tag="welcome")
 async def delete_kf_welcome(req: ApiRequest) -> None:
     """Back to the next default (every account's, then the settings')."""

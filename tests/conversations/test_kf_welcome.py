@@ -29,6 +29,12 @@ async def test_admin_sets_the_kefu_welcome_and_customers_get_it(
         bad = await client.put("/api/v1/kf-welcome", headers=admin,
                                json={**body, "menu": [{"id": "a b", "content": "x"}]})
         assert bad.status == 400 and (await bad.json())["error"]["field"].startswith("menu")
+        # Non-ASCII word characters pass Python's and Rust's \w but not the published schema's
+        # (ECMA) one: refused, so every stored welcome reads back as the schema says.
+        for wrong in ({"menu": [{"id": "9Bâ", "content": "x"}]}, {"open_kfid": "wkâ"},
+                      {"open_kfid": "wk/../x"}):
+            bad = await client.put("/api/v1/kf-welcome", headers=admin, json={**body, **wrong})
+            assert bad.status == 400, wrong
         put = await client.put("/api/v1/kf-welcome", json=body, headers=admin)
         assert put.status == 200
 

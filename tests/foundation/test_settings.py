@@ -87,6 +87,15 @@ def test_invalid_configuration_names_the_key_and_hides_secrets(
         assert secret not in message
 
 
+@pytest.mark.parametrize("menu", ['[["进度", "查询进度"]]', '[["progress", ""]]'])
+def test_the_default_kefu_menu_is_held_to_the_admin_apis_limits(
+    tmp_path: Path, menu: str
+) -> None:
+    path = write(tmp_path, TOML + f"\n[conversations]\nkf_welcome_menu = {menu}\n")
+    with pytest.raises(ConfigError, match="conversations.kf_welcome_menu"):
+        load_settings(path, env={})
+
+
 def test_missing_and_broken_files_are_clear(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.toml", env={})
