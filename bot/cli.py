@@ -20,7 +20,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from bot.service import create_app, local_url
+    from bot.service import create_app, local_url, serve
 
     settings = _settings(args)
     app = create_app(settings)
@@ -43,8 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for app_cfg in settings.wecom.apps:
         print(f"  callback URL for {app_cfg.name!r}: http://{settings.listen}/wecom/callback/"
               f"{app_cfg.name}", flush=True)
-    web.run_app(app, host=settings.host, port=settings.port, print=None,
-                shutdown_timeout=settings.job_timeout_seconds, access_log=None)
+    asyncio.run(serve(app, settings))
     return 0
 
 

@@ -74,6 +74,8 @@ class InProcessRunner:
         self._timers: set[asyncio.TimerHandle] = set()
         self._busy = 0
         self._closing = False
+        # While draining (close): loop time after which nothing more is waited for.
+        self._deadline: float | None = None
 
     async def start(self) -> None:
         self._workers = [
@@ -94,14 +96,20 @@ class InProcessRunner:
                 return False
             self._active_ids.add(job_id)
         item = _Item(0 if priority else 1, next(self._seq), name, args, job_id)
-        self._put(item, defer)
-        return True
+        return self._put(item, defer)
 
-    def _put(self, item: _Item, defer: float) -> None:
+    def _put(self, item: _Item, defer: float) -> bool:
         if defer <= 0:
             self._queue.put_nowait(item)
-            return
+            return True
         loop = asyncio.get_running_loop()
+        if self._deadline is not None and loop.time() + defer > self._deadline:
+            # Draining, and this would fire after the drain: every job's state is durable
+            # (inbox and outbox rows), so the next start's sweep runs it instead.
+            if item.job_id is not None:
+                self._active_ids.discard(item.job_id)
+            log.info("job.left_for_sweep", job=item.name, attempt=item.attempt)
+            return False
         handle: asyncio.TimerHandle
 
         def fire() -> None:
@@ -111,6 +119,7 @@ class InProcessRunner:
 
         handle = loop.call_later(defer, fire)
         self._timers.add(handle)
+        return True
 
     async def _work(self) -> None:
         while True:
@@ -132,11 +141,12 @@ class InProcessRunner:
         except Exception as exc:
             if item.attempt < self.max_tries and not self._closing:
                 delay = self.delay(item.attempt)
-                log.warning("job.retry", job=item.name, attempt=item.attempt, delay=delay,
-                            error=type(exc).__name__)
+                failed = item.attempt
                 item.attempt += 1
                 item.seq = next(self._seq)
-                self._put(item, delay)
+                if self._put(item, delay):
+                    log.warning("job.retry", job=item.name, attempt=failed, delay=delay,
+                                error=type(exc).__name__)
                 return
             log.error("job.failed", job=item.name, attempt=item.attempt, error=type(exc).__name__)
         if item.job_id is not None:
@@ -161,8 +171,13 @@ class InProcessRunner:
     async def close(self, drain_timeout: float = 10.0) -> None:
         """Finish what is queued (within the timeout), then stop the workers.
 
-        Anything left is still pending in the inbox; the sweeper picks it up on the next start.
+        Anything left is still pending in the inbox or the outbox; the sweep picks it up on the
+        next start. Deferred jobs and retries due after the drain are not waited for.
         """
+        self._deadline = asyncio.get_running_loop().time() + drain_timeout
+        for handle in [h for h in self._timers if h.when() > self._deadline]:
+            handle.cancel()
+            self._timers.discard(handle)
         drained = await self.join(drain_timeout)
         self._closing = True
         for handle in self._timers:

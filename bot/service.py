@@ -150,6 +150,36 @@ class _NoQueue:
         return None
 
 
+async def serve(app: web.Application, settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM, then stop in the order that loses nothing and waits little.
+
+    Queued jobs are drained *before* the listener closes (aiohttp's own run_app closes it
+    first): in embedded mode with the built-in sandbox, jobs call WeCom on this very listener,
+    and callbacks that arrive meanwhile are still stored rather than refused.
+    """
+    import signal
+
+    from bot.web.callback import SERVICES
+
+    runner = web.AppRunner(app, handle_signals=False, access_log=None,
+                           shutdown_timeout=settings.job_timeout_seconds)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info("service.stopping")
+        services: Services = app[SERVICES]
+        await services.settle()
+        if isinstance(services.queue, InProcessRunner):
+            await services.queue.close(drain_timeout=settings.job_timeout_seconds)
+    finally:
+        await runner.cleanup()
+
+
 def create_app(settings: Settings) -> web.Application:
     """The web application with its services started on start-up and stopped on cleanup."""
     from bot.web.app import build_app

@@ -101,6 +101,32 @@ async def test_close_drains_queued_work_and_then_refuses_more() -> None:
     assert await runner.enqueue("job", 99) is False
 
 
+async def test_close_waits_for_retries_due_within_the_drain_and_no_longer() -> None:
+    """Deferred jobs and retries due after the drain are left to the next start's sweep (their
+    rows are durable): stopping must not sit out a 5-minute deferral or a retry storm."""
+    tries: dict[str, int] = {"soon": 0, "never": 0, "later": 0}
+
+    async def job(ctx: Any, name: str) -> None:
+        tries[name] += 1
+        if name == "soon" and tries[name] == 1:
+            raise RuntimeError("transient")
+        if name == "never":
+            raise RuntimeError("down")
+
+    # A first retry after 0.05 s falls inside the drain, a second one after 10 s outside it.
+    runner = InProcessRunner({"job": job}, None, delay=lambda n: 0.05 if n == 1 else 10)
+    await runner.start()
+    await runner.enqueue("job", "later", defer=300, job_id="later")
+    await runner.enqueue("job", "soon")
+    await runner.enqueue("job", "never")
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await runner.close(drain_timeout=2)
+    assert loop.time() - started < 1
+    assert tries == {"soon": 2, "never": 2, "later": 0}
+    assert runner.idle
+
+
 async def test_unknown_job_name_is_an_error() -> None:
     runner = InProcessRunner({}, None)
     with pytest.raises(KeyError):

@@ -92,7 +92,7 @@ def test_the_default_kefu_menu_is_held_to_the_admin_apis_limits(
     tmp_path: Path, menu: str
 ) -> None:
     path = write(tmp_path, TOML + f"\n[conversations]\nkf_welcome_menu = {menu}\n")
-    with pytest.raises(ConfigError, match="conversations.kf_welcome_menu"):
+    with pytest.raises(ConfigError, match=r"conversations\.kf_welcome_menu"):
         load_settings(path, env={})
 
 
