@@ -17,7 +17,6 @@ from typing import Protocol
 class OrderInfo:
     order_no: str
     specialist: str | None = None  # userid of the order's service specialist
-    specialist_name: str | None = None
     stage: str | None = None  # current milestone, e.g. "量尺"
     group_chat_id: str | None = None  # the order's customer group, once bound
     summary: str | None = None  # one or two lines for 进度 <订单号>

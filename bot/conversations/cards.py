@@ -14,12 +14,6 @@ CLAIM_PREFIX = "claim:"
 HISTORY = 10
 
 
-async def staff_name(services: Any, userid: str) -> str:
-    """How a staff member is named to customers. The directory API is out of this service's
-    scope (and its permission), so the userid stands in unless an order names them."""
-    return userid
-
-
 async def history(conversation: str, limit: int = HISTORY) -> list[str]:
     rows = await ConversationMessage.filter(conversation=conversation).order_by("-id").limit(limit)
     lines = []

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.conversations import cards, outbound
 from bot.conversations.common import config, kf_key, now
+from bot.directory import staff_name
 from bot.logs import get_logger
 from bot.models import Escalation, EscalationStatus, KfConversation
 from bot.orders_lookup import lookup
@@ -106,7 +107,7 @@ async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> N
         await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(
             session_state=3, servicer_userid=userid)
         if res.get("msg_code"):
-            name = await cards.staff_name(services, userid)
+            name = await staff_name(services, userid)
             await _notice(services, res["msg_code"],
                           cfg.transfer_notice.replace("{specialist}", name), f"esc{esc.id}:t",
                           euid)

@@ -22,6 +22,7 @@ from bot.conversations import compose, escalation, kefu_record, offer_group, out
 from bot.conversations.common import config, kf_key, now
 from bot.conversations.rulebook import rulebook
 from bot.db import get_row
+from bot.directory import staff_name
 from bot.events import KfEnterSession, KfMsgSendFail, KfSessionStatusChange, KfText
 from bot.logs import get_logger
 from bot.models import (
@@ -176,7 +177,7 @@ async def _variables(services: Any, conv: KfConversation, messages: list[Message
         order = await lookup().for_customer(conv.external_userid)
         if order is not None:
             values["order_no"] = order.order_no
-            values["specialist"] = order.specialist_name or order.specialist or ""
+            values["specialist"] = await staff_name(services, order.specialist)
     return values
 
 

@@ -9,6 +9,7 @@ from bot.conversations import compose, escalation
 from bot.conversations.common import now
 from bot.conversations.rulebook import rulebook
 from bot.conversations.stats import count_rule
+from bot.directory import staff_name
 from bot.models import EscalationStatus
 from bot.orders_lookup import lookup
 
@@ -63,8 +64,8 @@ async def progress_command(services: Any, arg: str) -> str:
     if order.summary:
         return order.summary
     parts = [f"订单 {order.order_no}", f"当前阶段：{order.stage or '未知'}"]
-    if order.specialist_name or order.specialist:
-        parts.append(f"专员：{order.specialist_name or order.specialist}")
+    if order.specialist:
+        parts.append(f"专员：{await staff_name(services, order.specialist)}")
     return "\n".join(parts)
 
 

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from bot import outbox
 from bot.context import Services
+from bot.directory import staff_name
 from bot.logs import get_logger
 from bot.models import (
     CustomerGroup,
@@ -71,7 +72,7 @@ async def schedule(services: Services, notice: GroupNotice) -> None:
                                      job_id=f"notice:{notice.id}")
 
 
-async def _text(order: Order, notice_id: int) -> str:
+async def _text(order: Order, notice_id: int, specialist: str) -> str:
     stages = await pipelines.load(order.order_type)
     ms = await Milestone.filter(notifications__group_notice_id=notice_id).distinct() \
         .order_by("occurred_at", "id")
@@ -82,7 +83,7 @@ async def _text(order: Order, notice_id: int) -> str:
         lines.append(pipelines.render(
             tpl, order_no=order.order_no, stage=m.stage, note=(m.note + "。") if m.note else "",
             next_stage=nxt.name if nxt else "完成", next_date=order.expected_dates.get(
-                nxt.name, "") if nxt else "", customer=order.customer_name, specialist=""))
+                nxt.name, "") if nxt else "", customer=order.customer_name, specialist=specialist))
     return clip("\n".join(lines), 4000)
 
 
@@ -104,12 +105,13 @@ async def flush(services: Services, notice_id: int, now: datetime | None = None)
     group = await CustomerGroup.get_or_none(chat_id=notice.chat_id)
     owner = group.owner if group and group.owner else order.specialist
     base = services.settings.orders_link_base
+    specialist = await staff_name(services, order.specialist)  # an API call: not in the tx
     async with in_transaction() as conn:
         if not await GroupNotice.filter(id=notice.id, status=S.COLLECTING).using_db(conn) \
                 .update(status=S.CREATED, sender=owner, next_check_at=now + timedelta(
                     seconds=services.settings.group_task_check_seconds)):
             return False
-        text = await _text(order, notice.id)
+        text = await _text(order, notice.id, specialist)
         task = await outbox.add(
             key=f"grouptask:{notice.id}", app="main", api="add_msg_template",
             args={"chat_type": "group", "sender": owner, "chat_id_list": [notice.chat_id],

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from bot import outbox
 from bot.context import Services
+from bot.directory import staff_name
 from bot.logs import get_logger
 from bot.models import KfConversation, Milestone, Notification, NotificationStatus, Order
 from bot.orders import pipelines
@@ -89,7 +90,8 @@ async def send_notice(services: Services, notification_id: int) -> None:
                             note=f"{m.note}。" if m.note else "",
                             next_stage=nxt.name if nxt else "完成",
                             next_date=order.expected_dates.get(nxt.name, "") if nxt else "",
-                            customer=order.customer_name, specialist=order.specialist)
+                            customer=order.customer_name,
+                            specialist=await staff_name(services, order.specialist))
     async with in_transaction() as conn:
         row = await outbox.add(key=f"kefu:{n.id}", app="main", api="kf_send_msg",
                                args={"touser": euid, "open_kfid": open_kfid, "msgtype": "text",

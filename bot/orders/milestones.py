@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from bot import outbox
 from bot.context import Services
+from bot.directory import staff_name
 from bot.logs import get_logger
 from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage
 from bot.orders import grouptasks, pipelines
@@ -85,6 +86,7 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
         rows: list[OutboxMessage] = []
         notice: GroupNotice | None = None
         kefu: Notification | None = None
+        specialist = await staff_name(services, order.specialist)  # an API call: not in the tx
         try:
             async with in_transaction() as conn:
                 m = await Milestone.create(
@@ -98,7 +100,7 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
                           "note": f"{data.note}。" if data.note else "",
                           "next_stage": nxt.name if nxt else "完成",
                           "next_date": order.expected_dates.get(nxt.name, "未定") if nxt else "—",
-                          "customer": order.customer_name or "", "specialist": order.specialist}
+                          "customer": order.customer_name or "", "specialist": specialist}
                 team_text = pipelines.render(stages.get(data.milestone).team_template, **values)
                 flag = "（强制）" if data.force else ""
                 rows.append(await card(

@@ -29,6 +29,7 @@ from bot.store import Store
 from bot.wecom.api_contact import ContactAPI
 from bot.wecom.api_kf import KfAPI
 from bot.wecom.api_message import MessageAPI
+from bot.wecom.api_user import UserAPI
 from bot.wecom.errors import (
     INVALID_SECRET,
     RATE_LIMIT_CODES,
@@ -256,7 +257,7 @@ def _errcode(body: Mapping[str, Any]) -> int:
         return SYSTEM_BUSY
 
 
-class AppClient(MessageAPI, ContactAPI, KfAPI):
+class AppClient(MessageAPI, ContactAPI, KfAPI, UserAPI):
     """Calls made with one app's access_token. Get it from ``WeComClient.app(name)``."""
 
     def __init__(self, client: WeComClient, config: AppConfig) -> None:

@@ -26,6 +26,9 @@ CONTENT_TOO_LARGE = 45002
 NO_PERMISSION = 48002
 ALL_RECIPIENTS_INVALID = 81013
 NO_EXTERNAL_RELATION = 84061
+# Directory (读取成员): a member outside the app's visible range, an unknown userid.
+NO_CONTACT_PRIVILEGE = 60011
+USERID_NOT_FOUND = 60111
 INVALID_MEDIA_ID = 40007
 # Customer groups: unknown chat_id (sandbox choice; WeCom's page lists 40050 for chatid).
 INVALID_CHAT_ID = 40050

@@ -36,6 +36,13 @@ class ExternalContactResult(Result, total=False):
     next_cursor: str
 
 
+class UserResult(Result, total=False):
+    userid: str
+    name: str
+    department: list[int]
+    status: int  # 1 activated, 2 disabled, 4 not activated, 5 left the company
+
+
 class GroupChatListResult(Result, total=False):
     group_chat_list: list[dict[str, Any]]
     next_cursor: str

@@ -46,7 +46,7 @@ async def test_complaint_routes_claims_by_card_and_resolves_on_session_end(
         assert esc.reason == "rule" and esc.rule_id == "complaint"
         assert esc.servicer_userid == "zhangwei" and esc.status == EscalationStatus.OPEN
         texts = w.kf_texts()
-        assert "优先转接" in texts[0] and "转接专员zhangwei" in texts[-1]
+        assert "优先转接" in texts[0] and "转接专员张伟" in texts[-1]  # the directory's name
         card = w.app_inbox("zhangwei")[-1]["payload"]
         assert card["button_list"][0]["key"] == f"claim:{esc.id}"
         assert "我要投诉" in card["quote_area"]["quote_text"]

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from bot.models import Order, Pipeline
 from bot.settings import Settings
 from bot.tokens import create_token
+from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
-from tests.orders.helpers import TEAM, Admin, orders_settings, settled
+from tests.orders.helpers import TEAM, Admin, cards, orders_settings, services_of, settled
 
 
 async def test_orders_crud_filters_and_errors(embedded_settings: Callable[..., Settings]) -> None:
@@ -83,7 +84,7 @@ async def test_pipelines(embedded_settings: Callable[..., Settings]) -> None:
         kitchen = {"stages": [
             {"name": "签约", "expected_days": 1},
             {"name": "测量", "expected_days": 2,
-             "team_template": "{order_no} 测量：{note}",
+             "team_template": "{order_no} 测量：{note}专员 {specialist}",
              "customer_template": "已安排测量 {order_no}"},
             {"name": "安装", "expected_days": 1}]}
         status, saved = await admin.call("PUT", "/pipelines/kitchen", kitchen)
@@ -103,6 +104,9 @@ async def test_pipelines(embedded_settings: Callable[..., Settings]) -> None:
         status, _ = await admin.call("POST", "/orders/KT00000001/milestones", {
             "milestone": "测量", "event_id": "k2", "note": "周六上午"})
         assert status == 201
+        # The team card names the specialist as the WeCom directory does, not by userid.
+        sandbox = services_of(client).extras["sandbox"]
+        assert await wait_for(lambda: cards(sandbox, "lina", "周六上午。专员 张伟"))
         status, err = await admin.call("PUT", "/pipelines/kitchen", {"stages": [{"name": "签约"}]})
         assert status == 409 and "测量" in err["error"]["message"]
         assert len((await Pipeline.get(order_type="kitchen")).stages) == 3

@@ -30,6 +30,7 @@ ApiFn = Callable[["Sandbox", str, Q, Q], Q]
 # path → (needs access_token, handler(sandbox, app_name, query, body))
 API: dict[str, tuple[bool, ApiFn]] = {
     "message/send": (True, lambda s, a, q, b: s.api_message_send(a, b)),
+    "user/get": (True, lambda s, a, q, b: s.api_user_get(q)),
     "externalcontact/get": (True, lambda s, a, q, b: s.api_externalcontact_get(q)),
     "externalcontact/send_welcome_msg": (True, lambda s, a, q, b: s.api_send_welcome_msg(b)),
     "externalcontact/groupchat/list": (True, lambda s, a, q, b: s.api_groupchat_list(b)),

@@ -94,6 +94,14 @@ class ContactMixin(KfApiMixin):
 
     # -- API ----------------------------------------------------------------------------------
 
+    def api_user_get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """读取成员 (docs 90196): every sandbox staff member is in the app's visible range."""
+        s = self.staff.get(query.get("userid") or "")
+        if s is None:
+            raise SandboxError(E.USERID_NOT_FOUND, "userid not found")
+        return {"userid": s.userid, "name": s.name, "department": [1], "main_department": 1,
+                "position": s.role, "status": 1 if s.active else 2}
+
     def api_externalcontact_get(self, query: dict[str, Any]) -> dict[str, Any]:
         c = self._customer(query.get("external_userid"))
         if not c.follow:

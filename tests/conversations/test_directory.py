@@ -1,0 +1,49 @@
+"""Staff are named to customers by the WeCom directory's name, looked up once and remembered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.directory import staff_name
+from bot.settings import Settings
+from bot.wecom import errors as E
+from bot.wecom.errors import WeComAPIError
+from tests.conversations.conftest import world
+
+
+async def test_names_come_from_the_directory_and_are_remembered(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        def lookups() -> int:
+            return sum(1 for c in w.sandbox.calls if c["path"] == "user/get")
+
+        assert await staff_name(w.services, "zhangwei") == "张伟"
+        assert await staff_name(w.services, "zhangwei") == "张伟"
+        assert lookups() == 1
+        # A userid WeCom does not know is named by itself, and that answer is remembered too.
+        assert await staff_name(w.services, "nobody") == "nobody"
+        assert await staff_name(w.services, "nobody") == "nobody"
+        assert lookups() == 2
+        assert await staff_name(w.services, None) == "" and lookups() == 2
+
+        # WeCom busy: the userid stands in for now, and the next message asks again.
+        w.sandbox.set_faults(busy_burst=100, paths=("user/get",))
+        assert await staff_name(w.services, "lina") == "lina"
+        w.sandbox.set_faults()
+        assert await staff_name(w.services, "lina") == "李娜"
+
+
+async def test_the_sandbox_reads_members_as_wecom_does(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        client = w.services.wecom.app("main")
+        got = await client.user_get("wangqiang")
+        assert got["errcode"] == 0 and got["name"] == "王强" and got["status"] == 1
+        try:
+            await client.user_get("nobody")
+        except WeComAPIError as exc:
+            assert exc.errcode == E.USERID_NOT_FOUND
+        else:
+            raise AssertionError("an unknown userid must fail with 60111")
