@@ -9,9 +9,14 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -135,3 +140,30 @@ async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.02)
+
+
+def start_serve(tmp_path: Path, config_text: str) -> tuple[subprocess.Popen[bytes], int]:
+    """``wecom-bot serve`` in a child process on a free port, once /healthz answers.
+
+    ``config_text`` is the TOML after the ``listen`` line; stderr (the JSON log) is piped.
+    """
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config = tmp_path / "bot.toml"
+    config.write_text(f'listen = "127.0.0.1:{port}"\n{config_text}')
+    server = subprocess.Popen([str(Path(sys.executable).parent / "wecom-bot"), "serve"],
+                              env={**os.environ, "WECOM_BOT_CONFIG": str(config)},
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server, port
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                _, log = server.communicate()
+                raise AssertionError("server did not start: "
+                                     + log.decode(errors="replace")[-2000:]) from None
+            time.sleep(0.2)

@@ -8,25 +8,14 @@ timed out (job_timeout_seconds), and the replies waited for the next start.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from bot.wecom.sandbox import DEFAULT_PREFIX, SEED_CUSTOMERS, SEED_KF
-
-BIN = Path(sys.executable).parent
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import start_serve
 
 
 def _post(url: str, body: dict[str, object]) -> None:
@@ -38,26 +27,11 @@ def _post(url: str, body: dict[str, object]) -> None:
 def test_a_stop_finishes_replies_in_flight_and_does_not_sit_out_the_drain(
     tmp_path: Path,
 ) -> None:
-    port = _port()
     db = tmp_path / "bot.sqlite3"
-    config = tmp_path / "bot.toml"
-    config.write_text(f'listen = "127.0.0.1:{port}"\ndatabase_url = "sqlite://{db}"\n'
-                      'log_format = "json"\njob_timeout_seconds = 20\n')
-    server = subprocess.Popen([str(BIN / "wecom-bot"), "serve"], cwd=tmp_path,
-                              env={**os.environ, "WECOM_BOT_CONFIG": str(config)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    control = f"{base}{DEFAULT_PREFIX}/sandbox"
+    server, port = start_serve(tmp_path, f'database_url = "sqlite://{db}"\n'
+                                         'log_format = "json"\njob_timeout_seconds = 20\n')
+    control = f"http://127.0.0.1:{port}{DEFAULT_PREFIX}/sandbox"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                assert server.poll() is None, "server exited"
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
         # Every reply takes a second at "WeCom", so the stop comes while they are under way.
         _post(f"{control}/faults", {"latency": 1.0, "paths": ["kf/send_msg"]})
         customers = [c for c, _ in SEED_CUSTOMERS[:3]]
