@@ -173,11 +173,13 @@ async def _variables(services: Any, conv: KfConversation, messages: list[Message
         if conv.nickname is None:
             conv.nickname = await _nickname(services, conv.external_userid)
         values["nickname"] = conv.nickname or ""
-    if compose.wants(messages, "order_no") or compose.wants(messages, "specialist"):
+    wants_specialist = compose.wants(messages, "specialist")
+    if compose.wants(messages, "order_no") or wants_specialist:
         order = await lookup().for_customer(conv.external_userid)
         if order is not None:
             values["order_no"] = order.order_no
-            values["specialist"] = await staff_name(services, order.specialist)
+            if wants_specialist:  # a directory look-up, the first time
+                values["specialist"] = await staff_name(services, order.specialist)
     return values
 
 

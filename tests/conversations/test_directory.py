@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.conversations import rules_store
+from bot.conversations.rulebook import changed
 from bot.directory import staff_name
+from bot.orders import orders
+from bot.orders.schemas import OrderIn
 from bot.settings import Settings
 from bot.wecom import errors as E
 from bot.wecom.errors import WeComAPIError
-from tests.conversations.conftest import world
+from tests.conversations.conftest import CUSTOMER, KF, world
 
 
 async def test_names_come_from_the_directory_and_are_remembered(
@@ -47,3 +51,19 @@ async def test_the_sandbox_reads_members_as_wecom_does(
             assert exc.errcode == E.USERID_NOT_FOUND
         else:
             raise AssertionError("an unknown userid must fail with 60111")
+
+
+async def test_a_kefu_reply_names_the_customers_specialist(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        rule = {"id": "who", "name": "专员", "priority": 50, "when": {"any": ["专员"]},
+                "action": "reply",
+                "replies": {"messages": [{"text": "订单{order_no}的专员是{specialist}"}]}}
+        await rules_store.import_rules({"rules": [rule]}, mode="replace", actor="test")
+        await changed(w.services)
+        await orders.create(OrderIn.model_validate({
+            "order_no": "DD20261199", "customer": {"external_userid": CUSTOMER, "name": "陈女士"},
+            "team": {"specialist": "zhangwei"}}))
+        await w.sandbox.customer_says(KF, CUSTOMER, "我的专员是谁")
+        assert (await w.wait_kf(1))[0] == "订单DD20261199的专员是张伟"
