@@ -171,11 +171,16 @@ async def serve(app: web.Application, settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
-        log.info("service.stopping")
         services: Services = app[SERVICES]
+        jobs = services.queue if isinstance(services.queue, InProcessRunner) else None
+        if jobs is not None and not jobs.idle:
+            print("wecom-bot: finishing the jobs under way; stop again to stop now", flush=True)
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, jobs.hurry)
+        log.info("service.stopping")
         await services.settle()
-        if isinstance(services.queue, InProcessRunner):
-            await services.queue.close(drain_timeout=settings.job_timeout_seconds)
+        if jobs is not None:
+            await jobs.close(drain_timeout=settings.job_timeout_seconds)
     finally:
         await runner.cleanup()
 

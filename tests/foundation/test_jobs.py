@@ -127,6 +127,32 @@ async def test_close_waits_for_retries_due_within_the_drain_and_no_longer() -> N
     assert runner.idle
 
 
+async def test_hurry_ends_the_drain_and_cancels_what_still_runs() -> None:
+    cancelled = asyncio.Event()
+
+    async def slow(ctx: Any) -> None:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    runner = InProcessRunner({"slow": slow}, None)
+    await runner.start()
+    await runner.enqueue("slow")
+    await asyncio.sleep(0.01)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    closing = asyncio.create_task(runner.close(drain_timeout=60))
+    await asyncio.sleep(0.05)
+    assert not closing.done()  # draining: waits for the job
+    runner.hurry()  # a second stop signal
+    await asyncio.wait_for(closing, 2)
+    assert cancelled.is_set() and loop.time() - started < 1
+    await runner.close(drain_timeout=60)  # the service's own close after it: at once
+    assert loop.time() - started < 1
+
+
 async def test_unknown_job_name_is_an_error() -> None:
     runner = InProcessRunner({}, None)
     with pytest.raises(KeyError):
