@@ -23,6 +23,8 @@ from bot.inbox import NewEvent
 from bot.logs import get_logger
 from bot.models import KfCursor
 from bot.store import LockTimeout
+from bot.wecom import errors as E
+from bot.wecom.errors import WeComAPIError
 
 log = get_logger("bot.kefu.sync")
 _NO_TOKEN = "-"  # noqa: S105 - a marker meaning "pull without a Token"
@@ -108,7 +110,16 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
     oldest = None if row else now(services).timestamp() - config(services).kf_backlog_seconds
     stored = 0
     while True:
-        res = await client.kf_sync_msg(open_kfid=open_kfid, cursor=cursor, token=token)
+        try:
+            res = await client.kf_sync_msg(open_kfid=open_kfid, cursor=cursor, token=token)
+        except WeComAPIError as exc:
+            if token is None or exc.errcode != E.KF_INVALID_MSG_TOKEN:
+                raise
+            # The callback's Token lives 10 minutes: a callback handled later (after a restart
+            # or an outage) pulls without it at once rather than waiting for the poll.
+            log.info("kefu.token_expired", open_kfid=open_kfid)
+            token = None
+            continue
         items = [i for i in res.get("msg_list") or [] if isinstance(i, dict)]
         fresh = [i for i in items if oldest is None or int(i.get("send_time") or 0) >= oldest]
         rows = await _store(services, fresh)

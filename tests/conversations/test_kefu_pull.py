@@ -78,3 +78,21 @@ async def test_failed_handling_in_the_puller_is_retried_as_a_job(
         assert failed and len(w.kf_texts("wmFlaky")) == 1 and QUESTIONS[0][1] in texts[0]
         row = await InboxEvent.get(dedupe_key=f"kf:{failed[0]}")
         assert row.status == InboxStatus.DONE and row.attempts == 1
+
+
+async def test_a_callback_handled_after_its_token_expired_still_pulls_at_once(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """The Token lives 10 minutes; a callback handled later (a restart, an outage) must not
+    fail five times and wait for the minute poll: it pulls without the Token."""
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        w.sandbox.limits.kf_token_ttl = 0.0  # every Token is stale by the time it is used
+        await w.sandbox.customer_says(KF, "wmLate", QUESTIONS[0][0])
+        texts = await w.wait_kf(1, euid="wmLate", timeout=10)
+        await w.settle()
+        assert QUESTIONS[0][1] in texts[0]
+        pulls = [c["errcode"] for c in w.sandbox.calls if c["path"] == "kf/sync_msg"]
+        assert pulls[:2] == [95007, 0]  # refused with the Token, then pulled without it
+        assert await InboxEvent.filter(status=InboxStatus.PENDING).count() == 0
+        assert not await InboxEvent.filter(attempts__gt=0).exists()
