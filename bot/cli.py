@@ -20,9 +20,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from bot.service import create_app, local_url, serve
+    from bot.service import bind_listener, create_app, local_url, serve
 
     settings = _settings(args)
+    try:
+        sock = bind_listener(settings)
+    except OSError as exc:
+        print(f"wecom-bot: cannot listen on {settings.listen}: {exc.strerror or exc} (change "
+              "`listen` in the config file or set WECOM_BOT_LISTEN)", file=sys.stderr)
+        return 1
     app = create_app(settings)
     console = f"{local_url(settings)}/admin/"
 
@@ -43,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for app_cfg in settings.wecom.apps:
         print(f"  callback URL for {app_cfg.name!r}: http://{settings.listen}/wecom/callback/"
               f"{app_cfg.name}", flush=True)
-    asyncio.run(serve(app, settings))
+    asyncio.run(serve(app, settings, sock))
     return 0
 
 

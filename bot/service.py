@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -150,7 +151,23 @@ class _NoQueue:
         return None
 
 
-async def serve(app: web.Application, settings: Settings) -> None:
+def bind_listener(settings: Settings) -> socket.socket:
+    """The service's socket, bound before anything else starts: a busy port fails here, not
+    after the migrations ran and the first start's admin token was printed (and spent)."""
+    host = settings.host.strip("[]")  # "[::]:8080"
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, settings.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def serve(app: web.Application, settings: Settings, sock: socket.socket) -> None:
     """Serve until SIGINT/SIGTERM, then stop in the order that loses nothing and waits little.
 
     Queued jobs are drained *before* the listener closes (aiohttp's own run_app closes it
@@ -165,7 +182,7 @@ async def serve(app: web.Application, settings: Settings) -> None:
                            shutdown_timeout=settings.job_timeout_seconds)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
+        await web.SockSite(runner, sock).start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

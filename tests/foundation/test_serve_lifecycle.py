@@ -1,15 +1,20 @@
-"""Stopping `wecom-bot serve` (embedded, built-in sandbox) finishes the work in flight.
+"""`wecom-bot serve` starting and stopping (embedded, built-in sandbox).
 
-Jobs are drained while the listener is still open: the sandbox they call lives on it. Closing
-the listener first left every in-flight reply retrying against a refused port until the drain
+A busy port fails before anything starts. Stopping finishes the work in flight: jobs are
+drained while the listener is still open, for the sandbox they call lives on it. Closing the
+listener first left every in-flight reply retrying against a refused port until the drain
 timed out (job_timeout_seconds), and the replies waited for the next start.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
+import socket
 import sqlite3
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -60,3 +65,20 @@ def test_a_stop_finishes_replies_in_flight_and_does_not_sit_out_the_drain(
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT api, status FROM outbox_message").fetchall()
     assert sorted(rows) == [("kf_send_msg", "sent")] * 3, rows
+
+
+def test_a_busy_port_fails_in_one_line_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        (tmp_path / "bot.toml").write_text(f'listen = "127.0.0.1:{port}"\n')
+        run = subprocess.run([str(Path(sys.executable).parent / "wecom-bot"), "serve"],
+                             env={**os.environ, "WECOM_BOT_CONFIG": str(tmp_path / "bot.toml")},
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"wecom-bot: cannot listen on 127.0.0.1:{port}: Address already in use (change "
+        "`listen` in the config file or set WECOM_BOT_LISTEN)"]
+    # No database made, so the first start's admin token is still to be shown.
+    assert not (tmp_path / "data").exists() and "admin token" not in run.stdout
