@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from bot import outbox
 from bot.batch import group_commit
-from bot.conversations import compose, escalation, kefu_record, offer_group, outbound, stats
+from bot.conversations import compose, escalation, kefu_record, offer_group, outbound
 from bot.conversations.common import config, kf_key, now
 from bot.conversations.rulebook import rulebook
 from bot.db import get_row
@@ -83,17 +83,15 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
     if conv.session_state == 4:
         conv.session_state = 0  # a customer message re-opens an ended session (§3.4)
     plan = Plan()
-    unanswered = False
+    unanswered = suppressed = False
     if conv.session_state not in (2, 3):
         m = rulebook(services).matcher.match(text, channel="kefu", at=at, menu_id=ev.menu_id,
                                              scope={"open_kfid": ev.open_kfid})
         if m is not None:
             conv.unmatched_streak = 0
             plan.rule_id = m.rule.id
-            ttl = m.rule.cooldown_seconds
-            if ttl and not await services.store.set_if_absent(
-                    f"cooldown:{m.rule.id}:{key}", "1", ttl=ttl):
-                await stats.count_rule(m.rule.id, "kefu", at, suppressed=1)
+            if await _cooling_down(services, m.rule, key, ev.msgid or ""):
+                suppressed = True
             else:
                 plan.messages = compose.pick(m.rule)
                 if m.rule.action == "escalate":
@@ -142,7 +140,8 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
                 content=text, msgid=ev.msgid, rule_id=plan.rule_id, action=plan.action),
             replies=replies, rule_id=plan.rule_id, at=at,
             unanswered=UnansweredQuestion(channel="kefu", conversation=key, content=text,
-                                          normalized=normalize(text)) if unanswered else None))
+                                          normalized=normalize(text)) if unanswered else None,
+            suppressed=suppressed))
         planned[:] = [row for row, _ in replies]
 
     # Ordered by the rule whose daily counter the write bumps (see GroupCommit); on
@@ -151,6 +150,19 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned
+
+
+async def _cooling_down(services: Any, rule: Any, key: str, msgid: str) -> bool:
+    """Whether the rule answered this conversation within its cooldown. The claim names the
+    message that took it: a retry of that message's decision (the first try failed before
+    it was stored) is not suppressed by its own claim."""
+    ttl = rule.cooldown_seconds
+    if not ttl:
+        return False
+    name = f"cooldown:{rule.id}:{key}"
+    if await services.store.set_if_absent(name, msgid, ttl=ttl):
+        return False
+    return bool(await services.store.get(name) != msgid)
 
 
 async def _conversation(open_kfid: str, external_userid: str) -> KfConversation:
@@ -191,7 +203,7 @@ async def _nickname(services: Any, external_userid: str) -> str:
         return ""
     for c in res.get("customer_list") or []:
         if c.get("external_userid") == external_userid:
-            return str(c.get("nickname") or "")
+            return str(c.get("nickname") or "")[:64]  # the column's width
     return ""
 
 
@@ -257,4 +269,5 @@ async def on_session_change(services: Any, ev: KfSessionStatusChange) -> None:
     elif ev.change_type in (1, 2, 4):
         conv.session_state, conv.servicer_userid = 3, ev.new_servicer_userid
         await escalation.servicer_changed(key, ev.new_servicer_userid)
-    await conv.save()
+    # Only what this path owns: a full save would put back the decision fields as read above.
+    await conv.save(update_fields=["session_state", "servicer_userid", "updated_at"])

@@ -24,9 +24,12 @@ from bot.db import db_values, insert_fields, quote
 from bot.models import ConversationMessage, KfConversation, OutboxMessage, UnansweredQuestion
 
 # What a decision changes in the conversation row (other fields belong to other paths, e.g.
-# the servicer a session change records).
-CONVERSATION_FIELDS = ("session_state", "unmatched_streak", "nickname", "sent_since_customer",
-                       "last_customer_at", "updated_at")
+# the servicer a session change records). The session state is not written from the value the
+# decision read: a person may have taken the session meanwhile (a claim, a session change),
+# and that must stand. The one change a decision makes to it is in REOPEN.
+CONVERSATION_FIELDS = ("unmatched_streak", "nickname", "sent_since_customer", "last_customer_at",
+                       "updated_at")
+REOPEN = "session_state = CASE WHEN session_state = 4 THEN 0 ELSE session_state END"
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Decision:
     rule_id: str | None
     at: datetime
     unanswered: UnansweredQuestion | None = None
+    suppressed: bool = False  # the rule matched within its cooldown: counted, not answered
 
 
 async def record(conn: BaseDBAsyncClient, d: Decision) -> None:
@@ -69,7 +73,8 @@ class _Params:
 
 def _update_conversation(p: _Params, conv: KfConversation) -> str:
     marks = p.add(db_values(conv, CONVERSATION_FIELDS))
-    sets = ", ".join(f"{quote(f)} = {m}" for f, m in zip(CONVERSATION_FIELDS, marks, strict=True))
+    sets = ", ".join([*(f"{quote(f)} = {m}"
+                        for f, m in zip(CONVERSATION_FIELDS, marks, strict=True)), REOPEN])
     where = p.add([conv.id])[0]
     return f"UPDATE {quote(KfConversation._meta.db_table)} SET {sets} WHERE id = {where}"  # noqa: S608
 
@@ -101,7 +106,8 @@ def _history(p: _Params, d: Decision, outbox_id: Callable[[int], str]) -> str:
 
 def _count(p: _Params, d: Decision, dialect: str) -> str:
     return stats.upsert_sql(p.add(stats.count_values(
-        dialect, d.rule_id or "", "kefu", d.at, hits=1, replies=len(d.replies))))
+        dialect, d.rule_id or "", "kefu", d.at, hits=0 if d.suppressed else 1,
+        replies=len(d.replies), suppressed=int(d.suppressed))))
 
 
 async def _one_statement(conn: BaseDBAsyncClient, d: Decision) -> None:
@@ -111,7 +117,7 @@ async def _one_statement(conn: BaseDBAsyncClient, d: Decision) -> None:
         parts.append(f"o{i} AS ({_insert_row(p, row, ' RETURNING id')})")
     # Each history row names the outbox row this very statement inserts.
     parts.append(f"m AS ({_history(p, d, lambda i: f'(SELECT id FROM o{i})')})")  # noqa: S608
-    if d.rule_id and d.replies:
+    if d.rule_id:
         parts.append(f"s AS ({_count(p, d, 'postgres')})")
     if d.unanswered is not None:
         parts.append(f"u AS ({_insert_row(p, d.unanswered)})")
@@ -134,7 +140,7 @@ async def _in_turn(conn: BaseDBAsyncClient, d: Decision) -> None:
         (got,) = await run(_insert_row, row, " RETURNING id")
         message.outbox_id = got["id"]
     await run(lambda p: _history(p, d, lambda i: p.add([d.replies[i][1].outbox_id])[0]))
-    if d.rule_id and d.replies:
+    if d.rule_id:
         await run(_count, d, "sqlite")
     if d.unanswered is not None:
         await run(_insert_row, d.unanswered)

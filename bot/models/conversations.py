@@ -103,7 +103,7 @@ class ConversationMessage(Model):
     direction = fields.CharEnumField(Direction, max_length=4)
     msgtype = fields.CharField(max_length=16)
     content = fields.TextField(default="")
-    msgid = fields.CharField(max_length=64, null=True, db_index=True)
+    msgid = fields.CharField(max_length=64, null=True)
     rule_id = fields.CharField(max_length=64, null=True)
     # in: what the bot decided to do besides replying (escalate:<reason>, offer_group), so a
     # retried job redoes the side effect without deciding again.
@@ -120,6 +120,9 @@ class ConversationMessage(Model):
 
     class Meta:
         table = "conversation_message"
+        # One decision per customer message, whatever races (an expired lock, a cancelled
+        # caller): a second one fails whole and its retry finishes the first one's sends.
+        unique_together = (("msgid", "direction"),)
 
 
 class UnansweredQuestion(Model):
