@@ -84,16 +84,19 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
     try:
         if isinstance(event, KfText):
             # Handled exactly once without the row lock: the decision is keyed by the msgid
-            # under the conversation's lock, and the sends by the outbox's own lock.
+            # under the conversation's lock, and the sends by the outbox's own lock. A
+            # conversation busy past the lock's wait is retried below, like any failure.
             await _handle(services, row_id, app_name, event.event_type, 0, lambda: event,
                           fresh=True)
         else:
-            async with services.store.lock(
-                f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5, wait=0
-            ):
-                await _handle(services, row_id, app_name, event.event_type, 0, lambda: event)
-    except LockTimeout:
-        log.info("inbox.busy", inbox_id=row_id)
+            try:
+                async with services.store.lock(
+                    f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5, wait=0
+                ):
+                    await _handle(services, row_id, app_name, event.event_type, 0,
+                                  lambda: event)
+            except LockTimeout:  # someone else is handling this very row
+                log.info("inbox.busy", inbox_id=row_id)
     except Exception:
         try:
             await services.queue.enqueue("process_inbox", row_id, job_id=f"inbox:{row_id}",

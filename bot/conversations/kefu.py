@@ -41,6 +41,7 @@ from keywords import Message, Text, normalize
 
 log = get_logger("bot.kefu")
 WELCOME_WINDOW = 20.0
+CONVERSATION_WAIT = 30.0  # seconds a message waits for its conversation's previous one
 
 
 @dataclass
@@ -57,7 +58,7 @@ async def on_customer_text(services: Any, ev: KfText, *, fresh: bool = False) ->
         return  # servicer (5) messages are history only; the API's own sends never come back
     key = kf_key(ev.open_kfid, ev.external_userid)
     ref = f"kf:{ev.msgid}"
-    async with services.store.lock(f"conv:{key}", ttl=60, wait=30):
+    async with services.store.lock(f"conv:{key}", ttl=60, wait=CONVERSATION_WAIT):
         inbound = None if fresh else await ConversationMessage.get_or_none(
             msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending

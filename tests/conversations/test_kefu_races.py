@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from bot.conversations import compose, kefu_record, rules_store
+from bot.conversations import compose, kefu, kefu_record, rules_store
+from bot.conversations.common import kf_key
 from bot.conversations.rulebook import changed
 from bot.models import ConversationMessage, Direction, KfConversation, RuleStat
 from bot.settings import Settings
@@ -96,3 +98,19 @@ async def test_one_stored_decision_per_customer_message(
         await ConversationMessage.create(**{**row, "direction": Direction.OUT})
         await ConversationMessage.create(**{**row, "msgid": None})
         await ConversationMessage.create(**{**row, "msgid": None})
+
+
+async def test_a_message_waiting_on_a_busy_conversation_is_retried_soon(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the conversation lock's wait, the pulled message is retried as a job at once,
+    not left pending for the sweeper (minutes)."""
+    monkeypatch.setattr(kefu, "CONVERSATION_WAIT", 0.2)
+    async with world(mode_settings()) as w:
+        await _rules(w, COOLDOWN)
+        key = kf_key(KF, CUSTOMER)
+        async with w.services.store.lock(f"conv:{key}", ttl=10, wait=1):
+            await w.sandbox.customer_says(KF, CUSTOMER, "价格多少")
+            await asyncio.sleep(0.6)  # the pulled message gave up waiting meanwhile
+            assert w.kf_texts() == []
+        assert await w.wait_kf(1, timeout=8) == ["价格表请看这里"]
