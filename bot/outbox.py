@@ -40,8 +40,12 @@ SENDABLE = frozenset({
     "message_send", "kf_send_msg", "kf_send_msg_on_event", "send_welcome_msg",
     "add_msg_template", "remind_groupmsg_send", "kf_upgrade_service",
 })
-_KF_MSGID = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
-_DUPLICATE_KF_MSGID = 40058  # a repeated kf msgid: on a retry it means the first try landed
+KF_MSGID_APIS = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
+# "msgid duplicate": the msgid is this row's own, so only an earlier try of it can have used it.
+_DUPLICATE_KF_MSGID = 40058
+# One-use codes that answer "already used" when an earlier, unanswered try spent them.
+_SPENT_AFTER_UNANSWERED = {"send_welcome_msg": frozenset({41051}),
+                           "kf_send_msg_on_event": frozenset({95013})}
 MAX_ATTEMPTS = 6
 
 
@@ -76,7 +80,7 @@ def new_row(
     if len(key) > 128:
         key = "h:" + hashlib.sha256(key.encode()).hexdigest()
     args = dict(args)
-    if api in _KF_MSGID:
+    if api in KF_MSGID_APIS:
         args.setdefault("msgid", kf_msgid(key))
     elif api == "message_send":
         args.setdefault("enable_duplicate_check", 1)
@@ -147,8 +151,16 @@ async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | N
 
 
 async def send_job(services: Services, row_id: int) -> None:
-    """The queued form of ``send_outbox`` (a job's result is stored: keep it empty)."""
-    await send_outbox(services, row_id)
+    """The queued form of ``send_outbox`` (a job's result is stored: keep it empty). A kf
+    reply that went out (or failed for good) carries on with the replies held behind it."""
+    row = await send_outbox(services, row_id)
+    while row is not None and row.status != OutboxStatus.PENDING and row.api == "kf_send_msg" \
+            and row.ref:
+        nxt = await OutboxMessage.filter(ref=row.ref, status=OutboxStatus.PENDING,
+                                         id__gt=row.id).order_by("id").first()
+        if nxt is None:
+            return
+        row = await send_outbox(services, nxt.id)
 
 
 async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | None:
@@ -160,15 +172,22 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
     if row.deadline is not None and row.deadline <= now():
         await _finish(row, OutboxStatus.MISSED, error="deadline passed before sending")
         return row
-    client = services.wecom.app(row.app)
     try:
-        # A retry first asks whether the last try landed after all (its answer lost).
-        landed = await _landed(client, row) if row.attempts and row.last_error else None
+        client = services.wecom.app(row.app)
+        landed = None
+        if row.api == "add_msg_template" and _unanswered(row):
+            # The last try may have landed (its answer lost): ask WeCom before calling again.
+            try:
+                landed = await _landed(client, row)
+            except WeComError:
+                # Still unknown: keep the unanswered error, so the next try asks again.
+                await _failed_attempt(services, row, row.last_error or "", retryable=True)
+                return row
         result = landed if landed is not None else await getattr(client, row.api)(**row.args)
     except WeComAPIError as exc:
-        if row.api in _KF_MSGID and exc.errcode == _DUPLICATE_KF_MSGID and row.attempts > 0:
-            await _finish(row, OutboxStatus.SENT, result={"msgid": row.args.get("msgid"),
-                                                           "duplicate": True})
+        if _already_done(row, exc):
+            await _finish(row, OutboxStatus.SENT, result={
+                "msgid": row.args.get("msgid"), "duplicate": True, "errcode": exc.errcode})
             return row
         retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
@@ -181,8 +200,27 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
     except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
         await _failed_attempt(services, row, str(exc), retryable=True)
         return row
+    except (KeyError, TypeError, ValueError) as exc:
+        # A row that cannot be sent as it is (its app renamed away, args the API refuses):
+        # failed at once, visible in the console, instead of pending and swept for ever.
+        await _failed_attempt(services, row, f"{type(exc).__name__}: {exc}", retryable=False)
+        return row
     await _finish(row, OutboxStatus.SENT, result=dict(result))
     return row
+
+
+def _unanswered(row: OutboxMessage) -> bool:
+    """Whether the row's last try went unanswered (a timeout, a 5xx: it may have landed)."""
+    return bool(row.attempts and row.last_error) and errcode_of(row) is None
+
+
+def _already_done(row: OutboxMessage, exc: WeComAPIError) -> bool:
+    """Whether WeCom's refusal says an earlier try of this row did the work."""
+    if row.api in KF_MSGID_APIS and exc.errcode == _DUPLICATE_KF_MSGID \
+            and "msgid" in exc.errmsg.lower():
+        return True
+    return exc.errcode in _SPENT_AFTER_UNANSWERED.get(row.api, ()) and (
+        exc.after_unanswered or _unanswered(row))
 
 
 def errcode_of(row: OutboxMessage) -> int | None:
@@ -198,8 +236,8 @@ async def _landed(client: Any, row: OutboxMessage) -> dict[str, Any] | None:
     the client does not repeat the call (bot.wecom.client.NOT_REPEATABLE), so the record is
     found by its text among the corp's 群发 since the row was made, and by its sender."""
     args = row.args
-    if row.api != "add_msg_template" or not args.get("text") or errcode_of(row) is not None:
-        return None  # an answered failure (an errcode) created nothing
+    if not args.get("text"):
+        return None
     cursor = None
     for _ in range(20):  # pages of 100: far more 群发 than a corp makes in an hour
         page = await client.get_groupmsg_list_v2(
@@ -231,6 +269,7 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
     delay = retry_after(row.attempts)
     row.next_attempt_at = now() + delay
     await row.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
+    await _hold_behind(row)
     await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
                                  job_id=f"outbox:{row.id}:{row.attempts}",
                                  defer=delay.total_seconds())
@@ -239,10 +278,19 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
 async def _reschedule(services: Services, row: OutboxMessage, seconds: float) -> None:
     row.next_attempt_at = now() + timedelta(seconds=seconds)
     await row.save(update_fields=["next_attempt_at", "updated_at"])
+    await _hold_behind(row)
     await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
                                  job_id=f"outbox:{row.id}:{row.attempts}:{int(seconds * 1000)}",
                                  defer=seconds)
     log.info("outbox.rescheduled", outbox_id=row.id, api=row.api, seconds=round(seconds, 1))
+
+
+async def _hold_behind(row: OutboxMessage) -> None:
+    """kf replies to one customer message go out in order: those after a row that must wait
+    wait with it (the sweep leaves them alone), and its retry sends them (``send_job``)."""
+    if row.api == "kf_send_msg" and row.ref:
+        await OutboxMessage.filter(ref=row.ref, status=OutboxStatus.PENDING, id__gt=row.id) \
+            .update(next_attempt_at=row.next_attempt_at)
 
 
 async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
@@ -272,11 +320,19 @@ async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -
     await OutboxMessage.filter(id=row_id).update(**fields)
 
 
-async def sweep(services: Services, stale_seconds: float = 60.0) -> int:
-    """Re-enqueue pending rows whose attempt is overdue: their job was lost."""
+async def sweep(services: Services, stale_seconds: float | None = None) -> int:
+    """Re-enqueue pending rows whose attempt is overdue: their job was lost.
+
+    Overdue means later than any attempt can still be under way (the client's whole retry
+    budget): a reply sent right after its decision runs without the row lock, and the sweep
+    must not send it a second time alongside.
+    """
+    if stale_seconds is None:
+        p = services.wecom.retry
+        stale_seconds = p.limiter_wait + p.budget_seconds + p.request_timeout + 30
     cutoff = now() - timedelta(seconds=stale_seconds)
-    rows = await OutboxMessage.filter(status=OutboxStatus.PENDING,
-                                      next_attempt_at__lt=cutoff).limit(500)
+    rows = await OutboxMessage.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=cutoff) \
+        .order_by("next_attempt_at", "id").limit(500)
     for row in rows:
         await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
                                      job_id=f"outbox:{row.id}:{row.attempts}:swept")

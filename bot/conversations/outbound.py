@@ -45,19 +45,21 @@ def kf_row(services: Any, *, key: str, open_kfid: str, external_userid: str, msg
 
 async def send_now(services: Any, rows: Sequence[OutboxMessage], *, fresh: bool = False
                    ) -> list[OutboxMessage]:
-    """One attempt at each row, in order (a failed attempt stays scheduled in the outbox).
+    """One attempt at each row, in order, stopping at one that could not go out yet.
 
     ``fresh``: the rows were committed by the caller just now, so no other sender can have
     touched them; they are used as they are instead of being read back.
     """
-    done = []
-    for row in rows:
+    done: list[OutboxMessage] = []
+    for i, row in enumerate(rows):
         if row.status == OutboxStatus.PENDING:
             sent = await outbox.send_outbox(services, row.id, row=row if fresh else None)
-            if sent is not None:
-                done.append(sent)
-                continue
-        done.append(await OutboxMessage.get(id=row.id))
+            row = sent if sent is not None else await OutboxMessage.get(id=row.id)
+        done.append(row)
+        if row.status == OutboxStatus.PENDING:
+            # Not out yet (its retry is scheduled, or another sender has it): the rest wait
+            # behind it and its retry sends them, so the customer reads them in order.
+            return [*done, *rows[i + 1:]]
     return done
 
 

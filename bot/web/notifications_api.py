@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any, Literal
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, Field
 from tortoise.functions import Count
 
 from bot import outbox
-from bot.models import OutboxMessage, OutboxStatus
+from bot.models import ConversationMessage, OutboxMessage, OutboxStatus
 from bot.web.api import Api, ApiError, ApiRequest
 
 api = Api()
@@ -84,7 +85,16 @@ async def retry_notification(req: ApiRequest) -> Notification:
     row.status = OutboxStatus.PENDING
     row.deadline = None
     row.next_attempt_at = outbox.now()
-    await row.save(update_fields=["status", "deadline", "next_attempt_at", "updated_at"])
+    fields = ["status", "deadline", "next_attempt_at", "updated_at"]
+    if row.api in outbox.KF_MSGID_APIS:
+        # A new kf msgid: WeCom refuses a used one as a duplicate, which the outbox reads as
+        # "an earlier try landed". The history row follows, so a msg_send_fail still finds it.
+        old = row.args.get("msgid")
+        row.args = {**row.args, "msgid": outbox.kf_msgid(f"{row.key}:{secrets.token_hex(8)}")}
+        fields.append("args")
+        await ConversationMessage.filter(outbox_id=row.id, msgid=old).update(
+            msgid=row.args["msgid"])
+    await row.save(update_fields=fields)
     await outbox.flush(req.services, [row])
     return to_out(row)
 

@@ -195,7 +195,7 @@ class WeComClient:
         policy = self.retry
         started = time.monotonic()
         busy = transient = 0
-        token_retried = False
+        token_retried = unanswered = False
         clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
         attempt = 0
         while True:
@@ -216,6 +216,7 @@ class WeComClient:
                 if repeatable and transient < policy.transient_retries \
                         and self._in_budget(started, pause):
                     transient += 1
+                    unanswered = unanswered or exc.detail != _NEVER_SENT
                     log.warning("wecom.call.retry", api=api, app=app, reason=exc.detail)
                     await asyncio.sleep(pause)
                     continue
@@ -244,7 +245,9 @@ class WeComClient:
                     log.warning("wecom.call.retry", api=api, app=app, errcode=errcode)
                     await asyncio.sleep(pause)
                     continue
-            raise error_for(errcode, errmsg, api)
+            error = error_for(errcode, errmsg, api)
+            error.after_unanswered = unanswered
+            raise error
 
     def _in_budget(self, started: float, pause: float) -> bool:
         return time.monotonic() - started + pause <= self.retry.budget_seconds

@@ -58,6 +58,9 @@ class WeComAPIError(WeComError):
         self.errcode = errcode
         self.errmsg = scrub_text(errmsg or "")
         self.api = api.split("?", 1)[0]
+        # The client retried after a try WeCom never answered (a timeout, a 5xx): that try
+        # may have landed, so "already used / duplicate" answers may mean it did.
+        self.after_unanswered = False
         super().__init__(f"{self.api}: errcode {errcode}: {self.errmsg}")
 
 

@@ -60,3 +60,40 @@ async def test_failed_message_is_listed_retried_and_counted(
 
 async def _status(row_id: int, status: OutboxStatus) -> bool:
     return (await OutboxMessage.get(id=row_id)).status == status
+
+
+async def test_retrying_a_kf_message_sends_it_under_a_new_msgid(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A kf message WeCom reported undelivered (msg_send_fail) is sent again when an admin
+    retries it: under its old msgid WeCom would refuse it as a duplicate, which the outbox
+    would have taken for an earlier delivery."""
+    from bot.models import ConversationMessage, Direction
+    from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF
+
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        sandbox = services.extras["sandbox"]
+        admin = {"Authorization": f"Bearer {await create_token('root', 'admin')}"}
+        customer = SEED_CUSTOMERS[2][0]
+        await sandbox.customer_says(SEED_KF, customer, "你好")
+        await wait_for(lambda: any(m["channel"] == "kf" for m in sandbox.inbox(customer)))
+        row = await outbox.add(key="kf:again", app="main", api="kf_send_msg",
+                               args={"touser": customer, "open_kfid": SEED_KF,
+                                     "msgtype": "text", "payload": {"content": "量尺时间已定"}},
+                               recipient=customer)
+        old = row.args["msgid"]
+        await ConversationMessage.create(channel="kefu", conversation="kefu:x", msgid=old,
+                                         direction=Direction.OUT, msgtype="text",
+                                         outbox_id=row.id)
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _status(row.id, OutboxStatus.SENT))
+        await outbox.mark(row.id, OutboxStatus.FAILED, error="msg_send_fail fail_type 0")
+        retried = await client.post(f"/api/v1/notifications/{row.id}/retry", headers=admin)
+        assert retried.status == 200
+        await wait_for(lambda: _status(row.id, OutboxStatus.SENT))
+        row = await OutboxMessage.get(id=row.id)
+        assert row.args["msgid"] != old and not (row.result or {}).get("duplicate")
+        assert len([m for m in sandbox.inbox(customer) if "量尺时间已定" in str(m)]) == 2
+        history = await ConversationMessage.get(outbox_id=row.id)
+        assert history.msgid == row.args["msgid"]

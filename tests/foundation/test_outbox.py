@@ -118,7 +118,7 @@ async def test_kf_retry_after_a_lost_answer_does_not_send_twice(
         await outbox.flush(services, [await OutboxMessage.get(id=row.id)])
         await wait_for(lambda: _is(row.id, OutboxStatus.SENT))
         row = await OutboxMessage.get(id=row.id)
-        assert row.result == {"msgid": row.args["msgid"], "duplicate": True}
+        assert row.result == {"msgid": row.args["msgid"], "duplicate": True, "errcode": 40058}
         assert len([m for m in sandbox.inbox(customer) if "您好！" in str(m)]) == 1
 
 
@@ -204,3 +204,120 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
         [task] = sandbox.tasks.values()  # one task, made by the first try
         assert sent.result == {"msgid": task.msgid, "recovered": True}
         assert sent.attempts == 2  # the lost try, then the look-up that found it
+
+
+async def _kf_session(services: object) -> tuple[object, str, str]:
+    from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF
+
+    sandbox = services.extras["sandbox"]  # type: ignore[attr-defined]
+    customer = SEED_CUSTOMERS[1][0]
+    await sandbox.customer_says(SEED_KF, customer, "你好")
+    # The service answers it (the fallback reply) before the test injects its faults.
+    await wait_for(lambda: any(m.get("channel") == "kf" for m in sandbox.inbox(customer)))
+    return sandbox, customer, SEED_KF
+
+
+async def test_a_kf_reply_whose_answer_was_lost_inside_the_client_counts_as_sent(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """The client repeats a kf send after an unanswered try; WeCom refuses the repeat as a
+    duplicate msgid. That refusal means the first try landed: sent, not failed."""
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.retry = FAST
+        sandbox, customer, kf = await _kf_session(services)
+        sandbox.set_faults(lost_answer_burst=1, paths=["kf/send_msg"])
+        row = await outbox.add(key="kf:lost:1", app="main", api="kf_send_msg",
+                               args={"touser": customer, "open_kfid": kf, "msgtype": "text",
+                                     "payload": {"content": "这就为您查询"}}, recipient=customer)
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.SENT), timeout=10)
+        assert len([m for m in sandbox.inbox(customer) if "这就为您查询" in str(m)]) == 1
+
+
+async def test_an_answered_invalid_parameter_is_not_taken_for_a_duplicate(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.retry = FAST
+        sandbox, customer, kf = await _kf_session(services)
+        sandbox.set_faults(busy_burst=4, paths=["kf/send_msg"])  # a failed, answered try
+        row = await outbox.add(key="kf:bad:1", app="main", api="kf_send_msg",
+                               args={"touser": customer, "open_kfid": kf, "msgtype": "nonsense",
+                                     "payload": {"content": "x"}}, recipient=customer)
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.FAILED), timeout=15)
+        assert (await OutboxMessage.get(id=row.id)).last_error.startswith("40058")
+
+
+async def test_kf_replies_wait_behind_one_that_must_be_retried(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    from bot.conversations import outbound
+
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.retry = FAST
+        sandbox, customer, kf = await _kf_session(services)
+        rows = [outbound.kf_row(services, key=f"kf:order:{i}", open_kfid=kf,
+                                external_userid=customer, msgtype="text",
+                                body={"content": f"第{i}条"}, ref="kf:order") for i in (1, 2)]
+        for r in rows:
+            await r.save()
+        sandbox.set_faults(http5xx_burst=5, paths=["kf/send_msg"])  # the first reply fails
+        done = await outbound.send_now(services, rows, fresh=True)
+        assert [r.status for r in done] == [OutboxStatus.PENDING, OutboxStatus.PENDING]
+        await wait_for(lambda: _is(rows[1].id, OutboxStatus.SENT), timeout=20)
+        texts = [m["payload"]["content"] for m in sandbox.inbox(customer)
+                 if m.get("channel") == "kf" and "条" in str(m.get("payload"))]
+        assert texts == ["第1条", "第2条"]
+
+
+async def test_a_failed_landing_check_never_lets_a_group_task_be_created_twice(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.retry = FAST
+        sandbox = services.extras["sandbox"]
+        chat = await sandbox.staff_creates_group("zhangwei", "DD1 服务群")
+        chat_id = chat["chat_id"]
+        sandbox.set_faults(lost_answer_burst=1, paths=["externalcontact/add_msg_template"])
+        row = await outbox.add(key="grouptask:twice", app="main", api="add_msg_template",
+                               args={"chat_type": "group", "sender": "zhangwei",
+                                     "chat_id_list": [chat_id], "text": "订单 DD1 已发货"},
+                               recipient=chat_id)
+        await outbox.flush(services, [row])
+
+        async def tried_once() -> bool:
+            return (await OutboxMessage.get(id=row.id)).attempts == 1
+
+        await wait_for(tried_once)
+        # The look-up that would find the landed task is refused for a while.
+        sandbox.set_faults(rate_limit_burst=50,
+                           paths=["externalcontact/get_groupmsg_list_v2"])
+        await OutboxMessage.filter(id=row.id).update(next_attempt_at=outbox.now())
+        await outbox.send_outbox(services, row.id)
+        row = await OutboxMessage.get(id=row.id)
+        assert row.status == OutboxStatus.PENDING and outbox.errcode_of(row) is None
+        sandbox.set_faults()
+        await OutboxMessage.filter(id=row.id).update(next_attempt_at=outbox.now())
+        await outbox.send_outbox(services, row.id)
+        row = await OutboxMessage.get(id=row.id)
+        assert row.status == OutboxStatus.SENT and row.result.get("recovered")
+        tasks = [c for c in sandbox.calls if c["path"] == "externalcontact/add_msg_template"]
+        assert len(tasks) == 1
+
+
+async def test_a_row_that_cannot_be_sent_as_it_is_fails_visibly(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        row = await outbox.add(key="notice:renamed", app="renamed-away", api="message_send",
+                               args={"msgtype": "text", "payload": {"content": "x"},
+                                     "touser": "lina"}, recipient="lina")
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.FAILED))
+        assert (await OutboxMessage.get(id=row.id)).last_error.startswith("KeyError")
