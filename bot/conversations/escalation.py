@@ -2,8 +2,10 @@
 
 Routing (kefu): the specialist of the customer's order if they are receiving; else the
 least-loaded receiving servicer under the per-servicer cap, ties by round robin; if nobody
-can take it, the queue (state 2) with its notice. Then service_state/trans to 3. Every step
-is idempotent, so a retried job continues where the last one stopped.
+can take it, the queue (state 2) with its notice. Then service_state/trans to 3. Opening,
+routing and the first notice happen under the conversation's escalation lock, and routing
+only once: a second trigger (转人工 right after a complaint) or a retried job continues where
+the last one stopped instead of routing again to someone else.
 """
 
 from __future__ import annotations
@@ -29,26 +31,33 @@ class EscalationError(Exception):
     """A claim or resolve that cannot happen; the message is shown to the person."""
 
 
+def _lock(services: Any, conversation: str) -> Any:
+    # Long enough for routing's WeCom calls (servicer list, trans, the notices).
+    return services.store.lock(f"esc:{conversation}", ttl=90, wait=60)
+
+
 async def _open(services: Any, **fields: Any) -> Escalation:
-    async with services.store.lock(f"esc:{fields['conversation']}", ttl=30, wait=30):
-        live = await Escalation.filter(conversation=fields["conversation"],
-                                       status__in=LIVE).first()
-        if live is not None:
-            return live
-        return await Escalation.create(created_at=now(services), **fields)
+    """The conversation's live escalation, or a new one (the caller holds ``_lock``)."""
+    live = await Escalation.filter(conversation=fields["conversation"], status__in=LIVE).first()
+    if live is not None:
+        return live
+    return await Escalation.create(created_at=now(services), **fields)
 
 
 async def escalate_kf(services: Any, open_kfid: str, external_userid: str, *, reason: str,
                       rule_id: str | None = None) -> Escalation:
     conv = await KfConversation.get_or_none(open_kfid=open_kfid, external_userid=external_userid)
     order = await lookup().for_customer(external_userid)
-    esc = await _open(services, channel="kefu", conversation=kf_key(open_kfid, external_userid),
-                      open_kfid=open_kfid, external_userid=external_userid, reason=reason,
-                      rule_id=rule_id, customer_name=conv.nickname if conv else None,
-                      order_no=order.order_no if order else None)
-    if esc.notified_at is None:
-        await _route_kf(services, esc, order.specialist if order else None)
-        await notify(services, esc)
+    key = kf_key(open_kfid, external_userid)
+    async with _lock(services, key):
+        esc = await _open(services, channel="kefu", conversation=key, open_kfid=open_kfid,
+                          external_userid=external_userid, reason=reason, rule_id=rule_id,
+                          customer_name=conv.nickname if conv else None,
+                          order_no=order.order_no if order else None)
+        if esc.notified_at is None:
+            if esc.servicer_userid is None and not esc.queued:
+                await _route_kf(services, esc, order.specialist if order else None)
+            await notify(services, esc)
     return esc
 
 
@@ -58,12 +67,13 @@ async def escalate_other(services: Any, *, channel: str, conversation: str, reas
     """Escalations without a kf session (chat archive): the order's specialist or the
     supervisor is told; there is no session to transfer."""
     order = await lookup().for_customer(external_userid) if external_userid else None
-    esc = await _open(services, channel=channel, conversation=conversation, reason=reason,
-                      rule_id=rule_id, chat_id=chat_id, external_userid=external_userid,
-                      order_no=order.order_no if order else None,
-                      servicer_userid=order.specialist if order else None)
-    if esc.notified_at is None:
-        await notify(services, esc)
+    async with _lock(services, conversation):
+        esc = await _open(services, channel=channel, conversation=conversation, reason=reason,
+                          rule_id=rule_id, chat_id=chat_id, external_userid=external_userid,
+                          order_no=order.order_no if order else None,
+                          servicer_userid=order.specialist if order else None)
+        if esc.notified_at is None:
+            await notify(services, esc)
     return esc
 
 
@@ -167,6 +177,9 @@ async def claim(services: Any, esc_id: int, userid: str) -> Escalation:
         raise EscalationError(f"#{esc_id} 已解决")
     if esc.status == EscalationStatus.CLAIMED:
         if esc.claimed_by == userid:
+            # A repeat (or the job after a passive try cut off mid-way) finishes the hand-over.
+            if esc.channel == "kefu" and userid != esc.servicer_userid:
+                await _hand_session_to(services, esc, userid)
             return esc
         raise EscalationError(f"#{esc_id} 已由 {esc.claimed_by} 认领")
     updated = await Escalation.filter(id=esc_id, status=EscalationStatus.OPEN).update(
@@ -196,15 +209,16 @@ async def _hand_session_to(services: Any, esc: Escalation, userid: str) -> None:
 
 
 async def resolve(services: Any, esc_id: int, userid: str) -> Escalation:
+    at = now(services)
+    # Conditional updates, not a save of a copy read earlier: a claim landing in between
+    # keeps its claimer.
+    if await Escalation.filter(id=esc_id, status__in=LIVE).update(
+            status=EscalationStatus.RESOLVED, resolved_by=userid, resolved_at=at):
+        await Escalation.filter(id=esc_id, claimed_by=None).update(claimed_by=userid,
+                                                                    claimed_at=at)
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
         raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
-    if esc.status != EscalationStatus.RESOLVED:
-        esc.status, esc.resolved_by, esc.resolved_at = (EscalationStatus.RESOLVED, userid,
-                                                         now(services))
-        if esc.claimed_by is None:
-            esc.claimed_by, esc.claimed_at = userid, esc.resolved_at
-        await esc.save()
     return esc
 
 
@@ -236,7 +250,11 @@ async def check_sla(services: Any) -> tuple[int, int]:
                                     notified_at__lte=at - timedelta(
                                         minutes=cfg.sla_renotify_minutes))
     for esc in stale:
-        await notify(services, esc, attempt=1)
+        try:
+            await notify(services, esc, attempt=1)
+        except Exception as exc:  # e.g. its kf account is gone: the others still go out
+            log.warning("escalation.sla_failed", escalation=esc.id, error=type(exc).__name__)
+            continue
         esc.renotified_at = at
         await esc.save(update_fields=["renotified_at"])
         renotified += 1
@@ -246,7 +264,12 @@ async def check_sla(services: Any) -> tuple[int, int]:
     for esc in overdue:
         sup = supervisor(services, esc.open_kfid)
         if sup:
-            await notify(services, esc, attempt=2, to=[sup])
+            try:
+                await notify(services, esc, attempt=2, to=[sup])
+            except Exception as exc:
+                log.warning("escalation.sla_failed", escalation=esc.id,
+                            error=type(exc).__name__)
+                continue
         esc.raised_to, esc.raised_at = sup, at
         await esc.save(update_fields=["raised_to", "raised_at"])
         raised += 1

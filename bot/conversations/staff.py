@@ -22,7 +22,12 @@ def _number(arg: str) -> int | None:
     return int(arg) if arg.isdigit() and len(arg) < 18 else None
 
 
+NOT_STAFF = "只有本企业成员可以处理转人工。"
+
+
 async def claim_command(services: Any, userid: str, arg: str) -> str:
+    if not userid:
+        return NOT_STAFF
     esc_id = _number(arg)
     if esc_id is None:
         return "用法：认领 <编号>，例如：认领 12"
@@ -34,6 +39,8 @@ async def claim_command(services: Any, userid: str, arg: str) -> str:
 
 
 async def resolve_command(services: Any, userid: str, arg: str) -> str:
+    if not userid:
+        return NOT_STAFF
     esc_id = _number(arg)
     if esc_id is None:
         return "用法：解决 <编号>，例如：解决 12"
@@ -45,6 +52,8 @@ async def resolve_command(services: Any, userid: str, arg: str) -> str:
 
 
 async def todo_command(services: Any, userid: str) -> str:
+    if not userid:
+        return NOT_STAFF
     items = await escalation.todo(userid)
     if not items:
         return "你当前没有待处理的转人工。"

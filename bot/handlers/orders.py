@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import outbox
 from bot.context import HandlerContext
+from bot.conversations import group_welcome
 from bot.dispatch import Router, command_text, text_startswith
 from bot.events import (
     AibotText,
@@ -51,6 +52,9 @@ async def group_created(event: ExternalChatCreateEvent, ctx: HandlerContext) -> 
         return
     async with groups.group_lock(ctx.services, event.chat_id):
         group, _ = await groups.sync(ctx.services, event.chat_id)
+    if group.owner:  # which group welcome template to pick (WeCom lets only the client set it)
+        await group_welcome.tell_owner(ctx.services, chat_id=event.chat_id, owner=group.owner,
+                                       group_name=group.name or "")
     await _bind_by_name(ctx, group)
 
 

@@ -25,8 +25,9 @@ COMMANDS.extend([
 
 
 def _who(event: TextMessage | AibotText) -> str:
+    """The member acting; "" for someone outside the corp (the AI bot names their corp)."""
     if isinstance(event, AibotText):
-        return event.from_userid or ""
+        return "" if event.from_corpid else event.from_userid or ""
     return event.from_user_name or ""
 
 

@@ -146,3 +146,18 @@ async def test_archive_escalate_rule_raises_an_escalation_without_reply(
         await w.settle()
         assert w.app_inbox("liuyang")[-1]["msgtype"] == "template_card"
         assert w.sandbox.inbox("wrG1") == [] and w.sandbox.inbox("wmGroupCust1") == []
+
+
+async def test_a_new_groups_owner_is_told_which_welcome_template_to_pick(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """WeCom lets only the client attach a group welcome template: the owner is told which."""
+    async with world(mode_settings()) as w:
+        admin = {"Authorization": "Bearer " + await create_token("gw-admin", "admin")}
+        made = await w.client.post("/api/v1/group-welcome-templates", headers=admin, json={
+            "name": "全屋定制欢迎", "text": "欢迎 %NICKNAME% 入群", "is_default": True})
+        assert made.status == 201, await made.text()
+        await w.sandbox.staff_creates_group("zhangwei", "陈女士的服务群")
+        await w.settle()
+        told = [m for m in w.app_inbox("zhangwei") if "入群欢迎语" in str(m.get("payload"))]
+        assert len(told) == 1 and "全屋定制欢迎" in str(told[0]["payload"])

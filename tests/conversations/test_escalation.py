@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
 
 from bot.conversations import rules_store
 from bot.conversations.escalation import check_sla
@@ -136,3 +139,124 @@ async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(
         session = w.sandbox.kf_sessions[(KF, CUSTOMER)]
         assert session.state == 3 and session.servicer_userid == "zhangwei"
         assert esc.servicer_userid == "zhangwei" and not esc.queued
+
+
+async def test_two_triggers_at_once_route_once_and_agree_with_wecom(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A complaint and 转人工 in quick succession: one escalation, routed once, so the
+    customer's notice, the card and WeCom's session all name the same specialist."""
+    import asyncio
+
+    from bot.conversations import escalation
+
+    async with world(mode_settings()) as w:
+        await w.sandbox.customer_says(KF, CUSTOMER, "在吗")
+        await w.settle()
+        w.sandbox.set_faults(latency=0.05, paths=("kf/service_state/trans",))
+        a, b = await asyncio.gather(
+            escalation.escalate_kf(w.services, KF, CUSTOMER, reason="rule"),
+            escalation.escalate_kf(w.services, KF, CUSTOMER, reason="menu"))
+        await w.settle()
+        assert a.id == b.id
+        trans = [c for c in w.sandbox.calls if c["path"] == "kf/service_state/trans"]
+        esc = await Escalation.get(id=a.id)
+        assert len(trans) == 1
+        assert esc.servicer_userid == w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid
+        cards = [u for u in ("zhangwei", "liuyang") if w.app_inbox(u)]
+        assert cards == [esc.servicer_userid]
+
+
+async def test_claims_are_for_members_of_the_corp_only(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    import json
+
+    settings = mode_settings()
+    async with world(settings) as w:
+        await _ready(w)
+        esc = await _escalated(w)
+        # Someone of another corp talks to our AI bot (from.corpid is set for outsiders).
+        msg = {"msgid": "ext-claim-1", "aibotid": "aibot", "chattype": "single",
+               "from": {"userid": "liuyang", "corpid": "wwSomeOtherCorp"},
+               "msgtype": "text", "text": {"content": f"认领 {esc.id}"},
+               "create_time": int(time.time())}
+        resp = await post(w.client, Signed(settings, "aibot"),
+                          json.dumps(msg, ensure_ascii=False), app="aibot")
+        assert resp.status == 200
+        await w.settle()
+        esc = await Escalation.get(id=esc.id)
+        assert esc.status == EscalationStatus.OPEN and esc.claimed_by is None
+
+
+async def test_a_repeated_claim_finishes_a_hand_over_that_was_cut_off(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    from bot.conversations import escalation
+    from bot.models import KfConversation
+
+    async with world(mode_settings()) as w:
+        await _ready(w)
+        await w.sandbox.set_servicer_status(KF, "liuyang", False)
+        esc = await _escalated(w)
+        assert esc.servicer_userid == "zhangwei"
+        await w.sandbox.set_servicer_status(KF, "liuyang", True)
+        # liuyang's claim is stored, but the session hand-over never happened (cut off).
+        await Escalation.filter(id=esc.id).update(status=EscalationStatus.CLAIMED,
+                                                  claimed_by="liuyang")
+        await escalation.claim(w.services, esc.id, "liuyang")
+        esc = await Escalation.get(id=esc.id)
+        assert esc.servicer_userid == "liuyang"
+        assert w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid == "liuyang"
+        conv = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
+        assert (conv.session_state, conv.servicer_userid) == (3, "liuyang")
+
+
+async def test_a_claim_racing_a_resolve_is_never_silently_undone(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """zhangwei claims while lina resolves. Either the claim lands first and stands, or the
+    resolve does and the claim is refused; never "已认领" told and then overwritten."""
+    from bot.conversations import escalation
+
+    async with world(mode_settings()) as w:
+        await _ready(w)
+        esc = await _escalated(w)
+        real_get = Escalation.get_or_none
+        claims: list[int] = []
+
+        async def read_then_claim(*args: object, **kw: object) -> object:
+            row = await real_get(*args, **kw)
+            if not claims:  # the claim lands right after resolve's first read
+                claims.append(await Escalation.filter(
+                    id=esc.id, status=EscalationStatus.OPEN).update(
+                    status=EscalationStatus.CLAIMED, claimed_by="zhangwei"))
+            return row
+
+        monkeypatch.setattr(Escalation, "get_or_none", read_then_claim)
+        await escalation.resolve(w.services, esc.id, "lina")
+        monkeypatch.undo()
+        esc = await Escalation.get(id=esc.id)
+        assert esc.status == EscalationStatus.RESOLVED and esc.resolved_by == "lina"
+        if claims == [1]:  # the claim succeeded: it must still be there
+            assert esc.claimed_by == "zhangwei"
+
+
+async def test_one_broken_escalation_does_not_stop_the_sla_of_the_others(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings(conversations={"supervisors": {"*": "liuyang"}})
+    async with world(settings) as w:
+        await _ready(w)
+        esc = await _escalated(w)
+        # Another case whose kf account WeCom no longer knows (its servicer list fails).
+        broken = await Escalation.create(channel="kefu", conversation="kefu:gone:x",
+                                         open_kfid="wkGone", external_userid="wmX",
+                                         reason="menu", created_at=esc.created_at,
+                                         notified_at=esc.notified_at)
+        await Escalation.filter(id__in=[esc.id, broken.id]).update(
+            created_at=esc.created_at - timedelta(minutes=20),
+            notified_at=esc.created_at - timedelta(minutes=20))
+        await check_sla(w.services)
+        esc = await Escalation.get(id=esc.id)
+        assert esc.renotified_at is not None and esc.raised_at is not None
