@@ -1,8 +1,9 @@
 """Group welcome templates: managed here, synced to WeCom's ``group_welcome_template``.
 
 WeCom has no API to bind a template to a group (protocol.md §4.5): the owner picks it in the
-client. So when a group is created the owner is told by app message which template to use;
-the groups domain calls :func:`tell_owner` from its group-create handling.
+client. So when a group is created the owner is told by app message which template to use
+(:func:`tell_owner`, called by the group-create handler). A template WeCom no longer has
+(deleted in its admin console) is made again on the next change, and deleting it here works.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from tortoise.transactions import in_transaction
 
 from bot.conversations import outbound
 from bot.models import GroupWelcomeTemplate
+from bot.wecom import errors as E
+from bot.wecom.errors import WeComAPIError
 
 
 def _attachment(row: GroupWelcomeTemplate) -> dict[str, Any]:
@@ -35,19 +38,27 @@ async def create(services: Any, *, name: str, text: str, attachment: dict[str, A
             template_id=res["template_id"], synced_at=datetime.now(UTC), using_db=conn)
 
 
-async def update(services: Any, row: GroupWelcomeTemplate, *, text: str,
+async def update(services: Any, row: GroupWelcomeTemplate, *, name: str, text: str,
                  attachment: dict[str, Any] | None, is_default: bool) -> GroupWelcomeTemplate:
     client = outbound.main_app(services)
+    edited = False
     if row.template_id:
-        await client.group_welcome_template_edit(row.template_id, text=text, **(attachment or {}))
-    else:
+        try:
+            await client.group_welcome_template_edit(row.template_id, text=text,
+                                                     **(attachment or {}))
+            edited = True
+        except WeComAPIError as exc:
+            if exc.errcode != E.INVALID_PARAM:
+                raise
+            # WeCom no longer has it (deleted in the admin console): made again below.
+    if not edited:
         res = await client.group_welcome_template_add(text=text, notify=0, **(attachment or {}))
         row.template_id = res["template_id"]
     async with in_transaction() as conn:
         if is_default:
             await GroupWelcomeTemplate.filter(is_default=True).exclude(id=row.id).using_db(
                 conn).update(is_default=False)
-        row.text, row.attachment, row.is_default = text, attachment, is_default
+        row.name, row.text, row.attachment, row.is_default = name, text, attachment, is_default
         row.synced_at = datetime.now(UTC)
         await row.save(using_db=conn)
     return row
@@ -55,7 +66,11 @@ async def update(services: Any, row: GroupWelcomeTemplate, *, text: str,
 
 async def delete(services: Any, row: GroupWelcomeTemplate) -> None:
     if row.template_id:
-        await outbound.main_app(services).group_welcome_template_del(row.template_id)
+        try:
+            await outbound.main_app(services).group_welcome_template_del(row.template_id)
+        except WeComAPIError as exc:
+            if exc.errcode != E.INVALID_PARAM:  # else WeCom no longer has it: gone either way
+                raise
     await row.delete()
 
 

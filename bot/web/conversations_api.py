@@ -293,7 +293,7 @@ async def update_template(req: ApiRequest) -> TemplateOut:
     """Change a template here and in WeCom."""
     row, b = await _template(req), req.body
     try:
-        row = await group_welcome.update(req.services, row, text=b.text,
+        row = await group_welcome.update(req.services, row, name=b.name, text=b.text,
                                          attachment=b.attachment, is_default=b.is_default)
     except (WeComAPIError, ValueError) as exc:
         raise ApiError(400, "wecom_refused", str(exc)[:200]) from None

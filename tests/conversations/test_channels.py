@@ -161,3 +161,26 @@ async def test_a_new_groups_owner_is_told_which_welcome_template_to_pick(
         await w.settle()
         told = [m for m in w.app_inbox("zhangwei") if "入群欢迎语" in str(m.get("payload"))]
         assert len(told) == 1 and "全屋定制欢迎" in str(told[0]["payload"])
+
+
+async def test_a_group_welcome_template_gone_from_wecom_is_made_again_or_deleted(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        admin = {"Authorization": "Bearer " + await create_token("gw-admin2", "admin")}
+        body = {"name": "旧名", "text": "欢迎入群", "is_default": False}
+        made = await (await w.client.post("/api/v1/group-welcome-templates", headers=admin,
+                                          json=body)).json()
+        w.sandbox.templates.clear()  # an admin deleted it in WeCom's own console
+        put = await w.client.put(f"/api/v1/group-welcome-templates/{made['id']}", headers=admin,
+                                 json={**body, "name": "新名", "text": "欢迎加入服务群"})
+        assert put.status == 200, await put.text()
+        got = await put.json()
+        assert got["name"] == "新名" and got["template_id"] != made["template_id"]
+        assert [t["text"]["content"] for t in w.sandbox.templates.values()] == ["欢迎加入服务群"]
+        w.sandbox.templates.clear()
+        gone = await w.client.delete(f"/api/v1/group-welcome-templates/{made['id']}",
+                                     headers=admin)
+        assert gone.status == 204
+        assert await (await w.client.get("/api/v1/group-welcome-templates",
+                                         headers=admin)).json() == []
