@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from tortoise.functions import Count, Max, Sum
 
 from bot.conversations.common import CST, day_of
+from bot.conversations.welcome import ADDED
 from bot.models import ContactEvent, Escalation, RuleStat, UnansweredQuestion, WelcomeOutcome
 from bot.web.api import Api, ApiError, ApiRequest
 
@@ -313,9 +314,16 @@ async def contact_stats(req: ApiRequest) -> ContactStatsOut:
     deletes the member is lost; the channel is the code they were added through."""
     since, until = _range(req.query)
     start, end = _instants(since, until)
-    rows = await (ContactEvent.filter(at__gte=start, at__lt=end, change__in=list(_CONTACT_KIND))
-                  .annotate(n=Count("id")).group_by("change", "channel_code", "userid")
-                  .values("change", "channel_code", "userid", "n"))
+    events = ContactEvent.filter(at__gte=start, at__lt=end)
+    # A customer is added once however many add events arrive: add_half_external_contact,
+    # then add_external_contact when the member accepts, are one new customer.
+    added = await (events.filter(change__in=list(ADDED))
+                   .annotate(n=Count("external_userid", distinct=True))
+                   .group_by("channel_code", "userid").values("channel_code", "userid", "n"))
+    rows = [{**r, "change": ADDED[0]} for r in added] + await (
+        events.filter(change__in=[c for c in _CONTACT_KIND if c not in ADDED])
+        .annotate(n=Count("id")).group_by("change", "channel_code", "userid")
+        .values("change", "channel_code", "userid", "n"))
     total = ContactCounts()
     by_code: dict[str, ContactCounts] = {}
     by_user: dict[str, ContactCounts] = {}

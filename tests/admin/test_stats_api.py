@@ -14,7 +14,7 @@ from bot.conversations import rules_store
 from bot.conversations.common import day_of
 from bot.conversations.rulebook import changed
 from bot.conversations.stats import count_rule
-from bot.models import Escalation, EscalationStatus, WelcomeOutcome
+from bot.models import ContactEvent, Escalation, EscalationStatus, WelcomeOutcome
 from bot.settings import Settings
 from bot.tokens import create_token
 from bot.wecom.sandbox import SEED_CUSTOMERS
@@ -156,3 +156,10 @@ async def test_new_and_lost_customers_by_channel_and_member(
         # A customer who is not the member's contact cannot delete them (nothing is sent).
         with pytest.raises(SandboxError):
             await w.sandbox.customer_deletes_staff("wmExpoA", "zhangwei")
+        # Added without verification, then accepted by the member: two events, one customer.
+        for change in ("add_half_external_contact", "add_external_contact"):
+            await ContactEvent.create(change=change, userid="wangqiang",
+                                      external_userid="wmHalfD", channel_code="expo")
+        stats = await (await w.client.get("/api/v1/stats/contacts", headers=h)).json()
+        assert stats["total"]["added"] == 4
+        assert stats["by_userid"]["wangqiang"] == {"added": 1, "lost": 0, "deleted": 0}
