@@ -173,7 +173,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         services = app[SERVICES]
         bind_public_url(services, str(client.make_url("")))
         services.wecom.retry = RetryPolicy(base_delay=0.05, max_delay=0.5, rate_limit_delay=0.5,
-                                           budget_seconds=20)
+                                           budget_seconds=20, rate_limit_ban=1.0)
         sandbox = services.extras["sandbox"]
         stop = asyncio.Event()
         worker = asyncio.create_task(run_worker(services, stop=stop))

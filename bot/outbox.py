@@ -189,7 +189,16 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
             await _finish(row, OutboxStatus.SENT, result={
                 "msgid": row.args.get("msgid"), "duplicate": True, "errcode": exc.errcode})
             return row
-        retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in RATE_LIMIT_CODES
+        if row.deadline is not None and row.deadline <= now():
+            # Its window closed while the client was retrying: missed, like any late one.
+            await _finish(row, OutboxStatus.MISSED, error=f"{exc.errcode} {exc.errmsg}"[:500])
+            return row
+        if exc.errcode in RATE_LIMIT_CODES:
+            # WeCom's ban on this API (a minute, or an hour) says nothing about the message:
+            # come back after it rather than spend the row's attempts on it.
+            await _reschedule(services, row, services.wecom.retry.rate_limit_ban)
+            return row
+        retryable = exc.errcode == SYSTEM_BUSY
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
         return row
     except LimiterBusy as exc:

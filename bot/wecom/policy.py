@@ -27,6 +27,9 @@ class RetryPolicy:
     # Longest a call waits for our own rate limiter before giving up with LimiterBusy, so a
     # job is rescheduled instead of sleeping past its timeout.
     limiter_wait: float = 20.0
+    # How long WeCom's minute bans last: a queued message refused for a rate limit after all
+    # the retries above comes back after this, without spending one of its attempts.
+    rate_limit_ban: float = 60.0
 
     def delay(self, attempt: int, *, rate_limited: bool = False) -> float:
         d = min(self.max_delay, self.base_delay * (2**attempt))

@@ -13,7 +13,8 @@ from bot.wecom.policy import RetryPolicy
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 
-FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1)
+FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1,
+                   rate_limit_ban=0.05)
 
 
 async def status_of(row_id: int) -> OutboxStatus:
@@ -321,3 +322,36 @@ async def test_a_row_that_cannot_be_sent_as_it_is_fails_visibly(
         await outbox.flush(services, [row])
         await wait_for(lambda: _is(row.id, OutboxStatus.FAILED))
         assert (await OutboxMessage.get(id=row.id)).last_error.startswith("KeyError")
+
+
+async def test_a_rate_limited_row_waits_out_the_ban_without_spending_attempts(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.retry = FAST
+        sandbox = services.extras["sandbox"]
+        # More 45009 answers than one attempt's retries (1 + 4 calls).
+        sandbox.set_faults(rate_limit_burst=7, paths=["message/send"])
+        row = await outbox.add(key="notice:banned", app="main", api="message_send",
+                               args={"msgtype": "text", "payload": {"content": "设计稿已上传"},
+                                     "touser": "lina"}, recipient="lina")
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.SENT), timeout=10)
+        assert (await OutboxMessage.get(id=row.id)).attempts == 1  # the sending one only
+        assert len([m for m in sandbox.inbox("lina") if "设计稿" in str(m)]) == 1
+
+
+async def test_a_time_boxed_row_whose_window_closes_during_the_call_is_missed(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        sandbox = services.extras["sandbox"]
+        sandbox.set_faults(latency=0.5, paths=["externalcontact/send_welcome_msg"])
+        row = await outbox.add(key="welcome:closing", app="main", api="send_welcome_msg",
+                               args={"welcome_code": "CODE-GONE", "text": {"content": "欢迎"}},
+                               recipient="wmY", deadline=outbox.now() + timedelta(seconds=0.2),
+                               priority=True)
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.MISSED), timeout=10)

@@ -18,7 +18,8 @@ from bot.wecom.policy import RetryPolicy
 from bot.wecom.sandbox import SEED_CUSTOMERS
 from tests.conftest import wait_for
 
-FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1)
+FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1,
+                   rate_limit_ban=0.05)
 ERP_SECRET = "test-erp-master-secret-0123456789"
 CUSTOMER = SEED_CUSTOMERS[0][0]
 TEAM = {"specialist": "zhangwei", "designer": "lina", "installer": "wangqiang"}
