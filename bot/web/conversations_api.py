@@ -292,11 +292,16 @@ async def _template(req: ApiRequest) -> GroupWelcomeTemplate:
 async def update_template(req: ApiRequest) -> TemplateOut:
     """Change a template here and in WeCom."""
     row, b = await _template(req), req.body
+    taken = ApiError(409, "exists", "another template has this name", "name")
+    if await GroupWelcomeTemplate.filter(name=b.name).exclude(id=row.id).exists():
+        raise taken
     try:
         row = await group_welcome.update(req.services, row, name=b.name, text=b.text,
                                          attachment=b.attachment, is_default=b.is_default)
     except (WeComAPIError, ValueError) as exc:
         raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
+    except IntegrityError:  # renamed to the same name at the same moment
+        raise taken from None
     return tpl_out(row)
 
 

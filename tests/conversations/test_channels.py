@@ -178,6 +178,13 @@ async def test_a_group_welcome_template_gone_from_wecom_is_made_again_or_deleted
         got = await put.json()
         assert got["name"] == "新名" and got["template_id"] != made["template_id"]
         assert [t["text"]["content"] for t in w.sandbox.templates.values()] == ["欢迎加入服务群"]
+        other = await w.client.post("/api/v1/group-welcome-templates", headers=admin,
+                                    json={**body, "name": "另一个"})
+        clash = await w.client.put(f"/api/v1/group-welcome-templates/{made['id']}",
+                                   headers=admin, json={**body, "name": "另一个"})
+        assert other.status == 201 and clash.status == 409
+        await w.client.delete(f"/api/v1/group-welcome-templates/{(await other.json())['id']}",
+                              headers=admin)
         w.sandbox.templates.clear()
         gone = await w.client.delete(f"/api/v1/group-welcome-templates/{made['id']}",
                                      headers=admin)
