@@ -21,7 +21,7 @@ from bot.logs import get_logger
 from bot.models import Escalation, EscalationStatus, KfConversation
 from bot.orders_lookup import lookup
 from bot.wecom import errors as E
-from bot.wecom.errors import WeComAPIError
+from bot.wecom.errors import WeComAPIError, WeComError
 
 log = get_logger("bot.escalation")
 LIVE = (EscalationStatus.OPEN, EscalationStatus.CLAIMED)
@@ -56,7 +56,12 @@ async def escalate_kf(services: Any, open_kfid: str, external_userid: str, *, re
                           order_no=order.order_no if order else None)
         if esc.notified_at is None:
             if esc.servicer_userid is None and not esc.queued:
-                await _route_kf(services, esc, order.specialist if order else None)
+                try:
+                    await _route_kf(services, esc, order.specialist if order else None)
+                except WeComError as exc:
+                    # People are told all the same; whoever claims it takes the session then.
+                    log.warning("escalation.route_failed", escalation=esc.id,
+                                error=type(exc).__name__)
             await notify(services, esc)
     return esc
 

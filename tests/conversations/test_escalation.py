@@ -260,3 +260,26 @@ async def test_one_broken_escalation_does_not_stop_the_sla_of_the_others(
         await check_sla(w.services)
         esc = await Escalation.get(id=esc.id)
         assert esc.renotified_at is not None and esc.raised_at is not None
+
+
+async def test_specialists_are_told_even_when_routing_fails(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """WeCom refusing the session transfer must not leave the case unseen: the card goes out
+    (to the receiving servicers), and a claim takes the session later."""
+    from bot.conversations import escalation
+    from bot.wecom.policy import RetryPolicy
+
+    async with world(mode_settings()) as w:
+        await w.sandbox.customer_says(KF, CUSTOMER, "在吗")
+        await w.settle()
+        w.services.wecom.retry = RetryPolicy(base_delay=0.01, max_delay=0.02)
+        w.sandbox.set_faults(http5xx_burst=50, paths=("kf/service_state/trans",))
+        esc = await escalation.escalate_kf(w.services, KF, CUSTOMER, reason="menu")
+        w.sandbox.set_faults()
+        await w.settle()
+        esc = await Escalation.get(id=esc.id)
+        assert esc.notified_at is not None and esc.servicer_userid is None
+        assert any(w.app_inbox(u) for u in ("zhangwei", "liuyang"))
+        await escalation.claim(w.services, esc.id, "zhangwei")
+        assert w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid == "zhangwei"
