@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot import outbox
+from bot.context import Services
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
 from bot.web.callback import SERVICES
@@ -49,6 +50,16 @@ async def _is(row_id: int, status: OutboxStatus) -> bool:
     return await status_of(row_id) == status
 
 
+async def _app_text(services: Services, key: str, content: str, touser: str = "lina", *,
+                    app: str = "main") -> OutboxMessage:
+    """An app text message to one member, added to the outbox and flushed."""
+    row = await outbox.add(key=key, app=app, api="message_send",
+                           args={"msgtype": "text", "payload": {"content": content},
+                                 "touser": touser}, recipient=touser)
+    await outbox.flush(services, [row])
+    return row
+
+
 async def test_transient_failures_retry_from_the_database_then_succeed(
     mode_settings: Callable[..., Settings],
 ) -> None:
@@ -58,10 +69,7 @@ async def test_transient_failures_retry_from_the_database_then_succeed(
         sandbox = services.extras["sandbox"]
         # Enough -1 answers to exhaust the client's own 3 retries, once.
         sandbox.set_faults(busy_burst=4, paths=["message/send"])
-        row = await outbox.add(key="notice:2", app="main", api="message_send",
-                               args={"msgtype": "text", "payload": {"content": "量尺已预约"},
-                                     "touser": "lina"}, recipient="lina")
-        await outbox.flush(services, [row])
+        row = await _app_text(services, "notice:2", "量尺已预约")
         await wait_for(lambda: _is(row.id, OutboxStatus.SENT), timeout=15)
         row = await OutboxMessage.get(id=row.id)
         assert row.attempts == 2  # one failed attempt (4 × -1), then the retry
@@ -73,10 +81,7 @@ async def test_permanent_errors_fail_visibly_without_retrying(
 ) -> None:
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        row = await outbox.add(key="notice:3", app="main", api="message_send",
-                               args={"msgtype": "text", "payload": {"content": "x"},
-                                     "touser": "nobody_here"}, recipient="nobody_here")
-        await outbox.flush(services, [row])
+        row = await _app_text(services, "notice:3", "x", "nobody_here")
         await wait_for(lambda: _is(row.id, OutboxStatus.FAILED))
         row = await OutboxMessage.get(id=row.id)
         assert row.attempts == 1 and row.last_error and row.last_error.startswith("81013")
@@ -316,10 +321,7 @@ async def test_a_row_that_cannot_be_sent_as_it_is_fails_visibly(
 ) -> None:
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        row = await outbox.add(key="notice:renamed", app="renamed-away", api="message_send",
-                               args={"msgtype": "text", "payload": {"content": "x"},
-                                     "touser": "lina"}, recipient="lina")
-        await outbox.flush(services, [row])
+        row = await _app_text(services, "notice:renamed", "x", app="renamed-away")
         await wait_for(lambda: _is(row.id, OutboxStatus.FAILED))
         assert (await OutboxMessage.get(id=row.id)).last_error.startswith("KeyError")
 
@@ -333,10 +335,7 @@ async def test_a_rate_limited_row_waits_out_the_ban_without_spending_attempts(
         sandbox = services.extras["sandbox"]
         # More 45009 answers than one attempt's retries (1 + 4 calls).
         sandbox.set_faults(rate_limit_burst=7, paths=["message/send"])
-        row = await outbox.add(key="notice:banned", app="main", api="message_send",
-                               args={"msgtype": "text", "payload": {"content": "设计稿已上传"},
-                                     "touser": "lina"}, recipient="lina")
-        await outbox.flush(services, [row])
+        row = await _app_text(services, "notice:banned", "设计稿已上传")
         await wait_for(lambda: _is(row.id, OutboxStatus.SENT), timeout=10)
         assert (await OutboxMessage.get(id=row.id)).attempts == 1  # the sending one only
         assert len([m for m in sandbox.inbox("lina") if "设计稿" in str(m)]) == 1
