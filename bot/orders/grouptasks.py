@@ -72,8 +72,7 @@ async def schedule(services: Services, notice: GroupNotice) -> None:
                                      job_id=f"notice:{notice.id}")
 
 
-async def _text(order: Order, notice_id: int, specialist: str) -> str:
-    stages = await pipelines.load(order.order_type)
+async def _text(order: Order, stages: pipelines.Stages, notice_id: int, specialist: str) -> str:
     ms = await Milestone.filter(notifications__group_notice_id=notice_id).distinct() \
         .order_by("occurred_at", "id")
     lines = []
@@ -105,13 +104,16 @@ async def flush(services: Services, notice_id: int, now: datetime | None = None)
     group = await CustomerGroup.get_or_none(chat_id=notice.chat_id)
     owner = group.owner if group and group.owner else order.specialist
     base = services.settings.orders_link_base
-    specialist = await staff_name(services, order.specialist)  # an API call: not in the tx
+    stages = await pipelines.load(order.order_type)
+    # A directory look-up (WeCom API), so outside the transaction and only when used.
+    specialist = await staff_name(services, order.specialist) if any(
+        pipelines.uses(s.customer_template, "specialist") for s in stages.spec.stages) else ""
     async with in_transaction() as conn:
         if not await GroupNotice.filter(id=notice.id, status=S.COLLECTING).using_db(conn) \
                 .update(status=S.CREATED, sender=owner, next_check_at=now + timedelta(
                     seconds=services.settings.group_task_check_seconds)):
             return False
-        text = await _text(order, notice.id, specialist)
+        text = await _text(order, stages, notice.id, specialist)
         task = await outbox.add(
             key=f"grouptask:{notice.id}", app="main", api="add_msg_template",
             args={"chat_type": "group", "sender": owner, "chat_id_list": [notice.chat_id],

@@ -91,7 +91,8 @@ async def send_notice(services: Services, notification_id: int) -> None:
                             next_stage=nxt.name if nxt else "完成",
                             next_date=order.expected_dates.get(nxt.name, "") if nxt else "",
                             customer=order.customer_name,
-                            specialist=await staff_name(services, order.specialist))
+                            specialist=await staff_name(services, order.specialist)
+                            if pipelines.uses(tpl, "specialist") else "")
     async with in_transaction() as conn:
         row = await outbox.add(key=f"kefu:{n.id}", app="main", api="kf_send_msg",
                                args={"touser": euid, "open_kfid": open_kfid, "msgtype": "text",

@@ -86,7 +86,10 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
         rows: list[OutboxMessage] = []
         notice: GroupNotice | None = None
         kefu: Notification | None = None
-        specialist = await staff_name(services, order.specialist)  # an API call: not in the tx
+        team_template = stages.get(data.milestone).team_template
+        # A directory look-up (WeCom API), so outside the transaction and only when used.
+        specialist = await staff_name(services, order.specialist) \
+            if pipelines.uses(team_template, "specialist") else ""
         try:
             async with in_transaction() as conn:
                 m = await Milestone.create(
@@ -101,7 +104,7 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
                           "next_stage": nxt.name if nxt else "完成",
                           "next_date": order.expected_dates.get(nxt.name, "未定") if nxt else "—",
                           "customer": order.customer_name or "", "specialist": specialist}
-                team_text = pipelines.render(stages.get(data.milestone).team_template, **values)
+                team_text = pipelines.render(team_template, **values)
                 flag = "（强制）" if data.force else ""
                 rows.append(await card(
                     conn, order, key=f"milestone:{m.id}:team", kind="milestone",

@@ -129,5 +129,10 @@ async def all_pipelines() -> list[Stages]:
     return sorted(out, key=lambda s: s.order_type)
 
 
+def uses(template: str, name: str) -> bool:
+    """Whether ``template`` fills in ``{name}`` (so a costly value is only worked out then)."""
+    return any(f == name for _, f, _, _ in string.Formatter().parse(template))
+
+
 def render(template: str, **values: Any) -> str:
     return template.format_map({k: ("" if v is None else v) for k, v in values.items()})

@@ -138,4 +138,6 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
             ids = [m["msgid"] for m in sandbox.inbox(uid) if m["channel"] == "app"]
             assert len(ids) == len(set(ids))
         assert len(sandbox.tasks) == 1
+        # The default templates name nobody: no directory look-up was made for them.
+        assert not [c for c in sandbox.calls if c["path"] == "user/get"]
         await settled()
