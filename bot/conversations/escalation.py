@@ -122,10 +122,10 @@ async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> N
         await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(
             session_state=3, servicer_userid=userid)
         if res.get("msg_code"):
-            name = await staff_name(services, userid)
-            await _notice(services, res["msg_code"],
-                          cfg.transfer_notice.replace("{specialist}", name), f"esc{esc.id}:t",
-                          euid)
+            text = cfg.transfer_notice
+            if "{specialist}" in text:  # a directory look-up, the first time
+                text = text.replace("{specialist}", await staff_name(services, userid))
+            await _notice(services, res["msg_code"], text, f"esc{esc.id}:t", euid)
         return
     try:
         res = await client.kf_service_state_trans(kfid, euid, 2)
