@@ -30,11 +30,13 @@ page({
 
     async function act(e, verb) {
       const body = as.value.trim() ? { userid: as.value.trim() } : {};
+      let done = null;
       try {
         await api(`/escalations/${e.id}/${verb}`, { method: "POST", body });
-        out.replaceChildren(h("p", { class: "ok" }, `#${e.id} ${verb === "claim" ? "已认领" : "已解决"}`));
+        done = h("p", { class: "ok" }, `#${e.id} ${verb === "claim" ? "已认领" : "已解决"}`);
       } catch (err) { show(err); }
       await refresh();
+      if (done) out.replaceChildren(done);  // once the list shows the change
     }
 
     async function messages(e, box) {

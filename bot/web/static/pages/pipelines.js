@@ -37,9 +37,9 @@ page({
         }
         try {
           await api(`/pipelines/${encodeURIComponent(type)}`, { method: "PUT", body });
-          out.replaceChildren(h("p", { class: "ok" }, `已保存「${type}」`));
           name.value = "";
-          await refresh(type);
+          await refresh(type);  // "saved" only once the list shows the saved type
+          out.replaceChildren(h("p", { class: "ok" }, `已保存「${type}」`));
         } catch (err) { out.replaceChildren(errorBox(err)); }
       } },
       h("label", { for: "pipeline-json" }, "阶段（JSON）：name、expected_days、team_template、customer_template；模板变量如 {order_no} {stage} {note} {next_stage}"),

@@ -12,7 +12,8 @@ page({
     const show = (err) => { if (err.status !== 401) out.replaceChildren(errorBox(err)); };
     const del = (path, label) => h("button", { type: "button", class: "danger small", onclick: async () => {
       if (!confirm(`删除${label}？`)) return;
-      try { await api(path, { method: "DELETE" }); out.replaceChildren(h("p", { class: "ok" }, "已删除")); await refresh(); }
+      // The confirmation once the lists show the change (tests and people read them then).
+      try { await api(path, { method: "DELETE" }); await refresh(); out.replaceChildren(h("p", { class: "ok" }, "已删除")); }
       catch (err) { show(err); }
     } }, "删除");
 
@@ -63,7 +64,7 @@ page({
     const tplDefault = h("input", { id: "template-default", type: "checkbox", class: "inline" });
     const submit = (fn) => async (e) => {
       e.preventDefault();
-      try { await fn(); out.replaceChildren(h("p", { class: "ok" }, "已保存")); await refresh(); } catch (err) { show(err); }
+      try { await fn(); await refresh(); out.replaceChildren(h("p", { class: "ok" }, "已保存")); } catch (err) { show(err); }
     };
 
     root.append(h("h1", {}, "欢迎语与渠道码"), out,
