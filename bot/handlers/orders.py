@@ -66,7 +66,8 @@ async def group_updated(event: ExternalChatUpdateEvent, ctx: HandlerContext) -> 
         if event.update_detail in ("add_member", "del_member"):
             group, joined = await groups.apply_update(
                 ctx.services, event.chat_id, event.update_detail, event.last_mem_ver,
-                event.cur_mem_ver, event.mem_change_list, event.quit_scene)
+                event.cur_mem_ver, event.mem_change_list, event.quit_scene,
+                event.mem_change_cnt)
         else:  # name, owner or notice changed: fetch the group as it is now
             group, joined = await groups.sync(ctx.services, event.chat_id)
     if joined:

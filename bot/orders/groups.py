@@ -71,13 +71,17 @@ async def sync(services: Services, chat_id: str) -> tuple[CustomerGroup, list[Cu
 
 async def apply_update(services: Services, chat_id: str, detail: str | None,
                        last_ver: str | None, cur_ver: str | None, changed: tuple[str, ...],
-                       quit_scene: int | None) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
-    """An ``update`` event: incremental when the versions chain, else a fetch."""
+                       quit_scene: int | None, change_count: int | None = None,
+                       ) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
+    """An ``update`` event: incremental when the versions chain and the event names every
+    member who left (``MemChangeList`` came later to the event than ``MemChangeCnt``),
+    else a fetch."""
     group = await CustomerGroup.get_or_none(chat_id=chat_id)
     if group is not None and cur_ver and group.member_version == cur_ver:
         log.info("groups.update_already_applied", chat_id=chat_id)
         return group, []
-    if (group is not None and detail == "del_member" and last_ver
+    complete = bool(changed) and change_count in (None, len(changed))
+    if (group is not None and detail == "del_member" and complete and last_ver
             and group.member_version == last_ver and cur_ver):
         await CustomerGroupMember.filter(group_id=chat_id, userid__in=list(changed),
                                          left_at__isnull=True).update(
