@@ -158,14 +158,17 @@ class InProcessRunner:
 
     async def join(self, limit: float | None = None) -> bool:
         """Wait until nothing is queued, running or waiting for a retry."""
-        async def settled() -> None:
-            while not self.idle:
-                await asyncio.sleep(0.01)
+        end = None if limit is None else asyncio.get_running_loop().time() + limit
+        return await self._idle_by(lambda: end)
 
-        try:
-            await asyncio.wait_for(settled(), limit)
-        except TimeoutError:
-            return False
+    async def _idle_by(self, deadline: Callable[[], float | None]) -> bool:
+        """Whether the runner went idle before ``deadline()`` (read afresh: hurry moves it)."""
+        loop = asyncio.get_running_loop()
+        while not self.idle:
+            end = deadline()
+            if end is not None and loop.time() >= end:
+                return False
+            await asyncio.sleep(0.01)
         return True
 
     def hurry(self) -> None:
@@ -188,12 +191,7 @@ class InProcessRunner:
         for handle in [h for h in self._timers if h.when() > self._deadline]:
             handle.cancel()
             self._timers.discard(handle)
-        drained = True
-        while not self.idle:
-            if loop.time() >= self._deadline:
-                drained = False
-                break
-            await asyncio.sleep(0.01)
+        drained = await self._idle_by(lambda: self._deadline)
         self._closing = True
         for handle in self._timers:
             handle.cancel()

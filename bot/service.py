@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import socket
 from collections.abc import AsyncIterator
 
@@ -174,8 +175,6 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
     first): in embedded mode with the built-in sandbox, jobs call WeCom on this very listener,
     and callbacks that arrive meanwhile are still stored rather than refused.
     """
-    import signal
-
     from bot.web.callback import SERVICES
 
     runner = web.AppRunner(app, handle_signals=False, access_log=None,

@@ -223,6 +223,16 @@ async def _kf_session(services: object) -> tuple[object, str, str]:
     return sandbox, customer, SEED_KF
 
 
+async def _kf_text(services: Services, key: str, customer: str, kf: str, content: str, *,
+                   msgtype: str = "text") -> OutboxMessage:
+    """A kf message to a customer, added to the outbox and flushed."""
+    row = await outbox.add(key=key, app="main", api="kf_send_msg",
+                           args={"touser": customer, "open_kfid": kf, "msgtype": msgtype,
+                                 "payload": {"content": content}}, recipient=customer)
+    await outbox.flush(services, [row])
+    return row
+
+
 async def test_a_kf_reply_whose_answer_was_lost_inside_the_client_counts_as_sent(
     mode_settings: Callable[..., Settings],
 ) -> None:
@@ -233,10 +243,7 @@ async def test_a_kf_reply_whose_answer_was_lost_inside_the_client_counts_as_sent
         services.wecom.retry = FAST
         sandbox, customer, kf = await _kf_session(services)
         sandbox.set_faults(lost_answer_burst=1, paths=["kf/send_msg"])
-        row = await outbox.add(key="kf:lost:1", app="main", api="kf_send_msg",
-                               args={"touser": customer, "open_kfid": kf, "msgtype": "text",
-                                     "payload": {"content": "这就为您查询"}}, recipient=customer)
-        await outbox.flush(services, [row])
+        row = await _kf_text(services, "kf:lost:1", customer, kf, "这就为您查询")
         await wait_for(lambda: _is(row.id, OutboxStatus.SENT), timeout=10)
         assert len([m for m in sandbox.inbox(customer) if "这就为您查询" in str(m)]) == 1
 
@@ -249,10 +256,7 @@ async def test_an_answered_invalid_parameter_is_not_taken_for_a_duplicate(
         services.wecom.retry = FAST
         sandbox, customer, kf = await _kf_session(services)
         sandbox.set_faults(busy_burst=4, paths=["kf/send_msg"])  # a failed, answered try
-        row = await outbox.add(key="kf:bad:1", app="main", api="kf_send_msg",
-                               args={"touser": customer, "open_kfid": kf, "msgtype": "nonsense",
-                                     "payload": {"content": "x"}}, recipient=customer)
-        await outbox.flush(services, [row])
+        row = await _kf_text(services, "kf:bad:1", customer, kf, "x", msgtype="nonsense")
         await wait_for(lambda: _is(row.id, OutboxStatus.FAILED), timeout=15)
         assert (await OutboxMessage.get(id=row.id)).last_error.startswith("40058")
 
