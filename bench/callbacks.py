@@ -51,8 +51,8 @@ def free_port() -> int:
 def build_requests(n: int, start_id: int) -> list[tuple[str, bytes]]:
     from urllib.parse import urlencode
 
-    from bot.crypto import WeComCrypto
-    from bot.safexml import build_xml
+    from bot.protocol.crypto import WeComCrypto
+    from bot.protocol.safexml import build_xml
 
     crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
     out = []

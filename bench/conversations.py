@@ -83,15 +83,15 @@ async def reset(mode: str) -> None:
 async def run_mode(mode: str, customers: int, messages: int, workers: int) -> dict[str, Any]:
     from aiohttp import web
 
+    from bot.app import create_app
     from bot.conversations import rules_store
     from bot.conversations.rulebook import changed, sample_rules_text
-    from bot.db import migrate
-    from bot.logs import configure_logging
+    from bot.infra.db import migrate
+    from bot.infra.logs import configure_logging
     from bot.models import OutboxMessage
-    from bot.service import create_app
     from bot.settings import load_settings
-    from bot.web.callback import SERVICES
-    from bot.wecom.sandbox import SEED_KF
+    from bot.web.ingress import SERVICES
+    from sandbox import SEED_KF
 
     await reset(mode)
     tmp = Path(tempfile.mkdtemp(prefix="bench-conv-"))

@@ -63,8 +63,8 @@ async def reset() -> None:
 async def seed(services: Any, n: int) -> list[dict[str, str]]:
     """N orders with their groups bound (the binding flow itself is what the tests cover)."""
     from bot.models import CustomerGroup, CustomerGroupMember, KfConversation, Order
-    from bot.wecom.sandbox import SEED_KF
-    from bot.wecom.sandbox.model import Staff
+    from sandbox import SEED_KF
+    from sandbox.model import Staff
 
     sandbox = services.extras["sandbox"]
     plan = []
@@ -149,15 +149,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from aiohttp.test_utils import TestClient, TestServer
     from pydantic import SecretStr
 
-    from bot.db import migrate
-    from bot.logs import configure_logging
+    from bot.app import bind_public_url, create_app
+    from bot.infra.db import migrate
+    from bot.infra.logs import configure_logging
     from bot.models import OutboxMessage, OutboxStatus
-    from bot.service import bind_public_url, create_app
+    from bot.pipeline.worker import run_worker
     from bot.settings import AppConfig, Settings, WeComConfig, random_aes_key
-    from bot.tokens import create_token
-    from bot.web.callback import SERVICES
+    from bot.web.admin.api_tokens import create_token
+    from bot.web.ingress import SERVICES
     from bot.wecom.policy import RetryPolicy
-    from bot.worker import run_worker
 
     apps = (AppConfig(name="main", agent_id=1000002, secret=SecretStr("bench-secret"),
                       token=SecretStr("benchtok"), encoding_aes_key=SecretStr(random_aes_key())),)

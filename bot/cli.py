@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.logs import configure_logging
+from bot.infra.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -20,7 +20,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from bot.service import bind_listener, create_app, local_url, serve
+    from bot.app import bind_listener, create_app, local_url, serve
 
     settings = _settings(args)
     try:
@@ -35,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     async def first_start(_: web.Application) -> None:
         # The embedded default must be usable at once: the first start gets an admin token.
         from bot.models import ApiToken
-        from bot.tokens import create_token
+        from bot.web.admin.api_tokens import create_token
 
         if settings.embedded and not await ApiToken.exists():
             token = await create_token("admin", "admin")
@@ -54,8 +54,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from bot.service import running
-    from bot.worker import run_worker
+    from bot.app import running
+    from bot.pipeline.worker import run_worker
 
     settings = _settings(args)
     if settings.embedded:
@@ -72,8 +72,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    from bot.service import local_url
-    from bot.wecom.sandbox import run_sandbox
+    from bot.app import local_url
+    from sandbox import run_sandbox
 
     settings = _settings(args)
     print(f"WeCom sandbox on http://{args.host}:{args.port}, callbacks to {local_url(settings)}",
@@ -86,13 +86,13 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo.runner import run_demo
 
     return asyncio.run(run_demo())
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from bot.db import migrate
+    from bot.infra.db import migrate
 
     settings = _settings(args)
     applied = asyncio.run(migrate(settings.database_url))
@@ -101,8 +101,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
-    from bot.db import close_db, init_db, migrate
-    from bot.tokens import TokenNameTaken, create_token, list_tokens, revoke_token
+    from bot.infra.db import close_db, init_db, migrate
+    from bot.web.admin.api_tokens import TokenNameTaken, create_token, list_tokens, revoke_token
 
     settings = _settings(args)
 
@@ -160,7 +160,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     """``rules import FILE [--replace|--merge] [--dry-run]`` and ``rules export``."""
-    from bot.db import close_db, init_db, migrate
+    from bot.infra.db import close_db, init_db, migrate
 
     settings = _settings(args)
 
@@ -196,7 +196,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
             if result.applied and not settings.embedded:
                 # Running processes also poll the revision; this makes it instant.
                 from bot.conversations.rulebook import CHANNEL
-                from bot.store import make_store
+                from bot.infra.store import make_store
 
                 store = make_store(settings.redis_url)
                 await store.publish(CHANNEL, "cli")

@@ -1,6 +1,6 @@
 """What a running process holds, and the small context handlers see.
 
-``Services`` is built once at start-up (bot.service) with the adapters the settings pick;
+``Services`` is built once at start-up (bot.app) with the adapters the settings pick;
 handlers get a ``HandlerContext``: the app the event came in on, whether they run inside
 the callback request (passive), and the services they may use.
 """
@@ -12,12 +12,12 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.crypto import WeComCrypto
-from bot.dispatch import Dispatcher
-from bot.inbox import InboxWriter
-from bot.jobs import JobQueue
+from bot.pipeline.inbox import InboxWriter
+from bot.pipeline.runners import JobQueue
+from bot.ports import Store
+from bot.protocol.crypto import WeComCrypto
+from bot.routing import Dispatcher
 from bot.settings import AppConfig, Settings
-from bot.store import Store
 
 
 @dataclass

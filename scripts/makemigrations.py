@@ -16,7 +16,7 @@ import asyncpg
 from aerich import Command
 from tortoise.context import TortoiseContext
 
-from bot.db import migrations_location, tortoise_config
+from bot.infra.db import migrations_location, tortoise_config
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_SCRATCH = "wecom_bot_makemigrations"

@@ -24,8 +24,8 @@ import pytest
 import redis.asyncio as aioredis
 from pydantic import SecretStr
 
-from bot.crypto import WeComCrypto
-from bot.safexml import build_xml
+from bot.protocol.crypto import WeComCrypto
+from bot.protocol.safexml import build_xml
 from bot.settings import AppConfig, Settings, WeComConfig, random_aes_key
 
 PG_URL = os.environ.get("WECOM_BOT_TEST_PG", "postgres://postgres@127.0.0.1:5432/test")

@@ -18,11 +18,11 @@ from typing import Any, ClassVar, Protocol
 
 from bot.conversations import escalation
 from bot.conversations.common import now
+from bot.conversations.rule_counters import count_rule
 from bot.conversations.rulebook import rulebook
-from bot.conversations.stats import count_rule
-from bot.events import Event
-from bot.inbox import NewEvent
-from bot.logs import get_logger
+from bot.infra.logs import get_logger
+from bot.pipeline.inbox import NewEvent
+from bot.protocol.events import Event
 
 log = get_logger("bot.archive")
 SEQ_KEY = "archive:seq"
@@ -80,7 +80,7 @@ class MemoryArchiveSource:
 
 async def poll(services: Any, limit: int = 1000) -> int:
     """Pull new archive records into the inbox, one puller at a time, seq saved per batch."""
-    from bot.worker import enqueue_inbox
+    from bot.pipeline.worker import enqueue_inbox
 
     source: ArchiveSource | None = services.extras.get("archive_source")
     if source is None:

@@ -10,7 +10,7 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.logs import get_logger
+from bot.infra.logs import get_logger
 from keywords import Image, Link, Menu, Message, MiniProgram, Rule, Text
 
 log = get_logger("bot.compose")

@@ -16,12 +16,12 @@ from typing import Any
 
 from bot.conversations import cards, outbound
 from bot.conversations.common import config, kf_key, now
-from bot.directory import staff_name
-from bot.logs import get_logger
+from bot.infra.logs import get_logger
 from bot.models import Escalation, EscalationStatus, KfConversation
 from bot.orders_lookup import lookup
-from bot.wecom import errors as E
-from bot.wecom.errors import WeComAPIError, WeComError
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError, WeComError
+from bot.wecom.directory import staff_name
 
 log = get_logger("bot.escalation")
 LIVE = (EscalationStatus.OPEN, EscalationStatus.CLAIMED)

@@ -15,8 +15,8 @@ from tortoise.transactions import in_transaction
 
 from bot.conversations import outbound
 from bot.models import GroupWelcomeTemplate
-from bot.wecom import errors as E
-from bot.wecom.errors import WeComAPIError
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
 
 
 def _attachment(row: GroupWelcomeTemplate) -> dict[str, Any]:

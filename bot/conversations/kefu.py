@@ -16,15 +16,13 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot import outbox
-from bot.batch import group_commit
 from bot.conversations import compose, escalation, kefu_record, offer_group, outbound
 from bot.conversations.common import config, kf_key, now
 from bot.conversations.rulebook import rulebook
-from bot.db import get_row
-from bot.directory import staff_name
-from bot.events import KfEnterSession, KfMsgSendFail, KfSessionStatusChange, KfText
-from bot.logs import get_logger
+from bot.delivery import outbox
+from bot.infra.db import get_row
+from bot.infra.group_commit import group_commit
+from bot.infra.logs import get_logger
 from bot.models import (
     ConversationMessage,
     Direction,
@@ -36,7 +34,9 @@ from bot.models import (
     WelcomeOutcome,
 )
 from bot.orders_lookup import lookup
-from bot.wecom.errors import WeComAPIError
+from bot.protocol.errors import WeComAPIError
+from bot.protocol.events import KfEnterSession, KfMsgSendFail, KfSessionStatusChange, KfText
+from bot.wecom.directory import staff_name
 from keywords import Message, Text, normalize
 
 log = get_logger("bot.kefu")

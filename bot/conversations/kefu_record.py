@@ -19,8 +19,8 @@ from typing import Any
 
 from tortoise import BaseDBAsyncClient
 
-from bot.conversations import stats
-from bot.db import db_values, insert_fields, quote
+from bot.conversations import rule_counters as stats
+from bot.infra.db import db_values, insert_fields, quote
 from bot.models import ConversationMessage, KfConversation, OutboxMessage, UnansweredQuestion
 
 # What a decision changes in the conversation row (other fields belong to other paths, e.g.

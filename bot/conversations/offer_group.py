@@ -11,10 +11,10 @@ from typing import Any
 
 from bot.conversations.common import config
 from bot.conversations.outbound import main_app, upgrade_service
-from bot.logs import get_logger
+from bot.infra.logs import get_logger
 from bot.models import JoinWayRecord
 from bot.orders_lookup import lookup
-from bot.wecom.errors import WeComAPIError
+from bot.protocol.errors import WeComAPIError
 from keywords import Message, Text
 
 log = get_logger("bot.offer_group")

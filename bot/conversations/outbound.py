@@ -1,4 +1,5 @@
-"""The send step: every outbound message goes through the transactional outbox (bot.outbox).
+"""The send step: every outbound message goes through the transactional outbox
+(bot.delivery.outbox).
 
 Rows are added inside the caller's transaction, keyed for idempotency. kefu replies to one
 customer message are then sent right here, one after the other, through the outbox's own
@@ -16,8 +17,8 @@ from typing import Any
 
 from tortoise import BaseDBAsyncClient
 
-from bot import outbox
-from bot.logs import get_logger
+from bot.delivery import outbox
+from bot.infra.logs import get_logger
 from bot.models import OutboxMessage, OutboxStatus
 
 log = get_logger("bot.outbound")

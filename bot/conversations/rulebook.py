@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from bot.conversations import rules_store
-from bot.logs import get_logger
+from bot.infra.logs import get_logger
 from bot.models import RuleChange, RuleRow
 from keywords import Matcher, RuleError, load_rules
 

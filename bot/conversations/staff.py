@@ -7,11 +7,11 @@ from typing import Any
 
 from bot.conversations import compose, escalation
 from bot.conversations.common import now
+from bot.conversations.rule_counters import count_rule
 from bot.conversations.rulebook import rulebook
-from bot.conversations.stats import count_rule
-from bot.directory import staff_name
 from bot.models import EscalationStatus
 from bot.orders_lookup import lookup
+from bot.wecom.directory import staff_name
 
 STATUS_NAMES = {EscalationStatus.OPEN: "待认领", EscalationStatus.CLAIMED: "处理中",
                 EscalationStatus.RESOLVED: "已解决"}

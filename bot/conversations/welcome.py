@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import outbox
 from bot.conversations import outbound
 from bot.conversations.common import config, now
-from bot.events import ExternalContactChange
-from bot.logs import get_logger
+from bot.delivery import outbox
+from bot.infra.logs import get_logger
 from bot.models import ContactEvent, OutboxStatus, WelcomeOutcome, WelcomeText
-from bot.wecom import errors as E
-from bot.wecom.errors import WeComAPIError
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
+from bot.protocol.events import ExternalContactChange
 
 log = get_logger("bot.welcome")
 WINDOW = 20.0

@@ -21,7 +21,7 @@ class OutboxMessage(Model):
     id = fields.BigIntField(primary_key=True)
     key = fields.CharField(max_length=128, unique=True)  # the idempotency key
     app = fields.CharField(max_length=32)
-    api = fields.CharField(max_length=48)  # an AppClient method, see bot.outbox.SENDABLE
+    api = fields.CharField(max_length=48)  # an AppClient method, see bot.delivery.outbox.SENDABLE
     args: fields.JSONField[dict[str, Any]] = fields.JSONField()
     recipient = fields.CharField(max_length=128, db_index=True)
     ref = fields.CharField(max_length=96, null=True, db_index=True)  # e.g. "milestone:12"

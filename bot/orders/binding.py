@@ -12,9 +12,9 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bot import outbox
 from bot.context import Services
-from bot.logs import get_logger
+from bot.delivery import outbox
+from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders import groups
 from bot.orders.errors import Conflict, NotFound, utcnow

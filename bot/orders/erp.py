@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 
 from bot.models import ApiKey
+from bot.ports import Store
 from bot.settings import Settings
-from bot.store import Store
 
 HEADER_KEY, HEADER_TS, HEADER_SIG = "X-Api-Key", "X-Timestamp", "X-Signature"
 

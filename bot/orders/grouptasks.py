@@ -16,10 +16,9 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from bot import outbox
 from bot.context import Services
-from bot.directory import staff_name
-from bot.logs import get_logger
+from bot.delivery import outbox
+from bot.infra.logs import get_logger
 from bot.models import (
     CustomerGroup,
     GroupNotice,
@@ -33,6 +32,7 @@ from bot.models import GroupNoticeStatus as S
 from bot.orders import pipelines
 from bot.orders.errors import cst_day, next_cst_midnight, utcnow
 from bot.orders.notify import card, clip, order_link
+from bot.wecom.directory import staff_name
 
 log = get_logger("bot.orders.grouptasks")
 

@@ -82,7 +82,7 @@ def progress_text(order: Order, stages: pipelines.Stages) -> str:
 
 class DbOrdersLookup:
     """The ``bot.orders_lookup.OrdersLookup`` the conversations side asks (installed at
-    start-up by ``bot.service``)."""
+    start-up by ``bot.app``)."""
 
     async def for_customer(self, external_userid: str) -> OrderInfo | None:
         order = await _current_order(external_userid)

@@ -14,16 +14,16 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bot import outbox
 from bot.context import Services
-from bot.directory import staff_name
-from bot.logs import get_logger
+from bot.delivery import outbox
+from bot.infra.logs import get_logger
 from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage
 from bot.orders import grouptasks, pipelines
 from bot.orders.errors import Conflict, utcnow
 from bot.orders.notify import card, order_link
 from bot.orders.orders import get
 from bot.orders.schemas import MilestoneIn, MilestoneOut
+from bot.wecom.directory import staff_name
 
 log = get_logger("bot.orders.milestones")
 

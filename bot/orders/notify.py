@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from bot import outbox
+from bot.delivery import outbox
 from bot.models import Milestone, Notification, Order, OutboxMessage
 from bot.orders.orders import team_of
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from bot import outbox
 from bot.context import Services
+from bot.delivery import outbox
 from bot.models import Order, OutboxMessage
 from bot.orders import pipelines
 from bot.orders.errors import cst_day, utcnow

@@ -6,8 +6,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.context import Services
-from bot.logs import get_logger
-from bot.orders import grouptasks, kefu, overdue
+from bot.infra.logs import get_logger
+from bot.orders import grouptasks, overdue
+from bot.orders import kefu_notices as kefu
 from bot.orders.errors import utcnow
 
 log = get_logger("bot.orders.tick")

@@ -6,8 +6,8 @@ import asyncio
 
 from aiohttp import web
 
-from bot.db import ping_db
-from bot.web.callback import SERVICES
+from bot.infra.db import ping_db
+from bot.web.ingress import SERVICES
 
 
 async def healthz(request: web.Request) -> web.Response:

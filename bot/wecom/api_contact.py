@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from bot.wecom._base import Endpoints
-from bot.wecom.types import (
+from bot.protocol.api_results import (
     ExternalContactResult,
     GroupChatListResult,
     GroupChatResult,
@@ -21,6 +20,7 @@ from bot.wecom.types import (
     TemplateResult,
     drop_none,
 )
+from bot.wecom.endpoints import Endpoints
 
 _EC = "externalcontact/"
 

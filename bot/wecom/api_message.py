@@ -9,8 +9,8 @@ from typing import Any, cast
 
 import aiohttp
 
-from bot.wecom._base import Endpoints
-from bot.wecom.types import MediaUploadResult, MessageSendResult, drop_none
+from bot.protocol.api_results import MediaUploadResult, MessageSendResult, drop_none
+from bot.wecom.endpoints import Endpoints
 
 # Temporary media live 3 days; keep the cached id a little less than that.
 MEDIA_TTL = 3 * 24 * 3600 - 3600

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from bot.wecom._base import Endpoints
-from bot.wecom.types import UserResult
+from bot.protocol.api_results import UserResult
+from bot.wecom.endpoints import Endpoints
 
 
 class UserAPI(Endpoints):

@@ -23,14 +23,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.logs import get_logger
-from bot.settings import AppConfig, WeComConfig
-from bot.store import Store
-from bot.wecom.api_contact import ContactAPI
-from bot.wecom.api_kf import KfAPI
-from bot.wecom.api_message import MessageAPI
-from bot.wecom.api_user import UserAPI
-from bot.wecom.errors import (
+from bot.infra.logs import get_logger
+from bot.ports import Store
+from bot.protocol.errors import (
     INVALID_SECRET,
     RATE_LIMIT_CODES,
     SYSTEM_BUSY,
@@ -41,9 +36,14 @@ from bot.wecom.errors import (
     WeComHTTPError,
     error_for,
 )
+from bot.settings import AppConfig, WeComConfig
+from bot.wecom.access_tokens import TokenManager
+from bot.wecom.api_contact import ContactAPI
+from bot.wecom.api_kf import KfAPI
+from bot.wecom.api_message import MessageAPI
+from bot.wecom.api_user import UserAPI
 from bot.wecom.policy import RateLimits, RetryPolicy
 from bot.wecom.ratelimit import RateLimiter
-from bot.wecom.tokens import TokenManager
 
 log = get_logger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from bot.store import Store
-from bot.wecom.errors import LimiterBusy
+from bot.ports import Store
+from bot.protocol.errors import LimiterBusy
 
 _MIN_WAIT = 0.005
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.tokens import create_token
+from bot.web.admin.api_tokens import create_token
 from tests.admin.browser import browser_page, screenshot_path
 from tests.foundation.test_callback import serving
 
@@ -90,8 +90,8 @@ async def test_tokens_page_creates_and_revokes(
 async def test_viewer_sees_notifications_not_admin_pages(
     mode_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    from bot import outbox
-    from bot.web.callback import SERVICES
+    from bot.delivery import outbox
+    from bot.web.ingress import SERVICES
 
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.demo import STEPS, run_demo
+from bot.demo.runner import STEPS, run_demo
 
 
 async def test_demo_day_succeeds_with_a_transcript() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import outbox
+from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.tokens import create_token
-from bot.web.callback import SERVICES
+from bot.web.admin.api_tokens import create_token
+from bot.web.ingress import SERVICES
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 
@@ -69,7 +69,7 @@ async def test_retrying_a_kf_message_sends_it_under_a_new_msgid(
     retries it: under its old msgid WeCom would refuse it as a duplicate, which the outbox
     would have taken for an earlier delivery."""
     from bot.models import ConversationMessage, Direction
-    from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF
+    from sandbox import SEED_CUSTOMERS, SEED_KF
 
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]

@@ -12,14 +12,14 @@ import pytest
 
 from bot.conversations import rules_store
 from bot.conversations.common import day_of
+from bot.conversations.rule_counters import count_rule
 from bot.conversations.rulebook import changed
-from bot.conversations.stats import count_rule
 from bot.models import ContactEvent, Escalation, EscalationStatus, WelcomeOutcome
 from bot.settings import Settings
-from bot.tokens import create_token
-from bot.wecom.sandbox import SEED_CUSTOMERS
-from bot.wecom.sandbox.model import SandboxError
+from bot.web.admin.api_tokens import create_token
 from keywords import load_rules
+from sandbox import SEED_CUSTOMERS
+from sandbox.model import SandboxError
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, world
 

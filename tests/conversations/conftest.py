@@ -10,8 +10,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.settings import Settings
-from bot.web.callback import SERVICES
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
+from bot.web.ingress import SERVICES
+from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 

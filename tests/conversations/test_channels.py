@@ -9,7 +9,7 @@ from bot.conversations.archive import MemoryArchiveSource, poll
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.models import ContactEvent, Escalation, JoinWayRecord, WelcomeOutcome
 from bot.settings import Settings
-from bot.tokens import create_token
+from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, World, world
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
-from bot.directory import staff_name
 from bot.orders import orders
 from bot.orders.schemas import OrderIn
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
 from bot.settings import Settings
-from bot.wecom import errors as E
-from bot.wecom.errors import WeComAPIError
+from bot.wecom.directory import staff_name
 from tests.conversations.conftest import CUSTOMER, KF, world
 
 

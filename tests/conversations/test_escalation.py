@@ -13,9 +13,9 @@ from bot.conversations import rules_store
 from bot.conversations.escalation import check_sla
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.models import Escalation, EscalationStatus
-from bot.safexml import build_xml
+from bot.protocol.safexml import build_xml
 from bot.settings import Settings
-from bot.tokens import create_token
+from bot.web.admin.api_tokens import create_token
 from tests.conftest import Signed, wait_for
 from tests.conversations.conftest import CUSTOMER, KF, World, world
 from tests.foundation.test_callback import post

@@ -8,7 +8,7 @@ from bot.conversations import rules_store
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.models import ConversationMessage, KfCursor, UnansweredQuestion
 from bot.settings import Settings
-from bot.tokens import create_token
+from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, World, world
 

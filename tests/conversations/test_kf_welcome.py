@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.settings import Settings
-from bot.tokens import create_token
-from bot.web.callback import SERVICES
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF
+from bot.web.admin.api_tokens import create_token
+from bot.web.ingress import SERVICES
+from sandbox import SEED_CUSTOMERS, SEED_KF
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 

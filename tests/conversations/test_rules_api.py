@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.conversations import rules_store
 from bot.settings import Settings
-from bot.tokens import create_token
+from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, world
 

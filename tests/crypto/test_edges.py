@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 from Crypto.Cipher import AES
 
-from bot.crypto import (
+from bot.protocol.crypto import (
     COMPUTE_SIGNATURE_ERROR,
     DECODE_BASE64_ERROR,
     DECRYPT_AES_ERROR,

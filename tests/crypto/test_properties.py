@@ -7,7 +7,7 @@ import base64
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.crypto import CryptoError, WeComCrypto, signature
+from bot.protocol.crypto import CryptoError, WeComCrypto, signature
 
 TOKEN = "QDG6eK"
 KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crypto import VALIDATE_SIGNATURE_ERROR, CryptoError, WeComCrypto, signature
+from bot.protocol.crypto import VALIDATE_SIGNATURE_ERROR, CryptoError, WeComCrypto, signature
 
 # --- Official docs worked example: docs 90968 (加解密方案说明) --------------------
 # Same values appear in every official sample (C#/Java/Go/Python), e.g.

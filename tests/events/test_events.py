@@ -1,4 +1,4 @@
-"""bot.events.parse: every payload of protocol.md §2 and §6.2, table-driven, plus the fallbacks,
+"""events.parse: every payload of protocol.md §2 and §6.2, table-driven, plus the fallbacks,
 the dedupe key and a property test over arbitrary input."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import events as ev
-from bot.events import (
+from bot.protocol import events as ev
+from bot.protocol.events import (
     EVENT_CLASSES,
     EVENT_TYPES,
     Event,
@@ -23,7 +23,7 @@ from bot.events import (
     dedupe_key,
     parse,
 )
-from bot.safexml import parse_xml
+from bot.protocol.safexml import parse_xml
 
 # protocol.md §2.2 (docs 90968 example)
 APP_TEXT = """<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>

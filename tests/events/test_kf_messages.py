@@ -1,4 +1,4 @@
-"""bot.events.parse_kf_message: typed items of a kf/sync_msg msg_list (protocol.md §3.1)."""
+"""events.parse_kf_message: typed items of a kf/sync_msg msg_list (protocol.md §3.1)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import events as ev
-from bot.events import EVENT_CLASSES, KfMessage, dedupe_key, parse_kf_message
+from bot.protocol import events as ev
+from bot.protocol.events import EVENT_CLASSES, KfMessage, dedupe_key, parse_kf_message
 
 KFID = "wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q"
 EXT = "wmAJ2GCAAAme1XQRC-NI-q0_ZM9ukoAw"

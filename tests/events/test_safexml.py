@@ -1,4 +1,4 @@
-"""bot.safexml: hostile documents are refused, well-formed ones map to dicts, build round-trips."""
+"""safexml: hostile documents are refused, well-formed ones map to dicts, build round-trips."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.safexml import MAX_DEPTH, XMLError, build_xml, parse_xml
+from bot.protocol.safexml import MAX_DEPTH, XMLError, build_xml, parse_xml
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [

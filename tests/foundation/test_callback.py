@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.db import migrate
-from bot.dispatch import Router, text_is
-from bot.events import TextMessage
-from bot.jobs import InProcessRunner
+from bot.app import bind_public_url, create_app
+from bot.infra.db import migrate
 from bot.models import InboxEvent, InboxStatus
-from bot.safexml import parse_xml
-from bot.service import bind_public_url, create_app
+from bot.pipeline.runners import InProcessRunner
+from bot.pipeline.worker import run_worker
+from bot.protocol.events import TextMessage
+from bot.protocol.safexml import parse_xml
+from bot.routing import Router, text_is
 from bot.settings import Settings
-from bot.web.callback import SERVICES
-from bot.worker import run_worker
+from bot.web.ingress import SERVICES
 from tests.conftest import Signed, wait_for
 
 
@@ -195,7 +195,7 @@ async def test_bad_input_is_rejected_and_nothing_stored(
     elif case == "future_timestamp":
         params, body = signed.post(plaintext, timestamp=int(time.time()) + 3600)
     elif case == "wrong_receiveid":
-        from bot.crypto import WeComCrypto
+        from bot.protocol.crypto import WeComCrypto
 
         other = WeComCrypto(signed.cfg.token.get_secret_value(),
                             signed.cfg.encoding_aes_key.get_secret_value(), "ww_other_corp")
@@ -207,7 +207,7 @@ async def test_bad_input_is_rejected_and_nothing_stored(
         enc = parse_xml(body)["Encrypt"]
         i = len(enc.rstrip("=")) - 4
         flipped = enc[:i] + ("A" if enc[i] != "A" else "B") + enc[i + 1:]
-        from bot.crypto import signature
+        from bot.protocol.crypto import signature
 
         params["msg_signature"] = signature(signed.cfg.token.get_secret_value(),
                                             params["timestamp"], params["nonce"], flipped)
@@ -240,7 +240,7 @@ async def test_storage_failure_answers_503_so_wecom_retries(
     settings = mode_settings()
     signed = Signed(settings)
     async with serving(settings) as client:
-        from bot.db import connection
+        from bot.infra.db import connection
 
         conn = connection()
         await conn.execute_script("ALTER TABLE inbox_event RENAME TO inbox_event_away")
@@ -295,8 +295,8 @@ async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
 ) -> None:
     from datetime import timedelta
 
-    from bot import inbox
-    from bot.worker import sweep_inbox
+    from bot.pipeline import inbox
+    from bot.pipeline.worker import sweep_inbox
 
     settings = mode_settings(inbox_stale_seconds=60)
     signed = Signed(settings)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.batch import group_commit
+from bot.infra.group_commit import group_commit
 from bot.models import KfCursor
 from bot.settings import Settings
 from tests.foundation.test_callback import serving

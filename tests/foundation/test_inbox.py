@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.batch import Batcher
-from bot.inbox import NewEvent
+from bot.infra.group_commit import Batcher
 from bot.models import InboxEvent
+from bot.pipeline.inbox import NewEvent
 from bot.settings import Settings
-from bot.web.callback import SERVICES
+from bot.web.ingress import SERVICES
 from tests.foundation.test_callback import serving
 
 

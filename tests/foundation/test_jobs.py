@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import InProcessRunner, retry_delay
+from bot.pipeline.runners import InProcessRunner, retry_delay
 
 
 def test_retry_delay_backs_off_and_is_capped() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import structlog
 
-from bot.logs import REDACTED, configure_logging, get_logger, redact, scrub_text
+from bot.infra.logs import REDACTED, configure_logging, get_logger, redact, scrub_text
 from bot.settings import Settings
 from tests.conftest import Signed
 from tests.foundation.test_callback import post, serving

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot import outbox
 from bot.context import Services
+from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.web.callback import SERVICES
+from bot.web.ingress import SERVICES
 from bot.wecom.policy import RetryPolicy
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
@@ -108,7 +108,7 @@ async def test_kf_retry_after_a_lost_answer_does_not_send_twice(
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
         sandbox = services.extras["sandbox"]
-        from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF
+        from sandbox import SEED_CUSTOMERS, SEED_KF
 
         customer = SEED_CUSTOMERS[0][0]
         await sandbox.customer_says(SEED_KF, customer, "你好")
@@ -213,7 +213,7 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
 
 
 async def _kf_session(services: object) -> tuple[object, str, str]:
-    from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF
+    from sandbox import SEED_CUSTOMERS, SEED_KF
 
     sandbox = services.extras["sandbox"]  # type: ignore[attr-defined]
     customer = SEED_CUSTOMERS[1][0]

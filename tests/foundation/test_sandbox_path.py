@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.models import InboxEvent
 from bot.settings import Settings
-from bot.web.callback import SERVICES
+from bot.web.ingress import SERVICES
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 
@@ -40,7 +40,7 @@ async def test_client_reaches_the_mounted_sandbox(mode_settings: Callable[..., S
 async def test_sandbox_retries_land_in_the_inbox_exactly_once(
     mode_settings: Callable[..., Settings],
 ) -> None:
-    from bot.db import connection
+    from bot.infra.db import connection
 
     settings = mode_settings()
     async with serving(settings) as client:

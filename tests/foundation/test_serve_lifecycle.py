@@ -19,7 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.wecom.sandbox import DEFAULT_PREFIX, SEED_CUSTOMERS, SEED_KF
+from sandbox import DEFAULT_PREFIX, SEED_CUSTOMERS, SEED_KF
 from tests.conftest import start_serve
 
 

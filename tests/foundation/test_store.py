@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.store import LockTimeout, MemoryStore, Store, make_store
-from bot.store.base import LocalLocks
+from bot.infra.store import LockTimeout, MemoryStore, Store, make_store
+from bot.infra.store.locks import LocalLocks
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -12,10 +12,10 @@ from bot.models import Order
 from bot.orders import tick as orders_tick
 from bot.orders.errors import utcnow
 from bot.settings import Settings
-from bot.tokens import create_token
-from bot.web.callback import SERVICES
+from bot.web.admin.api_tokens import create_token
+from bot.web.ingress import SERVICES
 from bot.wecom.policy import RetryPolicy
-from bot.wecom.sandbox import SEED_CUSTOMERS
+from sandbox import SEED_CUSTOMERS
 from tests.conftest import wait_for
 
 FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1,

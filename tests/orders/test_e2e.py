@@ -17,7 +17,7 @@ from bot.models import (
     OutboxStatus,
 )
 from bot.settings import Settings
-from bot.wecom.sandbox import SEED_KF
+from sandbox import SEED_KF
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 from tests.orders.helpers import (

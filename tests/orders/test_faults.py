@@ -6,16 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from bot.models import (
-    GroupNotice,
-    GroupNoticeStatus,
-    Order,
-    OutboxMessage,
-    OutboxStatus,
-)
+from bot.models import GroupNotice, GroupNoticeStatus, Order, OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.wecom.sandbox import SEED_CUSTOMERS
-from bot.wecom.sandbox.model import Staff
+from sandbox import SEED_CUSTOMERS
+from sandbox.model import Staff
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 from tests.orders.helpers import FAST, Admin, bound_order, orders_settings, run_tick, services_of

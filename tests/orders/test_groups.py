@@ -7,7 +7,7 @@ from collections.abc import Callable
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders import groups, lookup
 from bot.settings import Settings
-from bot.wecom.sandbox import SEED_CUSTOMERS
+from sandbox import SEED_CUSTOMERS
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 from tests.orders.helpers import (

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.models import KfConversation, Notification, NotificationStatus, Order
-from bot.orders import kefu, overdue
+from bot.orders import kefu_notices as kefu
+from bot.orders import overdue
 from bot.orders.errors import utcnow
 from bot.settings import Settings
-from bot.wecom.sandbox import SEED_KF
+from sandbox import SEED_KF
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 from tests.orders.helpers import (

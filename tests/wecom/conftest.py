@@ -7,12 +7,12 @@ import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
+from bot.infra.store import MemoryStore, Store
+from bot.infra.store.redis import RedisStore
 from bot.settings import AppConfig, WeComConfig
-from bot.store import MemoryStore, Store
-from bot.store.redis import RedisStore
 from bot.wecom.client import WeComClient
 from bot.wecom.policy import RateLimits, RetryPolicy
-from bot.wecom.sandbox import Limits, Sandbox, SandboxClock, build_sandbox_app
+from sandbox import Limits, Sandbox, SandboxClock, build_sandbox_app
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 CORP = "wwtestcorp0000000001"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.wecom import errors as E
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError, WeComHTTPError
 from bot.wecom.client import AppClient, WeComClient
-from bot.wecom.errors import WeComAPIError, WeComHTTPError
-from bot.wecom.sandbox import SEED_CUSTOMERS, Sandbox, SandboxClock
+from sandbox import SEED_CUSTOMERS, Sandbox, SandboxClock
 
 C1, C2, C3 = (c[0] for c in SEED_CUSTOMERS)
 

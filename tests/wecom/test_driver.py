@@ -11,10 +11,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.crypto import WeComCrypto
-from bot.safexml import parse_xml
+from bot.protocol.crypto import WeComCrypto
+from bot.protocol.safexml import parse_xml
 from bot.settings import WeComConfig
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
+from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
 
 from .conftest import CORP
 

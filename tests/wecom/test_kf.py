@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.wecom import errors as E
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
 from bot.wecom.client import AppClient, WeComClient
-from bot.wecom.errors import WeComAPIError
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, SandboxClock
+from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, SandboxClock
 
 C1, C2 = SEED_CUSTOMERS[0][0], SEED_CUSTOMERS[1][0]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.infra.store import Store
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
 from bot.settings import WeComConfig
-from bot.store import Store
-from bot.wecom import errors as E
 from bot.wecom.client import AppClient, WeComClient
-from bot.wecom.errors import WeComAPIError
-from bot.wecom.sandbox import Sandbox, SandboxClock
+from sandbox import Sandbox, SandboxClock
 
 from .conftest import calls, make_client
 

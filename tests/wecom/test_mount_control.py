@@ -10,10 +10,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from bot.infra.store import MemoryStore
 from bot.settings import WeComConfig
-from bot.store import MemoryStore
 from bot.wecom.client import WeComClient
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, mount_sandbox
+from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, mount_sandbox
 
 from .conftest import FAST
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.infra.store import Store
 from bot.settings import WeComConfig
-from bot.store import Store
 from bot.wecom.policy import RateLimits
 from bot.wecom.ratelimit import RateLimiter
-from bot.wecom.sandbox import Sandbox, SandboxClock
+from sandbox import Sandbox, SandboxClock
 
 from .conftest import calls, make_client
 
@@ -105,7 +105,7 @@ async def test_sandbox_drops_a_members_excess_silently(
 async def test_a_wait_longer_than_allowed_raises_limiter_busy(
     config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
 ) -> None:
-    from bot.wecom.errors import LimiterBusy
+    from bot.protocol.errors import LimiterBusy
     from bot.wecom.policy import RetryPolicy
 
     client = make_client(config, store, server, limits=RateLimits(per_api=1, window=30))

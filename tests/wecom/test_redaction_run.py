@@ -9,10 +9,10 @@ import aiohttp
 import pytest
 from structlog.testing import capture_logs
 
+from bot.protocol.errors import WeComAPIError
 from bot.settings import WeComConfig
 from bot.wecom.client import WeComClient
-from bot.wecom.errors import WeComAPIError
-from bot.wecom.sandbox import SEED_KF, Sandbox, run_sandbox
+from sandbox import SEED_KF, Sandbox, run_sandbox
 
 
 async def test_logs_carry_no_token_or_secret(client: WeComClient, sandbox: Sandbox) -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.settings import WeComConfig
-from bot.store import Store
-from bot.wecom.client import WeComClient
-from bot.wecom.errors import (
+from bot.infra.store import Store
+from bot.protocol.errors import (
     KF_SESSION_STATE_INVALID,
     RateLimitError,
     WeComAPIError,
     WeComHTTPError,
 )
+from bot.settings import WeComConfig
+from bot.wecom.client import WeComClient
 from bot.wecom.policy import RetryPolicy
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
+from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
 
 from .conftest import FAST, calls, make_client
 

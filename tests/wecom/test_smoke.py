@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.wecom.client import WeComClient
-from bot.wecom.sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
+from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
 
 C1 = SEED_CUSTOMERS[0][0]
 

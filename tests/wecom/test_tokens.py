@@ -7,11 +7,11 @@ import asyncio
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.infra.store import Store
+from bot.protocol.errors import INVALID_SECRET, TokenError, WeComAPIError
 from bot.settings import AppConfig, WeComConfig
-from bot.store import Store
-from bot.wecom.errors import INVALID_SECRET, TokenError, WeComAPIError
-from bot.wecom.sandbox import Sandbox, SandboxClock
-from bot.wecom.tokens import TokenManager
+from bot.wecom.access_tokens import TokenManager
+from sandbox import Sandbox, SandboxClock
 
 from .conftest import calls, make_client
 

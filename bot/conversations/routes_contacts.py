@@ -1,0 +1,31 @@
+"""客户联系 events: welcomes for new contacts, lost customers recorded; chat archive."""
+
+from __future__ import annotations
+
+from bot.context import HandlerContext
+from bot.conversations import archive, welcome
+from bot.conversations.archive import ArchivedMessage
+from bot.protocol.events import (
+    AddExternalContactEvent,
+    AddHalfExternalContactEvent,
+    DelExternalContactEvent,
+    DelFollowUserEvent,
+)
+from bot.routing import Router
+
+router = Router("contacts")
+
+
+@router.on(AddExternalContactEvent, AddHalfExternalContactEvent)
+async def added(event: AddExternalContactEvent, ctx: HandlerContext) -> None:
+    await welcome.on_added(ctx.services, event)
+
+
+@router.on(DelFollowUserEvent, DelExternalContactEvent)
+async def removed(event: DelFollowUserEvent, ctx: HandlerContext) -> None:
+    await welcome.on_removed(ctx.services, event)
+
+
+@router.on(ArchivedMessage)
+async def archived(event: ArchivedMessage, ctx: HandlerContext) -> None:
+    await archive.on_message(ctx.services, event)

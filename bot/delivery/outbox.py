@@ -1,0 +1,350 @@
+"""The outbox: how every message leaves for WeCom, once, and is tracked to the end.
+
+Domain code adds rows inside its own transaction (``add``), so a state change and the
+messages it causes commit together; after the commit ``flush`` enqueues a sender job per row.
+The sender (``send_outbox``) calls the client, keeps WeCom's answer, and schedules retries in
+the database (so a crash loses none); the sweeper re-enqueues rows whose job got lost.
+
+Idempotency: the row key is unique, so adding the same message twice is a no-op; kf messages
+carry a msgid derived from the key (WeCom refuses a repeated msgid) and app messages ask
+WeCom for its duplicate check, so a retry after a lost response does not send twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+
+from bot.context import Services
+from bot.infra.group_commit import group_commit
+from bot.infra.logs import get_logger
+from bot.infra.store import LockTimeout
+from bot.models import OutboxMessage, OutboxStatus
+from bot.protocol.errors import (
+    RATE_LIMIT_CODES,
+    SYSTEM_BUSY,
+    LimiterBusy,
+    WeComAPIError,
+    WeComError,
+)
+
+log = get_logger("bot.delivery.outbox")
+
+# The AppClient methods a row may name; anything else is a programming error at ``add``.
+SENDABLE = frozenset({
+    "message_send", "kf_send_msg", "kf_send_msg_on_event", "send_welcome_msg",
+    "add_msg_template", "remind_groupmsg_send", "kf_upgrade_service",
+})
+KF_MSGID_APIS = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
+# "msgid duplicate": the msgid is this row's own, so only an earlier try of it can have used it.
+_DUPLICATE_KF_MSGID = 40058
+# One-use codes that answer "already used" when an earlier, unanswered try spent them.
+_SPENT_AFTER_UNANSWERED = {"send_welcome_msg": frozenset({41051}),
+                           "kf_send_msg_on_event": frozenset({95013})}
+MAX_ATTEMPTS = 6
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def retry_after(attempts: int) -> timedelta:
+    """Backoff between attempts: 2 s, 4 s, 8 s … capped at 10 minutes."""
+    return timedelta(seconds=min(600, 2**attempts))
+
+
+def kf_msgid(key: str) -> str:
+    """A kf ``msgid`` (≤32 chars of [0-9a-zA-Z_-], unique per kf account) from the row key."""
+    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:32]
+
+
+def new_row(
+    *,
+    key: str,
+    app: str,
+    api: str,
+    args: dict[str, Any],
+    recipient: str,
+    ref: str | None = None,
+    deadline: datetime | None = None,
+    priority: bool = False,
+) -> OutboxMessage:
+    """A row as it will be stored (not saved): the key bounded, the args completed."""
+    if api not in SENDABLE:
+        raise ValueError(f"outbox cannot send via {api!r}")
+    if len(key) > 128:
+        key = "h:" + hashlib.sha256(key.encode()).hexdigest()
+    args = dict(args)
+    if api in KF_MSGID_APIS:
+        args.setdefault("msgid", kf_msgid(key))
+    elif api == "message_send":
+        args.setdefault("enable_duplicate_check", 1)
+        args.setdefault("duplicate_check_interval", 1800)
+    return OutboxMessage(key=key, app=app, api=api, args=args, recipient=recipient[:128],
+                         ref=ref, deadline=deadline, priority=priority, next_attempt_at=now())
+
+
+async def add(
+    *,
+    key: str,
+    app: str,
+    api: str,
+    args: dict[str, Any],
+    recipient: str,
+    ref: str | None = None,
+    deadline: datetime | None = None,
+    priority: bool = False,
+    using_db: BaseDBAsyncClient | None = None,
+) -> OutboxMessage:
+    """Add a message (inside the caller's transaction via ``using_db``); returns the row.
+
+    The same key again returns the existing row untouched: callers may repeat themselves.
+    """
+    row = new_row(key=key, app=app, api=api, args=args, recipient=recipient, ref=ref,
+                  deadline=deadline, priority=priority)
+    existing = await OutboxMessage.filter(key=row.key).using_db(using_db).first()
+    if existing is not None:
+        return existing
+    try:
+        await row.save(using_db=using_db)
+        return row
+    except IntegrityError:
+        # Added concurrently by another caller with the same key: theirs stands.
+        return await OutboxMessage.get(key=row.key)
+
+
+async def flush(services: Services, rows: Iterable[OutboxMessage]) -> None:
+    """Enqueue the sender for rows just committed (a lost enqueue is swept up later)."""
+    for row in rows:
+        if row.status == OutboxStatus.PENDING:
+            try:
+                await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                             job_id=f"outbox:{row.id}:{row.attempts}")
+            except Exception as exc:
+                log.warning("outbox.enqueue_failed", outbox_id=row.id, error=type(exc).__name__)
+
+
+async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | None = None
+                      ) -> OutboxMessage | None:
+    """Job: one attempt at sending one row; returns the row as it ends up (None: not tried).
+
+    ``row``: the caller's own copy of a row it has just committed (not read back).
+    """
+    if row is not None:
+        # Just committed by the caller: no other sender can have it (the sweeper takes rows
+        # only a minute overdue, and the kf msgid makes WeCom refuse a repeat anyway).
+        return await _attempt(services, row)
+    try:
+        async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
+            row = await OutboxMessage.get_or_none(id=row_id)
+            if row is None:
+                return None
+            return await _attempt(services, row)
+    except LockTimeout:
+        log.info("outbox.busy", outbox_id=row_id)
+        return None
+
+
+async def send_job(services: Services, row_id: int) -> None:
+    """The queued form of ``send_outbox`` (a job's result is stored: keep it empty). A kf
+    reply that went out (or failed for good) carries on with the replies held behind it."""
+    row = await send_outbox(services, row_id)
+    while row is not None and row.status != OutboxStatus.PENDING and row.api == "kf_send_msg" \
+            and row.ref:
+        nxt = await OutboxMessage.filter(ref=row.ref, status=OutboxStatus.PENDING,
+                                         id__gt=row.id).order_by("id").first()
+        if nxt is None:
+            return
+        row = await send_outbox(services, nxt.id)
+
+
+async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | None:
+    # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
+    if row.status != OutboxStatus.PENDING or (
+        row.next_attempt_at > now() + timedelta(seconds=1)
+    ):
+        return row
+    if row.deadline is not None and row.deadline <= now():
+        await _finish(row, OutboxStatus.MISSED, error="deadline passed before sending")
+        return row
+    try:
+        client = services.wecom.app(row.app)
+        landed = None
+        if row.api == "add_msg_template" and _unanswered(row):
+            # The last try may have landed (its answer lost): ask WeCom before calling again.
+            try:
+                landed = await _landed(client, row)
+            except WeComError:
+                # Still unknown: keep the unanswered error, so the next try asks again.
+                await _failed_attempt(services, row, row.last_error or "", retryable=True)
+                return row
+        result = landed if landed is not None else await getattr(client, row.api)(**row.args)
+    except WeComAPIError as exc:
+        if _already_done(row, exc):
+            await _finish(row, OutboxStatus.SENT, result={
+                "msgid": row.args.get("msgid"), "duplicate": True, "errcode": exc.errcode})
+            return row
+        if row.deadline is not None and row.deadline <= now():
+            # Its window closed while the client was retrying: missed, like any late one.
+            await _finish(row, OutboxStatus.MISSED, error=f"{exc.errcode} {exc.errmsg}"[:500])
+            return row
+        if exc.errcode in RATE_LIMIT_CODES:
+            # WeCom's ban on this API (a minute, or an hour) says nothing about the message:
+            # come back after it rather than spend the row's attempts on it.
+            await _reschedule(services, row, services.wecom.retry.rate_limit_ban)
+            return row
+        retryable = exc.errcode == SYSTEM_BUSY
+        await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
+        return row
+    except LimiterBusy as exc:
+        # Our own limiter is full for a while: come back when a slot frees up. Not an attempt:
+        # nothing was sent.
+        await _reschedule(services, row, exc.retry_after)
+        return row
+    except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
+        await _failed_attempt(services, row, str(exc), retryable=True)
+        return row
+    except (KeyError, TypeError, ValueError) as exc:
+        # A row that cannot be sent as it is (its app renamed away, args the API refuses):
+        # failed at once, visible in the console, instead of pending and swept for ever.
+        await _failed_attempt(services, row, f"{type(exc).__name__}: {exc}", retryable=False)
+        return row
+    await _finish(row, OutboxStatus.SENT, result=dict(result))
+    return row
+
+
+def _unanswered(row: OutboxMessage) -> bool:
+    """Whether the row's last try went unanswered (a timeout, a 5xx: it may have landed)."""
+    return bool(row.attempts and row.last_error) and errcode_of(row) is None
+
+
+def _already_done(row: OutboxMessage, exc: WeComAPIError) -> bool:
+    """Whether WeCom's refusal says an earlier try of this row did the work."""
+    if row.api in KF_MSGID_APIS and exc.errcode == _DUPLICATE_KF_MSGID \
+            and "msgid" in exc.errmsg.lower():
+        return True
+    return exc.errcode in _SPENT_AFTER_UNANSWERED.get(row.api, ()) and (
+        exc.after_unanswered or _unanswered(row))
+
+
+def errcode_of(row: OutboxMessage) -> int | None:
+    """The WeCom errcode a row's last attempt ended with (its last_error starts with it);
+    None when WeCom never answered (a timeout, a 5xx) or the row has no error."""
+    head = (row.last_error or "").split(" ", 1)[0]
+    return int(head) if head.lstrip("-").isdigit() else None
+
+
+async def _landed(client: Any, row: OutboxMessage) -> dict[str, Any] | None:
+    """WeCom's record of a group task an earlier try created though its answer was lost
+    (``{"msgid", "recovered": True}``), else None. WeCom keeps no key of ours for a 群发, and
+    the client does not repeat the call (bot.wecom.client.NOT_REPEATABLE), so the record is
+    found by its text among the corp's 群发 since the row was made, and by its sender."""
+    args = row.args
+    if not args.get("text"):
+        return None
+    cursor = None
+    for _ in range(20):  # pages of 100: far more 群发 than a corp makes in an hour
+        page = await client.get_groupmsg_list_v2(
+            chat_type=args.get("chat_type", "single"),
+            start_time=int(row.created_at.timestamp()) - 60,
+            end_time=int(now().timestamp()) + 60, filter_type=0, cursor=cursor)
+        for rec in page.get("group_msg_list") or []:
+            if (rec.get("text") or {}).get("content") != args["text"]:
+                continue
+            tasks = (await client.get_groupmsg_task(rec["msgid"])).get("task_list") or []
+            if args.get("sender") in (None, *(t.get("userid") for t in tasks)):
+                return {"msgid": rec["msgid"], "recovered": True}
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    return None
+
+
+async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
+                          retryable: bool) -> None:
+    row.attempts += 1
+    row.last_error = error[:500]
+    if not retryable or row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxStatus.FAILED
+        await row.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+        log.warning("outbox.failed", outbox_id=row.id, api=row.api, attempts=row.attempts,
+                    error=error[:120])
+        return
+    delay = retry_after(row.attempts)
+    row.next_attempt_at = now() + delay
+    await row.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
+    await _hold_behind(row)
+    await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                 job_id=f"outbox:{row.id}:{row.attempts}",
+                                 defer=delay.total_seconds())
+
+
+async def _reschedule(services: Services, row: OutboxMessage, seconds: float) -> None:
+    row.next_attempt_at = now() + timedelta(seconds=seconds)
+    await row.save(update_fields=["next_attempt_at", "updated_at"])
+    await _hold_behind(row)
+    await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                 job_id=f"outbox:{row.id}:{row.attempts}:{int(seconds * 1000)}",
+                                 defer=seconds)
+    log.info("outbox.rescheduled", outbox_id=row.id, api=row.api, seconds=round(seconds, 1))
+
+
+async def _hold_behind(row: OutboxMessage) -> None:
+    """kf replies to one customer message go out in order: those after a row that must wait
+    wait with it (the sweep leaves them alone), and its retry sends them (``send_job``)."""
+    if row.api == "kf_send_msg" and row.ref:
+        await OutboxMessage.filter(ref=row.ref, status=OutboxStatus.PENDING, id__gt=row.id) \
+            .update(next_attempt_at=row.next_attempt_at)
+
+
+async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
+                  error: str | None = None) -> None:
+    row.status = status
+    row.result = result
+    row.last_error = error
+    if status == OutboxStatus.SENT:
+        row.sent_at = now()
+        row.attempts += 1
+
+    async def write(conn: BaseDBAsyncClient) -> None:
+        await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
+                                      "updated_at"], using_db=conn)
+
+    # Committed with other senders' results (SQLite); one statement needs no transaction.
+    await group_commit().run(write, single_statement=True)
+    log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
+
+
+async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -> None:
+    """A later fact about a sent message: delivered (e.g. a confirmed group task), or failed
+    (e.g. a kf ``msg_send_fail`` event naming its msgid)."""
+    fields: dict[str, Any] = {"status": status, "updated_at": now()}
+    if error is not None:
+        fields["last_error"] = error[:500]
+    await OutboxMessage.filter(id=row_id).update(**fields)
+
+
+async def sweep(services: Services, stale_seconds: float | None = None) -> int:
+    """Re-enqueue pending rows whose attempt is overdue: their job was lost.
+
+    Overdue means later than any attempt can still be under way (the client's whole retry
+    budget): a reply sent right after its decision runs without the row lock, and the sweep
+    must not send it a second time alongside.
+    """
+    if stale_seconds is None:
+        p = services.wecom.retry
+        stale_seconds = p.limiter_wait + p.budget_seconds + p.request_timeout + 30
+    cutoff = now() - timedelta(seconds=stale_seconds)
+    rows = await OutboxMessage.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=cutoff) \
+        .order_by("next_attempt_at", "id").limit(500)
+    for row in rows:
+        await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
+                                     job_id=f"outbox:{row.id}:{row.attempts}:swept")
+    if rows:
+        log.info("outbox.swept", count=len(rows))
+    return len(rows)

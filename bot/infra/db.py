@@ -1,0 +1,161 @@
+"""Database set-up: tortoise on SQLite (embedded) or PostgreSQL (production), aerich migrations.
+
+aerich writes dialect-specific SQL, so each dialect has its own generated migration folder
+(``migrations/sqlite``, ``migrations/postgres``); both are generated from the same models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tortoise import BaseDBAsyncClient, Tortoise
+from tortoise.context import TortoiseContext
+from tortoise.models import Model
+
+M = TypeVar("M", bound=Model)
+MODELS = ["bot.models", "aerich.models"]
+PG_POOL_SIZE = 20  # per process, unless the database URL names its own maxsize
+# The checkout's migrations/, or ./migrations where the package is installed (the image).
+_REPO_MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = _REPO_MIGRATIONS if _REPO_MIGRATIONS.is_dir() else Path.cwd() / "migrations"
+
+
+def dialect(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite://") else "postgres"
+
+
+def param_markers(dialect_name: str, count: int) -> list[str]:
+    """Parameter markers for hand-written SQL: ``$1, $2…`` on PostgreSQL, ``?`` on SQLite."""
+    if dialect_name == "postgres":
+        return [f"${i + 1}" for i in range(count)]
+    return ["?"] * count
+
+
+_GET_SQL: dict[tuple[type[Any], tuple[str, ...], str], str] = {}
+
+
+async def get_row(model: type[M], **where: Any) -> M | None:
+    """``model.get_or_none(**where)`` for hot paths, where ``where`` names a unique key by
+    plain values (strings, numbers). The SQL is built once per model, columns and dialect:
+    tortoise builds each query anew, which costs more than a simple query itself."""
+    conn = model._meta.db
+    name = conn.capabilities.dialect
+    shape = (model, tuple(where), name)
+    sql = _GET_SQL.get(shape)
+    if sql is None:
+        columns = model._meta.fields_db_projection
+        marks = param_markers(name, len(where))
+        cond = " AND ".join(f'"{columns[k]}" = {m}' for k, m in zip(where, marks, strict=True))
+        sql = _GET_SQL[shape] = (
+            f"SELECT {', '.join(quote(c) for c in columns.values())} "  # noqa: S608
+            f'FROM "{model._meta.db_table}" WHERE {cond} LIMIT 1')
+    rows = await conn.execute_query_dict(sql, list(where.values()))
+    return model._init_from_db(**rows[0]) if rows else None
+
+
+def quote(identifier: str) -> str:
+    return f'"{identifier}"'
+
+
+def insert_fields(model: type[Model]) -> list[str]:
+    """The fields an INSERT of ``model`` sets (all but a generated primary key)."""
+    meta = model._meta
+    return [f for f, c in meta.fields_db_projection.items() if c not in meta.generated_db_fields]
+
+
+def db_values(instance: Model, fields: list[str] | tuple[str, ...]) -> list[Any]:
+    """The values of ``fields`` as the database takes them (auto_now stamps set as tortoise
+    does), for hand-written SQL."""
+    meta = instance._meta
+    return [meta.fields_map[f].to_db_value(getattr(instance, f), instance) for f in fields]
+
+
+def _normalize_url(database_url: str) -> str:
+    if database_url.startswith("postgresql://"):
+        return "postgres://" + database_url[len("postgresql://") :]
+    return database_url
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    url = _normalize_url(database_url)
+    if url.startswith("sqlite://") and url != "sqlite://:memory:":
+        path = Path(url[len("sqlite://") :].split("?", 1)[0])
+        path.parent.mkdir(parents=True, exist_ok=True)
+    # The connection is named after its dialect: tortoise caches compiled queries per
+    # connection name, and one process (the test suite) may use both dialects in turn.
+    name = dialect(database_url)
+    conn: str | dict[str, Any] = url
+    if name == "postgres":
+        from tortoise.backends.base.config_generator import expand_db_url
+
+        conn = expand_db_url(url)
+        creds = conn["credentials"]
+        # tortoise's default pool is 5 connections: too few for a worker's concurrent jobs.
+        creds.setdefault("maxsize", PG_POOL_SIZE)
+        creds["connection_class"] = _NoResetConnection
+    return {
+        "connections": {name: conn},
+        "apps": {"models": {"models": MODELS, "default_connection": name}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _no_reset_connection() -> type:
+    import asyncpg
+
+    class NoResetConnection(asyncpg.Connection):
+        """A pooled connection released without asyncpg's reset query (advisory unlock,
+        CLOSE ALL, UNLISTEN, RESET ALL): a round trip per query outside a transaction, for
+        session state this service never creates. An open transaction is still rolled back.
+        """
+
+        def get_reset_query(self) -> str:
+            return ""
+
+    return NoResetConnection
+
+
+_NoResetConnection = _no_reset_connection()
+
+
+def migrations_location(database_url: str) -> Path:
+    return MIGRATIONS_DIR / dialect(database_url)
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply every pending migration; returns the names applied."""
+    from aerich import Command
+
+    # A context of its own, so migrating never disturbs (or is disturbed by) the app's.
+    async with TortoiseContext():
+        command = Command(
+            tortoise_config=tortoise_config(database_url),
+            app="models",
+            location=str(migrations_location(database_url)),
+        )
+        await command.init()
+        return list(await command.upgrade(run_in_transaction=True))
+
+
+async def init_db(database_url: str) -> None:
+    # Global fallback: request handlers and job tasks must all see the same connections.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+def connection() -> BaseDBAsyncClient:
+    """The open database connection (for raw SQL in maintenance and tests)."""
+    from bot.models import InboxEvent
+
+    return InboxEvent._meta.db
+
+
+async def ping_db() -> bool:
+    conn = connection()
+    await conn.execute_query("SELECT 1")
+    return True

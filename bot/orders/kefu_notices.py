@@ -1,0 +1,112 @@
+"""Milestones to the customer in 微信客服, only when the session allows a message.
+
+WeCom allows ``kf/send_msg`` only while the session is in state 0 or 1, and at most 5
+messages within 48 h after the customer's last message (protocol.md §3.2). The state is
+asked at send time; the allowance is the conversations side's own record of it
+(``KfConversation``: the customer's last message and what was sent since), so the bot's
+replies and milestone notices share one budget. A notice that may not go is recorded as
+skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from bot.context import Services
+from bot.delivery import outbox
+from bot.infra.logs import get_logger
+from bot.models import KfConversation, Milestone, Notification, NotificationStatus, Order
+from bot.orders import pipelines
+from bot.orders.errors import utcnow
+from bot.wecom.directory import staff_name
+
+log = get_logger("bot.orders.kefu_notices")
+WINDOW = timedelta(hours=48)
+OPEN_STATES = (0, 1)
+
+
+async def kf_account_of(order: Order, external_userid: str, default: str) -> str:
+    """The order's kf account, else the one the customer last wrote to, else the default."""
+    if order.open_kfid:
+        return order.open_kfid
+    conv = await KfConversation.filter(external_userid=external_userid,
+                                       last_customer_at__isnull=False) \
+        .order_by("-last_customer_at").first()
+    return conv.open_kfid if conv else default
+
+
+async def take_allowance(services: Services, open_kfid: str, external_userid: str
+                         ) -> str | None:
+    """Take one message from the customer's allowance; None when taken, else why not."""
+    limit = services.settings.conversations.kf_budget
+    for _ in range(5):  # optimistic: retry when a reply was counted concurrently
+        conv = await KfConversation.get_or_none(open_kfid=open_kfid,
+                                                external_userid=external_userid)
+        if conv is None or conv.last_customer_at is None \
+                or utcnow() - conv.last_customer_at > WINDOW:
+            return "the customer has not written in the last 48 h"
+        if conv.sent_since_customer >= limit:
+            return f"the {limit} messages allowed after the customer's last message are used"
+        if await KfConversation.filter(
+                id=conv.id, sent_since_customer=conv.sent_since_customer).update(
+                sent_since_customer=F("sent_since_customer") + 1):
+            return None
+    return "the customer's allowance is changing too fast to take from"
+
+
+async def _skip(n: Notification, why: str) -> None:
+    await Notification.filter(id=n.id).update(status=NotificationStatus.SKIPPED, detail=why)
+    log.info("kefu.skipped", notification_id=n.id, reason=why[:60])
+
+
+async def send_notice(services: Services, notification_id: int) -> None:
+    """Job: decide and, if allowed, queue the kefu message for one milestone notice."""
+    n = await Notification.get_or_none(id=notification_id)
+    if n is None or n.status != NotificationStatus.PENDING or n.outbox_id is not None:
+        return
+    order = await Order.get(id=n.order_id)  # type: ignore[attr-defined]
+    euid = n.recipient
+    open_kfid = await kf_account_of(order, euid, services.settings.orders_kf_account)
+    if not open_kfid:
+        await _skip(n, "no kf account is known for this customer")
+        return
+    state = (await services.wecom.app("main").kf_service_state_get(open_kfid, euid)) \
+        .get("service_state")
+    if state not in OPEN_STATES:
+        await _skip(n, f"kf session state {state}: WeCom allows a message only in 0/1")
+        return
+    why = await take_allowance(services, open_kfid, euid)
+    if why is not None:
+        await _skip(n, why)
+        return
+    m = await Milestone.get(id=n.milestone_id)  # type: ignore[attr-defined]
+    stages = await pipelines.load(order.order_type)
+    nxt = stages.after(m.stage) if m.stage in stages.names else None
+    tpl = stages.get(m.stage).customer_template if m.stage in stages.names else "{stage}"
+    text = pipelines.render(tpl, order_no=order.order_no, stage=m.stage,
+                            note=f"{m.note}。" if m.note else "",
+                            next_stage=nxt.name if nxt else "完成",
+                            next_date=order.expected_dates.get(nxt.name, "") if nxt else "",
+                            customer=order.customer_name,
+                            specialist=await staff_name(services, order.specialist)
+                            if pipelines.uses(tpl, "specialist") else "")
+    async with in_transaction() as conn:
+        row = await outbox.add(key=f"kefu:{n.id}", app="main", api="kf_send_msg",
+                               args={"touser": euid, "open_kfid": open_kfid, "msgtype": "text",
+                                     "payload": {"content": text}},
+                               recipient=euid, ref=f"order:{order.id}", using_db=conn)
+        await Notification.filter(id=n.id).using_db(conn).update(outbox_id=row.id)
+    await outbox.flush(services, [row])
+
+
+async def sweep(services: Services, stale_seconds: float = 60.0) -> int:
+    """Re-enqueue kefu notices whose decision job was lost."""
+    cutoff = utcnow() - timedelta(seconds=stale_seconds)
+    rows = await Notification.filter(channel="kefu", status=NotificationStatus.PENDING,
+                                     outbox_id__isnull=True, created_at__lt=cutoff).limit(500)
+    for n in rows:
+        await services.queue.enqueue("orders_kefu_notice", n.id, job_id=f"kefu:{n.id}:swept")
+    return len(rows)

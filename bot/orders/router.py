@@ -1,0 +1,119 @@
+"""Customer-group events and the staff commands 里程碑 / 进度 (thin: bot.orders does the work)."""
+
+from __future__ import annotations
+
+from bot.context import HandlerContext
+from bot.conversations import group_welcome
+from bot.conversations.routes_help import COMMANDS
+from bot.delivery import outbox
+from bot.infra.logs import get_logger
+from bot.models import CustomerGroup, Order
+from bot.orders import binding, groups, milestones, orders
+from bot.orders.errors import OrderError
+from bot.orders.schemas import MilestoneIn
+from bot.protocol.events import (
+    AibotText,
+    ExternalChatCreateEvent,
+    ExternalChatDismissEvent,
+    ExternalChatUpdateEvent,
+    TextMessage,
+)
+from bot.protocol.replies import TextReply
+from bot.routing import Router, command_text, text_startswith
+
+router = Router("orders")
+log = get_logger("bot.orders.router")
+# 进度 <订单号> is the staff handlers' command; it answers with bot.orders.lookup's text.
+COMMANDS.append(("里程碑 <订单号> <节点> [备注]",
+                 "记录订单里程碑（仅限该订单团队），并通知团队、客户群和客户"))
+
+
+async def _bind_by_name(ctx: HandlerContext, group: CustomerGroup) -> None:
+    services = ctx.services
+    order_no = binding.order_no_in(group.name, services.settings.order_no_pattern)
+    if order_no is None or await Order.filter(group_chat_id=group.chat_id).exists():
+        return
+    try:
+        await binding.bind(services, order_no, group.chat_id)
+    except OrderError as exc:
+        # The owner named the group after an order we cannot bind: tell them why.
+        log.info("orders.bind_by_name_refused", chat_id=group.chat_id, code=exc.code)
+        row = await outbox.add(
+            key=f"bindfail:{group.chat_id}:{order_no}", app="main", api="message_send",
+            args={"msgtype": "text", "touser": [group.owner], "payload": {
+                "content": f"客户群「{group.name}」未能绑定订单 {order_no}：{exc.message}"}},
+            recipient=group.owner, ref=f"group:{group.chat_id}")
+        await outbox.flush(services, [row])
+
+
+@router.on(ExternalChatCreateEvent)
+async def group_created(event: ExternalChatCreateEvent, ctx: HandlerContext) -> None:
+    if not event.chat_id:
+        return
+    async with groups.group_lock(ctx.services, event.chat_id):
+        group, _ = await groups.sync(ctx.services, event.chat_id)
+    if group.owner:  # which group welcome template to pick (WeCom lets only the client set it)
+        await group_welcome.tell_owner(ctx.services, chat_id=event.chat_id, owner=group.owner,
+                                       group_name=group.name or "")
+    await _bind_by_name(ctx, group)
+
+
+@router.on(ExternalChatUpdateEvent)
+async def group_updated(event: ExternalChatUpdateEvent, ctx: HandlerContext) -> None:
+    if not event.chat_id:
+        return
+    async with groups.group_lock(ctx.services, event.chat_id):
+        if event.update_detail in ("add_member", "del_member"):
+            group, joined = await groups.apply_update(
+                ctx.services, event.chat_id, event.update_detail, event.last_mem_ver,
+                event.cur_mem_ver, event.mem_change_list, event.quit_scene,
+                event.mem_change_cnt)
+        else:  # name, owner or notice changed: fetch the group as it is now
+            group, joined = await groups.sync(ctx.services, event.chat_id)
+    if joined:
+        await binding.members_joined(ctx.services, event.chat_id, joined)
+    if event.update_detail == "change_name":
+        await _bind_by_name(ctx, group)
+
+
+@router.on(ExternalChatDismissEvent)
+async def group_dismissed(event: ExternalChatDismissEvent, ctx: HandlerContext) -> None:
+    if event.chat_id:
+        async with groups.group_lock(ctx.services, event.chat_id):
+            await groups.dismiss(event.chat_id)
+
+
+def _sender(event: TextMessage | AibotText) -> str:
+    """The staff userid: app messages name it in FromUserName, the AI bot in from.userid."""
+    return getattr(event, "from_user_name", None) or getattr(event, "from_userid", None) or ""
+
+
+async def _team_order(order_no: str, userid: str) -> Order:
+    order = await orders.get(order_no)
+    if userid not in orders.team_of(order).members():
+        raise OrderError(f"您不在订单 {order_no} 的团队中")
+    return order
+
+
+@router.on(TextMessage, AibotText, filters=[text_startswith("里程碑")])
+async def milestone_command(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
+    parts = (command_text(event) or "").split(maxsplit=3)
+    if len(parts) < 3:
+        return TextReply("用法：里程碑 <订单号> <节点> [备注]，"
+                         "例如：里程碑 DD20260001 量尺 已约周六上门")
+    _, order_no, stage, *rest = parts
+    userid = _sender(event)
+    # The message id makes a redelivered command a replay of the same milestone event.
+    msg_id = event.msg_id or getattr(event, "create_time", None)
+    try:
+        await _team_order(order_no, userid)
+        data = MilestoneIn(milestone=stage, event_id=f"chat:{msg_id}",
+                           note=rest[0] if rest else None)
+        result = await milestones.record(ctx.services, order_no, data, source="chat",
+                                         actor=userid)
+    except OrderError as exc:
+        return TextReply(f"未记录：{exc.message}")
+    except ValueError as exc:  # the note or stage did not validate
+        return TextReply(f"未记录：{str(exc).splitlines()[0]}")
+    return TextReply(f"已记录：订单 {order_no} 进入「{result.milestone}」，已通知团队"
+                     f"{'、客户群' if (await orders.get(order_no)).group_chat_id else ''}。")

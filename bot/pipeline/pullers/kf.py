@@ -1,0 +1,170 @@
+"""Pulling 微信客服 messages: one puller per kf account, cursor saved per batch.
+
+``kf_msg_or_event`` carries no content, only a Token for ``kf/sync_msg`` (protocol.md §2.5).
+A callback marks the account dirty; whoever holds the account's lock pulls until it is clean,
+so a burst of callbacks costs a few pulls, not one each, and none is lost: the holder checks
+the mark again after releasing the lock. Each item goes into the durable inbox keyed by its
+msgid (the dedupe); the cursor is saved only after the batch is stored; then the puller
+handles the stored items itself (per customer in order, customers concurrently) while it
+pulls on; an item whose handling fails is retried as an ordinary inbox job. A one-minute
+poll (without Token) catches a missed callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from bot.conversations.common import config, now
+from bot.infra.logs import get_logger
+from bot.infra.store import LockTimeout
+from bot.models import KfCursor
+from bot.pipeline.inbox import NewEvent
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
+from bot.protocol.events import parse_kf_message
+
+log = get_logger("bot.kefu.sync")
+_NO_TOKEN = "-"  # noqa: S105 - a marker meaning "pull without a Token"
+
+
+PULL_BUDGET = 10.0  # seconds one job keeps pulling before it hands over to a fresh job
+_running: set[asyncio.Task[None]] = set()  # handlers outliving a cancelled puller job
+
+
+async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
+    """Pull everything new for the account (or leave it to the puller already at work).
+
+    The puller handles what it stored itself, without a job hop: one task chain per
+    customer (each customer's messages in order, customers side by side), started as soon
+    as a batch is stored, so the next pull overlaps with the handling of the last one.
+    """
+    store = services.store
+    await store.set(f"kf:dirty:{open_kfid}", token or _NO_TOKEN, ttl=600)
+    handler = _Handler(services)
+    stored = 0
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                async with store.lock(f"kf:sync:{open_kfid}", ttl=120, wait=0):
+                    while (mark := await store.get(f"kf:dirty:{open_kfid}")) is not None:
+                        if time.monotonic() - started > PULL_BUDGET:
+                            # Still busy after the budget: a fresh job carries on (this
+                            # one must finish within the job timeout); the mark stays.
+                            await services.queue.enqueue("kf_pull", open_kfid, mark)
+                            return stored
+                        await store.delete(f"kf:dirty:{open_kfid}")
+                        stored += await _pull(services, open_kfid,
+                                              None if mark == _NO_TOKEN else mark, handler)
+            except LockTimeout:
+                return stored  # the holder sees our mark before it lets go
+            if await store.get(f"kf:dirty:{open_kfid}") is None:
+                return stored
+    finally:
+        await handler.wait()
+
+
+async def pull_job(services: Any, open_kfid: str, mark: str) -> int:
+    """Job: carry on pulling for a puller that ran out of its budget."""
+    return await request_pull(services, open_kfid, None if mark == _NO_TOKEN else mark)
+
+
+class _Handler:
+    """Handles stored items: in order per customer, customers concurrently."""
+
+    def __init__(self, services: Any) -> None:
+        self.services = services
+        self.tails: dict[str, asyncio.Task[None]] = {}
+
+    def start(self, row_id: int, event: Any) -> None:
+        who = str(getattr(event, "external_userid", None) or "")
+        task = asyncio.create_task(self._run(self.tails.get(who), row_id, event))
+        _running.add(task)
+        task.add_done_callback(_running.discard)
+        self.tails[who] = task
+
+    async def _run(self, before: asyncio.Task[None] | None, row_id: int, event: Any) -> None:
+        from bot.pipeline.worker import process_fresh
+
+        if before is not None:
+            await asyncio.wait([before])
+        await process_fresh(self.services, row_id, _app_name(self.services), event)
+
+    async def wait(self) -> None:
+        # asyncio.wait, not gather: a cancelled puller leaves the handlers running.
+        if self.tails:
+            await asyncio.wait(list(self.tails.values()))
+
+
+async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Handler) -> int:
+    from bot.conversations.outbound import main_app
+
+    client = main_app(services)
+    row = await KfCursor.get_or_none(open_kfid=open_kfid)
+    cursor = row.cursor if row else None
+    saved = cursor
+    # First pull of an account: don't answer days-old messages.
+    oldest = None if row else now(services).timestamp() - config(services).kf_backlog_seconds
+    stored = 0
+    while True:
+        try:
+            res = await client.kf_sync_msg(open_kfid=open_kfid, cursor=cursor, token=token)
+        except WeComAPIError as exc:
+            if token is None or exc.errcode != E.KF_INVALID_MSG_TOKEN:
+                raise
+            # The callback's Token lives 10 minutes: a callback handled later (after a restart
+            # or an outage) pulls without it at once rather than waiting for the poll.
+            log.info("kefu.token_expired", open_kfid=open_kfid)
+            token = None
+            continue
+        items = [i for i in res.get("msg_list") or [] if isinstance(i, dict)]
+        fresh = [i for i in items if oldest is None or int(i.get("send_time") or 0) >= oldest]
+        rows = await _store(services, fresh)
+        cursor = res.get("next_cursor") or cursor
+        if cursor and cursor != saved:
+            if row is None:
+                row, _ = await KfCursor.update_or_create(defaults={"cursor": cursor},
+                                                         open_kfid=open_kfid)
+            else:
+                await KfCursor.filter(open_kfid=open_kfid).update(cursor=cursor)
+            saved = cursor
+        # Handled once stored and the cursor saved (a handler failure retries as a job).
+        for row_id, event in rows:
+            handler.start(row_id, event)
+        stored += len(rows)
+        if len(items) > len(fresh):
+            log.info("kefu.backlog_skipped", open_kfid=open_kfid, count=len(items) - len(fresh))
+        if not res.get("has_more"):  # a page may be empty with has_more = 1
+            return stored
+
+
+async def _store(services: Any, items: list[dict[str, Any]]) -> list[tuple[int, Any]]:
+    events = [parse_kf_message(i) for i in items]
+    keyed = [(e, i) for e, i in zip(events, items, strict=True) if e.msgid]
+    rows = await asyncio.gather(*(
+        services.inbox.store(NewEvent(
+            app=_app_name(services), dedupe_key=f"kf:{e.msgid}", fmt="kf",
+            event_type=e.event_type, time_boxed=e.time_boxed,
+            plaintext=json.dumps(i, ensure_ascii=False),
+        ))
+        for e, i in keyed
+    ))
+    return [(rid, e) for rid, (e, _) in zip(rows, keyed, strict=True) if rid]
+
+
+def _app_name(services: Any) -> str:
+    return str(next(a.name for a in services.settings.wecom.apps if a.kind == "app"))
+
+
+async def poll_all(services: Any) -> int:
+    """The one-minute safety net: pull every account we have pulled before, without Token."""
+    total = 0
+    for row in await KfCursor.all():
+        try:
+            total += await request_pull(services, row.open_kfid, None)
+        except Exception as exc:
+            log.warning("kefu.poll_failed", open_kfid=row.open_kfid, error=type(exc).__name__)
+    return total

@@ -1,0 +1,233 @@
+"""Background jobs: one set of job functions, two runners.
+
+Production runs them on arq workers (``wecom-bot worker``); embedded mode runs them on an
+in-process runner with the same semantics: retries with backoff, a per-job timeout,
+time-boxed jobs ahead of the rest, job ids that are not queued twice, and a drain on stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.infra.logs import get_logger
+
+log = get_logger("bot.pipeline.runners")
+
+JobFunc = Callable[..., Awaitable[Any]]
+FAST_QUEUE = "wecom-bot:fast"
+DEFAULT_QUEUE = "wecom-bot:jobs"
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait before the next try, after ``attempt`` failed tries (1-based)."""
+    return float(min(60.0, 0.5 * 2 ** (attempt - 1)))
+
+
+class JobQueue(Protocol):
+    async def enqueue(
+        self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
+        defer: float = 0.0,
+    ) -> bool:
+        """Queue a job; False when a job with the same id is already queued or running."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(order=True)
+class _Item:
+    rank: int
+    seq: int
+    name: str = field(compare=False)
+    args: tuple[Any, ...] = field(compare=False)
+    job_id: str | None = field(compare=False)
+    attempt: int = field(compare=False, default=1)
+
+
+class InProcessRunner:
+    """The embedded runner: asyncio tasks over a priority queue."""
+
+    def __init__(
+        self,
+        functions: dict[str, JobFunc],
+        ctx: Any,
+        *,
+        concurrency: int = 4,
+        max_tries: int = 5,
+        timeout: float = 30.0,
+        delay: Callable[[int], float] = retry_delay,
+    ) -> None:
+        self.functions = functions
+        self.ctx = ctx
+        self.concurrency = concurrency
+        self.max_tries = max_tries
+        self.timeout = timeout
+        self.delay = delay
+        self._queue: asyncio.PriorityQueue[_Item] = asyncio.PriorityQueue()
+        self._seq = itertools.count()
+        self._active_ids: set[str] = set()
+        self._workers: list[asyncio.Task[None]] = []
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._busy = 0
+        self._closing = False
+        # While draining (close): loop time after which nothing more is waited for.
+        self._deadline: float | None = None
+
+    async def start(self) -> None:
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"job-worker-{i}")
+            for i in range(self.concurrency)
+        ]
+
+    async def enqueue(
+        self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
+        defer: float = 0.0,
+    ) -> bool:
+        if name not in self.functions:
+            raise KeyError(f"unknown job {name!r}")
+        if self._closing:
+            return False
+        if job_id is not None:
+            if job_id in self._active_ids:
+                return False
+            self._active_ids.add(job_id)
+        item = _Item(0 if priority else 1, next(self._seq), name, args, job_id)
+        return self._put(item, defer)
+
+    def _put(self, item: _Item, defer: float) -> bool:
+        if defer <= 0:
+            self._queue.put_nowait(item)
+            return True
+        loop = asyncio.get_running_loop()
+        if self._deadline is not None and loop.time() + defer > self._deadline:
+            # Draining, and this would fire after the drain: every job's state is durable
+            # (inbox and outbox rows), so the next start's sweep runs it instead.
+            if item.job_id is not None:
+                self._active_ids.discard(item.job_id)
+            log.info("job.left_for_sweep", job=item.name, attempt=item.attempt)
+            return False
+        handle: asyncio.TimerHandle
+
+        def fire() -> None:
+            self._timers.discard(handle)
+            if not self._closing:
+                self._queue.put_nowait(item)
+
+        handle = loop.call_later(defer, fire)
+        self._timers.add(handle)
+        return True
+
+    async def _work(self) -> None:
+        while True:
+            item = await self._queue.get()
+            self._busy += 1
+            try:
+                await self._run(item)
+            finally:
+                self._busy -= 1
+                self._queue.task_done()
+
+    async def _run(self, item: _Item) -> None:
+        fn = self.functions[item.name]
+        try:
+            async with asyncio.timeout(self.timeout):
+                await fn(self.ctx, *item.args)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if item.attempt < self.max_tries and not self._closing:
+                delay = self.delay(item.attempt)
+                failed = item.attempt
+                item.attempt += 1
+                item.seq = next(self._seq)
+                if self._put(item, delay):
+                    log.warning("job.retry", job=item.name, attempt=failed, delay=delay,
+                                error=type(exc).__name__)
+                return
+            log.error("job.failed", job=item.name, attempt=item.attempt, error=type(exc).__name__)
+        if item.job_id is not None:
+            self._active_ids.discard(item.job_id)
+
+    @property
+    def idle(self) -> bool:
+        return self._queue.empty() and self._busy == 0 and not self._timers
+
+    async def join(self, limit: float | None = None) -> bool:
+        """Wait until nothing is queued, running or waiting for a retry."""
+        end = None if limit is None else asyncio.get_running_loop().time() + limit
+        return await self._idle_by(lambda: end)
+
+    async def _idle_by(self, deadline: Callable[[], float | None]) -> bool:
+        """Whether the runner went idle before ``deadline()`` (read afresh: hurry moves it)."""
+        loop = asyncio.get_running_loop()
+        while not self.idle:
+            end = deadline()
+            if end is not None and loop.time() >= end:
+                return False
+            await asyncio.sleep(0.01)
+        return True
+
+    def hurry(self) -> None:
+        """End a drain now (a second stop signal): close() cancels what is still running,
+        which the next start's sweep picks up again, as after a crash."""
+        self._deadline = asyncio.get_running_loop().time()
+
+    async def close(self, drain_timeout: float = 10.0) -> None:
+        """Finish what is queued (within the timeout), then stop the workers.
+
+        Anything left is still pending in the inbox or the outbox; the sweep picks it up on the
+        next start. Deferred jobs and retries due after the drain are not waited for.
+        """
+        if self._closing:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + drain_timeout
+        # hurry() before (or during) the drain shortens it; nothing lengthens it.
+        self._deadline = deadline if self._deadline is None else min(self._deadline, deadline)
+        for handle in [h for h in self._timers if h.when() > self._deadline]:
+            handle.cancel()
+            self._timers.discard(handle)
+        drained = await self._idle_by(lambda: self._deadline)
+        self._closing = True
+        for handle in self._timers:
+            handle.cancel()
+        self._timers.clear()
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        if not drained:
+            log.warning("jobs.drain_incomplete", queued=self._queue.qsize())
+
+
+class ArqQueue:
+    """Enqueue side of production: jobs go to Redis, ``wecom-bot worker`` runs them."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def connect(cls, redis_url: str) -> ArqQueue:
+        from arq import create_pool
+        from arq.connections import RedisSettings
+
+        return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
+
+    async def enqueue(
+        self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
+        defer: float = 0.0,
+    ) -> bool:
+        job = await self.pool.enqueue_job(
+            name,
+            *args,
+            _job_id=job_id,
+            _queue_name=FAST_QUEUE if priority else DEFAULT_QUEUE,
+            _defer_by=defer or None,
+        )
+        return job is not None
+
+    async def close(self) -> None:
+        await self.pool.aclose()

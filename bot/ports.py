@@ -1,0 +1,246 @@
+"""The ports: what domain code needs from the world, as ``typing.Protocol``s.
+
+Domain packages (``conversations``, ``orders``) and their handlers are written against these
+and nothing else of the outside: the composition root (``bot.app``) builds one adapter per
+port from the settings, in embedded or production flavour, and hands them over as ``Ports``.
+
+Handlers get a context holding ports. A passive handler (answered inside the callback
+request) gets ``LocalPorts``, which has no WeCom API, outbox sender or directory: the type
+checker refuses a passive handler that would call WeCom. What needs WeCom runs as a job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.protocol import api_results as R
+from bot.settings import AppConfig, Settings
+
+if TYPE_CHECKING:
+    from tortoise import BaseDBAsyncClient
+
+    from bot.models import OutboxMessage
+    from keywords import Matcher
+
+
+class Clock(Protocol):
+    """The service's time. Tests drive it to exercise SLA timers and 20 s windows."""
+
+    def now(self) -> datetime:
+        """Now, timezone-aware (UTC)."""
+        ...
+
+    def time(self) -> float:
+        """Now as epoch seconds."""
+        ...
+
+
+class Store(Protocol):
+    async def get(self, key: str) -> str | None: ...
+
+    async def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
+
+    async def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        """Set only when the key does not exist; True when this call set it."""
+        ...
+
+    async def delete(self, key: str) -> None: ...
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        """Add to a counter; ``ttl`` applies when the counter is created."""
+        ...
+
+    async def ttl(self, key: str) -> float | None:
+        """Seconds left before the key expires; None for a missing or persistent key."""
+        ...
+
+    def lock(
+        self, name: str, *, ttl: float = 30.0, wait: float | None = None
+    ) -> AbstractAsyncContextManager[None]:
+        """A mutual-exclusion lock shared by every process using this store.
+
+        ``ttl`` bounds how long a crashed holder can keep it; ``wait`` bounds how long to
+        wait for it (None: forever), raising LockTimeout.
+        """
+        ...
+
+    async def publish(self, channel: str, message: str) -> None: ...
+
+    def subscribe(self, channel: str) -> AsyncIterator[str]:
+        """Messages published on the channel from now on."""
+        ...
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+class JobQueue(Protocol):
+    async def enqueue(
+        self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
+        defer: float = 0.0,
+    ) -> bool:
+        """Queue a job; False when a job with the same id is already queued or running."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class WeComApi(Protocol):
+    """The main app's WeCom API as the domain and the pullers use it; the adapter is
+    ``bot.wecom.client.AppClient``. Signatures mirror it (mypy checks the match at the root)."""
+
+    async def kf_sync_msg(
+        self, *, open_kfid: str, cursor: str | None = None, token: str | None = None,
+        limit: int = 1000, voice_format: int | None = None,
+    ) -> R.KfSyncMsgResult: ...
+
+    async def kf_servicer_list(self, open_kfid: str) -> R.KfServicerListResult: ...
+
+    async def kf_service_state_get(self, open_kfid: str, external_userid: str
+                                   ) -> R.KfServiceStateResult: ...
+
+    async def kf_service_state_trans(
+        self, open_kfid: str, external_userid: str, service_state: int,
+        servicer_userid: str | None = None,
+    ) -> R.KfTransResult: ...
+
+    async def kf_customer_batchget(
+        self, external_userids: Sequence[str], *, need_enter_session_context: int = 0
+    ) -> R.KfCustomerBatchResult: ...
+
+    async def externalcontact_get(self, external_userid: str, cursor: str | None = None
+                                  ) -> R.ExternalContactResult: ...
+
+    async def groupchat_get(self, chat_id: str, *, need_name: bool = True
+                            ) -> R.GroupChatResult: ...
+
+    async def add_join_way(
+        self, *, scene: int, chat_id_list: Sequence[str], remark: str | None = None,
+        auto_create_room: int | None = None, room_base_name: str | None = None,
+        room_base_id: int | None = None, state: str | None = None,
+    ) -> R.JoinWayAddResult: ...
+
+    async def get_join_way(self, config_id: str) -> R.JoinWayResult: ...
+
+    async def get_groupmsg_task(self, msgid: str, *, limit: int = 500,
+                                cursor: str | None = None) -> R.GroupMsgTaskResult: ...
+
+    async def get_groupmsg_send_result(
+        self, msgid: str, userid: str, *, limit: int = 500, cursor: str | None = None
+    ) -> R.GroupMsgSendResult: ...
+
+    async def group_welcome_template_add(
+        self, *, text: str | None = None, notify: int = 1, **attachment: Mapping[str, Any]
+    ) -> R.TemplateAddResult: ...
+
+    async def group_welcome_template_edit(
+        self, template_id: str, *, text: str | None = None, **attachment: Mapping[str, Any]
+    ) -> R.Result: ...
+
+    async def group_welcome_template_get(self, template_id: str) -> R.TemplateResult: ...
+
+    async def group_welcome_template_del(self, template_id: str) -> R.Result: ...
+
+
+class Outbox(Protocol):
+    """Every message to WeCom, written as a row in the domain's own transaction, then sent
+    with retries and tracked (``bot.delivery``). Rows go out through the main app."""
+
+    def row(self, *, key: str, api: str, args: dict[str, Any], recipient: str,
+            ref: str | None = None, deadline: datetime | None = None,
+            priority: bool = False) -> OutboxMessage:
+        """A row as it will be stored, not yet saved (the caller saves it with its change)."""
+        ...
+
+    async def add(self, *, key: str, api: str, args: dict[str, Any], recipient: str,
+                  ref: str | None = None, deadline: datetime | None = None,
+                  priority: bool = False, using_db: BaseDBAsyncClient | None = None
+                  ) -> OutboxMessage:
+        """Store a row (idempotent on ``key``); inside ``using_db``'s transaction if given."""
+        ...
+
+    async def flush(self, rows: Iterable[OutboxMessage]) -> None:
+        """Queue the send of rows committed by the caller."""
+        ...
+
+    async def send_now(self, rows: Sequence[OutboxMessage], *, fresh: bool = False
+                       ) -> list[OutboxMessage]:
+        """One attempt at each row, in order, stopping at one that could not go out yet."""
+        ...
+
+
+class Directory(Protocol):
+    async def staff_name(self, userid: str | None) -> str:
+        """A member's name from the WeCom directory, or the userid when it cannot tell."""
+        ...
+
+
+class MediaStore(Protocol):
+    async def media_id_for_url(self, url: str) -> str:
+        """An image URL as a temporary media_id (downloaded and uploaded once, cached)."""
+        ...
+
+
+class ArchiveSource(Protocol):
+    """会话内容存档: records from ``seq`` on, and the next seq (the native SDK, or a test's)."""
+
+    async def fetch(self, seq: int, limit: int) -> tuple[list[dict[str, Any]], int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OrderInfo:
+    order_no: str
+    specialist: str | None = None  # userid of the order's service specialist
+    stage: str | None = None  # current milestone, e.g. "量尺"
+    group_chat_id: str | None = None  # the order's customer group, once bound
+    summary: str | None = None  # one or two lines for 进度 <订单号>
+
+
+class OrdersLookup(Protocol):
+    """What conversations ask the orders domain: does this customer have an order, what is
+    the state of order N."""
+
+    async def for_customer(self, external_userid: str) -> OrderInfo | None: ...
+
+    async def by_number(self, order_no: str) -> OrderInfo | None: ...
+
+
+class Rulebook(Protocol):
+    """The compiled keyword rules of this process, swapped in on every change."""
+
+    @property
+    def matcher(self) -> Matcher: ...
+
+    @property
+    def revision(self) -> int: ...
+
+    async def load(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class LocalPorts:
+    """What may be used inside the callback request: no WeCom API, no sending."""
+
+    settings: Settings
+    main_app: AppConfig  # the self-built app that serves kefu, contacts and app messages
+    clock: Clock
+    store: Store
+    jobs: JobQueue
+    orders: OrdersLookup
+    rules: Rulebook
+
+
+@dataclass(frozen=True)
+class Ports(LocalPorts):
+    """Everything a job's handler may use."""
+
+    wecom: WeComApi
+    outbox: Outbox
+    directory: Directory
+    media: MediaStore
+    archive: ArchiveSource | None = None

@@ -1,0 +1,100 @@
+"""WeCom API errors and the error codes the client and the sandbox share (protocol.md §7.2).
+
+Codes marked "sandbox choice" are ones WeCom does not publish for the case; the sandbox uses
+them consistently and the client treats them as ordinary, non-retryable errors.
+"""
+
+from __future__ import annotations
+
+from bot.infra.logs import scrub_text
+
+# Global codes (docs 90455 全局错误码).
+SYSTEM_BUSY = -1
+INVALID_SECRET = 40001
+INVALID_CORPID = 40013
+INVALID_TOKEN = 40014
+INVALID_PARAM = 40058  # 不合法的参数 (also: the sandbox's choice for unpublished cases)
+INVALID_EXTERNAL_USERID = 40096
+MISSING_TOKEN = 41001
+WELCOME_CODE_USED = 41051
+WELCOME_CONCURRENT = 41096
+TOKEN_EXPIRED = 42001
+DATA_FORMAT_ERROR = 47001
+FREQ_LIMIT = 45009
+CONCURRENCY_LIMIT = 45033
+CONTENT_TOO_LARGE = 45002
+NO_PERMISSION = 48002
+ALL_RECIPIENTS_INVALID = 81013
+NO_EXTERNAL_RELATION = 84061
+# Directory (读取成员): a member outside the app's visible range, an unknown userid.
+NO_CONTACT_PRIVILEGE = 60011
+USERID_NOT_FOUND = 60111
+INVALID_MEDIA_ID = 40007
+# Customer groups: unknown chat_id (sandbox choice; WeCom's page lists 40050 for chatid).
+INVALID_CHAT_ID = 40050
+# 微信客服 (protocol.md §3.5 and issue threads quoting WeCom's errmsg).
+KF_INVALID_OPEN_KFID = 95000
+KF_OVER_SEND_LIMIT = 95001  # only used when the sandbox runs with kf_over_limit="error"
+KF_OPEN_KFID_NOT_FOUND = 95004
+KF_INVALID_MSG_TOKEN = 95007  # sandbox choice: sync_msg token unknown, expired or foreign
+KF_INVALID_MSG_CODE = 95013  # sandbox choice: send_msg_on_event code unknown/used/expired
+KF_SERVICER_INACTIVE = 95014
+KF_BAD_TRANSITION = 95016  # sandbox choice: service_state/trans not allowed
+KF_SESSION_STATE_INVALID = 95018  # "send msg session status invalid" (send_msg outside 0/1)
+KF_UPGRADE_NOT_CONFIGURED = 95021
+
+TOKEN_CODES = frozenset({INVALID_TOKEN, TOKEN_EXPIRED, INVALID_SECRET})
+RATE_LIMIT_CODES = frozenset({FREQ_LIMIT, CONCURRENCY_LIMIT})
+
+
+class WeComError(Exception):
+    """Base of everything the client raises."""
+
+
+class WeComAPIError(WeComError):
+    """WeCom answered with a non-zero errcode. ``api`` is the path, never with a query."""
+
+    def __init__(self, errcode: int, errmsg: str, api: str) -> None:
+        self.errcode = errcode
+        self.errmsg = scrub_text(errmsg or "")
+        self.api = api.split("?", 1)[0]
+        # The client retried after a try WeCom never answered (a timeout, a 5xx): that try
+        # may have landed, so "already used / duplicate" answers may mean it did.
+        self.after_unanswered = False
+        super().__init__(f"{self.api}: errcode {errcode}: {self.errmsg}")
+
+
+class TokenError(WeComAPIError):
+    """The access_token was rejected (40014/42001, or 40001 read as a token problem)."""
+
+
+class RateLimitError(WeComAPIError):
+    """Frequency or concurrency limit (45009/45033), still failing after the retry budget."""
+
+
+class LimiterBusy(WeComError):
+    """Our own rate limiter would make this call wait longer than the caller allows; nothing
+    was sent. ``retry_after`` is when a slot frees up (seconds)."""
+
+    def __init__(self, api: str, retry_after: float) -> None:
+        super().__init__(f"{api}: rate limit window full, retry in {retry_after:.1f}s")
+        self.api = api
+        self.retry_after = retry_after
+
+
+class WeComHTTPError(WeComError):
+    """Transport failure (timeout, connection, HTTP 5xx or a non-JSON answer) after retries."""
+
+    def __init__(self, api: str, detail: str, status: int | None = None) -> None:
+        self.api = api.split("?", 1)[0]
+        self.status = status
+        self.detail = scrub_text(detail)
+        super().__init__(f"{self.api}: {self.detail}")
+
+
+def error_for(errcode: int, errmsg: str, api: str) -> WeComAPIError:
+    if errcode in (INVALID_TOKEN, TOKEN_EXPIRED):
+        return TokenError(errcode, errmsg, api)
+    if errcode in RATE_LIMIT_CODES:
+        return RateLimitError(errcode, errmsg, api)
+    return WeComAPIError(errcode, errmsg, api)

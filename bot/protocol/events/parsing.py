@@ -1,0 +1,113 @@
+"""``parse(plaintext)`` for decrypted callbacks and ``dedupe_key`` for the inbox."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from bot.protocol.safexml import XMLError, parse_xml
+
+from .callback_events import SPLIT_BY_CHANGE_TYPE
+from .fields import (
+    AIBOT,
+    APP_MESSAGES,
+    XML_EVENTS,
+    Event,
+    EventParseError,
+    Fmt,
+    UnknownEvent,
+    build,
+    to_str,
+)
+
+
+def parse(plaintext: str | bytes, *, fmt: Fmt = "xml") -> Event:
+    """Parse a decrypted callback into its typed event.
+
+    ``fmt="xml"`` for app / 客户联系 / 微信客服 callbacks, ``fmt="json"`` for the AI bot.
+    A well-formed payload of an unmodelled kind gives :class:`UnknownEvent`; only text that is
+    not XML (with an ``<xml>`` root) or not a JSON object raises :class:`EventParseError`.
+    """
+    if fmt == "xml":
+        try:
+            data = parse_xml(plaintext)
+        except XMLError as exc:
+            raise EventParseError(f"not a WeCom XML payload: {exc}") from None
+        return _from_xml(data)
+    if fmt == "json":
+        return _from_json(_load_json(plaintext))
+    raise ValueError(f"unknown fmt {fmt!r}")
+
+
+def _name(value: Any) -> str:
+    """A lower-cased routing component; "" if absent or if it could forge a dotted key."""
+    name = (to_str(value) or "").strip().lower()
+    return "" if "." in name else name
+
+
+def _from_xml(data: dict[str, Any]) -> Event:
+    msg_type = _name(data.get("MsgType"))
+    event = change_type = ""
+    if msg_type == "event":
+        event = _name(data.get("Event"))
+        key = event
+        if event in SPLIT_BY_CHANGE_TYPE:
+            change_type = _name(data.get("ChangeType"))
+            key = f"{event}.{change_type}"
+        cls = XML_EVENTS.get(key) if event else None
+    else:
+        cls = APP_MESSAGES.get(msg_type) if msg_type else None
+    if cls is not None:
+        return build(cls, data)
+    return UnknownEvent(
+        raw=data,
+        fmt="xml",
+        msg_type=to_str(data.get("MsgType")),
+        event_name=to_str(data.get("Event")),
+        change_type=to_str(data.get("ChangeType")),
+    )
+
+
+def _load_json(plaintext: str | bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(plaintext)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise EventParseError(f"not a JSON payload: {type(exc).__name__}") from None
+    if not isinstance(data, dict):
+        raise EventParseError("JSON payload is not an object")
+    return data
+
+
+def _from_json(data: dict[str, Any]) -> Event:
+    msgtype = _name(data.get("msgtype"))
+    event = data.get("event")
+    event_name = _name(event.get("eventtype")) if isinstance(event, Mapping) else ""
+    if msgtype == "event":
+        cls = AIBOT.get(f"aibot.event.{event_name}") if event_name else None
+    else:
+        cls = AIBOT.get(f"aibot.{msgtype}") if msgtype else None
+    if cls is not None:
+        return build(cls, data)
+    return UnknownEvent(
+        raw=data,
+        fmt="json",
+        msg_type=to_str(data.get("msgtype")),
+        event_name=to_str(event.get("eventtype")) if isinstance(event, Mapping) else None,
+    )
+
+
+def dedupe_key(event: Event, plaintext: str | bytes) -> str:
+    """The inbox key: ``msg:<MsgId>`` (app messages), ``aibot:<msgid>`` (AI bot),
+    ``kf:<msgid>`` (sync_msg items), else ``sha256:<hex>`` of the decrypted plaintext.
+
+    WeCom re-encrypts each retry with a new random prefix, so ciphertexts differ between
+    retries but plaintexts do not: always pass the *decrypted* text.
+    """
+    msg_id = event.msg_id
+    if msg_id:
+        return f"{event.dedupe_namespace}:{msg_id}"
+    if isinstance(plaintext, str):
+        plaintext = plaintext.encode("utf-8", "surrogatepass")
+    return "sha256:" + hashlib.sha256(plaintext).hexdigest()

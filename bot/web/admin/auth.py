@@ -1,0 +1,91 @@
+"""Bearer-token authentication for the admin API, and the token endpoints themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from bot.web.admin.api_tokens import (
+    TokenNameTaken,
+    create_token,
+    list_tokens,
+    revoke_token,
+    verify_token,
+)
+from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
+
+api = Api()
+
+
+async def bearer(request: web.Request, raw: bytes) -> Principal | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    row = await verify_token(token.strip())
+    if row is None:
+        raise ApiError(401, "unauthorized", "the bearer token is unknown or revoked")
+    return Principal(name=row.name, role=row.role.value, kind="token")
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    role: Literal["admin", "specialist", "viewer"]
+
+
+class TokenOut(BaseModel):
+    name: str
+    role: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked: bool
+
+
+class NewToken(TokenOut):
+    token: str = Field(description="shown once; only its hash is stored")
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+
+
+def _out(row: object) -> dict[str, object]:
+    return {"name": row.name, "role": row.role.value,  # type: ignore[attr-defined]
+            "created_at": row.created_at, "last_used_at": row.last_used_at,  # type: ignore[attr-defined]
+            "revoked": row.revoked_at is not None}  # type: ignore[attr-defined]
+
+
+@api.route("GET", "/me", roles=("admin", "specialist", "viewer"), response=Me, tag="auth")
+async def whoami(req: ApiRequest) -> Me:
+    """The caller's name and role (the console's sign-in check)."""
+    assert req.principal is not None
+    return Me(name=req.principal.name, role=req.principal.role)
+
+
+@api.route("GET", "/tokens", response=[TokenOut], tag="auth")
+async def tokens_list(req: ApiRequest) -> list[TokenOut]:
+    """Every token, revoked ones included (never the token itself)."""
+    return [TokenOut.model_validate(_out(r)) for r in await list_tokens()]
+
+
+@api.route("POST", "/tokens", body=TokenIn, response=NewToken, status=201, tag="auth")
+async def tokens_create(req: ApiRequest) -> NewToken:
+    """Create a token; the response is the only time its value is shown."""
+    try:
+        token = await create_token(req.body.name, req.body.role)
+    except TokenNameTaken:
+        raise ApiError(409, "conflict", f"a token named {req.body.name!r} exists",
+                       "name") from None
+    row = next(r for r in await list_tokens() if r.name == req.body.name)
+    return NewToken.model_validate({**_out(row), "token": token})
+
+
+@api.route("DELETE", "/tokens/{name}", status=204, tag="auth")
+async def tokens_revoke(req: ApiRequest) -> None:
+    """Revoke a token; it stops working at once."""
+    if not await revoke_token(req.params["name"]):
+        raise ApiError(404, "not_found", "no live token with that name")

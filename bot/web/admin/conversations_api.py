@@ -1,0 +1,363 @@
+"""Admin API: escalations (list, claim, resolve), unanswered questions, welcome texts and
+channel codes for new contacts, and group welcome templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
+
+from bot.conversations import escalation, group_welcome
+from bot.models import (
+    ChannelCode,
+    Escalation,
+    GroupWelcomeTemplate,
+    KfWelcome,
+    UnansweredQuestion,
+    WelcomeText,
+)
+from bot.protocol.errors import WeComAPIError
+from bot.settings import MENU_ID
+from bot.web.admin.framework import Api, ApiError, ApiRequest
+
+api = Api()
+READ = ("admin", "specialist", "viewer")
+WORK = ("admin", "specialist")
+
+
+class EscalationOut(BaseModel):
+    id: int
+    channel: str
+    status: str
+    reason: str
+    rule_id: str | None
+    customer: str | None
+    external_userid: str | None
+    chat_id: str | None
+    order_no: str | None
+    servicer_userid: str | None
+    queued: bool
+    claimed_by: str | None
+    claimed_at: datetime | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    raised_to: str | None
+    created_at: datetime
+
+
+class EscalationQuery(BaseModel):
+    status: Literal["open", "claimed", "resolved"] | None = None
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+class ActIn(BaseModel):
+    userid: str | None = Field(default=None, max_length=64)  # defaults to the token's name
+
+
+def esc_out(e: Escalation) -> EscalationOut:
+    return EscalationOut(
+        id=e.id, channel=e.channel, status=e.status.value, reason=e.reason, rule_id=e.rule_id,
+        customer=e.customer_name, external_userid=e.external_userid, chat_id=e.chat_id,
+        order_no=e.order_no, servicer_userid=e.servicer_userid, queued=e.queued,
+        claimed_by=e.claimed_by, claimed_at=e.claimed_at, resolved_by=e.resolved_by,
+        resolved_at=e.resolved_at, raised_to=e.raised_to, created_at=e.created_at)
+
+
+@api.route("GET", "/escalations", roles=READ, query=EscalationQuery, response=[EscalationOut],
+           tag="escalations")
+async def list_escalations(req: ApiRequest) -> list[EscalationOut]:
+    """Escalations, newest first."""
+    q = Escalation.all() if req.query.status is None else Escalation.filter(
+        status=req.query.status)
+    return [esc_out(e) for e in await q.order_by("-id").limit(req.query.limit)]
+
+
+class EscalationCounts(BaseModel):
+    open: int = 0
+    claimed: int = 0
+    resolved: int = 0
+
+
+@api.route("GET", "/escalations/counts", roles=READ, response=EscalationCounts,
+           tag="escalations")
+async def count_escalations(req: ApiRequest) -> EscalationCounts:
+    """How many escalations are in each status (the inbox's tabs), all of them counted."""
+    rows = await (Escalation.all().annotate(n=Count("id")).group_by("status")
+                  .values("status", "n"))
+    return EscalationCounts(**{str(getattr(r["status"], "value", r["status"])): int(r["n"])
+                               for r in rows})
+
+
+def _esc_id(req: ApiRequest) -> int:
+    raw = req.params["esc_id"]
+    if not raw.isdigit():
+        raise ApiError(404, "not_found", "no such escalation")
+    return int(raw)
+
+
+async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
+    body = req.body or ActIn()
+    who = body.userid or (req.principal.name if req.principal else "api")
+    try:
+        return esc_out(await fn(req.services, _esc_id(req), who))
+    except escalation.EscalationError as exc:
+        status = 404 if "没有编号" in str(exc) else 409
+        raise ApiError(status, "not_found" if status == 404 else "conflict", str(exc)) from None
+
+
+@api.route("POST", "/escalations/{esc_id:[0-9]{1,18}}/claim", roles=WORK, body=ActIn,
+           response=EscalationOut, tag="escalations")
+async def claim_escalation(req: ApiRequest) -> EscalationOut:
+    """Claim an open escalation (409 if someone else has it or it is resolved)."""
+    return await _act(req, escalation.claim)
+
+
+@api.route("POST", "/escalations/{esc_id:[0-9]{1,18}}/resolve", roles=WORK, body=ActIn,
+           response=EscalationOut, tag="escalations")
+async def resolve_escalation(req: ApiRequest) -> EscalationOut:
+    """Mark an escalation resolved."""
+    return await _act(req, escalation.resolve)
+
+
+class UnansweredOut(BaseModel):
+    id: int
+    channel: str
+    conversation: str
+    content: str
+    at: datetime
+
+
+class PageQuery(BaseModel):
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+@api.route("GET", "/unanswered", roles=READ, query=PageQuery, response=[UnansweredOut],
+           tag="conversations")
+async def list_unanswered(req: ApiRequest) -> list[UnansweredOut]:
+    """Customer questions no rule answered, newest first (material for new rules)."""
+    rows = await UnansweredQuestion.all().order_by("-id").limit(req.query.limit)
+    return [UnansweredOut(id=r.id, channel=r.channel, conversation=r.conversation,
+                          content=r.content, at=r.at) for r in rows]
+
+
+# ASCII only on purpose: pydantic (Rust regex) and JSON Schema clients (ECMA) disagree on what
+# `\w` matches, and these values travel in URLs and WeCom `state` fields anyway.
+CHANNEL_CODE = r"[A-Za-z0-9_.-]{1,30}"
+OPEN_KFID = r"(?:\*|[A-Za-z0-9_-]{1,64})"  # a kf account, or "*" for every account
+
+
+class ChannelCodeIn(BaseModel):
+    code: str = Field(pattern=f"^{CHANNEL_CODE}$")
+    name: str = Field(min_length=1, max_length=64)
+
+
+@api.route("GET", "/channel-codes", roles=READ, response=[ChannelCodeIn], tag="welcome")
+async def list_channel_codes(req: ApiRequest) -> list[ChannelCodeIn]:
+    """「联系我」 state values and the channel each stands for."""
+    return [ChannelCodeIn(code=c.code, name=c.name) for c in await ChannelCode.all()]
+
+
+@api.route("PUT", "/channel-codes", roles=("admin",), body=ChannelCodeIn,
+           response=ChannelCodeIn, tag="welcome")
+async def put_channel_code(req: ApiRequest) -> ChannelCodeIn:
+    """Create or rename a channel code."""
+    await ChannelCode.update_or_create(defaults={"name": req.body.name}, code=req.body.code)
+    return ChannelCodeIn(code=req.body.code, name=req.body.name)
+
+
+@api.route("DELETE", "/channel-codes/{code:" + CHANNEL_CODE + "}", roles=("admin",), status=204,
+           tag="welcome")
+async def delete_channel_code(req: ApiRequest) -> None:
+    """Delete a channel code."""
+    if not await ChannelCode.filter(code=req.params["code"]).delete():
+        raise ApiError(404, "not_found", "no such channel code")
+
+
+class Attachment(BaseModel):
+    """One send_welcome_msg attachment, e.g. {"msgtype": "image", "image": {"pic_url": …}}."""
+
+    msgtype: Literal["image", "link", "miniprogram", "video", "file"]
+    image: dict[str, str] | None = None
+    link: dict[str, str] | None = None
+    miniprogram: dict[str, str] | None = None
+    video: dict[str, str] | None = None
+    file: dict[str, str] | None = None
+
+
+class WelcomeIn(BaseModel):
+    channel_code: str | None = Field(default=None, max_length=30)
+    userid: str | None = Field(default=None, max_length=64)
+    text: str = Field(min_length=1, max_length=1300)
+    attachments: list[Attachment] = Field(default_factory=list, max_length=9)
+
+
+class WelcomeOut(WelcomeIn):
+    id: int
+
+
+def welcome_out(w: WelcomeText) -> WelcomeOut:
+    return WelcomeOut(id=w.id, channel_code=w.channel_code, userid=w.userid, text=w.text,
+                      attachments=[Attachment(**a) for a in w.attachments or []])
+
+
+@api.route("GET", "/welcome-texts", roles=READ, response=[WelcomeOut], tag="welcome")
+async def list_welcome_texts(req: ApiRequest) -> list[WelcomeOut]:
+    """New-contact welcomes: per channel code, per staff member, and the default."""
+    return [welcome_out(w) for w in await WelcomeText.all().order_by("id")]
+
+
+@api.route("POST", "/welcome-texts", roles=("admin",), body=WelcomeIn, response=WelcomeOut,
+           status=201, tag="welcome")
+async def create_welcome_text(req: ApiRequest) -> WelcomeOut:
+    """Add a welcome for a (channel code, staff member) pair; either may be null (any)."""
+    b = req.body
+    if b.channel_code and not await ChannelCode.exists(code=b.channel_code):
+        raise ApiError(400, "unknown_channel_code", "create the channel code first",
+                       "channel_code")
+    if await WelcomeText.exists(channel_code=b.channel_code, userid=b.userid):
+        raise ApiError(409, "exists", "a welcome for this channel code and staff member exists")
+    try:
+        row = await WelcomeText.create(channel_code=b.channel_code, userid=b.userid, text=b.text,
+                                       attachments=[_att(a) for a in b.attachments])
+    except IntegrityError:
+        raise ApiError(409, "exists", "a welcome for this pair exists") from None
+    return welcome_out(row)
+
+
+def _att(a: Attachment) -> dict[str, Any]:
+    return a.model_dump(exclude_none=True)
+
+
+@api.route("DELETE", "/welcome-texts/{wid:[0-9]{1,18}}", roles=("admin",), status=204,
+           tag="welcome")
+async def delete_welcome_text(req: ApiRequest) -> None:
+    """Delete a welcome."""
+    wid = req.params["wid"]
+    if not wid.isdigit() or not await WelcomeText.filter(id=int(wid)).delete():
+        raise ApiError(404, "not_found", "no such welcome")
+
+
+class TemplateIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    text: str = Field(min_length=1, max_length=1000)
+    attachment: dict[str, dict[str, str]] | None = None  # {"image": {"pic_url": …}} etc.
+    is_default: bool = False
+
+
+class TemplateOut(TemplateIn):
+    id: int
+    template_id: str | None
+
+
+def tpl_out(t: GroupWelcomeTemplate) -> TemplateOut:
+    return TemplateOut(id=t.id, name=t.name, text=t.text, attachment=t.attachment,
+                       is_default=t.is_default, template_id=t.template_id)
+
+
+@api.route("GET", "/group-welcome-templates", roles=READ, response=[TemplateOut],
+           tag="welcome")
+async def list_templates(req: ApiRequest) -> list[TemplateOut]:
+    """Group welcome templates (synced with WeCom)."""
+    return [tpl_out(t) for t in await GroupWelcomeTemplate.all().order_by("id")]
+
+
+@api.route("POST", "/group-welcome-templates", roles=("admin",), body=TemplateIn,
+           response=TemplateOut, status=201, tag="welcome")
+async def create_template(req: ApiRequest) -> TemplateOut:
+    """Create a template here and in WeCom (nothing is stored if WeCom refuses it)."""
+    b = req.body
+    if await GroupWelcomeTemplate.exists(name=b.name):
+        raise ApiError(409, "exists", "a template with this name exists", "name")
+    try:
+        row = await group_welcome.create(req.services, name=b.name, text=b.text,
+                                         attachment=b.attachment, is_default=b.is_default)
+    except (WeComAPIError, ValueError) as exc:
+        raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
+    return tpl_out(row)
+
+
+async def _template(req: ApiRequest) -> GroupWelcomeTemplate:
+    tid = req.params["tid"]
+    row = await GroupWelcomeTemplate.get_or_none(id=int(tid)) if tid.isdigit() else None
+    if row is None:
+        raise ApiError(404, "not_found", "no such template")
+    return row
+
+
+@api.route("PUT", "/group-welcome-templates/{tid:[0-9]{1,18}}", roles=("admin",), body=TemplateIn,
+           response=TemplateOut, tag="welcome")
+async def update_template(req: ApiRequest) -> TemplateOut:
+    """Change a template here and in WeCom."""
+    row, b = await _template(req), req.body
+    taken = ApiError(409, "exists", "another template has this name", "name")
+    if await GroupWelcomeTemplate.filter(name=b.name).exclude(id=row.id).exists():
+        raise taken
+    try:
+        row = await group_welcome.update(req.services, row, name=b.name, text=b.text,
+                                         attachment=b.attachment, is_default=b.is_default)
+    except (WeComAPIError, ValueError) as exc:
+        raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
+    except IntegrityError:  # renamed to the same name at the same moment
+        raise taken from None
+    return tpl_out(row)
+
+
+@api.route("DELETE", "/group-welcome-templates/{tid:[0-9]{1,18}}", roles=("admin",), status=204,
+           tag="welcome")
+async def delete_template(req: ApiRequest) -> None:
+    """Delete a template here and in WeCom."""
+    await group_welcome.delete(req.services, await _template(req))
+
+
+# -- the kefu welcome -------------------------------------------------------------------------
+
+
+class MenuItemIn(BaseModel):
+    id: str = Field(pattern=MENU_ID)
+    content: str = Field(min_length=1, max_length=100)
+
+
+class KfWelcomeIn(BaseModel):
+    open_kfid: str = Field(default="*", pattern=f"^{OPEN_KFID}$",
+                           description='a kf account, or "*" for every account')
+    text: str = Field(min_length=1, max_length=500)
+    menu: list[MenuItemIn] = Field(default_factory=list, max_length=10)
+
+
+class KfWelcomeOut(KfWelcomeIn):
+    source: Literal["admin", "settings"] = "admin"
+
+
+@api.route("GET", "/kf-welcome", roles=READ, response=[KfWelcomeOut], tag="welcome")
+async def list_kf_welcome(req: ApiRequest) -> list[KfWelcomeOut]:
+    """The kefu welcomes set by admins, and the settings' default that applies otherwise."""
+    cfg = req.services.settings.conversations
+    rows = [KfWelcomeOut(open_kfid=r.open_kfid, text=r.text,
+                         menu=[MenuItemIn(id=i, content=c) for i, c in r.menu])
+            for r in await KfWelcome.all().order_by("open_kfid")]
+    if not any(r.open_kfid == "*" for r in rows):
+        rows.append(KfWelcomeOut(open_kfid="*", text=cfg.kf_welcome_text, source="settings",
+                                 menu=[MenuItemIn(id=i, content=c)
+                                       for i, c in cfg.kf_welcome_menu]))
+    return rows
+
+
+@api.route("PUT", "/kf-welcome", roles=("admin",), body=KfWelcomeIn, response=KfWelcomeOut,
+           tag="welcome")
+async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
+    """Set the welcome (text and menu) a customer gets on entering a kefu session."""
+    b: KfWelcomeIn = req.body
+    await KfWelcome.update_or_create(open_kfid=b.open_kfid, defaults={
+        "text": b.text, "menu": [[m.id, m.content] for m in b.menu]})
+    return KfWelcomeOut(**b.model_dump())
+
+
+@api.route("DELETE", "/kf-welcome/{open_kfid:" + OPEN_KFID + "}", roles=("admin",), status=204,
+           tag="welcome")
+async def delete_kf_welcome(req: ApiRequest) -> None:
+    """Back to the next default (every account's, then the settings')."""
+    if not await KfWelcome.filter(open_kfid=req.params["open_kfid"]).delete():
+        raise ApiError(404, "not_found", "no welcome set for that account")

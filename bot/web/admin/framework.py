@@ -1,0 +1,317 @@
+"""The admin/ERP JSON API framework: declared endpoints, auth, validation, errors, OpenAPI.
+
+Every endpoint is declared once with ``api.route(...)``: its path, the roles that may call it,
+its pydantic body/query/response models. That one declaration registers the aiohttp route,
+enforces auth and validation, and produces the OpenAPI document, so the document cannot
+drift from the implementation.
+
+Errors are always ``{"error": {"code", "message", "field"}}``, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import models_json_schema
+from tortoise.exceptions import ValidationError as TortoiseValidationError
+
+from bot.context import Services
+from bot.infra.logs import get_logger
+from bot.web.ingress import SERVICES
+
+log = get_logger("bot.api")
+PREFIX = "/api/v1"
+ALL_ROLES = ("admin", "specialist", "viewer")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an admin-API token (``kind="token"``) or a signed ERP integration."""
+
+    name: str
+    role: str
+    kind: str = "token"
+
+
+# An authenticator looks at the request and returns the caller, None (not its kind of
+# credentials), or raises ApiError (its kind, but wrong). Set per endpoint with ``auth=``.
+Authenticator = Callable[[web.Request, bytes], Awaitable[Principal | None]]
+
+
+@dataclass
+class ApiRequest:
+    request: web.Request
+    services: Services
+    principal: Principal | None
+    params: dict[str, str]
+    body: Any = None
+    query: Any = None
+    raw_body: bytes = b""
+
+
+Handler = Callable[[ApiRequest], Awaitable[Any]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    roles: tuple[str, ...]
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    summary: str
+    tag: str
+    auth: tuple[Authenticator, ...] = field(default_factory=tuple)
+    media: tuple[str, ...] = ("application/json",)
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None
+                   ) -> web.Response:
+    body = ErrorBody(error=ErrorDetail(code=code, message=message, field=field))
+    return web.json_response(body.model_dump(), status=status)
+
+
+def _field_of(err: ValidationError) -> tuple[str, str]:
+    first = err.errors(include_input=False, include_url=False)[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    return loc, f"{loc or 'body'}: {first['msg']}" if loc else first["msg"]
+
+
+class Api:
+    def __init__(self) -> None:
+        self.endpoints: list[Endpoint] = []
+        self.authenticators: list[Authenticator] = []
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        roles: Sequence[str] = ("admin",),
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: Any = None,
+        status: int = 200,
+        summary: str = "",
+        tag: str = "api",
+        auth: Sequence[Authenticator] = (),
+        media: Sequence[str] = ("application/json",),
+    ) -> Callable[[Handler], Handler]:
+        """Declare an endpoint. ``roles=()`` makes it public; ``auth`` adds authenticators
+        tried before the bearer token (e.g. the ERP signature); ``media`` lists the content
+        types a handler that returns its own web.Response may answer with."""
+
+        def register(handler: Handler) -> Handler:
+            self.endpoints.append(Endpoint(
+                method.upper(), path, handler, tuple(roles), body, query, response, status,
+                summary or (handler.__doc__ or "").strip().split("\n")[0], tag, tuple(auth),
+                tuple(media),
+            ))
+            return handler
+
+        return register
+
+    def include(self, other: Api) -> None:
+        self.endpoints.extend(other.endpoints)
+
+    def add_routes(self, app: web.Application) -> None:
+        for ep in self.endpoints:
+            app.router.add_route(ep.method, PREFIX + ep.path, self._wrap(ep))
+
+    def _wrap(self, ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            services = request.app[SERVICES]
+            raw = await request.read() if request.can_read_body else b""
+            principal = await self._authenticate(ep, request, raw)
+            req = ApiRequest(request, services, principal, dict(request.match_info),
+                             raw_body=raw)
+            if ep.query is not None:
+                try:
+                    req.query = ep.query.model_validate(dict(request.query))
+                except ValidationError as exc:
+                    loc, msg = _field_of(exc)
+                    raise ApiError(400, "invalid_query", msg, loc) from None
+            if ep.body is not None:
+                try:
+                    req.body = ep.body.model_validate_json(raw or b"null")
+                except ValidationError as exc:
+                    loc, msg = _field_of(exc)
+                    code = "invalid_json" if "json" in msg.lower() and not loc else "invalid_body"
+                    raise ApiError(400, code, msg, loc or None) from None
+            result = await ep.handler(req)
+            if isinstance(result, web.StreamResponse):
+                return result
+            if ep.status == 204:
+                return web.Response(status=204)
+            return web.json_response(_dump(result), status=ep.status)
+
+        return handle
+
+    async def _authenticate(self, ep: Endpoint, request: web.Request, raw: bytes
+                            ) -> Principal | None:
+        if not ep.roles:
+            return None
+        principal = None
+        for authenticator in (*ep.auth, *self.authenticators):
+            principal = await authenticator(request, raw)
+            if principal is not None:
+                break
+        if principal is None:
+            raise ApiError(401, "unauthorized", "a valid bearer token is required")
+        if principal.role not in ep.roles:
+            raise ApiError(403, "forbidden", f"role {principal.role!r} may not do this")
+        return principal
+
+    # -- OpenAPI -----------------------------------------------------------------------------
+
+    def openapi(self, title: str = "wecom-bot admin API", version: str = "1") -> dict[str, Any]:
+        models: set[type[BaseModel]] = {ErrorBody}
+        for ep in self.endpoints:
+            for m in (ep.body, ep.query, _model_of(ep.response)):
+                if m is not None:
+                    models.add(m)
+        keyed = sorted(models, key=lambda m: m.__name__)
+        refs, defs = models_json_schema(
+            [(m, "validation") for m in keyed], ref_template="#/components/schemas/{model}"
+        )
+        schemas = dict(defs.get("$defs", {}))
+        ref = {m: refs[(m, "validation")] for m in keyed}
+        paths: dict[str, dict[str, Any]] = {}
+        for ep in self.endpoints:
+            op: dict[str, Any] = {
+                "operationId": ep.handler.__name__,
+                "summary": ep.summary,
+                "tags": [ep.tag],
+                "responses": _responses(ep, ref),
+            }
+            params = [_path_param(name, pattern)
+                      for name, pattern in _PATH_VARS.findall(ep.path)]
+            if ep.query is not None:
+                for name, f in ep.query.model_fields.items():
+                    schema = ep.query.model_json_schema()["properties"][name]
+                    params.append({"name": f.alias or name, "in": "query",
+                                   "required": f.is_required(), "schema": schema})
+            if params:
+                op["parameters"] = params
+            if ep.body is not None:
+                op["requestBody"] = {"required": True, "content": {
+                    "application/json": {"schema": ref[ep.body]}}}
+            if ep.roles:
+                op["security"] = [{"bearer": []}]
+            path = _PATH_VARS.sub(r"{\1}", PREFIX + ep.path)
+            paths.setdefault(path, {})[ep.method.lower()] = op
+        return {
+            "openapi": "3.0.3",
+            "info": {"title": title, "version": version},
+            "paths": paths,
+            "components": {
+                "schemas": schemas,
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            },
+        }
+
+
+# {name} or {name:regex}, where the regex may hold one level of braces ({1,18}).
+_PATH_VARS = re.compile(r"{(\w+)(?::((?:[^{}]|\{[^{}]*\})*))?}")
+
+
+def _path_param(name: str, pattern: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "minLength": 1}
+    if pattern:  # e.g. {id:[0-9]+}: the route only matches these
+        schema["pattern"] = f"^{pattern}$"
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _model_of(response: Any) -> type[BaseModel] | None:
+    if isinstance(response, type) and issubclass(response, BaseModel):
+        return response
+    if isinstance(response, list) and response and isinstance(response[0], type):
+        return response[0] if issubclass(response[0], BaseModel) else None
+    return None
+
+
+def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
+    error = {"description": "error", "content": {"application/json": {
+        "schema": ref[ErrorBody]}}}
+    out: dict[str, Any] = {}
+    model = _model_of(ep.response)
+    if ep.status == 204:
+        out["204"] = {"description": "done"}
+    elif model is not None:
+        schema = ref[model] if not isinstance(ep.response, list) else {
+            "type": "array", "items": ref[model]}
+        out[str(ep.status)] = {"description": "ok", "content": {"application/json": {
+            "schema": schema}}}
+    else:
+        out[str(ep.status)] = {"description": "ok", "content": {m: {"schema": {}}
+                                                                for m in ep.media}}
+    codes = ["400"] if (ep.body or ep.query or "{" in ep.path) else []
+    if ep.roles:
+        codes += ["401", "403"]
+    codes += ["404", "409"] if "{" in ep.path or ep.method != "GET" else []
+    for code in codes:
+        out[code] = error
+    return out
+
+
+def _dump(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    if isinstance(result, list):
+        return [_dump(r) for r in result]
+    if isinstance(result, dict):
+        return {k: _dump(v) for k, v in result.items()}
+    return result
+
+
+@web.middleware
+async def error_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """JSON errors for everything under /api/: never an HTML page or a stack trace."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message, exc.field)
+    except TortoiseValidationError as exc:
+        # A value the database column cannot hold (too long, out of range): the caller's input.
+        return error_response(400, "invalid", str(exc)[:300])
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status, "http_error")
+        return error_response(exc.status, code, exc.reason)
+    except Exception as exc:
+        log.error("api.internal_error", path=request.path, error=type(exc).__name__,
+                  exc_info=True)
+        return error_response(500, "internal", "internal error; see the server log")

@@ -1,0 +1,118 @@
+"""Orders API: orders, groups, milestones, timelines (admins and signed ERP requests)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiohttp import web
+
+from bot.orders import binding, erp, milestones, orders, timeline
+from bot.orders.errors import OrderError
+from bot.orders.schemas import (
+    BindGroupIn,
+    MilestoneIn,
+    MilestoneOut,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    OrderPatch,
+    OrderQuery,
+    Timeline,
+)
+from bot.protocol.errors import WeComAPIError
+from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
+from bot.web.ingress import SERVICES
+
+api = Api()
+T = TypeVar("T")
+WRITE = ("admin", "erp")
+READ = ("admin", "specialist", "viewer", "erp")
+
+
+async def erp_signature(request: web.Request, raw: bytes) -> Principal | None:
+    """The ERP's signed requests (bot.orders.erp); None when a request carries none."""
+    services = request.app[SERVICES]
+    try:
+        key = await erp.verify(services.settings, services.store, dict(request.headers), raw)
+    except erp.SignatureError as exc:
+        raise ApiError(401, "unauthorized", str(exc)) from None
+    return None if key is None else Principal(name=key.name, role="erp", kind="erp")
+
+
+async def domain(call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await call()
+    except OrderError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, exc.field) from None
+
+
+def _actor(req: ApiRequest) -> tuple[str, str]:
+    p = req.principal
+    assert p is not None
+    return ("erp" if p.kind == "erp" else "api"), p.name
+
+
+@api.route("POST", "/orders", roles=WRITE, body=OrderIn, response=OrderOut, status=201,
+           tag="orders", auth=(erp_signature,))
+async def order_create(req: ApiRequest) -> OrderOut:
+    """Create an order (409 if the order number exists)."""
+    order = await domain(lambda: orders.create(req.body))
+    return await orders.out_of(order)
+
+
+@api.route("GET", "/orders", roles=READ, query=OrderQuery, response=OrderPage, tag="orders",
+           auth=(erp_signature,))
+async def order_list(req: ApiRequest) -> OrderPage:
+    """Orders, filtered by stage, specialist and overdue."""
+    return await domain(lambda: orders.search(req.query))
+
+
+@api.route("GET", "/orders/{order_no}", roles=READ, response=OrderOut, tag="orders",
+           auth=(erp_signature,))
+async def order_get(req: ApiRequest) -> OrderOut:
+    """One order."""
+    return await domain(lambda: _get(req.params["order_no"]))
+
+
+async def _get(order_no: str) -> OrderOut:
+    return await orders.out_of(await orders.get(order_no))
+
+
+@api.route("PATCH", "/orders/{order_no}", roles=WRITE, body=OrderPatch, response=OrderOut,
+           tag="orders", auth=(erp_signature,))
+async def order_patch(req: ApiRequest) -> OrderOut:
+    """Change the team, the expected dates or the customer's details."""
+    order = await domain(lambda: orders.patch(req.params["order_no"], req.body))
+    return await orders.out_of(order)
+
+
+@api.route("POST", "/orders/{order_no}/group", roles=WRITE, body=BindGroupIn,
+           response=OrderOut, tag="orders", auth=(erp_signature,))
+async def order_bind_group(req: ApiRequest) -> OrderOut:
+    """Bind a customer group to the order (409 if either side is bound elsewhere)."""
+    try:
+        order = await domain(lambda: binding.bind(req.services, req.params["order_no"],
+                                                  req.body.chat_id))
+    except WeComAPIError as exc:
+        raise ApiError(404, "not_found", f"WeCom does not return group {req.body.chat_id}: "
+                       f"{exc.errcode} {exc.errmsg}", "chat_id") from None
+    return await orders.out_of(order)
+
+
+@api.route("POST", "/orders/{order_no}/milestones", roles=WRITE, body=MilestoneIn,
+           response=MilestoneOut, status=201, tag="orders", auth=(erp_signature,))
+async def order_milestone(req: ApiRequest) -> MilestoneOut:
+    """Record a milestone. A repeat of the same event_id answers as the first time (201, with
+    ``replayed: true``) and notifies nobody; the same event_id with another body, or a move
+    that is not one stage forward without ``force``, is a 409."""
+    source, actor = _actor(req)
+    return await domain(lambda: milestones.record(
+        req.services, req.params["order_no"], req.body, source=source, actor=actor))
+
+
+@api.route("GET", "/orders/{order_no}/timeline", roles=READ, response=Timeline, tag="orders",
+           auth=(erp_signature,))
+async def order_timeline(req: ApiRequest) -> Timeline:
+    """Milestones and every notification with its delivery state."""
+    return await domain(lambda: timeline.timeline(req.params["order_no"]))

@@ -1,0 +1,236 @@
+"""The WeCom callback endpoint: verify, decrypt, store, acknowledge (DESIGN.md §2).
+
+No WeCom API call happens here. A handler marked passive may answer inside the response
+(an encrypted passive reply); everything else runs as a job after the 200.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from typing import Any, Literal
+
+from aiohttp import web
+
+from bot.context import HandlerContext, Services
+from bot.infra.logs import get_logger
+from bot.pipeline.inbox import NewEvent
+from bot.pipeline.worker import enqueue_inbox
+from bot.protocol.crypto import CryptoError
+from bot.protocol.events import EventParseError, KfMsgOrEvent, dedupe_key, parse
+from bot.protocol.replies import Reply, TextReply, passive_aibot_plaintext, passive_app_plaintext
+from bot.protocol.safexml import XMLError, parse_xml
+from bot.settings import AppConfig
+
+log = get_logger("bot.callback")
+SERVICES = web.AppKey("services", Services)
+# A passive reply must be ready well inside WeCom's 5 s; past this the job path answers.
+PASSIVE_BUDGET_SECONDS = 1.0
+
+
+class Reject(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
+
+
+def _app(request: web.Request) -> tuple[Services, AppConfig]:
+    services = request.app[SERVICES]
+    app = services.app(request.match_info["app"])
+    if app is None:
+        raise Reject(404, "unknown app")
+    return services, app
+
+
+def _params(request: web.Request, *names: str) -> list[str]:
+    values = [request.query.get(n) for n in names]
+    if any(v is None or v == "" for v in values):
+        raise Reject(400, "missing query parameter")
+    return [str(v) for v in values]
+
+
+def _check_timestamp(services: Services, timestamp: str) -> None:
+    max_age = services.settings.callback_max_age_seconds
+    try:
+        ts = int(timestamp)
+    except ValueError:
+        raise Reject(403, "timestamp is not an integer") from None
+    if max_age and abs(time.time() - ts) > max_age:
+        raise Reject(403, "timestamp outside the accepted window")
+
+
+def _empty(status: int) -> web.Response:
+    return web.Response(status=status, body=b"")
+
+
+async def verify_url(request: web.Request) -> web.Response:
+    """GET: URL verification; answer the decrypted echostr as bare text (protocol.md §1.5)."""
+    started = time.perf_counter()
+    try:
+        services, app = _app(request)
+        sig, ts, nonce, echostr = _params(request, "msg_signature", "timestamp", "nonce", "echostr")
+        _check_timestamp(services, ts)
+        plain = services.cryptos[app.name].verify_url(sig, ts, nonce, echostr)
+    except Reject as exc:
+        _log("verify", request, exc.reason, exc.status, started)
+        return _empty(exc.status)
+    except CryptoError as exc:
+        _log("verify", request, f"crypto {exc.code}", 403, started)
+        return _empty(403)
+    _log("verify", request, "verified", 200, started)
+    return web.Response(body=plain.encode("utf-8"), content_type="text/plain", charset="utf-8")
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes:
+    if request.content_length is not None and request.content_length > limit:
+        raise Reject(413, "body too large")
+    body = await request.content.read(limit + 1)
+    if len(body) > limit:
+        raise Reject(413, "body too large")
+    return body
+
+
+def _envelope(app: AppConfig, body: bytes) -> str:
+    """The ``Encrypt`` field of the outer envelope, parsed safely (no DTDs, no entities)."""
+    stripped = body.lstrip()
+    if app.kind == "aibot" or stripped.startswith(b"{"):
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise Reject(400, "envelope is not valid JSON") from None
+        value = data.get("encrypt", data.get("Encrypt")) if isinstance(data, dict) else None
+    else:
+        try:
+            value = parse_xml(body).get("Encrypt")
+        except XMLError as exc:
+            raise Reject(400, f"envelope rejected: {exc}") from None
+    if not isinstance(value, str) or not value:
+        raise Reject(400, "envelope has no Encrypt field")
+    return value
+
+
+async def receive(request: web.Request) -> web.Response:
+    """POST: a callback. 200 once stored; 4xx for bad input; 503 if it cannot be stored."""
+    started = time.perf_counter()
+    fields: dict[str, Any] = {}
+    try:
+        services, app = _app(request)
+        body = await _read_body(request, services.settings.max_body_bytes)
+        sig, ts, nonce = _params(request, "msg_signature", "timestamp", "nonce")
+        _check_timestamp(services, ts)
+        encrypted = _envelope(app, body)
+        crypto = services.cryptos[app.name]
+        try:
+            plaintext = crypto.decrypt(sig, ts, nonce, encrypted)
+        except CryptoError as exc:
+            raise Reject(403, f"crypto {exc.code}") from None
+        fmt: Literal["xml", "json"] = "json" if app.kind == "aibot" else "xml"
+        try:
+            event = parse(plaintext, fmt=fmt)
+        except EventParseError:
+            raise Reject(400, "decrypted payload is not parseable") from None
+        key = dedupe_key(event, plaintext)
+        fields = {"event_type": event.event_type, "dedupe_key": key}
+        try:
+            row_id = await services.inbox.store(NewEvent(
+                app=app.name, dedupe_key=key, fmt=fmt, event_type=event.event_type,
+                time_boxed=event.time_boxed, plaintext=plaintext,
+            ))
+        except Exception as exc:
+            raise Reject(503, f"inbox unavailable: {type(exc).__name__}") from None
+        if row_id is None:
+            _log("receive", request, "duplicate", 200, started, **fields)
+            return _empty(200)
+        fields["inbox_id"] = row_id
+        handled, reply = await _try_passive(services, app, event)
+        if handled:
+            await services.inbox.mark_done(row_id)
+            if reply is not None:
+                _log("receive", request, "replied", 200, started, **fields)
+                return _passive_response(services, app, event, reply)
+            _log("receive", request, "handled", 200, started, **fields)
+            return _empty(200)
+        # The row is durable, so the ack need not wait for the queue: a lost enqueue is
+        # picked up by the sweeper.
+        services.spawn(_enqueue(services, row_id, event, key))
+    except Reject as exc:
+        _log("receive", request, exc.reason, exc.status, started, **fields)
+        return _empty(exc.status)
+    _log("receive", request, "stored", 200, started, **fields)
+    return _empty(200)
+
+
+async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> None:
+    try:
+        if isinstance(event, KfMsgOrEvent) and event.open_kf_id:
+            # Only "pull me": the job gets what it needs and need not read the row.
+            await services.queue.enqueue("kf_callback", row_id, event.open_kf_id, event.token,
+                                         job_id=f"inbox:{row_id}")
+        else:
+            await enqueue_inbox(services, row_id, time_boxed=event.time_boxed)
+    except Exception as exc:
+        log.warning("callback.enqueue_failed", error=type(exc).__name__, inbox_id=row_id,
+                    dedupe_key=key)
+
+
+async def _try_passive(
+    services: Services, app: AppConfig, event: Any
+) -> tuple[bool, Reply | None]:
+    """Run a passive handler inside the request: (handled, its text reply or None).
+
+    A handler that returns without raising has done its work, reply or not, so the job
+    must not run it again (a second run would repeat its side effects).
+    """
+    route = services.dispatcher.route_for(event)
+    if route is None or not route.passive:
+        return False, None
+    ctx = HandlerContext(app=app, corp_id=services.settings.wecom.corp_id, passive=True,
+                         services=services)
+    try:
+        async with asyncio.timeout(PASSIVE_BUDGET_SECONDS):
+            result = await route.handler(event, ctx)
+    except Exception as exc:
+        # The job runs the handler again and replies actively.
+        log.warning("callback.passive_failed", route=route.name, error=type(exc).__name__)
+        return False, None
+    if result is not None and not isinstance(result, TextReply):
+        # Only text fits a passive reply (passive handlers promise text or None, see
+        # Router.on); should one break that, the job runs it again and delivers actively.
+        return False, None
+    return True, result
+
+
+def _passive_response(
+    services: Services, app: AppConfig, event: Any, reply: Reply
+) -> web.Response:
+    crypto = services.cryptos[app.name]
+    timestamp = str(int(time.time()))
+    nonce = secrets.token_hex(8)
+    if app.kind == "aibot":
+        body = crypto.reply_json(passive_aibot_plaintext(reply), nonce, timestamp)
+        return web.Response(text=body, content_type="application/json")
+    plaintext = passive_app_plaintext(
+        reply, to_user=event.from_user_name or "", corp_id=services.settings.wecom.corp_id
+    )
+    return web.Response(text=crypto.reply_xml(plaintext, nonce, timestamp),
+                        content_type="application/xml")
+
+
+def _log(
+    kind: str, request: web.Request, outcome: str, status: int, started: float, **fields: Any
+) -> None:
+    log.info(
+        f"callback.{kind}",
+        app=request.match_info.get("app"),
+        outcome=outcome,
+        status=status,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        **fields,
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/wecom/callback/{app}", verify_url)
+    app.router.add_post("/wecom/callback/{app}", receive)

@@ -1,0 +1,150 @@
+"""External contacts in the sandbox: staff add customers (WelcomeCode 20 s, once)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.protocol import errors as E
+from bot.protocol.safexml import build_xml
+from sandbox.kf_api import KfApiMixin
+from sandbox.model import Customer, SandboxError, Staff
+
+MAX_ATTACHMENTS = 9
+
+
+class ContactMixin(KfApiMixin):
+    def _staff(self, userid: Any) -> Staff:
+        s = self.staff.get(userid) if isinstance(userid, str) else None
+        if s is None:
+            raise SandboxError(E.INVALID_PARAM, "invalid userid")
+        return s
+
+    def _event_xml(self, fields: Mapping[str, Any]) -> str:
+        base: dict[str, Any] = {
+            "ToUserName": self.corp_id,
+            "FromUserName": "sys",
+            "CreateTime": int(self.now()),
+            "MsgType": "event",
+        }
+        return build_xml({**base, **fields})
+
+    async def staff_adds_customer(
+        self,
+        userid: str,
+        external_userid: str | None = None,
+        *,
+        name: str | None = None,
+        state: str = "",
+    ) -> dict[str, Any]:
+        """A staff member adds a customer (e.g. via a 「联系我」 code with ``state``) →
+        change_external_contact / add_external_contact, with a WelcomeCode unless the member
+        has a console welcome configured."""
+        staff = self._staff(userid)
+        if external_userid is None:
+            external_userid = self.new_id("wm", 30)
+        customer = self.customers.get(external_userid)
+        if customer is None:
+            customer = Customer(external_userid, name or f"客户{len(self.customers) + 1}")
+            self.customers[external_userid] = customer
+        first_chat = userid not in customer.follow
+        customer.follow[userid] = {"createtime": int(self.now()), "state": state, "remark": ""}
+        fields: dict[str, str | int] = {
+            "Event": "change_external_contact",
+            "ChangeType": "add_external_contact",
+            "UserID": userid,
+            "ExternalUserID": external_userid,
+        }
+        if state:
+            fields["State"] = state
+        welcome_code = None
+        if not staff.console_welcome and first_chat:
+            welcome_code = self._issue_code(
+                "contact_welcome",
+                self.limits.welcome_ttl,
+                userid=userid,
+                external_userid=external_userid,
+            )
+            fields["WelcomeCode"] = welcome_code
+        self.emit(self.app_for_callbacks(), self._event_xml(fields), "xml", "add_external_contact")
+        return {"external_userid": external_userid, "welcome_code": welcome_code}
+
+    async def customer_deletes_staff(self, external_userid: str, userid: str) -> dict[str, Any]:
+        """The customer deletes the staff member → del_follow_user (protocol.md §2.3)."""
+        return self._unfollow(external_userid, userid, "del_follow_user", {})
+
+    async def staff_deletes_customer(
+        self, userid: str, external_userid: str, *, by_transfer: bool = False
+    ) -> dict[str, Any]:
+        """The staff member deletes the customer → del_external_contact, with
+        ``Source = DELETE_BY_TRANSFER`` when 在职继承 removed them (protocol.md §2.3)."""
+        extra = {"Source": "DELETE_BY_TRANSFER"} if by_transfer else {}
+        return self._unfollow(external_userid, userid, "del_external_contact", extra)
+
+    def _unfollow(self, external_userid: str, userid: str, change: str,
+                  extra: Mapping[str, str]) -> dict[str, Any]:
+        self._staff(userid)
+        customer = self._customer(external_userid)
+        if customer.follow.pop(userid, None) is None:
+            raise SandboxError(E.INVALID_PARAM, "the customer is not this member's contact")
+        fields = {"Event": "change_external_contact", "ChangeType": change, "UserID": userid,
+                  "ExternalUserID": external_userid, **extra}
+        self.emit(self.app_for_callbacks(), self._event_xml(fields), "xml", change)
+        return {"external_userid": external_userid, "userid": userid, "change": change}
+
+    # -- API ----------------------------------------------------------------------------------
+
+    def api_user_get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """读取成员 (docs 90196): every sandbox staff member is in the app's visible range."""
+        s = self.staff.get(query.get("userid") or "")
+        if s is None:
+            raise SandboxError(E.USERID_NOT_FOUND, "userid not found")
+        return {"userid": s.userid, "name": s.name, "department": [1], "main_department": 1,
+                "position": s.role, "status": 1 if s.active else 2}
+
+    def api_externalcontact_get(self, query: dict[str, Any]) -> dict[str, Any]:
+        c = self._customer(query.get("external_userid"))
+        if not c.follow:
+            raise SandboxError(E.NO_EXTERNAL_RELATION, "no external contact relationship")
+        return {
+            "external_contact": {
+                "external_userid": c.external_userid,
+                "name": c.name,
+                "type": 1,
+                "avatar": c.avatar,
+                "gender": c.gender,
+                "unionid": c.unionid,
+            },
+            "follow_user": [
+                {
+                    "userid": uid,
+                    "remark": f.get("remark", ""),
+                    "createtime": f["createtime"],
+                    "state": f.get("state", ""),
+                    "add_way": 1,
+                }
+                for uid, f in c.follow.items()
+            ],
+        }
+
+    def api_send_welcome_msg(self, body: dict[str, Any]) -> dict[str, Any]:
+        code = self._take_code(body.get("welcome_code"), {"contact_welcome"}, E.WELCOME_CODE_USED)
+        text = body.get("text")
+        attachments = body.get("attachments") or []
+        if not text and not attachments:
+            raise SandboxError(E.INVALID_PARAM, "text or attachments required")
+        if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
+            raise SandboxError(E.INVALID_PARAM, "at most 9 attachments")
+        if text and len(str(text.get("content", "")).encode()) > 4000:
+            raise SandboxError(E.CONTENT_TOO_LARGE, "text too long")
+        code.used = True
+        t = code.target
+        self.deliver(
+            t["external_userid"],
+            "welcome",
+            t["userid"],
+            "welcome",
+            text=text,
+            attachments=attachments,
+        )
+        return {}

@@ -1,0 +1,175 @@
+"""Callback driver: encrypts what WeCom would send and POSTs it to the service.
+
+WeCom's behaviour (protocol.md §2.1): 5 s timeout, any non-200 is a failure, 3 retries.
+Each attempt is encrypted afresh (new nonce and ciphertext, same plaintext). Deliveries run
+in the background; ``deliveries`` is the readable log, ``drain()`` waits for all of them.
+A passive reply (encrypted XML/JSON body) is decrypted and handed to ``on_reply``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from bot.infra.logs import get_logger
+from bot.protocol.crypto import CryptoError, WeComCrypto
+from bot.protocol.safexml import XMLError, build_xml, parse_xml
+from bot.settings import AppConfig
+
+log = get_logger(__name__)
+
+OnReply = Callable[[str], None]
+
+
+@dataclass
+class Delivery:
+    id: int
+    app: str
+    label: str
+    fmt: str
+    status: str = "pending"  # pending | delivered | failed | skipped
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    reply: str | None = None  # the decrypted passive reply, if any
+    reply_error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "app": self.app,
+            "label": self.label,
+            "format": self.fmt,
+            "status": self.status,
+            "attempts": self.attempts,
+            "reply": self.reply,
+            "reply_error": self.reply_error,
+        }
+
+
+class CallbackDriver:
+    def __init__(
+        self,
+        corp_id: str,
+        base_url: Callable[[], str | None],
+        *,
+        timeout: float = 5.0,
+        retries: int = 3,
+        retry_delay: float = 1.0,
+    ) -> None:
+        self.corp_id = corp_id
+        self._base_url = base_url
+        self.timeout = timeout
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self.deliveries: list[Delivery] = []
+        self._ids = itertools.count(1)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._session: aiohttp.ClientSession | None = None
+
+    def crypto(self, app: AppConfig) -> WeComCrypto:
+        receive_id = "" if app.kind == "aibot" else self.corp_id
+        return WeComCrypto(
+            app.token.get_secret_value(), app.encoding_aes_key.get_secret_value(), receive_id
+        )
+
+    def deliver(
+        self, app: AppConfig, plaintext: str, fmt: str, label: str, on_reply: OnReply | None = None
+    ) -> Delivery:
+        d = Delivery(next(self._ids), app.name, label, fmt)
+        self.deliveries.append(d)
+        if not self._base_url():
+            d.status = "skipped"  # no service to call back (a bare sandbox)
+            return d
+        task = asyncio.get_running_loop().create_task(self._run(d, app, plaintext, on_reply))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return d
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+
+    def _envelope(
+        self, app: AppConfig, crypto: WeComCrypto, plaintext: str
+    ) -> tuple[dict[str, str], bytes, str]:
+        nonce = secrets.token_hex(8)
+        timestamp = str(int(time.time()))
+        encrypt, sig = crypto.encrypt(plaintext, nonce, timestamp)
+        query = {"msg_signature": sig, "timestamp": timestamp, "nonce": nonce}
+        if app.kind == "aibot":
+            return query, json.dumps({"encrypt": encrypt}).encode(), "application/json"
+        agent = "" if app.agent_id is None else str(app.agent_id)
+        xml = build_xml({"ToUserName": self.corp_id, "AgentID": agent, "Encrypt": encrypt})
+        return query, xml.encode("utf-8"), "text/xml"
+
+    async def _run(
+        self, d: Delivery, app: AppConfig, plaintext: str, on_reply: OnReply | None
+    ) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        url = f"{(self._base_url() or '').rstrip('/')}/wecom/callback/{app.name}"
+        crypto = self.crypto(app)
+        for attempt in range(self.retries + 1):
+            if attempt:
+                await asyncio.sleep(self.retry_delay)
+            query, body, ctype = self._envelope(app, crypto, plaintext)
+            record: dict[str, Any] = {"at": time.time(), "status": None, "error": None}
+            d.attempts.append(record)
+            try:
+                async with self._session.post(
+                    url,
+                    params=query,
+                    data=body,
+                    headers={"Content-Type": ctype},
+                    timeout=aiohttp.ClientTimeout(total=self.timeout),
+                ) as resp:
+                    record["status"] = resp.status
+                    reply = await resp.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                record["error"] = type(exc).__name__
+                continue
+            if record["status"] == 200:
+                d.status = "delivered"
+                if reply.strip():
+                    self._read_reply(d, app, crypto, reply, on_reply)
+                return
+        d.status = "failed"
+        log.warning(
+            "sandbox.callback.failed", app=app.name, label=d.label, attempts=len(d.attempts)
+        )
+
+    def _read_reply(
+        self,
+        d: Delivery,
+        app: AppConfig,
+        crypto: WeComCrypto,
+        raw: bytes,
+        on_reply: OnReply | None,
+    ) -> None:
+        try:
+            if app.kind == "aibot":
+                obj = json.loads(raw)
+                parts = (obj["msgsignature"], str(obj["timestamp"]), obj["nonce"], obj["encrypt"])
+            else:
+                x = parse_xml(raw)
+                parts = (x["MsgSignature"], str(x["TimeStamp"]), x["Nonce"], x["Encrypt"])
+            d.reply = crypto.decrypt(*parts)
+        except (ValueError, KeyError, TypeError, XMLError, CryptoError) as exc:
+            d.reply_error = type(exc).__name__
+            return
+        if on_reply is not None:
+            on_reply(d.reply)

@@ -1,0 +1,194 @@
+"""App messages, media and the AI bot in the sandbox.
+
+message/send keeps every delivered message in the recipient's inbox; each member gets at
+most 30 per minute and 1,000 per hour, and WeCom silently drops the excess (docs 90454):
+so does the sandbox (the drop is recorded in ``dropped``, not in the inbox).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.protocol import errors as E
+from bot.protocol.safexml import build_xml
+from sandbox.model import SandboxError
+from sandbox.tasks import TaskMixin
+
+_APP_TYPES = {
+    "text",
+    "image",
+    "voice",
+    "video",
+    "file",
+    "textcard",
+    "news",
+    "mpnews",
+    "markdown",
+    "miniprogram_notice",
+    "template_card",
+}
+_MEDIA_TYPES = {"image", "voice", "video", "file"}
+_TEXT_LIMIT = 2048
+
+
+class MessageMixin(TaskMixin):
+    # -- actions ---------------------------------------------------------------------------------
+
+    async def staff_says(self, userid: str, text: str, *, app: str | None = None) -> dict[str, Any]:
+        """A staff member writes to the app → a text message callback with MsgId. A passive
+        reply from the service lands in the member's inbox (channel ``app_reply``)."""
+        self._staff(userid)
+        cfg = self.apps[app] if app else self.app_for_callbacks()
+        msgid = self._rng.randrange(10**18, 2**63)
+        plaintext = build_xml(
+            {
+                "ToUserName": self.corp_id,
+                "FromUserName": userid,
+                "CreateTime": int(self.now()),
+                "MsgType": "text",
+                "Content": text,
+                "MsgId": msgid,
+                "AgentID": cfg.agent_id or 0,
+            }
+        )
+
+        def on_reply(reply: str) -> None:
+            self.deliver(userid, "app_reply", cfg.name, "passive", reply=reply)
+
+        self.emit(cfg, plaintext, "xml", "app_text", on_reply)
+        return {"msgid": str(msgid)}
+
+    async def staff_clicks_card(
+        self, userid: str, event_key: str, task_id: str, *, app: str | None = None,
+        card_type: str = "button_interaction",
+    ) -> dict[str, Any]:
+        """A member taps a button of an interactive template card the app sent them →
+        a ``template_card_event`` callback (docs 90240) with the button's key."""
+        self._staff(userid)
+        cfg = self.apps[app] if app else self.app_for_callbacks()
+        plaintext = build_xml({
+            "ToUserName": self.corp_id, "FromUserName": userid,
+            "CreateTime": int(self.now()), "MsgType": "event", "Event": "template_card_event",
+            "EventKey": event_key, "TaskId": task_id, "CardType": card_type,
+            "AgentID": cfg.agent_id or 0,
+        })
+        self.emit(cfg, plaintext, "xml", "template_card_event")
+        return {"task_id": task_id}
+
+    async def staff_mentions_aibot(
+        self, userid: str, text: str, *, chatid: str | None = None, app: str | None = None
+    ) -> dict[str, Any]:
+        """A staff member @-mentions the AI bot in an internal group (or writes 1:1 without
+        ``chatid``) → the aibot JSON callback with a one-use response_url (1 h)."""
+        self._staff(userid)
+        cfg = self.apps[app] if app else self.app_for_callbacks("aibot")
+        where = chatid or userid
+        code = self._issue_code("aibot_response", self.limits.response_url_ttl, to=where)
+        msg: dict[str, Any] = {
+            "msgid": self.new_id("", 24),
+            "aibotid": f"aib{cfg.name}",
+            "chattype": "group" if chatid else "single",
+            "from": {"userid": userid},
+            "response_url": f"{self.public_base_url}/cgi-bin/aibot/response?response_code={code}",
+            "msgtype": "text",
+            "text": {"content": text},
+            "create_time": int(self.now()),
+        }
+        if chatid:
+            msg["chatid"] = chatid
+
+        def on_reply(reply: str) -> None:
+            self.deliver(where, "aibot_reply", cfg.name, "passive", reply=reply)
+
+        self.emit(cfg, json.dumps(msg, ensure_ascii=False), "json", "aibot_text", on_reply)
+        return {"msgid": msg["msgid"], "response_url": msg["response_url"]}
+
+    # -- API -----------------------------------------------------------------------------------
+
+    def api_message_send(self, app_name: str, body: dict[str, Any]) -> dict[str, Any]:
+        app = self.apps[app_name]
+        if body.get("agentid") != app.agent_id:
+            raise SandboxError(40056, "invalid agentid")
+        msgtype = body.get("msgtype")
+        payload = body.get(msgtype) if isinstance(msgtype, str) else None
+        if msgtype not in _APP_TYPES or not isinstance(payload, dict):
+            raise SandboxError(E.INVALID_PARAM, "invalid msgtype or missing payload")
+        if (
+            msgtype in ("text", "markdown")
+            and len(str(payload.get("content", "")).encode()) > _TEXT_LIMIT
+        ):
+            raise SandboxError(E.CONTENT_TOO_LARGE, "content size out of limit")
+        if msgtype in _MEDIA_TYPES:
+            self._check_media(payload.get("media_id"))
+        users = [u for u in str(body.get("touser", "")).split("|") if u]
+        if len(users) > 1000:
+            raise SandboxError(E.INVALID_PARAM, "at most 1000 users")
+        if users == ["@all"]:
+            users = list(self.staff)
+        valid = [u for u in users if u in self.staff and self.staff[u].active]
+        invalid = [u for u in users if u not in valid]
+        parties = [p for p in str(body.get("toparty", "")).split("|") if p]
+        tags = [t for t in str(body.get("totag", "")).split("|") if t]
+        if not valid:
+            raise SandboxError(E.ALL_RECIPIENTS_INVALID, "all touser/toparty/totag invalid")
+        duplicate_key = self._duplicate_key(app.name, body)
+        if duplicate_key is not None:
+            seen = self.app_sent.get(duplicate_key)
+            if seen is not None and seen[1] > self.now():
+                # WeCom's duplicate check: the same message within the interval is not re-sent.
+                return {"invaliduser": "|".join(invalid), "invalidparty": "",
+                        "invalidtag": "", "unlicenseduser": "", "msgid": seen[0]}
+        msgid = self.new_id("", 40)
+        if duplicate_key is not None:
+            interval = body.get("duplicate_check_interval") or 1800
+            interval = min(max(int(interval), 0), 4 * 3600)
+            self.app_sent[duplicate_key] = (msgid, self.now() + interval)
+        for uid in valid:
+            over_min = self.count(f"member-m:{uid}", 60.0) > self.limits.member_per_minute
+            over_hour = self.count(f"member-h:{uid}", 3600.0) > self.limits.member_per_hour
+            if over_min or over_hour:
+                self.dropped.append({"at": self.now(), "to": uid, "msgid": msgid})
+                continue
+            self.deliver(uid, "app", app.name, msgtype, payload=payload, msgid=msgid)
+        return {
+            "invaliduser": "|".join(invalid),
+            "invalidparty": "|".join(parties),
+            "invalidtag": "|".join(tags),
+            "unlicenseduser": "",
+            "msgid": msgid,
+        }
+
+    @staticmethod
+    def _duplicate_key(app_name: str, body: dict[str, Any]) -> str | None:
+        if body.get("enable_duplicate_check") != 1:
+            return None
+        fields = {k: body.get(k) for k in ("touser", "toparty", "totag", "msgtype")}
+        fields["payload"] = body.get(str(body.get("msgtype")))
+        return app_name + json.dumps(fields, sort_keys=True, ensure_ascii=False)
+
+    def _check_media(self, media_id: Any) -> None:
+        item = self.media.get(media_id) if isinstance(media_id, str) else None
+        if item is None or self.now() - item[1] > self.limits.media_ttl:
+            raise SandboxError(E.INVALID_MEDIA_ID, "invalid media_id")
+
+    def api_media_upload(self, kind: str, data: bytes | None) -> dict[str, Any]:
+        if kind not in _MEDIA_TYPES:
+            raise SandboxError(40004, "invalid media type")
+        if not data or len(data) < 5:
+            raise SandboxError(E.INVALID_PARAM, "media file missing or smaller than 5 bytes")
+        caps = {"image": 10, "voice": 2, "video": 10, "file": 20}
+        if len(data) > caps[kind] * 1024 * 1024:
+            raise SandboxError(40006, "invalid file size")
+        media_id = self.new_id("3", 60)
+        self.media[media_id] = (kind, self.now())
+        return {"type": kind, "media_id": media_id, "created_at": str(int(self.now()))}
+
+    def api_aibot_response(self, response_code: Any, body: dict[str, Any]) -> dict[str, Any]:
+        code = self._take_code(response_code, {"aibot_response"}, E.INVALID_PARAM)
+        msgtype = body.get("msgtype")
+        if msgtype not in ("markdown", "template_card") or not isinstance(body.get(msgtype), dict):
+            raise SandboxError(E.INVALID_PARAM, "msgtype must be markdown or template_card")
+        code.used = True
+        self.deliver(code.target["to"], "aibot", "aibot", str(msgtype), payload=body[msgtype])
+        return {}
