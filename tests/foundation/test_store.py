@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.infra.store import LockTimeout, MemoryStore, Store, make_store
+from bot.infra.store import LockTimeout, MemoryStore, make_store
 from bot.infra.store.locks import LocalLocks
+from bot.ports import Store
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -7,14 +7,15 @@ import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
-from bot.infra.store import MemoryStore, Store
+from bot.infra.store import MemoryStore
 from bot.infra.store.redis import RedisStore
+from bot.ports import Store
 from bot.settings import AppConfig, WeComConfig
 from bot.wecom.client import WeComClient
 from bot.wecom.policy import RateLimits, RetryPolicy
 from sandbox import Limits, Sandbox, SandboxClock, build_sandbox_app
+from tests.conftest import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 CORP = "wwtestcorp0000000001"
 
 FAST = RetryPolicy(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.infra.store import Store
+from bot.ports import Store
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 from bot.settings import WeComConfig

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.infra.store import Store
+from bot.ports import Store
 from bot.settings import WeComConfig
 from bot.wecom.policy import RateLimits
 from bot.wecom.ratelimit import RateLimiter

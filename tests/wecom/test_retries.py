@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.infra.store import Store
+from bot.ports import Store
 from bot.protocol.errors import (
     KF_SESSION_STATE_INVALID,
     RateLimitError,

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.infra.store import Store
+from bot.ports import Store
 from bot.protocol.errors import INVALID_SECRET, TokenError, WeComAPIError
 from bot.settings import AppConfig, WeComConfig
 from bot.wecom.access_tokens import TokenManager
