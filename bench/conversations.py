@@ -83,14 +83,14 @@ async def reset(mode: str) -> None:
 async def run_mode(mode: str, customers: int, messages: int, workers: int) -> dict[str, Any]:
     from aiohttp import web
 
-    from bot.app import create_app
+    from bot.web.server import create_app
     from bot.conversations import rules_store
     from bot.conversations.rulebook import changed, sample_rules_text
     from bot.infra.db import migrate
     from bot.infra.logs import configure_logging
     from bot.models import OutboxMessage
     from bot.settings import load_settings
-    from bot.web.ingress import SERVICES
+    from bot.web.appkeys import SERVICES
     from sandbox import SEED_KF
 
     await reset(mode)

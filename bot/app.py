@@ -1,27 +1,34 @@
-"""Start-up and shutdown: the adapters are chosen here, once, from the settings."""
+"""The composition root: settings → adapters → ports, started in order and stopped in reverse.
+
+The only place that chooses embedded or production adapters, and the only place that decides
+which app is the main app. ``bot.web.server`` serves HTTP on top of what ``running`` yields;
+``wecom-bot worker`` runs jobs on it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
-import socket
 from collections.abc import AsyncIterator
 
-from aiohttp import web
-
-from bot.context import Services, make_cryptos
+from bot.runtime import Services, make_cryptos
+from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, watch_rules
+from bot.delivery.writer import OutboxWriter
 from bot.infra import db
+from bot.infra.clock import SystemClock
 from bot.infra.logs import get_logger
 from bot.infra.store import make_store
-from bot.orders import lookup as orders_lookup
+from bot.orders.lookup import DbOrdersLookup
 from bot.pipeline.runners import ArqQueue, InProcessRunner
 from bot.pipeline.worker import JOBS, PERIODIC, sweep
+from bot.ports import Clock, JobQueue, Ports, Rulebook
 from bot.routing import Dispatcher
-from bot.settings import Settings
+from bot.settings import AppConfig, ConfigError, Settings
 from bot.wecom.client import WeComClient
+from bot.wecom.directory import WeComDirectory
+from bot.wecom.media import MediaUploads
 from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
-from sandbox import Sandbox, build_sandbox_app
+from sandbox import Sandbox
 
 log = get_logger("bot.app")
 
@@ -56,59 +63,89 @@ def local_url(settings: Settings) -> str:
 def bind_public_url(services: Services, url: str) -> None:
     """Point the built-in sandbox and the client at where the service really listens."""
     url = url.rstrip("/")
-    sandbox = services.extras.get("sandbox")
+    sandbox = services.sandbox
     if sandbox is not None:
         sandbox.callback_base_url = url
         sandbox.public_base_url = url + SANDBOX_PREFIX
-    if services.settings.wecom.is_sandbox and services.wecom is not None:
+    if services.settings.wecom.is_sandbox:
         services.wecom.base_url = url + SANDBOX_PREFIX
+
+
+def main_app_of(settings: Settings) -> AppConfig:
+    """The self-built app whose token serves kefu, contacts, groups and app messages: the first
+    app of kind ``app``, whatever its name. Decided here, once, for every domain."""
+    app = next((a for a in settings.wecom.apps if a.kind == "app"), None)
+    if app is None:
+        raise ConfigError("invalid configuration: wecom.apps: at least one app of kind "
+                          "\"app\" (a self-built app) is required")
+    return app
+
+
+def build_ports(services: Services, main: AppConfig, *, clock: Clock,
+                rules: Rulebook) -> Ports:
+    """Every port's adapter, from what the process holds."""
+    app_client = services.wecom.app(main.name)
+    return Ports(
+        settings=services.settings, main_app=main, clock=clock, store=services.store,
+        jobs=services.queue, orders=DbOrdersLookup(), rules=rules, wecom=app_client,
+        outbox=OutboxWriter(services, main.name),
+        directory=WeComDirectory(services.store, app_client),
+        media=MediaUploads(services.store, services.wecom, app_client),
+    )
 
 
 @contextlib.asynccontextmanager
 async def running(
-    settings: Settings, *, role: str = "serve", sandbox: Sandbox | None = None
+    settings: Settings, *, role: str = "serve", sandbox: Sandbox | None = None,
+    clock: Clock | None = None,
 ) -> AsyncIterator[Services]:
     """Everything a process needs, started in order and stopped in reverse.
 
     Embedded mode (no Redis) applies migrations itself and runs jobs in process; production
     expects ``wecom-bot migrate`` to have run and leaves jobs to ``wecom-bot worker``.
+    ``clock``: the service's time (tests pass a settable one).
     """
+    main = main_app_of(settings)
     if settings.embedded:
         applied = await db.migrate(settings.database_url)
         if applied:
             log.info("db.migrated", applied=applied)
     await db.init_db(settings.database_url)
-    orders_lookup.install()  # conversations ask about orders through bot.orders_lookup
     store = make_store(settings.redis_url)
+    runner: InProcessRunner | None = None
+    queue: JobQueue
+    if settings.embedded:
+        runner = InProcessRunner(
+            JOBS, None, max_tries=settings.job_max_tries,
+            timeout=settings.job_timeout_seconds, concurrency=settings.job_concurrency,
+        )
+        queue = runner
+    else:
+        queue = await ArqQueue.connect(settings.redis_url)
+    # With api_base = "sandbox" the API lives in the serve process, under SANDBOX_PREFIX.
+    base_url = local_url(settings) + SANDBOX_PREFIX if settings.wecom.is_sandbox else None
     services = Services(
         settings=settings,
         store=store,
-        queue=_NoQueue(),
+        queue=queue,
         dispatcher=build_dispatcher(),
         cryptos=make_cryptos(settings),
+        wecom=WeComClient(settings.wecom, store, base_url=base_url),
+        sandbox=sandbox,
     )
-    # With api_base = "sandbox" the API lives in the serve process, under SANDBOX_PREFIX.
-    base_url = local_url(settings) + SANDBOX_PREFIX if settings.wecom.is_sandbox else None
-    services.wecom = WeComClient(settings.wecom, store, base_url=base_url)
+    services.ports = build_ports(services, main, clock=clock or SystemClock(),
+                                 rules=RuleBook())
     if sandbox is not None:
-        services.extras["sandbox"] = sandbox
         bind_public_url(services, local_url(settings))
-    runner: InProcessRunner | None = None
     sweeper: asyncio.Task[None] | None = None
     periodic: asyncio.Task[None] | None = None
     rules_watch = await _start_rules(services)
     try:
-        if settings.embedded:
-            runner = InProcessRunner(
-                JOBS, services, max_tries=settings.job_max_tries,
-                timeout=settings.job_timeout_seconds, concurrency=settings.job_concurrency,
-            )
+        if runner is not None:
+            runner.ctx = services
             await runner.start()
-            services.queue = runner
             sweeper = asyncio.create_task(_sweep_forever(services), name="inbox-sweeper")
             periodic = asyncio.create_task(_periodic_forever(services), name="periodic")
-        else:
-            services.queue = await ArqQueue.connect(settings.redis_url)
         log.info("service.started", role=role, embedded=settings.embedded,
                  sandbox=settings.wecom.is_sandbox, apps=[a.name for a in settings.wecom.apps])
         yield services
@@ -140,14 +177,13 @@ async def _sweep_forever(services: Services) -> None:
 
 async def _start_rules(services: Services) -> asyncio.Task[None]:
     """Compile the rules before the first message; then follow every change."""
-    from bot.conversations.rulebook import load_sample_if_first_start, rulebook
-
     cfg = services.settings.conversations
     if services.settings.embedded and cfg.load_sample_rules:
         await load_sample_if_first_start()
-    book = rulebook(services)
+    book = services.ports.rules
     await book.load()
-    return asyncio.create_task(book.watch(services, cfg.rules_poll_seconds), name="rules-watch")
+    return asyncio.create_task(watch_rules(book, services.store, cfg.rules_poll_seconds),
+                               name="rules-watch")
 
 
 async def _periodic_forever(services: Services, interval: float = 60.0) -> None:
@@ -159,82 +195,3 @@ async def _periodic_forever(services: Services, interval: float = 60.0) -> None:
                 await JOBS[name](services)
             except Exception as exc:
                 log.warning("periodic.failed", job=name, error=type(exc).__name__)
-
-
-class _NoQueue:
-    """Placeholder until the real queue is connected; enqueueing before that is a bug."""
-
-    async def enqueue(self, name: str, *args: object, **kwargs: object) -> bool:
-        raise RuntimeError("this process has no job queue")
-
-    async def close(self) -> None:
-        return None
-
-
-def bind_listener(settings: Settings) -> socket.socket:
-    """The service's socket, bound before anything else starts: a busy port fails here, not
-    after the migrations ran and the first start's admin token was printed (and spent)."""
-    host = settings.host.strip("[]")  # "[::]:8080"
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, settings.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
-async def serve(app: web.Application, settings: Settings, sock: socket.socket) -> None:
-    """Serve until SIGINT/SIGTERM, then stop in the order that loses nothing and waits little.
-
-    Queued jobs are drained *before* the listener closes (aiohttp's own run_app closes it
-    first): in embedded mode with the built-in sandbox, jobs call WeCom on this very listener,
-    and callbacks that arrive meanwhile are still stored rather than refused.
-    """
-    from bot.web.ingress import SERVICES
-
-    runner = web.AppRunner(app, handle_signals=False, access_log=None,
-                           shutdown_timeout=settings.job_timeout_seconds)
-    await runner.setup()
-    try:
-        await web.SockSite(runner, sock).start()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        services: Services = app[SERVICES]
-        jobs = services.queue if isinstance(services.queue, InProcessRunner) else None
-        if jobs is not None and not jobs.idle:
-            print("wecom-bot: finishing the jobs under way; stop again to stop now", flush=True)
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, jobs.hurry)
-        log.info("service.stopping")
-        await services.settle()
-        if jobs is not None:
-            await jobs.close(drain_timeout=settings.job_timeout_seconds)
-    finally:
-        await runner.cleanup()
-
-
-def create_app(settings: Settings) -> web.Application:
-    """The web application with its services started on start-up and stopped on cleanup."""
-    from bot.web.ingress import SERVICES
-    from bot.web.server import build_app
-
-    app = build_app(settings)
-    sandbox = None
-    if settings.wecom.is_sandbox:
-        sandbox = Sandbox(settings.wecom)
-        app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
-
-    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        async with running(settings, sandbox=sandbox) as services:
-            app[SERVICES] = services
-            yield
-
-    app.cleanup_ctx.append(lifecycle)
-    return app

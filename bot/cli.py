@@ -20,7 +20,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from bot.app import bind_listener, create_app, local_url, serve
+    from bot.app import local_url
+    from bot.web.server import bind_listener, create_app, serve
 
     settings = _settings(args)
     try:

@@ -222,7 +222,7 @@ class Rulebook(Protocol):
     async def load(self) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass
 class LocalPorts:
     """What may be used inside the callback request: no WeCom API, no sending."""
 
@@ -235,7 +235,7 @@ class LocalPorts:
     rules: Rulebook
 
 
-@dataclass(frozen=True)
+@dataclass
 class Ports(LocalPorts):
     """Everything a job's handler may use."""
 
@@ -244,3 +244,24 @@ class Ports(LocalPorts):
     directory: Directory
     media: MediaStore
     archive: ArchiveSource | None = None
+
+
+@dataclass(frozen=True)
+class PassiveContext:
+    """What a passive handler sees: it answers inside the callback request, so no WeCom."""
+
+    app: AppConfig  # the app the event came in on
+    corp_id: str
+    ports: LocalPorts
+
+
+@dataclass(frozen=True)
+class HandlerContext:
+    """What a handler run by a job sees."""
+
+    app: AppConfig
+    corp_id: str
+    ports: Ports
+    # The event's inbox row was stored by this process just now and never handled before
+    # (a kf pull's own items): a handler may skip its look-up for an earlier attempt.
+    fresh: bool = False

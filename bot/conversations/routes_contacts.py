@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import HandlerContext
+from bot.runtime import HandlerContext
 from bot.conversations import archive, welcome
 from bot.conversations.archive import ArchivedMessage
 from bot.protocol.events import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import HandlerContext
+from bot.runtime import HandlerContext
 from bot.conversations import kefu
 from bot.pipeline.pullers import kf as kefu_sync
 from bot.protocol.events import (

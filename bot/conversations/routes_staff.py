@@ -3,7 +3,7 @@ claim button, the AI bot's welcome, and the staff FAQ for anything else."""
 
 from __future__ import annotations
 
-from bot.context import HandlerContext
+from bot.runtime import HandlerContext
 from bot.conversations import staff
 from bot.conversations.cards import CLAIM_PREFIX
 from bot.conversations.common import config

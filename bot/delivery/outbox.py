@@ -20,7 +20,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout

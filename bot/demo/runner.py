@@ -97,9 +97,10 @@ def _free_port() -> int:
 
 
 async def run_demo(out: TextIO = sys.stdout) -> int:
-    from bot.app import bind_public_url, create_app
+    from bot.app import bind_public_url
+    from bot.web.server import create_app
     from bot.infra.logs import configure_logging
-    from bot.web.ingress import SERVICES
+    from bot.web.appkeys import SERVICES
 
     configure_logging("console", "warning")
     with tempfile.TemporaryDirectory() as tmp:

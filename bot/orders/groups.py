@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders.errors import utcnow

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import (

@@ -15,7 +15,7 @@ from datetime import timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import KfConversation, Milestone, Notification, NotificationStatus, Order

@@ -2,18 +2,16 @@
 offering the order's group, 进度) may ask about orders. Read-only and cheap.
 
 Two doors onto the same queries: ``order_for_customer`` / ``order_by_no`` (OrderSummary), and
-``DbOrdersLookup``, the implementation of ``bot.orders_lookup.OrdersLookup`` that the
-conversations code calls through ``bot.orders_lookup.lookup()``.
+``DbOrdersLookup``, the adapter of the ``bot.ports.OrdersLookup`` port that conversations use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import orders_lookup
 from bot.models import CustomerGroupMember, Order
 from bot.orders import pipelines
-from bot.orders_lookup import OrderInfo
+from bot.ports import OrderInfo
 
 
 @dataclass(frozen=True)
@@ -81,8 +79,7 @@ def progress_text(order: Order, stages: pipelines.Stages) -> str:
 
 
 class DbOrdersLookup:
-    """The ``bot.orders_lookup.OrdersLookup`` the conversations side asks (installed at
-    start-up by ``bot.app``)."""
+    """``bot.ports.OrdersLookup`` over the orders tables (built by the composition root)."""
 
     async def for_customer(self, external_userid: str) -> OrderInfo | None:
         order = await _current_order(external_userid)
@@ -99,6 +96,3 @@ class DbOrdersLookup:
                          stage=order.stage, group_chat_id=order.group_chat_id,
                          summary=progress_text(order, stages))
 
-
-def install() -> None:
-    orders_lookup.install(DbOrdersLookup())

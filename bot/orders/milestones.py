@@ -14,7 +14,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage

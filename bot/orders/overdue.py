@@ -7,7 +7,7 @@ from datetime import datetime
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.delivery import outbox
 from bot.models import Order, OutboxMessage
 from bot.orders import pipelines

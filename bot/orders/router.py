@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import HandlerContext
+from bot.runtime import HandlerContext
 from bot.conversations import group_welcome
 from bot.conversations.routes_help import COMMANDS
 from bot.delivery import outbox

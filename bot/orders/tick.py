@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.infra.logs import get_logger
 from bot.orders import grouptasks, overdue
 from bot.orders import kefu_notices as kefu

@@ -10,7 +10,7 @@ import json
 import signal
 from typing import Any
 
-from bot.context import HandlerContext, Services
+from bot.runtime import HandlerContext, Services
 from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout

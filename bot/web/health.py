@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 
 from bot.infra.db import ping_db
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from bot.context import HandlerContext, Services
+from bot.runtime import HandlerContext, Services
 from bot.infra.logs import get_logger
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.worker import enqueue_inbox
@@ -25,7 +25,7 @@ from bot.protocol.safexml import XMLError, parse_xml
 from bot.settings import AppConfig
 
 log = get_logger("bot.callback")
-SERVICES = web.AppKey("services", Services)
+
 # A passive reply must be ready well inside WeCom's 5 s; past this the job path answers.
 PASSIVE_BUDGET_SECONDS = 1.0
 

@@ -1,9 +1,22 @@
-"""The aiohttp application: callback, health, the admin API (with its OpenAPI document), the
-console."""
+"""The aiohttp application (callback, health, the admin API with its OpenAPI document, the
+console) and serving it: the listener, the lifecycle around ``bot.app.running``, the stop."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import socket
+from collections.abc import AsyncIterator
+
 from aiohttp import web
+
+from bot.app import running
+from bot.runtime import Services
+from bot.pipeline.runners import InProcessRunner
+from bot.ports import Clock
+from bot.web.appkeys import SERVICES
+from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
+from sandbox import Sandbox, build_sandbox_app
 
 from bot.settings import Settings
 from bot.web import health
@@ -58,4 +71,68 @@ def build_app(settings: Settings) -> web.Application:
         return web.json_response(document)
 
     app.router.add_get("/api/v1/openapi.json", openapi)
+    return app
+
+
+def bind_listener(settings: Settings) -> socket.socket:
+    """The service's socket, bound before anything else starts: a busy port fails here, not
+    after the migrations ran and the first start's admin token was printed (and spent)."""
+    host = settings.host.strip("[]")  # "[::]:8080"
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, settings.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def serve(app: web.Application, settings: Settings, sock: socket.socket) -> None:
+    """Serve until SIGINT/SIGTERM, then stop in the order that loses nothing and waits little.
+
+    Queued jobs are drained *before* the listener closes (aiohttp's own run_app closes it
+    first): in embedded mode with the built-in sandbox, jobs call WeCom on this very listener,
+    and callbacks that arrive meanwhile are still stored rather than refused.
+    """
+    runner = web.AppRunner(app, handle_signals=False, access_log=None,
+                           shutdown_timeout=settings.job_timeout_seconds)
+    await runner.setup()
+    try:
+        await web.SockSite(runner, sock).start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        services: Services = app[SERVICES]
+        jobs = services.queue if isinstance(services.queue, InProcessRunner) else None
+        if jobs is not None and not jobs.idle:
+            print("wecom-bot: finishing the jobs under way; stop again to stop now", flush=True)
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, jobs.hurry)
+        log.info("service.stopping")
+        await services.settle()
+        if jobs is not None:
+            await jobs.close(drain_timeout=settings.job_timeout_seconds)
+    finally:
+        await runner.cleanup()
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+    """The web application with its services started on start-up and stopped on cleanup."""
+    app = build_app(settings)
+    sandbox = None
+    if settings.wecom.is_sandbox:
+        sandbox = Sandbox(settings.wecom)
+        app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        async with running(settings, sandbox=sandbox, clock=clock) as services:
+            app[SERVICES] = services
+            yield
+
+    app.cleanup_ctx.append(lifecycle)
     return app

@@ -10,11 +10,12 @@ remembered, and never holds up a customer's reply for more than ``LOOKUP_SECONDS
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Protocol
 
 import aiohttp
 
-from bot.conversations.outbound import main_app
+from bot.ports import Store
+from bot.protocol.api_results import UserResult
 from bot.infra.logs import get_logger
 from bot.protocol import errors as E
 
@@ -26,28 +27,37 @@ LOOKUP_SECONDS = 2.0
 _NO_NAME = frozenset({E.NO_CONTACT_PRIVILEGE, E.USERID_NOT_FOUND, E.NO_PERMISSION})
 
 
-async def staff_name(services: Any, userid: str | None) -> str:
-    if not userid:
-        return ""
-    key = f"directory:name:{userid}"
-    cached = await services.store.get(key)
-    if cached is not None:
-        return str(cached)
-    if services.wecom is None:
-        return userid
-    try:
-        async with asyncio.timeout(LOOKUP_SECONDS):
-            res = await main_app(services).user_get(userid)
-    except E.WeComAPIError as exc:
-        if exc.errcode not in _NO_NAME:
-            log.info("directory.lookup_failed", userid=userid, errcode=exc.errcode)
+class UserReader(Protocol):
+    async def user_get(self, userid: str) -> UserResult: ...
+
+
+class WeComDirectory:
+    """``bot.ports.Directory`` over the main app's ``user/get``, cached in the store."""
+
+    def __init__(self, store: Store, app: UserReader) -> None:
+        self.store = store
+        self.app = app
+
+    async def staff_name(self, userid: str | None) -> str:
+        if not userid:
+            return ""
+        key = f"directory:name:{userid}"
+        cached = await self.store.get(key)
+        if cached is not None:
+            return str(cached)
+        try:
+            async with asyncio.timeout(LOOKUP_SECONDS):
+                res = await self.app.user_get(userid)
+        except E.WeComAPIError as exc:
+            if exc.errcode not in _NO_NAME:
+                log.info("directory.lookup_failed", userid=userid, errcode=exc.errcode)
+                return userid
+            log.info("directory.no_name", userid=userid, errcode=exc.errcode)
+            await self.store.set(key, userid, ttl=UNKNOWN_TTL)
             return userid
-        log.info("directory.no_name", userid=userid, errcode=exc.errcode)
-        await services.store.set(key, userid, ttl=UNKNOWN_TTL)
-        return userid
-    except (E.WeComError, aiohttp.ClientError, TimeoutError) as exc:
-        log.info("directory.lookup_failed", userid=userid, error=type(exc).__name__)
-        return userid
-    name = str(res.get("name") or userid)
-    await services.store.set(key, name, ttl=NAME_TTL)
-    return name
+        except (E.WeComError, aiohttp.ClientError, TimeoutError) as exc:
+            log.info("directory.lookup_failed", userid=userid, error=type(exc).__name__)
+            return userid
+        name = str(res.get("name") or userid)
+        await self.store.set(key, name, ttl=NAME_TTL)
+        return name

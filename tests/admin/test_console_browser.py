@@ -91,7 +91,7 @@ async def test_viewer_sees_notifications_not_admin_pages(
     mode_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
     from bot.delivery import outbox
-    from bot.web.ingress import SERVICES
+    from bot.web.appkeys import SERVICES
 
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]

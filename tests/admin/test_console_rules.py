@@ -15,7 +15,7 @@ from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from tests.admin.browser import browser_page, screenshot_path
 from tests.foundation.test_callback import serving
 

@@ -8,7 +8,7 @@ from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.settings import Settings
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving

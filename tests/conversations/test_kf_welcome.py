@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from sandbox import SEED_CUSTOMERS, SEED_KF
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import bind_public_url, create_app
+from bot.app import bind_public_url
+from bot.web.server import create_app
 from bot.infra.db import migrate
 from bot.models import InboxEvent, InboxStatus
 from bot.pipeline.runners import InProcessRunner
@@ -22,7 +23,7 @@ from bot.protocol.events import TextMessage
 from bot.protocol.safexml import parse_xml
 from bot.routing import Router, text_is
 from bot.settings import Settings
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from tests.conftest import Signed, wait_for
 
 

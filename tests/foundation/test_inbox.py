@@ -11,7 +11,7 @@ from bot.infra.group_commit import Batcher
 from bot.models import InboxEvent
 from bot.pipeline.inbox import NewEvent
 from bot.settings import Settings
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from tests.foundation.test_callback import serving
 
 

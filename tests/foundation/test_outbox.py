@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from bot.wecom.policy import RetryPolicy
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving

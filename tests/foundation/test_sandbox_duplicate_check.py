@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.settings import Settings
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from tests.foundation.test_callback import serving
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.models import InboxEvent
 from bot.settings import Settings
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 

@@ -13,7 +13,7 @@ from bot.orders import tick as orders_tick
 from bot.orders.errors import utcnow
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 from bot.wecom.policy import RetryPolicy
 from sandbox import SEED_CUSTOMERS
 from tests.conftest import wait_for

@@ -20,9 +20,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 
-from bot.context import Services
+from bot.runtime import Services
 from bot.infra.logs import get_logger
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 
 log = get_logger("bot.api")
 PREFIX = "/api/v1"

@@ -22,7 +22,7 @@ from bot.orders.schemas import (
 )
 from bot.protocol.errors import WeComAPIError
 from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
-from bot.web.ingress import SERVICES
+from bot.web.appkeys import SERVICES
 
 api = Api()
 T = TypeVar("T")

@@ -1,8 +1,7 @@
-"""What a running process holds, and the small context handlers see.
+"""What a running process holds: built once at start-up by the composition root (``bot.app``).
 
-``Services`` is built once at start-up (bot.app) with the adapters the settings pick;
-handlers get a ``HandlerContext``: the app the event came in on, whether they run inside
-the callback request (passive), and the services they may use.
+The pipeline and the web layer use ``Services``; domain code never sees it, only the
+``Ports`` it carries (``bot.ports``).
 """
 
 from __future__ import annotations
@@ -10,14 +9,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.pipeline.inbox import InboxWriter
-from bot.pipeline.runners import JobQueue
-from bot.ports import Store
+from bot.ports import JobQueue, Ports, Store
 from bot.protocol.crypto import WeComCrypto
 from bot.routing import Dispatcher
 from bot.settings import AppConfig, Settings
+from bot.wecom.client import WeComClient
+
+if TYPE_CHECKING:
+    from sandbox import Sandbox
 
 
 @dataclass
@@ -27,10 +29,12 @@ class Services:
     queue: JobQueue
     dispatcher: Dispatcher
     cryptos: dict[str, WeComCrypto]
+    wecom: WeComClient
+    # The built-in simulator when it is this process's WeCom (api_base = "sandbox").
+    sandbox: Sandbox | None = None
     inbox: InboxWriter = field(default_factory=InboxWriter)
-    # The WeCom API client (bot.wecom.client); None only in unit tests that need no API.
-    wecom: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Built right after (the adapters hold the services): bot.app.build_ports.
+    ports: Ports = field(init=False)
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def app(self, name: str) -> AppConfig | None:
@@ -58,18 +62,3 @@ def make_cryptos(settings: Settings) -> dict[str, WeComCrypto]:
         )
         for app in settings.wecom.apps
     }
-
-
-@dataclass(frozen=True)
-class HandlerContext:
-    app: AppConfig
-    corp_id: str
-    passive: bool
-    services: Services
-    # The event's inbox row was stored by this process just now and never handled before
-    # (a kf pull's own items): a handler may skip its look-up for an earlier attempt.
-    fresh: bool = False
-
-    @property
-    def store(self) -> Store:
-        return self.services.store
