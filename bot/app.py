@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from bot.runtime import Services, make_cryptos
 from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, watch_rules
 from bot.delivery.writer import OutboxWriter
 from bot.infra import db
@@ -19,10 +18,12 @@ from bot.infra.clock import SystemClock
 from bot.infra.logs import get_logger
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
+from bot.pipeline.processing import sweep
+from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import ArqQueue, InProcessRunner
-from bot.pipeline.worker import JOBS, PERIODIC, sweep
 from bot.ports import Clock, JobQueue, Ports, Rulebook
 from bot.routing import Dispatcher
+from bot.runtime import Services, make_cryptos
 from bot.settings import AppConfig, ConfigError, Settings
 from bot.wecom.client import WeComClient
 from bot.wecom.directory import WeComDirectory
@@ -87,7 +88,8 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
     app_client = services.wecom.app(main.name)
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
-        jobs=services.queue, orders=DbOrdersLookup(), rules=rules, wecom=app_client,
+        jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
+        wecom=app_client,
         outbox=OutboxWriter(services, main.name),
         directory=WeComDirectory(services.store, app_client),
         media=MediaUploads(services.store, services.wecom, app_client),
@@ -133,13 +135,13 @@ async def running(
         wecom=WeComClient(settings.wecom, store, base_url=base_url),
         sandbox=sandbox,
     )
-    services.ports = build_ports(services, main, clock=clock or SystemClock(),
-                                 rules=RuleBook())
+    rules = RuleBook()
+    services.ports = build_ports(services, main, clock=clock or SystemClock(), rules=rules)
     if sandbox is not None:
         bind_public_url(services, local_url(settings))
     sweeper: asyncio.Task[None] | None = None
     periodic: asyncio.Task[None] | None = None
-    rules_watch = await _start_rules(services)
+    rules_watch = await _start_rules(services, rules)
     try:
         if runner is not None:
             runner.ctx = services
@@ -175,12 +177,11 @@ async def _sweep_forever(services: Services) -> None:
         await asyncio.sleep(interval)
 
 
-async def _start_rules(services: Services) -> asyncio.Task[None]:
+async def _start_rules(services: Services, book: RuleBook) -> asyncio.Task[None]:
     """Compile the rules before the first message; then follow every change."""
     cfg = services.settings.conversations
     if services.settings.embedded and cfg.load_sample_rules:
         await load_sample_if_first_start()
-    book = services.ports.rules
     await book.load()
     return asyncio.create_task(watch_rules(book, services.store, cfg.rules_poll_seconds),
                                name="rules-watch")

@@ -11,7 +11,7 @@ checker refuses a passive handler that would call WeCom. What needs WeCom runs a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -210,6 +210,12 @@ class OrdersLookup(Protocol):
     async def by_number(self, order_no: str) -> OrderInfo | None: ...
 
 
+class Background(Protocol):
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run work after the response (a passive reply's statistics), tracked to the stop."""
+        ...
+
+
 class Rulebook(Protocol):
     """The compiled keyword rules of this process, swapped in on every change."""
 
@@ -231,6 +237,7 @@ class LocalPorts:
     clock: Clock
     store: Store
     jobs: JobQueue
+    background: Background
     orders: OrdersLookup
     rules: Rulebook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.models import ConversationMessage, Direction, Escalation
-from bot.orders_lookup import lookup
+from bot.ports import Ports
 
 CHANNEL_NAMES = {"kefu": "微信客服", "archive": "客户群（会话存档）", "app": "应用消息"}
 REASONS = {"rule": "关键词", "unmatched": "连续未识别", "menu": "菜单转人工",
@@ -23,8 +23,8 @@ async def history(conversation: str, limit: int = HISTORY) -> list[str]:
     return lines
 
 
-async def escalation_card(services: Any, esc: Escalation, attempt: int) -> dict[str, Any]:
-    order = await lookup().by_number(esc.order_no) if esc.order_no else None
+async def escalation_card(ports: Ports, esc: Escalation, attempt: int) -> dict[str, Any]:
+    order = await ports.orders.by_number(esc.order_no) if esc.order_no else None
     customer = esc.customer_name or esc.external_userid or "-"
     fields = [
         {"keyname": "客户", "value": customer[:30]},

@@ -15,13 +15,12 @@ from datetime import timedelta
 from typing import Any
 
 from bot.conversations import cards, outbound
-from bot.conversations.common import config, kf_key, now
+from bot.conversations.keys import kf_key
 from bot.infra.logs import get_logger
 from bot.models import Escalation, EscalationStatus, KfConversation
-from bot.orders_lookup import lookup
+from bot.ports import Ports
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError, WeComError
-from bot.wecom.directory import staff_name
 
 log = get_logger("bot.escalation")
 LIVE = (EscalationStatus.OPEN, EscalationStatus.CLAIMED)
@@ -31,83 +30,83 @@ class EscalationError(Exception):
     """A claim or resolve that cannot happen; the message is shown to the person."""
 
 
-def _lock(services: Any, conversation: str) -> Any:
+def _lock(ports: Ports, conversation: str) -> Any:
     # Long enough for routing's WeCom calls (servicer list, trans, the notices).
-    return services.store.lock(f"esc:{conversation}", ttl=90, wait=60)
+    return ports.store.lock(f"esc:{conversation}", ttl=90, wait=60)
 
 
-async def _open(services: Any, **fields: Any) -> Escalation:
+async def _open(ports: Ports, **fields: Any) -> Escalation:
     """The conversation's live escalation, or a new one (the caller holds ``_lock``)."""
     live = await Escalation.filter(conversation=fields["conversation"], status__in=LIVE).first()
     if live is not None:
         return live
-    return await Escalation.create(created_at=now(services), **fields)
+    return await Escalation.create(created_at=ports.clock.now(), **fields)
 
 
-async def escalate_kf(services: Any, open_kfid: str, external_userid: str, *, reason: str,
+async def escalate_kf(ports: Ports, open_kfid: str, external_userid: str, *, reason: str,
                       rule_id: str | None = None) -> Escalation:
     conv = await KfConversation.get_or_none(open_kfid=open_kfid, external_userid=external_userid)
-    order = await lookup().for_customer(external_userid)
+    order = await ports.orders.for_customer(external_userid)
     key = kf_key(open_kfid, external_userid)
-    async with _lock(services, key):
-        esc = await _open(services, channel="kefu", conversation=key, open_kfid=open_kfid,
+    async with _lock(ports, key):
+        esc = await _open(ports, channel="kefu", conversation=key, open_kfid=open_kfid,
                           external_userid=external_userid, reason=reason, rule_id=rule_id,
                           customer_name=conv.nickname if conv else None,
                           order_no=order.order_no if order else None)
         if esc.notified_at is None:
             if esc.servicer_userid is None and not esc.queued:
                 try:
-                    await _route_kf(services, esc, order.specialist if order else None)
+                    await _route_kf(ports, esc, order.specialist if order else None)
                 except WeComError as exc:
                     # People are told all the same; whoever claims it takes the session then.
                     log.warning("escalation.route_failed", escalation=esc.id,
                                 error=type(exc).__name__)
-            await notify(services, esc)
+            await notify(ports, esc)
     return esc
 
 
-async def escalate_other(services: Any, *, channel: str, conversation: str, reason: str,
+async def escalate_other(ports: Ports, *, channel: str, conversation: str, reason: str,
                          rule_id: str | None, chat_id: str | None = None,
                          external_userid: str | None = None) -> Escalation:
     """Escalations without a kf session (chat archive): the order's specialist or the
     supervisor is told; there is no session to transfer."""
-    order = await lookup().for_customer(external_userid) if external_userid else None
-    async with _lock(services, conversation):
-        esc = await _open(services, channel=channel, conversation=conversation, reason=reason,
+    order = await ports.orders.for_customer(external_userid) if external_userid else None
+    async with _lock(ports, conversation):
+        esc = await _open(ports, channel=channel, conversation=conversation, reason=reason,
                           rule_id=rule_id, chat_id=chat_id, external_userid=external_userid,
                           order_no=order.order_no if order else None,
                           servicer_userid=order.specialist if order else None)
         if esc.notified_at is None:
-            await notify(services, esc)
+            await notify(ports, esc)
     return esc
 
 
-async def _receiving(services: Any, open_kfid: str) -> list[str]:
-    res = await outbound.main_app(services).kf_servicer_list(open_kfid)
+async def _receiving(ports: Ports, open_kfid: str) -> list[str]:
+    res = await ports.wecom.kf_servicer_list(open_kfid)
     return [s["userid"] for s in res.get("servicer_list") or []
             if s.get("userid") and int(s.get("status", 1)) == 0]
 
 
-async def _candidates(services: Any, esc: Escalation, specialist: str | None) -> list[str]:
-    receiving = await _receiving(services, esc.open_kfid or "")
+async def _candidates(ports: Ports, esc: Escalation, specialist: str | None) -> list[str]:
+    receiving = await _receiving(ports, esc.open_kfid or "")
     live = await Escalation.filter(status__in=LIVE, open_kfid=esc.open_kfid
                                    ).exclude(id=esc.id).values_list("servicer_userid", flat=True)
     load: Counter[str] = Counter(str(u) for u in live if u)
-    cap = config(services).servicer_cap
+    cap = ports.settings.conversations.servicer_cap
     first = [specialist] if specialist in receiving else []
     pool = [u for u in receiving if load[u] < cap and u not in first]
-    turn = await services.store.incr(f"esc:rr:{esc.open_kfid}")
+    turn = await ports.store.incr(f"esc:rr:{esc.open_kfid}")
     # Least loaded first; among equals, rotate the starting point each time (round robin).
     order = {u: (i - turn) % max(len(pool), 1) for i, u in enumerate(pool)}
     pool.sort(key=lambda u: (load[u], order[u]))
     return first + pool
 
 
-async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> None:
-    cfg = config(services)
-    client = outbound.main_app(services)
+async def _route_kf(ports: Ports, esc: Escalation, specialist: str | None) -> None:
+    cfg = ports.settings.conversations
+    client = ports.wecom
     kfid, euid = esc.open_kfid or "", esc.external_userid or ""
-    for userid in await _candidates(services, esc, specialist):
+    for userid in await _candidates(ports, esc, specialist):
         try:
             res = await client.kf_service_state_trans(kfid, euid, 3, userid)
         except WeComAPIError as exc:
@@ -124,8 +123,8 @@ async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> N
         if res.get("msg_code"):
             text = cfg.transfer_notice
             if "{specialist}" in text:  # a directory look-up, the first time
-                text = text.replace("{specialist}", await staff_name(services, userid))
-            await _notice(services, res["msg_code"], text, f"esc{esc.id}:t", euid)
+                text = text.replace("{specialist}", await ports.directory.staff_name(userid))
+            await _notice(ports, res["msg_code"], text, f"esc{esc.id}:t", euid)
         return
     try:
         res = await client.kf_service_state_trans(kfid, euid, 2)
@@ -137,44 +136,44 @@ async def _route_kf(services: Any, esc: Escalation, specialist: str | None) -> N
     await esc.save(update_fields=["queued"])
     await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(session_state=2)
     if res.get("msg_code"):
-        await _notice(services, res["msg_code"], cfg.queue_notice, f"esc{esc.id}:q", euid)
+        await _notice(ports, res["msg_code"], cfg.queue_notice, f"esc{esc.id}:q", euid)
 
 
-async def _notice(services: Any, code: str, text: str, key: str, euid: str) -> None:
-    await outbound.kf_on_event(services, code, "text", {"content": text}, key, recipient=euid)
+async def _notice(ports: Ports, code: str, text: str, key: str, euid: str) -> None:
+    await outbound.kf_on_event(ports, code, "text", {"content": text}, key, recipient=euid)
 
 
-async def _targets(services: Any, esc: Escalation) -> list[str]:
+async def _targets(ports: Ports, esc: Escalation) -> list[str]:
     if esc.servicer_userid:
         return [esc.servicer_userid]
     if esc.open_kfid:
-        receiving = await _receiving(services, esc.open_kfid)
+        receiving = await _receiving(ports, esc.open_kfid)
         if receiving:
             return receiving
-    sup = supervisor(services, esc.open_kfid)
+    sup = supervisor(ports, esc.open_kfid)
     return [sup] if sup else []
 
 
-def supervisor(services: Any, open_kfid: str | None) -> str | None:
-    sups = config(services).supervisors
+def supervisor(ports: Ports, open_kfid: str | None) -> str | None:
+    sups = ports.settings.conversations.supervisors
     return sups.get(open_kfid or "") or sups.get("*")
 
 
-async def notify(services: Any, esc: Escalation, *, attempt: int = 0,
+async def notify(ports: Ports, esc: Escalation, *, attempt: int = 0,
                  to: list[str] | None = None) -> None:
-    targets = to if to is not None else await _targets(services, esc)
+    targets = to if to is not None else await _targets(ports, esc)
     if targets:
-        card = await cards.escalation_card(services, esc, attempt)
-        await outbound.app_message(services, targets, "template_card", card,
+        card = await cards.escalation_card(ports, esc, attempt)
+        await outbound.app_message(ports, targets, "template_card", card,
                                    key=f"esc{esc.id}:n{attempt}")
     else:
         log.warning("escalation.nobody_to_notify", escalation=esc.id)
     if attempt == 0:
-        esc.notified_at = now(services)
+        esc.notified_at = ports.clock.now()
         await esc.save(update_fields=["notified_at"])
 
 
-async def claim(services: Any, esc_id: int, userid: str) -> Escalation:
+async def claim(ports: Ports, esc_id: int, userid: str) -> Escalation:
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
         raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
@@ -184,26 +183,26 @@ async def claim(services: Any, esc_id: int, userid: str) -> Escalation:
         if esc.claimed_by == userid:
             # A repeat (or the job after a passive try cut off mid-way) finishes the hand-over.
             if esc.channel == "kefu" and userid != esc.servicer_userid:
-                await _hand_session_to(services, esc, userid)
+                await _hand_session_to(ports, esc, userid)
             return esc
         raise EscalationError(f"#{esc_id} 已由 {esc.claimed_by} 认领")
     updated = await Escalation.filter(id=esc_id, status=EscalationStatus.OPEN).update(
-        status=EscalationStatus.CLAIMED, claimed_by=userid, claimed_at=now(services))
+        status=EscalationStatus.CLAIMED, claimed_by=userid, claimed_at=ports.clock.now())
     if not updated:  # someone else won the race
-        return await claim(services, esc_id, userid)
+        return await claim(ports, esc_id, userid)
     esc = await Escalation.get(id=esc_id)
     if esc.channel == "kefu" and userid != esc.servicer_userid:
-        await _hand_session_to(services, esc, userid)
+        await _hand_session_to(ports, esc, userid)
     return esc
 
 
-async def _hand_session_to(services: Any, esc: Escalation, userid: str) -> None:
+async def _hand_session_to(ports: Ports, esc: Escalation, userid: str) -> None:
     """Whoever claims a kefu case takes the session too (queued or with someone else); if
     WeCom refuses (the claimer is not an active servicer), the claim stands and the session
     stays where it is."""
     kfid, euid = esc.open_kfid or "", esc.external_userid or ""
     try:
-        await outbound.main_app(services).kf_service_state_trans(kfid, euid, 3, userid)
+        await ports.wecom.kf_service_state_trans(kfid, euid, 3, userid)
     except WeComAPIError as exc:
         log.info("escalation.claim_not_transferred", escalation=esc.id, errcode=exc.errcode)
         return
@@ -213,8 +212,8 @@ async def _hand_session_to(services: Any, esc: Escalation, userid: str) -> None:
         session_state=3, servicer_userid=userid)
 
 
-async def resolve(services: Any, esc_id: int, userid: str) -> Escalation:
-    at = now(services)
+async def resolve(ports: Ports, esc_id: int, userid: str) -> Escalation:
+    at = ports.clock.now()
     # Conditional updates, not a save of a copy read earlier: a claim landing in between
     # keeps its claimer.
     if await Escalation.filter(id=esc_id, status__in=LIVE).update(
@@ -227,9 +226,9 @@ async def resolve(services: Any, esc_id: int, userid: str) -> Escalation:
     return esc
 
 
-async def resolve_conversation(services: Any, conversation: str, *, by: str) -> int:
+async def resolve_conversation(ports: Ports, conversation: str, *, by: str) -> int:
     return await Escalation.filter(conversation=conversation, status__in=LIVE).update(
-        status=EscalationStatus.RESOLVED, resolved_by=by, resolved_at=now(services))
+        status=EscalationStatus.RESOLVED, resolved_by=by, resolved_at=ports.clock.now())
 
 
 async def servicer_changed(conversation: str, servicer: str | None) -> None:
@@ -245,18 +244,18 @@ async def todo(userid: str) -> list[Escalation]:
     return sorted(seen.values(), key=lambda e: e.id)
 
 
-async def check_sla(services: Any) -> tuple[int, int]:
+async def check_sla(ports: Ports) -> tuple[int, int]:
     """Re-send unclaimed escalations after ``sla_renotify_minutes``, raise them to the
     account's supervisor after ``sla_raise_minutes``. Returns (renotified, raised)."""
-    cfg = config(services)
-    at = now(services)
+    cfg = ports.settings.conversations
+    at = ports.clock.now()
     renotified = raised = 0
     stale = await Escalation.filter(status=EscalationStatus.OPEN, renotified_at=None,
                                     notified_at__lte=at - timedelta(
                                         minutes=cfg.sla_renotify_minutes))
     for esc in stale:
         try:
-            await notify(services, esc, attempt=1)
+            await notify(ports, esc, attempt=1)
         except Exception as exc:  # e.g. its kf account is gone: the others still go out
             log.warning("escalation.sla_failed", escalation=esc.id, error=type(exc).__name__)
             continue
@@ -267,10 +266,10 @@ async def check_sla(services: Any) -> tuple[int, int]:
                                       created_at__lte=at - timedelta(
                                           minutes=cfg.sla_raise_minutes))
     for esc in overdue:
-        sup = supervisor(services, esc.open_kfid)
+        sup = supervisor(ports, esc.open_kfid)
         if sup:
             try:
-                await notify(services, esc, attempt=2, to=[sup])
+                await notify(ports, esc, attempt=2, to=[sup])
             except Exception as exc:
                 log.warning("escalation.sla_failed", escalation=esc.id,
                             error=type(exc).__name__)

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from bot.conversations import outbound
 from bot.models import GroupWelcomeTemplate
+from bot.ports import Ports
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 
@@ -23,10 +24,10 @@ def _attachment(row: GroupWelcomeTemplate) -> dict[str, Any]:
     return dict(row.attachment or {})
 
 
-async def create(services: Any, *, name: str, text: str, attachment: dict[str, Any] | None,
+async def create(ports: Ports, *, name: str, text: str, attachment: dict[str, Any] | None,
                  is_default: bool) -> GroupWelcomeTemplate:
     """Created in WeCom first: a template WeCom refused is never stored."""
-    client = outbound.main_app(services)
+    client = ports.wecom
     res = await client.group_welcome_template_add(text=text, notify=0,
                                                   **(attachment or {}))
     async with in_transaction() as conn:
@@ -38,9 +39,9 @@ async def create(services: Any, *, name: str, text: str, attachment: dict[str, A
             template_id=res["template_id"], synced_at=datetime.now(UTC), using_db=conn)
 
 
-async def update(services: Any, row: GroupWelcomeTemplate, *, name: str, text: str,
+async def update(ports: Ports, row: GroupWelcomeTemplate, *, name: str, text: str,
                  attachment: dict[str, Any] | None, is_default: bool) -> GroupWelcomeTemplate:
-    client = outbound.main_app(services)
+    client = ports.wecom
     edited = False
     if row.template_id:
         try:
@@ -64,17 +65,17 @@ async def update(services: Any, row: GroupWelcomeTemplate, *, name: str, text: s
     return row
 
 
-async def delete(services: Any, row: GroupWelcomeTemplate) -> None:
+async def delete(ports: Ports, row: GroupWelcomeTemplate) -> None:
     if row.template_id:
         try:
-            await outbound.main_app(services).group_welcome_template_del(row.template_id)
+            await ports.wecom.group_welcome_template_del(row.template_id)
         except WeComAPIError as exc:
             if exc.errcode != E.INVALID_PARAM:  # else WeCom no longer has it: gone either way
                 raise
     await row.delete()
 
 
-async def tell_owner(services: Any, *, chat_id: str, owner: str, group_name: str = "",
+async def tell_owner(ports: Ports, *, chat_id: str, owner: str, group_name: str = "",
                      template: GroupWelcomeTemplate | None = None) -> bool:
     """App message to a new group's owner: which welcome template the group should use."""
     if template is None:
@@ -83,6 +84,6 @@ async def tell_owner(services: Any, *, chat_id: str, owner: str, group_name: str
         return False
     text = (f"新客户群「{group_name or chat_id}」已建立，请在群设置 → 入群欢迎语中选择"
             f"「{template.name}」。")
-    await outbound.app_message(services, [owner], "text", {"content": text},
+    await outbound.app_message(ports, [owner], "text", {"content": text},
                                key=f"groupwelcome:{chat_id}")
     return True

@@ -17,8 +17,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from bot.conversations import compose, escalation, kefu_record, offer_group, outbound
-from bot.conversations.common import config, kf_key, now
-from bot.conversations.rulebook import rulebook
+from bot.conversations.keys import kf_key
 from bot.delivery import outbox
 from bot.infra.db import get_row
 from bot.infra.group_commit import group_commit
@@ -33,10 +32,9 @@ from bot.models import (
     UnansweredQuestion,
     WelcomeOutcome,
 )
-from bot.orders_lookup import lookup
+from bot.ports import Ports
 from bot.protocol.errors import WeComAPIError
 from bot.protocol.events import KfEnterSession, KfMsgSendFail, KfSessionStatusChange, KfText
-from bot.wecom.directory import staff_name
 from keywords import Message, Text, normalize
 
 log = get_logger("bot.kefu")
@@ -51,34 +49,34 @@ class Plan:
     action: str | None = None  # escalate:<reason> | offer_group
 
 
-async def on_customer_text(services: Any, ev: KfText, *, fresh: bool = False) -> None:
+async def on_customer_text(ports: Ports, ev: KfText, *, fresh: bool = False) -> None:
     """``fresh``: the message's inbox row is new (its msgid never stored before), so no
     decision on it can exist yet and the look-up for one is skipped."""
     if ev.origin != 3 or not ev.open_kfid or not ev.external_userid or not ev.msgid:
         return  # servicer (5) messages are history only; the API's own sends never come back
     key = kf_key(ev.open_kfid, ev.external_userid)
     ref = f"kf:{ev.msgid}"
-    async with services.store.lock(f"conv:{key}", ttl=60, wait=CONVERSATION_WAIT):
+    async with ports.store.lock(f"conv:{key}", ttl=60, wait=CONVERSATION_WAIT):
         inbound = None if fresh else await ConversationMessage.get_or_none(
             msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
             action, rule_id = inbound.action, inbound.rule_id
-            await outbound.send_now(services, await outbound.pending_for(ref))
+            await ports.outbox.send_now(await outbound.pending_for(ref))
         else:
-            action, rule_id, planned = await _decide(services, ev, key, ref)
+            action, rule_id, planned = await _decide(ports, ev, key, ref)
             # Rows committed just now: no other sender can have them yet.
-            await outbound.send_now(services, planned, fresh=True)
+            await ports.outbox.send_now(planned, fresh=True)
     if action and action.startswith("escalate:"):
-        await escalation.escalate_kf(services, ev.open_kfid, ev.external_userid,
+        await escalation.escalate_kf(ports, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
     elif action == "offer_group":
-        await offer_group.after_kf_reply(services, ev.open_kfid, ev.external_userid)
+        await offer_group.after_kf_reply(ports, ev.open_kfid, ev.external_userid)
 
 
-async def _decide(services: Any, ev: KfText, key: str, ref: str
+async def _decide(ports: Ports, ev: KfText, key: str, ref: str
                   ) -> tuple[str | None, str | None, list[OutboxMessage]]:
-    cfg = config(services)
-    at = now(services)
+    cfg = ports.settings.conversations
+    at = ports.clock.now()
     text = ev.content or ""
     conv = await _conversation(ev.open_kfid or "", ev.external_userid or "")
     if conv.session_state == 4:
@@ -86,12 +84,12 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
     plan = Plan()
     unanswered = suppressed = False
     if conv.session_state not in (2, 3):
-        m = rulebook(services).matcher.match(text, channel="kefu", at=at, menu_id=ev.menu_id,
+        m = ports.rules.matcher.match(text, channel="kefu", at=at, menu_id=ev.menu_id,
                                              scope={"open_kfid": ev.open_kfid})
         if m is not None:
             conv.unmatched_streak = 0
             plan.rule_id = m.rule.id
-            if await _cooling_down(services, m.rule, key, ev.msgid or ""):
+            if await _cooling_down(ports, m.rule, key, ev.msgid or ""):
                 suppressed = True
             else:
                 plan.messages = compose.pick(m.rule)
@@ -109,11 +107,11 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
                 plan.action = "escalate:unmatched"
             else:
                 plan.messages = [Text(cfg.fallback_reply)]
-    values = await _variables(services, conv, plan.messages)
+    values = await _variables(ports, conv, plan.messages)
     if plan.action == "offer_group":
-        plan.messages += await offer_group.kf_extra_messages(services, conv.external_userid)
+        plan.messages += await offer_group.kf_extra_messages(ports, conv.external_userid)
     payloads = await compose.kf_payloads(plan.messages, values,
-                                         lambda url: outbound.media_for_url(services, url))
+                                         lambda url: ports.media.media_id_for_url(url))
     budget = cfg.kf_budget
     if len(payloads) >= budget:
         payloads = [*payloads[: budget - 1], ("text", {"content": cfg.budget_notice})]
@@ -127,7 +125,7 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
         conv.last_customer_at = at
         replies = []
         for i, (msgtype, body) in enumerate(payloads):
-            row = outbound.kf_row(services, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
+            row = outbound.kf_row(ports, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
                                   external_userid=conv.external_userid, msgtype=msgtype,
                                   body=body, ref=ref)
             replies.append((row, ConversationMessage(
@@ -153,7 +151,7 @@ async def _decide(services: Any, ev: KfText, key: str, ref: str
     return plan.action, plan.rule_id, planned
 
 
-async def _cooling_down(services: Any, rule: Any, key: str, msgid: str) -> bool:
+async def _cooling_down(ports: Ports, rule: Any, key: str, msgid: str) -> bool:
     """Whether the rule answered this conversation within its cooldown. The claim names the
     message that took it: a retry of that message's decision (the first try failed before
     it was stored) is not suppressed by its own claim."""
@@ -161,9 +159,9 @@ async def _cooling_down(services: Any, rule: Any, key: str, msgid: str) -> bool:
     if not ttl:
         return False
     name = f"cooldown:{rule.id}:{key}"
-    if await services.store.set_if_absent(name, msgid, ttl=ttl):
+    if await ports.store.set_if_absent(name, msgid, ttl=ttl):
         return False
-    return bool(await services.store.get(name) != msgid)
+    return bool(await ports.store.get(name) != msgid)
 
 
 async def _conversation(open_kfid: str, external_userid: str) -> KfConversation:
@@ -179,26 +177,26 @@ async def _conversation(open_kfid: str, external_userid: str) -> KfConversation:
         return await KfConversation.get(open_kfid=open_kfid, external_userid=external_userid)
 
 
-async def _variables(services: Any, conv: KfConversation, messages: list[Message]
+async def _variables(ports: Ports, conv: KfConversation, messages: list[Message]
                      ) -> dict[str, str]:
     values: dict[str, str] = {}
     if compose.wants(messages, "nickname"):
         if conv.nickname is None:
-            conv.nickname = await _nickname(services, conv.external_userid)
+            conv.nickname = await _nickname(ports, conv.external_userid)
         values["nickname"] = conv.nickname or ""
     wants_specialist = compose.wants(messages, "specialist")
     if compose.wants(messages, "order_no") or wants_specialist:
-        order = await lookup().for_customer(conv.external_userid)
+        order = await ports.orders.for_customer(conv.external_userid)
         if order is not None:
             values["order_no"] = order.order_no
             if wants_specialist:  # a directory look-up, the first time
-                values["specialist"] = await staff_name(services, order.specialist)
+                values["specialist"] = await ports.directory.staff_name(order.specialist)
     return values
 
 
-async def _nickname(services: Any, external_userid: str) -> str:
+async def _nickname(ports: Ports, external_userid: str) -> str:
     try:
-        res = await outbound.main_app(services).kf_customer_batchget([external_userid])
+        res = await ports.wecom.kf_customer_batchget([external_userid])
     except WeComAPIError as exc:
         log.warning("kefu.nickname_failed", errcode=exc.errcode)
         return ""
@@ -218,7 +216,7 @@ async def kf_welcome_for(cfg: Any, open_kfid: str | None
     return cfg.kf_welcome_text, list(cfg.kf_welcome_menu)
 
 
-async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
+async def on_enter_session(ports: Ports, ev: KfEnterSession) -> None:
     """The kf welcome (text + menu) via send_msg_on_event within its 20 s, once; a code that
     arrives too late is recorded as missed, never retried."""
     if not ev.external_userid:
@@ -227,15 +225,15 @@ async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
         await WelcomeOutcome.create(kind="kefu", external_userid=ev.external_userid,
                                     outcome="no_code")
         return
-    cfg = config(services)
+    cfg = ports.settings.conversations
     issued = float(ev.send_time or 0)
     outcome, errcode = "missed", None
-    if now(services).timestamp() - issued <= WELCOME_WINDOW:
+    if ports.clock.now().timestamp() - issued <= WELCOME_WINDOW:
         text, items = await kf_welcome_for(cfg, ev.open_kfid)
         menu = {"head_content": text,
                 "list": [{"type": "click", "click": {"id": i, "content": c}} for i, c in items]}
         row = await outbound.kf_on_event(
-            services, ev.welcome_code, "msgmenu", menu, key=f"kfwelcome:{ev.msgid}",
+            ports, ev.welcome_code, "msgmenu", menu, key=f"kfwelcome:{ev.msgid}",
             recipient=ev.external_userid,
             deadline=datetime.fromtimestamp(issued + WELCOME_WINDOW, UTC))
         outcome = {OutboxStatus.SENT: "sent", OutboxStatus.MISSED: "missed",
@@ -246,7 +244,7 @@ async def on_enter_session(services: Any, ev: KfEnterSession) -> None:
     log.info("kefu.welcome", outcome=outcome, errcode=errcode)
 
 
-async def on_send_fail(services: Any, ev: KfMsgSendFail) -> None:
+async def on_send_fail(ports: Ports, ev: KfMsgSendFail) -> None:
     """Recorded against the message it failed (fail_type 6: over the 5-message limit)."""
     msg = await ConversationMessage.get_or_none(msgid=ev.fail_msgid, direction=Direction.OUT)
     if msg is not None:
@@ -258,7 +256,7 @@ async def on_send_fail(services: Any, ev: KfMsgSendFail) -> None:
     log.warning("kefu.send_failed", fail_type=ev.fail_type, known=msg is not None)
 
 
-async def on_session_change(services: Any, ev: KfSessionStatusChange) -> None:
+async def on_session_change(ports: Ports, ev: KfSessionStatusChange) -> None:
     """3 = ended: resolve the escalation; 1/2/4 = a person has it now."""
     if not ev.open_kfid or not ev.external_userid:
         return
@@ -266,7 +264,7 @@ async def on_session_change(services: Any, ev: KfSessionStatusChange) -> None:
     key = kf_key(ev.open_kfid, ev.external_userid)
     if ev.change_type == 3:
         conv.session_state, conv.servicer_userid = 4, None
-        await escalation.resolve_conversation(services, key, by="session_end")
+        await escalation.resolve_conversation(ports, key, by="session_end")
     elif ev.change_type in (1, 2, 4):
         conv.session_state, conv.servicer_userid = 3, ev.new_servicer_userid
         await escalation.servicer_changed(key, ev.new_servicer_userid)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.runtime import HandlerContext
 from bot.conversations import archive, welcome
 from bot.conversations.archive import ArchivedMessage
+from bot.ports import HandlerContext
 from bot.protocol.events import (
     AddExternalContactEvent,
     AddHalfExternalContactEvent,
@@ -18,14 +18,14 @@ router = Router("contacts")
 
 @router.on(AddExternalContactEvent, AddHalfExternalContactEvent)
 async def added(event: AddExternalContactEvent, ctx: HandlerContext) -> None:
-    await welcome.on_added(ctx.services, event)
+    await welcome.on_added(ctx.ports, event)
 
 
 @router.on(DelFollowUserEvent, DelExternalContactEvent)
 async def removed(event: DelFollowUserEvent, ctx: HandlerContext) -> None:
-    await welcome.on_removed(ctx.services, event)
+    await welcome.on_removed(ctx.ports, event)
 
 
 @router.on(ArchivedMessage)
 async def archived(event: ArchivedMessage, ctx: HandlerContext) -> None:
-    await archive.on_message(ctx.services, event)
+    await archive.on_message(ctx.ports, event)

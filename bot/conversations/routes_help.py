@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.runtime import HandlerContext
+from bot.ports import HandlerContext
 from bot.protocol.events import AibotText, TextMessage
 from bot.protocol.replies import TextReply
 from bot.routing import Router, text_is

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.runtime import HandlerContext
 from bot.conversations import kefu
 from bot.pipeline.pullers import kf as kefu_sync
+from bot.ports import HandlerContext
 from bot.protocol.events import (
     KfEnterSession,
     KfMsgOrEvent,
@@ -20,24 +20,24 @@ router = Router("kefu")
 @router.on(KfMsgOrEvent)
 async def pull(event: KfMsgOrEvent, ctx: HandlerContext) -> None:
     if event.open_kf_id:
-        await kefu_sync.request_pull(ctx.services, event.open_kf_id, event.token)
+        await kefu_sync.request_pull(ctx.ports, event.open_kf_id, event.token)
 
 
 @router.on(KfText)
 async def customer_text(event: KfText, ctx: HandlerContext) -> None:
-    await kefu.on_customer_text(ctx.services, event, fresh=ctx.fresh)
+    await kefu.on_customer_text(ctx.ports, event, fresh=ctx.fresh)
 
 
 @router.on(KfEnterSession)
 async def enter_session(event: KfEnterSession, ctx: HandlerContext) -> None:
-    await kefu.on_enter_session(ctx.services, event)
+    await kefu.on_enter_session(ctx.ports, event)
 
 
 @router.on(KfMsgSendFail)
 async def send_fail(event: KfMsgSendFail, ctx: HandlerContext) -> None:
-    await kefu.on_send_fail(ctx.services, event)
+    await kefu.on_send_fail(ctx.ports, event)
 
 
 @router.on(KfSessionStatusChange)
 async def session_change(event: KfSessionStatusChange, ctx: HandlerContext) -> None:
-    await kefu.on_session_change(ctx.services, event)
+    await kefu.on_session_change(ctx.ports, event)

@@ -3,11 +3,10 @@ claim button, the AI bot's welcome, and the staff FAQ for anything else."""
 
 from __future__ import annotations
 
-from bot.runtime import HandlerContext
 from bot.conversations import staff
 from bot.conversations.cards import CLAIM_PREFIX
-from bot.conversations.common import config
 from bot.conversations.routes_help import COMMANDS
+from bot.ports import HandlerContext
 from bot.protocol.events import AibotEnterChat, AibotText, TemplateCardEvent, TextMessage
 from bot.protocol.replies import TextReply, WelcomeReply
 from bot.routing import Router, command_text, text_is, text_startswith
@@ -38,22 +37,22 @@ def _arg(event: TextMessage | AibotText) -> str:
 
 @router.on(TextMessage, AibotText, filters=[text_startswith("认领")], passive=True)
 async def claim(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
-    return TextReply(await staff.claim_command(ctx.services, _who(event), _arg(event)))
+    return TextReply(await staff.claim_command(ctx.ports, _who(event), _arg(event)))
 
 
 @router.on(TextMessage, AibotText, filters=[text_startswith("解决")], passive=True)
 async def resolve(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
-    return TextReply(await staff.resolve_command(ctx.services, _who(event), _arg(event)))
+    return TextReply(await staff.resolve_command(ctx.ports, _who(event), _arg(event)))
 
 
 @router.on(TextMessage, AibotText, filters=[text_is("我的待办", "待办")], passive=True)
 async def todo(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
-    return TextReply(await staff.todo_command(ctx.services, _who(event)))
+    return TextReply(await staff.todo_command(ctx.ports, _who(event)))
 
 
 @router.on(TextMessage, AibotText, filters=[text_startswith("进度")], passive=True)
 async def progress(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
-    return TextReply(await staff.progress_command(ctx.services, _arg(event)))
+    return TextReply(await staff.progress_command(ctx.ports, _arg(event)))
 
 
 def _is_claim(event: TemplateCardEvent) -> bool:
@@ -63,12 +62,12 @@ def _is_claim(event: TemplateCardEvent) -> bool:
 @router.on(TemplateCardEvent, filters=[_is_claim])
 async def claim_button(event: TemplateCardEvent, ctx: HandlerContext) -> TextReply:
     arg = (event.event_key or "")[len(CLAIM_PREFIX):]
-    return TextReply(await staff.claim_command(ctx.services, event.from_user_name or "", arg))
+    return TextReply(await staff.claim_command(ctx.ports, event.from_user_name or "", arg))
 
 
 @router.on(AibotEnterChat, passive=True)
 async def aibot_welcome(event: AibotEnterChat, ctx: HandlerContext) -> TextReply:
-    return WelcomeReply(config(ctx.services).aibot_welcome)
+    return WelcomeReply(ctx.ports.settings.conversations.aibot_welcome)
 
 
 def _has_text(event: TextMessage | AibotText) -> bool:
@@ -79,6 +78,6 @@ def _has_text(event: TextMessage | AibotText) -> bool:
 async def staff_faq(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply | None:
     channel = "aibot" if isinstance(event, AibotText) else "app"
     chat_id = event.chatid if isinstance(event, AibotText) else None
-    text = await staff.faq(ctx.services, channel, command_text(event) or "", _who(event),
+    text = await staff.faq(ctx.ports, channel, command_text(event) or "", _who(event),
                            chat_id)
     return TextReply(text) if text else None

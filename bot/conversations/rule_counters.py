@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise import BaseDBAsyncClient
 
-from bot.conversations.common import day_of
+from bot.infra.clock import cst_date
 from bot.infra.db import connection, param_markers
 
 
@@ -40,6 +40,6 @@ def upsert_sql(marks: list[str]) -> str:
 
 def count_values(dialect: str, rule_id: str, channel: str, at: datetime, *, hits: int = 0,
                  replies: int = 0, suppressed: int = 0) -> list[Any]:
-    day = day_of(at)
+    day = cst_date(at)
     return [day if dialect == "postgres" else day.isoformat(), rule_id, channel, hits, replies,
             suppressed]

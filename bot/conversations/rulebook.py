@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from importlib import resources
-from typing import Any
 
 from bot.conversations import rules_store
 from bot.infra.logs import get_logger
 from bot.models import RuleChange, RuleRow
+from bot.ports import LocalPorts, Store
 from keywords import Matcher, RuleError, load_rules
 
 log = get_logger("bot.rules")
@@ -45,41 +45,34 @@ class RuleBook:
             self.matcher, self.revision = matcher, rev
             log.info("rules.loaded", revision=rev, rules=len(rules), version=matcher.version)
 
-    async def watch(self, services: Any, interval: float) -> None:
-        """Reload on every published change, and poll in case one was missed."""
-        async def listen() -> None:
-            async for _ in services.store.subscribe(CHANNEL):
-                await self._safe_load()
-
-        listener = asyncio.create_task(listen())
-        try:
-            while True:
-                await asyncio.sleep(interval)
-                await self._safe_load()
-        finally:
-            listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await listener
-
-    async def _safe_load(self) -> None:
+    async def safe_load(self) -> None:
         try:
             await self.load()
         except Exception as exc:
             log.warning("rules.reload_failed", error=type(exc).__name__)
 
 
-def rulebook(services: Any) -> RuleBook:
-    book = services.extras.get("rulebook")
-    if book is None:
-        book = services.extras["rulebook"] = RuleBook()
-    assert isinstance(book, RuleBook)
-    return book
+async def watch_rules(book: RuleBook, store: Store, interval: float) -> None:
+    """Reload on every published change, and poll in case one was missed."""
+    async def listen() -> None:
+        async for _ in store.subscribe(CHANNEL):
+            await book.safe_load()
+
+    listener = asyncio.create_task(listen())
+    try:
+        while True:
+            await asyncio.sleep(interval)
+            await book.safe_load()
+    finally:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await listener
 
 
-async def changed(services: Any) -> None:
+async def changed(ports: LocalPorts) -> None:
     """After a committed change: this process reloads now, the others on the message."""
-    await rulebook(services).load()
-    await services.store.publish(CHANNEL, str(rulebook(services).revision))
+    await ports.rules.load()
+    await ports.store.publish(CHANNEL, str(ports.rules.revision))
 
 
 def sample_rules_text() -> str:

@@ -3,15 +3,10 @@ passively inside the callback."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.conversations import compose, escalation
-from bot.conversations.common import now
 from bot.conversations.rule_counters import count_rule
-from bot.conversations.rulebook import rulebook
 from bot.models import EscalationStatus
-from bot.orders_lookup import lookup
-from bot.wecom.directory import staff_name
+from bot.ports import Ports
 
 STATUS_NAMES = {EscalationStatus.OPEN: "待认领", EscalationStatus.CLAIMED: "处理中",
                 EscalationStatus.RESOLVED: "已解决"}
@@ -25,33 +20,33 @@ def _number(arg: str) -> int | None:
 NOT_STAFF = "只有本企业成员可以处理转人工。"
 
 
-async def claim_command(services: Any, userid: str, arg: str) -> str:
+async def claim_command(ports: Ports, userid: str, arg: str) -> str:
     if not userid:
         return NOT_STAFF
     esc_id = _number(arg)
     if esc_id is None:
         return "用法：认领 <编号>，例如：认领 12"
     try:
-        esc = await escalation.claim(services, esc_id, userid)
+        esc = await escalation.claim(ports, esc_id, userid)
     except escalation.EscalationError as exc:
         return str(exc)
     return f"已认领 #{esc.id}（{esc.customer_name or esc.external_userid or esc.chat_id}）"
 
 
-async def resolve_command(services: Any, userid: str, arg: str) -> str:
+async def resolve_command(ports: Ports, userid: str, arg: str) -> str:
     if not userid:
         return NOT_STAFF
     esc_id = _number(arg)
     if esc_id is None:
         return "用法：解决 <编号>，例如：解决 12"
     try:
-        esc = await escalation.resolve(services, esc_id, userid)
+        esc = await escalation.resolve(ports, esc_id, userid)
     except escalation.EscalationError as exc:
         return str(exc)
     return f"#{esc.id} 已标记为解决"
 
 
-async def todo_command(services: Any, userid: str) -> str:
+async def todo_command(ports: Ports, userid: str) -> str:
     if not userid:
         return NOT_STAFF
     items = await escalation.todo(userid)
@@ -63,32 +58,32 @@ async def todo_command(services: Any, userid: str) -> str:
     return "\n".join(lines)
 
 
-async def progress_command(services: Any, arg: str) -> str:
+async def progress_command(ports: Ports, arg: str) -> str:
     order_no = arg.strip()
     if not order_no:
         return "用法：进度 <订单号>"
-    order = await lookup().by_number(order_no)
+    order = await ports.orders.by_number(order_no)
     if order is None:
         return f"没有找到订单 {order_no}"
     if order.summary:
         return order.summary
     parts = [f"订单 {order.order_no}", f"当前阶段：{order.stage or '未知'}"]
     if order.specialist:
-        parts.append(f"专员：{await staff_name(services, order.specialist)}")
+        parts.append(f"专员：{await ports.directory.staff_name(order.specialist)}")
     return "\n".join(parts)
 
 
-async def faq(services: Any, channel: str, text: str, userid: str | None,
+async def faq(ports: Ports, channel: str, text: str, userid: str | None,
               chat_id: str | None = None) -> str | None:
     """Anything else staff write: the matcher with channel app / aibot; silence when no
     staff rule answers (staff chat is not a place to nag)."""
-    at = now(services)
-    m = rulebook(services).matcher.match(text, channel=channel, at=at,
+    at = ports.clock.now()
+    m = ports.rules.matcher.match(text, channel=channel, at=at,
                                          scope={"userid": userid, "chat_id": chat_id})
     if m is None or m.rule.action != "reply":
         return None
     reply = compose.plain_text(compose.pick(m.rule), {})
     # Statistics after the answer: this runs inside the callback request (a passive reply),
     # whose ack should not wait for a counter's write.
-    services.spawn(count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0))
+    ports.background.spawn(count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0))
     return reply or None

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.conversations import outbound
-from bot.conversations.common import config, now
 from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import ContactEvent, OutboxStatus, WelcomeOutcome, WelcomeText
+from bot.ports import Ports
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 from bot.protocol.events import ExternalContactChange
@@ -25,7 +25,7 @@ WINDOW = 20.0
 MAX_ATTACHMENTS = 9
 
 
-async def choose(services: Any, state: str | None, userid: str | None
+async def choose(ports: Ports, state: str | None, userid: str | None
                  ) -> tuple[str, list[dict[str, Any]]]:
     rows = [r for r in await WelcomeText.all()
             if r.channel_code in (state, None) and r.userid in (userid, None)]
@@ -33,12 +33,12 @@ async def choose(services: Any, state: str | None, userid: str | None
     rows.sort(key=lambda r: (r.channel_code is None, r.userid is None))
     if rows:
         return rows[0].text, list(rows[0].attachments or [])[:MAX_ATTACHMENTS]
-    return config(services).contact_welcome, []
+    return ports.settings.conversations.contact_welcome, []
 
 
-async def _nickname(services: Any, external_userid: str) -> str:
+async def _nickname(ports: Ports, external_userid: str) -> str:
     try:
-        res = await outbound.main_app(services).externalcontact_get(external_userid)
+        res = await ports.wecom.externalcontact_get(external_userid)
     except WeComAPIError:
         return ""
     return str((res.get("external_contact") or {}).get("name") or "")
@@ -47,21 +47,21 @@ async def _nickname(services: Any, external_userid: str) -> str:
 ADDED = ("add_external_contact", "add_half_external_contact")
 
 
-async def on_added(services: Any, ev: ExternalContactChange) -> str:
+async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
     euid, userid, state = ev.external_user_id or "", ev.user_id, ev.state or None
     await ContactEvent.create(change=ev.change_type or "add_external_contact", userid=userid,
                               external_userid=euid, channel_code=state)
     outcome, errcode = "sent", None
     if not ev.welcome_code:
         outcome = "no_code"
-    elif now(services).timestamp() - float(ev.create_time or 0) > WINDOW:
+    elif ports.clock.now().timestamp() - float(ev.create_time or 0) > WINDOW:
         outcome = "missed"
     else:
-        text, attachments = await choose(services, state, userid)
+        text, attachments = await choose(ports, state, userid)
         if "{nickname}" in text:
-            text = text.replace("{nickname}", await _nickname(services, euid))
+            text = text.replace("{nickname}", await _nickname(ports, euid))
         row = await outbound.welcome(
-            services, ev.welcome_code, text, attachments, key=f"welcome:{ev.welcome_code}",
+            ports, ev.welcome_code, text, attachments, key=f"welcome:{ev.welcome_code}",
             recipient=euid, deadline=datetime.fromtimestamp(float(ev.create_time or 0) + WINDOW,
                                                             UTC))
         if row.status == OutboxStatus.MISSED:
@@ -76,7 +76,7 @@ async def on_added(services: Any, ev: ExternalContactChange) -> str:
     return outcome
 
 
-async def on_removed(services: Any, ev: ExternalContactChange) -> None:
+async def on_removed(ports: Ports, ev: ExternalContactChange) -> None:
     """del_follow_user (the customer deleted the staff member: a lost customer) and
     del_external_contact are kept for the statistics, with the channel code the customer
     was added through, so losses show per channel."""

@@ -20,7 +20,6 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from bot.runtime import Services
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout
@@ -32,6 +31,7 @@ from bot.protocol.errors import (
     WeComAPIError,
     WeComError,
 )
+from bot.runtime import Services
 
 log = get_logger("bot.delivery.outbox")
 

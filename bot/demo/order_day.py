@@ -90,7 +90,7 @@ async def owner_confirms(demo: Demo) -> None:
     order = await _order(demo)
     chat = order.group_chat_id  # type: ignore[attr-defined]
     delay = demo.services.settings.group_task_delay_seconds
-    await tick(demo.services, utcnow() + timedelta(seconds=delay + 1))  # the day's window ends
+    await tick(demo.services.ports, utcnow() + timedelta(seconds=delay + 1))  # the day's window ends
     task = await demo.wait_for("the group task created", lambda: [
         t for t in demo.sandbox.tasks.values() if chat in t.assign])
     ask = await demo.wait_for("the owner asked to confirm", lambda: [
@@ -100,7 +100,7 @@ async def owner_confirms(demo: Demo) -> None:
     await demo.sandbox.owner_confirms_task(task[0].msgid, "zhangwei")
     got = await demo.wait_for("the group's message", lambda: demo.received(chat))
     demo.say("客户群", str(got[-1].get("text", {}).get("content", "")).replace("\n", " "))
-    await tick(demo.services, utcnow() + timedelta(
+    await tick(demo.services.ports, utcnow() + timedelta(
         seconds=delay + demo.services.settings.group_task_check_seconds + 2))
     await demo.wait_for("the task recorded as delivered", lambda: GroupNotice.get_or_none(
         chat_id=chat, status=GroupNoticeStatus.DELIVERED))
@@ -124,7 +124,7 @@ async def delivery_and_installation(demo: Demo) -> None:
         before = len(demo.sandbox.inbox(CUSTOMER))
         team_before = len(demo.sandbox.inbox("wangqiang"))
         await milestones.record(
-            demo.services, ORDER_NO,
+            demo.services.ports, ORDER_NO,
             MilestoneIn(milestone=stage, event_id=event_id, note=note, force=True),
             source="api", actor="erp")
         demo.say("ERP → 服务", f"里程碑「{stage}」（跳过中间节点，已标记为强制）：{note}")

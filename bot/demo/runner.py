@@ -98,9 +98,9 @@ def _free_port() -> int:
 
 async def run_demo(out: TextIO = sys.stdout) -> int:
     from bot.app import bind_public_url
-    from bot.web.server import create_app
     from bot.infra.logs import configure_logging
     from bot.web.appkeys import SERVICES
+    from bot.web.server import create_app
 
     configure_logging("console", "warning")
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,7 +118,7 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
         await web.TCPSite(runner, "127.0.0.1", port).start()
         services = app[SERVICES]
         bind_public_url(services, f"http://127.0.0.1:{port}")
-        demo = Demo(services, services.extras["sandbox"], out)
+        demo = Demo(services, services.sandbox, out)
         results: list[tuple[str, str, float]] = []
         try:
             print(f"wecom-bot demo: {len(STEPS)} steps in the sandbox", file=out, flush=True)

@@ -12,14 +12,13 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bot.runtime import Services
-from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders import groups
 from bot.orders.errors import Conflict, NotFound, utcnow
 from bot.orders.notify import card, order_link
 from bot.orders.orders import get
+from bot.ports import Ports
 
 log = get_logger("bot.orders.binding")
 STATE_PREFIX = "order:"  # join-way state (≤30 chars): "order:<id>"
@@ -41,7 +40,7 @@ def order_no_in(name: str, pattern: str) -> str | None:
     return found.group(1) if found.groups() else found.group(0)
 
 
-async def bind(services: Services, order_no: str, chat_id: str, *,
+async def bind(ports: Ports, order_no: str, chat_id: str, *,
                now: datetime | None = None) -> Order:
     """Bind explicitly or by name; binding the same pair again changes nothing."""
     now = now or utcnow()
@@ -57,8 +56,8 @@ async def bind(services: Services, order_no: str, chat_id: str, *,
                        "one order per group", "chat_id")
     group = await CustomerGroup.get_or_none(chat_id=chat_id)
     if group is None:
-        async with groups.group_lock(services, chat_id):
-            group, _ = await groups.sync(services, chat_id)
+        async with groups.group_lock(ports, chat_id):
+            group, _ = await groups.sync(ports, chat_id)
     if group.dismissed:
         raise NotFound(f"group {chat_id} was dismissed", "chat_id")
     try:
@@ -67,30 +66,30 @@ async def bind(services: Services, order_no: str, chat_id: str, *,
                     .update(group_chat_id=chat_id, group_bound_at=now):
                 raise Conflict(f"order {order_no} was bound to another group just now",
                                "chat_id")
-            row = await card(conn, order, key=f"bound:{order.id}:{chat_id}", kind="bound",
+            row = await card(ports, conn, order, key=f"bound:{order.id}:{chat_id}", kind="bound",
                              title=f"订单 {order_no} 已绑定客户群",
                              description=f"客户群「{group.name}」已绑定订单 {order_no}，"
                                          "之后的进度通知会发到这个群。",
-                             url=order_link(services.settings.orders_link_base, order_no))
+                             url=order_link(ports.settings.orders_link_base, order_no))
     except IntegrityError:
         raise Conflict(f"group {chat_id} was bound to another order just now",
                        "chat_id") from None
-    await outbox.flush(services, [row])
-    await services.queue.enqueue("orders_join_way", order.id, job_id=f"joinway:{order.id}")
+    await ports.outbox.flush([row])
+    await ports.jobs.enqueue("orders_join_way", order.id, job_id=f"joinway:{order.id}")
     log.info("binding.bound", order_id=order.id)
     return await Order.get(id=order.id)
 
 
-async def create_join_way(services: Services, order_id: int) -> None:
+async def create_join_way(ports: Ports, order_id: int) -> None:
     """Job: the bound group's QR with state = the order; the specialist gets it to pass on.
 
     Each step is saved as soon as it is done, so a retry after a failed ``get_join_way``
     does not create a second join way."""
-    async with services.store.lock(f"orders:order:{order_id}", ttl=30, wait=30):
+    async with ports.store.lock(f"orders:order:{order_id}", ttl=30, wait=30):
         order = await Order.get_or_none(id=order_id)
         if order is None or not order.group_chat_id or order.join_qr_code:
             return
-        app = services.wecom.app("main")
+        app = ports.wecom
         if not order.join_way_config_id:
             made = await app.add_join_way(
                 scene=2, chat_id_list=[order.group_chat_id], state=state_for(order),
@@ -101,15 +100,16 @@ async def create_join_way(services: Services, order_id: int) -> None:
         qr = (await app.get_join_way(config_id))["join_way"].get("qr_code", "")
         async with in_transaction() as conn:
             await Order.filter(id=order.id).using_db(conn).update(join_qr_code=qr)
-            row = await card(conn, order, key=f"joinqr:{order.id}:{config_id}", kind="join_qr",
+            row = await card(
+                ports, conn, order, key=f"joinqr:{order.id}:{config_id}", kind="join_qr",
                              title=f"订单 {order.order_no} 的入群二维码",
                              description="请把这个二维码发给客户：客户扫码入群后，"
                                          "系统会自动识别是这个订单的客户。",
                              url=qr, recipients=[order.specialist])
-    await outbox.flush(services, [row])
+    await ports.outbox.flush([row])
 
 
-async def members_joined(services: Services, chat_id: str,
+async def members_joined(ports: Ports, chat_id: str,
                          joined: list[CustomerGroupMember]) -> None:
     """Customers who joined a bound group: link the order's customer (by the QR's state) and
     tell the team."""
@@ -130,8 +130,8 @@ async def members_joined(services: Services, chat_id: str,
         when = int(m.join_time.timestamp()) if m.join_time else m.id
         async with in_transaction() as conn:
             rows.append(await card(
-                conn, order, key=f"joined:{order.id}:{m.userid}:{when}", kind="joined",
+                ports, conn, order, key=f"joined:{order.id}:{m.userid}:{when}", kind="joined",
                 title=f"订单 {order.order_no}：{who}已入群",
                 description=f"{who}（{m.userid[-6:]}）{how}加入了订单群。",
-                url=order_link(services.settings.orders_link_base, order.order_no)))
-    await outbox.flush(services, rows)
+                url=order_link(ports.settings.orders_link_base, order.order_no)))
+    await ports.outbox.flush(rows)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.runtime import Services
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders.errors import utcnow
+from bot.ports import Ports
 
 log = get_logger("bot.orders.groups")
 EXTERNAL = 2
@@ -35,13 +35,13 @@ def _ts(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value), UTC) if value else None
 
 
-def group_lock(services: Services, chat_id: str) -> Any:
-    return services.store.lock(f"orders:group:{chat_id}", ttl=30, wait=30)
+def group_lock(ports: Ports, chat_id: str) -> Any:
+    return ports.store.lock(f"orders:group:{chat_id}", ttl=30, wait=30)
 
 
-async def sync(services: Services, chat_id: str) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
+async def sync(ports: Ports, chat_id: str) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
     """Fetch the group and make our copy match; returns it and the members who joined."""
-    res = await services.wecom.app("main").groupchat_get(chat_id)
+    res = await ports.wecom.groupchat_get(chat_id)
     data = res["group_chat"]
     group, _ = await CustomerGroup.update_or_create(
         defaults={"name": data.get("name", ""), "owner": data.get("owner", ""),
@@ -69,7 +69,7 @@ async def sync(services: Services, chat_id: str) -> tuple[CustomerGroup, list[Cu
     return group, joined
 
 
-async def apply_update(services: Services, chat_id: str, detail: str | None,
+async def apply_update(ports: Ports, chat_id: str, detail: str | None,
                        last_ver: str | None, cur_ver: str | None, changed: tuple[str, ...],
                        quit_scene: int | None, change_count: int | None = None,
                        ) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
@@ -89,7 +89,7 @@ async def apply_update(services: Services, chat_id: str, detail: str | None,
         group.member_version = cur_ver
         await group.save(update_fields=["member_version", "synced_at"])
         return group, []
-    return await sync(services, chat_id)
+    return await sync(ports, chat_id)
 
 
 async def dismiss(chat_id: str) -> Order | None:

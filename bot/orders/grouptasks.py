@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from bot.runtime import Services
 from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import (
@@ -32,12 +31,12 @@ from bot.models import GroupNoticeStatus as S
 from bot.orders import pipelines
 from bot.orders.errors import cst_day, next_cst_midnight, utcnow
 from bot.orders.notify import card, clip, order_link
-from bot.wecom.directory import staff_name
+from bot.ports import Ports
 
 log = get_logger("bot.orders.grouptasks")
 
 
-async def attach(conn: BaseDBAsyncClient, services: Services, order: Order,
+async def attach(conn: BaseDBAsyncClient, ports: Ports, order: Order,
                  milestone: Milestone, now: datetime) -> GroupNotice:
     """Add a milestone to the group's collecting notice (creating one if needed)."""
     chat = order.group_chat_id
@@ -54,7 +53,7 @@ async def attach(conn: BaseDBAsyncClient, services: Services, order: Order,
         day_start = now
         while cst_day(day_start) in taken:
             day_start = next_cst_midnight(day_start)
-        due = max(now + timedelta(seconds=services.settings.group_task_delay_seconds),
+        due = max(now + timedelta(seconds=ports.settings.group_task_delay_seconds),
                   day_start)
         notice = await GroupNotice.create(order=order, chat_id=chat, day=cst_day(day_start),
                                           due_at=due, using_db=conn)
@@ -64,11 +63,11 @@ async def attach(conn: BaseDBAsyncClient, services: Services, order: Order,
     return notice
 
 
-async def schedule(services: Services, notice: GroupNotice) -> None:
+async def schedule(ports: Ports, notice: GroupNotice) -> None:
     """Flush now if due; a later notice is left to the periodic tick (every ~30 s), which
     is durable, rather than a long-deferred job a restart would drop in embedded mode."""
     if notice.due_at <= utcnow():
-        await services.queue.enqueue("orders_flush_notice", notice.id,
+        await ports.jobs.enqueue("orders_flush_notice", notice.id,
                                      job_id=f"notice:{notice.id}")
 
 
@@ -86,7 +85,7 @@ async def _text(order: Order, stages: pipelines.Stages, notice_id: int, speciali
     return clip("\n".join(lines), 4000)
 
 
-async def flush(services: Services, notice_id: int, now: datetime | None = None) -> bool:
+async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bool:
     """Create the 群发 task for a due notice; False when it must wait (not due, the previous
     task still pending, or a task already sent to this group today)."""
     now = now or utcnow()
@@ -103,30 +102,30 @@ async def flush(services: Services, notice_id: int, now: datetime | None = None)
     order = await Order.get(id=notice.order_id)  # type: ignore[attr-defined]
     group = await CustomerGroup.get_or_none(chat_id=notice.chat_id)
     owner = group.owner if group and group.owner else order.specialist
-    base = services.settings.orders_link_base
+    base = ports.settings.orders_link_base
     stages = await pipelines.load(order.order_type)
     # A directory look-up (WeCom API), so outside the transaction and only when used.
-    specialist = await staff_name(services, order.specialist) if any(
+    specialist = await ports.directory.staff_name(order.specialist) if any(
         pipelines.uses(s.customer_template, "specialist") for s in stages.spec.stages) else ""
     async with in_transaction() as conn:
         if not await GroupNotice.filter(id=notice.id, status=S.COLLECTING).using_db(conn) \
                 .update(status=S.CREATED, sender=owner, next_check_at=now + timedelta(
-                    seconds=services.settings.group_task_check_seconds)):
+                    seconds=ports.settings.group_task_check_seconds)):
             return False
         text = await _text(order, stages, notice.id, specialist)
-        task = await outbox.add(
-            key=f"grouptask:{notice.id}", app="main", api="add_msg_template",
+        task = await ports.outbox.add(
+            key=f"grouptask:{notice.id}", api="add_msg_template",
             args={"chat_type": "group", "sender": owner, "chat_id_list": [notice.chat_id],
                   "text": text},
             recipient=notice.chat_id, ref=f"group_notice:{notice.id}", using_db=conn)
         await GroupNotice.filter(id=notice.id).using_db(conn).update(outbox_id=task.id)
         await Notification.filter(group_notice_id=notice.id).using_db(conn).update(
             outbox_id=task.id)
-        ask = await card(conn, order, key=f"grouptask:{notice.id}:ask", kind="confirm_ask",
+        ask = await card(ports, conn, order, key=f"grouptask:{notice.id}:ask", kind="confirm_ask",
                          title=f"请确认群发：订单 {order.order_no}",
                          description=f"客户群的进度通知已生成，请在企业微信「群发助手」中确认发送。\n{text}",
                          url=order_link(base, order.order_no), recipients=[owner])
-    await outbox.flush(services, [task, ask])
+    await ports.outbox.flush([task, ask])
     log.info("grouptasks.created", notice_id=notice.id, order_id=order.id)
     return True
 
@@ -137,10 +136,10 @@ async def _fail(notice: GroupNotice, detail: str) -> None:
     log.info("grouptasks.failed", notice_id=notice.id, detail=detail[:80])
 
 
-async def check(services: Services, notice: GroupNotice, now: datetime | None = None) -> None:
+async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) -> None:
     """Poll a created task: delivered, failed, or remind the owner (bounded)."""
     now = now or utcnow()
-    cfg = services.settings
+    cfg = ports.settings
     later = now + timedelta(seconds=cfg.group_task_check_seconds)
     row = await OutboxMessage.get_or_none(id=notice.outbox_id) if notice.outbox_id else None
     if row is None or row.status == OutboxStatus.PENDING:
@@ -153,7 +152,7 @@ async def check(services: Services, notice: GroupNotice, now: datetime | None = 
     if not msgid:
         await _fail(notice, "WeCom refused the group (fail_list): is the owner still its owner?")
         return
-    app = services.wecom.app("main")
+    app = ports.wecom
     sender = notice.sender or ""
     tasks = (await app.get_groupmsg_task(msgid)).get("task_list", [])
     mine = next((t for t in tasks if t.get("userid") == sender), None)
@@ -178,12 +177,13 @@ async def check(services: Services, notice: GroupNotice, now: datetime | None = 
     due_reminders = int((now - created).total_seconds() // cfg.group_task_remind_seconds)
     if notice.reminders < min(due_reminders, cfg.group_task_max_reminders):
         n = notice.reminders + 1
-        remind = await outbox.add(key=f"grouptask:{notice.id}:remind:{n}", app="main",
-                                  api="remind_groupmsg_send", args={"msgid": msgid},
-                                  recipient=sender, ref=f"group_notice:{notice.id}")
+        remind = await ports.outbox.add(
+            key=f"grouptask:{notice.id}:remind:{n}", api="remind_groupmsg_send",
+            args={"msgid": msgid},
+            recipient=sender, ref=f"group_notice:{notice.id}")
         await GroupNotice.filter(id=notice.id).update(reminders=n, msgid=msgid,
                                                       next_check_at=later)
-        await outbox.flush(services, [remind])
+        await ports.outbox.flush([remind])
         return
     if due_reminders > cfg.group_task_max_reminders:
         await outbox.mark(row.id, OutboxStatus.FAILED, error="the owner never sent it")
@@ -192,13 +192,13 @@ async def check(services: Services, notice: GroupNotice, now: datetime | None = 
     await GroupNotice.filter(id=notice.id).update(next_check_at=later, msgid=msgid)
 
 
-async def tick(services: Services, now: datetime | None = None) -> None:
+async def tick(ports: Ports, now: datetime | None = None) -> None:
     """Periodic: flush due notices (lost jobs, postponed ones) and poll created tasks."""
     now = now or utcnow()
     for notice in await GroupNotice.filter(status=S.COLLECTING, due_at__lte=now).limit(500):
-        await flush(services, notice.id, now)
+        await flush(ports, notice.id, now)
     for notice in await GroupNotice.filter(status=S.CREATED, next_check_at__lte=now).limit(500):
         try:
-            await check(services, notice, now)
+            await check(ports, notice, now)
         except Exception as exc:  # one group's API trouble must not stop the others
             log.warning("grouptasks.check_failed", notice_id=notice.id, error=type(exc).__name__)

@@ -15,13 +15,11 @@ from datetime import timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.runtime import Services
-from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import KfConversation, Milestone, Notification, NotificationStatus, Order
 from bot.orders import pipelines
 from bot.orders.errors import utcnow
-from bot.wecom.directory import staff_name
+from bot.ports import Ports
 
 log = get_logger("bot.orders.kefu_notices")
 WINDOW = timedelta(hours=48)
@@ -38,10 +36,10 @@ async def kf_account_of(order: Order, external_userid: str, default: str) -> str
     return conv.open_kfid if conv else default
 
 
-async def take_allowance(services: Services, open_kfid: str, external_userid: str
+async def take_allowance(ports: Ports, open_kfid: str, external_userid: str
                          ) -> str | None:
     """Take one message from the customer's allowance; None when taken, else why not."""
-    limit = services.settings.conversations.kf_budget
+    limit = ports.settings.conversations.kf_budget
     for _ in range(5):  # optimistic: retry when a reply was counted concurrently
         conv = await KfConversation.get_or_none(open_kfid=open_kfid,
                                                 external_userid=external_userid)
@@ -62,23 +60,23 @@ async def _skip(n: Notification, why: str) -> None:
     log.info("kefu.skipped", notification_id=n.id, reason=why[:60])
 
 
-async def send_notice(services: Services, notification_id: int) -> None:
+async def send_notice(ports: Ports, notification_id: int) -> None:
     """Job: decide and, if allowed, queue the kefu message for one milestone notice."""
     n = await Notification.get_or_none(id=notification_id)
     if n is None or n.status != NotificationStatus.PENDING or n.outbox_id is not None:
         return
     order = await Order.get(id=n.order_id)  # type: ignore[attr-defined]
     euid = n.recipient
-    open_kfid = await kf_account_of(order, euid, services.settings.orders_kf_account)
+    open_kfid = await kf_account_of(order, euid, ports.settings.orders_kf_account)
     if not open_kfid:
         await _skip(n, "no kf account is known for this customer")
         return
-    state = (await services.wecom.app("main").kf_service_state_get(open_kfid, euid)) \
+    state = (await ports.wecom.kf_service_state_get(open_kfid, euid)) \
         .get("service_state")
     if state not in OPEN_STATES:
         await _skip(n, f"kf session state {state}: WeCom allows a message only in 0/1")
         return
-    why = await take_allowance(services, open_kfid, euid)
+    why = await take_allowance(ports, open_kfid, euid)
     if why is not None:
         await _skip(n, why)
         return
@@ -91,22 +89,22 @@ async def send_notice(services: Services, notification_id: int) -> None:
                             next_stage=nxt.name if nxt else "完成",
                             next_date=order.expected_dates.get(nxt.name, "") if nxt else "",
                             customer=order.customer_name,
-                            specialist=await staff_name(services, order.specialist)
+                            specialist=await ports.directory.staff_name(order.specialist)
                             if pipelines.uses(tpl, "specialist") else "")
     async with in_transaction() as conn:
-        row = await outbox.add(key=f"kefu:{n.id}", app="main", api="kf_send_msg",
+        row = await ports.outbox.add(key=f"kefu:{n.id}", api="kf_send_msg",
                                args={"touser": euid, "open_kfid": open_kfid, "msgtype": "text",
                                      "payload": {"content": text}},
                                recipient=euid, ref=f"order:{order.id}", using_db=conn)
         await Notification.filter(id=n.id).using_db(conn).update(outbox_id=row.id)
-    await outbox.flush(services, [row])
+    await ports.outbox.flush([row])
 
 
-async def sweep(services: Services, stale_seconds: float = 60.0) -> int:
+async def sweep(ports: Ports, stale_seconds: float = 60.0) -> int:
     """Re-enqueue kefu notices whose decision job was lost."""
     cutoff = utcnow() - timedelta(seconds=stale_seconds)
     rows = await Notification.filter(channel="kefu", status=NotificationStatus.PENDING,
                                      outbox_id__isnull=True, created_at__lt=cutoff).limit(500)
     for n in rows:
-        await services.queue.enqueue("orders_kefu_notice", n.id, job_id=f"kefu:{n.id}:swept")
+        await ports.jobs.enqueue("orders_kefu_notice", n.id, job_id=f"kefu:{n.id}:swept")
     return len(rows)

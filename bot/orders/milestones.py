@@ -14,8 +14,6 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bot.runtime import Services
-from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage
 from bot.orders import grouptasks, pipelines
@@ -23,7 +21,7 @@ from bot.orders.errors import Conflict, utcnow
 from bot.orders.notify import card, order_link
 from bot.orders.orders import get
 from bot.orders.schemas import MilestoneIn, MilestoneOut
-from bot.wecom.directory import staff_name
+from bot.ports import Ports
 
 log = get_logger("bot.orders.milestones")
 
@@ -66,7 +64,7 @@ def _check_direction(stages: pipelines.Stages, current: str | None, target: str,
     raise Conflict(f"{target!r} skips {skipped}: skipping needs force", "milestone")
 
 
-async def record(services: Services, order_no: str, data: MilestoneIn, *, source: str,
+async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,
                  actor: str, now: datetime | None = None) -> MilestoneOut:
     now = now or utcnow()
     digest = body_hash(data)
@@ -76,7 +74,7 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
     replay = await _replay(order, data.event_id, digest)
     if replay is not None:
         return replay
-    async with services.store.lock(f"orders:order:{order.id}", ttl=30, wait=30):
+    async with ports.store.lock(f"orders:order:{order.id}", ttl=30, wait=30):
         order = await Order.get(id=order.id)
         replay = await _replay(order, data.event_id, digest)
         if replay is not None:
@@ -88,7 +86,7 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
         kefu: Notification | None = None
         team_template = stages.get(data.milestone).team_template
         # A directory look-up (WeCom API), so outside the transaction and only when used.
-        specialist = await staff_name(services, order.specialist) \
+        specialist = await ports.directory.staff_name(order.specialist) \
             if pipelines.uses(team_template, "specialist") else ""
         try:
             async with in_transaction() as conn:
@@ -107,12 +105,12 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
                 team_text = pipelines.render(team_template, **values)
                 flag = "（强制）" if data.force else ""
                 rows.append(await card(
-                    conn, order, key=f"milestone:{m.id}:team", kind="milestone",
+                    ports, conn, order, key=f"milestone:{m.id}:team", kind="milestone",
                     title=f"订单 {order.order_no}：{data.milestone}{flag}", description=team_text,
-                    url=order_link(services.settings.orders_link_base, order.order_no),
+                    url=order_link(ports.settings.orders_link_base, order.order_no),
                     milestone=m))
                 if order.group_chat_id:
-                    notice = await grouptasks.attach(conn, services, order, m, now)
+                    notice = await grouptasks.attach(conn, ports, order, m, now)
                 if order.customer_external_userid:
                     kefu = await Notification.create(
                         order=order, milestone=m, kind="milestone", channel="kefu",
@@ -123,11 +121,11 @@ async def record(services: Services, order_no: str, data: MilestoneIn, *, source
             if replay is None:
                 raise
             return replay
-    await outbox.flush(services, rows)
+    await ports.outbox.flush(rows)
     if notice is not None:
-        await grouptasks.schedule(services, notice)
+        await grouptasks.schedule(ports, notice)
     if kefu is not None:
-        await services.queue.enqueue("orders_kefu_notice", kefu.id, job_id=f"kefu:{kefu.id}")
+        await ports.jobs.enqueue("orders_kefu_notice", kefu.id, job_id=f"kefu:{kefu.id}")
     log.info("milestones.recorded", order_id=order.id, milestone_id=m.id, forced=data.force,
              source=source)
     return out(order, m)

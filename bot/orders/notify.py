@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from bot.delivery import outbox
 from bot.models import Milestone, Notification, Order, OutboxMessage
 from bot.orders.orders import team_of
+from bot.ports import Ports
 
 
 def clip(text: str, limit: int) -> str:
@@ -26,14 +26,14 @@ def order_link(base: str, order_no: str) -> str:
 
 
 async def card(
-    conn: BaseDBAsyncClient, order: Order, *, key: str, kind: str, title: str,
+    ports: Ports, conn: BaseDBAsyncClient, order: Order, *, key: str, kind: str, title: str,
     description: str, url: str, recipients: Sequence[str] | None = None,
     milestone: Milestone | None = None,
 ) -> OutboxMessage:
     """A text card to ``recipients`` (default: the order's team) with one Notification each."""
     users = list(recipients) if recipients is not None else team_of(order).members()
-    row = await outbox.add(
-        key=key, app="main", api="message_send",
+    row = await ports.outbox.add(
+        key=key, api="message_send",
         args={"msgtype": "textcard", "touser": users, "payload": {
             "title": clip(title, 128), "description": clip(description, 512), "url": url,
             "btntxt": "详情"}},

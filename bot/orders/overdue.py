@@ -7,18 +7,17 @@ from datetime import datetime
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from bot.runtime import Services
-from bot.delivery import outbox
 from bot.models import Order, OutboxMessage
 from bot.orders import pipelines
 from bot.orders.errors import cst_day, utcnow
 from bot.orders.notify import card, order_link
 from bot.orders.orders import is_overdue, overdue_since
+from bot.ports import Ports
 
 BATCH = 500
 
 
-async def notify(services: Services, now: datetime | None = None) -> int:
+async def notify(ports: Ports, now: datetime | None = None) -> int:
     """Scan every started order, in id batches; returns the notices queued."""
     now = now or utcnow()
     today = cst_day(now)
@@ -31,10 +30,10 @@ async def notify(services: Services, now: datetime | None = None) -> int:
         if not batch:
             return sent
         after = batch[-1].id
-        sent += await _notify_batch(services, batch, now, today)
+        sent += await _notify_batch(ports, batch, now, today)
 
 
-async def _notify_batch(services: Services, batch: list[Order], now: datetime,
+async def _notify_batch(ports: Ports, batch: list[Order], now: datetime,
                         today: str) -> int:
     rows: list[OutboxMessage] = []
     cache: dict[str, pipelines.Stages] = {}
@@ -53,10 +52,10 @@ async def _notify_batch(services: Services, batch: list[Order], now: datetime,
                 continue
             days = (now - since).days if since else 0
             rows.append(await card(
-                conn, order, key=f"overdue:{order.id}:{order.stage}:{today}", kind="overdue",
+                ports, conn, order, key=f"overdue:{order.id}:{order.stage}:{today}", kind="overdue",
                 title=f"订单 {order.order_no}：「{order.stage}」已超期",
                 description=f"「{order.stage}」已超过预计时长 {days} 天，请跟进并记录里程碑。",
-                url=order_link(services.settings.orders_link_base, order.order_no),
+                url=order_link(ports.settings.orders_link_base, order.order_no),
                 recipients=[order.specialist]))
-    await outbox.flush(services, rows)
+    await ports.outbox.flush(rows)
     return len(rows)

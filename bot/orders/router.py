@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from bot.runtime import HandlerContext
 from bot.conversations import group_welcome
 from bot.conversations.routes_help import COMMANDS
-from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, Order
 from bot.orders import binding, groups, milestones, orders
 from bot.orders.errors import OrderError
 from bot.orders.schemas import MilestoneIn
+from bot.ports import HandlerContext
 from bot.protocol.events import (
     AibotText,
     ExternalChatCreateEvent,
@@ -29,31 +28,31 @@ COMMANDS.append(("里程碑 <订单号> <节点> [备注]",
 
 
 async def _bind_by_name(ctx: HandlerContext, group: CustomerGroup) -> None:
-    services = ctx.services
-    order_no = binding.order_no_in(group.name, services.settings.order_no_pattern)
+    ports = ctx.ports
+    order_no = binding.order_no_in(group.name, ports.settings.order_no_pattern)
     if order_no is None or await Order.filter(group_chat_id=group.chat_id).exists():
         return
     try:
-        await binding.bind(services, order_no, group.chat_id)
+        await binding.bind(ports, order_no, group.chat_id)
     except OrderError as exc:
         # The owner named the group after an order we cannot bind: tell them why.
         log.info("orders.bind_by_name_refused", chat_id=group.chat_id, code=exc.code)
-        row = await outbox.add(
-            key=f"bindfail:{group.chat_id}:{order_no}", app="main", api="message_send",
+        row = await ports.outbox.add(
+            key=f"bindfail:{group.chat_id}:{order_no}", api="message_send",
             args={"msgtype": "text", "touser": [group.owner], "payload": {
                 "content": f"客户群「{group.name}」未能绑定订单 {order_no}：{exc.message}"}},
             recipient=group.owner, ref=f"group:{group.chat_id}")
-        await outbox.flush(services, [row])
+        await ports.outbox.flush([row])
 
 
 @router.on(ExternalChatCreateEvent)
 async def group_created(event: ExternalChatCreateEvent, ctx: HandlerContext) -> None:
     if not event.chat_id:
         return
-    async with groups.group_lock(ctx.services, event.chat_id):
-        group, _ = await groups.sync(ctx.services, event.chat_id)
+    async with groups.group_lock(ctx.ports, event.chat_id):
+        group, _ = await groups.sync(ctx.ports, event.chat_id)
     if group.owner:  # which group welcome template to pick (WeCom lets only the client set it)
-        await group_welcome.tell_owner(ctx.services, chat_id=event.chat_id, owner=group.owner,
+        await group_welcome.tell_owner(ctx.ports, chat_id=event.chat_id, owner=group.owner,
                                        group_name=group.name or "")
     await _bind_by_name(ctx, group)
 
@@ -62,16 +61,16 @@ async def group_created(event: ExternalChatCreateEvent, ctx: HandlerContext) -> 
 async def group_updated(event: ExternalChatUpdateEvent, ctx: HandlerContext) -> None:
     if not event.chat_id:
         return
-    async with groups.group_lock(ctx.services, event.chat_id):
+    async with groups.group_lock(ctx.ports, event.chat_id):
         if event.update_detail in ("add_member", "del_member"):
             group, joined = await groups.apply_update(
-                ctx.services, event.chat_id, event.update_detail, event.last_mem_ver,
+                ctx.ports, event.chat_id, event.update_detail, event.last_mem_ver,
                 event.cur_mem_ver, event.mem_change_list, event.quit_scene,
                 event.mem_change_cnt)
         else:  # name, owner or notice changed: fetch the group as it is now
-            group, joined = await groups.sync(ctx.services, event.chat_id)
+            group, joined = await groups.sync(ctx.ports, event.chat_id)
     if joined:
-        await binding.members_joined(ctx.services, event.chat_id, joined)
+        await binding.members_joined(ctx.ports, event.chat_id, joined)
     if event.update_detail == "change_name":
         await _bind_by_name(ctx, group)
 
@@ -79,7 +78,7 @@ async def group_updated(event: ExternalChatUpdateEvent, ctx: HandlerContext) -> 
 @router.on(ExternalChatDismissEvent)
 async def group_dismissed(event: ExternalChatDismissEvent, ctx: HandlerContext) -> None:
     if event.chat_id:
-        async with groups.group_lock(ctx.services, event.chat_id):
+        async with groups.group_lock(ctx.ports, event.chat_id):
             await groups.dismiss(event.chat_id)
 
 
@@ -109,7 +108,7 @@ async def milestone_command(event: TextMessage | AibotText, ctx: HandlerContext)
         await _team_order(order_no, userid)
         data = MilestoneIn(milestone=stage, event_id=f"chat:{msg_id}",
                            note=rest[0] if rest else None)
-        result = await milestones.record(ctx.services, order_no, data, source="chat",
+        result = await milestones.record(ctx.ports, order_no, data, source="chat",
                                          actor=userid)
     except OrderError as exc:
         return TextReply(f"未记录：{exc.message}")

@@ -5,29 +5,29 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.runtime import Services
 from bot.infra.logs import get_logger
 from bot.orders import grouptasks, overdue
 from bot.orders import kefu_notices as kefu
 from bot.orders.errors import utcnow
+from bot.ports import Ports
 
 log = get_logger("bot.orders.tick")
 OVERDUE_EVERY = 300  # seconds: the sweep runs every 30 s; a daily notice needs far less
 
 
-async def _overdue(services: Services, now: datetime) -> None:
+async def _overdue(ports: Ports, now: datetime) -> None:
     # One scan per slot across all processes (the store is shared in production).
     slot = f"orders:overdue:{int(now.timestamp() // OVERDUE_EVERY)}"
-    if await services.store.set_if_absent(slot, "1", ttl=2 * OVERDUE_EVERY):
-        await overdue.notify(services, now)
+    if await ports.store.set_if_absent(slot, "1", ttl=2 * OVERDUE_EVERY):
+        await overdue.notify(ports, now)
 
 
-async def tick(services: Services, now: datetime | None = None) -> None:
+async def tick(ports: Ports, now: datetime | None = None) -> None:
     now = now or utcnow()
     steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
-        ("grouptasks", lambda: grouptasks.tick(services, now)),
-        ("kefu", lambda: kefu.sweep(services)),
-        ("overdue", lambda: _overdue(services, now)),
+        ("grouptasks", lambda: grouptasks.tick(ports, now)),
+        ("kefu", lambda: kefu.sweep(ports)),
+        ("overdue", lambda: _overdue(ports, now)),
     )
     for name, step in steps:
         try:

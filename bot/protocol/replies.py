@@ -1,7 +1,7 @@
 """Replies a handler returns, and how each is delivered on each channel.
 
-A handler returns a Reply; inside the callback request it becomes an encrypted passive reply,
-from a job it is sent actively (app ``message/send``, AI bot ``response_url``).
+A handler returns a Reply; inside the callback request it becomes an encrypted passive reply
+(built here), from a job it is sent actively (``bot.pipeline.replies``).
 """
 
 from __future__ import annotations
@@ -51,19 +51,3 @@ def passive_aibot_plaintext(reply: Reply) -> str:
         "stream": {"id": uuid.uuid4().hex, "finish": True, "content": reply.content},
     }
     return json.dumps(body, ensure_ascii=False)
-
-
-async def deliver(reply: Reply, event: Any, ctx: Any) -> None:
-    """Send a reply actively, when it could not go back inside the callback response."""
-    client = ctx.services.wecom
-    if client is None:
-        raise RuntimeError("no WeCom client configured to deliver the reply")
-    if ctx.app.kind == "aibot":
-        response_url = getattr(event, "response_url", None)
-        if not response_url:
-            raise ValueError("AI-bot event has no response_url to reply to")
-        await client.aibot_respond(
-            response_url, {"msgtype": "markdown", "markdown": {"content": reply.content}}
-        )
-        return
-    await client.app(ctx.app.name).send_text([event.from_user_name], reply.content)

@@ -14,15 +14,17 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from bot.runtime import HandlerContext, Services
 from bot.infra.logs import get_logger
 from bot.pipeline.inbox import NewEvent
-from bot.pipeline.worker import enqueue_inbox
+from bot.pipeline.processing import enqueue_inbox
+from bot.ports import PassiveContext
 from bot.protocol.crypto import CryptoError
 from bot.protocol.events import EventParseError, KfMsgOrEvent, dedupe_key, parse
 from bot.protocol.replies import Reply, TextReply, passive_aibot_plaintext, passive_app_plaintext
 from bot.protocol.safexml import XMLError, parse_xml
+from bot.runtime import Services
 from bot.settings import AppConfig
+from bot.web.appkeys import SERVICES
 
 log = get_logger("bot.callback")
 
@@ -186,8 +188,8 @@ async def _try_passive(
     route = services.dispatcher.route_for(event)
     if route is None or not route.passive:
         return False, None
-    ctx = HandlerContext(app=app, corp_id=services.settings.wecom.corp_id, passive=True,
-                         services=services)
+    ctx = PassiveContext(app=app, corp_id=services.settings.wecom.corp_id,
+                         ports=services.ports)
     try:
         async with asyncio.timeout(PASSIVE_BUDGET_SECONDS):
             result = await route.handler(event, ctx)

@@ -11,13 +11,10 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.app import running
-from bot.runtime import Services
+from bot.infra.logs import get_logger
 from bot.pipeline.runners import InProcessRunner
 from bot.ports import Clock
-from bot.web.appkeys import SERVICES
-from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
-from sandbox import Sandbox, build_sandbox_app
-
+from bot.runtime import Services
 from bot.settings import Settings
 from bot.web import health
 from bot.web import ingress as callback
@@ -35,6 +32,11 @@ from bot.web.admin import (
     stats_api,
 )
 from bot.web.admin.framework import Api, error_middleware
+from bot.web.appkeys import SERVICES
+from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
+from sandbox import Sandbox, build_sandbox_app
+
+log = get_logger("bot.web.server")
 
 
 def build_api() -> Api:

@@ -14,10 +14,10 @@ from typing import Protocol
 
 import aiohttp
 
-from bot.ports import Store
-from bot.protocol.api_results import UserResult
 from bot.infra.logs import get_logger
+from bot.ports import Store
 from bot.protocol import errors as E
+from bot.protocol.api_results import UserResult
 
 log = get_logger("bot.wecom.directory")
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.conversations import rules_store
-from bot.conversations.common import day_of
 from bot.conversations.rule_counters import count_rule
 from bot.conversations.rulebook import changed
+from bot.infra.clock import cst_date
 from bot.models import ContactEvent, Escalation, EscalationStatus, WelcomeOutcome
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
@@ -50,7 +50,7 @@ async def test_statistics_from_real_conversations(
         await count_rule("door", "archive", now - timedelta(days=3), hits=1)
 
         stats = await (await c.get("/api/v1/stats/rules", headers=h)).json()
-        assert len(stats["days"]) == 14 and stats["until"] == day_of(now).isoformat()
+        assert len(stats["days"]) == 14 and stats["until"] == cst_date(now).isoformat()
         assert [r["rule_id"] for r in stats["rules"]] == ["sofa", "door"]
         sofa = stats["rules"][0]
         assert sofa["hits"] == 6 and sofa["per_day"][-1] == 2 and sofa["per_day"][-4] == 4

@@ -10,7 +10,7 @@ import pytest
 from tortoise.exceptions import IntegrityError
 
 from bot.conversations import compose, kefu, kefu_record, rules_store
-from bot.conversations.common import kf_key
+from bot.conversations.keys import kf_key
 from bot.conversations.rulebook import changed
 from bot.models import ConversationMessage, Direction, KfConversation, RuleStat
 from bot.settings import Settings

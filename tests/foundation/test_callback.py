@@ -14,7 +14,6 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import bind_public_url
-from bot.web.server import create_app
 from bot.infra.db import migrate
 from bot.models import InboxEvent, InboxStatus
 from bot.pipeline.runners import InProcessRunner
@@ -24,6 +23,7 @@ from bot.protocol.safexml import parse_xml
 from bot.routing import Router, text_is
 from bot.settings import Settings
 from bot.web.appkeys import SERVICES
+from bot.web.server import create_app
 from tests.conftest import Signed, wait_for
 
 
@@ -297,7 +297,7 @@ async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
     from datetime import timedelta
 
     from bot.pipeline import inbox
-    from bot.pipeline.worker import sweep_inbox
+    from bot.pipeline.processing import sweep_inbox
 
     settings = mode_settings(inbox_stale_seconds=60)
     signed = Signed(settings)

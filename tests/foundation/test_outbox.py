@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.runtime import Services
 from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
+from bot.runtime import Services
 from bot.settings import Settings
 from bot.web.appkeys import SERVICES
 from bot.wecom.policy import RetryPolicy

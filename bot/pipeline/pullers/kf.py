@@ -17,11 +17,11 @@ import json
 import time
 from typing import Any
 
-from bot.conversations.common import config, now
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout
 from bot.models import KfCursor
 from bot.pipeline.inbox import NewEvent
+from bot.pipeline.processing import process_fresh
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 from bot.protocol.events import parse_kf_message
@@ -87,8 +87,6 @@ class _Handler:
         self.tails[who] = task
 
     async def _run(self, before: asyncio.Task[None] | None, row_id: int, event: Any) -> None:
-        from bot.pipeline.worker import process_fresh
-
         if before is not None:
             await asyncio.wait([before])
         await process_fresh(self.services, row_id, _app_name(self.services), event)
@@ -100,14 +98,13 @@ class _Handler:
 
 
 async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Handler) -> int:
-    from bot.conversations.outbound import main_app
-
-    client = main_app(services)
+    client = services.ports.wecom
     row = await KfCursor.get_or_none(open_kfid=open_kfid)
     cursor = row.cursor if row else None
     saved = cursor
     # First pull of an account: don't answer days-old messages.
-    oldest = None if row else now(services).timestamp() - config(services).kf_backlog_seconds
+    backlog = services.settings.conversations.kf_backlog_seconds
+    oldest = None if row else services.ports.clock.now().timestamp() - backlog
     stored = 0
     while True:
         try:

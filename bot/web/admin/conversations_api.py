@@ -102,7 +102,7 @@ async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
     body = req.body or ActIn()
     who = body.userid or (req.principal.name if req.principal else "api")
     try:
-        return esc_out(await fn(req.services, _esc_id(req), who))
+        return esc_out(await fn(req.services.ports, _esc_id(req), who))
     except escalation.EscalationError as exc:
         status = 404 if "没有编号" in str(exc) else 409
         raise ApiError(status, "not_found" if status == 404 else "conflict", str(exc)) from None
@@ -272,7 +272,7 @@ async def create_template(req: ApiRequest) -> TemplateOut:
     if await GroupWelcomeTemplate.exists(name=b.name):
         raise ApiError(409, "exists", "a template with this name exists", "name")
     try:
-        row = await group_welcome.create(req.services, name=b.name, text=b.text,
+        row = await group_welcome.create(req.services.ports, name=b.name, text=b.text,
                                          attachment=b.attachment, is_default=b.is_default)
     except (WeComAPIError, ValueError) as exc:
         raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
@@ -296,7 +296,7 @@ async def update_template(req: ApiRequest) -> TemplateOut:
     if await GroupWelcomeTemplate.filter(name=b.name).exclude(id=row.id).exists():
         raise taken
     try:
-        row = await group_welcome.update(req.services, row, name=b.name, text=b.text,
+        row = await group_welcome.update(req.services.ports, row, name=b.name, text=b.text,
                                          attachment=b.attachment, is_default=b.is_default)
     except (WeComAPIError, ValueError) as exc:
         raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
@@ -309,7 +309,7 @@ async def update_template(req: ApiRequest) -> TemplateOut:
            tag="welcome")
 async def delete_template(req: ApiRequest) -> None:
     """Delete a template here and in WeCom."""
-    await group_welcome.delete(req.services, await _template(req))
+    await group_welcome.delete(req.services.ports, await _template(req))
 
 
 # -- the kefu welcome -------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 
-from bot.runtime import Services
 from bot.infra.logs import get_logger
+from bot.runtime import Services
 from bot.web.appkeys import SERVICES
 
 log = get_logger("bot.api")

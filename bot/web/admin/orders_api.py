@@ -92,7 +92,7 @@ async def order_patch(req: ApiRequest) -> OrderOut:
 async def order_bind_group(req: ApiRequest) -> OrderOut:
     """Bind a customer group to the order (409 if either side is bound elsewhere)."""
     try:
-        order = await domain(lambda: binding.bind(req.services, req.params["order_no"],
+        order = await domain(lambda: binding.bind(req.services.ports, req.params["order_no"],
                                                   req.body.chat_id))
     except WeComAPIError as exc:
         raise ApiError(404, "not_found", f"WeCom does not return group {req.body.chat_id}: "
@@ -108,7 +108,7 @@ async def order_milestone(req: ApiRequest) -> MilestoneOut:
     that is not one stage forward without ``force``, is a 409."""
     source, actor = _actor(req)
     return await domain(lambda: milestones.record(
-        req.services, req.params["order_no"], req.body, source=source, actor=actor))
+        req.services.ports, req.params["order_no"], req.body, source=source, actor=actor))
 
 
 @api.route("GET", "/orders/{order_no}/timeline", roles=READ, response=Timeline, tag="orders",

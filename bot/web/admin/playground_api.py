@@ -21,7 +21,7 @@ ROLES = ("admin",)
 
 
 def _sandbox(req: ApiRequest) -> Sandbox:
-    sandbox = req.services.extras.get("sandbox")
+    sandbox = req.services.sandbox
     if sandbox is None:
         raise ApiError(404, "not_sandbox", "the playground exists only with api_base = sandbox")
     return sandbox

@@ -132,7 +132,7 @@ async def create_rule(req: ApiRequest) -> Any:
         return rule_error_response(exc)
     except rules_store.RuleExists:
         raise ApiError(409, "exists", "a rule with this id exists", "id") from None
-    await changed(req.services)
+    await changed(req.services.ports)
     return rule_out(row)
 
 
@@ -148,7 +148,7 @@ async def update_rule(req: ApiRequest) -> Any:
         raise ApiError(404, "not_found", "no such rule") from None
     except ValueError as exc:
         raise ApiError(400, "invalid_rule", str(exc), "id") from None
-    await changed(req.services)
+    await changed(req.services.ports)
     return rule_out(row)
 
 
@@ -159,7 +159,7 @@ async def delete_rule(req: ApiRequest) -> None:
         await rules_store.delete_rule(req.params["rule_id"], _actor(req))
     except rules_store.RuleNotFound:
         raise ApiError(404, "not_found", "no such rule") from None
-    await changed(req.services)
+    await changed(req.services.ports)
 
 
 async def _toggle(req: ApiRequest, enabled: bool) -> RuleOut:
@@ -167,7 +167,7 @@ async def _toggle(req: ApiRequest, enabled: bool) -> RuleOut:
         row = await rules_store.set_enabled(req.params["rule_id"], enabled, _actor(req))
     except rules_store.RuleNotFound:
         raise ApiError(404, "not_found", "no such rule") from None
-    await changed(req.services)
+    await changed(req.services.ports)
     return rule_out(row)
 
 
@@ -199,7 +199,7 @@ async def rollback_rule(req: ApiRequest) -> Any:
         raise ApiError(404, "not_found", "no such change of this rule", "change_id") from None
     except RuleError as exc:
         return rule_error_response(exc)
-    await changed(req.services)
+    await changed(req.services.ports)
     if row is None:
         return RollbackOut(id=req.params["rule_id"], deleted=True)
     return RollbackOut.model_validate(rule_out(row).model_dump())

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from bot.conversations import rules_store
 from bot.conversations.conflicts import conflicts
-from bot.conversations.rulebook import changed, rulebook
+from bot.conversations.rulebook import changed
 from bot.web.admin.framework import Api, ApiRequest
 from bot.web.admin.rules_api import READ, rule_error_response
 from keywords import CHANNELS, RuleError
@@ -93,7 +93,7 @@ async def import_rules(req: ApiRequest) -> Any:
     except RuleError as exc:
         return rule_error_response(exc)
     if result.applied:
-        await changed(req.services)
+        await changed(req.services.ports)
     return ImportOut(**result.__dict__)
 
 
@@ -116,7 +116,7 @@ def _match(m: Any) -> MatchOut:
 async def test_rules(req: ApiRequest) -> TestOut:
     """What the live rule set does with a message: winner, terms and positions, normalized
     text and tokens, the rules it shadowed, and why near misses missed."""
-    book = rulebook(req.services)
+    book = req.services.ports.rules
     b = req.body
     ex = book.matcher.explain(b.text, channel=b.channel, at=b.at, menu_id=b.menu_id,
                               scope=b.scope or None)
@@ -130,4 +130,4 @@ async def test_rules(req: ApiRequest) -> TestOut:
 @api.route("GET", "/rules/conflicts", roles=READ, response=[ConflictOut], tag="rules")
 async def rule_conflicts(req: ApiRequest) -> list[ConflictOut]:
     """Rules another rule always wins over on their own terms, and shared exact terms."""
-    return [ConflictOut(**c) for c in conflicts(rulebook(req.services).matcher)]
+    return [ConflictOut(**c) for c in conflicts(req.services.ports.rules.matcher)]

@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from tortoise.functions import Count, Max, Sum
 
-from bot.conversations.common import CST, day_of
 from bot.conversations.welcome import ADDED
+from bot.infra.clock import CST, cst_date
 from bot.models import ContactEvent, Escalation, RuleStat, UnansweredQuestion, WelcomeOutcome
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 
@@ -122,7 +122,7 @@ _CONTACT_KIND = {"add_external_contact": "added", "add_half_external_contact": "
 
 
 def _range(q: RangeQuery, today: date | None = None) -> tuple[date, date]:
-    until = q.until or today or day_of(datetime.now(UTC))
+    until = q.until or today or cst_date(datetime.now(UTC))
     since = q.since or until - timedelta(days=DEFAULT_DAYS - 1)
     if since > until:
         raise ApiError(400, "invalid_query", "since is after until", "since")
@@ -272,9 +272,7 @@ async def escalation_stats(req: ApiRequest) -> EscalationStatsOut:
             to_resolve.append(_minutes(e.created_at, e.resolved_at))
         if status == "open" and (oldest is None or e.created_at < oldest):
             oldest = e.created_at
-    services = req.services
-    clock = services.extras.get("clock") if services is not None else None
-    now = datetime.fromtimestamp(clock(), UTC) if clock else datetime.now(UTC)
+    now = req.services.ports.clock.now()
     return EscalationStatsOut(
         since=since, until=until, total=len(rows), by_status=by_status, by_reason=by_reason,
         by_channel=by_channel, to_claim=_durations(to_claim),

@@ -1,0 +1,73 @@
+"""Every job by name: the same functions run on arq workers (production) and on the
+in-process runner (embedded). Domain jobs get the ports; pipeline jobs the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.conversations.escalation import check_sla
+from bot.delivery import outbox
+from bot.orders import binding, grouptasks, kefu_notices
+from bot.pipeline.processing import process_inbox, sweep, sweep_inbox
+from bot.pipeline.pullers import archive, kf
+from bot.pipeline.runners import JobFunc
+from bot.runtime import Services
+
+
+async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
+                      token: str | None) -> None:
+    """Job for a stored kf_msg_or_event row, its content passed along: the pull (idempotent,
+    so no row lock and no read of the row), then the row is done. Should this job be lost,
+    the sweeper takes the still pending row through ``process_inbox``."""
+    await kf.request_pull(services, open_kfid, token)
+    await services.inbox.mark_done(inbox_id)
+
+
+async def kf_poll(services: Services) -> int:
+    """Every minute: pull each known kf account in case a callback was missed."""
+    return await kf.poll_all(services)
+
+
+async def kf_pull(services: Services, open_kfid: str, mark: str) -> int:
+    """A puller that ran out of its time budget hands the rest to this job."""
+    return await kf.pull_job(services, open_kfid, mark)
+
+
+async def escalation_sla(services: Services) -> tuple[int, int]:
+    """Every minute: re-notify and raise unclaimed escalations."""
+    return await check_sla(services.ports)
+
+
+async def archive_poll(services: Services) -> int:
+    """Every minute: pull the chat archive, when a source is configured."""
+    return await archive.poll(services)
+
+
+def _with_ports(fn: JobFunc) -> JobFunc:
+    """A domain job: it sees the ports, never the process's services."""
+    async def run(services: Services, *args: Any) -> Any:
+        return await fn(services.ports, *args)
+
+    run.__qualname__ = run.__name__ = fn.__name__
+    return run
+
+
+async def sweep_job(services: Services) -> None:
+    await sweep(services)
+
+
+JOBS: dict[str, JobFunc] = {
+    "process_inbox": process_inbox,
+    "kf_callback": kf_callback,
+    "sweep_inbox": sweep_inbox,
+    "send_outbox": outbox.send_job,
+    "kf_poll": kf_poll,
+    "kf_pull": kf_pull,
+    "escalation_sla": escalation_sla,
+    "archive_poll": archive_poll,
+    "orders_flush_notice": _with_ports(grouptasks.flush),
+    "orders_kefu_notice": _with_ports(kefu_notices.send_notice),
+    "orders_join_way": _with_ports(binding.create_join_way),
+}
+# Periodic jobs (besides the sweep): arq cron in production, bot.app's loop embedded.
+PERIODIC = ("kf_poll", "escalation_sla", "archive_poll")
