@@ -83,7 +83,6 @@ async def reset(mode: str) -> None:
 async def run_mode(mode: str, customers: int, messages: int, workers: int) -> dict[str, Any]:
     from aiohttp import web
 
-    from bot.web.server import create_app
     from bot.conversations import rules_store
     from bot.conversations.rulebook import changed, sample_rules_text
     from bot.infra.db import migrate
@@ -91,6 +90,7 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
     from bot.models import OutboxMessage
     from bot.settings import load_settings
     from bot.web.appkeys import SERVICES
+    from bot.web.server import create_app
     from sandbox import SEED_KF
 
     await reset(mode)
@@ -110,10 +110,10 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         services = app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         if mode == "production":
             await rules_store.import_rules(sample_rules_text(), mode="replace", actor="bench")
-            await changed(services)
+            await changed(services.ports)
             env = {**os.environ, "WECOM_BOT_CONFIG": str(config)}
             # Started once, before the load; blocking here costs the measurement nothing.
             procs = [subprocess.Popen([str(ROOT / ".venv/bin/wecom-bot"), "worker"], env=env,  # noqa: ASYNC220

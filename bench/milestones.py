@@ -66,7 +66,7 @@ async def seed(services: Any, n: int) -> list[dict[str, str]]:
     from sandbox import SEED_KF
     from sandbox.model import Staff
 
-    sandbox = services.extras["sandbox"]
+    sandbox = services.sandbox
     plan = []
     orders, groups, members, convs = [], [], [], []
     for i in range(n):
@@ -150,7 +150,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from pydantic import SecretStr
 
     from bot.app import bind_public_url
-    from bot.web.server import create_app
     from bot.infra.db import migrate
     from bot.infra.logs import configure_logging
     from bot.models import OutboxMessage, OutboxStatus
@@ -158,6 +157,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from bot.settings import AppConfig, Settings, WeComConfig, random_aes_key
     from bot.web.admin.api_tokens import create_token
     from bot.web.appkeys import SERVICES
+    from bot.web.server import create_app
     from bot.wecom.policy import RetryPolicy
 
     apps = (AppConfig(name="main", agent_id=1000002, secret=SecretStr("bench-secret"),
@@ -175,7 +175,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         bind_public_url(services, str(client.make_url("")))
         services.wecom.retry = RetryPolicy(base_delay=0.05, max_delay=0.5, rate_limit_delay=0.5,
                                            budget_seconds=20, rate_limit_ban=1.0)
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         stop = asyncio.Event()
         worker = asyncio.create_task(run_worker(services, stop=stop))
         try:

@@ -23,7 +23,7 @@ from bot.settings import AppConfig, Settings
 if TYPE_CHECKING:
     from tortoise import BaseDBAsyncClient
 
-    from bot.models import OutboxMessage
+    from bot.models import OutboxMessage, OutboxStatus
     from keywords import Matcher
 
 
@@ -171,6 +171,15 @@ class Outbox(Protocol):
     async def send_now(self, rows: Sequence[OutboxMessage], *, fresh: bool = False
                        ) -> list[OutboxMessage]:
         """One attempt at each row, in order, stopping at one that could not go out yet."""
+        ...
+
+    def errcode(self, row: OutboxMessage) -> int | None:
+        """WeCom's errcode in a row's last error, if it was an API error."""
+        ...
+
+    async def mark(self, row_id: int, status: OutboxStatus, *, error: str | None = None
+                   ) -> None:
+        """Record an outcome learned elsewhere (a callback, a group task's result)."""
         ...
 
 

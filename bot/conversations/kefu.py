@@ -18,7 +18,6 @@ from tortoise.exceptions import IntegrityError
 
 from bot.conversations import compose, escalation, kefu_record, offer_group, outbound
 from bot.conversations.keys import kf_key
-from bot.delivery import outbox
 from bot.infra.db import get_row
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
@@ -238,7 +237,7 @@ async def on_enter_session(ports: Ports, ev: KfEnterSession) -> None:
             deadline=datetime.fromtimestamp(issued + WELCOME_WINDOW, UTC))
         outcome = {OutboxStatus.SENT: "sent", OutboxStatus.MISSED: "missed",
                    OutboxStatus.PENDING: "retrying"}.get(row.status, "failed")
-        errcode = outbox.errcode_of(row) if outcome == "failed" else None
+        errcode = ports.outbox.errcode(row) if outcome == "failed" else None
     await WelcomeOutcome.create(kind="kefu", external_userid=ev.external_userid,
                                 outcome=outcome, errcode=errcode)
     log.info("kefu.welcome", outcome=outcome, errcode=errcode)
@@ -251,7 +250,7 @@ async def on_send_fail(ports: Ports, ev: KfMsgSendFail) -> None:
         msg.status, msg.fail_type = "failed", ev.fail_type
         await msg.save(update_fields=["status", "fail_type"])
         if msg.outbox_id:
-            await outbox.mark(msg.outbox_id, OutboxStatus.FAILED,
+            await ports.outbox.mark(msg.outbox_id, OutboxStatus.FAILED,
                               error=f"msg_send_fail fail_type {ev.fail_type}")
     log.warning("kefu.send_failed", fail_type=ev.fail_type, known=msg is not None)
 

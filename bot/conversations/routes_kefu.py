@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.conversations import kefu
-from bot.pipeline.pullers import kf as kefu_sync
 from bot.ports import HandlerContext
 from bot.protocol.events import (
     KfEnterSession,
@@ -20,7 +19,9 @@ router = Router("kefu")
 @router.on(KfMsgOrEvent)
 async def pull(event: KfMsgOrEvent, ctx: HandlerContext) -> None:
     if event.open_kf_id:
-        await kefu_sync.request_pull(ctx.ports, event.open_kf_id, event.token)
+        # The pull is the pipeline's (an ingestion source): a job, not a domain call. The
+        # callback path enqueues it directly; this route serves a row the sweeper re-runs.
+        await ctx.ports.jobs.enqueue("kf_pull", event.open_kf_id, event.token)
 
 
 @router.on(KfText)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.conversations import outbound
-from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import ContactEvent, OutboxStatus, WelcomeOutcome, WelcomeText
 from bot.ports import Ports
@@ -67,7 +66,7 @@ async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
         if row.status == OutboxStatus.MISSED:
             outcome = "missed"
         elif row.status != OutboxStatus.SENT:
-            errcode = outbox.errcode_of(row)
+            errcode = ports.outbox.errcode(row)
             outcome = {E.WELCOME_CODE_USED: "already_sent",
                        E.WELCOME_CONCURRENT: "concurrent"}.get(errcode or 0, "failed")
     await WelcomeOutcome.create(kind="contact", userid=userid, external_userid=euid,

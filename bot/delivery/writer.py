@@ -41,6 +41,13 @@ class OutboxWriter:
     async def flush(self, rows: Iterable[OutboxMessage]) -> None:
         await outbox.flush(self.services, rows)
 
+    def errcode(self, row: OutboxMessage) -> int | None:
+        return outbox.errcode_of(row)
+
+    async def mark(self, row_id: int, status: OutboxStatus, *, error: str | None = None
+                   ) -> None:
+        await outbox.mark(row_id, status, error=error)
+
     async def send_now(self, rows: Sequence[OutboxMessage], *, fresh: bool = False
                        ) -> list[OutboxMessage]:
         """One attempt at each row, in order, stopping at one that could not go out yet.

@@ -90,7 +90,8 @@ async def owner_confirms(demo: Demo) -> None:
     order = await _order(demo)
     chat = order.group_chat_id  # type: ignore[attr-defined]
     delay = demo.services.settings.group_task_delay_seconds
-    await tick(demo.services.ports, utcnow() + timedelta(seconds=delay + 1))  # the day's window ends
+    # The day's window ends.
+    await tick(demo.services.ports, utcnow() + timedelta(seconds=delay + 1))
     task = await demo.wait_for("the group task created", lambda: [
         t for t in demo.sandbox.tasks.values() if chat in t.assign])
     ask = await demo.wait_for("the owner asked to confirm", lambda: [

@@ -7,14 +7,14 @@ them are masked wherever they appear, and query strings are scrubbed of credenti
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import structlog
 
-REDACTED = "[redacted]"
+from bot.protocol.redaction import REDACTED, scrub_text
+
 # Keys whose values are secret or are customer/staff message bodies.
 SENSITIVE_KEYS = frozenset(
     {
@@ -41,17 +41,7 @@ SENSITIVE_KEYS = frozenset(
         "response_url",
     }
 )
-_QUERY_SECRET_RE = re.compile(
-    r"(?i)\b(access_token|corpsecret|secret|key|response_code|token)=([^&\s\"']+)"
-)
 _MAX_DEPTH = 4
-
-
-def scrub_text(value: str) -> str:
-    """Mask credentials carried in URLs or query strings inside free text."""
-    if "=" not in value:  # nothing to mask: skip the regex (most values, every line)
-        return value
-    return _QUERY_SECRET_RE.sub(lambda m: f"{m.group(1)}={REDACTED}", value)
 
 
 def _redact(value: Any, depth: int = 0) -> Any:

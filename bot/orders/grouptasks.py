@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from bot.delivery import outbox
 from bot.infra.logs import get_logger
 from bot.models import (
     CustomerGroup,
@@ -165,12 +164,12 @@ async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) 
                                              now.tzinfo) if res else now
             await GroupNotice.filter(id=notice.id).update(status=S.DELIVERED, sent_at=sent_at,
                                                           msgid=msgid, next_check_at=None)
-            await outbox.mark(row.id, OutboxStatus.DELIVERED)
+            await ports.outbox.mark(row.id, OutboxStatus.DELIVERED)
             return
         if status in (2, 3):
             why = "the group already received a 群发 today (WeCom's daily quota)" \
                 if status == 3 else "the group is no longer reachable"
-            await outbox.mark(row.id, OutboxStatus.FAILED, error=why)
+            await ports.outbox.mark(row.id, OutboxStatus.FAILED, error=why)
             await _fail(notice, why)
             return
     created = row.sent_at or row.created_at
@@ -186,7 +185,7 @@ async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) 
         await ports.outbox.flush([remind])
         return
     if due_reminders > cfg.group_task_max_reminders:
-        await outbox.mark(row.id, OutboxStatus.FAILED, error="the owner never sent it")
+        await ports.outbox.mark(row.id, OutboxStatus.FAILED, error="the owner never sent it")
         await _fail(notice, f"the owner did not send it after {notice.reminders} reminders")
         return
     await GroupNotice.filter(id=notice.id).update(next_check_at=later, msgid=msgid)

@@ -28,7 +28,7 @@ async def kf_poll(services: Services) -> int:
     return await kf.poll_all(services)
 
 
-async def kf_pull(services: Services, open_kfid: str, mark: str) -> int:
+async def kf_pull(services: Services, open_kfid: str, mark: str | None) -> int:
     """A puller that ran out of its time budget hands the rest to this job."""
     return await kf.pull_job(services, open_kfid, mark)
 

@@ -6,7 +6,7 @@ them consistently and the client treats them as ordinary, non-retryable errors.
 
 from __future__ import annotations
 
-from bot.infra.logs import scrub_text
+from bot.protocol.redaction import scrub_text
 
 # Global codes (docs 90455 全局错误码).
 SYSTEM_BUSY = -1

@@ -38,7 +38,7 @@ async def test_edit_a_rule_and_see_it_win_in_the_tester(
     async with serving(mode_settings()) as client:
         await rules_store.create_rule(TABLE, "seed")
         await rules_store.create_rule(HOSTILE, "seed")
-        await changed(client.app[SERVICES])
+        await changed(client.app[SERVICES].ports)
         token = await create_token("root", "admin")
         async with browser_page(str(client.make_url("/"))) as page:
             page.on("dialog", lambda d: d.accept())

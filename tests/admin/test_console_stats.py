@@ -28,7 +28,7 @@ async def test_charts_and_make_a_rule(
 ) -> None:
     async with world(mode_settings(conversations={"load_sample_rules": False})) as w:
         await rules_store.create_rule(TABLE, "seed")
-        await changed(w.services)
+        await changed(w.services.ports)
         await w.sandbox.customer_says(KF, CUSTOMER, "茶几多久到")
         await w.wait_kf(1)
         await w.sandbox.customer_says(KF, SEED_CUSTOMERS[1][0], "可以开<b>发票</b>吗")

@@ -73,7 +73,7 @@ async def test_retrying_a_kf_message_sends_it_under_a_new_msgid(
 
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         admin = {"Authorization": f"Bearer {await create_token('root', 'admin')}"}
         customer = SEED_CUSTOMERS[2][0]
         await sandbox.customer_says(SEED_KF, customer, "你好")

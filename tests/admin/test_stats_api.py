@@ -35,7 +35,7 @@ async def test_statistics_from_real_conversations(
         c = w.client
         h = {"Authorization": f"Bearer {await create_token('v', 'viewer')}"}
         await rules_store.create_rule(RULE, "test")
-        await changed(w.services)
+        await changed(w.services.ports)
         # Through the sandbox: two hits today, the same unanswered question from two people.
         await w.sandbox.customer_says(KF, CUSTOMER, "沙发多久到")
         await w.wait_kf(1)

@@ -25,7 +25,7 @@ class World:
     def __init__(self, client: TestClient) -> None:
         self.client = client
         self.services = client.app[SERVICES]
-        self.sandbox: Sandbox = self.services.extras["sandbox"]
+        self.sandbox: Sandbox = self.services.sandbox
 
     def kf_texts(self, euid: str = CUSTOMER) -> list[str]:
         out = []

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.conversations import rules_store
-from bot.conversations.archive import MemoryArchiveSource, poll
 from bot.conversations.rulebook import changed, sample_rules_text
+from bot.infra.clock import SettableClock
 from bot.models import ContactEvent, Escalation, JoinWayRecord, WelcomeOutcome
+from bot.pipeline.pullers.archive import MemoryArchiveSource, poll
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
@@ -17,7 +18,7 @@ from tests.conversations.conftest import CUSTOMER, KF, World, world
 async def _ready(w: World) -> None:
     if not await rules_store.list_rules():
         await rules_store.import_rules(sample_rules_text(), mode="replace", actor="test")
-    await changed(w.services)
+    await changed(w.services.ports)
 
 
 async def test_contact_welcome_by_channel_code_staff_override_and_missed(
@@ -48,7 +49,7 @@ async def test_contact_welcome_by_channel_code_staff_override_and_missed(
         assert w.sandbox.inbox("wmPlain2")[-1]["text"]["content"] == "默认欢迎郑先生"
         # A code that arrives after its 20 s is recorded as missed and never sent.
         clock = w.sandbox.clock
-        w.services.extras["clock"] = lambda: clock() + 30
+        w.services.ports.clock = SettableClock(lambda: clock() + 30)
         await w.sandbox.staff_adds_customer("zhangwei", "wmLate1", name="迟到")
         await w.settle()
         assert w.sandbox.inbox("wmLate1") == []
@@ -92,7 +93,8 @@ async def test_offer_group_creates_the_join_way_once(
         group = await w.sandbox.staff_creates_group("zhangwei", "全屋定制服务群")
         cfg = w.services.settings.conversations.model_copy(
             update={"offer_group_chat_ids": (group["chat_id"],)})
-        w.services.settings = w.services.settings.model_copy(update={"conversations": cfg})
+        w.services.ports.settings = w.services.settings.model_copy(
+            update={"conversations": cfg})
         await _ready(w)
         await w.sandbox.customer_says(KF, CUSTOMER, "可以进群吗")
         await w.wait_kf(2)
@@ -130,7 +132,7 @@ async def test_archive_escalate_rule_raises_an_escalation_without_reply(
     async with world(settings) as w:
         await _ready(w)
         source = MemoryArchiveSource()
-        w.services.extras["archive_source"] = source
+        w.services.ports.archive = source
         source.add({"msgid": "a1", "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",
                     "msgtime": 1, "msgtype": "text", "text": {"content": "安装师傅迟到了"}})
         source.add({"msgid": "a2", "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",

@@ -11,7 +11,6 @@ from bot.orders.schemas import OrderIn
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 from bot.settings import Settings
-from bot.wecom.directory import staff_name
 from tests.conversations.conftest import CUSTOMER, KF, world
 
 
@@ -22,20 +21,20 @@ async def test_names_come_from_the_directory_and_are_remembered(
         def lookups() -> int:
             return sum(1 for c in w.sandbox.calls if c["path"] == "user/get")
 
-        assert await staff_name(w.services, "zhangwei") == "张伟"
-        assert await staff_name(w.services, "zhangwei") == "张伟"
+        assert await w.services.ports.directory.staff_name("zhangwei") == "张伟"
+        assert await w.services.ports.directory.staff_name("zhangwei") == "张伟"
         assert lookups() == 1
         # A userid WeCom does not know is named by itself, and that answer is remembered too.
-        assert await staff_name(w.services, "nobody") == "nobody"
-        assert await staff_name(w.services, "nobody") == "nobody"
+        assert await w.services.ports.directory.staff_name("nobody") == "nobody"
+        assert await w.services.ports.directory.staff_name("nobody") == "nobody"
         assert lookups() == 2
-        assert await staff_name(w.services, None) == "" and lookups() == 2
+        assert await w.services.ports.directory.staff_name(None) == "" and lookups() == 2
 
         # WeCom busy: the userid stands in for now, and the next message asks again.
         w.sandbox.set_faults(busy_burst=100, paths=("user/get",))
-        assert await staff_name(w.services, "lina") == "lina"
+        assert await w.services.ports.directory.staff_name("lina") == "lina"
         w.sandbox.set_faults()
-        assert await staff_name(w.services, "lina") == "李娜"
+        assert await w.services.ports.directory.staff_name("lina") == "李娜"
 
 
 async def test_the_sandbox_reads_members_as_wecom_does(
@@ -61,7 +60,7 @@ async def test_a_kefu_reply_names_the_customers_specialist(
                 "action": "reply",
                 "replies": {"messages": [{"text": "订单{order_no}的专员是{specialist}"}]}}
         await rules_store.import_rules({"rules": [rule]}, mode="replace", actor="test")
-        await changed(w.services)
+        await changed(w.services.ports)
         await orders.create(OrderIn.model_validate({
             "order_no": "DD20261199", "customer": {"external_userid": CUSTOMER, "name": "陈女士"},
             "team": {"specialist": "zhangwei"}}))

@@ -12,6 +12,7 @@ import pytest
 from bot.conversations import rules_store
 from bot.conversations.escalation import check_sla
 from bot.conversations.rulebook import changed, sample_rules_text
+from bot.infra.clock import SettableClock
 from bot.models import Escalation, EscalationStatus
 from bot.protocol.safexml import build_xml
 from bot.settings import Settings
@@ -24,7 +25,7 @@ from tests.foundation.test_callback import post
 async def _ready(w: World) -> None:
     if not await rules_store.list_rules():
         await rules_store.import_rules(sample_rules_text(), mode="replace", actor="test")
-    await changed(w.services)
+    await changed(w.services.ports)
 
 
 async def _escalated(w: World, text: str = "我要投诉") -> Escalation:
@@ -87,18 +88,18 @@ async def test_nobody_receiving_queues_then_sla_renotifies_and_raises(
     async with world(settings) as w:
         await _ready(w)
         clock = w.sandbox.clock
-        w.services.extras["clock"] = clock
+        w.services.ports.clock = SettableClock(clock)
         await w.sandbox.set_servicer_status(KF, "zhangwei", False)
         await w.sandbox.set_servicer_status(KF, "liuyang", False)
         esc = await _escalated(w, "转人工")
         assert esc.queued and esc.servicer_userid is None
         assert w.sandbox.kf_sessions[(KF, CUSTOMER)].state == 2
         assert any("排队" in t for t in w.kf_texts())
-        assert await check_sla(w.services) == (0, 0)
+        assert await check_sla(w.services.ports) == (0, 0)
         clock.advance(6 * 60)  # type: ignore[attr-defined]
-        assert await check_sla(w.services) == (1, 0)
+        assert await check_sla(w.services.ports) == (1, 0)
         clock.advance(10 * 60)  # type: ignore[attr-defined]
-        assert await check_sla(w.services) == (0, 1)
+        assert await check_sla(w.services.ports) == (0, 1)
         await w.settle()
         titles = [m["payload"]["main_title"]["title"] for m in w.app_inbox("liuyang")]
         # Nobody receives: the supervisor got the first card, the reminder and the raise.
@@ -155,8 +156,8 @@ async def test_two_triggers_at_once_route_once_and_agree_with_wecom(
         await w.settle()
         w.sandbox.set_faults(latency=0.05, paths=("kf/service_state/trans",))
         a, b = await asyncio.gather(
-            escalation.escalate_kf(w.services, KF, CUSTOMER, reason="rule"),
-            escalation.escalate_kf(w.services, KF, CUSTOMER, reason="menu"))
+            escalation.escalate_kf(w.services.ports, KF, CUSTOMER, reason="rule"),
+            escalation.escalate_kf(w.services.ports, KF, CUSTOMER, reason="menu"))
         await w.settle()
         assert a.id == b.id
         trans = [c for c in w.sandbox.calls if c["path"] == "kf/service_state/trans"]
@@ -204,7 +205,7 @@ async def test_a_repeated_claim_finishes_a_hand_over_that_was_cut_off(
         # liuyang's claim is stored, but the session hand-over never happened (cut off).
         await Escalation.filter(id=esc.id).update(status=EscalationStatus.CLAIMED,
                                                   claimed_by="liuyang")
-        await escalation.claim(w.services, esc.id, "liuyang")
+        await escalation.claim(w.services.ports, esc.id, "liuyang")
         esc = await Escalation.get(id=esc.id)
         assert esc.servicer_userid == "liuyang"
         assert w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid == "liuyang"
@@ -234,7 +235,7 @@ async def test_a_claim_racing_a_resolve_is_never_silently_undone(
             return row
 
         monkeypatch.setattr(Escalation, "get_or_none", read_then_claim)
-        await escalation.resolve(w.services, esc.id, "lina")
+        await escalation.resolve(w.services.ports, esc.id, "lina")
         monkeypatch.undo()
         esc = await Escalation.get(id=esc.id)
         assert esc.status == EscalationStatus.RESOLVED and esc.resolved_by == "lina"
@@ -257,7 +258,7 @@ async def test_one_broken_escalation_does_not_stop_the_sla_of_the_others(
         await Escalation.filter(id__in=[esc.id, broken.id]).update(
             created_at=esc.created_at - timedelta(minutes=20),
             notified_at=esc.created_at - timedelta(minutes=20))
-        await check_sla(w.services)
+        await check_sla(w.services.ports)
         esc = await Escalation.get(id=esc.id)
         assert esc.renotified_at is not None and esc.raised_at is not None
 
@@ -275,11 +276,11 @@ async def test_specialists_are_told_even_when_routing_fails(
         await w.settle()
         w.services.wecom.retry = RetryPolicy(base_delay=0.01, max_delay=0.02)
         w.sandbox.set_faults(http5xx_burst=50, paths=("kf/service_state/trans",))
-        esc = await escalation.escalate_kf(w.services, KF, CUSTOMER, reason="menu")
+        esc = await escalation.escalate_kf(w.services.ports, KF, CUSTOMER, reason="menu")
         w.sandbox.set_faults()
         await w.settle()
         esc = await Escalation.get(id=esc.id)
         assert esc.notified_at is not None and esc.servicer_userid is None
         assert any(w.app_inbox(u) for u in ("zhangwei", "liuyang"))
-        await escalation.claim(w.services, esc.id, "zhangwei")
+        await escalation.claim(w.services.ports, esc.id, "zhangwei")
         assert w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid == "zhangwei"

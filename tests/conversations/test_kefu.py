@@ -16,7 +16,7 @@ from tests.conversations.conftest import CUSTOMER, KF, World, world
 async def _sample(w: World) -> None:
     if not await rules_store.list_rules():
         await rules_store.import_rules(sample_rules_text(), mode="replace", actor="test")
-    await changed(w.services)
+    await changed(w.services.ports)
 
 
 async def test_customer_question_gets_the_rule_reply(

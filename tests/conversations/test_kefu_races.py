@@ -19,7 +19,7 @@ from tests.conversations.conftest import CUSTOMER, KF, World, world
 
 async def _rules(w: World, *rules: dict[str, Any]) -> None:
     await rules_store.import_rules({"rules": list(rules)}, mode="replace", actor="test")
-    await changed(w.services)
+    await changed(w.services.ports)
 
 
 COOLDOWN = {"id": "price", "name": "价格", "when": {"any": ["价格"]}, "action": "reply",

@@ -16,7 +16,7 @@ async def test_admin_sets_the_kefu_welcome_and_customers_get_it(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        sandbox = client.app[SERVICES].extras["sandbox"]
+        sandbox = client.app[SERVICES].sandbox
         admin = {"Authorization": f"Bearer {await create_token('root', 'admin')}"}
         viewer = {"Authorization": f"Bearer {await create_token('v', 'viewer')}"}
         listed = await (await client.get("/api/v1/kf-welcome", headers=viewer)).json()

@@ -103,8 +103,8 @@ async def test_a_change_made_elsewhere_is_picked_up_within_a_second(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with world(mode_settings(conversations={"load_sample_rules": False})) as w:
-        before = w.services.extras["rulebook"].revision
+        before = w.services.ports.rules.revision
         # As the CLI in another process does: straight to the database, no message here.
         await rules_store.create_rule(RULE, "cli")
-        await wait_for(lambda: w.services.extras["rulebook"].revision > before, timeout=3)
-        assert w.services.extras["rulebook"].matcher.match("沙发").rule.id == "sofa"
+        await wait_for(lambda: w.services.ports.rules.revision > before, timeout=3)
+        assert w.services.ports.rules.matcher.match("沙发").rule.id == "sofa"

@@ -27,7 +27,7 @@ async def test_app_message_is_sent_once_even_if_added_twice(
 ) -> None:
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         rows = []
         for _ in range(2):
             rows.append(await outbox.add(
@@ -66,7 +66,7 @@ async def test_transient_failures_retry_from_the_database_then_succeed(
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         # Enough -1 answers to exhaust the client's own 3 retries, once.
         sandbox.set_faults(busy_burst=4, paths=["message/send"])
         row = await _app_text(services, "notice:2", "量尺已预约")
@@ -99,7 +99,7 @@ async def test_time_boxed_message_past_its_deadline_is_missed(
         await outbox.flush(services, [row])
         await wait_for(lambda: _is(row.id, OutboxStatus.MISSED))
         assert not any(c.get("path", "").endswith("send_welcome_msg")
-                       for c in services.extras["sandbox"].calls)
+                       for c in services.sandbox.calls)
 
 
 async def test_kf_retry_after_a_lost_answer_does_not_send_twice(
@@ -107,7 +107,7 @@ async def test_kf_retry_after_a_lost_answer_does_not_send_twice(
 ) -> None:
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         from sandbox import SEED_CUSTOMERS, SEED_KF
 
         customer = SEED_CUSTOMERS[0][0]
@@ -163,7 +163,7 @@ async def test_a_full_rate_limit_window_reschedules_instead_of_waiting(
         services.wecom.retry = RetryPolicy(base_delay=0.01, max_delay=0.02, busy_retries=3,
                                            limiter_wait=0.2)
         # One -1 answer: the call and its retry are two calls, and both count.
-        services.extras["sandbox"].set_faults(busy_burst=1, paths=["message/send"])
+        services.sandbox.set_faults(busy_burst=1, paths=["message/send"])
         rows = []
         for n in range(2):
             rows.append(await outbox.add(
@@ -192,7 +192,7 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
     creating another one the owner would have to confirm twice."""
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         chat = (await sandbox.staff_creates_group("zhangwei", "O001"))["chat_id"]
         sandbox.faults.paths = ("externalcontact/add_msg_template",)
         sandbox.faults.lost_answer_burst = 1
@@ -215,7 +215,7 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
 async def _kf_session(services: object) -> tuple[object, str, str]:
     from sandbox import SEED_CUSTOMERS, SEED_KF
 
-    sandbox = services.extras["sandbox"]  # type: ignore[attr-defined]
+    sandbox = services.sandbox  # type: ignore[attr-defined]
     customer = SEED_CUSTOMERS[1][0]
     await sandbox.customer_says(SEED_KF, customer, "你好")
     # The service answers it (the fallback reply) before the test injects its faults.
@@ -270,13 +270,13 @@ async def test_kf_replies_wait_behind_one_that_must_be_retried(
         services = client.app[SERVICES]
         services.wecom.retry = FAST
         sandbox, customer, kf = await _kf_session(services)
-        rows = [outbound.kf_row(services, key=f"kf:order:{i}", open_kfid=kf,
+        rows = [outbound.kf_row(services.ports, key=f"kf:order:{i}", open_kfid=kf,
                                 external_userid=customer, msgtype="text",
                                 body={"content": f"第{i}条"}, ref="kf:order") for i in (1, 2)]
         for r in rows:
             await r.save()
         sandbox.set_faults(http5xx_burst=5, paths=["kf/send_msg"])  # the first reply fails
-        done = await outbound.send_now(services, rows, fresh=True)
+        done = await services.ports.outbox.send_now(rows, fresh=True)
         assert [r.status for r in done] == [OutboxStatus.PENDING, OutboxStatus.PENDING]
         await wait_for(lambda: _is(rows[1].id, OutboxStatus.SENT), timeout=20)
         texts = [m["payload"]["content"] for m in sandbox.inbox(customer)
@@ -290,7 +290,7 @@ async def test_a_failed_landing_check_never_lets_a_group_task_be_created_twice(
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         chat = await sandbox.staff_creates_group("zhangwei", "DD1 服务群")
         chat_id = chat["chat_id"]
         sandbox.set_faults(lost_answer_burst=1, paths=["externalcontact/add_msg_template"])
@@ -336,7 +336,7 @@ async def test_a_rate_limited_row_waits_out_the_ban_without_spending_attempts(
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         # More 45009 answers than one attempt's retries (1 + 4 calls).
         sandbox.set_faults(rate_limit_burst=7, paths=["message/send"])
         row = await _app_text(services, "notice:banned", "设计稿已上传")
@@ -350,7 +350,7 @@ async def test_a_time_boxed_row_whose_window_closes_during_the_call_is_missed(
 ) -> None:
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         sandbox.set_faults(latency=0.5, paths=["externalcontact/send_welcome_msg"])
         row = await outbox.add(key="welcome:closing", app="main", api="send_welcome_msg",
                                args={"welcome_code": "CODE-GONE", "text": {"content": "欢迎"}},

@@ -14,7 +14,7 @@ async def test_same_message_within_the_interval_is_delivered_once(
 ) -> None:
     async with serving(mode_settings()) as client:
         services = client.app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         app = services.wecom.app("main")
         kw = {"touser": "liuyang", "enable_duplicate_check": 1, "duplicate_check_interval": 60}
         first = await app.message_send("text", {"content": "升级提醒"}, **kw)

@@ -17,7 +17,7 @@ async def test_staff_help_round_trip_through_the_sandbox(
 ) -> None:
     settings = mode_settings()
     async with serving(settings) as client:
-        sandbox = client.app[SERVICES].extras["sandbox"]
+        sandbox = client.app[SERVICES].sandbox
         staff = next(iter(sandbox.staff))
         await sandbox.staff_says(staff, "帮助")
         await sandbox.drain()
@@ -31,7 +31,7 @@ async def test_client_reaches_the_mounted_sandbox(mode_settings: Callable[..., S
     settings = mode_settings()
     async with serving(settings) as client:
         services = client.app[SERVICES]
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         staff = next(iter(sandbox.staff))
         await services.wecom.app("main").send_text([staff], "系统通知")
         await wait_for(lambda: any("系统通知" in str(m) for m in sandbox.inbox(staff)))
@@ -44,7 +44,7 @@ async def test_sandbox_retries_land_in_the_inbox_exactly_once(
 
     settings = mode_settings()
     async with serving(settings) as client:
-        sandbox = client.app[SERVICES].extras["sandbox"]
+        sandbox = client.app[SERVICES].sandbox
         sandbox.driver.retry_delay = 0.3
         conn = connection()
         # Storage is down for the first attempt: the service answers 503, WeCom retries.

@@ -77,7 +77,7 @@ async def bound_order(admin: Admin, order_no: str, owner: str = "zhangwei",
                       name: str | None = None) -> Order:
     """Create a group named after the order in the sandbox; wait until it is bound and its
     join-way QR exists."""
-    sandbox = services_of(admin.client).extras["sandbox"]
+    sandbox = services_of(admin.client).sandbox
     await sandbox.staff_creates_group(owner, name or f"{order_no} 全屋定制服务群")
     return await wait_for(lambda: one(Order, order_no=order_no, join_qr_code__isnull=False))
 
@@ -95,4 +95,4 @@ async def settled() -> None:
 async def run_tick(client: TestClient, ahead: float = 0.0) -> None:
     """The orders' periodic work as if ``ahead`` seconds had passed."""
     now: datetime = utcnow() + timedelta(seconds=ahead)
-    await orders_tick.tick(services_of(client), now)
+    await orders_tick.tick(services_of(client).ports, now)

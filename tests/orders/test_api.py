@@ -105,7 +105,7 @@ async def test_pipelines(embedded_settings: Callable[..., Settings]) -> None:
             "milestone": "测量", "event_id": "k2", "note": "周六上午"})
         assert status == 201
         # The team card names the specialist as the WeCom directory does, not by userid.
-        sandbox = services_of(client).extras["sandbox"]
+        sandbox = services_of(client).sandbox
         assert await wait_for(lambda: cards(sandbox, "lina", "周六上午。专员 张伟"))
         status, err = await admin.call("PUT", "/pipelines/kitchen", {"stages": [{"name": "签约"}]})
         assert status == 409 and "测量" in err["error"]["message"]

@@ -40,7 +40,7 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
     async with serving(orders_settings(mode_settings)) as client:
         services = services_of(client)
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         admin = await Admin.make(client)
         await admin.new_order(NO, expected_dates={"量尺": "2026-12-01"})
 

@@ -29,7 +29,7 @@ async def test_faults_lose_and_duplicate_nothing(mode_settings: Callable[..., Se
     async with serving(settings) as client:
         services = services_of(client)
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         admin = await Admin.make(client)
         sandbox.set_faults(error_rate=0.1, http5xx_rate=0.1, rate_limit_burst=8, seed=7)
         nos = [f"FT{i:08d}" for i in range(N)]

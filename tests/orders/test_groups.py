@@ -30,7 +30,7 @@ async def test_one_group_per_order_and_one_order_per_group(
     async with serving(orders_settings(embedded_settings)) as client:
         services = services_of(client)
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         admin = await Admin.make(client)
         await admin.new_order(A)
         await admin.new_order(B)
@@ -68,7 +68,7 @@ async def test_members_versions_dismiss_and_lookups(
     async with serving(orders_settings(embedded_settings)) as client:
         services = services_of(client)
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         admin = await Admin.make(client)
         await admin.new_order(A, customer={"external_userid": C1})
         order = await bound_order(admin, A)
@@ -105,7 +105,7 @@ async def test_members_versions_dismiss_and_lookups(
         last = sandbox._version(g)
         del g.members[C1]
         g.version += 1
-        await groups.apply_update(services, chat, "del_member", last, sandbox._version(g), (),
+        await groups.apply_update(services.ports, chat, "del_member", last, sandbox._version(g), (),
                                   0, 1)
         assert await one(CustomerGroupMember, group_id=chat, userid=C1, left_at__isnull=False)
         # Dismissed: members gone, the order free to bind another group.

@@ -41,7 +41,7 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
     async with serving(settings) as client:
         services = services_of(client)
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         admin = await Admin.make(client)
         await admin.new_order(NO)
         chat = (await bound_order(admin, NO)).group_chat_id

@@ -43,7 +43,7 @@ async def test_kefu_only_when_the_session_allows(
     async with serving(orders_settings(embedded_settings)) as client:
         services = services_of(client)
         services.wecom.retry = FAST
-        sandbox = services.extras["sandbox"]
+        sandbox = services.sandbox
         admin = await Admin.make(client)
         await admin.new_order(NO, customer={"external_userid": CUSTOMER, "open_kfid": SEED_KF})
         ms = f"/orders/{NO}/milestones"
@@ -85,7 +85,7 @@ async def test_overdue_stage_notifies_the_specialist_once_a_day(
 ) -> None:
     async with serving(orders_settings(embedded_settings)) as client:
         services_of(client).wecom.retry = FAST
-        sandbox = services_of(client).extras["sandbox"]
+        sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
         await admin.new_order(NO)
         await admin.new_order("DD20260031", team={"specialist": "lina"})
@@ -100,18 +100,18 @@ async def test_overdue_stage_notifies_the_specialist_once_a_day(
         assert [o["order_no"] for o in page["orders"]] == ["DD20260031"]
         services = services_of(client)
         for _ in range(3):
-            await overdue.notify(services)
+            await overdue.notify(services.ports)
         notes = await wait_for(lambda: cards(sandbox, "zhangwei", "已超期"))
         assert len(notes) == 1 and not cards(sandbox, "lina", "已超期")
         # The next day it is said again, once (the periodic tick runs it); a moved stage
         # stops it.
         await run_tick(client, ahead=24 * 3600)
-        await overdue.notify(services, utcnow() + timedelta(seconds=24 * 3600 + 60))
+        await overdue.notify(services.ports, utcnow() + timedelta(seconds=24 * 3600 + 60))
         await wait_for(lambda: len(cards(sandbox, "zhangwei", "已超期")) == 2)
         await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "量尺",
                                                              "event_id": "o3"})
         assert (await Order.get(order_no=NO)).overdue_notified_on is None
-        await overdue.notify(services, utcnow() + timedelta(days=2))
+        await overdue.notify(services.ports, utcnow() + timedelta(days=2))
         assert len(cards(sandbox, "zhangwei", "已超期")) == 2
         await settled()
 
@@ -132,10 +132,10 @@ async def test_a_lost_kefu_decision_is_swept_up(
         order = await Order.get(order_no=NO)
         lost = await Notification.create(order=order, milestone_id=first.milestone_id,
                                          kind="milestone", channel="kefu", recipient=CUSTOMER)
-        assert await kefu.sweep(services) == 0
+        assert await kefu.sweep(services.ports) == 0
         await Notification.filter(id=lost.id).update(
             created_at=utcnow() - timedelta(minutes=5))
-        assert await kefu.sweep(services) == 1
+        assert await kefu.sweep(services.ports) == 1
         await wait_for(lambda: _decided(lost.id))
         await settled()
 

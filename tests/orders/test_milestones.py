@@ -55,7 +55,7 @@ async def test_idempotency_and_conflicts(mode_settings: Callable[..., Settings])
 async def test_forward_only_unless_forced(embedded_settings: Callable[..., Settings]) -> None:
     async with serving(orders_settings(embedded_settings)) as client:
         services_of(client).wecom.retry = FAST
-        sandbox = services_of(client).extras["sandbox"]
+        sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
         await admin.new_order(NO)
         # Skipping 签约 needs force.
@@ -104,7 +104,7 @@ async def test_bad_input_is_refused_and_changes_nothing(
 async def test_commands_through_the_ai_bot(embedded_settings: Callable[..., Settings]) -> None:
     async with serving(orders_settings(embedded_settings)) as client:
         services_of(client).wecom.retry = FAST
-        sandbox = services_of(client).extras["sandbox"]
+        sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
         await admin.new_order(NO)
         await sandbox.staff_mentions_aibot("lina", f"@订单助手 里程碑 {NO} 签约 合同已签")

@@ -67,8 +67,9 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
         await handler.wait()
 
 
-async def pull_job(services: Any, open_kfid: str, mark: str) -> int:
-    """Job: carry on pulling for a puller that ran out of its budget."""
+async def pull_job(services: Any, open_kfid: str, mark: str | None) -> int:
+    """Job: pull for an account (a callback re-run by the sweeper: its Token or None), or
+    carry on for a puller that ran out of its budget (its mark)."""
     return await request_pull(services, open_kfid, None if mark == _NO_TOKEN else mark)
 
 
