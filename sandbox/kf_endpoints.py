@@ -31,10 +31,10 @@ class KfEndpoints:
     """The /cgi-bin/kf/ handlers. They read the customer groups only to check 升级服务's
     group targets."""
 
-    def __init__(self, corp: Corp, kf: KfSessions, groups: CustomerGroups) -> None:
+    def __init__(self, corp: Corp, kf: KfSessions, customer_groups: CustomerGroups) -> None:
         self.corp = corp
         self.kf = kf
-        self.groups = groups
+        self.customer_groups = customer_groups
         self.msgids: set[tuple[str, str]] = set()  # (open_kfid, msgid) the caller chose
 
     def account_list(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -245,7 +245,7 @@ class KfEndpoints:
             target = {"member": body.get("member")}
         elif kind == 2:
             chat_id = (body.get("groupchat") or {}).get("chat_id")
-            ok = chat_id in self.groups.groups and (
+            ok = chat_id in self.customer_groups.groups and (
                 kf.upgrade_groups is None or chat_id in kf.upgrade_groups
             )
             target = {"groupchat": body.get("groupchat")}

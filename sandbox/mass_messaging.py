@@ -23,9 +23,9 @@ _ATTACH_KINDS = ("image", "link", "miniprogram", "file", "video")
 class MassMessaging:
     """群发 tasks to customers and groups, and the groups' welcome templates."""
 
-    def __init__(self, corp: Corp, groups: CustomerGroups) -> None:
+    def __init__(self, corp: Corp, customer_groups: CustomerGroups) -> None:
         self.corp = corp
-        self.groups = groups
+        self.customer_groups = customer_groups
         self.tasks: dict[str, GroupTask] = {}
         self.templates: dict[str, dict[str, Any]] = {}
 
@@ -45,7 +45,7 @@ class MassMessaging:
             if uid != userid:
                 continue
             holder: Any = (
-                self.groups.groups.get(target)
+                self.customer_groups.groups.get(target)
                 if task.chat_type == "group"
                 else self.corp.customers.get(target)
             )
@@ -134,9 +134,10 @@ class MassMessaging:
             if chats is not None and len(chats) > 2000:
                 raise SandboxError(E.INVALID_PARAM, "at most 2000 groups")
             if chats is None:
-                chats = [g.chat_id for g in self.groups.groups.values() if g.owner == sender]
+                groups = self.customer_groups.groups.values()
+                chats = [g.chat_id for g in groups if g.owner == sender]
             for cid in chats:
-                g = self.groups.groups.get(cid)
+                g = self.customer_groups.groups.get(cid)
                 if g is not None and g.owner == sender:
                     assign[cid] = str(sender)
                 else:
