@@ -122,7 +122,7 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
             await asyncio.sleep(3.0)  # workers connect and load the rules
         waiting: dict[str, asyncio.Event] = {}
         received: dict[str, list[float]] = {}
-        original = sandbox.deliver
+        original = sandbox.corp.deliver
 
         def deliver(recipient: str, channel: str, sender: str, msgtype: str, **kw: Any) -> None:
             original(recipient, channel, sender, msgtype, **kw)
@@ -131,7 +131,7 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
                 if recipient in waiting:
                     waiting[recipient].set()
 
-        sandbox.deliver = deliver
+        sandbox.corp.deliver = deliver
         latencies: list[float] = []
         late = 0  # replies not there within 10 s: left out of the latencies, so counted here
 

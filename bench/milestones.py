@@ -64,6 +64,7 @@ async def seed(services: Any, n: int) -> list[dict[str, str]]:
     """N orders with their groups bound (the binding flow itself is what the tests cover)."""
     from bot.models import CustomerGroup, CustomerGroupMember, KfConversation, Order
     from sandbox import SEED_KF
+    from sandbox.customer_groups import member_version
     from sandbox.model import Staff
 
     sandbox = services.sandbox
@@ -72,20 +73,20 @@ async def seed(services: Any, n: int) -> list[dict[str, str]]:
     for i in range(n):
         team = {"specialist": f"sp{i:04d}", "designer": f"de{i:04d}", "installer": f"in{i:04d}"}
         for role, uid in team.items():
-            sandbox.staff[uid] = Staff(uid, uid, role)
+            sandbox.corp.staff[uid] = Staff(uid, uid, role)
         euid = f"wmBench{i:025d}"
         no = f"BM{i:08d}"
-        g = sandbox._new_group(team["specialist"], f"{no} 服务群")
-        sandbox._add_member(g, euid, join_scene=3, invitor="")
-        session = sandbox._session(SEED_KF, euid)
-        session.state, session.last_customer_msg_at = 0, sandbox.now()
+        g = sandbox.customer_groups.new_group(team["specialist"], f"{no} 服务群")
+        sandbox.customer_groups.add_member(g, euid, join_scene=3, invitor="")
+        session = sandbox.kf.session(SEED_KF, euid)
+        session.state, session.last_customer_msg_at = 0, sandbox.corp.now()
         convs.append(KfConversation(open_kfid=SEED_KF, external_userid=euid, session_state=0,
                                     last_customer_at=datetime.now(UTC)))
         orders.append(Order(order_no=no, customer_external_userid=euid, open_kfid=SEED_KF,
                             team={**team, "others": []}, specialist=team["specialist"],
                             expected_dates={}, group_chat_id=g.chat_id))
         groups.append(CustomerGroup(chat_id=g.chat_id, name=g.name, owner=g.owner,
-                                    member_version=sandbox._version(g)))
+                                    member_version=member_version(g)))
         plan.append({"order_no": no, "chat_id": g.chat_id, "customer": euid, **team})
     await Order.bulk_create(orders, batch_size=500)
     await CustomerGroup.bulk_create(groups, batch_size=500)
@@ -130,7 +131,7 @@ async def settled(n: int) -> bool:
 def audit(sandbox: Any, plan: list[dict[str, str]]) -> tuple[int, int]:
     """(duplicates, losses) over every expected delivery, as the recipients see them."""
     dup = lost = 0
-    tasks = Counter(chat for t in sandbox.tasks.values() for chat in t.assign)
+    tasks = Counter(chat for t in sandbox.mass_messaging.tasks.values() for chat in t.assign)
     for p in plan:
         title = f"订单 {p['order_no']}：签约"
         for uid in (p["specialist"], p["designer"], p["installer"]):

@@ -66,8 +66,8 @@ def bind_public_url(services: Services, url: str) -> None:
     url = url.rstrip("/")
     sandbox = services.sandbox
     if sandbox is not None:
-        sandbox.callback_base_url = url
-        sandbox.public_base_url = url + SANDBOX_PREFIX
+        sandbox.corp.callback_base_url = url
+        sandbox.corp.public_base_url = url + SANDBOX_PREFIX
     if services.settings.wecom.is_sandbox:
         services.wecom.base_url = url + SANDBOX_PREFIX
 

@@ -6,32 +6,46 @@
     await sandbox.customer_says(SEED_KF, customer_id, "你好")      # → kf_msg_or_event callback
 
 Everything is in memory; ``clock`` is injectable (``SandboxClock().advance(s)``) so the
-20 s / 48 h / daily rules can be exercised without sleeping.
+20 s / 48 h / daily rules can be exercised without sleeping. The sandbox depends on
+``bot.protocol`` only; its configuration is anything shaped like ``config.CorpSpec``.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 from typing import Any
 
+import structlog
 from aiohttp import web
 
-from bot.infra.logs import get_logger
-from bot.settings import WeComConfig
-from sandbox.core import Clock, Faults, Limits, SandboxClock
-from sandbox.driver import CallbackDriver, Delivery
+from sandbox.app_messages import AppMessages
+from sandbox.config import AppSpec, CorpSpec
+from sandbox.corp import Clock, Corp, Limits, SandboxClock
+from sandbox.customer_groups import CustomerGroups
+from sandbox.external_contacts import ExternalContacts
+from sandbox.faults import Faults
 from sandbox.http import build_sandbox_app
-from sandbox.messages import MessageMixin
+from sandbox.kf_endpoints import KfEndpoints
+from sandbox.kf_sessions import KfSessions
+from sandbox.mass_messaging import MassMessaging
 from sandbox.model import SandboxError
 from sandbox.seed import SEED_CUSTOMERS, SEED_KF, SEED_STAFF, seed
 
-log = get_logger(__name__)
+log = structlog.get_logger("sandbox")
 
 
-class Sandbox(MessageMixin):
+class Sandbox:
+    """The shared corp state (``corp``) and one part per area, each holding ``corp``.
+
+    What people do (a customer writes, a member adds a customer, an owner confirms a 群发)
+    is bound here from the parts, since tests, the playground and the demos script the
+    world through it; state and the WeCom API handlers are reached on the parts.
+    """
+
     def __init__(
         self,
-        wecom: WeComConfig,
+        wecom: CorpSpec,
         *,
         clock: Clock | None = None,
         callback_base_url: str | None = None,
@@ -41,25 +55,79 @@ class Sandbox(MessageMixin):
         callback_retry_delay: float = 1.0,
         callback_timeout: float = 5.0,
     ) -> None:
-        super().__init__(
-            wecom, clock=clock, callback_base_url=callback_base_url, limits=limits, seed=seed
+        self.corp: Corp = Corp(
+            wecom,
+            clock=clock,
+            callback_base_url=callback_base_url,
+            limits=limits,
+            seed=seed,
+            callback_retry_delay=callback_retry_delay,
+            callback_timeout=callback_timeout,
         )
-        self.driver = CallbackDriver(
-            wecom.corp_id,
-            lambda: self.callback_base_url,
-            timeout=callback_timeout,
-            retry_delay=callback_retry_delay,
-        )
+        self.kf: KfSessions = KfSessions(self.corp)
+        self.customer_groups: CustomerGroups = CustomerGroups(self.corp)
+        self.kf_endpoints: KfEndpoints = KfEndpoints(self.corp, self.kf, self.customer_groups)
+        self.contacts: ExternalContacts = ExternalContacts(self.corp)
+        self.mass_messaging: MassMessaging = MassMessaging(self.corp, self.customer_groups)
+        self.app_messages: AppMessages = AppMessages(self.corp)
+
+        self.customer_says = self.kf.customer_says
+        self.customer_enters = self.kf.customer_enters
+        self.set_servicer_status = self.kf.set_servicer_status
+        self.servicer_says = self.kf.servicer_says
+        self.servicer_ends_session = self.kf.servicer_ends_session
+        self.staff_adds_customer = self.contacts.staff_adds_customer
+        self.customer_deletes_staff = self.contacts.customer_deletes_staff
+        self.staff_deletes_customer = self.contacts.staff_deletes_customer
+        self.staff_creates_group = self.customer_groups.staff_creates_group
+        self.customer_joins_group = self.customer_groups.customer_joins_group
+        self.customer_leaves_group = self.customer_groups.customer_leaves_group
+        self.owner_confirms_task = self.mass_messaging.owner_confirms_task
+        self.staff_says = self.app_messages.staff_says
+        self.staff_clicks_card = self.app_messages.staff_clicks_card
+        self.staff_mentions_aibot = self.app_messages.staff_mentions_aibot
+        # What people received, the API calls made, and the faults to inject into them.
+        self.inbox = self.corp.inbox
+        self.set_faults = self.corp.set_faults
         if seed_world:
-            _seed(self)
+            _seed(self.corp, self.kf)
 
     @property
-    def deliveries(self) -> list[Delivery]:
-        return self.driver.deliveries if self.driver else []
+    def calls(self) -> list[dict[str, Any]]:
+        return self.corp.calls
+
+    async def drain(self) -> None:
+        """Wait until every callback delivery started so far has finished."""
+        await self.corp.driver.drain()
 
     async def close(self) -> None:
-        if self.driver is not None:
-            await self.driver.close()
+        await self.corp.driver.close()
+
+    def world(self) -> dict[str, Any]:
+        corp = self.corp
+        return {
+            "corp_id": corp.corp_id,
+            "apps": [
+                {"name": a.name, "kind": a.kind, "agent_id": a.agent_id} for a in corp.apps.values()
+            ],
+            "staff": [asdict(s) for s in corp.staff.values()],
+            "customers": [
+                {"external_userid": c.external_userid, "name": c.name, "follow": list(c.follow)}
+                for c in corp.customers.values()
+            ],
+            "kf_accounts": [
+                {
+                    "open_kfid": k.open_kfid,
+                    "name": k.name,
+                    "servicers": [asdict(s) for s in k.servicers.values()],
+                }
+                for k in self.kf.accounts.values()
+            ],
+            "groups": [
+                {"chat_id": g.chat_id, "name": g.name, "owner": g.owner, "members": list(g.members)}
+                for g in self.customer_groups.groups.values()
+            ],
+        }
 
 
 _seed = seed
@@ -77,23 +145,23 @@ def mount_sandbox(
     """Mount the sandbox in the service's own app (``api_base = "sandbox"``) and return the
     client's base_url. With ``listen_url`` (``http://{listen}``) the sandbox also knows its
     public address (for AI-bot response_urls) before the first request; set
-    ``sandbox.callback_base_url`` to the same URL so callbacks reach the service."""
+    ``sandbox.corp.callback_base_url`` to the same URL so callbacks reach the service."""
     parent.add_subapp(prefix, build_sandbox_app(sandbox))
     if listen_url:
-        sandbox.public_base_url = listen_url.rstrip("/") + prefix
+        sandbox.corp.public_base_url = listen_url.rstrip("/") + prefix
     return (listen_url or "").rstrip("/") + prefix
 
 
 async def run_sandbox(
     host: str,
     port: int,
-    wecom_config: WeComConfig,
+    wecom_config: CorpSpec,
     callback_base_url: str | None,
     **kw: Any,
 ) -> None:
     """``wecom-bot sandbox``: serve the sandbox on its own port until cancelled."""
     sandbox = Sandbox(wecom_config, callback_base_url=callback_base_url, **kw)
-    sandbox.public_base_url = f"http://{host}:{port}"
+    sandbox.corp.public_base_url = f"http://{host}:{port}"
     runner = web.AppRunner(build_sandbox_app(sandbox))
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -110,6 +178,8 @@ __all__ = [
     "SEED_CUSTOMERS",
     "SEED_KF",
     "SEED_STAFF",
+    "AppSpec",
+    "CorpSpec",
     "Faults",
     "Limits",
     "Sandbox",

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import structlog
 
-from bot.infra.logs import get_logger
 from bot.protocol.crypto import CryptoError, WeComCrypto
 from bot.protocol.safexml import XMLError, build_xml, parse_xml
-from bot.settings import AppConfig
+from sandbox.config import AppSpec
 
-log = get_logger(__name__)
+log = structlog.get_logger("sandbox")
 
 OnReply = Callable[[str], None]
 
@@ -73,14 +73,14 @@ class CallbackDriver:
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
 
-    def crypto(self, app: AppConfig) -> WeComCrypto:
+    def crypto(self, app: AppSpec) -> WeComCrypto:
         receive_id = "" if app.kind == "aibot" else self.corp_id
         return WeComCrypto(
             app.token.get_secret_value(), app.encoding_aes_key.get_secret_value(), receive_id
         )
 
     def deliver(
-        self, app: AppConfig, plaintext: str, fmt: str, label: str, on_reply: OnReply | None = None
+        self, app: AppSpec, plaintext: str, fmt: str, label: str, on_reply: OnReply | None = None
     ) -> Delivery:
         d = Delivery(next(self._ids), app.name, label, fmt)
         self.deliveries.append(d)
@@ -104,7 +104,7 @@ class CallbackDriver:
             await self._session.close()
 
     def _envelope(
-        self, app: AppConfig, crypto: WeComCrypto, plaintext: str
+        self, app: AppSpec, crypto: WeComCrypto, plaintext: str
     ) -> tuple[dict[str, str], bytes, str]:
         nonce = secrets.token_hex(8)
         timestamp = str(int(time.time()))
@@ -117,7 +117,7 @@ class CallbackDriver:
         return query, xml.encode("utf-8"), "text/xml"
 
     async def _run(
-        self, d: Delivery, app: AppConfig, plaintext: str, on_reply: OnReply | None
+        self, d: Delivery, app: AppSpec, plaintext: str, on_reply: OnReply | None
     ) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
@@ -155,7 +155,7 @@ class CallbackDriver:
     def _read_reply(
         self,
         d: Delivery,
-        app: AppConfig,
+        app: AppSpec,
         crypto: WeComCrypto,
         raw: bytes,
         on_reply: OnReply | None,

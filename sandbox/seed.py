@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from sandbox.model import Customer, KfAccount, Servicer, Staff
 
 if TYPE_CHECKING:
-    from sandbox.core import SandboxBase
+    from sandbox.corp import Corp
+    from sandbox.kf_sessions import KfSessions
 
 SEED_STAFF = (
     Staff("zhangwei", "张伟", "specialist"),
@@ -23,15 +24,15 @@ SEED_CUSTOMERS = (
 )
 
 
-def seed(sb: SandboxBase) -> None:
+def seed(corp: Corp, kf_sessions: KfSessions) -> None:
     for s in SEED_STAFF:
-        sb.staff[s.userid] = Staff(s.userid, s.name, s.role)
+        corp.staff[s.userid] = Staff(s.userid, s.name, s.role)
     kf = KfAccount(SEED_KF, "全屋定制客服")
     kf.servicers["zhangwei"] = Servicer("zhangwei", 0)
     kf.servicers["liuyang"] = Servicer("liuyang", 0)
     kf.servicers["lina"] = Servicer("lina", 1)  # 停止接待
-    sb.kf_accounts[kf.open_kfid] = kf
+    kf_sessions.accounts[kf.open_kfid] = kf
     for i, (euid, name) in enumerate(SEED_CUSTOMERS):
         c = Customer(euid, name, unionid=f"oSandboxUnion{i:04d}")
-        c.follow["zhangwei"] = {"createtime": int(sb.now()), "state": "seed", "remark": ""}
-        sb.customers[euid] = c
+        c.follow["zhangwei"] = {"createtime": int(corp.now()), "state": "seed", "remark": ""}
+        corp.customers[euid] = c

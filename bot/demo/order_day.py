@@ -93,7 +93,7 @@ async def owner_confirms(demo: Demo) -> None:
     # The day's window ends.
     await tick(demo.services.ports, utcnow() + timedelta(seconds=delay + 1))
     task = await demo.wait_for("the group task created", lambda: [
-        t for t in demo.sandbox.tasks.values() if chat in t.assign])
+        t for t in demo.sandbox.mass_messaging.tasks.values() if chat in t.assign])
     ask = await demo.wait_for("the owner asked to confirm", lambda: [
         m for m in demo.received("zhangwei") if "请确认群发" in m["summary"]])
     demo.say("应用 → zhangwei", ask[-1]["summary"].split("\n")[0])

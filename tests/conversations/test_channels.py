@@ -48,7 +48,7 @@ async def test_contact_welcome_by_channel_code_staff_override_and_missed(
         assert w.sandbox.inbox("wmPlain1")[-1]["text"]["content"] == "我是设计师李娜"
         assert w.sandbox.inbox("wmPlain2")[-1]["text"]["content"] == "默认欢迎郑先生"
         # A code that arrives after its 20 s is recorded as missed and never sent.
-        clock = w.sandbox.clock
+        clock = w.sandbox.corp.clock
         w.services.ports.clock = SettableClock(lambda: clock() + 30)
         await w.sandbox.staff_adds_customer("zhangwei", "wmLate1", name="迟到")
         await w.settle()
@@ -82,7 +82,7 @@ async def test_kf_welcome_menu_and_the_five_message_budget(
         assert texts[:4] == ["第1页", "第2页", "第3页", "第4页"]
         assert texts[4] == w.services.settings.conversations.budget_notice
         assert await Escalation.filter(reason="budget").exists()
-        assert not [c for c in w.sandbox.kf_messages[KF]
+        assert not [c for c in w.sandbox.kf.messages[KF]
                     if c.get("event", {}).get("event_type") == "msg_send_fail"]
 
 
@@ -173,13 +173,14 @@ async def test_a_group_welcome_template_gone_from_wecom_is_made_again_or_deleted
         body = {"name": "旧名", "text": "欢迎入群", "is_default": False}
         made = await (await w.client.post("/api/v1/group-welcome-templates", headers=admin,
                                           json=body)).json()
-        w.sandbox.templates.clear()  # an admin deleted it in WeCom's own console
+        w.sandbox.mass_messaging.templates.clear()  # an admin deleted it in WeCom's own console
         put = await w.client.put(f"/api/v1/group-welcome-templates/{made['id']}", headers=admin,
                                  json={**body, "name": "新名", "text": "欢迎加入服务群"})
         assert put.status == 200, await put.text()
         got = await put.json()
         assert got["name"] == "新名" and got["template_id"] != made["template_id"]
-        assert [t["text"]["content"] for t in w.sandbox.templates.values()] == ["欢迎加入服务群"]
+        templates = w.sandbox.mass_messaging.templates.values()
+        assert [t["text"]["content"] for t in templates] == ["欢迎加入服务群"]
         other = await w.client.post("/api/v1/group-welcome-templates", headers=admin,
                                     json={**body, "name": "另一个"})
         clash = await w.client.put(f"/api/v1/group-welcome-templates/{made['id']}",
@@ -187,7 +188,7 @@ async def test_a_group_welcome_template_gone_from_wecom_is_made_again_or_deleted
         assert other.status == 201 and clash.status == 409
         await w.client.delete(f"/api/v1/group-welcome-templates/{(await other.json())['id']}",
                               headers=admin)
-        w.sandbox.templates.clear()
+        w.sandbox.mass_messaging.templates.clear()
         gone = await w.client.delete(f"/api/v1/group-welcome-templates/{made['id']}",
                                      headers=admin)
         assert gone.status == 204

@@ -87,13 +87,13 @@ async def test_nobody_receiving_queues_then_sla_renotifies_and_raises(
     settings = mode_settings(conversations={"supervisors": {KF: "liuyang"}})
     async with world(settings) as w:
         await _ready(w)
-        clock = w.sandbox.clock
+        clock = w.sandbox.corp.clock
         w.services.ports.clock = SettableClock(clock)
         await w.sandbox.set_servicer_status(KF, "zhangwei", False)
         await w.sandbox.set_servicer_status(KF, "liuyang", False)
         esc = await _escalated(w, "转人工")
         assert esc.queued and esc.servicer_userid is None
-        assert w.sandbox.kf_sessions[(KF, CUSTOMER)].state == 2
+        assert w.sandbox.kf.sessions[(KF, CUSTOMER)].state == 2
         assert any("排队" in t for t in w.kf_texts())
         assert await check_sla(w.services.ports) == (0, 0)
         clock.advance(6 * 60)  # type: ignore[attr-defined]
@@ -130,14 +130,14 @@ async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(
         await w.sandbox.set_servicer_status(KF, "zhangwei", False)
         await w.sandbox.set_servicer_status(KF, "liuyang", False)
         esc = await _escalated(w, "转人工")
-        assert esc.queued and w.sandbox.kf_sessions[(KF, CUSTOMER)].state == 2
+        assert esc.queued and w.sandbox.kf.sessions[(KF, CUSTOMER)].state == 2
         # zhangwei comes back to work and claims the queued case from chat.
         await w.sandbox.set_servicer_status(KF, "zhangwei", True)
         await w.sandbox.staff_says("zhangwei", f"认领 {esc.id}")
         await w.settle()
         esc = await Escalation.get(id=esc.id)
         assert esc.status == EscalationStatus.CLAIMED and esc.claimed_by == "zhangwei"
-        session = w.sandbox.kf_sessions[(KF, CUSTOMER)]
+        session = w.sandbox.kf.sessions[(KF, CUSTOMER)]
         assert session.state == 3 and session.servicer_userid == "zhangwei"
         assert esc.servicer_userid == "zhangwei" and not esc.queued
 
@@ -163,7 +163,7 @@ async def test_two_triggers_at_once_route_once_and_agree_with_wecom(
         trans = [c for c in w.sandbox.calls if c["path"] == "kf/service_state/trans"]
         esc = await Escalation.get(id=a.id)
         assert len(trans) == 1
-        assert esc.servicer_userid == w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid
+        assert esc.servicer_userid == w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid
         cards = [u for u in ("zhangwei", "liuyang") if w.app_inbox(u)]
         assert cards == [esc.servicer_userid]
 
@@ -208,7 +208,7 @@ async def test_a_repeated_claim_finishes_a_hand_over_that_was_cut_off(
         await escalation.claim(w.services.ports, esc.id, "liuyang")
         esc = await Escalation.get(id=esc.id)
         assert esc.servicer_userid == "liuyang"
-        assert w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid == "liuyang"
+        assert w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid == "liuyang"
         conv = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
         assert (conv.session_state, conv.servicer_userid) == (3, "liuyang")
 
@@ -283,4 +283,4 @@ async def test_specialists_are_told_even_when_routing_fails(
         assert esc.notified_at is not None and esc.servicer_userid is None
         assert any(w.app_inbox(u) for u in ("zhangwei", "liuyang"))
         await escalation.claim(w.services.ports, esc.id, "zhangwei")
-        assert w.sandbox.kf_sessions[(KF, CUSTOMER)].servicer_userid == "zhangwei"
+        assert w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid == "zhangwei"

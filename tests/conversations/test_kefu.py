@@ -51,7 +51,7 @@ async def test_unmatched_gets_fallback_then_escalates(
         # The second unmatched message escalates: transfer notice via the trans msg_code.
         assert "转接专员" in texts[-1]
         assert await UnansweredQuestion.all().count() == 2
-        session = w.sandbox.kf_sessions[(KF, CUSTOMER)]
+        session = w.sandbox.kf.sessions[(KF, CUSTOMER)]
         assert session.state == 3 and session.servicer_userid in ("zhangwei", "liuyang")
         cards = w.app_inbox(session.servicer_userid)
         assert cards and cards[-1]["msgtype"] == "template_card"
@@ -108,7 +108,7 @@ async def test_msg_send_fail_is_recorded_against_the_reply(
     from bot.models import OutboxMessage
 
     async with world(mode_settings()) as w:
-        w.sandbox.limits.kf_max_sends = 1  # WeCom's allowance smaller than the bot's budget
+        w.sandbox.corp.limits.kf_max_sends = 1  # WeCom's allowance smaller than the bot's budget
         h = {"Authorization": "Bearer " + await create_token("adm-fail", "admin")}
         rule = {"id": "two", "when": {"any": ["两条"]}, "action": "reply", "replies": {
             "messages": [{"text": "第一条"}, {"text": "第二条"}]}}

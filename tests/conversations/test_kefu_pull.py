@@ -23,13 +23,13 @@ QUESTIONS = [("请问什么时候发货", "生产完成"), ("安装要多久", "
 
 def _count_pulls(w: World) -> list[int]:
     calls = [0]
-    original = w.sandbox.api_kf_sync_msg
+    original = w.sandbox.kf_endpoints.sync_msg
 
     def counting(body: dict[str, Any]) -> dict[str, Any]:
         calls[0] += 1
         return original(body)
 
-    w.sandbox.api_kf_sync_msg = counting  # type: ignore[method-assign]
+    w.sandbox.kf_endpoints.sync_msg = counting  # type: ignore[method-assign]
     return calls
 
 
@@ -87,7 +87,7 @@ async def test_a_callback_handled_after_its_token_expired_still_pulls_at_once(
     fail five times and wait for the minute poll: it pulls without the Token."""
     async with world(mode_settings()) as w:
         await _sample(w)
-        w.sandbox.limits.kf_token_ttl = 0.0  # every Token is stale by the time it is used
+        w.sandbox.corp.limits.kf_token_ttl = 0.0  # every Token is stale by the time it is used
         await w.sandbox.customer_says(KF, "wmLate", QUESTIONS[0][0])
         texts = await w.wait_kf(1, euid="wmLate", timeout=10)
         await w.settle()

@@ -194,8 +194,8 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
         services = client.app[SERVICES]
         sandbox = services.sandbox
         chat = (await sandbox.staff_creates_group("zhangwei", "O001"))["chat_id"]
-        sandbox.faults.paths = ("externalcontact/add_msg_template",)
-        sandbox.faults.lost_answer_burst = 1
+        sandbox.corp.faults.paths = ("externalcontact/add_msg_template",)
+        sandbox.corp.faults.lost_answer_burst = 1
         row = await outbox.add(key="grouptask:lost", app="main", api="add_msg_template",
                                args={"chat_type": "group", "sender": "zhangwei",
                                      "chat_id_list": [chat], "text": "订单 D1 已发货"},
@@ -207,7 +207,7 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
             return got if got.status == OutboxStatus.SENT else None
 
         sent = await wait_for(retried)
-        [task] = sandbox.tasks.values()  # one task, made by the first try
+        [task] = sandbox.mass_messaging.tasks.values()  # one task, made by the first try
         assert sent.result == {"msgid": task.msgid, "recovered": True}
         assert sent.attempts == 2  # the lost try, then the look-up that found it
 

@@ -22,7 +22,7 @@ async def test_same_message_within_the_interval_is_delivered_once(
         other = await app.message_send("text", {"content": "另一条"}, **kw)
         assert first["msgid"] == again["msgid"] != other["msgid"]
         assert len([m for m in sandbox.inbox("liuyang") if "升级提醒" in str(m)]) == 1
-        sandbox.clock.advance(61)
+        sandbox.corp.clock.advance(61)
         await app.message_send("text", {"content": "升级提醒"}, **kw)
         assert len([m for m in sandbox.inbox("liuyang") if "升级提醒" in str(m)]) == 2
         # Without the check every send is delivered.

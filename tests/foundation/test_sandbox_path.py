@@ -18,7 +18,7 @@ async def test_staff_help_round_trip_through_the_sandbox(
     settings = mode_settings()
     async with serving(settings) as client:
         sandbox = client.app[SERVICES].sandbox
-        staff = next(iter(sandbox.staff))
+        staff = next(iter(sandbox.corp.staff))
         await sandbox.staff_says(staff, "帮助")
         await sandbox.drain()
         got = sandbox.inbox(staff)
@@ -32,7 +32,7 @@ async def test_client_reaches_the_mounted_sandbox(mode_settings: Callable[..., S
     async with serving(settings) as client:
         services = client.app[SERVICES]
         sandbox = services.sandbox
-        staff = next(iter(sandbox.staff))
+        staff = next(iter(sandbox.corp.staff))
         await services.wecom.app("main").send_text([staff], "系统通知")
         await wait_for(lambda: any("系统通知" in str(m) for m in sandbox.inbox(staff)))
 
@@ -45,13 +45,13 @@ async def test_sandbox_retries_land_in_the_inbox_exactly_once(
     settings = mode_settings()
     async with serving(settings) as client:
         sandbox = client.app[SERVICES].sandbox
-        sandbox.driver.retry_delay = 0.3
+        sandbox.corp.driver.retry_delay = 0.3
         conn = connection()
         # Storage is down for the first attempt: the service answers 503, WeCom retries.
         await conn.execute_script("ALTER TABLE inbox_event RENAME TO inbox_event_away")
         try:
             await sandbox.staff_says("zhangwei", "第一次")
-            delivery = sandbox.driver.deliveries[-1]
+            delivery = sandbox.corp.driver.deliveries[-1]
             await wait_for(lambda: delivery.attempts)
         finally:
             await conn.execute_script("ALTER TABLE inbox_event_away RENAME TO inbox_event")
@@ -61,7 +61,7 @@ async def test_sandbox_retries_land_in_the_inbox_exactly_once(
         # WeCom re-sends a callback whose answer it did not get: same plaintext, new ciphertext.
         app = settings.wecom.app("main")
         plaintext = (await InboxEvent.get()).plaintext
-        again = sandbox.driver.deliver(app, plaintext, "xml", "resend")
+        again = sandbox.corp.driver.deliver(app, plaintext, "xml", "resend")
         await sandbox.drain()
         assert again.status == "delivered"
         assert await InboxEvent.all().count() == 1

@@ -92,7 +92,8 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         row = await wait_for(lambda: one(OutboxMessage, id=notice.outbox_id,
                                          status=OutboxStatus.SENT))
         msgid = row.result["msgid"]
-        assert [t for t in sandbox.tasks.values() if chat in t.assign] == [sandbox.tasks[msgid]]
+        tasks = sandbox.mass_messaging.tasks
+        assert [t for t in tasks.values() if chat in t.assign] == [tasks[msgid]]
         await wait_for(lambda: cards(sandbox, "zhangwei", "请确认群发"))
         assert not sandbox.inbox(chat)  # nothing reaches the group before the owner sends it
 
@@ -137,7 +138,7 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         for uid in ("zhangwei", "lina", "wangqiang"):
             ids = [m["msgid"] for m in sandbox.inbox(uid) if m["channel"] == "app"]
             assert len(ids) == len(set(ids))
-        assert len(sandbox.tasks) == 1
+        assert len(sandbox.mass_messaging.tasks) == 1
         # The default templates name nobody: no directory look-up was made for them.
         assert not [c for c in sandbox.calls if c["path"] == "user/get"]
         await settled()

@@ -35,7 +35,7 @@ async def test_faults_lose_and_duplicate_nothing(mode_settings: Callable[..., Se
         nos = [f"FT{i:08d}" for i in range(N)]
         orders = []
         for uid in SPECIALISTS:
-            sandbox.staff[uid] = Staff(uid, uid, "specialist")
+            sandbox.corp.staff[uid] = Staff(uid, uid, "specialist")
         for i, no in enumerate(nos):
             team = {"specialist": SPECIALISTS[i], "designer": "lina", "installer": "wangqiang"}
             await admin.new_order(no, team=team)
@@ -53,7 +53,7 @@ async def test_faults_lose_and_duplicate_nothing(mode_settings: Callable[..., Se
         await run_tick(client, ahead=61)
         await wait_for(lambda: GroupNotice.filter(outbox_id__isnull=False).count(), timeout=20)
         await wait_for(all_settled, timeout=30)
-        for msgid in list(sandbox.tasks):
+        for msgid in list(sandbox.mass_messaging.tasks):
             await sandbox.owner_confirms_task(msgid)
         for ahead in (200, 400, 600, 800):
             await run_tick(client, ahead=ahead)
@@ -78,7 +78,7 @@ async def test_faults_lose_and_duplicate_nothing(mode_settings: Callable[..., Se
         for order in orders:
             got = sandbox.inbox(order.group_chat_id)
             assert len(got) == 1 and "签约" in str(got) and "量尺" in str(got)
-        assert len(sandbox.tasks) == N
+        assert len(sandbox.mass_messaging.tasks) == N
 
 
 async def _all_delivered() -> bool:

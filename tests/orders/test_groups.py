@@ -8,6 +8,7 @@ from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders import groups, lookup
 from bot.settings import Settings
 from sandbox import SEED_CUSTOMERS
+from sandbox.customer_groups import member_version
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 from tests.orders.helpers import (
@@ -97,15 +98,15 @@ async def test_members_versions_dismiss_and_lookups(
                                    left_at__isnull=False))
         assert len([c for c in sandbox.calls if c["path"].endswith("groupchat/get")]) == gets
         group = await CustomerGroup.get(chat_id=chat)
-        assert group.member_version == sandbox._version(sandbox.groups[chat])
+        assert group.member_version == member_version(sandbox.customer_groups.groups[chat])
         assert await groups.groups_of_customer(C2) == []
         # A leave event without MemChangeList (the field came later to the event): fetched
         # in full, not applied as "nobody left" with the version moved on.
-        g = sandbox.groups[chat]
-        last = sandbox._version(g)
+        g = sandbox.customer_groups.groups[chat]
+        last = member_version(g)
         del g.members[C1]
         g.version += 1
-        await groups.apply_update(services.ports, chat, "del_member", last, sandbox._version(g), (),
+        await groups.apply_update(services.ports, chat, "del_member", last, member_version(g), (),
                                   0, 1)
         assert await one(CustomerGroupMember, group_id=chat, userid=C1, left_at__isnull=False)
         # Dismissed: members gone, the order free to bind another group.

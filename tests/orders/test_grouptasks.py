@@ -60,14 +60,14 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         await run_tick(client, ahead=7300)
         await wait_for(lambda: len([m for m in sandbox.inbox("zhangwei")
                                     if m["channel"] == "task_reminder"]) == 2)
-        assert sandbox.tasks[msgid].reminders == 2
+        assert sandbox.mass_messaging.tasks[msgid].reminders == 2
 
         # A milestone while the task waits: a new notice for the next day, not a 2nd task.
         await admin.call("POST", ms, {"milestone": "量尺", "event_id": "2"})
         await run_tick(client, ahead=8000)
         second = (await notices())[1]
         assert second.status == GroupNoticeStatus.COLLECTING and second.day > first.day
-        assert len(sandbox.tasks) == 1
+        assert len(sandbox.mass_messaging.tasks) == 1
 
         # Confirmed today: delivered; the next notice still waits for another day.
         await sandbox.owner_confirms_task(msgid, "zhangwei")
@@ -75,10 +75,10 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         assert (await GroupNotice.get(id=first.id)).status == GroupNoticeStatus.DELIVERED
         await run_tick(client, ahead=8200)
         assert (await GroupNotice.get(id=second.id)).status == GroupNoticeStatus.COLLECTING
-        assert len(sandbox.tasks) == 1
+        assert len(sandbox.mass_messaging.tasks) == 1
 
         # The next day: the second task is created; confirmed, the group gets it.
-        sandbox.clock.advance(DAY)
+        sandbox.corp.clock.advance(DAY)
         await run_tick(client, ahead=DAY)
         msgid2 = (await sent_task(second.id)).result["msgid"]
         await sandbox.owner_confirms_task(msgid2, "zhangwei")

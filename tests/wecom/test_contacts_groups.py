@@ -51,7 +51,7 @@ async def test_welcome_code_20s_and_once(
 
 
 async def test_no_welcome_code_with_a_console_welcome(sandbox: Sandbox) -> None:
-    sandbox.staff["liuyang"].console_welcome = True
+    sandbox.corp.staff["liuyang"].console_welcome = True
     assert (await sandbox.staff_adds_customer("liuyang"))["welcome_code"] is None
 
 
@@ -102,10 +102,10 @@ async def test_join_ways(main: AppClient, sandbox: Sandbox) -> None:
     )
     assert member["state"] == "order-A001" and member["join_scene"] == 3
     # Full group: a new room is created from room_base_name + room_base_id.
-    sandbox.limits.group_member_cap = 2
+    sandbox.corp.limits.group_member_cap = 2
     overflow = await sandbox.customer_joins_group(C1, config_id=added["config_id"])
     assert overflow["chat_id"] != chat
-    assert sandbox.groups[overflow["chat_id"]].name == "A001-2"
+    assert sandbox.customer_groups.groups[overflow["chat_id"]].name == "A001-2"
     assert await _code(main.add_join_way(scene=2, chat_id_list=[chat] * 6)) == E.INVALID_PARAM
     assert await _code(main.add_join_way(scene=3, chat_id_list=[chat])) == E.INVALID_PARAM
     assert await _code(main.add_join_way(scene=2, chat_id_list=["wrNope"])) == E.INVALID_CHAT_ID
@@ -180,7 +180,7 @@ async def test_group_task_pending_until_confirmed_and_daily_quota(
 async def test_group_task_auto_confirm_and_single_chat(
     main: AppClient, sandbox: Sandbox, clock: SandboxClock
 ) -> None:
-    sandbox.limits.auto_confirm_after = 60
+    sandbox.corp.limits.auto_confirm_after = 60
     res_time = int(clock())
     res = await main.add_msg_template(external_userid=[C1, "wmNobody"], text="活动通知")
     assert res["fail_list"] == ["wmNobody"]
@@ -221,11 +221,11 @@ async def test_group_task_records_and_a_create_whose_answer_is_lost(
     assert await _code(main.get_groupmsg_list_v2(
         chat_type="group", start_time=t0 - 40 * 86400, end_time=t0)) == E.INVALID_PARAM
 
-    sandbox.faults.lost_answer_burst = 1
+    sandbox.corp.faults.lost_answer_burst = 1
     with pytest.raises(WeComHTTPError):
         await main.add_msg_template(chat_type="group", sender="zhangwei", chat_id_list=[chat],
                                     text="验收已完成")
-    assert [t.content["text"]["content"] for t in sandbox.tasks.values()] == [
+    assert [t.content["text"]["content"] for t in sandbox.mass_messaging.tasks.values()] == [
         "安装已完成", "验收已完成"]  # it landed, once
-    sandbox.faults.lost_answer_burst = 1
+    sandbox.corp.faults.lost_answer_burst = 1
     assert (await main.get_groupmsg_task(first))["task_list"][0]["userid"] == "zhangwei"

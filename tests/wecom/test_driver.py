@@ -67,7 +67,7 @@ async def receiver(config: WeComConfig, sandbox: Sandbox) -> AsyncIterator[Recei
     app.router.add_post("/wecom/callback/{app}", rec.handle)
     srv = TestServer(app, host="127.0.0.1")
     await srv.start_server()
-    sandbox.callback_base_url = str(srv.make_url("")).rstrip("/")
+    sandbox.corp.callback_base_url = str(srv.make_url("")).rstrip("/")
     try:
         yield rec
     finally:
@@ -85,7 +85,7 @@ async def test_kf_callback_is_encrypted_for_the_app(sandbox: Sandbox, receiver: 
     assert event["Event"] == "kf_msg_or_event" and event["MsgType"] == "event"
     assert event["Token"] == said["token"] and event["OpenKfId"] == SEED_KF
     assert "你好" not in plaintext  # the callback carries no content
-    [delivery] = sandbox.deliveries
+    [delivery] = sandbox.corp.driver.deliveries
     assert delivery.status == "delivered" and len(delivery.attempts) == 1
 
 
@@ -94,7 +94,7 @@ async def test_non_200_is_retried_three_times(sandbox: Sandbox, receiver: Receiv
     await sandbox.staff_adds_customer("zhangwei", state="s1")
     await sandbox.drain()
     assert receiver.hits == 4  # the first try and 3 retries
-    [delivery] = sandbox.deliveries
+    [delivery] = sandbox.corp.driver.deliveries
     assert delivery.status == "failed"
     assert [a["status"] for a in delivery.attempts] == [500] * 4
     # Each attempt is a fresh encryption of the same plaintext.
@@ -103,10 +103,10 @@ async def test_non_200_is_retried_three_times(sandbox: Sandbox, receiver: Receiv
 
 
 async def test_unreachable_service_is_retried(sandbox: Sandbox) -> None:
-    sandbox.callback_base_url = "http://127.0.0.1:9"  # nothing listens on discard
+    sandbox.corp.callback_base_url = "http://127.0.0.1:9"  # nothing listens on discard
     await sandbox.customer_says(SEED_KF, C1, "hi")
     await sandbox.drain()
-    [delivery] = sandbox.deliveries
+    [delivery] = sandbox.corp.driver.deliveries
     assert delivery.status == "failed" and len(delivery.attempts) == 4
     assert all(a["error"] for a in delivery.attempts)
 
@@ -166,4 +166,4 @@ async def test_aibot_json_callback_and_stream_reply(sandbox: Sandbox, receiver: 
 
 async def test_no_callback_url_means_skipped(sandbox: Sandbox) -> None:
     await sandbox.customer_says(SEED_KF, C1, "hi")
-    assert sandbox.deliveries[-1].status == "skipped"
+    assert sandbox.corp.driver.deliveries[-1].status == "skipped"

@@ -125,7 +125,7 @@ async def test_five_messages_within_48h(
 
 
 async def test_over_limit_as_error_mode(main: AppClient, sandbox: Sandbox) -> None:
-    sandbox.limits.kf_over_limit = "error"
+    sandbox.corp.limits.kf_over_limit = "error"
     await sandbox.customer_says(SEED_KF, C1, "hi")
     for i in range(5):
         await main.kf_send_text(C1, SEED_KF, f"r{i}")
@@ -217,7 +217,7 @@ async def test_customer_batchget_and_upgrade_service(main: AppClient, sandbox: S
     await main.kf_upgrade_service(SEED_KF, C1, chat_id=chat, wording="进群跟进订单")
     await main.kf_upgrade_service(SEED_KF, C1, member_userid="zhangwei")
     assert [m["payload"]["type"] for m in sandbox.inbox(C1)] == [2, 1]
-    sandbox.kf_accounts[SEED_KF].upgrade_groups = set()
+    sandbox.kf.accounts[SEED_KF].upgrade_groups = set()
     assert await _code(main.kf_upgrade_service(SEED_KF, C1, chat_id=chat)) == (
         E.KF_UPGRADE_NOT_CONFIGURED
     )

@@ -42,7 +42,7 @@ async def test_message_send(main: AppClient, sandbox: Sandbox) -> None:
 
 async def test_message_send_all(main: AppClient, sandbox: Sandbox) -> None:
     await main.send_text("@all", "全员通知")
-    assert all(sandbox.inbox(u) for u in sandbox.staff)
+    assert all(sandbox.inbox(u) for u in sandbox.corp.staff)
 
 
 async def test_media_upload_is_cached_by_content(
@@ -81,10 +81,10 @@ async def test_media_expires_after_three_days(
 async def test_aibot_response_url_once(
     client: WeComClient, sandbox: Sandbox, server: TestServer, clock: SandboxClock
 ) -> None:
-    sandbox.public_base_url = str(server.make_url("")).rstrip("/")
+    sandbox.corp.public_base_url = str(server.make_url("")).rstrip("/")
     mention = await sandbox.staff_mentions_aibot("lina", "@机器人 A001 进度", chatid="wrInternal1")
     url = mention["response_url"]
-    assert url.startswith(sandbox.public_base_url + "/cgi-bin/aibot/response?response_code=")
+    assert url.startswith(sandbox.corp.public_base_url + "/cgi-bin/aibot/response?response_code=")
     body = {"msgtype": "markdown", "markdown": {"content": "**A001**：设计中"}}
     assert (await client.aibot_respond(url, body))["errcode"] == 0
     assert sandbox.inbox("wrInternal1")[-1]["payload"] == {"content": "**A001**：设计中"}

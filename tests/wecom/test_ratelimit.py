@@ -64,7 +64,7 @@ async def test_member_limit_waits_instead_of_being_dropped(
     # a client limit of 2 per window and a sandbox limit of 2 per minute, nothing is lost
     # only because the client waits for the next window — so make the sandbox's window
     # follow the client's by advancing its clock when the client waits.
-    sandbox.limits.member_per_minute = 2
+    sandbox.corp.limits.member_per_minute = 2
     client = make_client(
         config, store, server, limits=RateLimits(member_per_minute=2, member_minute_window=0.2)
     )
@@ -85,7 +85,7 @@ async def test_member_limit_waits_instead_of_being_dropped(
     assert [m["payload"]["content"] for m in sandbox.inbox("zhangwei")] == [
         f"n{i}" for i in range(5)
     ]
-    assert sandbox.dropped == []
+    assert sandbox.app_messages.dropped == []
 
 
 async def test_sandbox_drops_a_members_excess_silently(
@@ -99,7 +99,7 @@ async def test_sandbox_drops_a_members_excess_silently(
     finally:
         await client.close()
     assert len(sandbox.inbox("lina")) == 30
-    assert len(sandbox.dropped) == 1
+    assert len(sandbox.app_messages.dropped) == 1
 
 
 async def test_a_wait_longer_than_allowed_raises_limiter_busy(

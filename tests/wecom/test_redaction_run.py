@@ -19,7 +19,7 @@ async def test_logs_carry_no_token_or_secret(client: WeComClient, sandbox: Sandb
     main = client.app("main")
     with capture_logs() as logs:
         await main.kf_account_list()
-        sandbox.invalidate_tokens()
+        sandbox.corp.invalidate_tokens()
         sandbox.set_faults(busy_burst=1)
         await main.kf_account_list()
         with pytest.raises(WeComAPIError):

@@ -111,7 +111,7 @@ async def test_error_rate_is_deterministic_for_a_seed(
 ) -> None:
     def run() -> list[object]:
         sandbox.set_faults(error_rate=0.5, seed=7)
-        return [sandbox.draw_fault(API) for _ in range(20)]
+        return [sandbox.corp.faults.draw(API) for _ in range(20)]
 
     first, second = run(), run()
     assert first == second

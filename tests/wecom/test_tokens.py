@@ -53,7 +53,7 @@ async def test_invalidated_token_is_refreshed_once_and_the_call_retried(
     try:
         main = client.app("main")
         await main.kf_account_list()
-        sandbox.invalidate_tokens("main")
+        sandbox.corp.invalidate_tokens("main")
         results = await asyncio.gather(*(main.kf_account_list() for _ in range(30)))
     finally:
         await client.close()
@@ -171,13 +171,13 @@ async def test_token_rejected_twice_raises_token_error(
     client = make_client(config, store, server)
     main = client.app("main")
     await main.kf_account_list()
-    real = sandbox.check_token
+    real = sandbox.corp.check_token
 
     def always_invalid(token: str | None) -> AppConfig:
-        sandbox.invalidate_tokens()
+        sandbox.corp.invalidate_tokens()
         return real(token)
 
-    setattr(sandbox, "check_token", always_invalid)  # noqa: B010
+    setattr(sandbox.corp, "check_token", always_invalid)  # noqa: B010
     try:
         with pytest.raises(TokenError) as info:
             await main.kf_account_list()
@@ -211,7 +211,7 @@ async def test_tokens_are_per_app(
     try:
         await client.app("main").kf_account_list()
         await client.app("ops").kf_account_list()
-        sandbox.invalidate_tokens("ops")
+        sandbox.corp.invalidate_tokens("ops")
         await client.app("main").kf_account_list()
     finally:
         await client.close()

@@ -151,7 +151,7 @@ async def world(req: ApiRequest) -> dict[str, Any]:
     data["tasks"] = [
         {"msgid": t.msgid, "chat_type": t.chat_type, "content": t.content,
          "senders": dict(t.senders)}
-        for t in sandbox.tasks.values()
+        for t in sandbox.mass_messaging.tasks.values()
     ]
     return data
 

@@ -6,28 +6,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.protocol import errors as E
-from bot.protocol.safexml import build_xml
-from sandbox.kf_api import KfApiMixin
-from sandbox.model import Customer, SandboxError, Staff
+from sandbox.corp import Corp
+from sandbox.model import Customer, SandboxError
 
 MAX_ATTACHMENTS = 9
 
 
-class ContactMixin(KfApiMixin):
-    def _staff(self, userid: Any) -> Staff:
-        s = self.staff.get(userid) if isinstance(userid, str) else None
-        if s is None:
-            raise SandboxError(E.INVALID_PARAM, "invalid userid")
-        return s
+class ExternalContacts:
+    """Staff members and their customers (客户联系): adding and deleting each other, the
+    welcome message, and reading members and contacts."""
 
-    def _event_xml(self, fields: Mapping[str, Any]) -> str:
-        base: dict[str, Any] = {
-            "ToUserName": self.corp_id,
-            "FromUserName": "sys",
-            "CreateTime": int(self.now()),
-            "MsgType": "event",
-        }
-        return build_xml({**base, **fields})
+    def __init__(self, corp: Corp) -> None:
+        self.corp = corp
 
     async def staff_adds_customer(
         self,
@@ -40,15 +30,15 @@ class ContactMixin(KfApiMixin):
         """A staff member adds a customer (e.g. via a 「联系我」 code with ``state``) →
         change_external_contact / add_external_contact, with a WelcomeCode unless the member
         has a console welcome configured."""
-        staff = self._staff(userid)
+        staff = self.corp.require_staff(userid)
         if external_userid is None:
-            external_userid = self.new_id("wm", 30)
-        customer = self.customers.get(external_userid)
+            external_userid = self.corp.new_id("wm", 30)
+        customer = self.corp.customers.get(external_userid)
         if customer is None:
-            customer = Customer(external_userid, name or f"客户{len(self.customers) + 1}")
-            self.customers[external_userid] = customer
+            customer = Customer(external_userid, name or f"客户{len(self.corp.customers) + 1}")
+            self.corp.customers[external_userid] = customer
         first_chat = userid not in customer.follow
-        customer.follow[userid] = {"createtime": int(self.now()), "state": state, "remark": ""}
+        customer.follow[userid] = {"createtime": int(self.corp.now()), "state": state, "remark": ""}
         fields: dict[str, str | int] = {
             "Event": "change_external_contact",
             "ChangeType": "add_external_contact",
@@ -59,14 +49,15 @@ class ContactMixin(KfApiMixin):
             fields["State"] = state
         welcome_code = None
         if not staff.console_welcome and first_chat:
-            welcome_code = self._issue_code(
+            welcome_code = self.corp.issue_code(
                 "contact_welcome",
-                self.limits.welcome_ttl,
+                self.corp.limits.welcome_ttl,
                 userid=userid,
                 external_userid=external_userid,
             )
             fields["WelcomeCode"] = welcome_code
-        self.emit(self.app_for_callbacks(), self._event_xml(fields), "xml", "add_external_contact")
+        xml = self.corp.event_xml(fields)
+        self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", "add_external_contact")
         return {"external_userid": external_userid, "welcome_code": welcome_code}
 
     async def customer_deletes_staff(self, external_userid: str, userid: str) -> dict[str, Any]:
@@ -83,27 +74,27 @@ class ContactMixin(KfApiMixin):
 
     def _unfollow(self, external_userid: str, userid: str, change: str,
                   extra: Mapping[str, str]) -> dict[str, Any]:
-        self._staff(userid)
-        customer = self._customer(external_userid)
+        self.corp.require_staff(userid)
+        customer = self.corp.require_customer(external_userid)
         if customer.follow.pop(userid, None) is None:
             raise SandboxError(E.INVALID_PARAM, "the customer is not this member's contact")
         fields = {"Event": "change_external_contact", "ChangeType": change, "UserID": userid,
                   "ExternalUserID": external_userid, **extra}
-        self.emit(self.app_for_callbacks(), self._event_xml(fields), "xml", change)
+        self.corp.emit(self.corp.app_for_callbacks(), self.corp.event_xml(fields), "xml", change)
         return {"external_userid": external_userid, "userid": userid, "change": change}
 
     # -- API ----------------------------------------------------------------------------------
 
     def api_user_get(self, query: dict[str, Any]) -> dict[str, Any]:
         """读取成员 (docs 90196): every sandbox staff member is in the app's visible range."""
-        s = self.staff.get(query.get("userid") or "")
+        s = self.corp.staff.get(query.get("userid") or "")
         if s is None:
             raise SandboxError(E.USERID_NOT_FOUND, "userid not found")
         return {"userid": s.userid, "name": s.name, "department": [1], "main_department": 1,
                 "position": s.role, "status": 1 if s.active else 2}
 
     def api_externalcontact_get(self, query: dict[str, Any]) -> dict[str, Any]:
-        c = self._customer(query.get("external_userid"))
+        c = self.corp.require_customer(query.get("external_userid"))
         if not c.follow:
             raise SandboxError(E.NO_EXTERNAL_RELATION, "no external contact relationship")
         return {
@@ -128,7 +119,9 @@ class ContactMixin(KfApiMixin):
         }
 
     def api_send_welcome_msg(self, body: dict[str, Any]) -> dict[str, Any]:
-        code = self._take_code(body.get("welcome_code"), {"contact_welcome"}, E.WELCOME_CODE_USED)
+        code = self.corp.take_code(
+            body.get("welcome_code"), {"contact_welcome"}, E.WELCOME_CODE_USED
+        )
         text = body.get("text")
         attachments = body.get("attachments") or []
         if not text and not attachments:
@@ -139,7 +132,7 @@ class ContactMixin(KfApiMixin):
             raise SandboxError(E.CONTENT_TOO_LARGE, "text too long")
         code.used = True
         t = code.target
-        self.deliver(
+        self.corp.deliver(
             t["external_userid"],
             "welcome",
             t["userid"],

@@ -1,4 +1,4 @@
-"""微信客服 API of the sandbox (the rules are listed in ``kf.py``)."""
+"""微信客服 API of the sandbox (the rules are listed in ``kf_sessions.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import re
 from typing import Any
 
 from bot.protocol import errors as E
-from sandbox.kf import KfMixin
+from sandbox.corp import Corp
+from sandbox.customer_groups import CustomerGroups
+from sandbox.kf_sessions import KfSessions
 from sandbox.model import SandboxError
 
 _MSGID_RE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
@@ -25,14 +27,21 @@ _SEND_TYPES = {
 _CURSOR_PREFIX = "4gw"
 
 
-class KfApiMixin(KfMixin):
-    # -- API ------------------------------------------------------------------------------------
+class KfEndpoints:
+    """The /cgi-bin/kf/ handlers. They read the customer groups only to check 升级服务's
+    group targets."""
 
-    def api_kf_account_list(self, body: dict[str, Any]) -> dict[str, Any]:
+    def __init__(self, corp: Corp, kf: KfSessions, customer_groups: CustomerGroups) -> None:
+        self.corp = corp
+        self.kf = kf
+        self.customer_groups = customer_groups
+        self.msgids: set[tuple[str, str]] = set()  # (open_kfid, msgid) the caller chose
+
+    def account_list(self, body: dict[str, Any]) -> dict[str, Any]:
         offset, limit = int(body.get("offset", 0)), int(body.get("limit", 100))
         if offset < 0 or not 1 <= limit <= 100:
             raise SandboxError(E.INVALID_PARAM, "limit must be 1..100")
-        accounts = list(self.kf_accounts.values())[offset : offset + limit]
+        accounts = list(self.kf.accounts.values())[offset : offset + limit]
         return {
             "account_list": [
                 {"open_kfid": k.open_kfid, "name": k.name, "avatar": "", "manage_privilege": True}
@@ -40,8 +49,8 @@ class KfApiMixin(KfMixin):
             ]
         }
 
-    def api_kf_servicer_list(self, query: dict[str, Any]) -> dict[str, Any]:
-        kf = self._kf(query.get("open_kfid"))
+    def servicer_list(self, query: dict[str, Any]) -> dict[str, Any]:
+        kf = self.kf.account(query.get("open_kfid"))
         return {
             "servicer_list": [
                 {"userid": s.userid, "status": s.status, "stop_type": s.stop_type}
@@ -49,22 +58,25 @@ class KfApiMixin(KfMixin):
             ]
         }
 
-    def api_kf_sync_msg(self, body: dict[str, Any]) -> dict[str, Any]:
-        open_kfid = self._kf(body.get("open_kfid")).open_kfid
+    def sync_msg(self, body: dict[str, Any]) -> dict[str, Any]:
+        open_kfid = self.kf.account(body.get("open_kfid")).open_kfid
         token = body.get("token")
         if token:
-            item = self.kf_tokens.get(token)
-            if item is None or item[0] != open_kfid or item[1] <= self.now():
+            item = self.kf.tokens.get(token)
+            if item is None or item[0] != open_kfid or item[1] <= self.corp.now():
                 raise SandboxError(E.KF_INVALID_MSG_TOKEN, "invalid or expired token")
-        elif self.count(f"kf-tokenless:{open_kfid}", 60.0) > self.limits.kf_tokenless_per_minute:
+        elif (
+            self.corp.count(f"kf-tokenless:{open_kfid}", 60.0)
+            > self.corp.limits.kf_tokenless_per_minute
+        ):
             raise SandboxError(E.FREQ_LIMIT, "sync_msg without token: api freq out of limit")
         limit = body.get("limit", 1000)
         if not isinstance(limit, int) or not 1 <= limit <= 1000:
             raise SandboxError(E.INVALID_PARAM, "limit must be 1..1000")
         after = self._decode_cursor(body.get("cursor") or "")
-        oldest = self.now() - self.limits.kf_history
+        oldest = self.corp.now() - self.corp.limits.kf_history
         pending = [
-            m for m in self.kf_messages[open_kfid] if m["_seq"] > after and m["_at"] >= oldest
+            m for m in self.kf.messages[open_kfid] if m["_seq"] > after and m["_at"] >= oldest
         ]
         page = pending[:limit]
         last = page[-1]["_seq"] if page else after
@@ -97,59 +109,61 @@ class KfApiMixin(KfMixin):
 
     def _msgid(self, open_kfid: str, given: Any) -> str:
         if given is None:
-            return self.new_id("", 32)
+            return self.corp.new_id("", 32)
         if not isinstance(given, str) or not _MSGID_RE.match(given):
             raise SandboxError(E.INVALID_PARAM, "invalid msgid")
-        if (open_kfid, given) in self.kf_msgids:
+        if (open_kfid, given) in self.msgids:
             raise SandboxError(E.INVALID_PARAM, "msgid duplicate")
-        self.kf_msgids.add((open_kfid, given))
+        self.msgids.add((open_kfid, given))
         return given
 
-    def api_kf_send_msg(self, body: dict[str, Any]) -> dict[str, Any]:
-        kf = self._kf(body.get("open_kfid"))
-        customer = self._customer(body.get("touser"))
+    def send_msg(self, body: dict[str, Any]) -> dict[str, Any]:
+        kf = self.kf.account(body.get("open_kfid"))
+        customer = self.corp.require_customer(body.get("touser"))
         msgtype, payload = self._check_payload(body, _SEND_TYPES)
-        s = self._session(kf.open_kfid, customer.external_userid)
+        s = self.kf.session(kf.open_kfid, customer.external_userid)
         if s.state not in (0, 1):
             raise SandboxError(E.KF_SESSION_STATE_INVALID, "send msg session status invalid")
-        now = self.now()
+        now, limits = self.corp.now(), self.corp.limits
         fail_type = 0
-        if s.last_customer_msg_at is None or now - s.last_customer_msg_at > self.limits.kf_window:
+        if s.last_customer_msg_at is None or now - s.last_customer_msg_at > limits.kf_window:
             fail_type = 4
-        elif s.sent_since_customer >= self.limits.kf_max_sends:
-            if self.limits.kf_over_limit == "error":
+        elif s.sent_since_customer >= limits.kf_max_sends:
+            if limits.kf_over_limit == "error":
                 raise SandboxError(E.KF_OVER_SEND_LIMIT, "send msg count exceeds limit")
             fail_type = 6
         msgid = self._msgid(kf.open_kfid, body.get("msgid"))
         if fail_type:
-            self._kf_event(
+            self.kf.event(
                 kf.open_kfid,
                 customer.external_userid,
                 {"event_type": "msg_send_fail", "fail_msgid": msgid, "fail_type": fail_type},
             )
-            self._kf_callback(kf.open_kfid)
+            self.kf.callback(kf.open_kfid)
         else:
             s.sent_since_customer += 1
-            self.deliver(
+            self.corp.deliver(
                 customer.external_userid, "kf", kf.open_kfid, msgtype, payload=payload, msgid=msgid
             )
         return {"msgid": msgid}
 
-    def api_kf_send_msg_on_event(self, body: dict[str, Any]) -> dict[str, Any]:
-        code = self._take_code(body.get("code"), {"kf_welcome", "kf_state"}, E.KF_INVALID_MSG_CODE)
+    def send_msg_on_event(self, body: dict[str, Any]) -> dict[str, Any]:
+        code = self.corp.take_code(
+            body.get("code"), {"kf_welcome", "kf_state"}, E.KF_INVALID_MSG_CODE
+        )
         t = code.target
         allowed = (
             {"text", "msgmenu"} if code.kind == "kf_welcome" or t.get("state") == 4 else {"text"}
         )
         msgtype, payload = self._check_payload(body, allowed)
-        s = self._session(t["open_kfid"], t["external_userid"])
+        s = self.kf.session(t["open_kfid"], t["external_userid"])
         if code.kind == "kf_state" and s.state != t["state"]:
             raise SandboxError(E.KF_INVALID_MSG_CODE, "session is no longer in that state")
         msgid = self._msgid(t["open_kfid"], body.get("msgid"))
         code.used = True
         if code.kind == "kf_welcome":
-            s.last_welcome_at = self.now()
-        self.deliver(
+            s.last_welcome_at = self.corp.now()
+        self.corp.deliver(
             t["external_userid"],
             "kf",
             t["open_kfid"],
@@ -160,19 +174,19 @@ class KfApiMixin(KfMixin):
         )
         return {"msgid": msgid}
 
-    def api_kf_state_get(self, body: dict[str, Any]) -> dict[str, Any]:
-        kf = self._kf(body.get("open_kfid"))
-        customer = self._customer(body.get("external_userid"))
-        s = self._session(kf.open_kfid, customer.external_userid)
+    def service_state_get(self, body: dict[str, Any]) -> dict[str, Any]:
+        kf = self.kf.account(body.get("open_kfid"))
+        customer = self.corp.require_customer(body.get("external_userid"))
+        s = self.kf.session(kf.open_kfid, customer.external_userid)
         out: dict[str, Any] = {"service_state": s.state}
         if s.state == 3:
             out["servicer_userid"] = s.servicer_userid
         return out
 
-    def api_kf_state_trans(self, body: dict[str, Any]) -> dict[str, Any]:
-        kf = self._kf(body.get("open_kfid"))
-        customer = self._customer(body.get("external_userid"))
-        s = self._session(kf.open_kfid, customer.external_userid)
+    def service_state_trans(self, body: dict[str, Any]) -> dict[str, Any]:
+        kf = self.kf.account(body.get("open_kfid"))
+        customer = self.corp.require_customer(body.get("external_userid"))
+        s = self.kf.session(kf.open_kfid, customer.external_userid)
         target = body.get("service_state")
         if target not in (0, 1, 2, 3, 4):
             raise SandboxError(E.INVALID_PARAM, "invalid service_state")
@@ -181,7 +195,7 @@ class KfApiMixin(KfMixin):
         servicer = body.get("servicer_userid") or ""
         if target == 3:
             sv = kf.servicers.get(servicer)
-            staff = self.staff.get(servicer)
+            staff = self.corp.staff.get(servicer)
             if sv is None or sv.status != 0 or staff is None or not staff.active:
                 raise SandboxError(E.KF_SERVICER_INACTIVE, "servicer not receiving or inactive")
         old = s.state
@@ -189,8 +203,9 @@ class KfApiMixin(KfMixin):
         s.servicer_userid = servicer if target == 3 else ""
         out: dict[str, Any] = {}
         if (target in (2, 3) and old in (0, 1, 2) and old != target) or target == 4:
-            ttl = self.limits.welcome_ttl if target == 4 else self.limits.kf_state_code_ttl
-            out["msg_code"] = self._issue_code(
+            limits = self.corp.limits
+            ttl = limits.welcome_ttl if target == 4 else limits.kf_state_code_ttl
+            out["msg_code"] = self.corp.issue_code(
                 "kf_state",
                 ttl,
                 open_kfid=kf.open_kfid,
@@ -199,11 +214,11 @@ class KfApiMixin(KfMixin):
             )
         return out
 
-    def api_kf_customer_batchget(self, body: dict[str, Any]) -> dict[str, Any]:
+    def customer_batchget(self, body: dict[str, Any]) -> dict[str, Any]:
         ids = body.get("external_userid_list")
         if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
             raise SandboxError(E.INVALID_PARAM, "external_userid_list must have 1..100 ids")
-        found = [self.customers[i] for i in ids if i in self.customers]
+        found = [self.corp.customers[i] for i in ids if i in self.corp.customers]
         return {
             "customer_list": [
                 {
@@ -215,22 +230,22 @@ class KfApiMixin(KfMixin):
                 }
                 for c in found
             ],
-            "invalid_external_userid": [i for i in ids if i not in self.customers],
+            "invalid_external_userid": [i for i in ids if i not in self.corp.customers],
         }
 
-    def api_kf_upgrade_service(self, body: dict[str, Any]) -> dict[str, Any]:
-        kf = self._kf(body.get("open_kfid"))
-        customer = self._customer(body.get("external_userid"))
+    def upgrade_service(self, body: dict[str, Any]) -> dict[str, Any]:
+        kf = self.kf.account(body.get("open_kfid"))
+        customer = self.corp.require_customer(body.get("external_userid"))
         kind = body.get("type")
         if kind == 1:
             userid = (body.get("member") or {}).get("userid")
-            ok = userid in self.staff and (
+            ok = userid in self.corp.staff and (
                 kf.upgrade_members is None or userid in kf.upgrade_members
             )
             target = {"member": body.get("member")}
         elif kind == 2:
             chat_id = (body.get("groupchat") or {}).get("chat_id")
-            ok = chat_id in self.groups and (
+            ok = chat_id in self.customer_groups.groups and (
                 kf.upgrade_groups is None or chat_id in kf.upgrade_groups
             )
             target = {"groupchat": body.get("groupchat")}
@@ -238,7 +253,7 @@ class KfApiMixin(KfMixin):
             raise SandboxError(E.INVALID_PARAM, "type must be 1 or 2")
         if not ok:
             raise SandboxError(E.KF_UPGRADE_NOT_CONFIGURED, "upgrade service target not configured")
-        self.deliver(
+        self.corp.deliver(
             customer.external_userid,
             "kf_upgrade",
             kf.open_kfid,

@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.protocol import errors as E
 from bot.protocol.safexml import build_xml
+from sandbox.corp import Corp
 from sandbox.model import SandboxError
-from sandbox.tasks import TaskMixin
 
 _APP_TYPES = {
     "text",
@@ -32,20 +32,27 @@ _MEDIA_TYPES = {"image", "voice", "video", "file"}
 _TEXT_LIMIT = 2048
 
 
-class MessageMixin(TaskMixin):
+class AppMessages:
+    def __init__(self, corp: Corp) -> None:
+        self.corp = corp
+        # message/send duplicate check (protocol.md §5.1): content fingerprint → (msgid, until)
+        self.sent: dict[str, tuple[str, float]] = {}
+        self.media: dict[str, tuple[str, float]] = {}  # media_id → (type, created_at)
+        self.dropped: list[dict[str, Any]] = []  # over the per-member limits, never delivered
+
     # -- actions ---------------------------------------------------------------------------------
 
     async def staff_says(self, userid: str, text: str, *, app: str | None = None) -> dict[str, Any]:
         """A staff member writes to the app → a text message callback with MsgId. A passive
         reply from the service lands in the member's inbox (channel ``app_reply``)."""
-        self._staff(userid)
-        cfg = self.apps[app] if app else self.app_for_callbacks()
-        msgid = self._rng.randrange(10**18, 2**63)
+        self.corp.require_staff(userid)
+        cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks()
+        msgid = self.corp.rng.randrange(10**18, 2**63)
         plaintext = build_xml(
             {
-                "ToUserName": self.corp_id,
+                "ToUserName": self.corp.corp_id,
                 "FromUserName": userid,
-                "CreateTime": int(self.now()),
+                "CreateTime": int(self.corp.now()),
                 "MsgType": "text",
                 "Content": text,
                 "MsgId": msgid,
@@ -54,9 +61,9 @@ class MessageMixin(TaskMixin):
         )
 
         def on_reply(reply: str) -> None:
-            self.deliver(userid, "app_reply", cfg.name, "passive", reply=reply)
+            self.corp.deliver(userid, "app_reply", cfg.name, "passive", reply=reply)
 
-        self.emit(cfg, plaintext, "xml", "app_text", on_reply)
+        self.corp.emit(cfg, plaintext, "xml", "app_text", on_reply)
         return {"msgid": str(msgid)}
 
     async def staff_clicks_card(
@@ -65,15 +72,15 @@ class MessageMixin(TaskMixin):
     ) -> dict[str, Any]:
         """A member taps a button of an interactive template card the app sent them →
         a ``template_card_event`` callback (docs 90240) with the button's key."""
-        self._staff(userid)
-        cfg = self.apps[app] if app else self.app_for_callbacks()
+        self.corp.require_staff(userid)
+        cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks()
         plaintext = build_xml({
-            "ToUserName": self.corp_id, "FromUserName": userid,
-            "CreateTime": int(self.now()), "MsgType": "event", "Event": "template_card_event",
+            "ToUserName": self.corp.corp_id, "FromUserName": userid,
+            "CreateTime": int(self.corp.now()), "MsgType": "event", "Event": "template_card_event",
             "EventKey": event_key, "TaskId": task_id, "CardType": card_type,
             "AgentID": cfg.agent_id or 0,
         })
-        self.emit(cfg, plaintext, "xml", "template_card_event")
+        self.corp.emit(cfg, plaintext, "xml", "template_card_event")
         return {"task_id": task_id}
 
     async def staff_mentions_aibot(
@@ -81,33 +88,34 @@ class MessageMixin(TaskMixin):
     ) -> dict[str, Any]:
         """A staff member @-mentions the AI bot in an internal group (or writes 1:1 without
         ``chatid``) → the aibot JSON callback with a one-use response_url (1 h)."""
-        self._staff(userid)
-        cfg = self.apps[app] if app else self.app_for_callbacks("aibot")
+        self.corp.require_staff(userid)
+        cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks("aibot")
         where = chatid or userid
-        code = self._issue_code("aibot_response", self.limits.response_url_ttl, to=where)
+        code = self.corp.issue_code("aibot_response", self.corp.limits.response_url_ttl, to=where)
+        base = self.corp.public_base_url
         msg: dict[str, Any] = {
-            "msgid": self.new_id("", 24),
+            "msgid": self.corp.new_id("", 24),
             "aibotid": f"aib{cfg.name}",
             "chattype": "group" if chatid else "single",
             "from": {"userid": userid},
-            "response_url": f"{self.public_base_url}/cgi-bin/aibot/response?response_code={code}",
+            "response_url": f"{base}/cgi-bin/aibot/response?response_code={code}",
             "msgtype": "text",
             "text": {"content": text},
-            "create_time": int(self.now()),
+            "create_time": int(self.corp.now()),
         }
         if chatid:
             msg["chatid"] = chatid
 
         def on_reply(reply: str) -> None:
-            self.deliver(where, "aibot_reply", cfg.name, "passive", reply=reply)
+            self.corp.deliver(where, "aibot_reply", cfg.name, "passive", reply=reply)
 
-        self.emit(cfg, json.dumps(msg, ensure_ascii=False), "json", "aibot_text", on_reply)
+        self.corp.emit(cfg, json.dumps(msg, ensure_ascii=False), "json", "aibot_text", on_reply)
         return {"msgid": msg["msgid"], "response_url": msg["response_url"]}
 
     # -- API -----------------------------------------------------------------------------------
 
     def api_message_send(self, app_name: str, body: dict[str, Any]) -> dict[str, Any]:
-        app = self.apps[app_name]
+        app = self.corp.apps[app_name]
         if body.get("agentid") != app.agent_id:
             raise SandboxError(40056, "invalid agentid")
         msgtype = body.get("msgtype")
@@ -125,8 +133,8 @@ class MessageMixin(TaskMixin):
         if len(users) > 1000:
             raise SandboxError(E.INVALID_PARAM, "at most 1000 users")
         if users == ["@all"]:
-            users = list(self.staff)
-        valid = [u for u in users if u in self.staff and self.staff[u].active]
+            users = list(self.corp.staff)
+        valid = [u for u in users if u in self.corp.staff and self.corp.staff[u].active]
         invalid = [u for u in users if u not in valid]
         parties = [p for p in str(body.get("toparty", "")).split("|") if p]
         tags = [t for t in str(body.get("totag", "")).split("|") if t]
@@ -134,23 +142,24 @@ class MessageMixin(TaskMixin):
             raise SandboxError(E.ALL_RECIPIENTS_INVALID, "all touser/toparty/totag invalid")
         duplicate_key = self._duplicate_key(app.name, body)
         if duplicate_key is not None:
-            seen = self.app_sent.get(duplicate_key)
-            if seen is not None and seen[1] > self.now():
+            seen = self.sent.get(duplicate_key)
+            if seen is not None and seen[1] > self.corp.now():
                 # WeCom's duplicate check: the same message within the interval is not re-sent.
                 return {"invaliduser": "|".join(invalid), "invalidparty": "",
                         "invalidtag": "", "unlicenseduser": "", "msgid": seen[0]}
-        msgid = self.new_id("", 40)
+        msgid = self.corp.new_id("", 40)
         if duplicate_key is not None:
             interval = body.get("duplicate_check_interval") or 1800
             interval = min(max(int(interval), 0), 4 * 3600)
-            self.app_sent[duplicate_key] = (msgid, self.now() + interval)
+            self.sent[duplicate_key] = (msgid, self.corp.now() + interval)
+        limits = self.corp.limits
         for uid in valid:
-            over_min = self.count(f"member-m:{uid}", 60.0) > self.limits.member_per_minute
-            over_hour = self.count(f"member-h:{uid}", 3600.0) > self.limits.member_per_hour
+            over_min = self.corp.count(f"member-m:{uid}", 60.0) > limits.member_per_minute
+            over_hour = self.corp.count(f"member-h:{uid}", 3600.0) > limits.member_per_hour
             if over_min or over_hour:
-                self.dropped.append({"at": self.now(), "to": uid, "msgid": msgid})
+                self.dropped.append({"at": self.corp.now(), "to": uid, "msgid": msgid})
                 continue
-            self.deliver(uid, "app", app.name, msgtype, payload=payload, msgid=msgid)
+            self.corp.deliver(uid, "app", app.name, msgtype, payload=payload, msgid=msgid)
         return {
             "invaliduser": "|".join(invalid),
             "invalidparty": "|".join(parties),
@@ -169,7 +178,7 @@ class MessageMixin(TaskMixin):
 
     def _check_media(self, media_id: Any) -> None:
         item = self.media.get(media_id) if isinstance(media_id, str) else None
-        if item is None or self.now() - item[1] > self.limits.media_ttl:
+        if item is None or self.corp.now() - item[1] > self.corp.limits.media_ttl:
             raise SandboxError(E.INVALID_MEDIA_ID, "invalid media_id")
 
     def api_media_upload(self, kind: str, data: bytes | None) -> dict[str, Any]:
@@ -180,15 +189,15 @@ class MessageMixin(TaskMixin):
         caps = {"image": 10, "voice": 2, "video": 10, "file": 20}
         if len(data) > caps[kind] * 1024 * 1024:
             raise SandboxError(40006, "invalid file size")
-        media_id = self.new_id("3", 60)
-        self.media[media_id] = (kind, self.now())
-        return {"type": kind, "media_id": media_id, "created_at": str(int(self.now()))}
+        media_id = self.corp.new_id("3", 60)
+        self.media[media_id] = (kind, self.corp.now())
+        return {"type": kind, "media_id": media_id, "created_at": str(int(self.corp.now()))}
 
     def api_aibot_response(self, response_code: Any, body: dict[str, Any]) -> dict[str, Any]:
-        code = self._take_code(response_code, {"aibot_response"}, E.INVALID_PARAM)
+        code = self.corp.take_code(response_code, {"aibot_response"}, E.INVALID_PARAM)
         msgtype = body.get("msgtype")
         if msgtype not in ("markdown", "template_card") or not isinstance(body.get(msgtype), dict):
             raise SandboxError(E.INVALID_PARAM, "msgtype must be markdown or template_card")
         code.used = True
-        self.deliver(code.target["to"], "aibot", "aibot", str(msgtype), payload=body[msgtype])
+        self.corp.deliver(code.target["to"], "aibot", "aibot", str(msgtype), payload=body[msgtype])
         return {}

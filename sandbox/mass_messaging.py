@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.protocol import errors as E
-from sandbox.groups import GroupMixin
+from sandbox.corp import Corp
+from sandbox.customer_groups import CustomerGroups, index_cursor
 from sandbox.model import GroupTask, SandboxError
 
 MAX_TEMPLATES = 100
@@ -19,7 +20,15 @@ MAX_LIST_SPAN = 31 * 86400  # get_groupmsg_list_v2: start and end at most a mont
 _ATTACH_KINDS = ("image", "link", "miniprogram", "file", "video")
 
 
-class TaskMixin(GroupMixin):
+class MassMessaging:
+    """群发 tasks to customers and groups, and the groups' welcome templates."""
+
+    def __init__(self, corp: Corp, customer_groups: CustomerGroups) -> None:
+        self.corp = corp
+        self.customer_groups = customer_groups
+        self.tasks: dict[str, GroupTask] = {}
+        self.templates: dict[str, dict[str, Any]] = {}
+
     async def owner_confirms_task(self, msgid: str, userid: str | None = None) -> dict[str, Any]:
         """The sender confirms a pending 群发 in the client: it is delivered now."""
         task = self._task(msgid)
@@ -31,12 +40,14 @@ class TaskMixin(GroupMixin):
         return {"msgid": msgid, "results": dict(task.results)}
 
     def _send_task(self, task: GroupTask, userid: str) -> None:
-        today = self.day()
+        today = self.corp.day()
         for target, uid in task.assign.items():
             if uid != userid:
                 continue
             holder: Any = (
-                self.groups.get(target) if task.chat_type == "group" else self.customers.get(target)
+                self.customer_groups.groups.get(target)
+                if task.chat_type == "group"
+                else self.corp.customers.get(target)
             )
             if holder is None or (task.chat_type == "single" and userid not in holder.follow):
                 task.results[target] = 2
@@ -45,18 +56,18 @@ class TaskMixin(GroupMixin):
             else:
                 holder.last_task_day = today
                 task.results[target] = 1
-                self.deliver(
+                self.corp.deliver(
                     target, "group_task", userid, "group_task", msgid=task.msgid, **task.content
                 )
         task.senders[userid] = 2
-        task.send_time[userid] = self.now()
+        task.send_time[userid] = self.corp.now()
 
     def auto_confirm(self) -> None:
-        after = self.limits.auto_confirm_after
+        after = self.corp.limits.auto_confirm_after
         if after is None:
             return
         for task in self.tasks.values():
-            if self.now() - task.created_at >= after:
+            if self.corp.now() - task.created_at >= after:
                 for uid, st in list(task.senders.items()):
                     if st == 0:
                         self._send_task(task, uid)
@@ -81,7 +92,7 @@ class TaskMixin(GroupMixin):
     def api_template_add(self, body: dict[str, Any]) -> dict[str, Any]:
         if len(self.templates) >= MAX_TEMPLATES:
             raise SandboxError(E.INVALID_PARAM, "at most 100 group welcome templates")
-        tid = self.new_id("msg", 24)
+        tid = self.corp.new_id("msg", 24)
         self.templates[tid] = self._template_content(body)
         return {"template_id": tid}
 
@@ -118,14 +129,15 @@ class TaskMixin(GroupMixin):
         assign: dict[str, str] = {}
         fail: list[str] = []
         if chat_type == "group":
-            self._staff(sender)
+            self.corp.require_staff(sender)
             chats = body.get("chat_id_list")
             if chats is not None and len(chats) > 2000:
                 raise SandboxError(E.INVALID_PARAM, "at most 2000 groups")
             if chats is None:
-                chats = [g.chat_id for g in self.groups.values() if g.owner == sender]
+                groups = self.customer_groups.groups.values()
+                chats = [g.chat_id for g in groups if g.owner == sender]
             for cid in chats:
-                g = self.groups.get(cid)
+                g = self.customer_groups.groups.get(cid)
                 if g is not None and g.owner == sender:
                     assign[cid] = str(sender)
                 else:
@@ -135,9 +147,9 @@ class TaskMixin(GroupMixin):
             if len(ids) > 10000:
                 raise SandboxError(E.INVALID_PARAM, "at most 10000 customers")
             if sender is not None:
-                self._staff(sender)
+                self.corp.require_staff(sender)
             for eid in ids:
-                c = self.customers.get(eid)
+                c = self.corp.customers.get(eid)
                 follower = None
                 if c is not None and c.follow:
                     # Without a sender, each customer's first follower sends it.
@@ -153,12 +165,12 @@ class TaskMixin(GroupMixin):
         if not assign:
             return {"fail_list": fail}
         content = {"text": text, "attachments": attachments}
-        task = GroupTask(self.new_id("msg", 24), chat_type, content, self.now(), assign)
+        task = GroupTask(self.corp.new_id("msg", 24), chat_type, content, self.corp.now(), assign)
         task.senders = {uid: 0 for uid in assign.values()}
         task.results = {t: 0 for t in assign}
         self.tasks[task.msgid] = task
         for uid in task.senders:
-            self.deliver(uid, "task_pending", "sys", "group_task", msgid=task.msgid)
+            self.corp.deliver(uid, "task_pending", "sys", "group_task", msgid=task.msgid)
         return {"fail_list": fail, "msgid": task.msgid}
 
     def api_get_groupmsg_list_v2(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -218,7 +230,7 @@ class TaskMixin(GroupMixin):
         limit = body.get("limit", 500)
         if not isinstance(limit, int) or not 1 <= limit <= 1000:
             raise SandboxError(E.INVALID_PARAM, "limit must be 1..1000")
-        start = self._index_cursor(body.get("cursor"))
+        start = index_cursor(body.get("cursor"))
         more = start + limit < len(items)
         return {
             key: items[start : start + limit],
@@ -232,5 +244,5 @@ class TaskMixin(GroupMixin):
             raise SandboxError(E.INVALID_PARAM, "the task has no pending sender")
         task.reminders += 1
         for uid in pending:
-            self.deliver(uid, "task_reminder", "sys", "group_task", msgid=task.msgid)
+            self.corp.deliver(uid, "task_reminder", "sys", "group_task", msgid=task.msgid)
         return {}

@@ -11,20 +11,35 @@ import hashlib
 from typing import Any
 
 from bot.protocol import errors as E
-from sandbox.contact import ContactMixin
+from sandbox.corp import Corp
 from sandbox.model import Group, GroupMember, JoinWay, SandboxError
 
 
-class GroupMixin(ContactMixin):
-    def _group(self, chat_id: Any) -> Group:
+def member_version(g: Group) -> str:
+    """The opaque member_version / MemVer WeCom gives a group's member list."""
+    return hashlib.md5(f"{g.chat_id}:{g.version}".encode(), usedforsecurity=False).hexdigest()
+
+
+def index_cursor(cursor: Any) -> int:
+    """The position a "gc<n>" next_cursor of a paged list stands for."""
+    if not cursor:
+        return 0
+    if isinstance(cursor, str) and cursor.startswith("gc") and cursor[2:].isdigit():
+        return int(cursor[2:])
+    raise SandboxError(E.INVALID_PARAM, "invalid cursor")
+
+
+class CustomerGroups:
+    def __init__(self, corp: Corp) -> None:
+        self.corp = corp
+        self.groups: dict[str, Group] = {}
+        self.join_ways: dict[str, JoinWay] = {}
+
+    def group(self, chat_id: Any) -> Group:
         g = self.groups.get(chat_id) if isinstance(chat_id, str) else None
         if g is None:
             raise SandboxError(E.INVALID_CHAT_ID, "invalid chat_id")
         return g
-
-    @staticmethod
-    def _version(g: Group) -> str:
-        return hashlib.md5(f"{g.chat_id}:{g.version}".encode(), usedforsecurity=False).hexdigest()
 
     def _chat_event(self, chat_id: str, change: str, **extra: Any) -> None:
         fields: dict[str, Any] = {
@@ -33,9 +48,8 @@ class GroupMixin(ContactMixin):
             "ChangeType": change,
             **extra,
         }
-        self.emit(
-            self.app_for_callbacks(), self._event_xml(fields), "xml", f"external_chat_{change}"
-        )
+        xml = self.corp.event_xml(fields)
+        self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", f"external_chat_{change}")
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -43,26 +57,26 @@ class GroupMixin(ContactMixin):
         self, owner: str, name: str, members: list[str] | tuple[str, ...] = ()
     ) -> dict[str, Any]:
         """A staff member creates a customer group in the client → change_external_chat create."""
-        self._staff(owner)
-        g = self._new_group(owner, name)
+        self.corp.require_staff(owner)
+        g = self.new_group(owner, name)
         for uid in members:
-            self._add_member(g, uid, join_scene=1, invitor=owner)
+            self.add_member(g, uid, join_scene=1, invitor=owner)
         self._chat_event(g.chat_id, "create")
         return {"chat_id": g.chat_id}
 
-    def _new_group(self, owner: str, name: str) -> Group:
-        g = Group(self.new_id("wr", 30), name, owner, self.now())
+    def new_group(self, owner: str, name: str) -> Group:
+        g = Group(self.corp.new_id("wr", 30), name, owner, self.corp.now())
         self.groups[g.chat_id] = g
-        self._add_member(g, owner, join_scene=1, invitor="")
+        self.add_member(g, owner, join_scene=1, invitor="")
         return g
 
-    def _add_member(
+    def add_member(
         self, g: Group, uid: str, *, join_scene: int, invitor: str, state: str = ""
     ) -> None:
-        kind = 1 if uid in self.staff else 2
+        kind = 1 if uid in self.corp.staff else 2
         if kind == 2:
-            self._ensure_customer(uid)
-        g.members[uid] = GroupMember(uid, kind, self.now(), join_scene, invitor, state)
+            self.corp.ensure_customer(uid)
+        g.members[uid] = GroupMember(uid, kind, self.corp.now(), join_scene, invitor, state)
         g.version += 1
 
     async def customer_joins_group(
@@ -82,11 +96,11 @@ class GroupMixin(ContactMixin):
             state, join_scene = way.state, 3 if way.scene == 2 else join_scene
             g = self._pick_room(way)
         else:
-            g = self._group(chat_id)
-            if len(g.members) >= self.limits.group_member_cap:
+            g = self.group(chat_id)
+            if len(g.members) >= self.corp.limits.group_member_cap:
                 raise SandboxError(E.INVALID_PARAM, "group is full")
-        last = self._version(g)
-        self._add_member(g, external_userid, join_scene=join_scene, invitor=invitor, state=state)
+        last = member_version(g)
+        self.add_member(g, external_userid, join_scene=join_scene, invitor=invitor, state=state)
         self._chat_event(
             g.chat_id,
             "update",
@@ -95,20 +109,20 @@ class GroupMixin(ContactMixin):
             MemChangeCnt=1,
             MemChangeList={"Item": external_userid},
             LastMemVer=last,
-            CurMemVer=self._version(g),
+            CurMemVer=member_version(g),
         )
         return {"chat_id": g.chat_id, "state": state}
 
     def _pick_room(self, way: JoinWay) -> Group:
-        cap = self.limits.group_member_cap
+        cap = self.corp.limits.group_member_cap
         for cid in way.chat_id_list:
             g = self.groups.get(cid)
             if g is not None and len(g.members) < cap:
                 return g
         if not way.auto_create_room or not way.chat_id_list:
             raise SandboxError(E.INVALID_PARAM, "all groups of the join way are full")
-        owner = self._group(way.chat_id_list[0]).owner
-        g = self._new_group(owner, f"{way.room_base_name}{way.room_base_id}")
+        owner = self.group(way.chat_id_list[0]).owner
+        g = self.new_group(owner, f"{way.room_base_name}{way.room_base_id}")
         way.room_base_id += 1
         way.chat_id_list.append(g.chat_id)
         self._chat_event(g.chat_id, "create")
@@ -118,10 +132,10 @@ class GroupMixin(ContactMixin):
         self, chat_id: str, external_userid: str, *, quit_scene: int = 0
     ) -> dict[str, Any]:
         """A customer leaves (0) or is removed (1) → update del_member."""
-        g = self._group(chat_id)
+        g = self.group(chat_id)
         if external_userid not in g.members:
             raise SandboxError(E.INVALID_PARAM, "not a member")
-        last = self._version(g)
+        last = member_version(g)
         del g.members[external_userid]
         g.version += 1
         self._chat_event(
@@ -132,7 +146,7 @@ class GroupMixin(ContactMixin):
             MemChangeCnt=1,
             MemChangeList={"Item": external_userid},
             LastMemVer=last,
-            CurMemVer=self._version(g),
+            CurMemVer=member_version(g),
         )
         return {"chat_id": chat_id}
 
@@ -155,7 +169,7 @@ class GroupMixin(ContactMixin):
             for g in self.groups.values()
             if (not owners or g.owner in owners) and (status == 0 or g.status == status)
         ]
-        start = self._index_cursor(body.get("cursor"))
+        start = index_cursor(body.get("cursor"))
         page = chats[start : start + limit]
         more = start + limit < len(chats)
         return {
@@ -163,16 +177,8 @@ class GroupMixin(ContactMixin):
             "next_cursor": f"gc{start + limit}" if more else "",
         }
 
-    @staticmethod
-    def _index_cursor(cursor: Any) -> int:
-        if not cursor:
-            return 0
-        if isinstance(cursor, str) and cursor.startswith("gc") and cursor[2:].isdigit():
-            return int(cursor[2:])
-        raise SandboxError(E.INVALID_PARAM, "invalid cursor")
-
     def api_groupchat_get(self, body: dict[str, Any]) -> dict[str, Any]:
-        g = self._group(body.get("chat_id"))
+        g = self.group(body.get("chat_id"))
         need_name = bool(body.get("need_name"))
         members = []
         for m in g.members.values():
@@ -188,7 +194,7 @@ class GroupMixin(ContactMixin):
             if m.state:
                 item["state"] = m.state
             if need_name:
-                person: Any = self.staff.get(m.userid) or self.customers.get(m.userid)
+                person: Any = self.corp.staff.get(m.userid) or self.corp.customers.get(m.userid)
                 item["name"] = person.name if person else ""
             members.append(item)
         return {
@@ -200,7 +206,7 @@ class GroupMixin(ContactMixin):
                 "notice": g.notice,
                 "member_list": members,
                 "admin_list": [{"userid": a} for a in g.admins],
-                "member_version": self._version(g),
+                "member_version": member_version(g),
             }
         }
 
@@ -211,12 +217,12 @@ class GroupMixin(ContactMixin):
         if not isinstance(chats, list) or not 1 <= len(chats) <= 5:
             raise SandboxError(E.INVALID_PARAM, "chat_id_list must have 1..5 groups")
         for cid in chats:
-            self._group(cid)
+            self.group(cid)
         state, remark = str(body.get("state", "")), str(body.get("remark", ""))
         if len(state) > 30 or len(remark) > 30 or len(str(body.get("room_base_name", ""))) > 40:
             raise SandboxError(E.INVALID_PARAM, "state/remark/room_base_name too long")
         way = JoinWay(
-            self.new_id("", 32),
+            self.corp.new_id("", 32),
             scene,
             list(chats),
             remark,

@@ -1,4 +1,8 @@
-"""Sandbox core: clock, ids, apps and tokens, faults, call log, inboxes, callbacks out."""
+"""The simulated corp's shared state: apps and tokens, staff, customers, one-use codes, the
+clock, limits and faults, the call log, what people received, and callbacks out.
+
+Every part of the sandbox (kf, contacts, groups, 群发, app messages) holds this object.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,16 @@ import random
 import string
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from bot.protocol import errors as E
-from bot.settings import AppConfig, WeComConfig
-from sandbox.model import (
-    Code,
-    Customer,
-    Group,
-    GroupTask,
-    JoinWay,
-    KfAccount,
-    KfSession,
-    SandboxError,
-    Staff,
-)
-
-if TYPE_CHECKING:
-    from sandbox.driver import CallbackDriver, Delivery
+from bot.protocol.safexml import build_xml
+from sandbox.config import AppSpec, CorpSpec
+from sandbox.driver import CallbackDriver, Delivery
+from sandbox.faults import Faults
+from sandbox.model import Code, Customer, SandboxError, Staff
 
 Clock = Callable[[], float]
 DAY = 24 * 3600.0
@@ -43,21 +37,6 @@ class SandboxClock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
-
-
-@dataclass
-class Faults:
-    """Injected failures for /cgi-bin/ calls, deterministic for a given seed."""
-
-    error_rate: float = 0.0  # share of calls answering errcode -1
-    busy_burst: int = 0  # the next N calls answer -1
-    rate_limit_burst: int = 0  # the next N calls answer 45009
-    http5xx_rate: float = 0.0  # share of calls answering HTTP 503
-    http5xx_burst: int = 0  # the next N calls answer HTTP 503
-    lost_answer_burst: int = 0  # the next N calls take effect, then answer HTTP 503
-    latency: float = 0.0  # seconds added to every call
-    paths: tuple[str, ...] = ()  # only these API paths ("kf/send_msg"); empty: all but gettoken
-    seed: int = 0
 
 
 @dataclass
@@ -80,48 +59,40 @@ class Limits:
     kf_over_limit: str = "event"  # "event": msg_send_fail fail_type 6; "error": 95001
 
 
-class SandboxBase:
+class Corp:
     def __init__(
         self,
-        wecom: WeComConfig,
+        spec: CorpSpec,
         *,
         clock: Clock | None = None,
         callback_base_url: str | None = None,
         limits: Limits | None = None,
         seed: int = 0,
+        callback_retry_delay: float = 1.0,
+        callback_timeout: float = 5.0,
     ) -> None:
-        self.wecom = wecom
-        self.corp_id = wecom.corp_id
+        self.corp_id = spec.corp_id
         self.clock: Clock = clock or SandboxClock()
         self.limits = limits or Limits()
         self.callback_base_url = callback_base_url
         self.public_base_url = ""  # where the sandbox is reachable (response_url), set on start
-        self.apps: dict[str, AppConfig] = {a.name: a for a in wecom.apps}
-        self._rng = random.Random(seed)
+        self.apps: dict[str, AppSpec] = {a.name: a for a in spec.apps}
+        self.rng = random.Random(seed)
         self.faults = Faults()
-        self._fault_rng = random.Random(0)
         self.staff: dict[str, Staff] = {}
         self.customers: dict[str, Customer] = {}
-        self.kf_accounts: dict[str, KfAccount] = {}
-        self.kf_sessions: dict[tuple[str, str], KfSession] = {}
-        self.kf_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.kf_msgids: set[tuple[str, str]] = set()
-        # message/send duplicate check (protocol.md §5.1): content fingerprint → (msgid, until)
-        self.app_sent: dict[str, tuple[str, float]] = {}
-        self.kf_tokens: dict[str, tuple[str, float]] = {}  # token → (open_kfid, expires)
         self.codes: dict[str, Code] = {}
-        self.groups: dict[str, Group] = {}
-        self.join_ways: dict[str, JoinWay] = {}
-        self.tasks: dict[str, GroupTask] = {}
-        self.templates: dict[str, dict[str, Any]] = {}
-        self.media: dict[str, tuple[str, float]] = {}  # media_id → (type, created_at)
         self.inboxes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.dropped: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         self._tokens: dict[str, tuple[str, float]] = {}  # token → (app, expires_at)
         self._counters: dict[str, tuple[int, float]] = {}  # key → (count, window end)
         self._seq = 0
-        self.driver: CallbackDriver | None = None
+        self.driver = CallbackDriver(
+            self.corp_id,
+            lambda: self.callback_base_url,
+            timeout=callback_timeout,
+            retry_delay=callback_retry_delay,
+        )
 
     # -- ids and time ----------------------------------------------------------------------
 
@@ -134,15 +105,47 @@ class SandboxBase:
 
     def new_id(self, prefix: str, n: int = 24) -> str:
         alphabet = string.ascii_letters + string.digits
-        return prefix + "".join(self._rng.choice(alphabet) for _ in range(n))
+        return prefix + "".join(self.rng.choice(alphabet) for _ in range(n))
 
     def next_seq(self) -> int:
         self._seq += 1
         return self._seq
 
+    # -- people and one-use codes -------------------------------------------------------------
+
+    def require_staff(self, userid: Any) -> Staff:
+        s = self.staff.get(userid) if isinstance(userid, str) else None
+        if s is None:
+            raise SandboxError(E.INVALID_PARAM, "invalid userid")
+        return s
+
+    def require_customer(self, external_userid: Any) -> Customer:
+        c = self.customers.get(external_userid) if isinstance(external_userid, str) else None
+        if c is None:
+            raise SandboxError(E.INVALID_EXTERNAL_USERID, "invalid external_userid")
+        return c
+
+    def ensure_customer(self, external_userid: str) -> Customer:
+        c = self.customers.get(external_userid)
+        if c is None:
+            c = Customer(external_userid, f"微信用户{len(self.customers) + 1}")
+            self.customers[external_userid] = c
+        return c
+
+    def issue_code(self, kind: str, ttl: float, **target: Any) -> str:
+        code = self.new_id("", 43)
+        self.codes[code] = Code(code, kind, self.now(), ttl, dict(target))
+        return code
+
+    def take_code(self, code: Any, kinds: set[str], errcode: int) -> Code:
+        c = self.codes.get(code) if isinstance(code, str) else None
+        if c is None or c.kind not in kinds or c.used or self.now() - c.issued_at > c.ttl:
+            raise SandboxError(errcode, "invalid, used or expired code")
+        return c
+
     # -- apps and tokens -------------------------------------------------------------------
 
-    def app_for_callbacks(self, kind: str = "app") -> AppConfig:
+    def app_for_callbacks(self, kind: str = "app") -> AppSpec:
         for app in self.apps.values():
             if app.kind == kind:
                 return app
@@ -174,7 +177,7 @@ class SandboxBase:
             "_app": app.name,
         }
 
-    def check_token(self, token: str | None) -> AppConfig:
+    def check_token(self, token: str | None) -> AppSpec:
         if not token:
             raise SandboxError(E.MISSING_TOKEN, "access_token missing")
         item = self._tokens.get(token)
@@ -192,7 +195,7 @@ class SandboxBase:
             del self._tokens[t]
         return len(gone)
 
-    # -- limits and faults ----------------------------------------------------------------
+    # -- limits, faults and the call log --------------------------------------------------------
 
     def count(self, key: str, window: float) -> int:
         now = self.now()
@@ -208,40 +211,8 @@ class SandboxBase:
             raise SandboxError(E.FREQ_LIMIT, "api freq out of limit")
 
     def set_faults(self, **kw: Any) -> Faults:
-        kw = {k: (tuple(v) if k == "paths" else v) for k, v in kw.items()}
         self.faults = Faults(**kw)
-        self._fault_rng = random.Random(self.faults.seed)
         return self.faults
-
-    def draw_fault(self, api: str) -> str | None:
-        """None, "busy" (-1), "rate" (45009) or "http" (503) for this call."""
-        f = self.faults
-        if f.paths and api not in f.paths:
-            return None
-        if not f.paths and api == "gettoken":
-            return None
-        if f.http5xx_burst > 0:
-            f.http5xx_burst -= 1
-            return "http"
-        if f.rate_limit_burst > 0:
-            f.rate_limit_burst -= 1
-            return "rate"
-        if f.busy_burst > 0:
-            f.busy_burst -= 1
-            return "busy"
-        if f.http5xx_rate and self._fault_rng.random() < f.http5xx_rate:
-            return "http"
-        if f.error_rate and self._fault_rng.random() < f.error_rate:
-            return "busy"
-        return None
-
-    def draw_lost_answer(self, api: str) -> bool:
-        """Whether this call, already carried out, loses its answer (``lost_answer_burst``)."""
-        f = self.faults
-        if f.lost_answer_burst <= 0 or (f.paths and api not in f.paths) or api == "gettoken":
-            return False
-        f.lost_answer_burst -= 1
-        return True
 
     def log_call(self, method: str, api: str, app: str | None, errcode: int, status: int) -> None:
         self.calls.append(
@@ -265,44 +236,22 @@ class SandboxBase:
         """What a person (userid / external_userid) or a group (chat_id) has received."""
         return list(self.inboxes.get(recipient, []))
 
+    def event_xml(self, fields: Mapping[str, Any]) -> str:
+        """A contact/group event as the app's callback carries it."""
+        base: dict[str, Any] = {
+            "ToUserName": self.corp_id,
+            "FromUserName": "sys",
+            "CreateTime": int(self.now()),
+            "MsgType": "event",
+        }
+        return build_xml({**base, **fields})
+
     def emit(
         self,
-        app: AppConfig,
+        app: AppSpec,
         plaintext: str,
         fmt: str,
         label: str,
         on_reply: Callable[[str], None] | None = None,
-    ) -> Delivery | None:
-        if self.driver is None:
-            return None
+    ) -> Delivery:
         return self.driver.deliver(app, plaintext, fmt, label, on_reply)
-
-    async def drain(self) -> None:
-        """Wait until every callback delivery started so far has finished."""
-        if self.driver is not None:
-            await self.driver.drain()
-
-    def world(self) -> dict[str, Any]:
-        return {
-            "corp_id": self.corp_id,
-            "apps": [
-                {"name": a.name, "kind": a.kind, "agent_id": a.agent_id} for a in self.apps.values()
-            ],
-            "staff": [asdict(s) for s in self.staff.values()],
-            "customers": [
-                {"external_userid": c.external_userid, "name": c.name, "follow": list(c.follow)}
-                for c in self.customers.values()
-            ],
-            "kf_accounts": [
-                {
-                    "open_kfid": k.open_kfid,
-                    "name": k.name,
-                    "servicers": [asdict(s) for s in k.servicers.values()],
-                }
-                for k in self.kf_accounts.values()
-            ],
-            "groups": [
-                {"chat_id": g.chat_id, "name": g.name, "owner": g.owner, "members": list(g.members)}
-                for g in self.groups.values()
-            ],
-        }

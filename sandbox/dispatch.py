@@ -1,0 +1,149 @@
+"""Which part of the sandbox answers each WeCom API path and each control action.
+
+``http.py`` serves these tables; they take the ``Sandbox`` and parsed arguments only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.protocol import errors as E
+from sandbox.model import SandboxError
+
+if TYPE_CHECKING:
+    from sandbox import Sandbox
+
+Q = dict[str, Any]
+ApiFn = Callable[["Sandbox", str, Q, Q], Q]
+Control = Callable[["Sandbox", Q], Awaitable[Any]]
+
+_GROUPCHAT = "externalcontact/groupchat/"
+_TEMPLATE = "externalcontact/group_welcome_template/"
+
+# path → (needs access_token, handler(sandbox, app_name, query, body)); gettoken and
+# media/upload (a multipart body) are served by http.py itself.
+API: dict[str, tuple[bool, ApiFn]] = {
+    "message/send": (True, lambda s, a, q, b: s.app_messages.api_message_send(a, b)),
+    "aibot/response": (
+        False,
+        lambda s, a, q, b: s.app_messages.api_aibot_response(q.get("response_code"), b),
+    ),
+    "user/get": (True, lambda s, a, q, b: s.contacts.api_user_get(q)),
+    "externalcontact/get": (True, lambda s, a, q, b: s.contacts.api_externalcontact_get(q)),
+    "externalcontact/send_welcome_msg": (
+        True,
+        lambda s, a, q, b: s.contacts.api_send_welcome_msg(b),
+    ),
+    _GROUPCHAT + "list": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_list(b)),
+    _GROUPCHAT + "get": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_get(b)),
+    _GROUPCHAT + "add_join_way": (True, lambda s, a, q, b: s.customer_groups.api_add_join_way(b)),
+    _GROUPCHAT + "get_join_way": (True, lambda s, a, q, b: s.customer_groups.api_get_join_way(b)),
+    _GROUPCHAT + "del_join_way": (True, lambda s, a, q, b: s.customer_groups.api_del_join_way(b)),
+    "externalcontact/add_msg_template": (
+        True,
+        lambda s, a, q, b: s.mass_messaging.api_add_msg_template(b),
+    ),
+    "externalcontact/get_groupmsg_task": (
+        True,
+        lambda s, a, q, b: s.mass_messaging.api_get_groupmsg_task(b),
+    ),
+    "externalcontact/get_groupmsg_list_v2": (
+        True,
+        lambda s, a, q, b: s.mass_messaging.api_get_groupmsg_list_v2(b),
+    ),
+    "externalcontact/get_groupmsg_send_result": (
+        True,
+        lambda s, a, q, b: s.mass_messaging.api_get_groupmsg_send_result(b),
+    ),
+    "externalcontact/remind_groupmsg_send": (
+        True,
+        lambda s, a, q, b: s.mass_messaging.api_remind_groupmsg_send(b),
+    ),
+    _TEMPLATE + "add": (True, lambda s, a, q, b: s.mass_messaging.api_template_add(b)),
+    _TEMPLATE + "edit": (True, lambda s, a, q, b: s.mass_messaging.api_template_edit(b)),
+    _TEMPLATE + "get": (True, lambda s, a, q, b: s.mass_messaging.api_template_get(b)),
+    _TEMPLATE + "del": (True, lambda s, a, q, b: s.mass_messaging.api_template_del(b)),
+    "kf/account/list": (True, lambda s, a, q, b: s.kf_endpoints.account_list(b)),
+    "kf/servicer/list": (True, lambda s, a, q, b: s.kf_endpoints.servicer_list(q)),
+    "kf/sync_msg": (True, lambda s, a, q, b: s.kf_endpoints.sync_msg(b)),
+    "kf/send_msg": (True, lambda s, a, q, b: s.kf_endpoints.send_msg(b)),
+    "kf/send_msg_on_event": (True, lambda s, a, q, b: s.kf_endpoints.send_msg_on_event(b)),
+    "kf/service_state/get": (True, lambda s, a, q, b: s.kf_endpoints.service_state_get(b)),
+    "kf/service_state/trans": (True, lambda s, a, q, b: s.kf_endpoints.service_state_trans(b)),
+    "kf/customer/batchget": (True, lambda s, a, q, b: s.kf_endpoints.customer_batchget(b)),
+    "kf/customer/upgrade_service": (True, lambda s, a, q, b: s.kf_endpoints.upgrade_service(b)),
+}
+
+
+async def _faults(sb: Sandbox, b: Q) -> Any:
+    f = sb.corp.set_faults(**b)
+    return {"faults": {**f.as_dict(), "paths": list(f.paths)}}
+
+
+async def _advance(sb: Sandbox, b: Q) -> Any:
+    advance = getattr(sb.corp.clock, "advance", None)
+    if advance is None:
+        raise SandboxError(E.INVALID_PARAM, "this sandbox's clock cannot be moved")
+    advance(float(b["seconds"]))
+    return {"now": sb.corp.now()}
+
+
+async def _invalidate_tokens(sb: Sandbox, b: Q) -> Any:
+    return {"invalidated": sb.corp.invalidate_tokens(b.get("app"))}
+
+
+CONTROL: dict[str, Control] = {
+    "kf/customer_says": lambda s, b: s.kf.customer_says(
+        b["open_kfid"], b["external_userid"], b.get("text", ""), menu_id=b.get("menu_id")
+    ),
+    "kf/customer_enters": lambda s, b: s.kf.customer_enters(
+        b["open_kfid"],
+        b["external_userid"],
+        scene=b.get("scene", ""),
+        scene_param=b.get("scene_param", ""),
+    ),
+    "kf/servicer_status": lambda s, b: s.kf.set_servicer_status(
+        b["open_kfid"], b["userid"], bool(b["receiving"])
+    ),
+    "kf/servicer_says": lambda s, b: s.kf.servicer_says(
+        b["open_kfid"], b["external_userid"], b["userid"], b["text"]
+    ),
+    "kf/servicer_ends": lambda s, b: s.kf.servicer_ends_session(
+        b["open_kfid"], b["external_userid"]
+    ),
+    "contact/add": lambda s, b: s.contacts.staff_adds_customer(
+        b["userid"], b.get("external_userid"), name=b.get("name"), state=b.get("state", "")
+    ),
+    "contact/customer_deletes": lambda s, b: s.contacts.customer_deletes_staff(
+        b["external_userid"], b["userid"]
+    ),
+    "contact/staff_deletes": lambda s, b: s.contacts.staff_deletes_customer(
+        b["userid"], b["external_userid"], by_transfer=bool(b.get("by_transfer"))
+    ),
+    "groups/create": lambda s, b: s.customer_groups.staff_creates_group(
+        b["owner"], b["name"], b.get("members", [])
+    ),
+    "groups/join": lambda s, b: s.customer_groups.customer_joins_group(
+        b["external_userid"],
+        chat_id=b.get("chat_id"),
+        config_id=b.get("config_id"),
+        join_scene=int(b.get("join_scene", 3)),
+        invitor=b.get("invitor", ""),
+    ),
+    "groups/leave": lambda s, b: s.customer_groups.customer_leaves_group(
+        b["chat_id"], b["external_userid"], quit_scene=int(b.get("quit_scene", 0))
+    ),
+    "tasks/confirm": lambda s, b: s.mass_messaging.owner_confirms_task(
+        b["msgid"], b.get("userid")
+    ),
+    "app/staff_says": lambda s, b: s.app_messages.staff_says(
+        b["userid"], b["text"], app=b.get("app")
+    ),
+    "aibot/mention": lambda s, b: s.app_messages.staff_mentions_aibot(
+        b["userid"], b["text"], chatid=b.get("chatid"), app=b.get("app")
+    ),
+    "tokens/invalidate": _invalidate_tokens,
+    "faults": _faults,
+    "clock/advance": _advance,
+}
