@@ -98,14 +98,12 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
 
 @contextlib.asynccontextmanager
 async def running(
-    settings: Settings, *, role: str = "serve", sandbox: Sandbox | None = None,
-    clock: Clock | None = None,
+    settings: Settings, *, role: str = "serve", sandbox: Sandbox | None = None
 ) -> AsyncIterator[Services]:
     """Everything a process needs, started in order and stopped in reverse.
 
     Embedded mode (no Redis) applies migrations itself and runs jobs in process; production
     expects ``wecom-bot migrate`` to have run and leaves jobs to ``wecom-bot worker``.
-    ``clock``: the service's time (tests pass a settable one).
     """
     main = main_app_of(settings)
     if settings.embedded:
@@ -136,7 +134,7 @@ async def running(
         sandbox=sandbox,
     )
     rules = RuleBook()
-    services.ports = build_ports(services, main, clock=clock or SystemClock(), rules=rules)
+    services.ports = build_ports(services, main, clock=SystemClock(), rules=rules)
     if sandbox is not None:
         bind_public_url(services, local_url(settings))
     sweeper: asyncio.Task[None] | None = None

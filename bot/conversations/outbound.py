@@ -21,7 +21,6 @@ from bot.models import OutboxMessage, OutboxStatus
 from bot.ports import Ports
 
 log = get_logger("bot.outbound")
-MEDIA_URL_TTL = 2 * 24 * 3600  # temporary media live 3 days
 
 
 def kf_row(ports: Ports, *, key: str, open_kfid: str, external_userid: str, msgtype: str,

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
+from bot.infra.clock import utcnow
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout
@@ -48,9 +49,6 @@ _SPENT_AFTER_UNANSWERED = {"send_welcome_msg": frozenset({41051}),
                            "kf_send_msg_on_event": frozenset({95013})}
 MAX_ATTEMPTS = 6
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def retry_after(attempts: int) -> timedelta:
@@ -86,7 +84,7 @@ def new_row(
         args.setdefault("enable_duplicate_check", 1)
         args.setdefault("duplicate_check_interval", 1800)
     return OutboxMessage(key=key, app=app, api=api, args=args, recipient=recipient[:128],
-                         ref=ref, deadline=deadline, priority=priority, next_attempt_at=now())
+                         ref=ref, deadline=deadline, priority=priority, next_attempt_at=utcnow())
 
 
 async def add(
@@ -166,10 +164,10 @@ async def send_job(services: Services, row_id: int) -> None:
 async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | None:
     # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
     if row.status != OutboxStatus.PENDING or (
-        row.next_attempt_at > now() + timedelta(seconds=1)
+        row.next_attempt_at > utcnow() + timedelta(seconds=1)
     ):
         return row
-    if row.deadline is not None and row.deadline <= now():
+    if row.deadline is not None and row.deadline <= utcnow():
         await _finish(row, OutboxStatus.MISSED, error="deadline passed before sending")
         return row
     try:
@@ -189,7 +187,7 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
             await _finish(row, OutboxStatus.SENT, result={
                 "msgid": row.args.get("msgid"), "duplicate": True, "errcode": exc.errcode})
             return row
-        if row.deadline is not None and row.deadline <= now():
+        if row.deadline is not None and row.deadline <= utcnow():
             # Its window closed while the client was retrying: missed, like any late one.
             await _finish(row, OutboxStatus.MISSED, error=f"{exc.errcode} {exc.errmsg}"[:500])
             return row
@@ -252,7 +250,7 @@ async def _landed(client: Any, row: OutboxMessage) -> dict[str, Any] | None:
         page = await client.get_groupmsg_list_v2(
             chat_type=args.get("chat_type", "single"),
             start_time=int(row.created_at.timestamp()) - 60,
-            end_time=int(now().timestamp()) + 60, filter_type=0, cursor=cursor)
+            end_time=int(utcnow().timestamp()) + 60, filter_type=0, cursor=cursor)
         for rec in page.get("group_msg_list") or []:
             if (rec.get("text") or {}).get("content") != args["text"]:
                 continue
@@ -276,7 +274,7 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
                     error=error[:120])
         return
     delay = retry_after(row.attempts)
-    row.next_attempt_at = now() + delay
+    row.next_attempt_at = utcnow() + delay
     await row.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
     await _hold_behind(row)
     await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
@@ -285,7 +283,7 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
 
 
 async def _reschedule(services: Services, row: OutboxMessage, seconds: float) -> None:
-    row.next_attempt_at = now() + timedelta(seconds=seconds)
+    row.next_attempt_at = utcnow() + timedelta(seconds=seconds)
     await row.save(update_fields=["next_attempt_at", "updated_at"])
     await _hold_behind(row)
     await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
@@ -308,7 +306,7 @@ async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = Non
     row.result = result
     row.last_error = error
     if status == OutboxStatus.SENT:
-        row.sent_at = now()
+        row.sent_at = utcnow()
         row.attempts += 1
 
     async def write(conn: BaseDBAsyncClient) -> None:
@@ -323,7 +321,7 @@ async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = Non
 async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -> None:
     """A later fact about a sent message: delivered (e.g. a confirmed group task), or failed
     (e.g. a kf ``msg_send_fail`` event naming its msgid)."""
-    fields: dict[str, Any] = {"status": status, "updated_at": now()}
+    fields: dict[str, Any] = {"status": status, "updated_at": utcnow()}
     if error is not None:
         fields["last_error"] = error[:500]
     await OutboxMessage.filter(id=row_id).update(**fields)
@@ -339,7 +337,7 @@ async def sweep(services: Services, stale_seconds: float | None = None) -> int:
     if stale_seconds is None:
         p = services.wecom.retry
         stale_seconds = p.limiter_wait + p.budget_seconds + p.request_timeout + 30
-    cutoff = now() - timedelta(seconds=stale_seconds)
+    cutoff = utcnow() - timedelta(seconds=stale_seconds)
     rows = await OutboxMessage.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=cutoff) \
         .order_by("next_attempt_at", "id").limit(500)
     for row in rows:

@@ -83,8 +83,8 @@ async def milestone_from_chat(demo: Demo) -> None:
 
 @step("the group owner confirms the day's group task; the customer group receives it")
 async def owner_confirms(demo: Demo) -> None:
+    from bot.infra.clock import utcnow
     from bot.models import GroupNotice, GroupNoticeStatus
-    from bot.orders.errors import utcnow
     from bot.orders.tick import tick
 
     order = await _order(demo)

@@ -12,10 +12,11 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders import groups
-from bot.orders.errors import Conflict, NotFound, utcnow
+from bot.orders.errors import Conflict, NotFound
 from bot.orders.notify import card, order_link
 from bot.orders.orders import get
 from bot.ports import Ports

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-CST = timedelta(hours=8)  # WeCom's natural days (the 群发 quota) are China Standard Time
-
 
 class OrderError(Exception):
     status = 400
@@ -30,18 +26,3 @@ class Conflict(OrderError):
 class Forbidden(OrderError):
     status = 403
     code = "forbidden"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def cst_day(at: datetime) -> str:
-    return (at.astimezone(UTC) + CST).strftime("%Y-%m-%d")
-
-
-def next_cst_midnight(at: datetime) -> datetime:
-    """The first instant of the CST day after ``at``'s, in UTC."""
-    local = at.astimezone(UTC) + CST
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    return start - CST

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
-from bot.orders.errors import utcnow
 from bot.ports import Ports
 
 log = get_logger("bot.orders.groups")

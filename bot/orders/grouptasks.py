@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from bot.infra.clock import cst_day, next_cst_midnight, utcnow
 from bot.infra.logs import get_logger
 from bot.models import (
     CustomerGroup,
@@ -28,7 +29,6 @@ from bot.models import (
 )
 from bot.models import GroupNoticeStatus as S
 from bot.orders import pipelines
-from bot.orders.errors import cst_day, next_cst_midnight, utcnow
 from bot.orders.notify import card, clip, order_link
 from bot.ports import Ports
 

@@ -15,10 +15,10 @@ from datetime import timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import KfConversation, Milestone, Notification, NotificationStatus, Order
 from bot.orders import pipelines
-from bot.orders.errors import utcnow
 from bot.ports import Ports
 
 log = get_logger("bot.orders.kefu_notices")

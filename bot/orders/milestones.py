@@ -14,10 +14,11 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage
 from bot.orders import grouptasks, pipelines
-from bot.orders.errors import Conflict, utcnow
+from bot.orders.errors import Conflict
 from bot.orders.notify import card, order_link
 from bot.orders.orders import get
 from bot.orders.schemas import MilestoneIn, MilestoneOut

@@ -7,9 +7,10 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from bot.infra.clock import utcnow
 from bot.models import Order
 from bot.orders import pipelines
-from bot.orders.errors import Conflict, NotFound, utcnow
+from bot.orders.errors import Conflict, NotFound
 from bot.orders.schemas import Customer, OrderIn, OrderOut, OrderPage, OrderPatch, OrderQuery, Team
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from bot.infra.clock import cst_day, utcnow
 from bot.models import Order, OutboxMessage
 from bot.orders import pipelines
-from bot.orders.errors import cst_day, utcnow
 from bot.orders.notify import card, order_link
 from bot.orders.orders import is_overdue, overdue_since
 from bot.ports import Ports

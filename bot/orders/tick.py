@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.orders import grouptasks, overdue
 from bot.orders import kefu_notices as kefu
-from bot.orders.errors import utcnow
 from bot.ports import Ports
 
 log = get_logger("bot.orders.tick")

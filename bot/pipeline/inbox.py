@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from bot.infra.clock import utcnow
 from bot.infra.db import connection, param_markers
 from bot.infra.group_commit import Batcher
 from bot.models import InboxEvent, InboxStatus
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +54,7 @@ class InboxWriter:
             first.setdefault(ev.dedupe_key, ev)
         conn = connection()
         fields = InboxEvent._meta.fields_map
-        stamp = now()
+        stamp = utcnow()
         values: list[Any] = []
         for ev in first.values():
             row = (ev.app, ev.dedupe_key, ev.fmt, ev.event_type[:96], ev.time_boxed,
@@ -75,7 +72,7 @@ class InboxWriter:
         # Hand-written like the insert: on the callback path (a passive answer marks its row
         # done), where building the ORM's update query cost more than running it.
         conn = connection()
-        stamp = InboxEvent._meta.fields_map["processed_at"].to_db_value(now(), InboxEvent)
+        stamp = InboxEvent._meta.fields_map["processed_at"].to_db_value(utcnow(), InboxEvent)
         marks = param_markers(conn.capabilities.dialect, 2 + len(row_ids))
         sql = (f"UPDATE inbox_event SET status={marks[0]}, processed_at={marks[1]} "  # noqa: S608
                f"WHERE id IN ({','.join(marks[2:])})")
@@ -101,13 +98,13 @@ async def record_failure(row_id: int, error: str, *, final: bool) -> None:
     row.last_error = error[:500]
     if final:
         row.status = InboxStatus.FAILED
-        row.processed_at = now()
+        row.processed_at = utcnow()
     await row.save(update_fields=["attempts", "last_error", "status", "processed_at"])
 
 
 async def stale_pending(older_than: float, limit: int = 500) -> list[InboxEvent]:
     """Rows still pending long after they were (re)enqueued: a crash or a lost job."""
-    cutoff = now() - timedelta(seconds=older_than)
+    cutoff = utcnow() - timedelta(seconds=older_than)
     return (
         await InboxEvent.filter(status=InboxStatus.PENDING, enqueued_at__lt=cutoff)
         .order_by("id")
@@ -117,4 +114,4 @@ async def stale_pending(older_than: float, limit: int = 500) -> list[InboxEvent]
 
 async def touch_enqueued(row_ids: list[int]) -> None:
     if row_ids:
-        await InboxEvent.filter(id__in=row_ids).update(enqueued_at=now())
+        await InboxEvent.filter(id__in=row_ids).update(enqueued_at=utcnow())

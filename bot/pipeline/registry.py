@@ -8,7 +8,7 @@ from typing import Any
 from bot.conversations.escalation import check_sla
 from bot.delivery import outbox
 from bot.orders import binding, grouptasks, kefu_notices
-from bot.pipeline.processing import process_inbox, sweep, sweep_inbox
+from bot.pipeline.processing import process_inbox, sweep_inbox
 from bot.pipeline.pullers import archive, kf
 from bot.pipeline.runners import JobFunc
 from bot.runtime import Services
@@ -50,10 +50,6 @@ def _with_ports(fn: JobFunc) -> JobFunc:
 
     run.__qualname__ = run.__name__ = fn.__name__
     return run
-
-
-async def sweep_job(services: Services) -> None:
-    await sweep(services)
 
 
 JOBS: dict[str, JobFunc] = {

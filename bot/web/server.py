@@ -13,7 +13,6 @@ from aiohttp import web
 from bot.app import running
 from bot.infra.logs import get_logger
 from bot.pipeline.runners import InProcessRunner
-from bot.ports import Clock
 from bot.runtime import Services
 from bot.settings import Settings
 from bot.web import health
@@ -123,7 +122,7 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
         await runner.cleanup()
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+def create_app(settings: Settings) -> web.Application:
     """The web application with its services started on start-up and stopped on cleanup."""
     app = build_app(settings)
     sandbox = None
@@ -132,7 +131,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        async with running(settings, sandbox=sandbox, clock=clock) as services:
+        async with running(settings, sandbox=sandbox) as services:
             app[SERVICES] = services
             yield
 

@@ -14,6 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import bind_public_url
+from bot.infra.clock import utcnow
 from bot.infra.db import migrate
 from bot.models import InboxEvent, InboxStatus
 from bot.pipeline.runners import InProcessRunner
@@ -311,7 +312,7 @@ async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
         assert row_id is not None
         row = await InboxEvent.get(id=row_id)
         assert await sweep_inbox(services) == 0  # not stale yet
-        await InboxEvent.filter(id=row.id).update(enqueued_at=inbox.now() - timedelta(minutes=5))
+        await InboxEvent.filter(id=row.id).update(enqueued_at=utcnow() - timedelta(minutes=5))
         assert await sweep_inbox(services) == 1
 
         async def done() -> bool:

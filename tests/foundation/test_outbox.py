@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.delivery import outbox
+from bot.infra.clock import utcnow
 from bot.models import OutboxMessage, OutboxStatus
 from bot.runtime import Services
 from bot.settings import Settings
@@ -94,7 +95,7 @@ async def test_time_boxed_message_past_its_deadline_is_missed(
         services = client.app[SERVICES]
         row = await outbox.add(key="welcome:late", app="main", api="send_welcome_msg",
                                args={"welcome_code": "CODE", "text": {"content": "欢迎"}},
-                               recipient="wmX", deadline=outbox.now() - timedelta(seconds=1),
+                               recipient="wmX", deadline=utcnow() - timedelta(seconds=1),
                                priority=True)
         await outbox.flush(services, [row])
         await wait_for(lambda: _is(row.id, OutboxStatus.MISSED))
@@ -139,7 +140,7 @@ async def test_sweeper_sends_rows_whose_job_was_lost(
         # No flush: as if the process died right after the commit.
         assert await outbox.sweep(services) == 0
         await OutboxMessage.filter(id=row.id).update(
-            next_attempt_at=outbox.now() - timedelta(minutes=5))
+            next_attempt_at=utcnow() - timedelta(minutes=5))
         assert await outbox.sweep(services) == 1
         await wait_for(lambda: _is(row.id, OutboxStatus.SENT))
 
@@ -176,12 +177,12 @@ async def test_a_full_rate_limit_window_reschedules_instead_of_waiting(
         await wait_for(lambda: _rescheduled(rows[1].id))
         second = await OutboxMessage.get(id=rows[1].id)
         assert second.status == OutboxStatus.PENDING and second.attempts == 0
-        assert second.next_attempt_at > outbox.now() + timedelta(seconds=30)
+        assert second.next_attempt_at > utcnow() + timedelta(seconds=30)
 
 
 async def _rescheduled(row_id: int) -> bool:
     row = await OutboxMessage.get(id=row_id)
-    return row.next_attempt_at > outbox.now() + timedelta(seconds=5)
+    return row.next_attempt_at > utcnow() + timedelta(seconds=5)
 
 
 async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
@@ -307,12 +308,12 @@ async def test_a_failed_landing_check_never_lets_a_group_task_be_created_twice(
         # The look-up that would find the landed task is refused for a while.
         sandbox.set_faults(rate_limit_burst=50,
                            paths=["externalcontact/get_groupmsg_list_v2"])
-        await OutboxMessage.filter(id=row.id).update(next_attempt_at=outbox.now())
+        await OutboxMessage.filter(id=row.id).update(next_attempt_at=utcnow())
         await outbox.send_outbox(services, row.id)
         row = await OutboxMessage.get(id=row.id)
         assert row.status == OutboxStatus.PENDING and outbox.errcode_of(row) is None
         sandbox.set_faults()
-        await OutboxMessage.filter(id=row.id).update(next_attempt_at=outbox.now())
+        await OutboxMessage.filter(id=row.id).update(next_attempt_at=utcnow())
         await outbox.send_outbox(services, row.id)
         row = await OutboxMessage.get(id=row.id)
         assert row.status == OutboxStatus.SENT and row.result.get("recovered")
@@ -354,7 +355,7 @@ async def test_a_time_boxed_row_whose_window_closes_during_the_call_is_missed(
         sandbox.set_faults(latency=0.5, paths=["externalcontact/send_welcome_msg"])
         row = await outbox.add(key="welcome:closing", app="main", api="send_welcome_msg",
                                args={"welcome_code": "CODE-GONE", "text": {"content": "欢迎"}},
-                               recipient="wmY", deadline=outbox.now() + timedelta(seconds=0.2),
+                               recipient="wmY", deadline=utcnow() + timedelta(seconds=0.2),
                                priority=True)
         await outbox.flush(services, [row])
         await wait_for(lambda: _is(row.id, OutboxStatus.MISSED), timeout=10)

@@ -8,9 +8,9 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from bot.infra.clock import utcnow
 from bot.models import Order
 from bot.orders import tick as orders_tick
-from bot.orders.errors import utcnow
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
 from bot.web.appkeys import SERVICES

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from bot.infra.clock import utcnow
 from bot.models import KfConversation, Notification, NotificationStatus, Order
 from bot.orders import kefu_notices as kefu
 from bot.orders import overdue
-from bot.orders.errors import utcnow
 from bot.settings import Settings
 from sandbox import SEED_KF
 from tests.conftest import wait_for

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from tortoise.functions import Count
 
 from bot.delivery import outbox
+from bot.infra.clock import utcnow
 from bot.models import ConversationMessage, OutboxMessage, OutboxStatus
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 
@@ -84,7 +85,7 @@ async def retry_notification(req: ApiRequest) -> Notification:
                                         f"(this one is {row.status.value})")
     row.status = OutboxStatus.PENDING
     row.deadline = None
-    row.next_attempt_at = outbox.now()
+    row.next_attempt_at = utcnow()
     fields = ["status", "deadline", "next_attempt_at", "updated_at"]
     if row.api in outbox.KF_MSGID_APIS:
         # A new kf msgid: WeCom refuses a used one as a duplicate, which the outbox reads as
