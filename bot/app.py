@@ -86,12 +86,13 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
                 rules: Rulebook) -> Ports:
     """Every port's adapter, from what the process holds."""
     app_client = services.wecom.app(main.name)
+    directory = WeComDirectory(services.store, app_client)
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
         jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
-        wecom=app_client,
+        names=directory, wecom=app_client,
         outbox=OutboxWriter(services, main.name),
-        directory=WeComDirectory(services.store, app_client),
+        directory=directory,
         media=MediaUploads(services.store, services.wecom, app_client),
     )
 

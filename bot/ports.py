@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -183,7 +183,14 @@ class Outbox(Protocol):
         ...
 
 
-class Directory(Protocol):
+class KnownNames(Protocol):
+    async def known_name(self, userid: str | None) -> str:
+        """A member's name as last read from the directory, or the userid: never asks WeCom,
+        so a passive handler may use it."""
+        ...
+
+
+class Directory(KnownNames, Protocol):
     async def staff_name(self, userid: str | None) -> str:
         """A member's name from the WeCom directory, or the userid when it cannot tell."""
         ...
@@ -249,6 +256,7 @@ class LocalPorts:
     background: Background
     orders: OrdersLookup
     rules: Rulebook
+    names: KnownNames
 
 
 @dataclass
@@ -260,6 +268,11 @@ class Ports(LocalPorts):
     directory: Directory
     media: MediaStore
     archive: ArchiveSource | None = None
+
+    def local(self) -> LocalPorts:
+        """The local part alone, for a passive handler: a fresh copy on every call, so a
+        port swapped on this object (a test's clock) is seen."""
+        return LocalPorts(**{f.name: getattr(self, f.name) for f in fields(LocalPorts)})
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,10 @@ async def test_nobody_receiving_queues_then_sla_renotifies_and_raises(
         assert sum(counts.values()) == await Escalation.all().count()
 
 
+async def _row(esc_id: int, **where: object) -> Escalation | None:
+    return await Escalation.get_or_none(id=esc_id, **where)
+
+
 async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(
     mode_settings: Callable[..., Settings],
 ) -> None:
@@ -137,8 +141,11 @@ async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(
         await w.settle()
         esc = await Escalation.get(id=esc.id)
         assert esc.status == EscalationStatus.CLAIMED and esc.claimed_by == "zhangwei"
-        session = w.sandbox.kf.sessions[(KF, CUSTOMER)]
-        assert session.state == 3 and session.servicer_userid == "zhangwei"
+        # The claim answered inside the callback; the session follows in a job.
+        session = await wait_for(lambda: w.sandbox.kf.sessions[(KF, CUSTOMER)].state == 3
+                                 and w.sandbox.kf.sessions[(KF, CUSTOMER)])
+        assert session.servicer_userid == "zhangwei"
+        esc = await wait_for(lambda: _row(esc.id, queued=False))
         assert esc.servicer_userid == "zhangwei" and not esc.queued
 
 
@@ -206,8 +213,8 @@ async def test_a_repeated_claim_finishes_a_hand_over_that_was_cut_off(
         await Escalation.filter(id=esc.id).update(status=EscalationStatus.CLAIMED,
                                                   claimed_by="liuyang")
         await escalation.claim(w.services.ports, esc.id, "liuyang")
-        esc = await Escalation.get(id=esc.id)
-        assert esc.servicer_userid == "liuyang"
+        # The hand-over is a job.
+        esc = await wait_for(lambda: _row(esc.id, servicer_userid="liuyang"))
         assert w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid == "liuyang"
         conv = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
         assert (conv.session_state, conv.servicer_userid) == (3, "liuyang")
@@ -283,4 +290,5 @@ async def test_specialists_are_told_even_when_routing_fails(
         assert esc.notified_at is not None and esc.servicer_userid is None
         assert any(w.app_inbox(u) for u in ("zhangwei", "liuyang"))
         await escalation.claim(w.services.ports, esc.id, "zhangwei")
-        assert w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid == "zhangwei"
+        await wait_for(lambda: w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid
+                       == "zhangwei")
