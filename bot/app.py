@@ -18,6 +18,7 @@ from bot.infra.clock import SystemClock
 from bot.infra.logs import get_logger
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
+from bot.pipeline.inbox import InboxWriter
 from bot.pipeline.processing import sweep
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import ArqQueue, InProcessRunner
@@ -132,6 +133,7 @@ async def running(
         dispatcher=build_dispatcher(),
         cryptos=make_cryptos(settings),
         wecom=WeComClient(settings.wecom, store, base_url=base_url),
+        inbox=InboxWriter(),
         sandbox=sandbox,
     )
     rules = RuleBook()

@@ -18,8 +18,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
     from bot.app import local_url
     from bot.web.server import bind_listener, create_app, serve
 
@@ -30,10 +28,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"wecom-bot: cannot listen on {settings.listen}: {exc.strerror or exc} (change "
               "`listen` in the config file or set WECOM_BOT_LISTEN)", file=sys.stderr)
         return 1
-    app = create_app(settings)
     console = f"{local_url(settings)}/admin/"
 
-    async def first_start(_: web.Application) -> None:
+    async def first_start() -> None:
         # The embedded default must be usable at once: the first start gets an admin token.
         from bot.models import ApiToken
         from bot.web.admin.api_tokens import create_token
@@ -43,7 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"  admin token (shown once): {token}", flush=True)
         print(f"  console: {console}", flush=True)
 
-    app.on_startup.append(first_start)
+    app = create_app(settings, on_start=first_start)
     mode = "embedded (SQLite, no Redis)" if settings.embedded else "production"
     wecom = "the built-in sandbox" if settings.wecom.is_sandbox else settings.wecom.api_base
     print(f"wecom-bot: {mode}, WeCom = {wecom}", flush=True)

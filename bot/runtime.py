@@ -11,7 +11,6 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.pipeline.inbox import InboxWriter
 from bot.ports import JobQueue, Ports, Store
 from bot.protocol.crypto import WeComCrypto
 from bot.routing import Dispatcher
@@ -19,6 +18,7 @@ from bot.settings import AppConfig, Settings
 from bot.wecom.client import WeComClient
 
 if TYPE_CHECKING:
+    from bot.pipeline.inbox import InboxWriter
     from sandbox import Sandbox
 
 
@@ -30,9 +30,9 @@ class Services:
     dispatcher: Dispatcher
     cryptos: dict[str, WeComCrypto]
     wecom: WeComClient
+    inbox: InboxWriter
     # The built-in simulator when it is this process's WeCom (api_base = "sandbox").
     sandbox: Sandbox | None = None
-    inbox: InboxWriter = field(default_factory=InboxWriter)
     # Built right after (the adapters hold the services): bot.app.build_ports.
     ports: Ports = field(init=False)
     _background: set[asyncio.Task[Any]] = field(default_factory=set)

@@ -4,9 +4,10 @@ console) and serving it: the listener, the lifecycle around ``bot.app.running``,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
@@ -122,8 +123,22 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
         await runner.cleanup()
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The web application with its services started on start-up and stopped on cleanup."""
+@contextlib.asynccontextmanager
+async def listening(app: web.Application, host: str, port: int) -> AsyncIterator[None]:
+    """Serve ``app`` on host:port for the block (the demo's own service), then stop it."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        yield
+    finally:
+        await runner.cleanup()
+
+
+def create_app(settings: Settings, *,
+               on_start: Callable[[], Awaitable[None]] | None = None) -> web.Application:
+    """The web application with its services started on start-up and stopped on cleanup;
+    ``on_start`` runs once they are (the CLI's first-start greeting)."""
     app = build_app(settings)
     sandbox = None
     if settings.wecom.is_sandbox:
@@ -133,6 +148,8 @@ def create_app(settings: Settings) -> web.Application:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with running(settings, sandbox=sandbox) as services:
             app[SERVICES] = services
+            if on_start is not None:
+                await on_start()
             yield
 
     app.cleanup_ctx.append(lifecycle)
