@@ -16,11 +16,11 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.conversations import compose, escalation, kefu_record, offer_group, outbound
+from bot.conversations import compose, escalation, kefu_store, offer_group, outbound
 from bot.conversations.keys import kf_key
-from bot.infra.db import get_row
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
+from bot.infra.sql import get_row
 from bot.models import (
     ConversationMessage,
     Direction,
@@ -131,7 +131,7 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
                 channel="kefu", conversation=key, direction=Direction.OUT, msgtype=msgtype,
                 content=str(body.get("content", "")), payload=body, ref=ref,
                 msgid=row.args.get("msgid"), rule_id=plan.rule_id, status="planned")))
-        await kefu_record.record(conn, kefu_record.Decision(
+        await kefu_store.record(conn, kefu_store.Decision(
             conversation=conv,
             inbound=ConversationMessage(
                 channel="kefu", conversation=key, direction=Direction.IN, msgtype="text",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from bot.conversations import compose, kefu, kefu_record, rules_store
+from bot.conversations import compose, kefu, kefu_store, rules_store
 from bot.conversations.keys import kf_key
 from bot.conversations.rulebook import changed
 from bot.models import ConversationMessage, Direction, KfConversation, RuleStat
@@ -31,7 +31,7 @@ async def test_a_retried_decision_is_not_suppressed_by_its_own_cooldown_claim(
 ) -> None:
     """The cooldown is claimed before the decision is stored; when that first store fails,
     the retry must still answer (it used to find its own claim and stay silent)."""
-    real = kefu_record.record
+    real = kefu_store.record
     tries: list[int] = []
 
     async def failing_once(conn: Any, d: Any) -> None:
@@ -40,7 +40,7 @@ async def test_a_retried_decision_is_not_suppressed_by_its_own_cooldown_claim(
             raise RuntimeError("database hiccup")
         await real(conn, d)
 
-    monkeypatch.setattr(kefu_record, "record", failing_once)
+    monkeypatch.setattr(kefu_store, "record", failing_once)
     async with world(mode_settings()) as w:
         await _rules(w, COOLDOWN)
         await w.sandbox.customer_says(KF, CUSTOMER, "价格多少")
