@@ -15,6 +15,7 @@ from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, wat
 from bot.delivery.writer import OutboxWriter
 from bot.infra import db
 from bot.infra.clock import SystemClock
+from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
@@ -91,7 +92,7 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
         jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
-        names=directory, wecom=app_client,
+        names=directory, commits=group_commit(), wecom=app_client,
         outbox=OutboxWriter(services, main.name),
         directory=directory,
         media=MediaUploads(services.store, services.wecom, app_client),

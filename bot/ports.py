@@ -11,7 +11,15 @@ checker refuses a passive handler that would call WeCom. What needs WeCom runs a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -77,6 +85,22 @@ class Store(Protocol):
     async def ping(self) -> bool: ...
 
     async def close(self) -> None: ...
+
+
+class Commits(Protocol):
+    """Small write transactions, committed together with concurrent callers' where that is
+    cheaper (``bot.infra.group_commit``): the domain's decisions go through it, so a test can
+    make one fail as a failed commit would."""
+
+    async def run(self, write: Callable[[BaseDBAsyncClient], Awaitable[Any]], *,
+                  order: str = "", single_statement: bool = False) -> Any:
+        """Run ``write(conn)`` in a transaction and return its result once it is durable.
+
+        ``write`` may run more than once (it builds its rows afresh each time); ``order``:
+        the shared row it touches, so concurrent writers lock rows in one order;
+        ``single_statement``: the write is one statement, atomic by itself.
+        """
+        ...
 
 
 class JobQueue(Protocol):
@@ -257,6 +281,7 @@ class LocalPorts:
     orders: OrdersLookup
     rules: Rulebook
     names: KnownNames
+    commits: Commits
 
 
 @dataclass

@@ -89,6 +89,9 @@ class ConversationsConfig(BaseModel):
     kf_budget: int = Field(default=5, ge=1, le=5)  # kf/send_msg per customer message (48 h)
     budget_notice: str = "您的问题我已记录，稍后将由专员为您继续服务。"
     kf_backlog_seconds: int = Field(default=600, ge=0)  # first pull skips older messages
+    # How long a customer message waits for its conversation's previous one (the conversation's
+    # lock) before it is handed back to be retried as a job.
+    kf_conversation_wait_seconds: float = Field(default=30.0, gt=0)
     kf_welcome_text: str = "您好，欢迎咨询全屋定制客服！请选择您需要的服务："
     kf_welcome_menu: tuple[tuple[str, str], ...] = (
         ("progress", "查询进度"), ("faq", "常见问题"), ("human", "转人工"),

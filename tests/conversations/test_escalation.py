@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
-
 from bot.conversations import rules_store
 from bot.conversations.escalation import check_sla
 from bot.conversations.rulebook import changed, sample_rules_text
@@ -220,34 +218,62 @@ async def test_a_repeated_claim_finishes_a_hand_over_that_was_cut_off(
         assert (conv.session_state, conv.servicer_userid) == (3, "liuyang")
 
 
+async def _waiting_on_a_lock(statement: str) -> bool:
+    """Whether a PostgreSQL session of this database waits on a lock, running
+    ``statement`` (the start of its SQL)."""
+    from bot.infra.db import connection
+
+    rows = await connection().execute_query_dict(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND query LIKE $1", [statement + "%"])
+    return bool(rows[0]["n"])
+
+
 async def test_a_claim_racing_a_resolve_is_never_silently_undone(
-    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+    mode_settings: Callable[..., Settings],
 ) -> None:
     """zhangwei claims while lina resolves. Either the claim lands first and stands, or the
     resolve does and the claim is refused; never "已认领" told and then overwritten."""
+    import asyncio
+
+    from tortoise.transactions import in_transaction
+
     from bot.conversations import escalation
+    from bot.infra import sql
+    from bot.infra.db import connection
 
     async with world(mode_settings()) as w:
         await _ready(w)
         esc = await _escalated(w)
-        real_get = Escalation.get_or_none
-        claims: list[int] = []
+        told: list[Escalation] = []
+        claimed, let_go = asyncio.Event(), asyncio.Event()
 
-        async def read_then_claim(*args: object, **kw: object) -> object:
-            row = await real_get(*args, **kw)
-            if not claims:  # the claim lands right after resolve's first read
-                claims.append(await Escalation.filter(
-                    id=esc.id, status=EscalationStatus.OPEN).update(
-                    status=EscalationStatus.CLAIMED, claimed_by="zhangwei"))
-            return row
+        async def claim_committed_late() -> None:
+            # zhangwei's claim, in a transaction (a connection) of its own that commits only
+            # once lina's resolve is under way.
+            async with in_transaction():
+                told.append(await escalation.claim(w.services.ports, esc.id, "zhangwei"))
+                claimed.set()
+                await let_go.wait()
 
-        monkeypatch.setattr(Escalation, "get_or_none", read_then_claim)
-        await escalation.resolve(w.services.ports, esc.id, "lina")
-        monkeypatch.undo()
+        claiming = asyncio.create_task(claim_committed_late())
+        await claimed.wait()
+        assert told[0].status == EscalationStatus.CLAIMED and told[0].claimed_by == "zhangwei"
+        resolving = asyncio.create_task(escalation.resolve(w.services.ports, esc.id, "lina"))
+        if sql.is_postgres(connection()):
+            # The resolve has begun its write and waits for the claimed row. (SQLite, one
+            # writer, makes it wait for the claim's whole transaction: there only the
+            # outcome is checked.)
+            await wait_for(lambda: _waiting_on_a_lock('UPDATE "escalation"'))
+        await asyncio.sleep(0.1)
+        assert not resolving.done()  # the race: the claim lands while the resolve is on
+        let_go.set()
+        await claiming
+        resolved = await resolving
         esc = await Escalation.get(id=esc.id)
         assert esc.status == EscalationStatus.RESOLVED and esc.resolved_by == "lina"
-        if claims == [1]:  # the claim succeeded: it must still be there
-            assert esc.claimed_by == "zhangwei"
+        assert esc.claimed_by == "zhangwei"  # the claim, told to zhangwei, still stands
+        assert (resolved.status, resolved.claimed_by) == (EscalationStatus.RESOLVED, "zhangwei")
 
 
 async def test_one_broken_escalation_does_not_stop_the_sla_of_the_others(
