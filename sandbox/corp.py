@@ -137,8 +137,13 @@ class Corp:
         self.codes[code] = Code(code, kind, self.now(), ttl, dict(target))
         return code
 
-    def take_code(self, code: Any, kinds: set[str], errcode: int) -> Code:
+    def take_code(self, code: Any, kinds: set[str], errcode: int, *,
+                  used_errcode: int | None = None) -> Code:
+        """A valid code of these kinds, else ``errcode`` (``used_errcode`` for one already
+        used, where WeCom tells the two apart)."""
         c = self.codes.get(code) if isinstance(code, str) else None
+        if c is not None and c.kind in kinds and c.used and used_errcode is not None:
+            raise SandboxError(used_errcode, "code already used")
         if c is None or c.kind not in kinds or c.used or self.now() - c.issued_at > c.ttl:
             raise SandboxError(errcode, "invalid, used or expired code")
         return c

@@ -26,10 +26,17 @@ class ExternalContacts:
         *,
         name: str | None = None,
         state: str = "",
+        other_app_sending: float = 0.0,
+        other_app_delivers: bool = True,
     ) -> dict[str, Any]:
         """A staff member adds a customer (e.g. via a 「联系我」 code with ``state``) →
         change_external_contact / add_external_contact, with a WelcomeCode unless the member
-        has a console welcome configured."""
+        has a console welcome configured.
+
+        ``other_app_sending``: another app of the corp got the same WelcomeCode and sends
+        with it for that many seconds (docs 92599): meanwhile send_welcome_msg answers 41096;
+        then its welcome reaches the customer (41051 for anyone after), or, unless
+        ``other_app_delivers``, it fails and leaves the code to whoever tries next."""
         staff = self.corp.require_staff(userid)
         if external_userid is None:
             external_userid = self.corp.new_id("wm", 30)
@@ -56,6 +63,10 @@ class ExternalContacts:
                 external_userid=external_userid,
             )
             fields["WelcomeCode"] = welcome_code
+            if other_app_sending:
+                held = self.corp.codes[welcome_code]
+                held.held_until = self.corp.now() + other_app_sending
+                held.holder_delivers = other_app_delivers
         xml = self.corp.event_xml(fields)
         self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", "add_external_contact")
         return {"external_userid": external_userid, "welcome_code": welcome_code}
@@ -118,9 +129,27 @@ class ExternalContacts:
             ],
         }
 
+
+    def _settle_holder(self, code: Any) -> None:
+        c = self.corp.codes.get(code) if isinstance(code, str) else None
+        if c is None or not c.held_until or self.corp.now() < c.held_until:
+            return
+        if c.holder_delivers and not c.used:
+            c.used = True
+            t = c.target
+            self.corp.deliver(t["external_userid"], "welcome", t["userid"], "welcome",
+                              text={"content": "（另一个应用发送的欢迎语）"}, attachments=[])
+        c.held_until = 0.0
+
     def api_send_welcome_msg(self, body: dict[str, Any]) -> dict[str, Any]:
+        held = self.corp.codes.get(body.get("welcome_code") or "")
+        if held is not None and held.held_until > self.corp.now():
+            raise SandboxError(E.WELCOME_CONCURRENT, "welcome msg is being distributed")
+        self._settle_holder(body.get("welcome_code"))
+        # Unknown or past its 20 s: 41050; already used (a welcome went out): 41051.
         code = self.corp.take_code(
-            body.get("welcome_code"), {"contact_welcome"}, E.WELCOME_CODE_USED
+            body.get("welcome_code"), {"contact_welcome"}, E.WELCOME_CODE_INVALID,
+            used_errcode=E.WELCOME_CODE_USED,
         )
         text = body.get("text")
         attachments = body.get("attachments") or []

@@ -74,6 +74,10 @@ class Code:
     ttl: float
     target: dict[str, Any] = field(default_factory=dict)
     used: bool = False
+    # Another app is sending with this code until then (41096 meanwhile); whether its
+    # welcome reaches the customer when it is done.
+    held_until: float = 0.0
+    holder_delivers: bool = False
 
 
 @dataclass

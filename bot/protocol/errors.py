@@ -16,6 +16,10 @@ INVALID_TOKEN = 40014
 INVALID_PARAM = 40058  # 不合法的参数 (also: the sandbox's choice for unpublished cases)
 INVALID_EXTERNAL_USERID = 40096
 MISSING_TOKEN = 41001
+# Welcome codes (docs 92137/92599): 41050 the code is invalid or past its 20 s; 41051 the
+# customer and the member already chatted (a welcome was delivered, by whoever); 41096
+# another app is sending with the same code right now (not proof of delivery: may retry).
+WELCOME_CODE_INVALID = 41050
 WELCOME_CODE_USED = 41051
 WELCOME_CONCURRENT = 41096
 TOKEN_EXPIRED = 42001

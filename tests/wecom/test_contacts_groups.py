@@ -44,10 +44,32 @@ async def test_welcome_code_20s_and_once(
     assert await _code(main.send_welcome_msg(code, text="again")) == E.WELCOME_CODE_USED
     late = (await sandbox.staff_adds_customer("lina"))["welcome_code"]
     clock.advance(21)
-    assert await _code(main.send_welcome_msg(late, text="late")) == E.WELCOME_CODE_USED
+    assert await _code(main.send_welcome_msg(late, text="late")) == E.WELCOME_CODE_INVALID
+    assert await _code(main.send_welcome_msg("no-such-code", text="x")) == E.WELCOME_CODE_INVALID
     attachments = [{"msgtype": "link", "link": {"title": "t", "url": "https://e.x"}}] * 10
     fresh = (await sandbox.staff_adds_customer("wangqiang"))["welcome_code"]
     assert await _code(main.send_welcome_msg(fresh, attachments=attachments)) == E.INVALID_PARAM
+
+
+async def test_a_welcome_code_another_app_is_sending_with(
+    main: AppClient, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    """41096 while another app sends; then 41051 if its welcome went out, or the code is
+    ours to use if it failed (docs 92599)."""
+    delivered = await sandbox.staff_adds_customer("zhangwei", other_app_sending=2)
+    code = delivered["welcome_code"]
+    assert await _code(main.send_welcome_msg(code, text="hi")) == E.WELCOME_CONCURRENT
+    clock.advance(2)
+    assert await _code(main.send_welcome_msg(code, text="hi")) == E.WELCOME_CODE_USED
+    assert [m["channel"] for m in sandbox.inbox(delivered["external_userid"])] == ["welcome"]
+    failed = await sandbox.staff_adds_customer("lina", other_app_sending=2,
+                                               other_app_delivers=False)
+    assert await _code(main.send_welcome_msg(failed["welcome_code"], text="hi")) \
+        == E.WELCOME_CONCURRENT
+    clock.advance(2)
+    await main.send_welcome_msg(failed["welcome_code"], text="您好")
+    (got,) = sandbox.inbox(failed["external_userid"])
+    assert got["text"]["content"] == "您好"
 
 
 async def test_no_welcome_code_with_a_console_welcome(sandbox: Sandbox) -> None:
