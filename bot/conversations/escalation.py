@@ -30,6 +30,10 @@ class EscalationError(Exception):
     """A claim or resolve that cannot happen; the message is shown to the person."""
 
 
+class NoSuchEscalation(EscalationError):
+    """The escalation named does not exist (the message is still shown to the person)."""
+
+
 def _lock(ports: Ports, conversation: str) -> Any:
     # Long enough for routing's WeCom calls (servicer list, trans, the notices).
     return ports.store.lock(f"esc:{conversation}", ttl=90, wait=60)
@@ -176,7 +180,7 @@ async def notify(ports: Ports, esc: Escalation, *, attempt: int = 0,
 async def claim(ports: Ports, esc_id: int, userid: str) -> Escalation:
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
-        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+        raise NoSuchEscalation(f"没有编号为 {esc_id} 的转人工记录")
     if esc.status == EscalationStatus.RESOLVED:
         raise EscalationError(f"#{esc_id} 已解决")
     if esc.status == EscalationStatus.CLAIMED:
@@ -222,7 +226,7 @@ async def resolve(ports: Ports, esc_id: int, userid: str) -> Escalation:
                                                                     claimed_at=at)
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
-        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+        raise NoSuchEscalation(f"没有编号为 {esc_id} 的转人工记录")
     return esc
 
 

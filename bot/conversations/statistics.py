@@ -123,6 +123,22 @@ def suggest_rule(normalized: str, example: str) -> dict[str, Any]:
             "replies": {"messages": [{"text": "（请填写回复）"}]}}
 
 
+@dataclass(frozen=True)
+class UnansweredRecord:
+    id: int
+    channel: str
+    conversation: str
+    content: str
+    at: datetime
+
+
+async def latest_unanswered(limit: int = 100) -> list[UnansweredRecord]:
+    """Customer questions no rule answered, newest first (material for new rules)."""
+    rows = await UnansweredQuestion.all().order_by("-id").limit(limit)
+    return [UnansweredRecord(id=r.id, channel=r.channel, conversation=r.conversation,
+                             content=r.content, at=r.at) for r in rows]
+
+
 async def unanswered_groups(since: date, until: date, *, limit: int = 50) -> UnansweredSummary:
     """Questions no rule answered, grouped by normalized text, most asked first."""
     start, end = day_bounds(since, until)
