@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.pipeline.inbox import InboxWriter
-from bot.ports import JobQueue, Ports, Store
+from bot.ports import JobQueue, PlaygroundSandbox, Ports, Store
 from bot.protocol.crypto import WeComCrypto
 from bot.routing import Dispatcher
 from bot.settings import AppConfig, Settings
@@ -32,6 +32,8 @@ class Services:
     wecom: WeComClient
     # The built-in simulator when it is this process's WeCom (api_base = "sandbox").
     sandbox: Sandbox | None = None
+    # The console's playground in that simulator (the composition root adapts it).
+    playground: PlaygroundSandbox | None = None
     inbox: InboxWriter = field(default_factory=InboxWriter)
     # Built right after (the adapters hold the services): bot.app.build_ports.
     ports: Ports = field(init=False)

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.app import running
+from bot.app import built_in_wecom, running
 from bot.infra.logs import get_logger
 from bot.pipeline.runners import InProcessRunner
 from bot.runtime import Services
@@ -32,8 +32,6 @@ from bot.web.admin import (
 )
 from bot.web.admin.framework import Api, error_middleware
 from bot.web.appkeys import SERVICES
-from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
-from sandbox import Sandbox, build_sandbox_app
 
 log = get_logger("bot.web.server")
 
@@ -125,10 +123,7 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
 def create_app(settings: Settings) -> web.Application:
     """The web application with its services started on start-up and stopped on cleanup."""
     app = build_app(settings)
-    sandbox = None
-    if settings.wecom.is_sandbox:
-        sandbox = Sandbox(settings.wecom)
-        app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
+    sandbox = built_in_wecom(settings, app)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with running(settings, sandbox=sandbox) as services:
