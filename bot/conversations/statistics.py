@@ -3,22 +3,22 @@
 Ranges are natural days in China Standard Time (as RuleStat counts them), given as
 ``since``/``until`` dates, both included. Rule hits per day and the top rules, unanswered
 questions grouped by their normalized text (each with a suggested rule to start from),
-escalations with their SLA figures, welcome outcomes, and new and lost customers.
+escalations with their SLA figures, and welcome outcomes. New and lost customers:
+bot.conversations.contact_statistics.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tortoise.functions import Count, Max, Sum
 
-from bot.conversations.welcome import ADDED
 from bot.infra.clock import CST
-from bot.models import ContactEvent, Escalation, RuleStat, UnansweredQuestion, WelcomeOutcome
+from bot.models import Escalation, RuleStat, UnansweredQuestion, WelcomeOutcome
 
 
 def day_bounds(since: date, until: date) -> tuple[datetime, datetime]:
@@ -241,7 +241,7 @@ async def escalation_figures(since: date, until: date, now: datetime) -> Escalat
         open_oldest_minutes=round(_minutes(oldest, now), 1) if oldest else None)
 
 
-# -- welcomes and contacts ------------------------------------------------------------------
+# -- welcomes ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -265,46 +265,4 @@ async def welcome_outcomes(since: date, until: date) -> WelcomeFigures:
         kind[r["outcome"]] = kind.get(r["outcome"], 0) + n
         code = figures.by_channel_code.setdefault(r["channel_code"] or "", {})
         code[r["outcome"]] = code.get(r["outcome"], 0) + n
-    return figures
-
-
-@dataclass
-class ContactTally:
-    added: int = 0  # add_external_contact / add_half_external_contact
-    lost: int = 0  # del_follow_user: the customer deleted the staff member
-    deleted: int = 0  # del_external_contact: the staff member deleted the customer
-
-
-@dataclass
-class ContactFigures:
-    total: ContactTally = field(default_factory=ContactTally)
-    by_channel_code: dict[str, ContactTally] = field(default_factory=dict)  # "" = none
-    by_userid: dict[str, ContactTally] = field(default_factory=dict)
-
-
-_CONTACT_KIND = {"add_external_contact": "added", "add_half_external_contact": "added",
-                 "del_follow_user": "lost", "del_external_contact": "deleted"}
-
-
-async def contact_changes(since: date, until: date) -> ContactFigures:
-    """New and lost customers by channel code and by staff member: a customer who deletes
-    the member is lost; the channel is the code they were added through."""
-    start, end = day_bounds(since, until)
-    events = ContactEvent.filter(at__gte=start, at__lt=end)
-    # A customer is added once however many add events arrive: add_half_external_contact,
-    # then add_external_contact when the member accepts, are one new customer.
-    added = await (events.filter(change__in=list(ADDED))
-                   .annotate(n=Count("external_userid", distinct=True))
-                   .group_by("channel_code", "userid").values("channel_code", "userid", "n"))
-    rows = [{**r, "change": ADDED[0]} for r in added] + await (
-        events.filter(change__in=[c for c in _CONTACT_KIND if c not in ADDED])
-        .annotate(n=Count("id")).group_by("change", "channel_code", "userid")
-        .values("change", "channel_code", "userid", "n"))
-    figures = ContactFigures()
-    for r in rows:
-        kind, n = _CONTACT_KIND[r["change"]], int(r["n"])
-        for tally in (figures.total,
-                      figures.by_channel_code.setdefault(r["channel_code"] or "", ContactTally()),
-                      figures.by_userid.setdefault(r["userid"] or "", ContactTally())):
-            setattr(tally, kind, getattr(tally, kind) + n)
     return figures

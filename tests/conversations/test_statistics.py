@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.conversations import statistics
+from bot.conversations import contact_statistics, statistics
 from bot.models import (
     ContactEvent,
     Escalation,
@@ -136,8 +136,8 @@ async def test_welcome_outcomes_and_contact_changes() -> None:
     assert welcome.total == 3
     assert welcome.by_kind == {"contact": {"sent": 2, "missed": 1}}
     assert welcome.by_channel_code == {"expo": {"sent": 1, "missed": 1}, "": {"sent": 1}}
-    contacts = await statistics.contact_changes(since, until)
-    assert contacts.total == statistics.ContactTally(added=2, lost=1)
-    assert contacts.by_channel_code == {"expo": statistics.ContactTally(added=1, lost=1),
-                                        "": statistics.ContactTally(added=1)}
-    assert contacts.by_userid == {"lina": statistics.ContactTally(added=2, lost=1)}
+    contacts = await contact_statistics.contact_changes(since, until)
+    assert contacts.total == contact_statistics.ContactTally(added=2, lost=1)
+    assert contacts.by_channel_code == {"expo": contact_statistics.ContactTally(added=1, lost=1),
+                                        "": contact_statistics.ContactTally(added=1)}
+    assert contacts.by_userid == {"lina": contact_statistics.ContactTally(added=2, lost=1)}

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.conversations import statistics
+from bot.conversations import contact_statistics, statistics
 from bot.infra.clock import cst_date
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 
@@ -167,5 +167,5 @@ async def contact_stats(req: ApiRequest) -> ContactStatsOut:
     """New and lost customers (客户联系) by channel code and by staff member: a customer who
     deletes the member is lost; the channel is the code they were added through."""
     since, until = _range(req.query)
-    figures = await statistics.contact_changes(since, until)
+    figures = await contact_statistics.contact_changes(since, until)
     return ContactStatsOut(since=since, until=until, **asdict(figures))
