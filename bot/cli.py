@@ -32,10 +32,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     async def first_start() -> None:
         # The embedded default must be usable at once: the first start gets an admin token.
-        from bot.models import ApiToken
-        from bot.web.admin.api_tokens import create_token
+        from bot.api_access import any_token, create_token
 
-        if settings.embedded and not await ApiToken.exists():
+        if settings.embedded and not await any_token():
             token = await create_token("admin", "admin")
             print(f"  admin token (shown once): {token}", flush=True)
         print(f"  console: {console}", flush=True)
@@ -99,8 +98,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
+    from bot.api_access import TokenNameTaken, create_token, list_tokens, revoke_token
     from bot.infra.db import close_db, init_db, migrate
-    from bot.web.admin.api_tokens import TokenNameTaken, create_token, list_tokens, revoke_token
 
     settings = _settings(args)
 
@@ -140,8 +139,8 @@ def cmd_admin(args: argparse.Namespace) -> int:
                 print(f"(role {args.role}; shown once, store it now)", file=sys.stderr)
             elif args.admin_command == "list-tokens":
                 for row in await list_tokens():
-                    state = "revoked" if row.revoked_at else "live"
-                    print(f"{row.name}\t{row.role.value}\t{state}\tcreated {row.created_at:%F}")
+                    state = "revoked" if row.revoked else "live"
+                    print(f"{row.name}\t{row.role}\t{state}\tcreated {row.created_at:%F}")
             elif args.admin_command in ("create-api-key", "revoke-api-key"):
                 return await api_key(args)
             elif args.admin_command == "revoke-token":

@@ -319,3 +319,54 @@ class HandlerContext:
     # The event's inbox row was stored by this process just now and never handled before
     # (a kf pull's own items): a handler may skip its look-up for an earlier attempt.
     fresh: bool = False
+
+
+# -- the console's playground ---------------------------------------------------------------
+
+
+class PlaygroundRefused(Exception):
+    """The simulated WeCom refused a playground action, as WeCom would (errcode, errmsg)."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"{errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+class PlaygroundSandbox(Protocol):
+    """What the console's playground does in the built-in simulated WeCom (sandbox mode
+    only; the composition root adapts the sandbox to it). Every action produces the real
+    encrypted callback to this service and raises PlaygroundRefused when refused."""
+
+    @property
+    def default_open_kfid(self) -> str:
+        """The seeded kf account, for kf actions that name none."""
+        ...
+
+    async def customer_says(self, open_kfid: str, external_userid: str, text: str, *,
+                            menu_id: str | None = None) -> dict[str, Any]: ...
+
+    async def customer_enters(self, open_kfid: str, external_userid: str, *,
+                              scene: str = "") -> dict[str, Any]: ...
+
+    async def staff_adds_customer(self, userid: str, external_userid: str | None = None, *,
+                                  name: str | None = None, state: str = "") -> dict[str, Any]: ...
+
+    async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]: ...
+
+    async def customer_joins_group(self, external_userid: str, *, chat_id: str | None = None,
+                                   config_id: str | None = None, join_scene: int = 3
+                                   ) -> dict[str, Any]: ...
+
+    async def staff_says(self, userid: str, text: str) -> dict[str, Any]: ...
+
+    async def owner_confirms_task(self, msgid: str, userid: str | None = None
+                                  ) -> dict[str, Any]: ...
+
+    def world(self) -> dict[str, Any]:
+        """Staff, customers, kf accounts, groups, and group tasks (``tasks``)."""
+        ...
+
+    def inbox(self, recipient: str) -> list[dict[str, Any]]:
+        """What a person (userid / external_userid) or a group (chat_id) has received."""
+        ...

@@ -11,7 +11,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.ports import JobQueue, Ports, Store
+from bot.ports import JobQueue, PlaygroundSandbox, Ports, Store
 from bot.protocol.crypto import WeComCrypto
 from bot.routing import Dispatcher
 from bot.settings import AppConfig, Settings
@@ -33,6 +33,8 @@ class Services:
     inbox: InboxWriter
     # The built-in simulator when it is this process's WeCom (api_base = "sandbox").
     sandbox: Sandbox | None = None
+    # The console's playground in that simulator (the composition root adapts it).
+    playground: PlaygroundSandbox | None = None
     # Built right after (the adapters hold the services): bot.app.build_ports.
     ports: Ports = field(init=False)
     _background: set[asyncio.Task[Any]] = field(default_factory=set)

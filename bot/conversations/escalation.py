@@ -30,6 +30,10 @@ class EscalationError(Exception):
     """A claim or resolve that cannot happen; the message is shown to the person."""
 
 
+class NoSuchEscalation(EscalationError):
+    """The escalation named does not exist (the message is still shown to the person)."""
+
+
 def _lock(ports: Ports, conversation: str) -> Any:
     # Long enough for routing's WeCom calls (servicer list, trans, the notices).
     return ports.store.lock(f"esc:{conversation}", ttl=90, wait=60)
@@ -179,7 +183,7 @@ async def claim(ports: LocalPorts, esc_id: int, userid: str) -> Escalation:
     job. A repeat claim queues the hand-over again, which finishes one that was cut off."""
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
-        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+        raise NoSuchEscalation(f"没有编号为 {esc_id} 的转人工记录")
     if esc.status == EscalationStatus.RESOLVED:
         raise EscalationError(f"#{esc_id} 已解决")
     if esc.status == EscalationStatus.CLAIMED:
@@ -235,7 +239,7 @@ async def resolve(ports: LocalPorts, esc_id: int, userid: str) -> Escalation:
                                                                     claimed_at=at)
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
-        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+        raise NoSuchEscalation(f"没有编号为 {esc_id} 的转人工记录")
     return esc
 
 

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from bot.app import running
+from bot.app import built_in_wecom, running
 from bot.infra.logs import get_logger
 from bot.pipeline.runners import InProcessRunner
 from bot.runtime import Services
@@ -33,8 +33,6 @@ from bot.web.admin import (
 )
 from bot.web.admin.framework import Api, error_middleware
 from bot.web.appkeys import SERVICES
-from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
-from sandbox import Sandbox, build_sandbox_app
 
 log = get_logger("bot.web.server")
 
@@ -140,10 +138,7 @@ def create_app(settings: Settings, *,
     """The web application with its services started on start-up and stopped on cleanup;
     ``on_start`` runs once they are (the CLI's first-start greeting)."""
     app = build_app(settings)
-    sandbox = None
-    if settings.wecom.is_sandbox:
-        sandbox = Sandbox(settings.wecom)
-        app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
+    sandbox = built_in_wecom(settings, app)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with running(settings, sandbox=sandbox) as services:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.api_access import create_token
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.foundation.test_callback import serving
 
 

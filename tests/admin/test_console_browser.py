@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.api_access import create_token
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.admin.browser import browser_page, screenshot_path
 from tests.foundation.test_callback import serving
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.api_access import create_token
 from bot.models import Escalation, EscalationStatus
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.admin.browser import browser_page
 from tests.admin.test_console_rules import sign_in
 from tests.conftest import wait_for

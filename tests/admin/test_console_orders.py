@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.api_access import create_token
 from bot.models import Milestone
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.admin.browser import browser_page, screenshot_path
 from tests.admin.test_console_rules import sign_in
 from tests.conversations.conftest import world

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.api_access import create_token
 from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from bot.web.appkeys import SERVICES
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving

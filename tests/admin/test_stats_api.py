@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rule_counters import count_rule
 from bot.conversations.rulebook import changed
 from bot.infra.clock import cst_date
 from bot.models import ContactEvent, Escalation, EscalationStatus, WelcomeOutcome
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from keywords import load_rules
 from sandbox import SEED_CUSTOMERS
 from sandbox.model import SandboxError

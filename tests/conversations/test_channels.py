@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.infra.clock import SettableClock
@@ -18,7 +19,6 @@ from bot.models import (
 )
 from bot.pipeline.pullers.archive import MemoryArchiveSource, poll
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, World, world
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.escalation import check_sla
 from bot.conversations.rulebook import changed, sample_rules_text
@@ -14,7 +15,6 @@ from bot.infra.clock import SettableClock
 from bot.models import Escalation, EscalationStatus
 from bot.protocol.safexml import build_xml
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.conftest import Signed, wait_for
 from tests.conversations.conftest import CUSTOMER, KF, World, world
 from tests.foundation.test_callback import post

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.models import ConversationMessage, KfCursor, UnansweredQuestion
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, World, world
 

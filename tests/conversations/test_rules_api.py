@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
 from tests.conversations.conftest import CUSTOMER, KF, world
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from bot.api_access import create_token
 from bot.infra.clock import utcnow
 from bot.models import Order
 from bot.orders import tick as orders_tick
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from bot.web.appkeys import SERVICES
 from bot.wecom.policy import RetryPolicy
 from sandbox import SEED_CUSTOMERS

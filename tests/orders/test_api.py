@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.api_access import create_token
 from bot.models import Order, Pipeline
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.conftest import wait_for
 from tests.foundation.test_callback import serving
 from tests.orders.helpers import TEAM, Admin, cards, orders_settings, services_of, settled
