@@ -153,6 +153,9 @@ class Settings(BaseModel):
     # Milestones of one group within this window share one 群发 task (1 per group per day).
     group_task_delay_seconds: float = Field(default=300.0, ge=0)
     group_task_check_seconds: float = Field(default=600.0, gt=0)  # poll the task's send state
+    # The owner is reminded every N s until they send it; WeCom allows 3 reminders per task
+    # in 24 h (docs 97610), so a 4th waits until a day after the 1st (bot/orders/grouptasks).
+    # The defaults remind at 4, 8 and 12 h, then at 28, 32 and 36 h, and give up at 40 h.
     group_task_remind_seconds: float = Field(default=4 * 3600.0, gt=0)
     group_task_max_reminders: int = Field(default=6, ge=0)
     orders_kf_account: str = ""  # open_kfid for customer notices when the order names none

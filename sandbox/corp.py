@@ -56,6 +56,9 @@ class Limits:
     media_ttl: float = 3 * DAY
     group_member_cap: int = 500
     auto_confirm_after: float | None = None  # group tasks confirm themselves after N s
+    # A new 群发 is "being dispatched" for a while: its look-ups answer 41063 (docs 90313;
+    # how long WeCom takes is not published).
+    groupmsg_dispatch_seconds: float = 2.0
     kf_over_limit: str = "event"  # "event": msg_send_fail fail_type 6; "error": 95001
 
 

@@ -128,3 +128,4 @@ class GroupTask:
     send_time: dict[str, float] = field(default_factory=dict)  # userid → when confirmed
     results: dict[str, int] = field(default_factory=dict)  # target → 0/1/2/3
     reminders: int = 0
+    reminded_at: list[float] = field(default_factory=list)

@@ -23,6 +23,10 @@ WELCOME_CODE_INVALID = 41050
 WELCOME_CODE_USED = 41051
 WELCOME_CONCURRENT = 41096
 TOKEN_EXPIRED = 42001
+# 企业群发: a look-up right after creation ("being dispatched", try again later); a 4th
+# reminder within 24 h (41094 is the likeliest code, protocol-2.md §7.2: inference).
+GROUPMSG_DISPATCHING = 41063
+GROUPMSG_REMIND_LIMIT = 41094
 DATA_FORMAT_ERROR = 47001
 FREQ_LIMIT = 45009
 CONCURRENCY_LIMIT = 45033
