@@ -7,11 +7,13 @@ Redis, and the built-in WeCom sandbox.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import secrets
 import string
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +21,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 ENV_PREFIX = "WECOM_BOT_"
+# WECOM_BOT_* variables that are not settings: the config path, and what the test suite reads.
+_OTHER_ENV = frozenset({"CONFIG", "TEST_PG", "TEST_REDIS", "FUZZ_SEED", "SCREENSHOTS",
+                        "CHROMIUM"})
+ERP_SECRET_MIN = 16
 SANDBOX = "sandbox"
 _AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
 # A kefu menu item's click id (ASCII: JSON Schema clients and pydantic must read it alike).
@@ -161,6 +167,15 @@ class Settings(BaseModel):
     erp_signing_secret: SecretStr = SecretStr("")
     erp_signature_window_seconds: int = Field(default=300, ge=1)
 
+    @field_validator("erp_signing_secret")
+    @classmethod
+    def _erp_secret_length(cls, v: SecretStr) -> SecretStr:
+        # Every ERP key's secret is derived from it: a short one is guessable.
+        if v.get_secret_value() and len(v.get_secret_value()) < ERP_SECRET_MIN:
+            raise ValueError(f"must be at least {ERP_SECRET_MIN} characters (or empty: "
+                             "ERP signing off)")
+        return v
+
     @field_validator("order_no_pattern")
     @classmethod
     def _order_pattern(cls, v: str) -> str:
@@ -254,11 +269,31 @@ def _describe(err: ValidationError) -> str:
     return f"invalid configuration: {loc}: {first['msg']}"
 
 
+_warned_env: set[str] = set()
+
+
+def _warn_unknown_env(env: dict[str, str]) -> None:
+    """A misspelled WECOM_BOT_* variable would be ignored silently: say so, once per name."""
+    valid = [name.upper() for name in Settings.model_fields]
+    for var in sorted(env):
+        if not var.startswith(ENV_PREFIX) or var in _warned_env:
+            continue
+        key = var[len(ENV_PREFIX):]
+        if key in valid or key in _OTHER_ENV:
+            continue
+        _warned_env.add(var)
+        close = difflib.get_close_matches(key, [*valid, "CONFIG"], n=1, cutoff=0.6)
+        hint = f"; did you mean {ENV_PREFIX}{close[0]}?" if close else ""
+        print(f"wecom-bot: warning: ignoring unknown environment variable {var}{hint}",
+              file=sys.stderr)
+
+
 def load_settings(
     path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None
 ) -> Settings:
     """Read the config file (if any) and the environment; raise ConfigError on anything wrong."""
     env = dict(os.environ if env is None else env)
+    _warn_unknown_env(env)
     path = path or env.get(f"{ENV_PREFIX}CONFIG") or None
     data: dict[str, Any] = {}
     if path:
