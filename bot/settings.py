@@ -137,6 +137,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     listen: str = "127.0.0.1:8080"
+    # Where WeCom reaches this service (e.g. https://bot.example.com): the callback URLs are
+    # {public_url}/wecom/callback/{app}; `wecom-bot doctor` checks them. Empty: not public yet.
+    public_url: str = ""
     database_url: str = "sqlite://data/wecom-bot.sqlite3"
     redis_url: str = ""
     callback_max_age_seconds: int = Field(default=300, ge=0)
@@ -187,6 +190,14 @@ class Settings(BaseModel):
             raise ValueError("at most one capturing group (the order number)")
         return v
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_shape(cls, v: str) -> str:
+        if v and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v):
+            raise ValueError("must be empty or an http(s):// URL without query, e.g. "
+                             "https://bot.example.com")
+        return v.rstrip("/")
+
     @field_validator("listen")
     @classmethod
     def _listen_shape(cls, v: str) -> str:
@@ -224,8 +235,17 @@ class Settings(BaseModel):
 
 
 def random_aes_key() -> str:
+    return _random_alnum(43)
+
+
+def random_callback_token() -> str:
+    """A Token as WeCom's console makes them: letters and digits."""
+    return _random_alnum(24)
+
+
+def _random_alnum(n: int) -> str:
     alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(43))
+    return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
 def sandbox_apps() -> tuple[AppConfig, ...]:
@@ -240,13 +260,13 @@ def sandbox_apps() -> tuple[AppConfig, ...]:
             kind="app",
             agent_id=1000002,
             secret=SecretStr(secrets.token_urlsafe(24)),
-            token=SecretStr(secrets.token_urlsafe(12)),
+            token=SecretStr(random_callback_token()),
             encoding_aes_key=SecretStr(random_aes_key()),
         ),
         AppConfig(
             name="aibot",
             kind="aibot",
-            token=SecretStr(secrets.token_urlsafe(12)),
+            token=SecretStr(random_callback_token()),
             encoding_aes_key=SecretStr(random_aes_key()),
         ),
     )
