@@ -1,4 +1,4 @@
-"""The ``wecom-bot`` command line: serve, worker, migrate, demo, sandbox, admin, rules."""
+"""The ``wecom-bot`` command line: serve, worker, migrate, doctor, demo, sandbox, admin, rules."""
 
 from __future__ import annotations
 
@@ -97,6 +97,55 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     applied = asyncio.run(migrate(settings.database_url))
     print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.app import main_app_of
+    from bot.doctor import Report, diagnose, render_text
+    from bot.infra.db import close_db, init_db, ping_db
+    from bot.infra.store import make_store
+    from bot.web.server import sandbox_listening
+    from bot.wecom.client import WeComClient
+
+    settings = _settings(args)
+    main_app = main_app_of(settings).name
+
+    async def database() -> None:
+        await init_db(settings.database_url)
+        await ping_db()
+
+    async def redis() -> None:
+        store = make_store(settings.redis_url)
+        try:
+            await store.ping()
+        finally:
+            await store.close()
+
+    async def check(base_url: str | None) -> Report:
+        # A memory store: the doctor must fetch its own tokens, not reuse the service's.
+        client = WeComClient(settings.wecom, make_store(""), base_url=base_url)
+        try:
+            return await diagnose(settings, client, main_app=main_app, database=database,
+                                  redis=redis)
+        finally:
+            await client.close()
+            await close_db()
+
+    async def main() -> Report:
+        if settings.wecom.is_sandbox:
+            async with sandbox_listening(settings) as base_url:
+                return await check(base_url)
+        return await check(None)
+
+    report = asyncio.run(main())
+    if args.json:
+        print(json.dumps({"ok": report.ok, "checks": [c.as_dict() for c in report.checks]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(render_text(report))
+    return 0 if report.ok else 1
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
@@ -257,6 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     add(sub, "migrate", "apply database migrations",
         "Apply the pending database migrations (once per deploy, before the processes start).")
+    doctor = add(sub, "doctor", "check the configuration against the real corp before go-live",
+                 "Check each app's secret, the trusted IP, the visible range, the 客户联系 and "
+                 "微信客服 permissions, kf accounts, the callback URL, the clock, the database "
+                 "and Redis; print a checklist with a fix for each failure. Exits 1 if any "
+                 "check fails.")
+    doctor.add_argument("--json", action="store_true", help="print the results as JSON")
     admin = add(sub, "admin", "admin API tokens and ERP API keys",
                 "Create, list and revoke admin API tokens and ERP API keys.")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
@@ -297,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate,
+COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate, "doctor": cmd_doctor,
             "sandbox": cmd_sandbox, "admin": cmd_admin, "demo": cmd_demo, "rules": cmd_rules}
 
 

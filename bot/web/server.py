@@ -22,6 +22,7 @@ from bot.web.admin import (
     auth,
     console,
     conversations_api,
+    doctor_api,
     inbox_api,
     notifications_api,
     orders_api,
@@ -54,6 +55,7 @@ def build_api() -> Api:
     api.include(pipelines_api.api)
     api.include(inbox_api.api)
     api.include(stats_api.api)
+    api.include(doctor_api.api)
     return api
 
 
@@ -131,6 +133,22 @@ async def listening(app: web.Application, host: str, port: int) -> AsyncIterator
     try:
         await web.TCPSite(runner, host, port).start()
         yield
+    finally:
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def sandbox_listening(settings: Settings) -> AsyncIterator[str]:
+    """The built-in sandbox of these settings on a free loopback port, for commands that
+    need a WeCom without a running service (``doctor`` with ``api_base = "sandbox"``);
+    yields the client's base_url."""
+    runner = web.AppRunner(build_sandbox_app(Sandbox(settings.wecom)), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        yield f"http://{host}:{port}"
     finally:
         await runner.cleanup()
 

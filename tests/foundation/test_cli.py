@@ -11,6 +11,16 @@ from bot.cli import build_parser
 from bot.cli import main as cli_main
 
 
+@pytest.fixture(autouse=True)
+def uncached_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CLI caches each logger's stream on first use (a process configures logging once);
+    # here every command runs in one process under a fresh captured stderr.
+    from bot.infra.logs import configure_logging
+
+    monkeypatch.setattr("bot.cli.configure_logging",
+                        lambda fmt, level, cache=False: configure_logging(fmt, level))
+
+
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "bot.toml"
     path.write_text(f'database_url = "sqlite://{tmp_path}/cli.sqlite3"\n', encoding="utf-8")

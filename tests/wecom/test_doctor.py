@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
+from pydantic import SecretStr
 
 from bot.doctor import Report, diagnose, egress_ip, render_text
 from bot.settings import Settings, WeComConfig
@@ -176,3 +177,12 @@ async def test_unreachable_database_and_redis(config: WeComConfig, server: TestS
     text = render_text(report)
     assert "dbpass" not in text and ":pw@" not in text
     assert "postgres://127.0.0.1:1/bot" in checks["database"].message
+
+
+async def test_a_token_the_console_would_not_accept_fails(config: WeComConfig,
+                                                          server: TestServer) -> None:
+    apps = tuple(a.model_copy(update={"token": SecretStr("tok-with-dash")}) if a.name == "aibot"
+                 else a for a in config.apps)
+    report = await run(config.model_copy(update={"apps": apps}), server)
+    assert [c.id for c in report.failed] == ["callback_config:aibot"]
+    assert "tok-with-dash" not in render_text(report)
