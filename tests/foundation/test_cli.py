@@ -36,7 +36,7 @@ def test_config_is_accepted_before_and_after_the_subcommand(tmp_path: Path) -> N
     for argv in (["serve", "--config", "a.toml"], ["--config", "a.toml", "serve"],
                  ["admin", "create-token", "--config", "a.toml", "--role", "admin", "--name", "x"],
                  ["admin", "--config", "a.toml", "list-tokens"],
-                 ["rules", "export", "--config", "a.toml"],
+                 ["rules", "export", "--config", "a.toml"], ["doctor", "--config", "a.toml"],
                  ["worker", "--burst", "--config", "a.toml"]):
         assert parser.parse_args(argv).config == "a.toml", argv
     assert getattr(parser.parse_args(["serve"]), "config", None) is None
@@ -55,9 +55,9 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Arg
 def test_every_subcommand_has_a_description_and_help_is_clean() -> None:
     parser = build_parser()
     top = parser.format_help()
-    assert "``" not in top and "serve" in top
+    assert "``" not in top and "serve" in top and "doctor" in top
     subs = _subparsers(parser)
-    assert {"serve", "worker", "migrate", "admin create-token", "rules import"} <= {
+    assert {"serve", "worker", "migrate", "doctor", "admin create-token", "rules import"} <= {
         n for n, _ in subs}
     for name, sub in subs:
         assert sub.description, f"{name} has no description"
