@@ -45,9 +45,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     mode = "embedded (SQLite, no Redis)" if settings.embedded else "production"
     wecom = "the built-in sandbox" if settings.wecom.is_sandbox else settings.wecom.api_base
     print(f"wecom-bot: {mode}, WeCom = {wecom}", flush=True)
+    base = settings.public_url or f"http://{settings.listen}"
     for app_cfg in settings.wecom.apps:
-        print(f"  callback URL for {app_cfg.name!r}: http://{settings.listen}/wecom/callback/"
-              f"{app_cfg.name}", flush=True)
+        print(f"  callback URL for {app_cfg.name!r}: {base}/wecom/callback/{app_cfg.name}",
+              flush=True)
     asyncio.run(serve(app, settings, sock))
     return 0
 
