@@ -93,6 +93,12 @@ def built_in_wecom(settings: Settings, app: SubApps) -> Sandbox | None:
     return sandbox
 
 
+def standalone_sandbox(settings: Settings) -> Any:
+    """The built-in sandbox of these settings as a web app of its own (an aiohttp
+    Application), for a command that needs a WeCom without a running service."""
+    return build_sandbox_app(Sandbox(settings.wecom))
+
+
 async def _refusing(action: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     try:
         return await action

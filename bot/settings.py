@@ -7,11 +7,13 @@ Redis, and the built-in WeCom sandbox.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import secrets
 import string
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +21,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 ENV_PREFIX = "WECOM_BOT_"
+# WECOM_BOT_* variables that are not settings: the config path, and what the test suite reads.
+_OTHER_ENV = frozenset({"CONFIG", "TEST_PG", "TEST_REDIS", "FUZZ_SEED", "SCREENSHOTS",
+                        "CHROMIUM"})
+ERP_SECRET_MIN = 16
 SANDBOX = "sandbox"
 _AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
 # A kefu menu item's click id (ASCII: JSON Schema clients and pydantic must read it alike).
@@ -131,6 +137,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     listen: str = "127.0.0.1:8080"
+    # Where WeCom reaches this service (e.g. https://bot.example.com): the callback URLs are
+    # {public_url}/wecom/callback/{app}; `wecom-bot doctor` checks them. Empty: not public yet.
+    public_url: str = ""
     database_url: str = "sqlite://data/wecom-bot.sqlite3"
     redis_url: str = ""
     callback_max_age_seconds: int = Field(default=300, ge=0)
@@ -164,6 +173,15 @@ class Settings(BaseModel):
     erp_signing_secret: SecretStr = SecretStr("")
     erp_signature_window_seconds: int = Field(default=300, ge=1)
 
+    @field_validator("erp_signing_secret")
+    @classmethod
+    def _erp_secret_length(cls, v: SecretStr) -> SecretStr:
+        # Every ERP key's secret is derived from it: a short one is guessable.
+        if v.get_secret_value() and len(v.get_secret_value()) < ERP_SECRET_MIN:
+            raise ValueError(f"must be at least {ERP_SECRET_MIN} characters (or empty: "
+                             "ERP signing off)")
+        return v
+
     @field_validator("order_no_pattern")
     @classmethod
     def _order_pattern(cls, v: str) -> str:
@@ -174,6 +192,14 @@ class Settings(BaseModel):
         if compiled.groups > 1:
             raise ValueError("at most one capturing group (the order number)")
         return v
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_shape(cls, v: str) -> str:
+        if v and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v):
+            raise ValueError("must be empty or an http(s):// URL without query, e.g. "
+                             "https://bot.example.com")
+        return v.rstrip("/")
 
     @field_validator("listen")
     @classmethod
@@ -212,8 +238,17 @@ class Settings(BaseModel):
 
 
 def random_aes_key() -> str:
+    return _random_alnum(43)
+
+
+def random_callback_token() -> str:
+    """A Token as WeCom's console makes them: letters and digits."""
+    return _random_alnum(24)
+
+
+def _random_alnum(n: int) -> str:
     alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(43))
+    return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
 def sandbox_apps() -> tuple[AppConfig, ...]:
@@ -228,13 +263,13 @@ def sandbox_apps() -> tuple[AppConfig, ...]:
             kind="app",
             agent_id=1000002,
             secret=SecretStr(secrets.token_urlsafe(24)),
-            token=SecretStr(secrets.token_urlsafe(12)),
+            token=SecretStr(random_callback_token()),
             encoding_aes_key=SecretStr(random_aes_key()),
         ),
         AppConfig(
             name="aibot",
             kind="aibot",
-            token=SecretStr(secrets.token_urlsafe(12)),
+            token=SecretStr(random_callback_token()),
             encoding_aes_key=SecretStr(random_aes_key()),
         ),
     )
@@ -257,11 +292,31 @@ def _describe(err: ValidationError) -> str:
     return f"invalid configuration: {loc}: {first['msg']}"
 
 
+_warned_env: set[str] = set()
+
+
+def _warn_unknown_env(env: dict[str, str]) -> None:
+    """A misspelled WECOM_BOT_* variable would be ignored silently: say so, once per name."""
+    valid = [name.upper() for name in Settings.model_fields]
+    for var in sorted(env):
+        if not var.startswith(ENV_PREFIX) or var in _warned_env:
+            continue
+        key = var[len(ENV_PREFIX):]
+        if key in valid or key in _OTHER_ENV:
+            continue
+        _warned_env.add(var)
+        close = difflib.get_close_matches(key, [*valid, "CONFIG"], n=1, cutoff=0.6)
+        hint = f"; did you mean {ENV_PREFIX}{close[0]}?" if close else ""
+        print(f"wecom-bot: warning: ignoring unknown environment variable {var}{hint}",
+              file=sys.stderr)
+
+
 def load_settings(
     path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None
 ) -> Settings:
     """Read the config file (if any) and the environment; raise ConfigError on anything wrong."""
     env = dict(os.environ if env is None else env)
+    _warn_unknown_env(env)
     path = path or env.get(f"{ENV_PREFIX}CONFIG") or None
     data: dict[str, Any] = {}
     if path:

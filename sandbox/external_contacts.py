@@ -96,13 +96,49 @@ class ExternalContacts:
 
     # -- API ----------------------------------------------------------------------------------
 
-    def api_user_get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """读取成员 (docs 90196): every sandbox staff member is in the app's visible range."""
+    def api_user_get(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
+        """读取成员 (docs 90196): only members in the app's visible range (else 60011)."""
         s = self.corp.staff.get(query.get("userid") or "")
         if s is None:
             raise SandboxError(E.USERID_NOT_FOUND, "userid not found")
+        if not self.corp.visible(app, s.userid):
+            raise SandboxError(E.NO_CONTACT_PRIVILEGE, "no privilege to access/modify "
+                               "contact/party/agent")
         return {"userid": s.userid, "name": s.name, "department": [1], "main_department": 1,
                 "position": s.role, "status": 1 if s.active else 2}
+
+    def api_agent_get(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
+        """获取指定的应用详情 (docs 90227): only the token's own app ("企业仅可获取当前凭证对应的
+        应用"; another agentid: 301002). The visible range comes back as members
+        (``allow_userinfos``) and departments (``allow_partys``; 1 is the whole corp)."""
+        spec = self.corp.apps[app]
+        try:
+            agentid = int(query.get("agentid", ""))
+        except ValueError:
+            raise SandboxError(E.INVALID_PARAM, "invalid agentid") from None
+        if agentid != spec.agent_id:
+            raise SandboxError(E.NO_APP_PRIVILEGE, "no privilege to access app")
+        users = self.corp.admin[app].visible_users
+        return {
+            "agentid": agentid,
+            "name": spec.name,
+            "square_logo_url": "",
+            "description": "",
+            "allow_userinfos": {"user": [{"userid": u} for u in sorted(users or ())]},
+            "allow_partys": {"partyid": [1] if users is None else []},
+            "allow_tags": {"tagid": []},
+            "close": 0,
+            "redirect_domain": "",
+            "report_location_flag": 0,
+            "isreportenter": 0,
+            "home_url": "",
+        }
+
+    def api_get_follow_user_list(self, app: str) -> dict[str, Any]:
+        """配置了客户联系功能的成员 (docs 92571), those in the app's visible range: in the
+        sandbox every active member has the 客户联系 function."""
+        return {"follow_user": [u for u, s in self.corp.staff.items()
+                                if s.active and self.corp.visible(app, u)]}
 
     def api_externalcontact_get(self, query: dict[str, Any]) -> dict[str, Any]:
         c = self.corp.require_customer(query.get("external_userid"))

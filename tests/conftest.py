@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,21 @@ def make_apps() -> tuple[AppConfig, ...]:
             encoding_aes_key=SecretStr(random_aes_key()),
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def cli_logs_uncached(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI caches each logger on first use (a process configures logging once); tests
+    run commands in-process, so that would pin every module's logger to one test's output
+    and hide later tests' logs from ``capture_logs``."""
+    import structlog
+
+    from bot.infra.logs import configure_logging
+
+    monkeypatch.setattr("bot.cli.configure_logging",
+                        lambda fmt, level, cache=False: configure_logging(fmt, level))
+    yield
+    structlog.reset_defaults()
 
 
 async def reset_postgres() -> None:

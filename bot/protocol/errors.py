@@ -32,6 +32,8 @@ FREQ_LIMIT = 45009
 CONCURRENCY_LIMIT = 45033
 CONTENT_TOO_LARGE = 45002
 NO_PERMISSION = 48002
+UNTRUSTED_IP = 60020  # 不安全的访问IP: the caller's IP is not in the app's 企业可信IP
+NO_APP_PRIVILEGE = 301002  # 无权限操作指定的应用: the agentid is not the token's app
 ALL_RECIPIENTS_INVALID = 81013
 NO_EXTERNAL_RELATION = 84061
 # Directory (读取成员): a member outside the app's visible range, an unknown userid.

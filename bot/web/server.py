@@ -22,6 +22,7 @@ from bot.web.admin import (
     auth,
     console,
     conversations_api,
+    doctor_api,
     inbox_api,
     notifications_api,
     orders_api,
@@ -52,6 +53,7 @@ def build_api() -> Api:
     api.include(pipelines_api.api)
     api.include(inbox_api.api)
     api.include(stats_api.api)
+    api.include(doctor_api.api)
     return api
 
 
@@ -122,13 +124,17 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
 
 
 @contextlib.asynccontextmanager
-async def listening(app: web.Application, host: str, port: int) -> AsyncIterator[None]:
-    """Serve ``app`` on host:port for the block (the demo's own service), then stop it."""
+async def listening(app: web.Application, host: str = "127.0.0.1", port: int = 0
+                    ) -> AsyncIterator[str]:
+    """Serve ``app`` on host:port (0: a free port) for the block, then stop it; yields its
+    base URL. For the demo's own service, and the built-in sandbox of a command that needs a
+    WeCom without a running service (``doctor`` with ``api_base = "sandbox"``)."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
-        yield
+        bound_host, bound_port = runner.addresses[0][:2]
+        yield f"http://{bound_host}:{bound_port}"
     finally:
         await runner.cleanup()
 

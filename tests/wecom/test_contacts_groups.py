@@ -165,6 +165,11 @@ async def test_group_task_pending_until_confirmed_and_daily_quota(
     )
     assert res["fail_list"] == [foreign]
     msgid = res["msgid"]
+    # Right after creation it is being dispatched (41063); a moment later it can be read.
+    assert await _code(main.get_groupmsg_task(msgid)) == E.GROUPMSG_DISPATCHING
+    assert await _code(main.get_groupmsg_send_result(msgid, "zhangwei")) \
+        == E.GROUPMSG_DISPATCHING
+    clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
     task = (await main.get_groupmsg_task(msgid))["task_list"]
     assert task == [{"userid": "zhangwei", "status": 0}]
     assert sandbox.inbox(a) == []  # nothing is sent until the owner confirms
@@ -206,6 +211,7 @@ async def test_group_task_auto_confirm_and_single_chat(
     res_time = int(clock())
     res = await main.add_msg_template(external_userid=[C1, "wmNobody"], text="活动通知")
     assert res["fail_list"] == ["wmNobody"]
+    clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
     assert (await main.get_groupmsg_task(res["msgid"]))["task_list"][0]["status"] == 0
     clock.advance(61)
     assert (await main.get_groupmsg_task(res["msgid"]))["task_list"][0]["status"] == 2
@@ -232,6 +238,9 @@ async def test_group_task_records_and_a_create_whose_answer_is_lost(
     t0 = int(clock())
     first = (await main.add_msg_template(chat_type="group", sender="zhangwei",
                                          chat_id_list=[chat], text="安装已完成"))["msgid"]
+    assert await _code(main.get_groupmsg_list_v2(
+        chat_type="group", start_time=t0 - 60, end_time=t0 + 60)) == E.GROUPMSG_DISPATCHING
+    clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
     records = await main.get_groupmsg_list_v2(chat_type="group", start_time=t0 - 60,
                                               end_time=t0 + 60)
     assert [(r["msgid"], r["text"], r["create_type"]) for r in records["group_msg_list"]] == [
