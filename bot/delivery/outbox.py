@@ -13,6 +13,7 @@ WeCom for its duplicate check, so a retry after a lost response does not send tw
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,10 +31,12 @@ from bot.protocol.errors import (
     RATE_LIMIT_CODES,
     SYSTEM_BUSY,
     LimiterBusy,
+    OperatorError,
     WeComAPIError,
     WeComError,
 )
 from bot.runtime import Services
+from bot.wecom.operator_alerts import MIN_BACKOFF
 
 log = get_logger("bot.delivery.outbox")
 
@@ -198,6 +201,14 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
             # past it): missed, like any late one, never counted as sent.
             await _finish(row, OutboxStatus.MISSED, error=f"{exc.errcode} {exc.errmsg}"[:500])
             return row
+        if isinstance(exc, OperatorError):
+            # Only an operator can fix it (trusted IP, agent_id): the message waits, with
+            # backoff, and goes out once they have; the alert tells them what to do.
+            alert = await services.wecom.alerts.get(row.app, exc.errcode)
+            now = time.time()
+            await _reschedule(services, row, alert.backoff(now) if alert else MIN_BACKOFF,
+                              error=f"{exc.errcode} {exc.errmsg}")
+            return row
         if exc.errcode in RATE_LIMIT_CODES:
             # WeCom's ban on this API (a minute, or an hour) says nothing about the message:
             # come back after it rather than spend the row's attempts on it.
@@ -289,14 +300,27 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
                                  defer=delay.total_seconds())
 
 
-async def _reschedule(services: Services, row: OutboxMessage, seconds: float) -> None:
+async def _reschedule(services: Services, row: OutboxMessage, seconds: float, *,
+                      error: str | None = None) -> None:
+    """Try again in ``seconds`` without spending one of the row's attempts; ``error`` says
+    why it waits (shown in the console)."""
     row.next_attempt_at = utcnow() + timedelta(seconds=seconds)
-    await row.save(update_fields=["next_attempt_at", "updated_at"])
+    fields = ["next_attempt_at", "updated_at"]
+    if error is not None:
+        row.last_error = error[:500]
+        fields.append("last_error")
+    await row.save(update_fields=fields)
     await _hold_behind(row)
     await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
-                                 job_id=f"outbox:{row.id}:{row.attempts}:{int(seconds * 1000)}",
+                                 job_id=_retry_job_id(row),
                                  defer=seconds)
     log.info("outbox.rescheduled", outbox_id=row.id, api=row.api, seconds=round(seconds, 1))
+
+
+def _retry_job_id(row: OutboxMessage) -> str:
+    # Unique per planned try: arq keeps a finished job's id for a while, so an id reused by
+    # a second wait of the same length would never run.
+    return f"outbox:{row.id}:{row.attempts}:at{int(row.next_attempt_at.timestamp() * 1000)}"
 
 
 async def _hold_behind(row: OutboxMessage) -> None:
