@@ -1,0 +1,92 @@
+"""Production workers ride out a Redis restart: a Redis of this test's own (a real
+redis-server on a free port) is stopped and started again empty while the service runs;
+the workers come back by themselves and what arrived meanwhile is handled."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import pytest
+
+from bot.models import WelcomeOutcome
+from bot.settings import Settings
+from bot.web.appkeys import SERVICES
+from tests.conftest import wait_for
+from tests.foundation.test_callback import serving
+
+pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
+                                reason="needs redis-server to run a Redis of its own")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PrivateRedis:
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    async def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.close()
+                return
+            except OSError:
+                await asyncio.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()  # as a crash: nothing is saved, it comes back empty
+            self.proc.wait()
+            self.proc = None
+
+
+@asynccontextmanager
+async def private_redis() -> AsyncIterator[PrivateRedis]:
+    redis = PrivateRedis()
+    await redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
+
+
+async def _welcomed(euid: str) -> bool:
+    return await WelcomeOutcome.filter(external_userid=euid, outcome="sent").exists()
+
+
+@pytest.mark.parametrize("mode_settings", ["production"], indirect=True)
+async def test_workers_come_back_after_redis_restarts_empty(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with private_redis() as redis:
+        settings = mode_settings(redis_url=redis.url, inbox_sweep_seconds=1,
+                                 inbox_stale_seconds=1)
+        async with serving(settings) as client:
+            sandbox = client.app[SERVICES].sandbox
+            await sandbox.staff_adds_customer("zhangwei", "wmBefore")
+            await wait_for(lambda: _welcomed("wmBefore"))
+
+            redis.stop()
+            await asyncio.sleep(1.0)  # the workers' polls fail meanwhile
+            await redis.start()
+            # A new contact right after: its welcome (a job) goes out within its 20 s.
+            await sandbox.staff_adds_customer("lina", "wmAfter")
+            await wait_for(lambda: _welcomed("wmAfter"), timeout=18)
