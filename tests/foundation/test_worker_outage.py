@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
-import subprocess
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -32,16 +31,17 @@ def _free_port() -> int:
 class PrivateRedis:
     def __init__(self) -> None:
         self.port = _free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.proc: asyncio.subprocess.Process | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     async def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = await asyncio.create_subprocess_exec(
+            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL)
         for _ in range(100):
             try:
                 _, writer = await asyncio.open_connection("127.0.0.1", self.port)
@@ -51,10 +51,10 @@ class PrivateRedis:
                 await asyncio.sleep(0.05)
         raise RuntimeError("redis-server did not start")
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self.proc is not None:
             self.proc.kill()  # as a crash: nothing is saved, it comes back empty
-            self.proc.wait()
+            await self.proc.wait()
             self.proc = None
 
 
@@ -65,7 +65,7 @@ async def private_redis() -> AsyncIterator[PrivateRedis]:
     try:
         yield redis
     finally:
-        redis.stop()
+        await redis.stop()
 
 
 async def _welcomed(euid: str) -> bool:
@@ -84,7 +84,7 @@ async def test_workers_come_back_after_redis_restarts_empty(
             await sandbox.staff_adds_customer("zhangwei", "wmBefore")
             await wait_for(lambda: _welcomed("wmBefore"))
 
-            redis.stop()
+            await redis.stop()
             await asyncio.sleep(1.0)  # the workers' polls fail meanwhile
             await redis.start()
             # A new contact right after: its welcome (a job) goes out within its 20 s.
