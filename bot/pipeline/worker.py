@@ -68,9 +68,14 @@ async def run_worker(
                 log.warning("periodic.failed", job=name, error=type(exc).__name__)
 
         run.__qualname__ = run.__name__ = f"cron_{name}"
-        return cron(run, second={15}, unique=True)
+        return cron(run, second={15}, unique=True, timeout=settings.job_timeout_seconds)
 
-    crons = [cron(sweep_cron, second={0, 30}, unique=True), *(minutely(n) for n in PERIODIC)]
+    # Every timeout is the job timeout: arq holds a crashed job's in-progress key for the
+    # longest timeout of the worker + 10 s (cron jobs default to 300 s), and only then runs
+    # it again.
+    crons = [cron(sweep_cron, second={0, 30}, unique=True,
+                  timeout=settings.job_timeout_seconds),
+             *(minutely(n) for n in PERIODIC)]
 
     def make_worker(queue: str) -> Worker:
         return Worker(
@@ -82,6 +87,7 @@ async def run_worker(
             burst=burst,
             handle_signals=False,
             keep_result=60,
+            job_timeout=settings.job_timeout_seconds,
             max_jobs=50,
             # arq sleeps poll_delay between polls of its queue (default 0.5 s): every job
             # hop would cost up to that much latency. A poll is one cheap Redis call.

@@ -90,3 +90,39 @@ async def test_workers_come_back_after_redis_restarts_empty(
             # A new contact right after: its welcome (a job) goes out within its 20 s.
             await sandbox.staff_adds_customer("lina", "wmAfter")
             await wait_for(lambda: _welcomed("wmAfter"), timeout=18)
+
+
+@pytest.mark.parametrize("mode_settings", ["production"], indirect=True)
+async def test_the_sweep_requeues_a_row_whose_crashed_job_is_still_on_record(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A worker killed mid-job leaves the job's id on record in arq for up to a day; the
+    sweep must still get the row handled, not re-use the id arq refuses."""
+    from datetime import timedelta
+
+    from bot.infra.clock import utcnow
+    from bot.models import InboxEvent, InboxStatus
+    from bot.pipeline.inbox import NewEvent
+    from bot.pipeline.processing import sweep_inbox
+    from tests.conftest import Signed
+
+    settings = mode_settings()
+    async with serving(settings) as client:
+        services = client.app[SERVICES]
+        plaintext = Signed(settings).text_message("帮助", user="zhangwei")
+        row_id = await services.inbox.store(NewEvent(
+            app="main", dedupe_key="crashed:1", fmt="xml", event_type="text",
+            time_boxed=False, plaintext=plaintext))
+        assert row_id is not None
+        # The crashed job: still on record under the row's id, never to run in this test.
+        assert await services.queue.enqueue("process_inbox", row_id, job_id=f"inbox:{row_id}",
+                                            defer=3600)
+        await InboxEvent.filter(id=row_id).update(
+            enqueued_at=utcnow() - timedelta(seconds=settings.inbox_stale_seconds + 5))
+        assert await sweep_inbox(services) == 1
+
+        async def done() -> bool:
+            return (await InboxEvent.get(id=row_id)).status == InboxStatus.DONE
+
+        await wait_for(done)
+        assert [m for m in services.sandbox.inbox("zhangwei") if "可用命令" in str(m)]
