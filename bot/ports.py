@@ -203,8 +203,9 @@ class Outbox(Protocol):
         ...
 
     async def mark(self, row_id: int, status: OutboxStatus, *, error: str | None = None
-                   ) -> None:
-        """Record an outcome learned elsewhere (a callback, a group task's result)."""
+                   ) -> bool:
+        """Record an outcome learned elsewhere (a callback, a group task's result); only
+        forward (False when the row's state is final already)."""
         ...
 
 

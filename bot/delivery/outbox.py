@@ -333,29 +333,52 @@ async def _hold_behind(row: OutboxMessage) -> None:
 
 async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
                   error: str | None = None) -> None:
-    row.status = status
-    row.result = result
-    row.last_error = error
+    """The sender's outcome for a row it tried. Written only while the row is still
+    pending: a later fact learned meanwhile (a kf ``msg_send_fail`` naming it) stands."""
+    values: dict[str, Any] = {"status": status, "result": result, "last_error": error,
+                              "updated_at": utcnow()}
     if status == OutboxStatus.SENT:
-        row.sent_at = utcnow()
-        row.attempts += 1
+        values["sent_at"] = utcnow()
+        values["attempts"] = row.attempts + 1
+    written = False
 
     async def write(conn: BaseDBAsyncClient) -> None:
-        await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
-                                      "updated_at"], using_db=conn)
+        nonlocal written
+        written = bool(await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING)
+                       .using_db(conn).update(**values))
 
     # Committed with other senders' results (SQLite); one statement needs no transaction.
     await group_commit().run(write, single_statement=True)
-    log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
+    if written:
+        for name, value in values.items():
+            setattr(row, name, value)
+        log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
+        return
+    fresh = await OutboxMessage.get(id=row.id)
+    row.status, row.result, row.last_error = fresh.status, fresh.result, fresh.last_error
+    log.info("outbox.already_finished", outbox_id=row.id, api=row.api,
+             status=fresh.status.value, ours=status.value)
 
 
-async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -> None:
+# A later fact may move a row only forward: pending → sent → delivered, and failed from
+# pending or sent; delivered, failed and missed are final.
+_MAY_BECOME = {
+    OutboxStatus.SENT: (OutboxStatus.PENDING,),
+    OutboxStatus.DELIVERED: (OutboxStatus.PENDING, OutboxStatus.SENT),
+    OutboxStatus.FAILED: (OutboxStatus.PENDING, OutboxStatus.SENT),
+    OutboxStatus.MISSED: (OutboxStatus.PENDING,),
+}
+
+
+async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -> bool:
     """A later fact about a sent message: delivered (e.g. a confirmed group task), or failed
-    (e.g. a kf ``msg_send_fail`` event naming its msgid)."""
+    (e.g. a kf ``msg_send_fail`` event naming its msgid). False when the row had already
+    reached a state this cannot follow (a final one)."""
     fields: dict[str, Any] = {"status": status, "updated_at": utcnow()}
     if error is not None:
         fields["last_error"] = error[:500]
-    await OutboxMessage.filter(id=row_id).update(**fields)
+    return bool(await OutboxMessage.filter(id=row_id, status__in=_MAY_BECOME[status])
+                .update(**fields))
 
 
 async def sweep(services: Services, stale_seconds: float | None = None) -> int:
