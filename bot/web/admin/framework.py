@@ -150,6 +150,7 @@ class Api:
             services = request.app[SERVICES]
             raw = await request.read() if request.can_read_body else b""
             principal = await self._authenticate(ep, request, raw)
+            _check_path_and_query(ep, request)
             req = ApiRequest(request, services, principal, dict(request.match_info),
                              raw_body=raw)
             if ep.query is not None:
@@ -165,6 +166,10 @@ class Api:
                     loc, msg = _field_of(exc)
                     code = "invalid_json" if "json" in msg.lower() and not loc else "invalid_body"
                     raise ApiError(400, code, msg, loc or None) from None
+                where = _nul_in(req.body.model_dump() if isinstance(req.body, BaseModel)
+                                else req.body)
+                if where is not None:
+                    raise ApiError(400, "invalid_body", NUL_MESSAGE, where or None)
             result = await ep.handler(req)
             if isinstance(result, web.StreamResponse):
                 return result
@@ -239,6 +244,45 @@ class Api:
 
 
 # {name} or {name:regex}, where the regex may hold one level of braces ({1,18}).
+# Text with NUL cannot be stored (PostgreSQL refuses it) and is never meant: a clear 400.
+NUL_MESSAGE = "text may not contain NUL characters"
+# A numeric id in a path ([0-9]{1,N}) beyond what an id column holds names no row.
+_NUMERIC_ID = re.compile(r"^\[0-9\]\{1,\d+\}$")
+ID_MAX = 2**31 - 1
+
+
+def _check_path_and_query(ep: Endpoint, request: web.Request) -> None:
+    for name, value in request.match_info.items():
+        if "\x00" in value:
+            raise ApiError(400, "invalid_path", NUL_MESSAGE, name)
+    for name, pattern in _PATH_VARS.findall(ep.path):
+        value = request.match_info.get(name, "")
+        if pattern and _NUMERIC_ID.match(pattern) and value.isdigit() and int(value) > ID_MAX:
+            raise ApiError(404, "not_found", f"no {name} {value}")
+    for key, value in request.query.items():
+        if "\x00" in key or "\x00" in value:
+            raise ApiError(400, "invalid_query", NUL_MESSAGE, key)
+
+
+def _nul_in(value: Any, where: str = "") -> str | None:
+    """Where a NUL hides in a parsed body (a dotted path; "" for the top), else None."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return where
+        found = _nul_in(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 _PATH_VARS = re.compile(r"{(\w+)(?::((?:[^{}]|\{[^{}]*\})*))?}")
 
 
