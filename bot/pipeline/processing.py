@@ -104,13 +104,18 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
 
 
 def decode(fmt: str, plaintext: str) -> Any:
-    """A stored inbox row as its typed event: callbacks (xml/json), kf sync_msg items (kf),
-    chat-archive records (archive)."""
+    """A stored inbox row as its typed event: callbacks (``xml`` and ``app-json`` from an app,
+    ``aibot`` from the AI bot), kf sync_msg items (``kf``), chat-archive records
+    (``archive``)."""
     if fmt == "kf":
         return parse_kf_message(json.loads(plaintext))
     if fmt == "archive":
         return ArchivedMessage.from_record(json.loads(plaintext))
-    return parse(plaintext, fmt="json" if fmt == "json" else "xml")
+    if fmt in ("json", "aibot"):  # "json": what AI-bot rows stored before app JSON existed
+        return parse(plaintext, fmt="aibot")
+    if fmt == "app-json":
+        return parse(plaintext, fmt="app-json")
+    return parse(plaintext, fmt="xml")
 
 
 async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool) -> bool:

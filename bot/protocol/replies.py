@@ -28,17 +28,21 @@ class WelcomeReply(TextReply):
 Reply = TextReply
 
 
-def passive_app_plaintext(reply: Reply, *, to_user: str, corp_id: str) -> str:
-    """The plaintext of a passive reply to a self-built app message (protocol.md §2.2)."""
-    return build_xml(
-        {
-            "ToUserName": to_user,
-            "FromUserName": corp_id,
-            "CreateTime": int(time.time()),
-            "MsgType": "text",
-            "Content": reply.content,
-        }
-    )
+def passive_app_plaintext(reply: Reply, *, to_user: str, corp_id: str,
+                          as_json: bool = False) -> str:
+    """The plaintext of a passive reply to a self-built app message (protocol.md §2.2), as
+    XML, or as JSON with the same names when the callback came as JSON (protocol-2.md §9:
+    the JSON format mirrors the XML element names; CreateTime is a number)."""
+    fields: dict[str, Any] = {
+        "ToUserName": to_user,
+        "FromUserName": corp_id,
+        "CreateTime": int(time.time()),
+        "MsgType": "text",
+        "Content": reply.content,
+    }
+    if as_json:
+        return json.dumps(fields, ensure_ascii=False)
+    return build_xml(fields)
 
 
 def passive_aibot_plaintext(reply: Reply) -> str:
