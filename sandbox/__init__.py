@@ -108,7 +108,9 @@ class Sandbox:
         return {
             "corp_id": corp.corp_id,
             "apps": [
-                {"name": a.name, "kind": a.kind, "agent_id": a.agent_id} for a in corp.apps.values()
+                {"name": a.name, "kind": a.kind, "agent_id": a.agent_id,
+                 "callback_format": corp.admin[a.name].callback_format}
+                for a in corp.apps.values()
             ],
             "staff": [asdict(s) for s in corp.staff.values()],
             "customers": [

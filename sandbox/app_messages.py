@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from bot.protocol import errors as E
-from bot.protocol.safexml import build_xml
 from sandbox.corp import Corp
 from sandbox.model import SandboxError
 
@@ -48,22 +47,20 @@ class AppMessages:
         self.corp.require_staff(userid)
         cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks()
         msgid = self.corp.rng.randrange(10**18, 2**63)
-        plaintext = build_xml(
-            {
-                "ToUserName": self.corp.corp_id,
-                "FromUserName": userid,
-                "CreateTime": int(self.corp.now()),
-                "MsgType": "text",
-                "Content": text,
-                "MsgId": msgid,
-                "AgentID": cfg.agent_id or 0,
-            }
-        )
+        fields = {
+            "ToUserName": self.corp.corp_id,
+            "FromUserName": userid,
+            "CreateTime": int(self.corp.now()),
+            "MsgType": "text",
+            "Content": text,
+            "MsgId": msgid,
+            "AgentID": cfg.agent_id or 0,
+        }
 
         def on_reply(reply: str) -> None:
             self.corp.deliver(userid, "app_reply", cfg.name, "passive", reply=reply)
 
-        self.corp.emit(cfg, plaintext, "xml", "app_text", on_reply)
+        self.corp.emit_app(cfg, fields, "app_text", on_reply)
         return {"msgid": str(msgid)}
 
     async def staff_clicks_card(
@@ -74,13 +71,13 @@ class AppMessages:
         a ``template_card_event`` callback (docs 90240) with the button's key."""
         self.corp.require_staff(userid)
         cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks()
-        plaintext = build_xml({
+        fields = {
             "ToUserName": self.corp.corp_id, "FromUserName": userid,
             "CreateTime": int(self.corp.now()), "MsgType": "event", "Event": "template_card_event",
             "EventKey": event_key, "TaskId": task_id, "CardType": card_type,
             "AgentID": cfg.agent_id or 0,
-        })
-        self.corp.emit(cfg, plaintext, "xml", "template_card_event")
+        }
+        self.corp.emit_app(cfg, fields, "template_card_event")
         return {"task_id": task_id}
 
     async def staff_mentions_aibot(

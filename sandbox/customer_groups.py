@@ -48,8 +48,8 @@ class CustomerGroups:
             "ChangeType": change,
             **extra,
         }
-        xml = self.corp.event_xml(fields)
-        self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", f"external_chat_{change}")
+        self.corp.emit_app(self.corp.app_for_callbacks(), self.corp.event_fields(fields),
+                           f"external_chat_{change}")
 
     # -- actions --------------------------------------------------------------------------------
 

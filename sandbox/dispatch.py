@@ -101,7 +101,8 @@ async def _invalidate_tokens(sb: Sandbox, b: Q) -> Any:
 async def _admin_app(sb: Sandbox, b: Q) -> Any:
     """What an administrator sets for an app in WeCom's console: 可见范围 (``visible_users``,
     null: the whole corp), 企业可信IP (``trusted_ips``, null: not enforced), the 客户联系 and
-    微信客服 API permissions (``contact_api``, ``kf_api``), a reset ``secret``."""
+    微信客服 API permissions (``contact_api``, ``kf_api``), a reset ``secret``, the
+    接收消息格式 of a self-built app's callbacks (``callback_format``: xml or json)."""
     admin = sb.corp.admin.get(b["app"])
     if admin is None:
         raise SandboxError(E.INVALID_PARAM, "no such app")
@@ -113,6 +114,10 @@ async def _admin_app(sb: Sandbox, b: Q) -> Any:
             setattr(admin, name, bool(b[name]))
     if "secret" in b:
         admin.secret = str(b["secret"])
+    if "callback_format" in b:
+        if b["callback_format"] not in ("xml", "json") or sb.corp.apps[b["app"]].kind != "app":
+            raise SandboxError(E.INVALID_PARAM, "callback_format is xml or json, for an app")
+        admin.callback_format = b["callback_format"]
     return {"app": b["app"]}
 
 

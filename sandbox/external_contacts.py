@@ -67,8 +67,8 @@ class ExternalContacts:
                 held = self.corp.codes[welcome_code]
                 held.held_until = self.corp.now() + other_app_sending
                 held.holder_delivers = other_app_delivers
-        xml = self.corp.event_xml(fields)
-        self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", "add_external_contact")
+        self.corp.emit_app(self.corp.app_for_callbacks(), self.corp.event_fields(fields),
+                           "add_external_contact")
         return {"external_userid": external_userid, "welcome_code": welcome_code}
 
     async def customer_deletes_staff(self, external_userid: str, userid: str) -> dict[str, Any]:
@@ -91,7 +91,7 @@ class ExternalContacts:
             raise SandboxError(E.INVALID_PARAM, "the customer is not this member's contact")
         fields = {"Event": "change_external_contact", "ChangeType": change, "UserID": userid,
                   "ExternalUserID": external_userid, **extra}
-        self.corp.emit(self.corp.app_for_callbacks(), self.corp.event_xml(fields), "xml", change)
+        self.corp.emit_app(self.corp.app_for_callbacks(), self.corp.event_fields(fields), change)
         return {"external_userid": external_userid, "userid": userid, "change": change}
 
     # -- API ----------------------------------------------------------------------------------
