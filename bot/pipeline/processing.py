@@ -12,7 +12,7 @@ from bot.infra.store import LockTimeout
 from bot.models import InboxEvent, InboxStatus
 from bot.orders.tick import tick as orders_tick
 from bot.pipeline import inbox
-from bot.pipeline.replies import deliver
+from bot.pipeline.replies import Undeliverable, deliver
 from bot.pipeline.runners import retry_delay
 from bot.ports import HandlerContext
 from bot.protocol.events import KfText, parse, parse_kf_message
@@ -58,6 +58,12 @@ async def _handle(services: Services, row_id: int, app_name: str, event_type: st
         reply = await services.dispatcher.feed(event, ctx)
         if reply is not None:
             await deliver(services, reply, event, app)
+    except Undeliverable as exc:
+        # Handled, but its reply had nowhere to go (the AI bot's enter_chat welcome, once
+        # the passive answer failed): done, with the reason on the row, not retried.
+        await inbox.record_undelivered(row_id, f"reply not delivered: {exc}")
+        log.warning("inbox.reply_undelivered", inbox_id=row_id, event_type=event_type)
+        return
     except Exception as exc:
         final = attempts + 1 >= services.settings.job_max_tries
         await inbox.record_failure(row_id, f"{type(exc).__name__}: {exc}", final=final)
