@@ -19,6 +19,7 @@ from typing import Any
 import structlog
 from aiohttp import web
 
+from sandbox.aibot import AiBot
 from sandbox.app_messages import AppMessages
 from sandbox.config import AppSpec, CorpSpec
 from sandbox.corp import Clock, Corp, Limits, SandboxClock
@@ -70,6 +71,7 @@ class Sandbox:
         self.contacts: ExternalContacts = ExternalContacts(self.corp)
         self.mass_messaging: MassMessaging = MassMessaging(self.corp, self.customer_groups)
         self.app_messages: AppMessages = AppMessages(self.corp)
+        self.aibot: AiBot = AiBot(self.corp)
 
         self.customer_says = self.kf.customer_says
         self.customer_enters = self.kf.customer_enters
@@ -85,7 +87,7 @@ class Sandbox:
         self.owner_confirms_task = self.mass_messaging.owner_confirms_task
         self.staff_says = self.app_messages.staff_says
         self.staff_clicks_card = self.app_messages.staff_clicks_card
-        self.staff_mentions_aibot = self.app_messages.staff_mentions_aibot
+        self.staff_mentions_aibot = self.aibot.staff_mentions_aibot
         # What people received, the API calls made, and the faults to inject into them.
         self.inbox = self.corp.inbox
         self.set_faults = self.corp.set_faults

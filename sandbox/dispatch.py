@@ -27,7 +27,7 @@ API: dict[str, tuple[bool, ApiFn]] = {
     "message/send": (True, lambda s, a, q, b: s.app_messages.api_message_send(a, b)),
     "aibot/response": (
         False,
-        lambda s, a, q, b: s.app_messages.api_aibot_response(q.get("response_code"), b),
+        lambda s, a, q, b: s.aibot.api_aibot_response(q.get("response_code"), b),
     ),
     "user/get": (True, lambda s, a, q, b: s.contacts.api_user_get(a, q)),
     "agent/get": (True, lambda s, a, q, b: s.contacts.api_agent_get(a, q)),
@@ -183,7 +183,7 @@ CONTROL: dict[str, Control] = {
     "app/staff_says": lambda s, b: s.app_messages.staff_says(
         b["userid"], b["text"], app=b.get("app")
     ),
-    "aibot/mention": lambda s, b: s.app_messages.staff_mentions_aibot(
+    "aibot/mention": lambda s, b: s.aibot.staff_mentions_aibot(
         b["userid"], b["text"], chatid=b.get("chatid"), app=b.get("app")
     ),
     "tokens/invalidate": _invalidate_tokens,
