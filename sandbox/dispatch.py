@@ -177,6 +177,19 @@ CONTROL: dict[str, Control] = {
     "groups/leave": lambda s, b: s.customer_groups.customer_leaves_group(
         b["chat_id"], b["external_userid"], quit_scene=int(b.get("quit_scene", 0))
     ),
+    "groups/rename": lambda s, b: s.group_owner.owner_renames_group(b["chat_id"], b["name"]),
+    "groups/notice": lambda s, b: s.group_owner.owner_edits_notice(b["chat_id"], b["notice"]),
+    "groups/hand_over": lambda s, b: s.group_owner.owner_hands_over(b["chat_id"], b["owner"]),
+    "groups/dismiss": lambda s, b: s.group_owner.owner_dismisses_group(b["chat_id"]),
+    "contact/edit": lambda s, b: s.contacts.staff_edits_customer(
+        b["userid"], b["external_userid"], remark=b.get("remark")
+    ),
+    "contact/add_unverified": lambda s, b: s.contacts.customer_adds_unverified(
+        b["userid"], b.get("external_userid"), state=b.get("state", "")
+    ),
+    "contact/transfer_fail": lambda s, b: s.contacts.transfer_fails(
+        b["userid"], b["external_userid"], b.get("reason", "customer_refused")
+    ),
     "tasks/confirm": lambda s, b: s.mass_messaging.owner_confirms_task(
         b["msgid"], b.get("userid")
     ),
