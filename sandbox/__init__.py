@@ -19,12 +19,14 @@ from typing import Any
 import structlog
 from aiohttp import web
 
+from sandbox.aibot import AiBot
 from sandbox.app_messages import AppMessages
 from sandbox.config import AppSpec, CorpSpec
 from sandbox.corp import Clock, Corp, Limits, SandboxClock
 from sandbox.customer_groups import CustomerGroups
 from sandbox.external_contacts import ExternalContacts
 from sandbox.faults import Faults
+from sandbox.group_owner import GroupOwner
 from sandbox.http import build_sandbox_app
 from sandbox.kf_endpoints import KfEndpoints
 from sandbox.kf_sessions import KfSessions
@@ -66,10 +68,12 @@ class Sandbox:
         )
         self.kf: KfSessions = KfSessions(self.corp)
         self.customer_groups: CustomerGroups = CustomerGroups(self.corp)
+        self.group_owner: GroupOwner = GroupOwner(self.corp, self.customer_groups)
         self.kf_endpoints: KfEndpoints = KfEndpoints(self.corp, self.kf, self.customer_groups)
         self.contacts: ExternalContacts = ExternalContacts(self.corp)
         self.mass_messaging: MassMessaging = MassMessaging(self.corp, self.customer_groups)
         self.app_messages: AppMessages = AppMessages(self.corp)
+        self.aibot: AiBot = AiBot(self.corp)
 
         self.customer_says = self.kf.customer_says
         self.customer_enters = self.kf.customer_enters
@@ -82,10 +86,17 @@ class Sandbox:
         self.staff_creates_group = self.customer_groups.staff_creates_group
         self.customer_joins_group = self.customer_groups.customer_joins_group
         self.customer_leaves_group = self.customer_groups.customer_leaves_group
+        self.owner_renames_group = self.group_owner.owner_renames_group
+        self.owner_edits_notice = self.group_owner.owner_edits_notice
+        self.owner_hands_over = self.group_owner.owner_hands_over
+        self.owner_dismisses_group = self.group_owner.owner_dismisses_group
+        self.staff_edits_customer = self.contacts.staff_edits_customer
+        self.customer_adds_unverified = self.contacts.customer_adds_unverified
+        self.transfer_fails = self.contacts.transfer_fails
         self.owner_confirms_task = self.mass_messaging.owner_confirms_task
         self.staff_says = self.app_messages.staff_says
         self.staff_clicks_card = self.app_messages.staff_clicks_card
-        self.staff_mentions_aibot = self.app_messages.staff_mentions_aibot
+        self.staff_mentions_aibot = self.aibot.staff_mentions_aibot
         # What people received, the API calls made, and the faults to inject into them.
         self.inbox = self.corp.inbox
         self.set_faults = self.corp.set_faults
@@ -108,7 +119,9 @@ class Sandbox:
         return {
             "corp_id": corp.corp_id,
             "apps": [
-                {"name": a.name, "kind": a.kind, "agent_id": a.agent_id} for a in corp.apps.values()
+                {"name": a.name, "kind": a.kind, "agent_id": a.agent_id,
+                 "callback_format": corp.admin[a.name].callback_format}
+                for a in corp.apps.values()
             ],
             "staff": [asdict(s) for s in corp.staff.values()],
             "customers": [

@@ -1,4 +1,4 @@
-"""App messages, media and the AI bot in the sandbox.
+"""App messages and media in the sandbox (the AI bot is ``aibot.py``).
 
 message/send keeps every delivered message in the recipient's inbox; each member gets at
 most 30 per minute and 1,000 per hour, and WeCom silently drops the excess (docs 90454):
@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from bot.protocol import errors as E
-from bot.protocol.safexml import build_xml
 from sandbox.corp import Corp
 from sandbox.model import SandboxError
 
@@ -48,22 +47,20 @@ class AppMessages:
         self.corp.require_staff(userid)
         cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks()
         msgid = self.corp.rng.randrange(10**18, 2**63)
-        plaintext = build_xml(
-            {
-                "ToUserName": self.corp.corp_id,
-                "FromUserName": userid,
-                "CreateTime": int(self.corp.now()),
-                "MsgType": "text",
-                "Content": text,
-                "MsgId": msgid,
-                "AgentID": cfg.agent_id or 0,
-            }
-        )
+        fields = {
+            "ToUserName": self.corp.corp_id,
+            "FromUserName": userid,
+            "CreateTime": int(self.corp.now()),
+            "MsgType": "text",
+            "Content": text,
+            "MsgId": msgid,
+            "AgentID": cfg.agent_id or 0,
+        }
 
         def on_reply(reply: str) -> None:
             self.corp.deliver(userid, "app_reply", cfg.name, "passive", reply=reply)
 
-        self.corp.emit(cfg, plaintext, "xml", "app_text", on_reply)
+        self.corp.emit_app(cfg, fields, "app_text", on_reply)
         return {"msgid": str(msgid)}
 
     async def staff_clicks_card(
@@ -74,43 +71,14 @@ class AppMessages:
         a ``template_card_event`` callback (docs 90240) with the button's key."""
         self.corp.require_staff(userid)
         cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks()
-        plaintext = build_xml({
+        fields = {
             "ToUserName": self.corp.corp_id, "FromUserName": userid,
             "CreateTime": int(self.corp.now()), "MsgType": "event", "Event": "template_card_event",
             "EventKey": event_key, "TaskId": task_id, "CardType": card_type,
             "AgentID": cfg.agent_id or 0,
-        })
-        self.corp.emit(cfg, plaintext, "xml", "template_card_event")
-        return {"task_id": task_id}
-
-    async def staff_mentions_aibot(
-        self, userid: str, text: str, *, chatid: str | None = None, app: str | None = None
-    ) -> dict[str, Any]:
-        """A staff member @-mentions the AI bot in an internal group (or writes 1:1 without
-        ``chatid``) → the aibot JSON callback with a one-use response_url (1 h)."""
-        self.corp.require_staff(userid)
-        cfg = self.corp.apps[app] if app else self.corp.app_for_callbacks("aibot")
-        where = chatid or userid
-        code = self.corp.issue_code("aibot_response", self.corp.limits.response_url_ttl, to=where)
-        base = self.corp.public_base_url
-        msg: dict[str, Any] = {
-            "msgid": self.corp.new_id("", 24),
-            "aibotid": f"aib{cfg.name}",
-            "chattype": "group" if chatid else "single",
-            "from": {"userid": userid},
-            "response_url": f"{base}/cgi-bin/aibot/response?response_code={code}",
-            "msgtype": "text",
-            "text": {"content": text},
-            "create_time": int(self.corp.now()),
         }
-        if chatid:
-            msg["chatid"] = chatid
-
-        def on_reply(reply: str) -> None:
-            self.corp.deliver(where, "aibot_reply", cfg.name, "passive", reply=reply)
-
-        self.corp.emit(cfg, json.dumps(msg, ensure_ascii=False), "json", "aibot_text", on_reply)
-        return {"msgid": msg["msgid"], "response_url": msg["response_url"]}
+        self.corp.emit_app(cfg, fields, "template_card_event")
+        return {"task_id": task_id}
 
     # -- API -----------------------------------------------------------------------------------
 
@@ -197,12 +165,3 @@ class AppMessages:
         media_id = self.corp.new_id("3", 60)
         self.media[media_id] = (kind, self.corp.now())
         return {"type": kind, "media_id": media_id, "created_at": str(int(self.corp.now()))}
-
-    def api_aibot_response(self, response_code: Any, body: dict[str, Any]) -> dict[str, Any]:
-        code = self.corp.take_code(response_code, {"aibot_response"}, E.INVALID_PARAM)
-        msgtype = body.get("msgtype")
-        if msgtype not in ("markdown", "template_card") or not isinstance(body.get(msgtype), dict):
-            raise SandboxError(E.INVALID_PARAM, "msgtype must be markdown or template_card")
-        code.used = True
-        self.corp.deliver(code.target["to"], "aibot", "aibot", str(msgtype), payload=body[msgtype])
-        return {}

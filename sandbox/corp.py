@@ -6,6 +6,7 @@ Every part of the sandbox (kf, contacts, groups, 群发, app messages) holds thi
 
 from __future__ import annotations
 
+import json
 import random
 import string
 import time
@@ -272,15 +273,31 @@ class Corp:
         """What a person (userid / external_userid) or a group (chat_id) has received."""
         return list(self.inboxes.get(recipient, []))
 
-    def event_xml(self, fields: Mapping[str, Any]) -> str:
-        """A contact/group event as the app's callback carries it."""
+    def event_fields(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """A contact/group event's fields with the header every event carries."""
         base: dict[str, Any] = {
             "ToUserName": self.corp_id,
             "FromUserName": "sys",
             "CreateTime": int(self.now()),
             "MsgType": "event",
         }
-        return build_xml({**base, **fields})
+        return {**base, **fields}
+
+    def emit_app(
+        self,
+        app: AppSpec,
+        fields: Mapping[str, Any],
+        label: str,
+        on_reply: Callable[[str], None] | None = None,
+    ) -> Delivery:
+        """Call back a self-built app in the format its admin chose (接收消息格式,
+        protocol-2.md §9): XML, or JSON with the element names as keys and numbers as JSON
+        numbers, as in the official JSON sample. Lists (``MemChangeList.Item``) stay lists;
+        how WeCom writes them in JSON is not published."""
+        if self.admin[app.name].callback_format == "json":
+            return self.emit(app, json.dumps(fields, ensure_ascii=False), "json", label,
+                             on_reply)
+        return self.emit(app, build_xml(fields), "xml", label, on_reply)
 
     def emit(
         self,

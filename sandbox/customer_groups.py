@@ -41,15 +41,15 @@ class CustomerGroups:
             raise SandboxError(E.INVALID_CHAT_ID, "invalid chat_id")
         return g
 
-    def _chat_event(self, chat_id: str, change: str, **extra: Any) -> None:
+    def chat_event(self, chat_id: str, change: str, **extra: Any) -> None:
         fields: dict[str, Any] = {
             "Event": "change_external_chat",
             "ChatId": chat_id,
             "ChangeType": change,
             **extra,
         }
-        xml = self.corp.event_xml(fields)
-        self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", f"external_chat_{change}")
+        self.corp.emit_app(self.corp.app_for_callbacks(), self.corp.event_fields(fields),
+                           f"external_chat_{change}")
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ class CustomerGroups:
         g = self.new_group(owner, name)
         for uid in members:
             self.add_member(g, uid, join_scene=1, invitor=owner)
-        self._chat_event(g.chat_id, "create")
+        self.chat_event(g.chat_id, "create")
         return {"chat_id": g.chat_id}
 
     def new_group(self, owner: str, name: str) -> Group:
@@ -101,7 +101,7 @@ class CustomerGroups:
                 raise SandboxError(E.INVALID_PARAM, "group is full")
         last = member_version(g)
         self.add_member(g, external_userid, join_scene=join_scene, invitor=invitor, state=state)
-        self._chat_event(
+        self.chat_event(
             g.chat_id,
             "update",
             UpdateDetail="add_member",
@@ -125,7 +125,7 @@ class CustomerGroups:
         g = self.new_group(owner, f"{way.room_base_name}{way.room_base_id}")
         way.room_base_id += 1
         way.chat_id_list.append(g.chat_id)
-        self._chat_event(g.chat_id, "create")
+        self.chat_event(g.chat_id, "create")
         return g
 
     async def customer_leaves_group(
@@ -138,7 +138,7 @@ class CustomerGroups:
         last = member_version(g)
         del g.members[external_userid]
         g.version += 1
-        self._chat_event(
+        self.chat_event(
             chat_id,
             "update",
             UpdateDetail="del_member",

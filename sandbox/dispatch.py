@@ -27,7 +27,7 @@ API: dict[str, tuple[bool, ApiFn]] = {
     "message/send": (True, lambda s, a, q, b: s.app_messages.api_message_send(a, b)),
     "aibot/response": (
         False,
-        lambda s, a, q, b: s.app_messages.api_aibot_response(q.get("response_code"), b),
+        lambda s, a, q, b: s.aibot.api_aibot_response(q.get("response_code"), b),
     ),
     "user/get": (True, lambda s, a, q, b: s.contacts.api_user_get(a, q)),
     "agent/get": (True, lambda s, a, q, b: s.contacts.api_agent_get(a, q)),
@@ -101,7 +101,8 @@ async def _invalidate_tokens(sb: Sandbox, b: Q) -> Any:
 async def _admin_app(sb: Sandbox, b: Q) -> Any:
     """What an administrator sets for an app in WeCom's console: 可见范围 (``visible_users``,
     null: the whole corp), 企业可信IP (``trusted_ips``, null: not enforced), the 客户联系 and
-    微信客服 API permissions (``contact_api``, ``kf_api``), a reset ``secret``."""
+    微信客服 API permissions (``contact_api``, ``kf_api``), a reset ``secret``, the
+    接收消息格式 of a self-built app's callbacks (``callback_format``: xml or json)."""
     admin = sb.corp.admin.get(b["app"])
     if admin is None:
         raise SandboxError(E.INVALID_PARAM, "no such app")
@@ -113,6 +114,10 @@ async def _admin_app(sb: Sandbox, b: Q) -> Any:
             setattr(admin, name, bool(b[name]))
     if "secret" in b:
         admin.secret = str(b["secret"])
+    if "callback_format" in b:
+        if b["callback_format"] not in ("xml", "json") or sb.corp.apps[b["app"]].kind != "app":
+            raise SandboxError(E.INVALID_PARAM, "callback_format is xml or json, for an app")
+        admin.callback_format = b["callback_format"]
     return {"app": b["app"]}
 
 
@@ -172,13 +177,26 @@ CONTROL: dict[str, Control] = {
     "groups/leave": lambda s, b: s.customer_groups.customer_leaves_group(
         b["chat_id"], b["external_userid"], quit_scene=int(b.get("quit_scene", 0))
     ),
+    "groups/rename": lambda s, b: s.group_owner.owner_renames_group(b["chat_id"], b["name"]),
+    "groups/notice": lambda s, b: s.group_owner.owner_edits_notice(b["chat_id"], b["notice"]),
+    "groups/hand_over": lambda s, b: s.group_owner.owner_hands_over(b["chat_id"], b["owner"]),
+    "groups/dismiss": lambda s, b: s.group_owner.owner_dismisses_group(b["chat_id"]),
+    "contact/edit": lambda s, b: s.contacts.staff_edits_customer(
+        b["userid"], b["external_userid"], remark=b.get("remark")
+    ),
+    "contact/add_unverified": lambda s, b: s.contacts.customer_adds_unverified(
+        b["userid"], b.get("external_userid"), state=b.get("state", "")
+    ),
+    "contact/transfer_fail": lambda s, b: s.contacts.transfer_fails(
+        b["userid"], b["external_userid"], b.get("reason", "customer_refused")
+    ),
     "tasks/confirm": lambda s, b: s.mass_messaging.owner_confirms_task(
         b["msgid"], b.get("userid")
     ),
     "app/staff_says": lambda s, b: s.app_messages.staff_says(
         b["userid"], b["text"], app=b.get("app")
     ),
-    "aibot/mention": lambda s, b: s.app_messages.staff_mentions_aibot(
+    "aibot/mention": lambda s, b: s.aibot.staff_mentions_aibot(
         b["userid"], b["text"], chatid=b.get("chatid"), app=b.get("app")
     ),
     "tokens/invalidate": _invalidate_tokens,

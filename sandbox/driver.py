@@ -104,7 +104,7 @@ class CallbackDriver:
             await self._session.close()
 
     def _envelope(
-        self, app: AppSpec, crypto: WeComCrypto, plaintext: str
+        self, app: AppSpec, crypto: WeComCrypto, plaintext: str, fmt: str
     ) -> tuple[dict[str, str], bytes, str]:
         nonce = secrets.token_hex(8)
         timestamp = str(int(time.time()))
@@ -113,6 +113,9 @@ class CallbackDriver:
         if app.kind == "aibot":
             return query, json.dumps({"encrypt": encrypt}).encode(), "application/json"
         agent = "" if app.agent_id is None else str(app.agent_id)
+        if fmt == "json":  # an app set to JSON: agentid is a string (protocol-2.md §9)
+            body = {"tousername": self.corp_id, "encrypt": encrypt, "agentid": agent}
+            return query, json.dumps(body).encode(), "application/json"
         xml = build_xml({"ToUserName": self.corp_id, "AgentID": agent, "Encrypt": encrypt})
         return query, xml.encode("utf-8"), "text/xml"
 
@@ -126,7 +129,7 @@ class CallbackDriver:
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(self.retry_delay)
-            query, body, ctype = self._envelope(app, crypto, plaintext)
+            query, body, ctype = self._envelope(app, crypto, plaintext, d.fmt)
             record: dict[str, Any] = {"at": time.time(), "status": None, "error": None}
             d.attempts.append(record)
             try:
@@ -145,7 +148,7 @@ class CallbackDriver:
             if record["status"] == 200:
                 d.status = "delivered"
                 if reply.strip():
-                    self._read_reply(d, app, crypto, reply, on_reply)
+                    self._read_reply(d, crypto, reply, on_reply)
                 return
         d.status = "failed"
         log.warning(
@@ -155,15 +158,16 @@ class CallbackDriver:
     def _read_reply(
         self,
         d: Delivery,
-        app: AppSpec,
         crypto: WeComCrypto,
         raw: bytes,
         on_reply: OnReply | None,
     ) -> None:
         try:
-            if app.kind == "aibot":
+            if d.fmt == "json":  # the AI bot, or an app set to JSON
                 obj = json.loads(raw)
-                parts = (obj["msgsignature"], str(obj["timestamp"]), obj["nonce"], obj["encrypt"])
+                parts = (obj["msgsignature"], obj["timestamp"], obj["nonce"], obj["encrypt"])
+                if not all(isinstance(p, str) for p in parts):  # all four are strings
+                    raise TypeError("JSON passive reply fields must be strings")
             else:
                 x = parse_xml(raw)
                 parts = (x["MsgSignature"], str(x["TimeStamp"]), x["Nonce"], x["Encrypt"])

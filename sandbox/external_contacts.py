@@ -67,9 +67,68 @@ class ExternalContacts:
                 held = self.corp.codes[welcome_code]
                 held.held_until = self.corp.now() + other_app_sending
                 held.holder_delivers = other_app_delivers
-        xml = self.corp.event_xml(fields)
-        self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", "add_external_contact")
+        self.corp.emit_app(self.corp.app_for_callbacks(), self.corp.event_fields(fields),
+                           "add_external_contact")
         return {"external_userid": external_userid, "welcome_code": welcome_code}
+
+    async def customer_adds_unverified(
+        self, userid: str, external_userid: str | None = None, *, state: str = ""
+    ) -> dict[str, Any]:
+        """The customer adds the member through a 「联系我」 that skips verification, before
+        the member has accepted → add_half_external_contact with State and a WelcomeCode
+        (protocol-2.md §1.9). Not a follow relationship yet (84061 for APIs that need one)."""
+        staff = self.corp.require_staff(userid)
+        if external_userid is None:
+            external_userid = self.corp.new_id("wm", 30)
+        self.corp.ensure_customer(external_userid)
+        fields: dict[str, str] = {"Event": "change_external_contact",
+                                  "ChangeType": "add_half_external_contact", "UserID": userid,
+                                  "ExternalUserID": external_userid}
+        if state:
+            fields["State"] = state
+        welcome_code = None
+        if not staff.console_welcome:
+            welcome_code = self.corp.issue_code("contact_welcome", self.corp.limits.welcome_ttl,
+                                                userid=userid, external_userid=external_userid)
+            fields["WelcomeCode"] = welcome_code
+        self.corp.emit_app(self.corp.app_for_callbacks(), self.corp.event_fields(fields),
+                           "add_half_external_contact")
+        return {"external_userid": external_userid, "welcome_code": welcome_code}
+
+    async def staff_edits_customer(self, userid: str, external_userid: str, *,
+                                   remark: str | None = None) -> dict[str, Any]:
+        """The member edits the customer's remark or 企业标签 in the client →
+        edit_external_contact (UserID, ExternalUserID only). The API's ``remark`` sends no
+        event (protocol-2.md §0, §2.6)."""
+        follow = self._follow(external_userid, userid)
+        if remark is not None:
+            follow["remark"] = remark
+        return self._contact_event(userid, external_userid, "edit_external_contact", {})
+
+    async def transfer_fails(self, userid: str, external_userid: str,
+                             reason: str = "customer_refused") -> dict[str, Any]:
+        """A customer handed to ``userid`` (在职/离职继承) was not taken over → transfer_fail
+        with FailReason customer_refused or customer_limit_exceed (protocol.md §2.3)."""
+        if reason not in ("customer_refused", "customer_limit_exceed"):
+            raise SandboxError(E.INVALID_PARAM, "reason: customer_refused|customer_limit_exceed")
+        self.corp.require_staff(userid)
+        self.corp.require_customer(external_userid)
+        return self._contact_event(userid, external_userid, "transfer_fail",
+                                   {"FailReason": reason})
+
+    def _follow(self, external_userid: str, userid: str) -> dict[str, Any]:
+        self.corp.require_staff(userid)
+        follow = self.corp.require_customer(external_userid).follow.get(userid)
+        if follow is None:
+            raise SandboxError(E.INVALID_PARAM, "the customer is not this member's contact")
+        return follow
+
+    def _contact_event(self, userid: str, external_userid: str, change: str,
+                       extra: Mapping[str, str]) -> dict[str, Any]:
+        fields = {"Event": "change_external_contact", "ChangeType": change, "UserID": userid,
+                  "ExternalUserID": external_userid, **extra}
+        self.corp.emit_app(self.corp.app_for_callbacks(), self.corp.event_fields(fields), change)
+        return {"external_userid": external_userid, "userid": userid, "change": change}
 
     async def customer_deletes_staff(self, external_userid: str, userid: str) -> dict[str, Any]:
         """The customer deletes the staff member → del_follow_user (protocol.md §2.3)."""
@@ -85,14 +144,9 @@ class ExternalContacts:
 
     def _unfollow(self, external_userid: str, userid: str, change: str,
                   extra: Mapping[str, str]) -> dict[str, Any]:
-        self.corp.require_staff(userid)
-        customer = self.corp.require_customer(external_userid)
-        if customer.follow.pop(userid, None) is None:
-            raise SandboxError(E.INVALID_PARAM, "the customer is not this member's contact")
-        fields = {"Event": "change_external_contact", "ChangeType": change, "UserID": userid,
-                  "ExternalUserID": external_userid, **extra}
-        self.corp.emit(self.corp.app_for_callbacks(), self.corp.event_xml(fields), "xml", change)
-        return {"external_userid": external_userid, "userid": userid, "change": change}
+        self._follow(external_userid, userid)
+        del self.corp.customers[external_userid].follow[userid]
+        return self._contact_event(userid, external_userid, change, extra)
 
     # -- API ----------------------------------------------------------------------------------
 

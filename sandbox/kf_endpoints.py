@@ -25,6 +25,25 @@ _SEND_TYPES = {
     "location",
 }
 _CURSOR_PREFIX = "4gw"
+_MENU_ITEM_TYPES = {"click", "view", "miniprogram", "text"}
+_MENU_MAX_ITEMS = 10
+
+
+def check_msgmenu(menu: dict[str, Any]) -> None:
+    """A msgmenu as kf/send_msg and send_msg_on_event take it (protocol-2.md §6.3): at most
+    10 items (95008), each of a known type with its object (95009), head/tail ≤1024 bytes."""
+    items = menu.get("list") or []
+    if not isinstance(items, list):
+        raise SandboxError(E.INVALID_PARAM, "msgmenu list must be an array")
+    if len(items) > _MENU_MAX_ITEMS:
+        raise SandboxError(E.KF_MENU_TOO_MANY, "menu item count exceeds limit")
+    for item in items:
+        kind = item.get("type") if isinstance(item, dict) else None
+        if kind not in _MENU_ITEM_TYPES or not isinstance(item.get(kind), dict):
+            raise SandboxError(E.KF_MENU_BAD_ITEM, "invalid menu item type")
+    for key in ("head_content", "tail_content"):
+        if len(str(menu.get(key, "")).encode()) > 1024:
+            raise SandboxError(E.INVALID_PARAM, f"{key} exceeds 1024 bytes")
 
 
 class KfEndpoints:
@@ -106,6 +125,8 @@ class KfEndpoints:
         msgtype = body.get("msgtype")
         if msgtype not in allowed or not isinstance(body.get(msgtype), dict):
             raise SandboxError(E.INVALID_PARAM, "invalid msgtype or missing payload")
+        if msgtype == "msgmenu":
+            check_msgmenu(body[msgtype])
         return str(msgtype), dict(body[msgtype])
 
     def _msgid(self, open_kfid: str, given: Any) -> str:

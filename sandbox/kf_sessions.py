@@ -16,7 +16,6 @@ from collections import defaultdict
 from typing import Any
 
 from bot.protocol import errors as E
-from bot.protocol.safexml import build_xml
 from sandbox.corp import Corp
 from sandbox.model import KfAccount, KfSession, SandboxError
 
@@ -80,17 +79,15 @@ class KfSessions:
         """The kf_msg_or_event callback with a fresh Token that sync_msg accepts for 10 min."""
         token = self.corp.new_id("ENC", 40)
         self.tokens[token] = (open_kfid, self.corp.now() + self.corp.limits.kf_token_ttl)
-        plaintext = build_xml(
-            {
-                "ToUserName": self.corp.corp_id,
-                "CreateTime": int(self.corp.now()),
-                "MsgType": "event",
-                "Event": "kf_msg_or_event",
-                "Token": token,
-                "OpenKfId": open_kfid,
-            }
-        )
-        self.corp.emit(self.corp.app_for_callbacks(), plaintext, "xml", "kf_msg_or_event")
+        fields = {
+            "ToUserName": self.corp.corp_id,
+            "CreateTime": int(self.corp.now()),
+            "MsgType": "event",
+            "Event": "kf_msg_or_event",
+            "Token": token,
+            "OpenKfId": open_kfid,
+        }
+        self.corp.emit_app(self.corp.app_for_callbacks(), fields, "kf_msg_or_event")
         return token
 
     # -- actions (control API / Python) -------------------------------------------------------

@@ -24,6 +24,7 @@ class AppAdmin:
     contact_api: bool = True  # listed under 客户联系 → 可调用接口的应用
     kf_api: bool = True  # listed under 微信客服 → 可调用接口的应用
     secret: str | None = None  # after 重置 Secret in the console; None: the configured one
+    callback_format: str = "xml"  # 接收消息格式: "xml" or "json" (protocol-2.md §9)
 
 
 @dataclass

@@ -7,6 +7,7 @@ Storage, queue, lock and cache tests run against the real servers on this machin
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import socket
@@ -120,15 +121,18 @@ class Signed:
             self.corp_id if cfg.kind == "app" else "",
         )
 
-    def post(self, plaintext: str, *, timestamp: int | None = None) -> tuple[dict[str, str], bytes]:
+    def post(self, plaintext: str, *, timestamp: int | None = None, as_json: bool = False
+             ) -> tuple[dict[str, str], bytes]:
+        """``as_json``: an app's JSON envelope (protocol-2.md §9; agentid a string)."""
         ts = str(int(time.time()) if timestamp is None else timestamp)
         nonce = secrets.token_hex(6)
         encrypt, sig = self.crypto.encrypt(plaintext, nonce, ts)
         params = {"msg_signature": sig, "timestamp": ts, "nonce": nonce}
         if self.cfg.kind == "aibot":
-            import json
-
             return params, json.dumps({"encrypt": encrypt}).encode()
+        if as_json:
+            return params, json.dumps({"tousername": self.corp_id, "encrypt": encrypt,
+                                       "agentid": str(self.cfg.agent_id or "")}).encode()
         body = build_xml({"ToUserName": self.corp_id, "AgentID": str(self.cfg.agent_id or ""),
                           "Encrypt": encrypt})
         return params, body.encode()

@@ -20,7 +20,8 @@ class InboxEvent(Model):
     id = fields.BigIntField(primary_key=True)
     app = fields.CharField(max_length=32)
     dedupe_key = fields.CharField(max_length=80, unique=True)
-    fmt = fields.CharField(max_length=8)  # "xml" or "json": how to parse ``plaintext``
+    # How to parse ``plaintext``: xml | app-json | aibot | kf | archive (processing.decode)
+    fmt = fields.CharField(max_length=8)
     event_type = fields.CharField(max_length=96, db_index=True)
     time_boxed = fields.BooleanField(default=False)
     plaintext = fields.TextField()

@@ -74,6 +74,12 @@ async def record_failure(row_id: int, error: str, *, final: bool) -> None:
     await row.save(update_fields=["attempts", "last_error", "status", "processed_at"])
 
 
+async def record_undelivered(row_id: int, reason: str) -> None:
+    """The row's event was handled but its reply could not be delivered: done, with why."""
+    await InboxEvent.filter(id=row_id).update(status=InboxStatus.DONE, last_error=reason[:500],
+                                              processed_at=utcnow())
+
+
 async def stale_pending(older_than: float, limit: int = 500) -> list[InboxEvent]:
     """Rows still pending long after they were (re)enqueued: a crash or a lost job."""
     cutoff = utcnow() - timedelta(seconds=older_than)

@@ -13,7 +13,7 @@ from bot.infra.store import LockTimeout
 from bot.models import InboxEvent, InboxStatus
 from bot.orders.tick import tick as orders_tick
 from bot.pipeline import inbox
-from bot.pipeline.replies import deliver
+from bot.pipeline.replies import Undeliverable, deliver
 from bot.pipeline.runners import retry_delay
 from bot.ports import HandlerContext
 from bot.protocol.events import KfText, parse, parse_kf_message
@@ -59,6 +59,12 @@ async def _handle(services: Services, row_id: int, app_name: str, event_type: st
         reply = await services.dispatcher.feed(event, ctx)
         if reply is not None:
             await deliver(services, reply, event, app)
+    except Undeliverable as exc:
+        # Handled, but its reply had nowhere to go (the AI bot's enter_chat welcome, once
+        # the passive answer failed): done, with the reason on the row, not retried.
+        await inbox.record_undelivered(row_id, f"reply not delivered: {exc}")
+        log.warning("inbox.reply_undelivered", inbox_id=row_id, event_type=event_type)
+        return
     except Exception as exc:
         final = attempts + 1 >= services.settings.job_max_tries
         await inbox.record_failure(row_id, f"{type(exc).__name__}: {exc}", final=final)
@@ -105,13 +111,18 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
 
 
 def decode(fmt: str, plaintext: str) -> Any:
-    """A stored inbox row as its typed event: callbacks (xml/json), kf sync_msg items (kf),
-    chat-archive records (archive)."""
+    """A stored inbox row as its typed event: callbacks (``xml`` and ``app-json`` from an app,
+    ``aibot`` from the AI bot), kf sync_msg items (``kf``), chat-archive records
+    (``archive``)."""
     if fmt == "kf":
         return parse_kf_message(json.loads(plaintext))
     if fmt == "archive":
         return ArchivedMessage.from_record(json.loads(plaintext))
-    return parse(plaintext, fmt="json" if fmt == "json" else "xml")
+    if fmt in ("json", "aibot"):  # "json": what AI-bot rows stored before app JSON existed
+        return parse(plaintext, fmt="aibot")
+    if fmt == "app-json":
+        return parse(plaintext, fmt="app-json")
+    return parse(plaintext, fmt="xml")
 
 
 async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool,

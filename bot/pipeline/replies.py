@@ -10,13 +10,18 @@ from bot.runtime import Services
 from bot.settings import AppConfig
 
 
+class Undeliverable(Exception):
+    """The reply has no active channel: retrying cannot help, so the job ends, recording it."""
+
+
 async def deliver(services: Services, reply: Reply, event: Any, app: AppConfig) -> None:
     """Send a reply actively, when it could not go back inside the callback response."""
     client = services.wecom
     if app.kind == "aibot":
         response_url = getattr(event, "response_url", None)
         if not response_url:
-            raise ValueError("AI-bot event has no response_url to reply to")
+            # enter_chat carries no response_url: its welcome is a passive reply or nothing.
+            raise Undeliverable("AI-bot event has no response_url to reply to")
         await client.aibot_respond(
             response_url, {"msgtype": "markdown", "markdown": {"content": reply.content}}
         )

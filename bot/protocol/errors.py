@@ -55,6 +55,8 @@ KF_SERVICER_INACTIVE = 95014
 KF_BAD_TRANSITION = 95016  # sandbox choice: service_state/trans not allowed
 KF_SESSION_STATE_INVALID = 95018  # "send msg session status invalid" (send_msg outside 0/1)
 KF_UPGRADE_NOT_CONFIGURED = 95021
+KF_MENU_TOO_MANY = 95008  # 菜单项个数超过上限 (msgmenu list > 10)
+KF_MENU_BAD_ITEM = 95009  # 不合法的菜单项类型
 
 TOKEN_CODES = frozenset({INVALID_TOKEN, TOKEN_EXPIRED, INVALID_SECRET})
 # Refusals only an operator can fix (the app's settings in WeCom's admin console, or ours):

@@ -27,18 +27,32 @@ class WelcomeReply(TextReply):
 
 Reply = TextReply
 
+STREAM_MAX_BYTES = 20_480  # an AI bot stream's content (protocol.md §6.3)
 
-def passive_app_plaintext(reply: Reply, *, to_user: str, corp_id: str) -> str:
-    """The plaintext of a passive reply to a self-built app message (protocol.md §2.2)."""
-    return build_xml(
-        {
-            "ToUserName": to_user,
-            "FromUserName": corp_id,
-            "CreateTime": int(time.time()),
-            "MsgType": "text",
-            "Content": reply.content,
-        }
-    )
+
+def fit_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes on a character boundary, marked "…"."""
+    raw = text.encode("utf-8")
+    if len(raw) <= limit:
+        return text
+    return raw[: limit - len("…".encode())].decode("utf-8", "ignore") + "…"
+
+
+def passive_app_plaintext(reply: Reply, *, to_user: str, corp_id: str,
+                          as_json: bool = False) -> str:
+    """The plaintext of a passive reply to a self-built app message (protocol.md §2.2), as
+    XML, or as JSON with the same names when the callback came as JSON (protocol-2.md §9:
+    the JSON format mirrors the XML element names; CreateTime is a number)."""
+    fields: dict[str, Any] = {
+        "ToUserName": to_user,
+        "FromUserName": corp_id,
+        "CreateTime": int(time.time()),
+        "MsgType": "text",
+        "Content": reply.content,
+    }
+    if as_json:
+        return json.dumps(fields, ensure_ascii=False)
+    return build_xml(fields)
 
 
 def passive_aibot_plaintext(reply: Reply) -> str:
@@ -48,6 +62,7 @@ def passive_aibot_plaintext(reply: Reply) -> str:
                           ensure_ascii=False)
     body: dict[str, Any] = {
         "msgtype": "stream",
-        "stream": {"id": uuid.uuid4().hex, "finish": True, "content": reply.content},
+        "stream": {"id": uuid.uuid4().hex, "finish": True,
+                   "content": fit_bytes(reply.content, STREAM_MAX_BYTES)},
     }
     return json.dumps(body, ensure_ascii=False)

@@ -12,7 +12,7 @@ Error messages say what is wrong and where (line/column), never what the documen
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 from xml.parsers import expat
 
@@ -21,7 +21,7 @@ __all__ = ["MAX_DEPTH", "XMLError", "XMLValue", "build_xml", "parse_xml"]
 MAX_DEPTH = 16
 """Deepest element nesting accepted below the root (WeCom payloads use at most 4)."""
 
-XMLValue: TypeAlias = "str | int | Mapping[str, XMLValue]"
+XMLValue: TypeAlias = "str | int | Mapping[str, XMLValue] | Sequence[XMLValue]"
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")
 # Characters XML 1.0 cannot carry at all (not even as character references).
@@ -149,7 +149,8 @@ def build_xml(fields: Mapping[str, XMLValue], *, root: str = "xml") -> str:
 
     ``int`` values are written bare; strings as CDATA (a ``]]>`` inside is split across two
     sections, a CR is written as ``&#13;`` so it survives the parser's newline normalisation);
-    a nested mapping becomes a nested element (``{"Image": {"MediaId": "…"}}``).
+    a nested mapping becomes a nested element (``{"Image": {"MediaId": "…"}}``), a list
+    repeats its element (``{"MemChangeList": {"Item": ["a", "b"]}}``).
     Raises :class:`XMLError` for an invalid element name, a value of another type, or a
     character XML 1.0 cannot represent (e.g. NUL). ``parse_xml(build_xml(d)) == d`` for
     string values.
@@ -175,7 +176,9 @@ def _emit(name: str, value: XMLValue, parts: list[str]) -> None:
         for key, sub in value.items():
             if not isinstance(key, str):
                 raise XMLError("element names must be str")
-            _emit(key, sub, parts)
+            # A list repeats the element: {"Item": ["a", "b"]} → <Item>a</Item><Item>b</Item>
+            for item in sub if isinstance(sub, list | tuple) else (sub,):
+                _emit(key, item, parts)
     else:
         raise XMLError(f"<{name}>: unsupported value type {type(value).__name__}")
     parts.append(f"</{name}>")

@@ -10,7 +10,7 @@ import asyncio
 import json
 import secrets
 import time
-from typing import Any, Literal
+from typing import Any
 
 from aiohttp import web
 
@@ -19,7 +19,7 @@ from bot.pipeline.inbox import NewEvent
 from bot.pipeline.processing import enqueue_inbox
 from bot.ports import PassiveContext
 from bot.protocol.crypto import CryptoError
-from bot.protocol.events import EventParseError, KfMsgOrEvent, dedupe_key, parse
+from bot.protocol.events import EventParseError, Fmt, KfMsgOrEvent, dedupe_key, parse
 from bot.protocol.replies import Reply, TextReply, passive_aibot_plaintext, passive_app_plaintext
 from bot.protocol.safexml import XMLError, parse_xml
 from bot.runtime import Services
@@ -94,23 +94,36 @@ async def _read_body(request: web.Request, limit: int) -> bytes:
     return body
 
 
-def _envelope(app: AppConfig, body: bytes) -> str:
-    """The ``Encrypt`` field of the outer envelope, parsed safely (no DTDs, no entities)."""
-    stripped = body.lstrip()
-    if app.kind == "aibot" or stripped.startswith(b"{"):
+def _envelope(app: AppConfig, body: bytes) -> tuple[str, Fmt]:
+    """The ``Encrypt`` field of the outer envelope, parsed safely (no DTDs, no entities), and
+    the format the callback came in.
+
+    A self-built app's callbacks are XML or, when an admin switched the app to JSON,
+    ``{"tousername","encrypt","agentid"}`` (protocol-2.md §9); the switch can happen at any
+    moment, so each request is taken as it comes, told apart by its first non-space byte
+    (WeCom's Content-Type for either is not documented, so it is not relied on). An AI bot's
+    callbacks are always JSON, decrypted with receiveid "" and parsed by their own schema.
+    """
+    first = body.lstrip()[:1]
+    if first == b"{":
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise Reject(400, "envelope is not valid JSON") from None
         value = data.get("encrypt", data.get("Encrypt")) if isinstance(data, dict) else None
-    else:
+        fmt: Fmt = "aibot" if app.kind == "aibot" else "app-json"
+    elif first == b"<" and app.kind != "aibot":
         try:
             value = parse_xml(body).get("Encrypt")
         except XMLError as exc:
             raise Reject(400, f"envelope rejected: {exc}") from None
+        fmt = "xml"
+    else:
+        expected = "JSON" if app.kind == "aibot" else "XML or JSON"
+        raise Reject(400, f"envelope is not {expected}")
     if not isinstance(value, str) or not value:
         raise Reject(400, "envelope has no Encrypt field")
-    return value
+    return value, fmt
 
 
 async def receive(request: web.Request) -> web.Response:
@@ -122,13 +135,12 @@ async def receive(request: web.Request) -> web.Response:
         body = await _read_body(request, services.settings.max_body_bytes)
         sig, ts, nonce = _params(request, "msg_signature", "timestamp", "nonce")
         _check_timestamp(services, ts)
-        encrypted = _envelope(app, body)
+        encrypted, fmt = _envelope(app, body)
         crypto = services.cryptos[app.name]
         try:
             plaintext = crypto.decrypt(sig, ts, nonce, encrypted)
         except CryptoError as exc:
             raise Reject(403, f"crypto {exc.code}") from None
-        fmt: Literal["xml", "json"] = "json" if app.kind == "aibot" else "xml"
         try:
             event = parse(plaintext, fmt=fmt)
         except EventParseError:
@@ -151,7 +163,7 @@ async def receive(request: web.Request) -> web.Response:
             await services.inbox.mark_done(row_id)
             if reply is not None:
                 _log("receive", request, "replied", 200, started, **fields)
-                return _passive_response(services, app, event, reply)
+                return _passive_response(services, app, event, reply, fmt)
             _log("receive", request, "handled", 200, started, **fields)
             return _empty(200)
         # The row is durable, so the ack need not wait for the queue: a lost enqueue is
@@ -205,17 +217,22 @@ async def _try_passive(
 
 
 def _passive_response(
-    services: Services, app: AppConfig, event: Any, reply: Reply
+    services: Services, app: AppConfig, event: Any, reply: Reply, fmt: Fmt
 ) -> web.Response:
+    """The encrypted passive reply, in the format the callback came in."""
     crypto = services.cryptos[app.name]
     timestamp = str(int(time.time()))
     nonce = secrets.token_hex(8)
-    if app.kind == "aibot":
+    if fmt == "aibot":
         body = crypto.reply_json(passive_aibot_plaintext(reply), nonce, timestamp)
         return web.Response(text=body, content_type="application/json")
     plaintext = passive_app_plaintext(
-        reply, to_user=event.from_user_name or "", corp_id=services.settings.wecom.corp_id
+        reply, to_user=event.from_user_name or "", corp_id=services.settings.wecom.corp_id,
+        as_json=fmt == "app-json",
     )
+    if fmt == "app-json":
+        return web.Response(text=crypto.reply_json(plaintext, nonce, timestamp),
+                            content_type="application/json")
     return web.Response(text=crypto.reply_xml(plaintext, nonce, timestamp),
                         content_type="application/xml")
 

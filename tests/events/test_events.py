@@ -139,7 +139,7 @@ CASES: list[tuple[str, str, str, type[Event], dict[str, Any]]] = [
         "to_user_name": "ww12345678910", "from_user_name": None, "create_time": 1348831860,
         "token": "ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR", "open_kf_id": "wkxxxxxxx",
         "msg_id": None, "time_boxed": False}),
-    ("doc-aibot-text", AIBOT_TEXT, "json", ev.AibotText, {
+    ("doc-aibot-text", AIBOT_TEXT, "aibot", ev.AibotText, {
         "msgid": "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=", "msg_id": "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=",
         "aibotid": "AIBOTID", "chatid": "CHATID", "chattype": "group", "from_userid": "USERID",
         "from_corpid": None, "response_url": "RESPONSEURL", "msgtype": "text",
@@ -236,37 +236,37 @@ CASES: list[tuple[str, str, str, type[Event], dict[str, Any]]] = [
                              "<ChangeType>create</ChangeType>"), "xml", ev.ExternalTagChangeEvent,
      {"tag_id": "etTAG", "tag_type": "tag", "change_type": "create", "strategy_id": None}),
     # ---- AI bot
-    ("aibot-image", aibot("image", image={"url": "https://img"}), "json", ev.AibotImage,
+    ("aibot-image", aibot("image", image={"url": "https://img"}), "aibot", ev.AibotImage,
      {"url": "https://img", "aeskey": None, "chatid": None, "chattype": "single",
       "create_time": 1700000002, "quote": None}),
     ("aibot-mixed", aibot("mixed", mixed={"msg_item": [
         {"msgtype": "text", "text": {"content": "look"}},
-        {"msgtype": "image", "image": {"url": "https://i"}}]}), "json", ev.AibotMixed,
+        {"msgtype": "image", "image": {"url": "https://i"}}]}), "aibot", ev.AibotMixed,
      {"items": (ev.MixedItem(msgtype="text", content="look"),
                 ev.MixedItem(msgtype="image", url="https://i")), "content": "look"}),
-    ("aibot-voice", aibot("voice", voice={"content": "语音转文字"}), "json", ev.AibotVoice,
+    ("aibot-voice", aibot("voice", voice={"content": "语音转文字"}), "aibot", ev.AibotVoice,
      {"content": "语音转文字"}),
-    ("aibot-file", aibot("file", file={"url": "https://f"}), "json", ev.AibotFile,
+    ("aibot-file", aibot("file", file={"url": "https://f"}), "aibot", ev.AibotFile,
      {"url": "https://f"}),
-    ("aibot-stream", aibot("stream", stream={"id": "STREAM1"}), "json", ev.AibotStreamRefresh,
+    ("aibot-stream", aibot("stream", stream={"id": "STREAM1"}), "aibot", ev.AibotStreamRefresh,
      {"stream_id": "STREAM1", "msg_id": "MSGID1"}),
-    ("aibot-enter-chat", aibot_event("enter_chat"), "json", ev.AibotEnterChat,
+    ("aibot-enter-chat", aibot_event("enter_chat"), "aibot", ev.AibotEnterChat,
      {"event_name": "enter_chat", "from_corpid": "wwOTHER", "msg_id": "MSGID1"}),
     ("aibot-card", aibot_event("template_card_event", template_card_event={
         "card_type": "button_interaction", "event_key": "claim", "task_id": "T1",
         "selected_items": {"selected_item": [
-            {"question_key": "q", "option_ids": {"option_id": ["a", "b"]}}]}}), "json",
+            {"question_key": "q", "option_ids": {"option_id": ["a", "b"]}}]}}), "aibot",
      ev.AibotTemplateCardEvent, {"event_key": "claim", "task_id": "T1",
                                  "card_type": "button_interaction",
                                  "selected_items": (SelectedItem(question_key="q",
                                                                  option_ids=("a", "b")),)}),
-    ("aibot-card-flat", aibot_event("template_card_event", event_key="k", task_id="t"), "json",
+    ("aibot-card-flat", aibot_event("template_card_event", event_key="k", task_id="t"), "aibot",
      ev.AibotTemplateCardEvent, {"event_key": "k", "task_id": "t", "selected_items": ()}),
     ("aibot-feedback", aibot_event("feedback_event", feedback_event={
-        "id": "FB1", "type": 2, "content": "再详细些", "inaccurate_reason_list": [2, 4]}), "json",
+        "id": "FB1", "type": 2, "content": "再详细些", "inaccurate_reason_list": [2, 4]}), "aibot",
      ev.AibotFeedbackEvent, {"feedback_id": "FB1", "feedback_type": 2,
                              "feedback_content": "再详细些", "inaccurate_reasons": (2, 4)}),
-    ("aibot-minimal", '{"msgtype":"text"}', "json", ev.AibotText,
+    ("aibot-minimal", '{"msgtype":"text"}', "aibot", ev.AibotText,
      {"msgid": None, "content": None, "from_userid": None, "msg_id": None}),
 ]
 # fmt: on
@@ -341,8 +341,8 @@ def test_family_base_classes() -> None:
     assert isinstance(add, ev.ExternalContactChange)
     assert isinstance(add, ev.CallbackEvent)
     assert isinstance(parse(APP_TEXT), ev.AppMessage)
-    assert isinstance(parse(AIBOT_TEXT, fmt="json"), ev.AibotMessage)
-    assert isinstance(parse(aibot_event("enter_chat"), fmt="json"), ev.AibotEvent)
+    assert isinstance(parse(AIBOT_TEXT, fmt="aibot"), ev.AibotMessage)
+    assert isinstance(parse(aibot_event("enter_chat"), fmt="aibot"), ev.AibotEvent)
 
 
 def test_raw_excluded_from_eq_and_repr() -> None:
@@ -373,10 +373,10 @@ UNKNOWN = [
      "</xml>", "xml", None, None),
     ("xml-dotted", event_xml("change_external_contact.add_external_contact"), "xml", "event",
      "change_external_contact.add_external_contact"),
-    ("json-empty", "{}", "json", None, None),
-    ("json-msgtype", aibot("markdown", markdown={"content": "x"}), "json", "markdown", None),
-    ("json-event", aibot_event("brand_new"), "json", "event", "brand_new"),
-    ("json-dotted", aibot("event.enter_chat"), "json", "event.enter_chat", None),
+    ("json-empty", "{}","aibot", None, None),
+    ("json-msgtype", aibot("markdown", markdown={"content": "x"}),"aibot", "markdown", None),
+    ("json-event", aibot_event("brand_new"),"aibot", "event", "brand_new"),
+    ("json-dotted", aibot("event.enter_chat"),"aibot", "event.enter_chat", None),
 ]
 # fmt: on
 
@@ -394,7 +394,7 @@ def test_unknown(plaintext: str, fmt: Any, msg_type: str | None, event_name: str
     assert event.msg_type == msg_type
     assert event.event_name == event_name
     assert event.time_boxed is False
-    assert event.raw == (json.loads(plaintext) if fmt == "json" else parse_xml(plaintext))
+    assert event.raw == (json.loads(plaintext) if fmt != "xml" else parse_xml(plaintext))
 
 
 def test_unknown_keeps_raw_fields() -> None:
@@ -414,13 +414,16 @@ def test_unknown_keeps_raw_fields() -> None:
         ("<notxml/>", "xml"),
         ("<!DOCTYPE xml><xml/>", "xml"),
         (AIBOT_TEXT, "xml"),
-        ("", "json"),
-        ("{", "json"),
-        ("[1, 2]", "json"),
-        ('"text"', "json"),
-        ("null", "json"),
-        (APP_TEXT, "json"),
-        ("[" * 100_000 + "]" * 100_000, "json"),
+        ("", "aibot"),
+        ("{", "aibot"),
+        ("[1, 2]", "aibot"),
+        ('"text"', "aibot"),
+        ("null", "aibot"),
+        (APP_TEXT, "aibot"),
+        ("[" * 100_000 + "]" * 100_000, "aibot"),
+        ("", "app-json"),
+        ("[1]", "app-json"),
+        (APP_TEXT, "app-json"),
     ],
 )
 def test_not_a_payload(plaintext: str, fmt: Any) -> None:
@@ -435,7 +438,7 @@ def test_bad_fmt() -> None:
 
 def test_bytes_accepted() -> None:
     assert parse(APP_TEXT.encode()) == parse(APP_TEXT)
-    assert parse(AIBOT_TEXT.encode(), fmt="json") == parse(AIBOT_TEXT, fmt="json")
+    assert parse(AIBOT_TEXT.encode(), fmt="aibot") == parse(AIBOT_TEXT, fmt="aibot")
 
 
 # ---- dedupe_key
@@ -443,10 +446,10 @@ def test_bytes_accepted() -> None:
 
 def test_dedupe_key_msgid() -> None:
     assert dedupe_key(parse(APP_TEXT), APP_TEXT) == "msg:4561255354251345929"
-    key = dedupe_key(parse(AIBOT_TEXT, fmt="json"), AIBOT_TEXT)
+    key = dedupe_key(parse(AIBOT_TEXT, fmt="aibot"), AIBOT_TEXT)
     assert key == "aibot:CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI="
     enter = aibot_event("enter_chat")
-    assert dedupe_key(parse(enter, fmt="json"), enter) == "aibot:MSGID1"
+    assert dedupe_key(parse(enter, fmt="aibot"), enter) == "aibot:MSGID1"
 
 
 def test_dedupe_key_hash_for_events() -> None:
@@ -465,7 +468,7 @@ def test_dedupe_key_unknown_and_missing_ids() -> None:
     unknown = app_xml("shortvideo", "")
     assert dedupe_key(parse(unknown), unknown) == "msg:1234567890123456789"
     unknown_json = aibot("markdown")
-    assert dedupe_key(parse(unknown_json, fmt="json"), unknown_json) == "aibot:MSGID1"
+    assert dedupe_key(parse(unknown_json, fmt="aibot"), unknown_json) == "aibot:MSGID1"
     no_id = app_xml("text", "<Content>x</Content>", msg_id="")
     assert dedupe_key(parse(no_id), no_id).startswith("sha256:")
     assert dedupe_key(parse("<xml/>"), "<xml/>").startswith("sha256:")
@@ -517,7 +520,7 @@ _json_values = st.recursive(
 
 
 @settings(max_examples=300)
-@given(st.text(), st.sampled_from(["xml", "json"]))
+@given(st.text(), st.sampled_from(["xml", "app-json", "aibot"]))
 def test_parse_arbitrary_text(plaintext: str, fmt: Any) -> None:
     try:
         event = parse(plaintext, fmt=fmt)
@@ -536,7 +539,7 @@ def test_parse_arbitrary_json_shapes(value: Any, msgtype: str) -> None:
     payload = {**payload, "msgtype": msgtype}
     for key in ("text", "event", "mixed", "from", "quote", "stream"):
         payload.setdefault(key, value)
-    event = parse(json.dumps(payload), fmt="json")
+    event = parse(json.dumps(payload), fmt="aibot")
     assert isinstance(event, Event)
     hash(event)
     dedupe_key(event, json.dumps(payload))

@@ -210,3 +210,10 @@ def test_parse_xml_xmlish_input_raises_only_xml_error(data: str) -> None:
     except XMLError:
         return
     assert isinstance(result, dict)
+
+
+def test_build_xml_repeats_an_element_for_a_list() -> None:
+    doc = build_xml({"MemChangeList": {"Item": ["wmA", "wmB"]}, "MemChangeCnt": 2})
+    assert doc == ("<xml><MemChangeList><Item><![CDATA[wmA]]></Item><Item><![CDATA[wmB]]>"
+                   "</Item></MemChangeList><MemChangeCnt>2</MemChangeCnt></xml>")
+    assert parse_xml(doc)["MemChangeList"] == {"Item": ["wmA", "wmB"]}

@@ -43,7 +43,8 @@ class Receiver:
         q = request.query
         raw = await request.read()
         crypto = self.crypto(name)
-        if name == "aibot":
+        as_json = raw.lstrip().startswith(b"{")  # the AI bot, or an app set to JSON
+        if as_json:
             envelope: Any = json.loads(raw)
             encrypt = envelope["encrypt"]
         else:
@@ -55,7 +56,7 @@ class Receiver:
             return web.Response(status=self.status)
         if self.reply is None:
             return web.Response(text="")
-        if name == "aibot":
+        if as_json:
             return web.Response(text=crypto.reply_json(self.reply, "n1", q["timestamp"]))
         return web.Response(text=crypto.reply_xml(self.reply, "n1", q["timestamp"]))
 

@@ -245,3 +245,23 @@ async def test_servicer_replies_and_ends_from_the_client(main: AppClient, sandbo
     assert (await main.kf_service_state_get(SEED_KF, C1))["service_state"] == 4
     await main.kf_send_msg_on_event(ended["msg_code"], "text", {"content": "感谢咨询"})
     assert sandbox.inbox(C1)[-1]["payload"] == {"content": "感谢咨询"}
+
+
+async def test_msgmenu_limits_on_send_msg_and_on_event(main: AppClient, sandbox: Sandbox) -> None:
+    def menu(n: int, kind: str = "click") -> dict[str, object]:
+        return {"head_content": "请选择",
+                "list": [{"type": kind, kind: {"id": str(i), "content": f"选项{i}"}}
+                         for i in range(n)]}
+
+    await sandbox.customer_says(SEED_KF, C1, "hi")
+    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", menu(11))) == E.KF_MENU_TOO_MANY
+    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", menu(1, "button"))) == (
+        E.KF_MENU_BAD_ITEM)
+    long_head = {**menu(1), "head_content": "长" * 400}  # 1,200 bytes
+    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", long_head)) == E.INVALID_PARAM
+    await main.kf_send_msg(C1, SEED_KF, "msgmenu", menu(10))
+    assert len(sandbox.inbox(C1)[-1]["payload"]["list"]) == 10
+    code = (await sandbox.customer_enters(SEED_KF, C2))["welcome_code"]
+    assert await _code(main.kf_send_msg_on_event(code, "msgmenu", menu(11))) == (
+        E.KF_MENU_TOO_MANY)
+    await main.kf_send_msg_on_event(code, "msgmenu", menu(10))  # the code was not used up

@@ -55,7 +55,7 @@ from .callback_events import (
     VoiceMessage,
 )
 from .fields import EVENT_CLASSES as _EVENT_CLASSES
-from .fields import Event, EventParseError, SelectedItem, UnknownEvent
+from .fields import Event, EventParseError, Fmt, SelectedItem, UnknownEvent
 from .kf import (
     KfEnterSession,
     KfEvent,
@@ -113,6 +113,7 @@ __all__ = [
     "ExternalChatUpdateEvent",
     "ExternalContactChange",
     "ExternalTagChangeEvent",
+    "Fmt",
     "ImageMessage",
     "KfEnterSession",
     "KfEvent",

@@ -1,4 +1,5 @@
-"""XML callbacks: app messages and events, 客户联系 / 客户群 / 标签 changes, the kf notification."""
+"""App callbacks (XML or JSON, the same names): app messages and events, 客户联系 / 客户群 / 标签
+changes, the kf notification."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .fields import (
+    APP_EVENTS,
     APP_MESSAGES,
-    XML_EVENTS,
     Event,
     SelectedItem,
     integer,
@@ -22,7 +23,7 @@ from .fields import (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallbackEvent(Event):
-    """Fields common to every decrypted XML callback."""
+    """Fields common to every decrypted app callback (XML or JSON)."""
 
     event_type: ClassVar[str] = "callback"
     to_user_name: str | None = text("ToUserName")
@@ -107,19 +108,19 @@ class AppEvent(CallbackEvent):
     event_key: str | None = text("EventKey")
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EnterAgentEvent(AppEvent):
     event_type: ClassVar[str] = "enter_agent"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MenuClickEvent(AppEvent):
     event_type: ClassVar[str] = "click"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MenuViewEvent(AppEvent):
     """``event_key`` is the URL of the menu entry."""
@@ -127,7 +128,7 @@ class MenuViewEvent(AppEvent):
     event_type: ClassVar[str] = "view"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TemplateCardEvent(AppEvent):
     """A button/selection on an interactive template card sent by the app."""
@@ -165,7 +166,7 @@ class ExternalContactChange(CallbackEvent):
         return bool(self.welcome_code)
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddExternalContactEvent(ExternalContactChange):
     """A member added a customer (``State``, maybe ``WelcomeCode``)."""
@@ -173,7 +174,7 @@ class AddExternalContactEvent(ExternalContactChange):
     event_type: ClassVar[str] = "change_external_contact.add_external_contact"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddHalfExternalContactEvent(ExternalContactChange):
     """The customer added the member without verification."""
@@ -181,7 +182,7 @@ class AddHalfExternalContactEvent(ExternalContactChange):
     event_type: ClassVar[str] = "change_external_contact.add_half_external_contact"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EditExternalContactEvent(ExternalContactChange):
     """A member edited the customer (remark etc.)."""
@@ -189,7 +190,7 @@ class EditExternalContactEvent(ExternalContactChange):
     event_type: ClassVar[str] = "change_external_contact.edit_external_contact"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DelExternalContactEvent(ExternalContactChange):
     """A member deleted the customer (``Source``)."""
@@ -197,7 +198,7 @@ class DelExternalContactEvent(ExternalContactChange):
     event_type: ClassVar[str] = "change_external_contact.del_external_contact"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DelFollowUserEvent(ExternalContactChange):
     """The customer deleted the member."""
@@ -205,7 +206,7 @@ class DelFollowUserEvent(ExternalContactChange):
     event_type: ClassVar[str] = "change_external_contact.del_follow_user"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TransferFailEvent(ExternalContactChange):
     """Customer transfer failed (``FailReason``)."""
@@ -213,7 +214,7 @@ class TransferFailEvent(ExternalContactChange):
     event_type: ClassVar[str] = "change_external_contact.transfer_fail"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MsgAuditApprovedEvent(ExternalContactChange):
     """The customer agreed to chat archiving (``WelcomeCode``)."""
@@ -241,25 +242,25 @@ class ExternalChatChange(CallbackEvent):
     cur_mem_ver: str | None = text("CurMemVer")
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExternalChatCreateEvent(ExternalChatChange):
     event_type: ClassVar[str] = "change_external_chat.create"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExternalChatUpdateEvent(ExternalChatChange):
     event_type: ClassVar[str] = "change_external_chat.update"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExternalChatDismissEvent(ExternalChatChange):
     event_type: ClassVar[str] = "change_external_chat.dismiss"
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExternalTagChangeEvent(CallbackEvent):
     """``change_external_tag`` (create / update / delete / shuffle) as one class."""
@@ -275,7 +276,7 @@ class ExternalTagChangeEvent(CallbackEvent):
 # ---- 微信客服 ---------------------------------------------------------------------------------
 
 
-@register(XML_EVENTS)
+@register(APP_EVENTS)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KfMsgOrEvent(CallbackEvent):
     """New kf data: pull it with ``kf/sync_msg`` using ``token`` (valid 10 min)."""

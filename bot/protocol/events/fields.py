@@ -14,7 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal, TypeVar
 
-Fmt = Literal["xml", "json"]
+Fmt = Literal["xml", "app-json", "aibot"]
+"""How a decrypted callback is written and which family it belongs to: a self-built app's
+callback as XML (the default) or as JSON (the admin's 接收消息格式 setting; the same element
+names as keys), or an AI bot's JSON (its own lower-case schema, receiveid "")."""
 Conv = Callable[[Any], Any]
 E = TypeVar("E", bound="Event")
 _INT = re.compile(r"\s*[+-]?[0-9]{1,40}\s*")
@@ -210,18 +213,18 @@ class UnknownEvent(Event):
 
     @property
     def msg_id(self) -> str | None:
-        return to_str(self.raw.get("MsgId" if self.fmt == "xml" else "msgid")) or None
+        return to_str(self.raw.get("msgid" if self.fmt == "aibot" else "MsgId")) or None
 
     @property
     def dedupe_namespace(self) -> str:
-        return "msg" if self.fmt == "xml" else "aibot"
+        return "aibot" if self.fmt == "aibot" else "msg"
 
 
 # ---------------------------------------------------------------------------------------------
 # registry: event_type → class, per payload family (lookups never cross families)
 
 APP_MESSAGES: dict[str, type[Event]] = {}
-XML_EVENTS: dict[str, type[Event]] = {}
+APP_EVENTS: dict[str, type[Event]] = {}
 AIBOT: dict[str, type[Event]] = {}
 KF: dict[str, type[Event]] = {}
 EVENT_CLASSES: dict[str, type[Event]] = {UnknownEvent.event_type: UnknownEvent}

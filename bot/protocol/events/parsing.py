@@ -12,8 +12,8 @@ from bot.protocol.safexml import XMLError, parse_xml
 from .callback_events import SPLIT_BY_CHANGE_TYPE
 from .fields import (
     AIBOT,
+    APP_EVENTS,
     APP_MESSAGES,
-    XML_EVENTS,
     Event,
     EventParseError,
     Fmt,
@@ -26,7 +26,9 @@ from .fields import (
 def parse(plaintext: str | bytes, *, fmt: Fmt = "xml") -> Event:
     """Parse a decrypted callback into its typed event.
 
-    ``fmt="xml"`` for app / 客户联系 / 微信客服 callbacks, ``fmt="json"`` for the AI bot.
+    ``fmt="xml"`` for app / 客户联系 / 微信客服 callbacks, ``fmt="app-json"`` for the same
+    callbacks when the app is set to JSON (keys are the XML element names; numbers may come
+    as JSON numbers or strings), ``fmt="aibot"`` for the AI bot's own JSON.
     A well-formed payload of an unmodelled kind gives :class:`UnknownEvent`; only text that is
     not XML (with an ``<xml>`` root) or not a JSON object raises :class:`EventParseError`.
     """
@@ -35,9 +37,11 @@ def parse(plaintext: str | bytes, *, fmt: Fmt = "xml") -> Event:
             data = parse_xml(plaintext)
         except XMLError as exc:
             raise EventParseError(f"not a WeCom XML payload: {exc}") from None
-        return _from_xml(data)
-    if fmt == "json":
-        return _from_json(_load_json(plaintext))
+        return _from_app(data, fmt)
+    if fmt == "app-json":
+        return _from_app(_load_json(plaintext), fmt)
+    if fmt == "aibot":
+        return _from_aibot(_load_json(plaintext))
     raise ValueError(f"unknown fmt {fmt!r}")
 
 
@@ -47,7 +51,9 @@ def _name(value: Any) -> str:
     return "" if "." in name else name
 
 
-def _from_xml(data: dict[str, Any]) -> Event:
+def _from_app(data: dict[str, Any], fmt: Fmt) -> Event:
+    """An app callback (XML, or JSON with the same names): the converters read "7" and 7
+    alike, so one set of field specs serves both."""
     msg_type = _name(data.get("MsgType"))
     event = change_type = ""
     if msg_type == "event":
@@ -56,14 +62,14 @@ def _from_xml(data: dict[str, Any]) -> Event:
         if event in SPLIT_BY_CHANGE_TYPE:
             change_type = _name(data.get("ChangeType"))
             key = f"{event}.{change_type}"
-        cls = XML_EVENTS.get(key) if event else None
+        cls = APP_EVENTS.get(key) if event else None
     else:
         cls = APP_MESSAGES.get(msg_type) if msg_type else None
     if cls is not None:
         return build(cls, data)
     return UnknownEvent(
         raw=data,
-        fmt="xml",
+        fmt=fmt,
         msg_type=to_str(data.get("MsgType")),
         event_name=to_str(data.get("Event")),
         change_type=to_str(data.get("ChangeType")),
@@ -80,7 +86,7 @@ def _load_json(plaintext: str | bytes) -> dict[str, Any]:
     return data
 
 
-def _from_json(data: dict[str, Any]) -> Event:
+def _from_aibot(data: dict[str, Any]) -> Event:
     msgtype = _name(data.get("msgtype"))
     event = data.get("event")
     event_name = _name(event.get("eventtype")) if isinstance(event, Mapping) else ""
@@ -92,7 +98,7 @@ def _from_json(data: dict[str, Any]) -> Event:
         return build(cls, data)
     return UnknownEvent(
         raw=data,
-        fmt="json",
+        fmt="aibot",
         msg_type=to_str(data.get("msgtype")),
         event_name=to_str(event.get("eventtype")) if isinstance(event, Mapping) else None,
     )
