@@ -55,10 +55,11 @@ def _params(request: web.Request, *names: str) -> list[str]:
 
 def _check_timestamp(services: Services, timestamp: str) -> None:
     max_age = services.settings.callback_max_age_seconds
-    try:
-        ts = int(timestamp)
-    except ValueError:
-        raise Reject(403, "timestamp is not an integer") from None
+    # Unix seconds, ASCII digits only: int() would also take "+5", " 5" or "５", and a
+    # 400-digit number overflows the comparison below.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+        raise Reject(403, "timestamp is not unix seconds")
+    ts = int(timestamp)
     if max_age and abs(time.time() - ts) > max_age:
         raise Reject(403, "timestamp outside the accepted window")
 
