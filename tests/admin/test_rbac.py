@@ -49,7 +49,7 @@ async def test_every_route_answers_each_role_as_declared(
                 resp = await client.request(ep.method, url, json=body, headers={
                     "Authorization": f"Bearer {tokens[role]}"})
                 allowed = role in ep.roles
-                if allowed and resp.status in (401, 403) or resp.status >= 500:
+                if (allowed and resp.status in (401, 403)) or resp.status >= 500:
                     wrong.append(f"{ep.method} {ep.path} as {role}: {resp.status}")
                 if not allowed and resp.status != 403:
                     wrong.append(f"{ep.method} {ep.path} as {role} (not allowed): {resp.status}")
