@@ -49,9 +49,12 @@ KF_OPEN_KFID_NOT_FOUND = 95004
 KF_INVALID_MSG_TOKEN = 95007  # sandbox choice: sync_msg token unknown, expired or foreign
 KF_INVALID_MSG_CODE = 95013  # sandbox choice: send_msg_on_event code unknown/used/expired
 KF_SERVICER_INACTIVE = 95014
+KF_MENU_TOO_MANY = 95008  # msgmenu with more than 10 items
+KF_MENU_BAD_ITEM = 95009  # msgmenu item of an unknown type
 KF_BAD_TRANSITION = 95016  # sandbox choice: service_state/trans not allowed
 KF_SESSION_STATE_INVALID = 95018  # "send msg session status invalid" (send_msg outside 0/1)
 KF_UPGRADE_NOT_CONFIGURED = 95021
+KF_API_DISABLED = 95017  # 基础应用权限下，api开关处于关闭状态
 
 TOKEN_CODES = frozenset({INVALID_TOKEN, TOKEN_EXPIRED, INVALID_SECRET})
 RATE_LIMIT_CODES = frozenset({FREQ_LIMIT, CONCURRENCY_LIMIT})
