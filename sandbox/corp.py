@@ -60,6 +60,9 @@ class Limits:
     # how long WeCom takes is not published).
     groupmsg_dispatch_seconds: float = 2.0
     kf_over_limit: str = "event"  # "event": msg_send_fail fail_type 6; "error": 95001
+    # The answer to a repeated kf msgid is not published (protocol-2.md §10): 40058, WeCom's
+    # code for a bad msgid, unless a test asks for another.
+    kf_duplicate_msgid_errcode: int = 40058
 
 
 class Corp:

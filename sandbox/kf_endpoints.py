@@ -120,7 +120,7 @@ class KfEndpoints:
         if not isinstance(given, str) or not _MSGID_RE.match(given):
             raise SandboxError(E.INVALID_PARAM, "invalid msgid")
         if (open_kfid, given) in self.msgids:
-            raise SandboxError(E.INVALID_PARAM, "msgid duplicate")
+            raise SandboxError(self.corp.limits.kf_duplicate_msgid_errcode, "msgid duplicate")
         self.msgids.add((open_kfid, given))
         return given
 
