@@ -18,7 +18,17 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from bot.protocol import text_limits as L
 
 ENV_PREFIX = "WECOM_BOT_"
 # WECOM_BOT_* variables that are not settings: the config path, and what the test suite reads.
@@ -85,6 +95,11 @@ class WeComConfig(BaseModel):
         return next((a for a in self.apps if a.name == name), None)
 
 
+# The settings texts that are not kf texts: the welcome menu's head, the contact welcome.
+_TEXT_BYTES = {"kf_welcome_text": L.KF_MENU_HEAD_TAIL, "contact_welcome": L.WELCOME_TEXT,
+               "app_unmatched_hint": L.APP_TEXT}
+
+
 class ConversationsConfig(BaseModel):
     """Customer-facing texts and thresholds of auto-replies, welcomes and escalation."""
 
@@ -119,6 +134,16 @@ class ConversationsConfig(BaseModel):
     load_sample_rules: bool = True  # embedded mode: load the sample rules on first start
     rules_poll_seconds: float = Field(default=1.0, gt=0)
 
+    @field_validator("fallback_reply", "budget_notice", "kf_welcome_text", "queue_notice",
+                     "transfer_notice", "contact_welcome", "app_unmatched_hint")
+    @classmethod
+    def _fits(cls, v: str, info: ValidationInfo) -> str:
+        # WeCom's limits in bytes for the message each text becomes (bot.protocol.text_limits).
+        why = L.too_long(v, _TEXT_BYTES.get(str(info.field_name), L.KF_TEXT))
+        if why is not None:
+            raise ValueError(why)
+        return v
+
     @field_validator("kf_welcome_menu")
     @classmethod
     def _menu(cls, v: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -128,6 +153,8 @@ class ConversationsConfig(BaseModel):
                 raise ValueError(f"menu id {item_id!r} must match {MENU_ID}")
             if not 1 <= len(content) <= 100:
                 raise ValueError(f"menu item {item_id!r}: content must be 1–100 characters")
+            if (why := L.too_long(content, L.KF_MENU_CLICK)) is not None:
+                raise ValueError(f"menu item {item_id!r}: {why}")
         if len(v) > 10:
             raise ValueError("at most 10 menu items")
         return v

@@ -61,6 +61,12 @@ class Limits:
     # how long WeCom takes is not published).
     groupmsg_dispatch_seconds: float = 2.0
     kf_over_limit: str = "event"  # "event": msg_send_fail fail_type 6; "error": 95001
+    # WeCom returns the same access_token while it is valid (docs 91039); False issues a new
+    # one each time (the old stays valid), so tests can show the service never relies on it.
+    reuse_tokens: bool = True
+    # The answer to a repeated kf msgid is not published (protocol-2.md §10): 40058, WeCom's
+    # code for a bad msgid, unless a test asks for another.
+    kf_duplicate_msgid_errcode: int = 40058
 
 
 class Corp:
@@ -175,7 +181,7 @@ class Corp:
             raise SandboxError(E.INVALID_SECRET, "invalid credential, secret invalid")
         now = self.now()
         for token, (name, expires) in self._tokens.items():
-            if name == app.name and expires > now:
+            if self.limits.reuse_tokens and name == app.name and expires > now:
                 # WeCom returns the same token while it is valid (docs 91039).
                 return {"access_token": token, "expires_in": int(expires - now), "_app": app.name}
         token = self.new_id("", 64)

@@ -127,12 +127,15 @@ async def _egress_ip(sb: Sandbox, b: Q) -> Any:
 
 
 async def _kf_account(sb: Sandbox, b: Q) -> Any:
-    """The console: delete a kf account, or give/take the app's 管理权限 over it."""
+    """The console: delete a kf account, give/take the app's 管理权限 over it, or set a
+    console welcome (``console_welcome``: then WeCom issues no welcome_code)."""
     kf = sb.kf.account(b["open_kfid"])
     if b.get("delete"):
         del sb.kf.accounts[kf.open_kfid]
     elif "manage_privilege" in b:
         kf.manage_privilege = bool(b["manage_privilege"])
+    if "console_welcome" in b:
+        kf.console_welcome = bool(b["console_welcome"])
     return {"open_kfid": kf.open_kfid}
 
 

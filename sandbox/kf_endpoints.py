@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from bot.protocol import errors as E
+from bot.protocol import text_limits as L
 from sandbox.corp import Corp
 from sandbox.customer_groups import CustomerGroups
 from sandbox.kf_sessions import KfSessions
@@ -25,25 +26,6 @@ _SEND_TYPES = {
     "location",
 }
 _CURSOR_PREFIX = "4gw"
-_MENU_ITEM_TYPES = {"click", "view", "miniprogram", "text"}
-_MENU_MAX_ITEMS = 10
-
-
-def check_msgmenu(menu: dict[str, Any]) -> None:
-    """A msgmenu as kf/send_msg and send_msg_on_event take it (protocol-2.md §6.3): at most
-    10 items (95008), each of a known type with its object (95009), head/tail ≤1024 bytes."""
-    items = menu.get("list") or []
-    if not isinstance(items, list):
-        raise SandboxError(E.INVALID_PARAM, "msgmenu list must be an array")
-    if len(items) > _MENU_MAX_ITEMS:
-        raise SandboxError(E.KF_MENU_TOO_MANY, "menu item count exceeds limit")
-    for item in items:
-        kind = item.get("type") if isinstance(item, dict) else None
-        if kind not in _MENU_ITEM_TYPES or not isinstance(item.get(kind), dict):
-            raise SandboxError(E.KF_MENU_BAD_ITEM, "invalid menu item type")
-    for key in ("head_content", "tail_content"):
-        if len(str(menu.get(key, "")).encode()) > 1024:
-            raise SandboxError(E.INVALID_PARAM, f"{key} exceeds 1024 bytes")
 
 
 class KfEndpoints:
@@ -125,9 +107,12 @@ class KfEndpoints:
         msgtype = body.get("msgtype")
         if msgtype not in allowed or not isinstance(body.get(msgtype), dict):
             raise SandboxError(E.INVALID_PARAM, "invalid msgtype or missing payload")
-        if msgtype == "msgmenu":
-            check_msgmenu(body[msgtype])
-        return str(msgtype), dict(body[msgtype])
+        payload = dict(body[msgtype])
+        if msgtype == "text":
+            _check_size(payload.get("content"), L.KF_TEXT)
+        elif msgtype == "msgmenu":
+            _check_menu(payload)
+        return str(msgtype), payload
 
     def _msgid(self, open_kfid: str, given: Any) -> str:
         if given is None:
@@ -135,7 +120,7 @@ class KfEndpoints:
         if not isinstance(given, str) or not _MSGID_RE.match(given):
             raise SandboxError(E.INVALID_PARAM, "invalid msgid")
         if (open_kfid, given) in self.msgids:
-            raise SandboxError(E.INVALID_PARAM, "msgid duplicate")
+            raise SandboxError(self.corp.limits.kf_duplicate_msgid_errcode, "msgid duplicate")
         self.msgids.add((open_kfid, given))
         return given
 
@@ -164,6 +149,7 @@ class KfEndpoints:
             self.kf.callback(kf.open_kfid)
         else:
             s.sent_since_customer += 1
+            s.last_sent_at = now
             self.corp.deliver(
                 customer.external_userid, "kf", kf.open_kfid, msgtype, payload=payload, msgid=msgid
             )
@@ -183,6 +169,7 @@ class KfEndpoints:
             raise SandboxError(E.KF_INVALID_MSG_CODE, "session is no longer in that state")
         msgid = self._msgid(t["open_kfid"], body.get("msgid"))
         code.used = True
+        s.last_sent_at = self.corp.now()
         if code.kind == "kf_welcome":
             s.last_welcome_at = self.corp.now()
         self.corp.deliver(
@@ -283,3 +270,35 @@ class KfEndpoints:
             payload={"type": kind, **target},
         )
         return {}
+
+
+def _check_size(text: Any, limit: int) -> None:
+    """kf text fields are limited in bytes (protocol-2.md §4.5, §6.3). What WeCom answers
+    for an over-long one is not published: 45002 is the sandbox's choice (the code and errmsg
+    WeChat's own kf API gives), and the sandbox never cuts the text to let it through."""
+    if not isinstance(text, str):
+        raise SandboxError(E.INVALID_PARAM, "content must be a string")
+    if L.size(text) > limit:
+        raise SandboxError(E.CONTENT_TOO_LARGE, "content size out of limit")
+
+
+def _check_menu(menu: dict[str, Any]) -> None:
+    for part in ("head_content", "tail_content"):
+        if part in menu:
+            _check_size(menu[part], L.KF_MENU_HEAD_TAIL)
+    items = menu.get("list") or []
+    if not isinstance(items, list):
+        raise SandboxError(E.INVALID_PARAM, "list must be an array")
+    if len(items) > L.KF_MENU_ITEMS:
+        raise SandboxError(E.KF_MENU_TOO_MANY, "menu item count exceeds limit")
+    for item in items:
+        kind = item.get("type") if isinstance(item, dict) else None
+        if kind not in ("click", "view", "miniprogram", "text") \
+                or not isinstance(item.get(kind), dict):
+            raise SandboxError(E.KF_MENU_BAD_ITEM, "invalid menu item type")
+        if kind == "click":
+            _check_size(item["click"].get("content"), L.KF_MENU_CLICK)
+            if L.size(str(item["click"].get("id") or "")) > L.KF_MENU_CLICK_ID:
+                raise SandboxError(E.INVALID_PARAM, "menu id exceeds max length")
+        elif kind in ("view", "miniprogram"):
+            _check_size(item[kind].get("content"), L.KF_MENU_OTHER)

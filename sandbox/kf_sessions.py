@@ -4,8 +4,11 @@ what customers and servicers do; ``kf_endpoints.py`` serves the kf API on top of
 Rules enforced (protocol.md §3): send_msg only in states 0/1 (95018); at most 5 messages
 within 48 h of the customer's last message (beyond: send_msg succeeds and a msg_send_fail
 event with fail_type 6 — or 4 past 48 h — appears in sync_msg; ``limits.kf_over_limit =
-"error"`` answers 95001 instead); welcome_code 20 s and once; state codes 48 h (20 s for the
-end code) and only while the session is still in that state; sync_msg cursors, has_more
+"error"`` answers 95001 instead); welcome_code 20 s and once, issued only when the customer
+neither wrote nor received anything from the account in 48 h and the console has no welcome
+of its own; state codes 48 h (20 s for the end code) and only while the session is still in
+that state; text over 2048 bytes, a menu head/tail over 1024 bytes refused (45002), a menu of
+more than 10 items 95008, never cut to fit; sync_msg cursors, has_more
 paging, limit ≤ 1000, the 3-day window, the callback Token (10 min) validated, and messages
 sent by the API never returned (origin 3/4/5 only).
 """
@@ -118,14 +121,21 @@ class KfSessions:
         self.corp.ensure_customer(external_userid)
         s = self.session(open_kfid, external_userid)
         now, window = self.corp.now(), self.corp.limits.kf_window
-        recent_welcome = s.last_welcome_at is not None and now - s.last_welcome_at < window
-        wrote = s.last_customer_msg_at is not None and now - s.last_customer_msg_at < window
+
+        def within(at: float | None) -> bool:
+            return at is not None and now - at < window
+
+        # The strictest reading of the docs (protocol.md §3.1, protocol-2.md §6.3): no code
+        # after a welcome or any message to the customer in 48 h, after the customer wrote,
+        # or when the console has a welcome of its own.
+        allowed = not (within(s.last_welcome_at) or within(s.last_sent_at)
+                       or within(s.last_customer_msg_at) or self.account(open_kfid).console_welcome)
         event: dict[str, Any] = {
             "event_type": "enter_session",
             "scene": scene,
             "scene_param": scene_param,
         }
-        if not recent_welcome and not wrote:
+        if allowed:
             event["welcome_code"] = self.corp.issue_code(
                 "kf_welcome",
                 self.corp.limits.welcome_ttl,
@@ -170,6 +180,7 @@ class KfSessions:
             change = 4 if s.state == 4 else 1 if s.state == 2 else 2
             self.session_change(s, 3, change, userid)
         msg = self.record(open_kfid, external_userid, 5, "text", {"content": text}, userid)
+        s.last_sent_at = self.corp.now()
         self.corp.deliver(
             external_userid,
             "kf",

@@ -64,6 +64,9 @@ class KfAccount:
     # 升级服务 targets configured in the console; None: any existing member/group.
     upgrade_members: set[str] | None = None
     upgrade_groups: set[str] | None = None
+    # A welcome set in the console: WeCom sends it itself and (in the older wording of the
+    # docs, the strictest) issues no welcome_code (protocol.md §3.1).
+    console_welcome: bool = False
 
 
 @dataclass
@@ -75,6 +78,7 @@ class KfSession:
     last_customer_msg_at: float | None = None
     sent_since_customer: int = 0
     last_welcome_at: float | None = None
+    last_sent_at: float | None = None  # anything the customer received from the account
 
 
 @dataclass

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.infra.logs import get_logger
+from bot.protocol import text_limits as L
 from keywords import Image, Link, Menu, Message, MiniProgram, Rule, Text
 
 log = get_logger("bot.compose")
@@ -54,14 +55,21 @@ async def kf_payloads(
     out: list[Payload] = []
     for m in messages:
         if isinstance(m, Text):
-            out.append(("text", {"content": fill(m.text, values)}))
+            out += _texts_of(fill(m.text, values))
         elif isinstance(m, Menu):
             body: dict[str, Any] = {"list": [_menu_item(i, values) for i in m.items]}
-            if m.head:
-                body["head_content"] = fill(m.head, values)
-            if m.tail:
-                body["tail_content"] = fill(m.tail, values)
+            head, tail = fill(m.head or "", values), fill(m.tail or "", values)
+            # A head or tail that grew past WeCom's 1024 bytes once filled goes out as text
+            # of its own, before or after the menu: never cut.
+            if L.size(head) > L.KF_MENU_HEAD_TAIL:
+                out += _texts_of(head)
+            elif head:
+                body["head_content"] = head
+            after = _texts_of(tail) if L.size(tail) > L.KF_MENU_HEAD_TAIL else []
+            if tail and not after:
+                body["tail_content"] = tail
             out.append(("msgmenu", body))
+            out += after
         elif isinstance(m, Image):
             media_id = m.media_id
             if media_id is None and m.url and media is not None:
@@ -72,9 +80,9 @@ async def kf_payloads(
             if media_id:
                 out.append(("image", {"media_id": media_id}))
         elif isinstance(m, Link):
-            link = {"title": fill(m.title, values), "url": m.url}
+            link = {"title": _fitting(m.title, values, L.LINK_TITLE), "url": m.url}
             if m.desc:
-                link["desc"] = fill(m.desc, values)
+                link["desc"] = _fitting(m.desc, values, L.LINK_DESC)
             if m.picurl:
                 link["thumb_media_id"] = m.picurl
             out.append(("link", link))
@@ -85,8 +93,24 @@ async def kf_payloads(
     return out
 
 
+def _texts_of(text: str) -> list[Payload]:
+    """One kf text, or several when it is over WeCom's 2048 bytes (split, never cut)."""
+    return [("text", {"content": part}) for part in L.split(text, L.KF_TEXT)]
+
+
+def _fitting(text: str, values: Mapping[str, str], limit: int) -> str:
+    """``text`` filled in, or with its placeholders left empty when filling would take it
+    past ``limit`` bytes (a field that cannot be split; its raw form was checked at save)."""
+    filled = fill(text, values)
+    if L.size(filled) <= limit:
+        return filled
+    log.info("compose.placeholders_dropped", limit=limit)
+    return fill(text, {})
+
+
 def _menu_item(item: Any, values: Mapping[str, str]) -> dict[str, Any]:
-    content = fill(item.content, values)
+    limit = L.KF_MENU_CLICK if item.type == "click" else L.KF_MENU_OTHER
+    content = _fitting(item.content, values, limit)
     if item.type == "click":
         return {"type": "click", "click": {"id": item.id, "content": content}}
     if item.type == "view":

@@ -31,6 +31,7 @@ from bot.models import (
     WelcomeOutcome,
 )
 from bot.ports import Ports
+from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 from bot.protocol.events import KfEnterSession, KfMsgSendFail, KfSessionStatusChange, KfText
 from keywords import Message, Text, normalize
@@ -59,16 +60,31 @@ async def on_customer_text(ports: Ports, ev: KfText, *, fresh: bool = False) -> 
             msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
             action, rule_id = inbound.action, inbound.rule_id
-            await ports.outbox.send_now(await outbound.pending_for(ref))
+            sent = await ports.outbox.send_now(await outbound.pending_for(ref))
         else:
             action, rule_id, planned = await _decide(ports, ev, key, ref)
             # Rows committed just now: no other sender can have them yet.
-            await ports.outbox.send_now(planned, fresh=True)
+            sent = await ports.outbox.send_now(planned, fresh=True)
+        await _over_budget(ports, sent)
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(ports, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
     elif action == "offer_group":
         await offer_group.after_kf_reply(ports, ev.open_kfid, ev.external_userid)
+
+
+async def _over_budget(ports: Ports, rows: list[OutboxMessage]) -> None:
+    """WeCom tells of a spent allowance either later, as msg_send_fail fail_type 6
+    (``on_send_fail``), or at once, as errcode 95001: both end the same way in the history."""
+    over = [r.id for r in rows if r.status == OutboxStatus.FAILED
+            and ports.outbox.errcode(r) == E.KF_OVER_SEND_LIMIT]
+    if over:
+        await ConversationMessage.filter(outbox_id__in=over, direction=Direction.OUT).update(
+            status="failed", fail_type=FAIL_OVER_LIMIT)
+        log.warning("kefu.send_failed", fail_type=FAIL_OVER_LIMIT, known=True, count=len(over))
+
+
+FAIL_OVER_LIMIT = 6  # msg_send_fail's fail_type for "over the 5-message limit"
 
 
 async def _decide(ports: Ports, ev: KfText, key: str, ref: str

@@ -19,6 +19,7 @@ from tortoise import BaseDBAsyncClient
 from bot.infra.logs import get_logger
 from bot.models import OutboxMessage, OutboxStatus
 from bot.ports import Ports
+from bot.protocol import text_limits as L
 
 log = get_logger("bot.outbound")
 
@@ -52,14 +53,32 @@ async def kf_on_event(ports: Ports, code: str, msgtype: str, payload: Mapping[st
 async def app_message(ports: Ports, touser: Sequence[str], msgtype: str,
                       payload: Mapping[str, Any], key: str,
                       using_db: BaseDBAsyncClient | None = None) -> OutboxMessage:
-    """An app message to staff; the caller flushes after its commit (or passes no using_db)."""
-    row = await ports.outbox.add(key=key, api="message_send",
-                           args={"msgtype": msgtype, "payload": dict(payload),
-                                 "touser": list(touser)},
-                           recipient="|".join(touser), ref=key, using_db=using_db)
-    if using_db is None:
-        await ports.outbox.flush([row])
-    return row
+    """An app message to staff; the caller flushes after its commit (or passes no using_db).
+
+    WeCom cuts an app text past 2048 bytes without a word: a longer text goes out as several
+    messages in order (only without using_db: the caller would flush just the first row).
+    Returns the first row."""
+    payloads = [dict(payload)]
+    if msgtype == "text" and L.size(str(payload.get("content", ""))) > L.APP_TEXT:
+        if using_db is not None:
+            raise ValueError(f"app text over {L.APP_TEXT} bytes inside a caller's transaction")
+        payloads = [{**payload, "content": part}
+                    for part in L.split(str(payload["content"]), L.APP_TEXT)]
+    rows = []
+    for i, body in enumerate(payloads):
+        part_key = key if i == 0 else f"{key}:{i + 1}"
+        rows.append(await ports.outbox.add(
+            key=part_key, api="message_send",
+            args={"msgtype": msgtype, "payload": body, "touser": list(touser)},
+            recipient="|".join(touser), ref=key, using_db=using_db))
+    if using_db is None and len(rows) == 1:
+        await ports.outbox.flush(rows)
+    elif using_db is None:
+        # One after the other, so the parts arrive in order; parts left behind a part that
+        # must wait are queued rather than left to the sweep.
+        done = await ports.outbox.send_now(rows)
+        await ports.outbox.flush([r for r in done if r.attempts == 0])
+    return rows[0]
 
 
 async def welcome(ports: Ports, code: str, text: str, attachments: Sequence[Mapping[str, Any]],

@@ -17,6 +17,7 @@ import yaml
 from tortoise import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from bot.conversations import reply_limits
 from bot.models import RuleChange, RuleRow
 from keywords import dump_rules, load_rules, rule_to_dict
 
@@ -68,6 +69,7 @@ class RuleExists(ValueError):
 def canonical(data: Any) -> dict[str, Any]:
     """One rule, validated (RuleError when wrong), in its canonical file form."""
     (rule,) = load_rules([data])
+    reply_limits.check_rules([rule])
     return rule_to_dict(rule)
 
 
@@ -198,7 +200,9 @@ async def import_rules(
 ) -> ImportResult:
     """Validate the whole file first (RuleError lists every problem, nothing changes), then
     replace the rule set or merge into it, in one transaction."""
-    incoming = {r.id: rule_to_dict(r) for r in load_rules(source)}
+    loaded = load_rules(source)
+    reply_limits.check_rules(loaded)
+    incoming = {r.id: rule_to_dict(r) for r in loaded}
     result = ImportResult()
     parts: list[str] = []
     async with in_transaction() as conn:

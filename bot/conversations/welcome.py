@@ -2,7 +2,8 @@
 
 The text is chosen by the most specific configuration: (channel code, staff member), then
 (channel code), then (staff member), then the default row, then the settings default.
-Outcomes are recorded (sent, missed, already_sent 41051, concurrent 41096, no_code, failed).
+Outcomes are recorded (sent, missed, already_sent 41051, concurrent 41096, no_code, failed,
+too_long: the text grew past WeCom's 4000 bytes once {nickname} was filled; not sent).
 A welcome that could not go out at once (WeCom busy, another app sending with the same code)
 is retried inside its window; its outcome is then "pending" and settled by the
 ``welcome_outcome`` job once the window has closed. A missed window is never retried.
@@ -18,6 +19,7 @@ from bot.infra.logs import get_logger
 from bot.models import ContactEvent, OutboxMessage, OutboxStatus, WelcomeOutcome, WelcomeText
 from bot.ports import Ports
 from bot.protocol import errors as E
+from bot.protocol import text_limits as L
 from bot.protocol.errors import WeComAPIError
 from bot.protocol.events import ExternalContactChange
 
@@ -54,6 +56,7 @@ async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
                               external_userid=euid, channel_code=state)
     outcome, errcode = "sent", None
     row = None
+    text, attachments = "", list[dict[str, Any]]()
     if not ev.welcome_code:
         outcome = "no_code"
     elif ports.clock.now().timestamp() - float(ev.create_time or 0) > WINDOW:
@@ -62,8 +65,14 @@ async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
         text, attachments = await choose(ports, state, userid)
         if "{nickname}" in text:
             text = text.replace("{nickname}", await _nickname(ports, euid))
+    if outcome == "sent" and L.size(text) > L.WELCOME_TEXT:
+        # Grown past send_welcome_msg's 4000 bytes once filled: a welcome code carries one
+        # message only, so it is not sent (never cut) and the reason is recorded.
+        outcome = TOO_LONG
+        log.warning("welcome.too_long", size=L.size(text), limit=L.WELCOME_TEXT)
+    if outcome == "sent":
         row = await outbound.welcome(
-            ports, ev.welcome_code, text, attachments, key=f"welcome:{ev.welcome_code}",
+            ports, ev.welcome_code or "", text, attachments, key=f"welcome:{ev.welcome_code}",
             recipient=euid, deadline=datetime.fromtimestamp(float(ev.create_time or 0) + WINDOW,
                                                             UTC))
         outcome, errcode = _outcome_of(ports, row)
@@ -76,6 +85,7 @@ async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
 
 
 PENDING = "pending"
+TOO_LONG = "too_long"  # the filled text is over WeCom's limit: not sent
 SETTLE_SLACK = 1.0  # past the row's next attempt, for its answer
 
 

@@ -10,8 +10,10 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from bot.conversations import group_welcome
+from bot.conversations.reply_limits import check_text
 from bot.models import ChannelCode, GroupWelcomeTemplate, KfWelcome, WelcomeText
 from bot.ports import Ports
+from bot.protocol import text_limits as L
 
 # -- channel codes --------------------------------------------------------------------------
 
@@ -73,6 +75,8 @@ async def welcome_texts() -> list[WelcomeTextRecord]:
 
 async def add_welcome_text(*, channel_code: str | None, userid: str | None, text: str,
                            attachments: list[dict[str, Any]]) -> WelcomeTextRecord:
+    """TextTooLong when the text is over send_welcome_msg's 4000 bytes."""
+    check_text("text", text, L.WELCOME_TEXT)
     if channel_code and not await ChannelCode.exists(code=channel_code):
         raise UnknownChannelCode(channel_code)
     if await WelcomeText.exists(channel_code=channel_code, userid=userid):
@@ -108,6 +112,11 @@ async def kf_welcomes() -> list[KfWelcomeRecord]:
 
 async def put_kf_welcome(open_kfid: str, text: str, menu: list[tuple[str, str]]
                          ) -> KfWelcomeRecord:
+    """TextTooLong when the text (the menu's head) or an item is over WeCom's bytes."""
+    check_text("text", text, L.KF_MENU_HEAD_TAIL)
+    for n, (item_id, content) in enumerate(menu):
+        check_text(f"menu[{n}].id", item_id, L.KF_MENU_CLICK_ID)
+        check_text(f"menu[{n}].content", content, L.KF_MENU_CLICK)
     await KfWelcome.update_or_create(open_kfid=open_kfid, defaults={
         "text": text, "menu": [[i, c] for i, c in menu]})
     return KfWelcomeRecord(open_kfid, text, list(menu))
@@ -158,7 +167,9 @@ async def _row(template_id: int) -> GroupWelcomeTemplate:
 async def create_template(ports: Ports, *, name: str, text: str,
                           attachment: dict[str, Any] | None, is_default: bool
                           ) -> TemplateRecord:
-    """Here and in WeCom; WeComAPIError or ValueError when WeCom refuses (nothing stored)."""
+    """Here and in WeCom; WeComAPIError or ValueError when WeCom refuses (nothing stored),
+    TextTooLong past the template's 3000 bytes."""
+    check_text("text", text, L.GROUP_WELCOME_TEXT)
     if await GroupWelcomeTemplate.exists(name=name):
         raise TemplateNameTaken(name)
     return _template(await group_welcome.create(ports, name=name, text=text,
@@ -168,6 +179,7 @@ async def create_template(ports: Ports, *, name: str, text: str,
 async def update_template(ports: Ports, template_id: int, *, name: str, text: str,
                           attachment: dict[str, Any] | None, is_default: bool
                           ) -> TemplateRecord:
+    check_text("text", text, L.GROUP_WELCOME_TEXT)
     row = await _row(template_id)
     if await GroupWelcomeTemplate.filter(name=name).exclude(id=row.id).exists():
         raise TemplateNameTaken(name)

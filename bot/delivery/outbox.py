@@ -46,8 +46,9 @@ SENDABLE = frozenset({
     "add_msg_template", "remind_groupmsg_send", "kf_upgrade_service",
 })
 KF_MSGID_APIS = frozenset({"kf_send_msg", "kf_send_msg_on_event"})
-# "msgid duplicate": the msgid is this row's own, so only an earlier try of it can have used it.
-_DUPLICATE_KF_MSGID = 40058
+# A repeated kf msgid: WeCom publishes no code for it (protocol-2.md §10); 40058 is its code
+# for a bad msgid ("msgid exceed max length"), and an unpublished code may be its answer too.
+_DUPLICATE_KF_MSGID = frozenset({E.INVALID_PARAM})
 # One-use codes that answer "already used" when an earlier, unanswered try spent them.
 _SPENT_AFTER_UNANSWERED = {"send_welcome_msg": frozenset({41051}),
                            "kf_send_msg_on_event": frozenset({95013})}
@@ -240,12 +241,16 @@ def _unanswered(row: OutboxMessage) -> bool:
 
 
 def _already_done(row: OutboxMessage, exc: WeComAPIError) -> bool:
-    """Whether WeCom's refusal says an earlier try of this row did the work."""
-    if row.api in KF_MSGID_APIS and exc.errcode == _DUPLICATE_KF_MSGID \
-            and "msgid" in exc.errmsg.lower():
+    """Whether WeCom's refusal says an earlier try of this row did the work: only when such
+    a try went unanswered (it may have landed). A kf msgid is this row's own, so only an
+    earlier try of it can have used it; the refusal is told by its code (40058, or one not
+    published), never by errmsg, which WeCom says is for reading only."""
+    if not (exc.after_unanswered or _unanswered(row)):
+        return False
+    if row.api in KF_MSGID_APIS and (exc.errcode in _DUPLICATE_KF_MSGID
+                                     or exc.errcode not in E.KNOWN_CODES):
         return True
-    return exc.errcode in _SPENT_AFTER_UNANSWERED.get(row.api, ()) and (
-        exc.after_unanswered or _unanswered(row))
+    return exc.errcode in _SPENT_AFTER_UNANSWERED.get(row.api, ())
 
 
 def errcode_of(row: OutboxMessage) -> int | None:

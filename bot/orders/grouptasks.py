@@ -29,9 +29,10 @@ from bot.models import (
 )
 from bot.models import GroupNoticeStatus as S
 from bot.orders import pipelines
-from bot.orders.notify import card, clip, order_link
+from bot.orders.notify import card, order_link
 from bot.ports import Ports
 from bot.protocol import errors as E
+from bot.protocol import text_limits as L
 from bot.protocol.errors import WeComAPIError
 
 log = get_logger("bot.orders.grouptasks")
@@ -83,7 +84,7 @@ async def _text(order: Order, stages: pipelines.Stages, notice_id: int, speciali
             tpl, order_no=order.order_no, stage=m.stage, note=(m.note + "。") if m.note else "",
             next_stage=nxt.name if nxt else "完成", next_date=order.expected_dates.get(
                 nxt.name, "") if nxt else "", customer=order.customer_name, specialist=specialist))
-    return clip("\n".join(lines), 4000)
+    return "\n".join(lines)
 
 
 async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bool:
@@ -114,6 +115,13 @@ async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bo
                     seconds=ports.settings.group_task_check_seconds)):
             return False
         text = await _text(order, stages, notice.id, specialist)
+        why = L.too_long(text, L.GROUPMSG_TEXT)
+        if why is not None:
+            # One 群发 per group per day: it cannot be split, and it is never cut.
+            await GroupNotice.filter(id=notice.id).using_db(conn).update(
+                status=S.FAILED, detail=f"通知文本{why}"[:200], next_check_at=None)
+            log.warning("grouptasks.too_long", notice_id=notice.id, size=L.size(text))
+            return False
         task = await ports.outbox.add(
             key=f"grouptask:{notice.id}", api="add_msg_template",
             args={"chat_type": "group", "sender": owner, "chat_id_list": [notice.chat_id],

@@ -20,6 +20,7 @@ from bot.infra.logs import get_logger
 from bot.models import KfConversation, Milestone, Notification, NotificationStatus, Order
 from bot.orders import pipelines
 from bot.ports import Ports
+from bot.protocol import text_limits as L
 
 log = get_logger("bot.orders.kefu_notices")
 WINDOW = timedelta(hours=48)
@@ -36,9 +37,10 @@ async def kf_account_of(order: Order, external_userid: str, default: str) -> str
     return conv.open_kfid if conv else default
 
 
-async def take_allowance(ports: Ports, open_kfid: str, external_userid: str
-                         ) -> str | None:
-    """Take one message from the customer's allowance; None when taken, else why not."""
+async def take_allowance(ports: Ports, open_kfid: str, external_userid: str,
+                         count: int = 1) -> str | None:
+    """Take ``count`` messages from the customer's allowance, all or none; None when taken,
+    else why not."""
     limit = ports.settings.conversations.kf_budget
     for _ in range(5):  # optimistic: retry when a reply was counted concurrently
         conv = await KfConversation.get_or_none(open_kfid=open_kfid,
@@ -46,11 +48,13 @@ async def take_allowance(ports: Ports, open_kfid: str, external_userid: str
         if conv is None or conv.last_customer_at is None \
                 or utcnow() - conv.last_customer_at > WINDOW:
             return "the customer has not written in the last 48 h"
-        if conv.sent_since_customer >= limit:
-            return f"the {limit} messages allowed after the customer's last message are used"
+        if conv.sent_since_customer + count > limit:
+            return (f"the {limit} messages allowed after the customer's last message are used"
+                    if count == 1 else f"the notice needs {count} messages, more than the "
+                    f"{limit - conv.sent_since_customer} left of the customer's allowance")
         if await KfConversation.filter(
                 id=conv.id, sent_since_customer=conv.sent_since_customer).update(
-                sent_since_customer=F("sent_since_customer") + 1):
+                sent_since_customer=F("sent_since_customer") + count):
             return None
     return "the customer's allowance is changing too fast to take from"
 
@@ -76,10 +80,6 @@ async def send_notice(ports: Ports, notification_id: int) -> None:
     if state not in OPEN_STATES:
         await _skip(n, f"kf session state {state}: WeCom allows a message only in 0/1")
         return
-    why = await take_allowance(ports, open_kfid, euid)
-    if why is not None:
-        await _skip(n, why)
-        return
     m = await Milestone.get(id=n.milestone_id)  # type: ignore[attr-defined]
     stages = await pipelines.load(order.order_type)
     nxt = stages.after(m.stage) if m.stage in stages.names else None
@@ -91,13 +91,25 @@ async def send_notice(ports: Ports, notification_id: int) -> None:
                             customer=order.customer_name,
                             specialist=await ports.directory.staff_name(order.specialist)
                             if pipelines.uses(tpl, "specialist") else "")
+    # Over WeCom's 2048 bytes once filled: several messages in order, never cut; each one
+    # counts against the customer's allowance.
+    parts = L.split(text, L.KF_TEXT)
+    why = await take_allowance(ports, open_kfid, euid, len(parts))
+    if why is not None:
+        await _skip(n, why)
+        return
     async with in_transaction() as conn:
-        row = await ports.outbox.add(key=f"kefu:{n.id}", api="kf_send_msg",
-                               args={"touser": euid, "open_kfid": open_kfid, "msgtype": "text",
-                                     "payload": {"content": text}},
-                               recipient=euid, ref=f"order:{order.id}", using_db=conn)
-        await Notification.filter(id=n.id).using_db(conn).update(outbox_id=row.id)
-    await ports.outbox.flush([row])
+        rows = [await ports.outbox.add(
+            key=f"kefu:{n.id}" if i == 0 else f"kefu:{n.id}:{i + 1}", api="kf_send_msg",
+            args={"touser": euid, "open_kfid": open_kfid, "msgtype": "text",
+                  "payload": {"content": part}},
+            recipient=euid, ref=f"order:{order.id}", using_db=conn)
+            for i, part in enumerate(parts)]
+        await Notification.filter(id=n.id).using_db(conn).update(outbox_id=rows[0].id)
+    if len(rows) == 1:
+        await ports.outbox.flush(rows)
+    else:  # in order; a part that must wait holds the rest behind it (same ref)
+        await ports.outbox.send_now(rows, fresh=True)
 
 
 async def sweep(ports: Ports, stale_seconds: float = 60.0) -> int:

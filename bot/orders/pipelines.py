@@ -11,10 +11,11 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from bot.models import Order, Pipeline
 from bot.orders.errors import Conflict, NotFound, OrderError
+from bot.protocol import text_limits as L
 
 # No whitespace of any kind. `\S` alone means different things to pydantic (Rust regex: Unicode
 # White_Space) and to JSON Schema clients (ECMA: also U+FEFF, not U+0085); naming both keeps the
@@ -29,6 +30,9 @@ CUSTOMER_TEMPLATE = "您好，您的订单 {order_no} 已进入「{stage}」阶�
 
 _DEFAULT = (("签约", 1), ("量尺", 3), ("设计", 7), ("方案确认", 3), ("生产", 20), ("发货", 3),
             ("安装", 2), ("验收", 2))
+
+
+_TEMPLATE_BYTES = {"team_template": L.TEXTCARD_DESC, "customer_template": L.KF_TEXT}
 
 
 def _check_template(v: str) -> str:
@@ -53,7 +57,13 @@ class StageSpec(BaseModel):
 
     @field_validator("team_template", "customer_template")
     @classmethod
-    def _known_vars(cls, v: str) -> str:
+    def _known_vars(cls, v: str, info: ValidationInfo) -> str:
+        # WeCom's limits in bytes: the team's text is a text card's description, the
+        # customer's a kf text (and a line of a 群发); filled-in values may still grow it,
+        # which the senders handle (split, or refused with the reason).
+        why = L.too_long(v, _TEMPLATE_BYTES[str(info.field_name)])
+        if why is not None:
+            raise ValueError(why)
         return _check_template(v)
 
 

@@ -43,6 +43,9 @@ NO_EXTERNAL_RELATION = 84061
 NO_CONTACT_PRIVILEGE = 60011
 USERID_NOT_FOUND = 60111
 INVALID_MEDIA_ID = 40007
+INVALID_MEDIA_TYPE = 40004
+INVALID_FILE_SIZE = 40006
+INVALID_AGENTID = 40056
 # Customer groups: unknown chat_id (sandbox choice; WeCom's page lists 40050 for chatid).
 INVALID_CHAT_ID = 40050
 # 微信客服 (protocol.md §3.5 and issue threads quoting WeCom's errmsg).
@@ -52,11 +55,16 @@ KF_OPEN_KFID_NOT_FOUND = 95004
 KF_INVALID_MSG_TOKEN = 95007  # sandbox choice: sync_msg token unknown, expired or foreign
 KF_INVALID_MSG_CODE = 95013  # sandbox choice: send_msg_on_event code unknown/used/expired
 KF_SERVICER_INACTIVE = 95014
+KF_MENU_TOO_MANY = 95008  # msgmenu with more than 10 items
+KF_MENU_BAD_ITEM = 95009  # msgmenu item of an unknown type
 KF_BAD_TRANSITION = 95016  # sandbox choice: service_state/trans not allowed
 KF_SESSION_STATE_INVALID = 95018  # "send msg session status invalid" (send_msg outside 0/1)
 KF_UPGRADE_NOT_CONFIGURED = 95021
-KF_MENU_TOO_MANY = 95008  # 菜单项个数超过上限 (msgmenu list > 10)
-KF_MENU_BAD_ITEM = 95009  # 不合法的菜单项类型
+KF_API_DISABLED = 95017  # 基础应用权限下，api开关处于关闭状态
+
+# Every code named above: an answer outside it is logged and counted (bot.wecom.unknown_codes).
+KNOWN_CODES = frozenset(v for k, v in dict(globals()).items()
+                        if k.isupper() and isinstance(v, int) and not isinstance(v, bool))
 
 TOKEN_CODES = frozenset({INVALID_TOKEN, TOKEN_EXPIRED, INVALID_SECRET})
 # Refusals only an operator can fix (the app's settings in WeCom's admin console, or ours):

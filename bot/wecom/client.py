@@ -39,6 +39,7 @@ from bot.protocol.errors import (
     error_for,
 )
 from bot.settings import AppConfig, WeComConfig
+from bot.wecom import unknown_codes
 from bot.wecom.access_tokens import TokenManager
 from bot.wecom.api_contact import ContactAPI
 from bot.wecom.api_kf import KfAPI
@@ -245,6 +246,7 @@ class WeComClient:
                 return body
             errmsg = str(body.get("errmsg", ""))
             log.info("wecom.call", api=api, app=app, errcode=errcode)
+            unknown_codes.note(errcode, errmsg, api)
             if token is not None and tokens is not None and errcode in TOKEN_CODES:
                 if not token_retried:
                     token_retried = True

@@ -69,3 +69,10 @@ def conv_settings(mode_settings: Callable[..., Settings]) -> Callable[..., Setti
     """Settings with the sample rules loaded in both modes (production skips them by default,
     so tests import them explicitly there)."""
     return mode_settings
+
+
+@pytest.fixture(params=["event", "error"])
+def kf_over_limit(request: pytest.FixtureRequest) -> str:
+    """Both ways WeCom may tell of a spent kf allowance (the sandbox's ``kf_over_limit``):
+    a msg_send_fail event (fail_type 6) after an accepted send, or errcode 95001 at once."""
+    return str(request.param)

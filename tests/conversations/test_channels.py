@@ -107,9 +107,12 @@ async def _settled_one(euid: str) -> WelcomeOutcome | None:
 
 
 async def test_kf_welcome_menu_and_the_five_message_budget(
-    mode_settings: Callable[..., Settings],
+    mode_settings: Callable[..., Settings], kf_over_limit: str,
 ) -> None:
+    """The bot plans within the budget, so WeCom's way of refusing a sixth message (event or
+    95001) never comes up."""
     async with world(mode_settings()) as w:
+        w.sandbox.corp.limits.kf_over_limit = kf_over_limit
         await _ready(w)
         await w.sandbox.customer_enters(KF, CUSTOMER)
         await w.wait_kf(1)
@@ -131,6 +134,7 @@ async def test_kf_welcome_menu_and_the_five_message_budget(
         assert await Escalation.filter(reason="budget").exists()
         assert not [c for c in w.sandbox.kf.messages[KF]
                     if c.get("event", {}).get("event_type") == "msg_send_fail"]
+        assert not [c for c in w.sandbox.calls if c["errcode"] == 95001]
 
 
 async def test_offer_group_creates_the_join_way_once(

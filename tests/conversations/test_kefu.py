@@ -101,14 +101,16 @@ async def test_a_decision_stores_history_outbox_and_counters_together(
 
 
 async def test_msg_send_fail_is_recorded_against_the_reply(
-    mode_settings: Callable[..., Settings],
+    mode_settings: Callable[..., Settings], kf_over_limit: str,
 ) -> None:
-    """WeCom accepts a send and reports later that it failed (fail_type 6: over its limit):
-    the reply's history row and its outbox row both say so."""
+    """WeCom accepts a send and reports later that it failed (fail_type 6: over its limit),
+    or refuses it at once (95001): either way the reply's history row and its outbox row
+    both say so."""
     from bot.models import OutboxMessage
 
     async with world(mode_settings()) as w:
         w.sandbox.corp.limits.kf_max_sends = 1  # WeCom's allowance smaller than the bot's budget
+        w.sandbox.corp.limits.kf_over_limit = kf_over_limit
         h = {"Authorization": "Bearer " + await create_token("adm-fail", "admin")}
         rule = {"id": "two", "when": {"any": ["两条"]}, "action": "reply", "replies": {
             "messages": [{"text": "第一条"}, {"text": "第二条"}]}}
@@ -123,7 +125,9 @@ async def test_msg_send_fail_is_recorded_against_the_reply(
         await w.settle()
         failed = await ConversationMessage.get(status="failed")
         assert failed.content == "第二条" and failed.fail_type == 6
-        assert (await OutboxMessage.get(id=failed.outbox_id)).status == "failed"
+        row = await OutboxMessage.get(id=failed.outbox_id)
+        assert row.status == "failed"
+        assert row.last_error.startswith("95001" if kf_over_limit == "error" else "msg_send_fail")
         first = await ConversationMessage.get(content="第一条")
         assert (await OutboxMessage.get(id=first.outbox_id)).status == "sent"
         assert w.kf_texts() == ["第一条"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from bot.models import ConversationMessage, Direction, InboxEvent, InboxStatus
 from bot.settings import Settings
 from tests.conversations.conftest import KF, World, world
@@ -90,3 +92,48 @@ async def test_a_callback_handled_after_its_token_expired_still_pulls_at_once(
         assert pulls[:2] == [95007, 0]  # refused with the Token, then pulled without it
         assert await InboxEvent.filter(status=InboxStatus.PENDING).count() == 0
         assert not await InboxEvent.filter(attempts__gt=0).exists()
+
+
+@pytest.mark.parametrize("errcode", [40058, 95099])
+async def test_a_pull_refused_with_its_token_is_retried_without_it(
+    mode_settings: Callable[..., Settings], errcode: int,
+) -> None:
+    """WeCom publishes no code for a stale or foreign Token: whatever lasting refusal it
+    gives (40058, an unknown code), the pull is tried again without the Token; the unknown
+    code is counted."""
+    from bot.wecom import unknown_codes
+    from sandbox.model import SandboxError
+
+    unknown_codes.reset()
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        original = w.sandbox.kf_endpoints.sync_msg
+
+        def refusing(body: dict[str, Any]) -> dict[str, Any]:
+            if body.get("token"):
+                raise SandboxError(errcode, "token refused in a new way")
+            return original(body)
+
+        w.sandbox.kf_endpoints.sync_msg = refusing  # type: ignore[method-assign]
+        await w.sandbox.customer_says(KF, "wmOdd", QUESTIONS[0][0])
+        texts = await w.wait_kf(1, euid="wmOdd", timeout=10)
+        await w.settle()
+        assert QUESTIONS[0][1] in texts[0]
+        pulls = [c["errcode"] for c in w.sandbox.calls if c["path"] == "kf/sync_msg"]
+        assert pulls[:2] == [errcode, 0]
+        assert not await InboxEvent.filter(attempts__gt=0).exists()
+    assert unknown_codes.counts() == ({} if errcode == 40058 else {95099: 1})
+
+
+def test_account_and_transient_refusals_are_not_read_as_the_token() -> None:
+    from bot.pipeline.pullers.kf import _token_refused
+    from bot.protocol import errors as E
+    from bot.protocol.errors import error_for
+
+    def refused(code: int) -> bool:
+        return _token_refused(error_for(code, "", "kf/sync_msg"))
+
+    assert all(refused(c) for c in (E.KF_INVALID_MSG_TOKEN, E.INVALID_PARAM, 95099, 95013))
+    assert not any(refused(c) for c in (E.KF_OPEN_KFID_NOT_FOUND, E.KF_INVALID_OPEN_KFID,
+                                        E.KF_API_DISABLED, E.NO_PERMISSION, E.FREQ_LIMIT,
+                                        E.CONCURRENCY_LIMIT, E.SYSTEM_BUSY, E.TOKEN_EXPIRED))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+
 from bot.delivery import outbox
 from bot.infra.clock import utcnow
 from bot.models import OutboxMessage, OutboxStatus
@@ -121,12 +123,45 @@ async def test_kf_retry_after_a_lost_answer_does_not_send_twice(
         await services.wecom.app("main").kf_send_msg(customer, SEED_KF, "text",
                                                      {"content": "您好！"},
                                                      msgid=row.args["msgid"])
-        await OutboxMessage.filter(id=row.id).update(attempts=1)
+        await OutboxMessage.filter(id=row.id).update(attempts=1,
+                                                     last_error="kf/send_msg: HTTP 503")
         await outbox.flush(services, [await OutboxMessage.get(id=row.id)])
         await wait_for(lambda: _is(row.id, OutboxStatus.SENT))
         row = await OutboxMessage.get(id=row.id)
         assert row.result == {"msgid": row.args["msgid"], "duplicate": True, "errcode": 40058}
         assert len([m for m in sandbox.inbox(customer) if "您好！" in str(m)]) == 1
+
+
+@pytest.mark.parametrize("dup_errcode", [40058, 95099])
+async def test_a_repeated_kf_msgid_is_told_by_code_and_the_rows_own_history(
+    mode_settings: Callable[..., Settings], dup_errcode: int,
+) -> None:
+    """WeCom's answer to a repeated msgid is not published: whatever code it is (40058, one
+    not in bot.protocol.errors), it means "done" only after an unanswered try of this very
+    row; the same refusal to a row that never went unanswered is a failure."""
+    async with serving(mode_settings()) as client:
+        services = client.app[SERVICES]
+        services.wecom.retry = FAST
+        sandbox, customer, kf = await _kf_session(services)
+        sandbox.corp.limits.kf_duplicate_msgid_errcode = dup_errcode
+        sandbox.set_faults(lost_answer_burst=1, paths=["kf/send_msg"])
+        lost = await _kf_text(services, "kf:dup:lost", customer, kf, "第一条")
+        await wait_for(lambda: _is(lost.id, OutboxStatus.SENT), timeout=10)
+        assert (await OutboxMessage.get(id=lost.id)).result["errcode"] == dup_errcode
+        # A row whose msgid someone else used, with no unanswered try of its own: failed.
+        row = outbox.new_row(key="kf:dup:clash", app="main", api="kf_send_msg",
+                             args={"touser": customer, "open_kfid": kf, "msgtype": "text",
+                                   "payload": {"content": "第二条"}}, recipient=customer)
+        await services.wecom.app("main").kf_send_msg(customer, kf, "text",
+                                                     {"content": "别的消息"},
+                                                     msgid=row.args["msgid"])
+        await row.save()
+        await outbox.flush(services, [row])
+        await wait_for(lambda: _is(row.id, OutboxStatus.FAILED), timeout=10)
+        assert (await OutboxMessage.get(id=row.id)).last_error.startswith(str(dup_errcode))
+        texts = [m["payload"]["content"] for m in sandbox.inbox(customer)
+                 if m["channel"] == "kf"]
+        assert texts.count("第一条") == 1 and "第二条" not in texts
 
 
 async def test_sweeper_sends_rows_whose_job_was_lost(

@@ -258,10 +258,49 @@ async def test_msgmenu_limits_on_send_msg_and_on_event(main: AppClient, sandbox:
     assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", menu(1, "button"))) == (
         E.KF_MENU_BAD_ITEM)
     long_head = {**menu(1), "head_content": "长" * 400}  # 1,200 bytes
-    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", long_head)) == E.INVALID_PARAM
+    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", long_head)) == (
+        E.CONTENT_TOO_LARGE)
     await main.kf_send_msg(C1, SEED_KF, "msgmenu", menu(10))
     assert len(sandbox.inbox(C1)[-1]["payload"]["list"]) == 10
     code = (await sandbox.customer_enters(SEED_KF, C2))["welcome_code"]
     assert await _code(main.kf_send_msg_on_event(code, "msgmenu", menu(11))) == (
         E.KF_MENU_TOO_MANY)
     await main.kf_send_msg_on_event(code, "msgmenu", menu(10))  # the code was not used up
+
+
+async def test_welcome_code_not_after_a_message_or_with_a_console_welcome(
+    main: AppClient, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    """The strictest reading of WeCom's conditions: no welcome_code within 48 h of anything
+    sent to the customer, nor while the console has a welcome of its own."""
+    await sandbox.customer_says(SEED_KF, C2, "hi")
+    await main.kf_send_text(C2, SEED_KF, "reply")
+    clock.advance(47 * 3600)  # within 48 h of both
+    assert (await sandbox.customer_enters(SEED_KF, C2))["welcome_code"] is None
+    clock.advance(2 * 3600)
+    assert (await sandbox.customer_enters(SEED_KF, C2))["welcome_code"]
+    await sandbox.servicer_says(SEED_KF, C1, "zhangwei", "您好")  # from the client, to C1
+    assert (await sandbox.customer_enters(SEED_KF, C1))["welcome_code"] is None
+    sandbox.kf.accounts[SEED_KF].console_welcome = True
+    clock.advance(49 * 3600)
+    assert (await sandbox.customer_enters(SEED_KF, C1))["welcome_code"] is None
+    sandbox.kf.accounts[SEED_KF].console_welcome = False
+    assert (await sandbox.customer_enters(SEED_KF, C1))["welcome_code"]
+
+
+async def test_kf_text_and_menu_sizes_refused_never_cut(main: AppClient, sandbox: Sandbox) -> None:
+    await sandbox.customer_says(SEED_KF, C1, "hi")
+    assert await _code(main.kf_send_text(C1, SEED_KF, "长" * 683)) == E.CONTENT_TOO_LARGE
+    await main.kf_send_text(C1, SEED_KF, "长" * 682 + "ab")  # 2048 bytes exactly
+    assert len(sandbox.inbox(C1)[-1]["payload"]["content"].encode()) == 2048
+    item = {"type": "click", "click": {"id": "1", "content": "进度"}}
+    menu = {"head_content": "头" * 342, "list": [item]}
+    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", menu)) == E.CONTENT_TOO_LARGE
+    menu = {"head_content": "头", "list": [item] * 11}
+    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", menu)) == E.KF_MENU_TOO_MANY
+    menu = {"list": [{"type": "click", "click": {"id": "1", "content": "进" * 43}}]}
+    assert await _code(main.kf_send_msg(C1, SEED_KF, "msgmenu", menu)) == E.CONTENT_TOO_LARGE
+    entered = await sandbox.customer_enters(SEED_KF, C2)
+    assert await _code(main.kf_send_msg_on_event(
+        entered["welcome_code"], "text", {"content": "长" * 683})) == E.CONTENT_TOO_LARGE
+    assert len(sandbox.inbox(C1)) == 1 and sandbox.inbox(C2) == []

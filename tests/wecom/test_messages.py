@@ -36,7 +36,13 @@ async def test_message_send(main: AppClient, sandbox: Sandbox) -> None:
     await main.message_send("textcard", card, touser="lina")
     assert sandbox.inbox("lina")[-1]["msgtype"] == "textcard"
     assert await _code(main.send_text("ghost", "x")) == E.ALL_RECIPIENTS_INVALID
-    assert await _code(main.send_text("lina", "长" * 700)) == E.CONTENT_TOO_LARGE
+    # WeCom cuts an app text past 2048 bytes without an error (docs 90236 "超过将截断").
+    await main.send_text("lina", "长" * 700)
+    cut = sandbox.inbox("lina")[-1]
+    assert cut["truncated"] and len(cut["payload"]["content"].encode()) == 2046
+    assert "truncated" not in sandbox.inbox("zhangwei")[-1]
+    assert await _code(main.message_send("markdown", {"content": "长" * 700},
+                                          touser="lina")) == E.CONTENT_TOO_LARGE
     assert await _code(main.message_send("bogus", {}, touser="lina")) == E.INVALID_PARAM
 
 

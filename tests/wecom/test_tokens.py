@@ -16,6 +16,12 @@ from sandbox import Sandbox, SandboxClock
 from .conftest import calls, make_client
 
 
+@pytest.fixture(autouse=True, params=[True, False], ids=["reused", "fresh"])
+def _token_reuse(request: pytest.FixtureRequest, sandbox: Sandbox) -> None:
+    """WeCom hands out the same token while it is valid; nothing here may rely on it."""
+    sandbox.corp.limits.reuse_tokens = request.param
+
+
 async def test_cold_cache_100_concurrent_calls_one_gettoken(
     config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
 ) -> None:

@@ -23,7 +23,7 @@ from bot.models import KfCursor
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.processing import process_fresh
 from bot.protocol import errors as E
-from bot.protocol.errors import WeComAPIError
+from bot.protocol.errors import RateLimitError, TokenError, WeComAPIError
 from bot.protocol.events import parse_kf_message
 
 log = get_logger("bot.kefu.sync")
@@ -114,11 +114,11 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
         try:
             res = await client.kf_sync_msg(open_kfid=open_kfid, cursor=cursor, token=token)
         except WeComAPIError as exc:
-            if token is None or exc.errcode != E.KF_INVALID_MSG_TOKEN:
+            if token is None or not _token_refused(exc):
                 raise
             # The callback's Token lives 10 minutes: a callback handled later (after a restart
             # or an outage) pulls without it at once rather than waiting for the poll.
-            log.info("kefu.token_expired", open_kfid=open_kfid)
+            log.info("kefu.token_refused", open_kfid=open_kfid, errcode=exc.errcode)
             token = None
             continue
         items = [i for i in res.get("msg_list") or [] if isinstance(i, dict)]
@@ -140,6 +140,21 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
             log.info("kefu.backlog_skipped", open_kfid=open_kfid, count=len(items) - len(fresh))
         if not res.get("has_more"):  # a page may be empty with has_more = 1
             return stored
+
+
+# Refusals that are not about the Token: pulling without it would fail the same way.
+_NOT_THE_TOKEN = frozenset({E.KF_INVALID_OPEN_KFID, E.KF_OPEN_KFID_NOT_FOUND, E.KF_API_DISABLED,
+                            E.NO_PERMISSION, E.UNTRUSTED_IP, E.SYSTEM_BUSY})
+
+
+def _token_refused(exc: WeComAPIError) -> bool:
+    """Whether a pull with the callback's Token may have been refused for the Token. WeCom
+    publishes no code for a stale Token (95007 "不合法的msgtoken" is the likeliest; 40058 is
+    its catch-all for bad parameters), so any lasting refusal other than the account's or
+    the app's own is read as one, and the pull is tried once more without it."""
+    if isinstance(exc, TokenError | RateLimitError):  # the access_token, or a limit: no
+        return False
+    return exc.errcode not in _NOT_THE_TOKEN
 
 
 async def _store(services: Any, items: list[dict[str, Any]]) -> list[tuple[int, Any]]:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from bot.conversations import escalation, escalation_desk, statistics, welcome_settings
+from bot.conversations.reply_limits import TextTooLong
 from bot.conversations.welcome_settings import NoSuchTemplate, TemplateNameTaken
 from bot.protocol.errors import WeComAPIError
 from bot.settings import MENU_ID
@@ -202,6 +203,8 @@ async def create_welcome_text(req: ApiRequest) -> WelcomeOut:
         row = await welcome_settings.add_welcome_text(
             channel_code=b.channel_code, userid=b.userid, text=b.text,
             attachments=[_att(a) for a in b.attachments])
+    except TextTooLong as exc:
+        raise ApiError(400, "too_long", str(exc), exc.field) from None
     except welcome_settings.UnknownChannelCode:
         raise ApiError(400, "unknown_channel_code", "create the channel code first",
                        "channel_code") from None
@@ -256,6 +259,8 @@ async def create_template(req: ApiRequest) -> TemplateOut:
         row = await welcome_settings.create_template(
             req.services.ports, name=b.name, text=b.text, attachment=b.attachment,
             is_default=b.is_default)
+    except TextTooLong as exc:
+        raise ApiError(400, "too_long", str(exc), exc.field) from None
     except TemplateNameTaken:
         raise ApiError(409, "exists", "a template with this name exists", "name") from None
     except (WeComAPIError, ValueError) as exc:
@@ -281,6 +286,8 @@ async def update_template(req: ApiRequest) -> TemplateOut:
             attachment=b.attachment, is_default=b.is_default)
     except NoSuchTemplate:
         raise ApiError(404, "not_found", "no such template") from None
+    except TextTooLong as exc:
+        raise ApiError(400, "too_long", str(exc), exc.field) from None
     except TemplateNameTaken:
         raise ApiError(409, "exists", "another template has this name", "name") from None
     except (WeComAPIError, ValueError) as exc:
@@ -336,8 +343,11 @@ async def list_kf_welcome(req: ApiRequest) -> list[KfWelcomeOut]:
 async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
     """Set the welcome (text and menu) a customer gets on entering a kefu session."""
     b: KfWelcomeIn = req.body
-    await welcome_settings.put_kf_welcome(b.open_kfid, b.text,
-                                          [(m.id, m.content) for m in b.menu])
+    try:
+        await welcome_settings.put_kf_welcome(b.open_kfid, b.text,
+                                              [(m.id, m.content) for m in b.menu])
+    except TextTooLong as exc:
+        raise ApiError(400, "too_long", str(exc), exc.field) from None
     return KfWelcomeOut(**b.model_dump())
 
 
