@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
 
 
 async def test_tokens_roles_and_errors(mode_settings: Callable[..., Settings]) -> None:

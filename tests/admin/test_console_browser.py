@@ -10,8 +10,8 @@ import pytest
 
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from tests.admin.browser import browser_page, screenshot_path
-from tests.foundation.test_callback import serving
+from tests.harness.browser import browser_page, screenshot_path
+from tests.harness.service import serving
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)

@@ -11,8 +11,8 @@ import pytest
 
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from tests.admin.browser import browser_page
-from tests.foundation.test_callback import serving
+from tests.harness.browser import browser_page
+from tests.harness.service import serving
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)

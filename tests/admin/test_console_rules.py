@@ -16,19 +16,13 @@ from bot.conversations.rulebook import changed
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
 from bot.web.appkeys import SERVICES
-from tests.admin.browser import browser_page, screenshot_path
-from tests.foundation.test_callback import serving
+from tests.harness.browser import browser_page, screenshot_path, sign_in
+from tests.harness.service import serving
 
 TABLE = {"id": "coffee-table", "name": "茶几配送", "priority": 60, "when": {"any": ["茶几"]},
          "action": "reply", "replies": {"messages": [{"text": "茶几三天可送达。"}]}}
 HOSTILE = {"id": "hostile", "name": "<script>alert(1)</script>", "when": {"any": ["脚本"]},
            "action": "reply", "replies": {"messages": [{"text": "<img src=x onerror=alert(2)>"}]}}
-
-
-async def sign_in(page: Any, token: str, where: str) -> None:
-    await page.goto(where)
-    await page.fill("#token", token)
-    await page.click("#signin button")
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)

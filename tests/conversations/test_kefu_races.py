@@ -14,7 +14,7 @@ from bot.conversations.keys import kf_key
 from bot.conversations.rulebook import changed
 from bot.models import ConversationMessage, Direction, KfConversation, RuleStat
 from bot.settings import Settings
-from tests.conversations.conftest import CUSTOMER, KF, World, world
+from tests.harness.world import CUSTOMER, KF, World, world
 
 
 async def _rules(w: World, *rules: dict[str, Any]) -> None:

@@ -8,16 +8,16 @@ from typing import Any
 
 from bot.conversations import rules_store
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
-from tests.conftest import wait_for
-from tests.conversations.conftest import CUSTOMER, KF, world
+from tests.harness.admin import bearer
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, KF, world
 
 RULE = {"id": "sofa", "name": "沙发", "priority": 50, "when": {"any": ["沙发"]},
         "action": "reply", "replies": {"messages": [{"text": "沙发七天可送达。"}]}}
 
 
 async def _auth(role: str = "admin") -> dict[str, str]:
-    return {"Authorization": "Bearer " + await create_token(f"t-{role}", role)}
+    return await bearer(f"t-{role}", role)
 
 
 async def test_rule_crud_versions_rollback_and_hot_swap(

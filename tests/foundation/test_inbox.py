@@ -12,7 +12,7 @@ from bot.models import InboxEvent
 from bot.pipeline.inbox import NewEvent
 from bot.settings import Settings
 from bot.web.appkeys import SERVICES
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
 
 
 def ev(key: str) -> NewEvent:

@@ -12,11 +12,9 @@ from bot.runtime import Services
 from bot.settings import Settings
 from bot.web.appkeys import SERVICES
 from bot.wecom.policy import RetryPolicy
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-
-FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1,
-                   rate_limit_ban=0.05)
+from tests.harness.policies import FAST
+from tests.harness.service import serving
+from tests.harness.waiting import wait_for
 
 
 async def status_of(row_id: int) -> OutboxStatus:

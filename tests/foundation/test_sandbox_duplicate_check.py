@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.settings import Settings
 from bot.web.appkeys import SERVICES
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
 
 
 async def test_same_message_within_the_interval_is_delivered_once(

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from bot.models import InboxEvent
 from bot.settings import Settings
 from bot.web.appkeys import SERVICES
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
+from tests.harness.waiting import wait_for
 
 
 async def test_staff_help_round_trip_through_the_sandbox(

@@ -6,17 +6,11 @@ from collections.abc import Callable
 
 from bot.models import GroupNotice, GroupNoticeStatus, OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import (
-    FAST,
-    Admin,
-    bound_order,
-    orders_settings,
-    run_tick,
-    services_of,
-    settled,
-)
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import outbox_settled, wait_for
+from tests.orders.helpers import bound_order, new_order, orders_settings, run_tick
 
 NO = "DD20260020"
 DAY = 24 * 3600
@@ -43,7 +37,7 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         services.wecom.retry = FAST
         sandbox = services.sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         chat = (await bound_order(admin, NO)).group_chat_id
         ms = f"/orders/{NO}/milestones"
         await admin.call("POST", ms, {"milestone": "签约", "event_id": "1"})
@@ -86,7 +80,7 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         assert (await GroupNotice.get(id=second.id)).status == GroupNoticeStatus.DELIVERED
         texts = [m["text"]["content"] for m in sandbox.inbox(chat)]
         assert len(texts) == 2 and "签约" in texts[0] and "量尺" in texts[1]
-        await settled()
+        await outbox_settled()
 
 
 async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[..., Settings],
@@ -96,7 +90,7 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
     async with serving(settings) as client:
         services_of(client).wecom.retry = FAST
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         await bound_order(admin, NO)
         await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
                                                              "event_id": "1"})
@@ -111,4 +105,4 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
         entry = next(e for e in tl["entries"] if e["kind"] == "milestone")
         group = [n for n in entry["notifications"] if n["channel"] == "group"]
         assert group[0]["status"] == "failed" and "did not send" in group[0]["detail"]
-        await settled()
+        await outbox_settled()

@@ -15,8 +15,7 @@ from bot.protocol.crypto import WeComCrypto
 from bot.protocol.safexml import parse_xml
 from bot.settings import WeComConfig
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
-
-from .conftest import CORP
+from tests.harness.wecom_client import CORP
 
 C1 = SEED_CUSTOMERS[0][0]
 

@@ -12,8 +12,7 @@ from bot.protocol.errors import INVALID_SECRET, TokenError, WeComAPIError
 from bot.settings import AppConfig, WeComConfig
 from bot.wecom.access_tokens import TokenManager
 from sandbox import Sandbox, SandboxClock
-
-from .conftest import calls, make_client
+from tests.harness.wecom_client import calls, make_client
 
 
 async def test_cold_cache_100_concurrent_calls_one_gettoken(

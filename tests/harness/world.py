@@ -1,19 +1,21 @@
-"""Helpers for conversation tests: the real service with the sandbox, in both modes."""
+"""The running service with its built-in sandbox: customers and staff act in the sandbox,
+tests read what people received there and wait until the service is idle."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.conversations import rules_store
+from bot.conversations.rulebook import changed, sample_rules_text
+from bot.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
+from tests.harness.service import sandbox_of, services_of, serving
+from tests.harness.waiting import wait_for
 
 KF = SEED_KF
 CUSTOMER = SEED_CUSTOMERS[0][0]
@@ -24,8 +26,8 @@ class World:
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
-        self.services = client.app[SERVICES]
-        self.sandbox: Sandbox = self.services.sandbox
+        self.services = services_of(client)
+        self.sandbox: Sandbox = sandbox_of(client)
 
     def kf_texts(self, euid: str = CUSTOMER) -> list[str]:
         out = []
@@ -45,8 +47,6 @@ class World:
 
     async def settle(self) -> None:
         """Wait until the service has nothing left to do for what happened so far."""
-        from bot.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
-
         await self.sandbox.drain()
 
         async def idle() -> bool:
@@ -64,8 +64,9 @@ async def world(settings: Settings) -> AsyncIterator[World]:
         yield World(client)
 
 
-@pytest.fixture
-def conv_settings(mode_settings: Callable[..., Settings]) -> Callable[..., Settings]:
-    """Settings with the sample rules loaded in both modes (production skips them by default,
-    so tests import them explicitly there)."""
-    return mode_settings
+async def load_sample_rules(w: World) -> None:
+    """The sample rule set, unless rules exist already (production mode starts with none),
+    and the running service told about it."""
+    if not await rules_store.list_rules():
+        await rules_store.import_rules(sample_rules_text(), mode="replace", actor="test")
+    await changed(w.services.ports)
