@@ -10,9 +10,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestClient
 
 from tests.harness.databases import flush_redis
 from tests.harness.env import REDIS_URL
+from tests.harness.service import serving
 from tests.harness.settings import MODES, SettingsFactory, prepare, settings_factory
 
 
@@ -31,5 +34,20 @@ async def mode_settings(request: pytest.FixtureRequest, tmp_path: Path
     its databases empty."""
     await prepare(request.param, tmp_path)
     yield settings_factory(request.param, tmp_path)
+    if request.param == "production":
+        await flush_redis()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=MODES)
+async def module_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                        ) -> AsyncIterator[TestClient]:
+    """One running service per mode for a whole module, for tests that differ only in their
+    input and leave nothing another test of the module reads. Booting once instead of per
+    test is the point. The module must run its tests in the module's event loop:
+    ``pytestmark = pytest.mark.asyncio(loop_scope="module")``."""
+    folder = tmp_path_factory.mktemp(f"module-{request.param}")
+    await prepare(request.param, folder)
+    async with serving(settings_factory(request.param, folder)()) as client:
+        yield client
     if request.param == "production":
         await flush_redis()
