@@ -15,9 +15,8 @@ from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
 from bot.settings import Settings
 from bot.web.admin.api_tokens import create_token
-from bot.web.appkeys import SERVICES
 from tests.harness.browser import browser_page, screenshot_path, sign_in
-from tests.harness.service import serving
+from tests.harness.service import services_of, serving
 
 TABLE = {"id": "coffee-table", "name": "茶几配送", "priority": 60, "when": {"any": ["茶几"]},
          "action": "reply", "replies": {"messages": [{"text": "茶几三天可送达。"}]}}
@@ -32,7 +31,7 @@ async def test_edit_a_rule_and_see_it_win_in_the_tester(
     async with serving(mode_settings()) as client:
         await rules_store.create_rule(TABLE, "seed")
         await rules_store.create_rule(HOSTILE, "seed")
-        await changed(client.app[SERVICES].ports)
+        await changed(services_of(client).ports)
         token = await create_token("root", "admin")
         async with browser_page(str(client.make_url("/"))) as page:
             page.on("dialog", lambda d: d.accept())

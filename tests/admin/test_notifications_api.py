@@ -7,9 +7,8 @@ from collections.abc import Callable
 from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
 from tests.harness.admin import bearer
-from tests.harness.service import serving
+from tests.harness.service import services_of, serving
 from tests.harness.waiting import wait_for
 
 
@@ -17,7 +16,7 @@ async def test_failed_message_is_listed_retried_and_counted(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         admin = await bearer("root", "admin")
         viewer = await bearer("v", "viewer")
         good = await outbox.add(key="n:good", app="main", api="message_send",
@@ -72,7 +71,7 @@ async def test_retrying_a_kf_message_sends_it_under_a_new_msgid(
     from sandbox import SEED_CUSTOMERS, SEED_KF
 
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         admin = await bearer("root", "admin")
         customer = SEED_CUSTOMERS[2][0]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
 from sandbox import SEED_CUSTOMERS, SEED_KF
 from tests.harness.admin import bearer
-from tests.harness.service import serving
+from tests.harness.service import sandbox_of, serving
 from tests.harness.waiting import wait_for
 
 
@@ -16,7 +15,7 @@ async def test_admin_sets_the_kefu_welcome_and_customers_get_it(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        sandbox = client.app[SERVICES].sandbox
+        sandbox = sandbox_of(client)
         admin = await bearer("root", "admin")
         viewer = await bearer("v", "viewer")
         listed = await (await client.get("/api/v1/kf-welcome", headers=viewer)).json()

@@ -16,9 +16,8 @@ from bot.protocol.events import TextMessage
 from bot.protocol.safexml import parse_xml
 from bot.routing import Router, text_is
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
 from tests.harness.callbacks import Signed, inbox_rows, post_callback
-from tests.harness.service import serving
+from tests.harness.service import services_of, serving
 from tests.harness.waiting import wait_for
 
 
@@ -79,7 +78,7 @@ async def test_passive_handler_without_reply_runs_once_and_no_job_repeats_it(
         calls.append(event.content or "")
 
     async with serving(settings) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.dispatcher.include(router, first=True)
         resp = await post_callback(client, signed, signed.text_message("note this", msg_id=77))
         assert resp.status == 200 and await resp.read() == b""
@@ -149,7 +148,7 @@ async def test_handler_errors_are_retried_then_marked_failed(
             raise RuntimeError("downstream hiccup")
 
     async with serving(settings) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.dispatcher.include(router, first=True)
         if isinstance(services.queue, InProcessRunner):
             services.queue.delay = lambda attempt: 0.05
@@ -180,7 +179,7 @@ async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
     settings = mode_settings(inbox_stale_seconds=60)
     signed = Signed(settings)
     async with serving(settings) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         # As if the process died between storing and enqueueing: a pending row, no job.
         plaintext = signed.text_message("在吗", msg_id=77)
         row_id = await services.inbox.store(inbox.NewEvent(
