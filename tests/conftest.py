@@ -13,10 +13,10 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient
 
-from tests.harness.databases import flush_redis
+from tests.harness.databases import flush_redis, prepare
 from tests.harness.env import REDIS_URL
 from tests.harness.service import serving
-from tests.harness.settings import MODES, SettingsFactory, prepare, settings_factory
+from tests.harness.settings import MODES, SettingsFactory, settings_factory
 
 
 @pytest.fixture

@@ -62,6 +62,15 @@ async def fresh_sqlite(folder: Path) -> Path:
     return target
 
 
+async def prepare(mode: str, folder: Path) -> None:
+    """Empty databases for ``mode``: PostgreSQL and Redis, or a SQLite file in ``folder``."""
+    if mode == "production":
+        await fresh_postgres()
+        await flush_redis()
+    else:
+        await fresh_sqlite(folder)
+
+
 async def flush_redis() -> None:
     client = aioredis.from_url(REDIS_URL)
     try:

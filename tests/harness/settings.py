@@ -54,11 +54,3 @@ def settings_factory(mode: str, folder: Path) -> SettingsFactory:
 
     return factory
 
-
-async def prepare(mode: str, folder: Path) -> None:
-    """Empty databases for ``mode``: PostgreSQL and Redis, or a SQLite file in ``folder``."""
-    if mode == "production":
-        await databases.fresh_postgres()
-        await databases.flush_redis()
-    else:
-        await databases.fresh_sqlite(folder)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.settings import SettingsFactory, prepare, settings_factory
+from tests.harness.databases import prepare
+from tests.harness.settings import SettingsFactory, settings_factory
 
 
 @pytest.fixture
