@@ -150,13 +150,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from aiohttp.test_utils import TestClient, TestServer
     from pydantic import SecretStr
 
+    from bot.api_access import create_token
     from bot.app import bind_public_url
     from bot.infra.db import migrate
     from bot.infra.logs import configure_logging
     from bot.models import OutboxMessage, OutboxStatus
     from bot.pipeline.worker import run_worker
     from bot.settings import AppConfig, Settings, WeComConfig, random_aes_key
-    from bot.web.admin.api_tokens import create_token
     from bot.web.appkeys import SERVICES
     from bot.web.server import create_app
     from bot.wecom.policy import RetryPolicy

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, Protocol
 
 from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, watch_rules
 from bot.delivery.writer import OutboxWriter
 from bot.infra import db
 from bot.infra.clock import SystemClock
+from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
+from bot.pipeline.inbox import InboxWriter
 from bot.pipeline.processing import sweep
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import ArqQueue, InProcessRunner
-from bot.ports import Clock, JobQueue, Ports, Rulebook
+from bot.ports import Clock, JobQueue, PlaygroundRefused, Ports, Rulebook
 from bot.routing import Dispatcher
 from bot.runtime import Services, make_cryptos
 from bot.settings import AppConfig, ConfigError, Settings
@@ -29,7 +32,8 @@ from bot.wecom.client import WeComClient
 from bot.wecom.directory import WeComDirectory
 from bot.wecom.media import MediaUploads
 from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
-from sandbox import Sandbox
+from sandbox import SEED_KF, Sandbox, build_sandbox_app
+from sandbox.model import SandboxError
 
 log = get_logger("bot.app")
 
@@ -72,6 +76,89 @@ def bind_public_url(services: Services, url: str) -> None:
         services.wecom.base_url = url + SANDBOX_PREFIX
 
 
+class SubApps(Protocol):
+    """Where the simulated WeCom's API is mounted: the service's own aiohttp app."""
+
+    def add_subapp(self, prefix: str, subapp: Any) -> Any: ...
+
+
+def built_in_wecom(settings: Settings, app: SubApps) -> Sandbox | None:
+    """With api_base = "sandbox": the simulated WeCom, its API served by this process under
+    SANDBOX_PREFIX of ``app`` (bot.web.server's app). Decided here so the web layer never
+    imports the sandbox."""
+    if not settings.wecom.is_sandbox:
+        return None
+    sandbox = Sandbox(settings.wecom)
+    app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
+    return sandbox
+
+
+def standalone_sandbox(settings: Settings) -> Any:
+    """The built-in sandbox of these settings as a web app of its own (an aiohttp
+    Application), for a command that needs a WeCom without a running service."""
+    return build_sandbox_app(Sandbox(settings.wecom))
+
+
+async def _refusing(action: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    try:
+        return await action
+    except SandboxError as exc:
+        raise PlaygroundRefused(exc.errcode, exc.errmsg) from None
+
+
+class SandboxPlayground:
+    """The sandbox as the console's playground sees it (bot.ports.PlaygroundSandbox), so the
+    web layer never imports the sandbox: its refusals become PlaygroundRefused."""
+
+    default_open_kfid = SEED_KF
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    async def customer_says(self, open_kfid: str, external_userid: str, text: str, *,
+                            menu_id: str | None = None) -> dict[str, Any]:
+        return await _refusing(self.sandbox.customer_says(open_kfid, external_userid, text,
+                                                          menu_id=menu_id))
+
+    async def customer_enters(self, open_kfid: str, external_userid: str, *,
+                              scene: str = "") -> dict[str, Any]:
+        return await _refusing(self.sandbox.customer_enters(open_kfid, external_userid,
+                                                            scene=scene))
+
+    async def staff_adds_customer(self, userid: str, external_userid: str | None = None, *,
+                                  name: str | None = None, state: str = "") -> dict[str, Any]:
+        return await _refusing(self.sandbox.staff_adds_customer(
+            userid, external_userid, name=name, state=state))
+
+    async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]:
+        return await _refusing(self.sandbox.staff_creates_group(owner, name))
+
+    async def customer_joins_group(self, external_userid: str, *, chat_id: str | None = None,
+                                   config_id: str | None = None, join_scene: int = 3
+                                   ) -> dict[str, Any]:
+        return await _refusing(self.sandbox.customer_joins_group(
+            external_userid, chat_id=chat_id, config_id=config_id, join_scene=join_scene))
+
+    async def staff_says(self, userid: str, text: str) -> dict[str, Any]:
+        return await _refusing(self.sandbox.staff_says(userid, text))
+
+    async def owner_confirms_task(self, msgid: str, userid: str | None = None
+                                  ) -> dict[str, Any]:
+        return await _refusing(self.sandbox.owner_confirms_task(msgid, userid))
+
+    def world(self) -> dict[str, Any]:
+        data = self.sandbox.world()
+        data["tasks"] = [
+            {"msgid": t.msgid, "chat_type": t.chat_type, "content": t.content,
+             "senders": dict(t.senders)}
+            for t in self.sandbox.mass_messaging.tasks.values()
+        ]
+        return data
+
+    def inbox(self, recipient: str) -> list[dict[str, Any]]:
+        return self.sandbox.inbox(recipient)
+
+
 def main_app_of(settings: Settings) -> AppConfig:
     """The self-built app whose token serves kefu, contacts, groups and app messages: the first
     app of kind ``app``, whatever its name. Decided here, once, for every domain."""
@@ -86,12 +173,13 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
                 rules: Rulebook) -> Ports:
     """Every port's adapter, from what the process holds."""
     app_client = services.wecom.app(main.name)
+    directory = WeComDirectory(services.store, app_client)
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
         jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
-        wecom=app_client,
+        names=directory, commits=group_commit(), wecom=app_client,
         outbox=OutboxWriter(services, main.name),
-        directory=WeComDirectory(services.store, app_client),
+        directory=directory,
         media=MediaUploads(services.store, services.wecom, app_client),
     )
 
@@ -131,7 +219,9 @@ async def running(
         dispatcher=build_dispatcher(),
         cryptos=make_cryptos(settings),
         wecom=WeComClient(settings.wecom, store, base_url=base_url),
+        inbox=InboxWriter(),
         sandbox=sandbox,
+        playground=SandboxPlayground(sandbox) if sandbox is not None else None,
     )
     rules = RuleBook()
     services.ports = build_ports(services, main, clock=SystemClock(), rules=rules)

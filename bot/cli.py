@@ -1,4 +1,4 @@
-"""``wecom-bot`` command line: serve | worker | migrate | demo | sandbox | admin | rules."""
+"""The ``wecom-bot`` command line: serve, worker, migrate, doctor, demo, sandbox, admin, rules."""
 
 from __future__ import annotations
 
@@ -6,20 +6,19 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot.infra.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
+    settings = load_settings(getattr(args, "config", None))
     configure_logging(settings.log_format, settings.log_level, cache=True)
     return settings
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
     from bot.app import local_url
     from bot.web.server import bind_listener, create_app, serve
 
@@ -30,26 +29,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"wecom-bot: cannot listen on {settings.listen}: {exc.strerror or exc} (change "
               "`listen` in the config file or set WECOM_BOT_LISTEN)", file=sys.stderr)
         return 1
-    app = create_app(settings)
     console = f"{local_url(settings)}/admin/"
 
-    async def first_start(_: web.Application) -> None:
+    async def first_start() -> None:
         # The embedded default must be usable at once: the first start gets an admin token.
-        from bot.models import ApiToken
-        from bot.web.admin.api_tokens import create_token
+        from bot.api_access import any_token, create_token
 
-        if settings.embedded and not await ApiToken.exists():
+        if settings.embedded and not await any_token():
             token = await create_token("admin", "admin")
             print(f"  admin token (shown once): {token}", flush=True)
         print(f"  console: {console}", flush=True)
 
-    app.on_startup.append(first_start)
+    app = create_app(settings, on_start=first_start)
     mode = "embedded (SQLite, no Redis)" if settings.embedded else "production"
     wecom = "the built-in sandbox" if settings.wecom.is_sandbox else settings.wecom.api_base
     print(f"wecom-bot: {mode}, WeCom = {wecom}", flush=True)
+    base = settings.public_url or f"http://{settings.listen}"
     for app_cfg in settings.wecom.apps:
-        print(f"  callback URL for {app_cfg.name!r}: http://{settings.listen}/wecom/callback/"
-              f"{app_cfg.name}", flush=True)
+        print(f"  callback URL for {app_cfg.name!r}: {base}/wecom/callback/{app_cfg.name}",
+              flush=True)
     asyncio.run(serve(app, settings, sock))
     return 0
 
@@ -101,9 +99,58 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.app import main_app_of, standalone_sandbox
+    from bot.doctor import Report, diagnose, render_text
+    from bot.infra.db import close_db, init_db, ping_db
+    from bot.infra.store import make_store
+    from bot.web.server import listening
+    from bot.wecom.client import WeComClient
+
+    settings = _settings(args)
+    main_app = main_app_of(settings).name
+
+    async def database() -> None:
+        await init_db(settings.database_url)
+        await ping_db()
+
+    async def redis() -> None:
+        store = make_store(settings.redis_url)
+        try:
+            await store.ping()
+        finally:
+            await store.close()
+
+    async def check(base_url: str | None) -> Report:
+        # A memory store: the doctor must fetch its own tokens, not reuse the service's.
+        client = WeComClient(settings.wecom, make_store(""), base_url=base_url)
+        try:
+            return await diagnose(settings, client, main_app=main_app, database=database,
+                                  redis=redis)
+        finally:
+            await client.close()
+            await close_db()
+
+    async def main() -> Report:
+        if settings.wecom.is_sandbox:
+            async with listening(standalone_sandbox(settings)) as base_url:
+                return await check(base_url)
+        return await check(None)
+
+    report = asyncio.run(main())
+    if args.json:
+        print(json.dumps({"ok": report.ok, "checks": [c.as_dict() for c in report.checks]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(render_text(report))
+    return 0 if report.ok else 1
+
+
 def cmd_admin(args: argparse.Namespace) -> int:
+    from bot.api_access import TokenNameTaken, create_token, list_tokens, revoke_token
     from bot.infra.db import close_db, init_db, migrate
-    from bot.web.admin.api_tokens import TokenNameTaken, create_token, list_tokens, revoke_token
 
     settings = _settings(args)
 
@@ -143,8 +190,8 @@ def cmd_admin(args: argparse.Namespace) -> int:
                 print(f"(role {args.role}; shown once, store it now)", file=sys.stderr)
             elif args.admin_command == "list-tokens":
                 for row in await list_tokens():
-                    state = "revoked" if row.revoked_at else "live"
-                    print(f"{row.name}\t{row.role.value}\t{state}\tcreated {row.created_at:%F}")
+                    state = "revoked" if row.revoked else "live"
+                    print(f"{row.name}\t{row.role}\t{state}\tcreated {row.created_at:%F}")
             elif args.admin_command in ("create-api-key", "revoke-api-key"):
                 return await api_key(args)
             elif args.admin_command == "revoke-token":
@@ -164,6 +211,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from bot.infra.db import close_db, init_db, migrate
 
     settings = _settings(args)
+    text = ""
+    if args.rules_command == "import":
+        # Read before anything else is touched, so a bad file changes nothing.
+        try:
+            with open(args.file, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            print(f"wecom-bot: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 1
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            print(f"wecom-bot: {args.file}: nothing imported, not UTF-8 text (byte "
+                  f"0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8 and try "
+                  "again", file=sys.stderr)
+            return 1
 
     async def main() -> int:
         from bot.conversations import rules_store
@@ -177,16 +240,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 sys.stdout.write(await rules_store.export_rules(args.format))
                 return 0
             try:
-                text = open(args.file, encoding="utf-8").read()  # noqa: ASYNC230
-            except OSError as exc:
-                print(f"wecom-bot: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-                return 1
-            try:
                 result = await rules_store.import_rules(
                     text, mode="replace" if args.replace else "merge", actor="cli",
                     dry_run=args.dry_run)
             except RuleError as exc:
-                print(f"wecom-bot: {args.file}: nothing imported, {exc}", file=sys.stderr)
+                reason = " ".join(str(exc).split())  # one line, even for YAML's own messages
+                print(f"wecom-bot: {args.file}: nothing imported, {reason}", file=sys.stderr)
                 return 1
             if result.diff:
                 print(result.diff)
@@ -209,44 +268,91 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+DESCRIPTION = """\
+wecom-bot: customer operations on WeCom (企业微信).
+
+Every subcommand reads the TOML config given by --config (before or after the subcommand)
+or $WECOM_BOT_CONFIG; without one it runs embedded (SQLite, no Redis, the built-in sandbox).
+"""
+
+
+def _common() -> argparse.ArgumentParser:
+    # Added to every (sub)parser; SUPPRESS keeps a later level from resetting an earlier one.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, metavar="PATH",
+                        help="TOML config file (default: $WECOM_BOT_CONFIG)")
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wecom-bot", description=__doc__)
-    parser.add_argument("--config", help="TOML config file (default: $WECOM_BOT_CONFIG)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the callback server (embedded default without config)")
-    worker = sub.add_parser("worker", help="run background jobs from Redis (production)")
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="wecom-bot", description=DESCRIPTION, parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(parent: Any, name: str, help: str, description: str = "") -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(
+            name, help=help, description=description or help[:1].upper() + help[1:] + ".",
+            parents=[common])
+        return p
+
+    add(sub, "serve", "run the callback server and the console (embedded without a config)",
+        "Run the callback server, the admin console and the admin API. Embedded mode (no "
+        "redis_url) also runs the jobs in process.")
+    worker = add(sub, "worker", "run background jobs from Redis (production)",
+                 "Run background jobs from the Redis queue. Production only: in embedded mode "
+                 "`serve` runs the jobs itself.")
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
-    sub.add_parser("migrate", help="apply database migrations")
-    admin = sub.add_parser("admin", help="admin API tokens")
-    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
-    create = admin_sub.add_parser("create-token", help="create a token (printed once)")
-    create.add_argument("--role", choices=["admin", "specialist", "viewer"], required=True)
-    create.add_argument("--name", required=True)
-    admin_sub.add_parser("list-tokens", help="list tokens (never their values)")
-    revoke = admin_sub.add_parser("revoke-token", help="revoke a token by name")
+    add(sub, "migrate", "apply database migrations",
+        "Apply the pending database migrations (once per deploy, before the processes start).")
+    doctor = add(sub, "doctor", "check the configuration against the real corp before go-live",
+                 "Check each app's secret, the trusted IP, the visible range, the 客户联系 and "
+                 "微信客服 permissions, kf accounts, the callback URL, the clock, the database "
+                 "and Redis; print a checklist with a fix for each failure. Exits 1 if any "
+                 "check fails.")
+    doctor.add_argument("--json", action="store_true", help="print the results as JSON")
+    admin = add(sub, "admin", "admin API tokens and ERP API keys",
+                "Create, list and revoke admin API tokens and ERP API keys.")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    create = add(admin_sub, "create-token", "create an admin API token (printed once)")
+    create.add_argument("--role", choices=["admin", "specialist", "viewer"], required=True,
+                        help="what the token may do")
+    create.add_argument("--name", required=True, help="who or what the token is for")
+    add(admin_sub, "list-tokens", "list tokens (never their values)")
+    revoke = add(admin_sub, "revoke-token", "revoke a token by name")
     revoke.add_argument("name")
-    sub.add_parser("demo", help="a scripted day in the sandbox, with a transcript")
-    key = admin_sub.add_parser("create-api-key", help="create an ERP API key (secret shown once)")
-    key.add_argument("--name", required=True)
-    revoke_key = admin_sub.add_parser("revoke-api-key", help="revoke an ERP API key by name")
+    key = add(admin_sub, "create-api-key", "create an ERP API key (secret shown once)",
+              "Create an ERP API key; its secret is derived from erp_signing_secret and "
+              "shown once.")
+    key.add_argument("--name", required=True, help="the integration's name, e.g. erp")
+    revoke_key = add(admin_sub, "revoke-api-key", "revoke an ERP API key by name")
     revoke_key.add_argument("name")
-    rules = sub.add_parser("rules", help="keyword rules: import and export")
-    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    imp = rules_sub.add_parser("import", help="validate a YAML/JSON rule file, then load it")
+    add(sub, "demo", "play a scripted day in the sandbox and print a transcript",
+        "Play a scripted day in the sandbox (kefu, welcomes, escalation, an order's "
+        "milestones) and print a transcript; exits 0 only if every step happened.")
+    rules = add(sub, "rules", "keyword rules: import and export",
+                "Import keyword rules from a YAML/JSON file, or export the rule set.")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    imp = add(rules_sub, "import", "validate a UTF-8 YAML/JSON rule file, then load it",
+              "Validate a UTF-8 YAML/JSON rule file, then load it in one transaction: "
+              "nothing changes if any rule is invalid.")
     imp.add_argument("file")
     how = imp.add_mutually_exclusive_group()
     how.add_argument("--replace", action="store_true", help="rules not in the file are deleted")
     how.add_argument("--merge", action="store_true", help="add and update only (default)")
     imp.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
-    exp = rules_sub.add_parser("export", help="write the rule set to stdout")
+    exp = add(rules_sub, "export", "write the rule set to stdout")
     exp.add_argument("--format", choices=["yaml", "json"], default="yaml")
-    sandbox = sub.add_parser("sandbox", help="run the simulated WeCom on its own port")
+    sandbox = add(sub, "sandbox", "run the simulated WeCom on its own port",
+                  "Run the simulated WeCom on its own port; point api_base at it to try the "
+                  "service (or `doctor`) against it.")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
     return parser
 
 
-COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate,
+COMMANDS = {"serve": cmd_serve, "worker": cmd_worker, "migrate": cmd_migrate, "doctor": cmd_doctor,
             "sandbox": cmd_sandbox, "admin": cmd_admin, "demo": cmd_demo, "rules": cmd_rules}
 
 

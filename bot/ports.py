@@ -11,9 +11,17 @@ checker refuses a passive handler that would call WeCom. What needs WeCom runs a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -77,6 +85,22 @@ class Store(Protocol):
     async def ping(self) -> bool: ...
 
     async def close(self) -> None: ...
+
+
+class Commits(Protocol):
+    """Small write transactions, committed together with concurrent callers' where that is
+    cheaper (``bot.infra.group_commit``): the domain's decisions go through it, so a test can
+    make one fail as a failed commit would."""
+
+    async def run(self, write: Callable[[BaseDBAsyncClient], Awaitable[Any]], *,
+                  order: str = "", single_statement: bool = False) -> Any:
+        """Run ``write(conn)`` in a transaction and return its result once it is durable.
+
+        ``write`` may run more than once (it builds its rows afresh each time); ``order``:
+        the shared row it touches, so concurrent writers lock rows in one order;
+        ``single_statement``: the write is one statement, atomic by itself.
+        """
+        ...
 
 
 class JobQueue(Protocol):
@@ -183,7 +207,14 @@ class Outbox(Protocol):
         ...
 
 
-class Directory(Protocol):
+class KnownNames(Protocol):
+    async def known_name(self, userid: str | None) -> str:
+        """A member's name as last read from the directory, or the userid: never asks WeCom,
+        so a passive handler may use it."""
+        ...
+
+
+class Directory(KnownNames, Protocol):
     async def staff_name(self, userid: str | None) -> str:
         """A member's name from the WeCom directory, or the userid when it cannot tell."""
         ...
@@ -249,6 +280,8 @@ class LocalPorts:
     background: Background
     orders: OrdersLookup
     rules: Rulebook
+    names: KnownNames
+    commits: Commits
 
 
 @dataclass
@@ -260,6 +293,11 @@ class Ports(LocalPorts):
     directory: Directory
     media: MediaStore
     archive: ArchiveSource | None = None
+
+    def local(self) -> LocalPorts:
+        """The local part alone, for a passive handler: a fresh copy on every call, so a
+        port swapped on this object (a test's clock) is seen."""
+        return LocalPorts(**{f.name: getattr(self, f.name) for f in fields(LocalPorts)})
 
 
 @dataclass(frozen=True)
@@ -281,3 +319,54 @@ class HandlerContext:
     # The event's inbox row was stored by this process just now and never handled before
     # (a kf pull's own items): a handler may skip its look-up for an earlier attempt.
     fresh: bool = False
+
+
+# -- the console's playground ---------------------------------------------------------------
+
+
+class PlaygroundRefused(Exception):
+    """The simulated WeCom refused a playground action, as WeCom would (errcode, errmsg)."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"{errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+class PlaygroundSandbox(Protocol):
+    """What the console's playground does in the built-in simulated WeCom (sandbox mode
+    only; the composition root adapts the sandbox to it). Every action produces the real
+    encrypted callback to this service and raises PlaygroundRefused when refused."""
+
+    @property
+    def default_open_kfid(self) -> str:
+        """The seeded kf account, for kf actions that name none."""
+        ...
+
+    async def customer_says(self, open_kfid: str, external_userid: str, text: str, *,
+                            menu_id: str | None = None) -> dict[str, Any]: ...
+
+    async def customer_enters(self, open_kfid: str, external_userid: str, *,
+                              scene: str = "") -> dict[str, Any]: ...
+
+    async def staff_adds_customer(self, userid: str, external_userid: str | None = None, *,
+                                  name: str | None = None, state: str = "") -> dict[str, Any]: ...
+
+    async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]: ...
+
+    async def customer_joins_group(self, external_userid: str, *, chat_id: str | None = None,
+                                   config_id: str | None = None, join_scene: int = 3
+                                   ) -> dict[str, Any]: ...
+
+    async def staff_says(self, userid: str, text: str) -> dict[str, Any]: ...
+
+    async def owner_confirms_task(self, msgid: str, userid: str | None = None
+                                  ) -> dict[str, Any]: ...
+
+    def world(self) -> dict[str, Any]:
+        """Staff, customers, kf accounts, groups, and group tasks (``tasks``)."""
+        ...
+
+    def inbox(self, recipient: str) -> list[dict[str, Any]]:
+        """What a person (userid / external_userid) or a group (chat_id) has received."""
+        ...

@@ -2,8 +2,14 @@
 
 Handlers are registered per event type (a class or an ``event_type`` string) with optional
 filters; the first registration that matches wins. A handler is ``async (event, ctx)`` and
-may return a reply, which the caller delivers passively (inside the callback's response)
-or actively (from a job), so one handler serves both paths.
+may return a reply.
+
+``Router.on`` registers a job's handler: it runs after the 200, gets a ``HandlerContext``
+(every port) and its reply is delivered actively. ``Router.passive`` registers a handler
+that may run inside the callback request: its type only admits a ``PassiveContext``, whose
+ports have no WeCom API, so mypy refuses a passive handler that would call WeCom. Should it
+fail there, the job runs it again, still with local ports only, and delivers its reply
+actively: one handler serves both paths.
 """
 
 from __future__ import annotations
@@ -11,19 +17,39 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-Handler = Callable[[Any, Any], Awaitable[Any]]
+from bot.ports import HandlerContext, PassiveContext
+from bot.protocol.replies import Reply, TextReply
+
+# Events are typed per handler (a handler for TextMessage takes a TextMessage), so the
+# event parameter is Any here; the context parameter is what the type checker holds.
+Handler = Callable[[Any, HandlerContext], Awaitable[Reply | None]]
+PassiveHandler = Callable[[Any, PassiveContext], Awaitable[TextReply | None]]
 Filter = Callable[[Any], bool]
+H = TypeVar("H", bound=Handler)
+P = TypeVar("P", bound=PassiveHandler)
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
     keys: frozenset[str | type]
-    handler: Handler
     filters: tuple[Filter, ...]
-    passive: bool
     name: str
+    handler: Handler | None = None  # a job's handler
+    local_handler: PassiveHandler | None = None  # a passive handler
+
+    @property
+    def passive(self) -> bool:
+        return self.local_handler is not None
+
+    async def run(self, event: Any, ctx: HandlerContext) -> Reply | None:
+        """Run the handler from a job: a passive one still sees local ports only."""
+        if self.local_handler is not None:
+            local = PassiveContext(app=ctx.app, corp_id=ctx.corp_id, ports=ctx.ports.local())
+            return await self.local_handler(event, local)
+        assert self.handler is not None
+        return await self.handler(event, ctx)
 
     def accepts(self, cls: type, event_type: Any) -> bool:
         """Whether events of this class and ``event_type`` are this route's kind."""
@@ -34,6 +60,10 @@ class Route:
     def matches(self, event: Any) -> bool:
         return (self.accepts(type(event), getattr(event, "event_type", None))
                 and all(f(event) for f in self.filters))
+
+
+def _name(handler: object) -> str:
+    return str(getattr(handler, "__qualname__", repr(handler)))
 
 
 class Router:
@@ -48,26 +78,30 @@ class Router:
     def routes(self) -> tuple[Route, ...]:
         return tuple(self._routes)
 
-    def on(
-        self, *keys: str | type, filters: Iterable[Filter] = (), passive: bool = False
-    ) -> Callable[[Handler], Handler]:
-        """Register a handler for these event types.
-
-        ``passive=True`` marks a handler that is fast and local (no WeCom API call), so it may
-        run inside the callback request to answer with an encrypted passive reply. It returns
-        a TextReply or None; once it returns, the event counts as handled.
-        """
-        if not keys:
-            raise ValueError("a route needs at least one event type")
-
-        def register(handler: Handler) -> Handler:
-            self._routes.append(
-                Route(frozenset(keys), handler, tuple(filters), passive, handler.__qualname__)
-            )
-            self._kinds.clear()
+    def on(self, *keys: str | type, filters: Iterable[Filter] = ()) -> Callable[[H], H]:
+        """Register a job's handler for these event types (it may use every port)."""
+        def register(handler: H) -> H:
+            self._add(Route(frozenset(keys), tuple(filters), _name(handler), handler=handler))
             return handler
 
         return register
+
+    def passive(self, *keys: str | type, filters: Iterable[Filter] = ()) -> Callable[[P], P]:
+        """Register a handler that is fast and local, so it may run inside the callback
+        request and answer with an encrypted passive reply. It returns a TextReply or None;
+        once it returns, the event counts as handled."""
+        def register(handler: P) -> P:
+            self._add(Route(frozenset(keys), tuple(filters), _name(handler),
+                            local_handler=handler))
+            return handler
+
+        return register
+
+    def _add(self, route: Route) -> None:
+        if not route.keys:
+            raise ValueError("a route needs at least one event type")
+        self._routes.append(route)
+        self._kinds.clear()
 
     def include(self, other: Router, *, first: bool = False) -> None:
         """Add ``other``'s routes after this router's own (before them with ``first``)."""
@@ -86,12 +120,12 @@ class Router:
 
 
 class Dispatcher(Router):
-    async def feed(self, event: Any, ctx: Any) -> Any:
-        """Run the first matching handler; None when nothing handles the event."""
+    async def feed(self, event: Any, ctx: HandlerContext) -> Reply | None:
+        """Run the first matching handler (from a job); None when nothing handles it."""
         route = self.route_for(event)
         if route is None:
             return None
-        return await route.handler(event, ctx)
+        return await route.run(event, ctx)
 
 
 _MENTIONS = re.compile(r"^(?:\s*@\S+)+\s*")

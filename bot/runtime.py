@@ -11,14 +11,14 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.pipeline.inbox import InboxWriter
-from bot.ports import JobQueue, Ports, Store
+from bot.ports import JobQueue, PlaygroundSandbox, Ports, Store
 from bot.protocol.crypto import WeComCrypto
 from bot.routing import Dispatcher
 from bot.settings import AppConfig, Settings
 from bot.wecom.client import WeComClient
 
 if TYPE_CHECKING:
+    from bot.pipeline.inbox import InboxWriter
     from sandbox import Sandbox
 
 
@@ -30,9 +30,11 @@ class Services:
     dispatcher: Dispatcher
     cryptos: dict[str, WeComCrypto]
     wecom: WeComClient
+    inbox: InboxWriter
     # The built-in simulator when it is this process's WeCom (api_base = "sandbox").
     sandbox: Sandbox | None = None
-    inbox: InboxWriter = field(default_factory=InboxWriter)
+    # The console's playground in that simulator (the composition root adapts it).
+    playground: PlaygroundSandbox | None = None
     # Built right after (the adapters hold the services): bot.app.build_ports.
     ports: Ports = field(init=False)
     _background: set[asyncio.Task[Any]] = field(default_factory=set)

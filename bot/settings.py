@@ -7,11 +7,13 @@ Redis, and the built-in WeCom sandbox.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import secrets
 import string
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +21,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 ENV_PREFIX = "WECOM_BOT_"
+# WECOM_BOT_* variables that are not settings: the config path, and what the test suite reads.
+_OTHER_ENV = frozenset({"CONFIG", "TEST_PG", "TEST_REDIS", "FUZZ_SEED", "SCREENSHOTS",
+                        "CHROMIUM"})
+ERP_SECRET_MIN = 16
 SANDBOX = "sandbox"
 _AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
 # A kefu menu item's click id (ASCII: JSON Schema clients and pydantic must read it alike).
@@ -89,6 +95,9 @@ class ConversationsConfig(BaseModel):
     kf_budget: int = Field(default=5, ge=1, le=5)  # kf/send_msg per customer message (48 h)
     budget_notice: str = "您的问题我已记录，稍后将由专员为您继续服务。"
     kf_backlog_seconds: int = Field(default=600, ge=0)  # first pull skips older messages
+    # How long a customer message waits for its conversation's previous one (the conversation's
+    # lock) before it is handed back to be retried as a job.
+    kf_conversation_wait_seconds: float = Field(default=30.0, gt=0)
     kf_welcome_text: str = "您好，欢迎咨询全屋定制客服！请选择您需要的服务："
     kf_welcome_menu: tuple[tuple[str, str], ...] = (
         ("progress", "查询进度"), ("faq", "常见问题"), ("human", "转人工"),
@@ -128,6 +137,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     listen: str = "127.0.0.1:8080"
+    # Where WeCom reaches this service (e.g. https://bot.example.com): the callback URLs are
+    # {public_url}/wecom/callback/{app}; `wecom-bot doctor` checks them. Empty: not public yet.
+    public_url: str = ""
     database_url: str = "sqlite://data/wecom-bot.sqlite3"
     redis_url: str = ""
     callback_max_age_seconds: int = Field(default=300, ge=0)
@@ -150,6 +162,9 @@ class Settings(BaseModel):
     # Milestones of one group within this window share one 群发 task (1 per group per day).
     group_task_delay_seconds: float = Field(default=300.0, ge=0)
     group_task_check_seconds: float = Field(default=600.0, gt=0)  # poll the task's send state
+    # The owner is reminded every N s until they send it; WeCom allows 3 reminders per task
+    # in 24 h (docs 97610), so a 4th waits until a day after the 1st (bot/orders/grouptasks).
+    # The defaults remind at 4, 8 and 12 h, then at 28, 32 and 36 h, and give up at 40 h.
     group_task_remind_seconds: float = Field(default=4 * 3600.0, gt=0)
     group_task_max_reminders: int = Field(default=6, ge=0)
     orders_kf_account: str = ""  # open_kfid for customer notices when the order names none
@@ -157,6 +172,15 @@ class Settings(BaseModel):
     # ERP: per-key signing secrets are derived from this; the database keeps only hashes.
     erp_signing_secret: SecretStr = SecretStr("")
     erp_signature_window_seconds: int = Field(default=300, ge=1)
+
+    @field_validator("erp_signing_secret")
+    @classmethod
+    def _erp_secret_length(cls, v: SecretStr) -> SecretStr:
+        # Every ERP key's secret is derived from it: a short one is guessable.
+        if v.get_secret_value() and len(v.get_secret_value()) < ERP_SECRET_MIN:
+            raise ValueError(f"must be at least {ERP_SECRET_MIN} characters (or empty: "
+                             "ERP signing off)")
+        return v
 
     @field_validator("order_no_pattern")
     @classmethod
@@ -168,6 +192,14 @@ class Settings(BaseModel):
         if compiled.groups > 1:
             raise ValueError("at most one capturing group (the order number)")
         return v
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_shape(cls, v: str) -> str:
+        if v and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v):
+            raise ValueError("must be empty or an http(s):// URL without query, e.g. "
+                             "https://bot.example.com")
+        return v.rstrip("/")
 
     @field_validator("listen")
     @classmethod
@@ -206,8 +238,17 @@ class Settings(BaseModel):
 
 
 def random_aes_key() -> str:
+    return _random_alnum(43)
+
+
+def random_callback_token() -> str:
+    """A Token as WeCom's console makes them: letters and digits."""
+    return _random_alnum(24)
+
+
+def _random_alnum(n: int) -> str:
     alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(43))
+    return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
 def sandbox_apps() -> tuple[AppConfig, ...]:
@@ -222,13 +263,13 @@ def sandbox_apps() -> tuple[AppConfig, ...]:
             kind="app",
             agent_id=1000002,
             secret=SecretStr(secrets.token_urlsafe(24)),
-            token=SecretStr(secrets.token_urlsafe(12)),
+            token=SecretStr(random_callback_token()),
             encoding_aes_key=SecretStr(random_aes_key()),
         ),
         AppConfig(
             name="aibot",
             kind="aibot",
-            token=SecretStr(secrets.token_urlsafe(12)),
+            token=SecretStr(random_callback_token()),
             encoding_aes_key=SecretStr(random_aes_key()),
         ),
     )
@@ -251,11 +292,31 @@ def _describe(err: ValidationError) -> str:
     return f"invalid configuration: {loc}: {first['msg']}"
 
 
+_warned_env: set[str] = set()
+
+
+def _warn_unknown_env(env: dict[str, str]) -> None:
+    """A misspelled WECOM_BOT_* variable would be ignored silently: say so, once per name."""
+    valid = [name.upper() for name in Settings.model_fields]
+    for var in sorted(env):
+        if not var.startswith(ENV_PREFIX) or var in _warned_env:
+            continue
+        key = var[len(ENV_PREFIX):]
+        if key in valid or key in _OTHER_ENV:
+            continue
+        _warned_env.add(var)
+        close = difflib.get_close_matches(key, [*valid, "CONFIG"], n=1, cutoff=0.6)
+        hint = f"; did you mean {ENV_PREFIX}{close[0]}?" if close else ""
+        print(f"wecom-bot: warning: ignoring unknown environment variable {var}{hint}",
+              file=sys.stderr)
+
+
 def load_settings(
     path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None
 ) -> Settings:
     """Read the config file (if any) and the environment; raise ConfigError on anything wrong."""
     env = dict(os.environ if env is None else env)
+    _warn_unknown_env(env)
     path = path or env.get(f"{ENV_PREFIX}CONFIG") or None
     data: dict[str, Any] = {}
     if path:

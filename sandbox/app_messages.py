@@ -133,8 +133,9 @@ class AppMessages:
         if len(users) > 1000:
             raise SandboxError(E.INVALID_PARAM, "at most 1000 users")
         if users == ["@all"]:
-            users = list(self.corp.staff)
-        valid = [u for u in users if u in self.corp.staff and self.corp.staff[u].active]
+            users = [u for u in self.corp.staff if self.corp.visible(app_name, u)]
+        valid = [u for u in users if u in self.corp.staff and self.corp.staff[u].active
+                 and self.corp.visible(app_name, u)]
         invalid = [u for u in users if u not in valid]
         parties = [p for p in str(body.get("toparty", "")).split("|") if p]
         tags = [t for t in str(body.get("totag", "")).split("|") if t]

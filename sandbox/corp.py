@@ -19,7 +19,7 @@ from bot.protocol.safexml import build_xml
 from sandbox.config import AppSpec, CorpSpec
 from sandbox.driver import CallbackDriver, Delivery
 from sandbox.faults import Faults
-from sandbox.model import Code, Customer, SandboxError, Staff
+from sandbox.model import AppAdmin, Code, Customer, SandboxError, Staff
 
 Clock = Callable[[], float]
 DAY = 24 * 3600.0
@@ -56,6 +56,9 @@ class Limits:
     media_ttl: float = 3 * DAY
     group_member_cap: int = 500
     auto_confirm_after: float | None = None  # group tasks confirm themselves after N s
+    # A new 群发 is "being dispatched" for a while: its look-ups answer 41063 (docs 90313;
+    # how long WeCom takes is not published).
+    groupmsg_dispatch_seconds: float = 2.0
     kf_over_limit: str = "event"  # "event": msg_send_fail fail_type 6; "error": 95001
 
 
@@ -77,6 +80,9 @@ class Corp:
         self.callback_base_url = callback_base_url
         self.public_base_url = ""  # where the sandbox is reachable (response_url), set on start
         self.apps: dict[str, AppSpec] = {a.name: a for a in spec.apps}
+        self.admin: dict[str, AppAdmin] = {a.name: AppAdmin() for a in spec.apps}
+        # The address WeCom sees calls come from (the caller's NAT egress); None: the peer's.
+        self.egress_ip: str | None = None
         self.rng = random.Random(seed)
         self.faults = Faults()
         self.staff: dict[str, Staff] = {}
@@ -137,8 +143,13 @@ class Corp:
         self.codes[code] = Code(code, kind, self.now(), ttl, dict(target))
         return code
 
-    def take_code(self, code: Any, kinds: set[str], errcode: int) -> Code:
+    def take_code(self, code: Any, kinds: set[str], errcode: int, *,
+                  used_errcode: int | None = None) -> Code:
+        """A valid code of these kinds, else ``errcode`` (``used_errcode`` for one already
+        used, where WeCom tells the two apart)."""
         c = self.codes.get(code) if isinstance(code, str) else None
+        if c is not None and c.kind in kinds and c.used and used_errcode is not None:
+            raise SandboxError(used_errcode, "code already used")
         if c is None or c.kind not in kinds or c.used or self.now() - c.issued_at > c.ttl:
             raise SandboxError(errcode, "invalid, used or expired code")
         return c
@@ -155,11 +166,8 @@ class Corp:
         if corpid != self.corp_id:
             raise SandboxError(E.INVALID_CORPID, "invalid corpid")
         app = next(
-            (
-                a
-                for a in self.apps.values()
-                if a.kind == "app" and secret and a.secret.get_secret_value() == secret
-            ),
+            (a for a in self.apps.values() if a.kind == "app" and secret
+             and self.secret_of(a) == secret),
             None,
         )
         if app is None:
@@ -176,6 +184,34 @@ class Corp:
             "expires_in": int(self.limits.token_lifetime),
             "_app": app.name,
         }
+
+    def secret_of(self, app: AppSpec) -> str:
+        reset = self.admin[app.name].secret
+        return reset if reset is not None else app.secret.get_secret_value()
+
+    def visible(self, app: str, userid: str) -> bool:
+        """Whether a member is in the app's visible range (可见范围)."""
+        users = self.admin[app].visible_users
+        return users is None or userid in users
+
+    def check_access(self, app: str, api: str, ip: str) -> None:
+        """The console's settings for the app, as WeCom applies them to a call with its token:
+        the trusted IPs (60020, with the IP WeCom saw in errmsg), then the API permissions
+        of 客户联系 and 微信客服 (48002)."""
+        admin = self.admin[app]
+        if admin.trusted_ips is not None and ip not in admin.trusted_ips:
+            raise SandboxError(E.UNTRUSTED_IP, self.errmsg("not allow to access from your ip",
+                                                           E.UNTRUSTED_IP, ip))
+        if (api.startswith("externalcontact/") and not admin.contact_api) or (
+                api.startswith("kf/") and not admin.kf_api):
+            raise SandboxError(E.NO_PERMISSION, self.errmsg("api forbidden", E.NO_PERMISSION,
+                                                            ip))
+
+    def errmsg(self, text: str, errcode: int, ip: str) -> str:
+        """errmsg as WeCom words it (protocol-2.md, cross-cutting facts)."""
+        hint = f"{int(self.now())}_{self.rng.randrange(10, 99)}_{self.new_id('', 16).lower()}"
+        return (f"{text}, hint: [{hint}], from ip: {ip}, more info at "
+                f"https://open.work.weixin.qq.com/devtool/query?e={errcode}")
 
     def check_token(self, token: str | None) -> AppSpec:
         if not token:

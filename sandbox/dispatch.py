@@ -29,7 +29,12 @@ API: dict[str, tuple[bool, ApiFn]] = {
         False,
         lambda s, a, q, b: s.app_messages.api_aibot_response(q.get("response_code"), b),
     ),
-    "user/get": (True, lambda s, a, q, b: s.contacts.api_user_get(q)),
+    "user/get": (True, lambda s, a, q, b: s.contacts.api_user_get(a, q)),
+    "agent/get": (True, lambda s, a, q, b: s.contacts.api_agent_get(a, q)),
+    "externalcontact/get_follow_user_list": (
+        True,
+        lambda s, a, q, b: s.contacts.api_get_follow_user_list(a),
+    ),
     "externalcontact/get": (True, lambda s, a, q, b: s.contacts.api_externalcontact_get(q)),
     "externalcontact/send_welcome_msg": (
         True,
@@ -93,6 +98,39 @@ async def _invalidate_tokens(sb: Sandbox, b: Q) -> Any:
     return {"invalidated": sb.corp.invalidate_tokens(b.get("app"))}
 
 
+async def _admin_app(sb: Sandbox, b: Q) -> Any:
+    """What an administrator sets for an app in WeCom's console: 可见范围 (``visible_users``,
+    null: the whole corp), 企业可信IP (``trusted_ips``, null: not enforced), the 客户联系 and
+    微信客服 API permissions (``contact_api``, ``kf_api``), a reset ``secret``."""
+    admin = sb.corp.admin.get(b["app"])
+    if admin is None:
+        raise SandboxError(E.INVALID_PARAM, "no such app")
+    for name in ("visible_users", "trusted_ips"):
+        if name in b:
+            setattr(admin, name, None if b[name] is None else {str(x) for x in b[name]})
+    for name in ("contact_api", "kf_api"):
+        if name in b:
+            setattr(admin, name, bool(b[name]))
+    if "secret" in b:
+        admin.secret = str(b["secret"])
+    return {"app": b["app"]}
+
+
+async def _egress_ip(sb: Sandbox, b: Q) -> Any:
+    sb.corp.egress_ip = b.get("ip") or None
+    return {"ip": sb.corp.egress_ip}
+
+
+async def _kf_account(sb: Sandbox, b: Q) -> Any:
+    """The console: delete a kf account, or give/take the app's 管理权限 over it."""
+    kf = sb.kf.account(b["open_kfid"])
+    if b.get("delete"):
+        del sb.kf.accounts[kf.open_kfid]
+    elif "manage_privilege" in b:
+        kf.manage_privilege = bool(b["manage_privilege"])
+    return {"open_kfid": kf.open_kfid}
+
+
 CONTROL: dict[str, Control] = {
     "kf/customer_says": lambda s, b: s.kf.customer_says(
         b["open_kfid"], b["external_userid"], b.get("text", ""), menu_id=b.get("menu_id")
@@ -144,6 +182,9 @@ CONTROL: dict[str, Control] = {
         b["userid"], b["text"], chatid=b.get("chatid"), app=b.get("app")
     ),
     "tokens/invalidate": _invalidate_tokens,
+    "admin/app": _admin_app,
+    "admin/egress_ip": _egress_ip,
+    "kf/account": _kf_account,
     "faults": _faults,
     "clock/advance": _advance,
 }

@@ -26,10 +26,17 @@ class ExternalContacts:
         *,
         name: str | None = None,
         state: str = "",
+        other_app_sending: float = 0.0,
+        other_app_delivers: bool = True,
     ) -> dict[str, Any]:
         """A staff member adds a customer (e.g. via a 「联系我」 code with ``state``) →
         change_external_contact / add_external_contact, with a WelcomeCode unless the member
-        has a console welcome configured."""
+        has a console welcome configured.
+
+        ``other_app_sending``: another app of the corp got the same WelcomeCode and sends
+        with it for that many seconds (docs 92599): meanwhile send_welcome_msg answers 41096;
+        then its welcome reaches the customer (41051 for anyone after), or, unless
+        ``other_app_delivers``, it fails and leaves the code to whoever tries next."""
         staff = self.corp.require_staff(userid)
         if external_userid is None:
             external_userid = self.corp.new_id("wm", 30)
@@ -56,6 +63,10 @@ class ExternalContacts:
                 external_userid=external_userid,
             )
             fields["WelcomeCode"] = welcome_code
+            if other_app_sending:
+                held = self.corp.codes[welcome_code]
+                held.held_until = self.corp.now() + other_app_sending
+                held.holder_delivers = other_app_delivers
         xml = self.corp.event_xml(fields)
         self.corp.emit(self.corp.app_for_callbacks(), xml, "xml", "add_external_contact")
         return {"external_userid": external_userid, "welcome_code": welcome_code}
@@ -85,13 +96,49 @@ class ExternalContacts:
 
     # -- API ----------------------------------------------------------------------------------
 
-    def api_user_get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """读取成员 (docs 90196): every sandbox staff member is in the app's visible range."""
+    def api_user_get(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
+        """读取成员 (docs 90196): only members in the app's visible range (else 60011)."""
         s = self.corp.staff.get(query.get("userid") or "")
         if s is None:
             raise SandboxError(E.USERID_NOT_FOUND, "userid not found")
+        if not self.corp.visible(app, s.userid):
+            raise SandboxError(E.NO_CONTACT_PRIVILEGE, "no privilege to access/modify "
+                               "contact/party/agent")
         return {"userid": s.userid, "name": s.name, "department": [1], "main_department": 1,
                 "position": s.role, "status": 1 if s.active else 2}
+
+    def api_agent_get(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
+        """获取指定的应用详情 (docs 90227): only the token's own app ("企业仅可获取当前凭证对应的
+        应用"; another agentid: 301002). The visible range comes back as members
+        (``allow_userinfos``) and departments (``allow_partys``; 1 is the whole corp)."""
+        spec = self.corp.apps[app]
+        try:
+            agentid = int(query.get("agentid", ""))
+        except ValueError:
+            raise SandboxError(E.INVALID_PARAM, "invalid agentid") from None
+        if agentid != spec.agent_id:
+            raise SandboxError(E.NO_APP_PRIVILEGE, "no privilege to access app")
+        users = self.corp.admin[app].visible_users
+        return {
+            "agentid": agentid,
+            "name": spec.name,
+            "square_logo_url": "",
+            "description": "",
+            "allow_userinfos": {"user": [{"userid": u} for u in sorted(users or ())]},
+            "allow_partys": {"partyid": [1] if users is None else []},
+            "allow_tags": {"tagid": []},
+            "close": 0,
+            "redirect_domain": "",
+            "report_location_flag": 0,
+            "isreportenter": 0,
+            "home_url": "",
+        }
+
+    def api_get_follow_user_list(self, app: str) -> dict[str, Any]:
+        """配置了客户联系功能的成员 (docs 92571), those in the app's visible range: in the
+        sandbox every active member has the 客户联系 function."""
+        return {"follow_user": [u for u, s in self.corp.staff.items()
+                                if s.active and self.corp.visible(app, u)]}
 
     def api_externalcontact_get(self, query: dict[str, Any]) -> dict[str, Any]:
         c = self.corp.require_customer(query.get("external_userid"))
@@ -118,9 +165,27 @@ class ExternalContacts:
             ],
         }
 
+
+    def _settle_holder(self, code: Any) -> None:
+        c = self.corp.codes.get(code) if isinstance(code, str) else None
+        if c is None or not c.held_until or self.corp.now() < c.held_until:
+            return
+        if c.holder_delivers and not c.used:
+            c.used = True
+            t = c.target
+            self.corp.deliver(t["external_userid"], "welcome", t["userid"], "welcome",
+                              text={"content": "（另一个应用发送的欢迎语）"}, attachments=[])
+        c.held_until = 0.0
+
     def api_send_welcome_msg(self, body: dict[str, Any]) -> dict[str, Any]:
+        held = self.corp.codes.get(body.get("welcome_code") or "")
+        if held is not None and held.held_until > self.corp.now():
+            raise SandboxError(E.WELCOME_CONCURRENT, "welcome msg is being distributed")
+        self._settle_holder(body.get("welcome_code"))
+        # Unknown or past its 20 s: 41050; already used (a welcome went out): 41051.
         code = self.corp.take_code(
-            body.get("welcome_code"), {"contact_welcome"}, E.WELCOME_CODE_USED
+            body.get("welcome_code"), {"contact_welcome"}, E.WELCOME_CODE_INVALID,
+            used_errcode=E.WELCOME_CODE_USED,
         )
         text = body.get("text")
         attachments = body.get("attachments") or []

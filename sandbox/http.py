@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -36,12 +37,20 @@ def _learn_base(sb: Sandbox, request: web.Request, tail: str) -> None:
 
 
 async def _api(request: web.Request) -> web.StreamResponse:
+    response = await _api_call(request)
+    # WeCom's clock, as its Date header tells it (``clock/advance`` moves it).
+    response.headers["Date"] = formatdate(request.app[SANDBOX_KEY].corp.now(), usegmt=True)
+    return response
+
+
+async def _api_call(request: web.Request) -> web.StreamResponse:
     sb = request.app[SANDBOX_KEY]
     api = request.match_info["api"]
     _learn_base(sb, request, "/cgi-bin/" + api)
     corp = sb.corp
     query = dict(request.query)
     app_name: str | None = None
+    caller_ip = corp.egress_ip or request.remote or ""
     if corp.faults.latency:
         await asyncio.sleep(corp.faults.latency)
     fault = corp.faults.draw(api)
@@ -58,6 +67,7 @@ async def _api(request: web.Request) -> web.StreamResponse:
             app_name = result.pop("_app")
         elif api == "media/upload":
             app_name = corp.check_token(query.get("access_token")).name
+            corp.check_access(app_name, api, caller_ip)
             corp.limit_api(api)
             media = await _read_media(request)
             result = sb.app_messages.api_media_upload(query.get("type", ""), media)
@@ -65,9 +75,13 @@ async def _api(request: web.Request) -> web.StreamResponse:
             needs_token, fn = API[api]
             if needs_token:
                 app_name = corp.check_token(query.get("access_token")).name
+                corp.check_access(app_name, api, caller_ip)
             corp.limit_api(api)
+            body = await _json_body(request)
+            if api.startswith("kf/") and api != "kf/account/list":
+                _check_kf_privilege(sb, body.get("open_kfid") or query.get("open_kfid"))
             sb.mass_messaging.auto_confirm()
-            result = fn(sb, app_name or "", query, await _json_body(request))
+            result = fn(sb, app_name or "", query, body)
         else:
             corp.log_call(request.method, api, None, 404, 404)
             return web.json_response({"errcode": 404, "errmsg": "not found"}, status=404)
@@ -80,6 +94,14 @@ async def _api(request: web.Request) -> web.StreamResponse:
         return web.Response(status=503, text="service unavailable")
     corp.log_call(request.method, api, app_name, 0, 200)
     return _ok(result)
+
+
+def _check_kf_privilege(sb: Sandbox, open_kfid: Any) -> None:
+    # An account the app has no 管理权限 over cannot be used by its API (the code is the
+    # sandbox's choice: WeCom does not publish one for the case).
+    kf = sb.kf.accounts.get(open_kfid) if isinstance(open_kfid, str) else None
+    if kf is not None and not kf.manage_privilege:
+        raise SandboxError(E.KF_INVALID_OPEN_KFID, "invalid open_kfid: no manage privilege")
 
 
 async def _json_body(request: web.Request) -> Q:

@@ -44,7 +44,8 @@ class KfEndpoints:
         accounts = list(self.kf.accounts.values())[offset : offset + limit]
         return {
             "account_list": [
-                {"open_kfid": k.open_kfid, "name": k.name, "avatar": "", "manage_privilege": True}
+                {"open_kfid": k.open_kfid, "name": k.name, "avatar": "",
+                 "manage_privilege": k.manage_privilege}
                 for k in accounts
             ]
         }

@@ -78,6 +78,14 @@ class MassMessaging:
             raise SandboxError(E.INVALID_PARAM, "invalid msgid")
         return t
 
+    def _dispatched(self, task: GroupTask) -> GroupTask:
+        """A task that is past being dispatched (41063 until then; a member who has already
+        sent it shows it is)."""
+        if self.corp.now() - task.created_at < self.corp.limits.groupmsg_dispatch_seconds \
+                and 2 not in task.senders.values():
+            raise SandboxError(E.GROUPMSG_DISPATCHING, "groupmsg is being dispatched")
+        return task
+
     # -- API: welcome templates ----------------------------------------------------------------
 
     def _template_content(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -191,6 +199,9 @@ class MassMessaging:
         limit = body.get("limit", 50)
         if not isinstance(limit, int) or not 1 <= limit <= 100:
             raise SandboxError(E.INVALID_PARAM, "limit must be 1..100")
+        for t in self.tasks.values():
+            if t.chat_type == chat_type and start <= t.created_at <= end:
+                self._dispatched(t)
         items = [
             {"msgid": t.msgid, "create_type": 0, "create_time": int(t.created_at),
              **({"text": t.content["text"]} if t.content.get("text") else {}),
@@ -201,7 +212,7 @@ class MassMessaging:
         return self._paged(items, {**body, "limit": limit}, "group_msg_list")
 
     def api_get_groupmsg_task(self, body: dict[str, Any]) -> dict[str, Any]:
-        task = self._task(body.get("msgid"))
+        task = self._dispatched(self._task(body.get("msgid")))
         items = [
             {
                 "userid": u,
@@ -213,7 +224,7 @@ class MassMessaging:
         return self._paged(items, body, "task_list")
 
     def api_get_groupmsg_send_result(self, body: dict[str, Any]) -> dict[str, Any]:
-        task = self._task(body.get("msgid"))
+        task = self._dispatched(self._task(body.get("msgid")))
         userid = body.get("userid")
         key = "chat_id" if task.chat_type == "group" else "external_userid"
         items = []
@@ -242,6 +253,11 @@ class MassMessaging:
         pending = [u for u, st in task.senders.items() if st == 0]
         if not pending:
             raise SandboxError(E.INVALID_PARAM, "the task has no pending sender")
+        # "24小时内每个群发最多触发三次提醒" (docs 97610); the code is the likeliest (§7.2).
+        now = self.corp.now()
+        if len([t for t in task.reminded_at if now - t < 24 * 3600]) >= 3:
+            raise SandboxError(E.GROUPMSG_REMIND_LIMIT, "remind groupmsg freq limit")
+        task.reminded_at.append(now)
         task.reminders += 1
         for uid in pending:
             self.corp.deliver(uid, "task_reminder", "sys", "group_task", msgid=task.msgid)

@@ -16,6 +16,17 @@ class SandboxError(Exception):
 
 
 @dataclass
+class AppAdmin:
+    """What an administrator set for one app in WeCom's admin console."""
+
+    visible_users: set[str] | None = None  # 可见范围; None: the whole corp (department 1)
+    trusted_ips: set[str] | None = None  # 企业可信IP; None: not enforced
+    contact_api: bool = True  # listed under 客户联系 → 可调用接口的应用
+    kf_api: bool = True  # listed under 微信客服 → 可调用接口的应用
+    secret: str | None = None  # after 重置 Secret in the console; None: the configured one
+
+
+@dataclass
 class Staff:
     userid: str
     name: str
@@ -47,6 +58,7 @@ class Servicer:
 class KfAccount:
     open_kfid: str
     name: str
+    manage_privilege: bool = True  # the app may manage it by API (管理权限)
     servicers: dict[str, Servicer] = field(default_factory=dict)
     # 升级服务 targets configured in the console; None: any existing member/group.
     upgrade_members: set[str] | None = None
@@ -74,6 +86,10 @@ class Code:
     ttl: float
     target: dict[str, Any] = field(default_factory=dict)
     used: bool = False
+    # Another app is sending with this code until then (41096 meanwhile); whether its
+    # welcome reaches the customer when it is done.
+    held_until: float = 0.0
+    holder_delivers: bool = False
 
 
 @dataclass
@@ -124,3 +140,4 @@ class GroupTask:
     send_time: dict[str, float] = field(default_factory=dict)  # userid → when confirmed
     results: dict[str, int] = field(default_factory=dict)  # target → 0/1/2/3
     reminders: int = 0
+    reminded_at: list[float] = field(default_factory=list)

@@ -30,6 +30,7 @@ case "$cmd" in
     bash scripts/chromium.sh
     .venv/bin/ruff check .
     .venv/bin/mypy
+    .venv/bin/lint-imports --no-cache   # the dependency rules (pyproject: tool.importlinter)
     .venv/bin/wecom-bot demo   # the scripted day must still happen, step by step
     exec .venv/bin/pytest "$@"
     ;;

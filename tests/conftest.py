@@ -6,17 +6,44 @@ Storage, queue, lock and cache tests run against the real servers on this machin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient
 
-from tests.harness.databases import flush_redis, prepare
-from tests.harness.env import REDIS_URL
+from bot.infra.db import close_db, init_db
+from tests.harness.databases import flush_redis, fresh_postgres, prepare
+from tests.harness.env import PG_URL, REDIS_URL
 from tests.harness.service import serving
 from tests.harness.settings import MODES, SettingsFactory, settings_factory
+
+
+@pytest.fixture(autouse=True)
+def cli_logs_uncached(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI caches each logger on first use (a process configures logging once); tests
+    run commands in-process, so that would pin every module's logger to one test's output
+    and hide later tests' logs from ``capture_logs``."""
+    import structlog
+
+    from bot.infra.logs import configure_logging
+
+    monkeypatch.setattr("bot.cli.configure_logging",
+                        lambda fmt, level, cache=False: configure_logging(fmt, level))
+    yield
+    structlog.reset_defaults()
+
+
+@pytest.fixture
+async def pg_database() -> AsyncIterator[str]:
+    """A migrated, empty PostgreSQL database for tests of domain functions (no service)."""
+    await fresh_postgres()
+    await init_db(PG_URL)
+    try:
+        yield PG_URL
+    finally:
+        await close_db()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from bot.conversations import cards, outbound
 from bot.conversations.keys import kf_key
 from bot.infra.logs import get_logger
 from bot.models import Escalation, EscalationStatus, KfConversation
-from bot.ports import Ports
+from bot.ports import LocalPorts, Ports
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError, WeComError
 
@@ -28,6 +28,10 @@ LIVE = (EscalationStatus.OPEN, EscalationStatus.CLAIMED)
 
 class EscalationError(Exception):
     """A claim or resolve that cannot happen; the message is shown to the person."""
+
+
+class NoSuchEscalation(EscalationError):
+    """The escalation named does not exist (the message is still shown to the person)."""
 
 
 def _lock(ports: Ports, conversation: str) -> Any:
@@ -173,33 +177,46 @@ async def notify(ports: Ports, esc: Escalation, *, attempt: int = 0,
         await esc.save(update_fields=["notified_at"])
 
 
-async def claim(ports: Ports, esc_id: int, userid: str) -> Escalation:
+async def claim(ports: LocalPorts, esc_id: int, userid: str) -> Escalation:
+    """Claim a case for ``userid``. Local, so 认领 answers inside the callback; a kefu
+    session still with someone else (or queued) is handed over by the ``escalation_hand_over``
+    job. A repeat claim queues the hand-over again, which finishes one that was cut off."""
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
-        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+        raise NoSuchEscalation(f"没有编号为 {esc_id} 的转人工记录")
     if esc.status == EscalationStatus.RESOLVED:
         raise EscalationError(f"#{esc_id} 已解决")
     if esc.status == EscalationStatus.CLAIMED:
-        if esc.claimed_by == userid:
-            # A repeat (or the job after a passive try cut off mid-way) finishes the hand-over.
-            if esc.channel == "kefu" and userid != esc.servicer_userid:
-                await _hand_session_to(ports, esc, userid)
-            return esc
-        raise EscalationError(f"#{esc_id} 已由 {esc.claimed_by} 认领")
-    updated = await Escalation.filter(id=esc_id, status=EscalationStatus.OPEN).update(
-        status=EscalationStatus.CLAIMED, claimed_by=userid, claimed_at=ports.clock.now())
-    if not updated:  # someone else won the race
-        return await claim(ports, esc_id, userid)
-    esc = await Escalation.get(id=esc_id)
-    if esc.channel == "kefu" and userid != esc.servicer_userid:
-        await _hand_session_to(ports, esc, userid)
+        if esc.claimed_by != userid:
+            raise EscalationError(f"#{esc_id} 已由 {esc.claimed_by} 认领")
+    else:
+        updated = await Escalation.filter(id=esc_id, status=EscalationStatus.OPEN).update(
+            status=EscalationStatus.CLAIMED, claimed_by=userid, claimed_at=ports.clock.now())
+        if not updated:  # someone else won the race
+            return await claim(ports, esc_id, userid)
+        esc = await Escalation.get(id=esc_id)
+    if _needs_hand_over(esc, userid):
+        # No job id: arq keeps a finished job's id for a while, and a repeat claim must be
+        # able to try again; the job itself does nothing once the session is the claimer's.
+        await ports.jobs.enqueue("escalation_hand_over", esc.id, userid)
     return esc
 
 
+def _needs_hand_over(esc: Escalation, userid: str) -> bool:
+    return (esc.channel == "kefu" and esc.status == EscalationStatus.CLAIMED
+            and esc.claimed_by == userid and userid != esc.servicer_userid)
+
+
+async def hand_over(ports: Ports, esc_id: int, userid: str) -> None:
+    """Job: give a claimed kefu case's session to its claimer, if it still needs it."""
+    esc = await Escalation.get_or_none(id=esc_id)
+    if esc is not None and _needs_hand_over(esc, userid):
+        await _hand_session_to(ports, esc, userid)
+
+
 async def _hand_session_to(ports: Ports, esc: Escalation, userid: str) -> None:
-    """Whoever claims a kefu case takes the session too (queued or with someone else); if
-    WeCom refuses (the claimer is not an active servicer), the claim stands and the session
-    stays where it is."""
+    """If WeCom refuses (the claimer is not an active servicer), the claim stands and the
+    session stays where it is."""
     kfid, euid = esc.open_kfid or "", esc.external_userid or ""
     try:
         await ports.wecom.kf_service_state_trans(kfid, euid, 3, userid)
@@ -212,7 +229,7 @@ async def _hand_session_to(ports: Ports, esc: Escalation, userid: str) -> None:
         session_state=3, servicer_userid=userid)
 
 
-async def resolve(ports: Ports, esc_id: int, userid: str) -> Escalation:
+async def resolve(ports: LocalPorts, esc_id: int, userid: str) -> Escalation:
     at = ports.clock.now()
     # Conditional updates, not a save of a copy read earlier: a claim landing in between
     # keeps its claimer.
@@ -222,11 +239,11 @@ async def resolve(ports: Ports, esc_id: int, userid: str) -> Escalation:
                                                                     claimed_at=at)
     esc = await Escalation.get_or_none(id=esc_id)
     if esc is None:
-        raise EscalationError(f"没有编号为 {esc_id} 的转人工记录")
+        raise NoSuchEscalation(f"没有编号为 {esc_id} 的转人工记录")
     return esc
 
 
-async def resolve_conversation(ports: Ports, conversation: str, *, by: str) -> int:
+async def resolve_conversation(ports: LocalPorts, conversation: str, *, by: str) -> int:
     return await Escalation.filter(conversation=conversation, status__in=LIVE).update(
         status=EscalationStatus.RESOLVED, resolved_by=by, resolved_at=ports.clock.now())
 

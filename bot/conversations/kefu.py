@@ -16,11 +16,10 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.conversations import compose, escalation, kefu_record, offer_group, outbound
+from bot.conversations import compose, escalation, kefu_store, offer_group, outbound
 from bot.conversations.keys import kf_key
-from bot.infra.db import get_row
-from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
+from bot.infra.sql import get_row
 from bot.models import (
     ConversationMessage,
     Direction,
@@ -38,7 +37,6 @@ from keywords import Message, Text, normalize
 
 log = get_logger("bot.kefu")
 WELCOME_WINDOW = 20.0
-CONVERSATION_WAIT = 30.0  # seconds a message waits for its conversation's previous one
 
 
 @dataclass
@@ -55,7 +53,8 @@ async def on_customer_text(ports: Ports, ev: KfText, *, fresh: bool = False) -> 
         return  # servicer (5) messages are history only; the API's own sends never come back
     key = kf_key(ev.open_kfid, ev.external_userid)
     ref = f"kf:{ev.msgid}"
-    async with ports.store.lock(f"conv:{key}", ttl=60, wait=CONVERSATION_WAIT):
+    wait = ports.settings.conversations.kf_conversation_wait_seconds
+    async with ports.store.lock(f"conv:{key}", ttl=60, wait=wait):
         inbound = None if fresh else await ConversationMessage.get_or_none(
             msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
@@ -131,7 +130,7 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
                 channel="kefu", conversation=key, direction=Direction.OUT, msgtype=msgtype,
                 content=str(body.get("content", "")), payload=body, ref=ref,
                 msgid=row.args.get("msgid"), rule_id=plan.rule_id, status="planned")))
-        await kefu_record.record(conn, kefu_record.Decision(
+        await kefu_store.record(conn, kefu_store.Decision(
             conversation=conv,
             inbound=ConversationMessage(
                 channel="kefu", conversation=key, direction=Direction.IN, msgtype="text",
@@ -142,9 +141,9 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
             suppressed=suppressed))
         planned[:] = [row for row, _ in replies]
 
-    # Ordered by the rule whose daily counter the write bumps (see GroupCommit); on
+    # Ordered by the rule whose daily counter the write bumps (see Commits); on
     # PostgreSQL the write is a single statement.
-    await group_commit().run(write, order=plan.rule_id or "", single_statement=True)
+    await ports.commits.run(write, order=plan.rule_id or "", single_statement=True)
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ports import HandlerContext
+from bot.ports import PassiveContext
 from bot.protocol.events import AibotText, TextMessage
 from bot.protocol.replies import TextReply
 from bot.routing import Router, text_is
@@ -19,6 +19,6 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-@router.on(TextMessage, AibotText, filters=[text_is("帮助", "help", "?", "？")], passive=True)
-async def show_help(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
+@router.passive(TextMessage, AibotText, filters=[text_is("帮助", "help", "?", "？")])
+async def show_help(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply:
     return TextReply(help_text())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.conversations import staff
 from bot.conversations.cards import CLAIM_PREFIX
 from bot.conversations.routes_help import COMMANDS
-from bot.ports import HandlerContext
+from bot.ports import HandlerContext, PassiveContext
 from bot.protocol.events import AibotEnterChat, AibotText, TemplateCardEvent, TextMessage
 from bot.protocol.replies import TextReply, WelcomeReply
 from bot.routing import Router, command_text, text_is, text_startswith
@@ -35,23 +35,23 @@ def _arg(event: TextMessage | AibotText) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-@router.on(TextMessage, AibotText, filters=[text_startswith("认领")], passive=True)
-async def claim(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
+@router.passive(TextMessage, AibotText, filters=[text_startswith("认领")])
+async def claim(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply:
     return TextReply(await staff.claim_command(ctx.ports, _who(event), _arg(event)))
 
 
-@router.on(TextMessage, AibotText, filters=[text_startswith("解决")], passive=True)
-async def resolve(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
+@router.passive(TextMessage, AibotText, filters=[text_startswith("解决")])
+async def resolve(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply:
     return TextReply(await staff.resolve_command(ctx.ports, _who(event), _arg(event)))
 
 
-@router.on(TextMessage, AibotText, filters=[text_is("我的待办", "待办")], passive=True)
-async def todo(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
+@router.passive(TextMessage, AibotText, filters=[text_is("我的待办", "待办")])
+async def todo(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply:
     return TextReply(await staff.todo_command(ctx.ports, _who(event)))
 
 
-@router.on(TextMessage, AibotText, filters=[text_startswith("进度")], passive=True)
-async def progress(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply:
+@router.passive(TextMessage, AibotText, filters=[text_startswith("进度")])
+async def progress(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply:
     return TextReply(await staff.progress_command(ctx.ports, _arg(event)))
 
 
@@ -65,8 +65,8 @@ async def claim_button(event: TemplateCardEvent, ctx: HandlerContext) -> TextRep
     return TextReply(await staff.claim_command(ctx.ports, event.from_user_name or "", arg))
 
 
-@router.on(AibotEnterChat, passive=True)
-async def aibot_welcome(event: AibotEnterChat, ctx: HandlerContext) -> TextReply:
+@router.passive(AibotEnterChat)
+async def aibot_welcome(event: AibotEnterChat, ctx: PassiveContext) -> TextReply:
     return WelcomeReply(ctx.ports.settings.conversations.aibot_welcome)
 
 
@@ -74,8 +74,8 @@ def _has_text(event: TextMessage | AibotText) -> bool:
     return bool(command_text(event))
 
 
-@faq_router.on(TextMessage, AibotText, filters=[_has_text], passive=True)
-async def staff_faq(event: TextMessage | AibotText, ctx: HandlerContext) -> TextReply | None:
+@faq_router.passive(TextMessage, AibotText, filters=[_has_text])
+async def staff_faq(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply | None:
     channel = "aibot" if isinstance(event, AibotText) else "app"
     chat_id = event.chatid if isinstance(event, AibotText) else None
     text = await staff.faq(ctx.ports, channel, command_text(event) or "", _who(event),

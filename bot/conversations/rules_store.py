@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 import yaml
@@ -18,6 +19,42 @@ from tortoise.transactions import in_transaction
 
 from bot.models import RuleChange, RuleRow
 from keywords import dump_rules, load_rules, rule_to_dict
+
+
+@dataclass(frozen=True)
+class StoredRule:
+    """A rule as stored: its body in the keywords format and who changed it last."""
+
+    rule_id: str
+    enabled: bool
+    revision: int
+    updated_by: str
+    updated_at: datetime
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RuleChangeRecord:
+    """One recorded change: the rule before and after (None: absent)."""
+
+    id: int
+    rule_id: str
+    action: str
+    actor: str
+    at: datetime
+    batch: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _stored(row: RuleRow) -> StoredRule:
+    return StoredRule(rule_id=row.rule_id, enabled=row.enabled, revision=row.revision,
+                      updated_by=row.updated_by, updated_at=row.updated_at, body=row.body)
+
+
+def _change(c: RuleChange) -> RuleChangeRecord:
+    return RuleChangeRecord(id=c.id, rule_id=c.rule_id, action=c.action, actor=c.actor,
+                            at=c.at, batch=c.batch, before=c.before, after=c.after)
 
 
 class RuleNotFound(LookupError):
@@ -48,15 +85,15 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None, rule_id: s
     return "\n".join(lines)
 
 
-async def list_rules() -> list[RuleRow]:
-    return await RuleRow.all().order_by("rule_id")
+async def list_rules() -> list[StoredRule]:
+    return [_stored(r) for r in await RuleRow.all().order_by("rule_id")]
 
 
-async def get_rule(rule_id: str) -> RuleRow:
+async def get_rule(rule_id: str) -> StoredRule:
     row = await RuleRow.get_or_none(rule_id=rule_id)
     if row is None:
         raise RuleNotFound(rule_id)
-    return row
+    return _stored(row)
 
 
 async def revision() -> int:
@@ -81,7 +118,7 @@ async def _write(
     return change
 
 
-async def create_rule(data: Any, actor: str) -> RuleRow:
+async def create_rule(data: Any, actor: str) -> StoredRule:
     body = canonical(data)
     async with in_transaction() as conn:
         if await RuleRow.filter(rule_id=body["id"]).using_db(conn).exists():
@@ -90,7 +127,8 @@ async def create_rule(data: Any, actor: str) -> RuleRow:
     return await get_rule(body["id"])
 
 
-async def update_rule(rule_id: str, data: Any, actor: str, action: str = "update") -> RuleRow:
+async def update_rule(rule_id: str, data: Any, actor: str, action: str = "update"
+                      ) -> StoredRule:
     if isinstance(data, dict):
         data = {**data, "id": data.get("id", rule_id)}
         if data["id"] != rule_id:
@@ -105,7 +143,7 @@ async def update_rule(rule_id: str, data: Any, actor: str, action: str = "update
     return await get_rule(rule_id)
 
 
-async def set_enabled(rule_id: str, enabled: bool, actor: str) -> RuleRow:
+async def set_enabled(rule_id: str, enabled: bool, actor: str) -> StoredRule:
     row = await get_rule(rule_id)
     body = dict(row.body)
     if enabled:
@@ -123,12 +161,12 @@ async def delete_rule(rule_id: str, actor: str) -> None:
         await _write(conn, rule_id, "delete", actor, row.body, None)
 
 
-async def changes(rule_id: str | None = None, limit: int = 100) -> list[RuleChange]:
+async def changes(rule_id: str | None = None, limit: int = 100) -> list[RuleChangeRecord]:
     query = RuleChange.all() if rule_id is None else RuleChange.filter(rule_id=rule_id)
-    return await query.order_by("-id").limit(limit)
+    return [_change(c) for c in await query.order_by("-id").limit(limit)]
 
 
-async def rollback(rule_id: str, change_id: int, actor: str) -> RuleRow | None:
+async def rollback(rule_id: str, change_id: int, actor: str) -> StoredRule | None:
     """Put the rule back as it was right after change ``change_id`` (absent: deleted)."""
     change = await RuleChange.get_or_none(id=change_id, rule_id=rule_id)
     if change is None:
@@ -141,7 +179,8 @@ async def rollback(rule_id: str, change_id: int, actor: str) -> RuleRow | None:
             target = canonical(target)
         if current != target:
             await _write(conn, rule_id, "rollback", actor, current, target)
-    return await RuleRow.get_or_none(rule_id=rule_id)
+    row = await RuleRow.get_or_none(rule_id=rule_id)
+    return _stored(row) if row else None
 
 
 @dataclass

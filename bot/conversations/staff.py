@@ -1,12 +1,13 @@
-"""Staff commands and the staff FAQ (app chat and the AI bot): all local, so they can answer
-passively inside the callback."""
+"""Staff commands and the staff FAQ (app chat and the AI bot): all local (``LocalPorts``), so
+they can answer passively inside the callback; what a command needs of WeCom (a claimed kefu
+session handed over) runs as a job."""
 
 from __future__ import annotations
 
 from bot.conversations import compose, escalation
 from bot.conversations.rule_counters import count_rule
 from bot.models import EscalationStatus
-from bot.ports import Ports
+from bot.ports import LocalPorts
 
 STATUS_NAMES = {EscalationStatus.OPEN: "待认领", EscalationStatus.CLAIMED: "处理中",
                 EscalationStatus.RESOLVED: "已解决"}
@@ -20,7 +21,7 @@ def _number(arg: str) -> int | None:
 NOT_STAFF = "只有本企业成员可以处理转人工。"
 
 
-async def claim_command(ports: Ports, userid: str, arg: str) -> str:
+async def claim_command(ports: LocalPorts, userid: str, arg: str) -> str:
     if not userid:
         return NOT_STAFF
     esc_id = _number(arg)
@@ -33,7 +34,7 @@ async def claim_command(ports: Ports, userid: str, arg: str) -> str:
     return f"已认领 #{esc.id}（{esc.customer_name or esc.external_userid or esc.chat_id}）"
 
 
-async def resolve_command(ports: Ports, userid: str, arg: str) -> str:
+async def resolve_command(ports: LocalPorts, userid: str, arg: str) -> str:
     if not userid:
         return NOT_STAFF
     esc_id = _number(arg)
@@ -46,7 +47,7 @@ async def resolve_command(ports: Ports, userid: str, arg: str) -> str:
     return f"#{esc.id} 已标记为解决"
 
 
-async def todo_command(ports: Ports, userid: str) -> str:
+async def todo_command(ports: LocalPorts, userid: str) -> str:
     if not userid:
         return NOT_STAFF
     items = await escalation.todo(userid)
@@ -58,7 +59,7 @@ async def todo_command(ports: Ports, userid: str) -> str:
     return "\n".join(lines)
 
 
-async def progress_command(ports: Ports, arg: str) -> str:
+async def progress_command(ports: LocalPorts, arg: str) -> str:
     order_no = arg.strip()
     if not order_no:
         return "用法：进度 <订单号>"
@@ -69,11 +70,11 @@ async def progress_command(ports: Ports, arg: str) -> str:
         return order.summary
     parts = [f"订单 {order.order_no}", f"当前阶段：{order.stage or '未知'}"]
     if order.specialist:
-        parts.append(f"专员：{await ports.directory.staff_name(order.specialist)}")
+        parts.append(f"专员：{await ports.names.known_name(order.specialist)}")
     return "\n".join(parts)
 
 
-async def faq(ports: Ports, channel: str, text: str, userid: str | None,
+async def faq(ports: LocalPorts, channel: str, text: str, userid: str | None,
               chat_id: str | None = None) -> str | None:
     """Anything else staff write: the matcher with channel app / aibot; silence when no
     staff rule answers (staff chat is not a place to nag)."""

@@ -2,8 +2,10 @@
 
 The text is chosen by the most specific configuration: (channel code, staff member), then
 (channel code), then (staff member), then the default row, then the settings default.
-Outcomes are recorded (sent, missed, already_sent 41051, concurrent 41096, no_code, failed);
-a missed window is never retried.
+Outcomes are recorded (sent, missed, already_sent 41051, concurrent 41096, no_code, failed).
+A welcome that could not go out at once (WeCom busy, another app sending with the same code)
+is retried inside its window; its outcome is then "pending" and settled by the
+``welcome_outcome`` job once the window has closed. A missed window is never retried.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from bot.conversations import outbound
 from bot.infra.logs import get_logger
-from bot.models import ContactEvent, OutboxStatus, WelcomeOutcome, WelcomeText
+from bot.models import ContactEvent, OutboxMessage, OutboxStatus, WelcomeOutcome, WelcomeText
 from bot.ports import Ports
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
@@ -51,6 +53,7 @@ async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
     await ContactEvent.create(change=ev.change_type or "add_external_contact", userid=userid,
                               external_userid=euid, channel_code=state)
     outcome, errcode = "sent", None
+    row = None
     if not ev.welcome_code:
         outcome = "no_code"
     elif ports.clock.now().timestamp() - float(ev.create_time or 0) > WINDOW:
@@ -63,16 +66,56 @@ async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
             ports, ev.welcome_code, text, attachments, key=f"welcome:{ev.welcome_code}",
             recipient=euid, deadline=datetime.fromtimestamp(float(ev.create_time or 0) + WINDOW,
                                                             UTC))
-        if row.status == OutboxStatus.MISSED:
-            outcome = "missed"
-        elif row.status != OutboxStatus.SENT:
-            errcode = ports.outbox.errcode(row)
-            outcome = {E.WELCOME_CODE_USED: "already_sent",
-                       E.WELCOME_CONCURRENT: "concurrent"}.get(errcode or 0, "failed")
-    await WelcomeOutcome.create(kind="contact", userid=userid, external_userid=euid,
-                                channel_code=state, outcome=outcome, errcode=errcode)
+        outcome, errcode = _outcome_of(ports, row)
+    record = await WelcomeOutcome.create(kind="contact", userid=userid, external_userid=euid,
+                                         channel_code=state, outcome=outcome, errcode=errcode)
+    if row is not None and outcome == PENDING:
+        await _settle_later(ports, record.id, row)
     log.info("welcome.contact", outcome=outcome, errcode=errcode, channel_code=state)
     return outcome
+
+
+PENDING = "pending"
+SETTLE_SLACK = 1.0  # past the row's next attempt, for its answer
+
+
+async def _settle_later(ports: Ports, outcome_id: int, row: OutboxMessage) -> None:
+    """Look at the row again just after its next attempt (within its 20 s window)."""
+    wait = (row.next_attempt_at - ports.clock.now()).total_seconds()
+    await ports.jobs.enqueue("welcome_outcome", outcome_id, row.id,
+                             defer=max(0.0, wait) + SETTLE_SLACK)
+
+
+def _outcome_of(ports: Ports, row: OutboxMessage) -> tuple[str, int | None]:
+    """A welcome's outcome from its outbox row (``pending`` while it may still go out)."""
+    if row.status in (OutboxStatus.SENT, OutboxStatus.DELIVERED):
+        return "sent", None
+    if row.status == OutboxStatus.PENDING:
+        return PENDING, None
+    errcode = ports.outbox.errcode(row)
+    if errcode == E.WELCOME_CODE_USED:
+        return "already_sent", errcode
+    if errcode == E.WELCOME_CONCURRENT:
+        # Another app held the code until the window closed: whether it delivered is not ours
+        # to know.
+        return "concurrent", errcode
+    if row.status == OutboxStatus.MISSED:
+        return "missed", errcode
+    return "failed", errcode
+
+
+async def settle_outcome(ports: Ports, outcome_id: int, row_id: int) -> None:
+    """Job: a pending welcome's outcome, once its row has gone out or its window closed."""
+    row = await OutboxMessage.get_or_none(id=row_id)
+    if row is None:
+        return
+    outcome, errcode = _outcome_of(ports, row)
+    if outcome == PENDING:
+        await _settle_later(ports, outcome_id, row)
+        return
+    await WelcomeOutcome.filter(id=outcome_id, outcome=PENDING).update(outcome=outcome,
+                                                                       errcode=errcode)
+    log.info("welcome.settled", outcome=outcome, errcode=errcode)
 
 
 async def on_removed(ports: Ports, ev: ExternalContactChange) -> None:

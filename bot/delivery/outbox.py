@@ -25,6 +25,7 @@ from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout
 from bot.models import OutboxMessage, OutboxStatus
+from bot.protocol import errors as E
 from bot.protocol.errors import (
     RATE_LIMIT_CODES,
     SYSTEM_BUSY,
@@ -47,6 +48,10 @@ _DUPLICATE_KF_MSGID = 40058
 # One-use codes that answer "already used" when an earlier, unanswered try spent them.
 _SPENT_AFTER_UNANSWERED = {"send_welcome_msg": frozenset({41051}),
                            "kf_send_msg_on_event": frozenset({95013})}
+# One-use codes past their window: the message can no longer go out (missed, not failed).
+_WINDOW_CLOSED = {"send_welcome_msg": frozenset({E.WELCOME_CODE_INVALID})}
+# Answers that say "not now" for this API: tried again, within the row's deadline.
+_NOT_YET = {"send_welcome_msg": frozenset({E.WELCOME_CONCURRENT})}
 MAX_ATTEMPTS = 6
 
 
@@ -187,8 +192,10 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
             await _finish(row, OutboxStatus.SENT, result={
                 "msgid": row.args.get("msgid"), "duplicate": True, "errcode": exc.errcode})
             return row
-        if row.deadline is not None and row.deadline <= utcnow():
-            # Its window closed while the client was retrying: missed, like any late one.
+        if (row.deadline is not None and row.deadline <= utcnow()) \
+                or exc.errcode in _WINDOW_CLOSED.get(row.api, ()):
+            # Its window closed (while the client was retrying, or WeCom says the code is
+            # past it): missed, like any late one, never counted as sent.
             await _finish(row, OutboxStatus.MISSED, error=f"{exc.errcode} {exc.errmsg}"[:500])
             return row
         if exc.errcode in RATE_LIMIT_CODES:
@@ -196,7 +203,7 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
             # come back after it rather than spend the row's attempts on it.
             await _reschedule(services, row, services.wecom.retry.rate_limit_ban)
             return row
-        retryable = exc.errcode == SYSTEM_BUSY
+        retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in _NOT_YET.get(row.api, ())
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
         return row
     except LimiterBusy as exc:

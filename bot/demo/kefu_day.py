@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.demo.runner import Demo, DemoFailure, step
+from bot.demo.script import Demo, DemoFailure, step
 
 KF_CUSTOMER = "wmSandboxCustomer000000000000002"
 NEW_CONTACT = "wmDemoShowroomVisitor00000000001"

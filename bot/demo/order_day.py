@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from bot.demo.runner import Demo, DemoFailure, step
+from bot.demo.script import Demo, DemoFailure, step
 
 ORDER_NO = "DD20261123"
 CUSTOMER = "wmSandboxCustomer000000000000001"

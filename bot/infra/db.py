@@ -7,13 +7,11 @@ aerich writes dialect-specific SQL, so each dialect has its own generated migrat
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from tortoise import BaseDBAsyncClient, Tortoise
 from tortoise.context import TortoiseContext
-from tortoise.models import Model
 
-M = TypeVar("M", bound=Model)
 MODELS = ["bot.models", "aerich.models"]
 PG_POOL_SIZE = 20  # per process, unless the database URL names its own maxsize
 # The checkout's migrations/, or ./migrations where the package is installed (the image).
@@ -22,53 +20,8 @@ MIGRATIONS_DIR = _REPO_MIGRATIONS if _REPO_MIGRATIONS.is_dir() else Path.cwd() /
 
 
 def dialect(database_url: str) -> str:
+    """The dialect a database URL names (of an open connection: ``bot.infra.sql``)."""
     return "sqlite" if database_url.startswith("sqlite://") else "postgres"
-
-
-def param_markers(dialect_name: str, count: int) -> list[str]:
-    """Parameter markers for hand-written SQL: ``$1, $2…`` on PostgreSQL, ``?`` on SQLite."""
-    if dialect_name == "postgres":
-        return [f"${i + 1}" for i in range(count)]
-    return ["?"] * count
-
-
-_GET_SQL: dict[tuple[type[Any], tuple[str, ...], str], str] = {}
-
-
-async def get_row(model: type[M], **where: Any) -> M | None:
-    """``model.get_or_none(**where)`` for hot paths, where ``where`` names a unique key by
-    plain values (strings, numbers). The SQL is built once per model, columns and dialect:
-    tortoise builds each query anew, which costs more than a simple query itself."""
-    conn = model._meta.db
-    name = conn.capabilities.dialect
-    shape = (model, tuple(where), name)
-    sql = _GET_SQL.get(shape)
-    if sql is None:
-        columns = model._meta.fields_db_projection
-        marks = param_markers(name, len(where))
-        cond = " AND ".join(f'"{columns[k]}" = {m}' for k, m in zip(where, marks, strict=True))
-        sql = _GET_SQL[shape] = (
-            f"SELECT {', '.join(quote(c) for c in columns.values())} "  # noqa: S608
-            f'FROM "{model._meta.db_table}" WHERE {cond} LIMIT 1')
-    rows = await conn.execute_query_dict(sql, list(where.values()))
-    return model._init_from_db(**rows[0]) if rows else None
-
-
-def quote(identifier: str) -> str:
-    return f'"{identifier}"'
-
-
-def insert_fields(model: type[Model]) -> list[str]:
-    """The fields an INSERT of ``model`` sets (all but a generated primary key)."""
-    meta = model._meta
-    return [f for f, c in meta.fields_db_projection.items() if c not in meta.generated_db_fields]
-
-
-def db_values(instance: Model, fields: list[str] | tuple[str, ...]) -> list[Any]:
-    """The values of ``fields`` as the database takes them (auto_now stamps set as tortoise
-    does), for hand-written SQL."""
-    meta = instance._meta
-    return [meta.fields_map[f].to_db_value(getattr(instance, f), instance) for f in fields]
 
 
 def _normalize_url(database_url: str) -> str:
@@ -149,7 +102,8 @@ async def close_db() -> None:
 
 
 def connection() -> BaseDBAsyncClient:
-    """The open database connection (for raw SQL in maintenance and tests)."""
+    """The open database connection (for hand-written SQL: the store modules, maintenance,
+    tests)."""
     from bot.models import InboxEvent
 
     return InboxEvent._meta.db

@@ -88,10 +88,11 @@ class GroupCommit:
         it then runs without a transaction around it (no BEGIN and COMMIT round trips)."""
         from tortoise.transactions import in_transaction
 
+        from bot.infra import sql
         from bot.infra.db import connection
 
         conn = connection()
-        if conn.capabilities.dialect != "sqlite":
+        if sql.dialect_of(conn) != sql.SQLITE:
             if single_statement:
                 return await write(conn)
             async with in_transaction() as conn:

@@ -91,6 +91,8 @@ class GroupNotice(Model):
     msgid = fields.CharField(max_length=64, null=True)
     sender = fields.CharField(max_length=64, null=True)
     reminders = fields.IntField(default=0)
+    # When each reminder was decided (ISO, UTC): WeCom allows 3 per task in 24 h.
+    reminded_at: Any = fields.JSONField(null=True)
     next_check_at = fields.DatetimeField(null=True, db_index=True)
     sent_at = fields.DatetimeField(null=True)
     detail = fields.CharField(max_length=200, null=True)

@@ -31,6 +31,8 @@ from bot.models import GroupNoticeStatus as S
 from bot.orders import pipelines
 from bot.orders.notify import card, clip, order_link
 from bot.ports import Ports
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
 
 log = get_logger("bot.orders.grouptasks")
 
@@ -153,10 +155,18 @@ async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) 
         return
     app = ports.wecom
     sender = notice.sender or ""
-    tasks = (await app.get_groupmsg_task(msgid)).get("task_list", [])
-    mine = next((t for t in tasks if t.get("userid") == sender), None)
-    if mine is not None and mine.get("status") == 2:
-        results = (await app.get_groupmsg_send_result(msgid, sender)).get("send_list", [])
+    try:
+        tasks = (await app.get_groupmsg_task(msgid)).get("task_list", [])
+        mine = next((t for t in tasks if t.get("userid") == sender), None)
+        results = (await app.get_groupmsg_send_result(msgid, sender)).get("send_list", []) \
+            if mine is not None and mine.get("status") == 2 else None
+    except WeComAPIError as exc:
+        if exc.errcode != E.GROUPMSG_DISPATCHING:
+            raise
+        # Just created, still being dispatched: not yet, look again at the next check.
+        await GroupNotice.filter(id=notice.id).update(next_check_at=later, msgid=msgid)
+        return
+    if results is not None:
         res = next((r for r in results if r.get("chat_id") == notice.chat_id), None)
         status = res.get("status") if res else None
         if status == 1:
@@ -173,22 +183,42 @@ async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) 
             await _fail(notice, why)
             return
     created = row.sent_at or row.created_at
-    due_reminders = int((now - created).total_seconds() // cfg.group_task_remind_seconds)
-    if notice.reminders < min(due_reminders, cfg.group_task_max_reminders):
-        n = notice.reminders + 1
-        remind = await ports.outbox.add(
-            key=f"grouptask:{notice.id}:remind:{n}", api="remind_groupmsg_send",
-            args={"msgid": msgid},
-            recipient=sender, ref=f"group_notice:{notice.id}")
-        await GroupNotice.filter(id=notice.id).update(reminders=n, msgid=msgid,
-                                                      next_check_at=later)
-        await ports.outbox.flush([remind])
-        return
-    if due_reminders > cfg.group_task_max_reminders:
+    reminded = [datetime.fromisoformat(t) for t in notice.reminded_at or []]
+    interval = timedelta(seconds=cfg.group_task_remind_seconds)
+    n = notice.reminders
+    if n < cfg.group_task_max_reminders:
+        if now >= reminder_due(created, reminded, n + 1, interval):
+            remind = await ports.outbox.add(
+                key=f"grouptask:{notice.id}:remind:{n + 1}", api="remind_groupmsg_send",
+                args={"msgid": msgid},
+                recipient=sender, ref=f"group_notice:{notice.id}")
+            await GroupNotice.filter(id=notice.id).update(
+                reminders=n + 1, msgid=msgid, next_check_at=later,
+                reminded_at=[*(t.isoformat() for t in reminded), now.isoformat()])
+            await ports.outbox.flush([remind])
+            return
+    elif now >= (reminded[-1] if reminded else created) + interval:
         await ports.outbox.mark(row.id, OutboxStatus.FAILED, error="the owner never sent it")
         await _fail(notice, f"the owner did not send it after {notice.reminders} reminders")
         return
     await GroupNotice.filter(id=notice.id).update(next_check_at=later, msgid=msgid)
+
+
+# remind_groupmsg_send: "24小时内每个群发最多触发三次提醒" (docs 97610).
+REMINDERS_PER_DAY = 3
+_DAY = timedelta(hours=24)
+_SLACK = timedelta(minutes=5)  # our clock and WeCom's need not agree to the second
+
+
+def reminder_due(created: datetime, reminded: list[datetime], k: int,
+                 interval: timedelta) -> datetime:
+    """When reminder ``k`` (1-based) may go out: every ``interval`` after the task was
+    created, and never a 4th within 24 h of the one three before it (a reminder sent late
+    pushes the ones after it back)."""
+    due = created + k * interval
+    if k > REMINDERS_PER_DAY and len(reminded) >= k - REMINDERS_PER_DAY:
+        due = max(due, reminded[k - 1 - REMINDERS_PER_DAY] + _DAY + _SLACK)
+    return due
 
 
 async def tick(ports: Ports, now: datetime | None = None) -> None:

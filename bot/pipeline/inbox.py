@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from bot.infra.clock import utcnow
-from bot.infra.db import connection, param_markers
 from bot.infra.group_commit import Batcher
 from bot.models import InboxEvent, InboxStatus
+from bot.pipeline import inbox_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +19,6 @@ class NewEvent:
     event_type: str
     time_boxed: bool
     plaintext: str
-
-
-_COLUMNS = ("app", "dedupe_key", "fmt", "event_type", "time_boxed", "plaintext", "status",
-            "attempts", "received_at", "enqueued_at")
 
 
 class InboxWriter:
@@ -52,18 +47,10 @@ class InboxWriter:
         first: dict[str, NewEvent] = {}
         for ev in events:
             first.setdefault(ev.dedupe_key, ev)
-        conn = connection()
-        fields = InboxEvent._meta.fields_map
         stamp = utcnow()
-        values: list[Any] = []
-        for ev in first.values():
-            row = (ev.app, ev.dedupe_key, ev.fmt, ev.event_type[:96], ev.time_boxed,
-                   ev.plaintext, InboxStatus.PENDING.value, 0, stamp, stamp)
-            values += [fields[c].to_db_value(v, InboxEvent) for c, v in zip(_COLUMNS, row,
-                                                                             strict=True)]
-        sql = _insert_sql(conn.capabilities.dialect, len(first))
-        rows = await conn.execute_query_dict(sql, values)
-        ids = {r["dedupe_key"]: int(r["id"]) for r in rows}
+        ids = await inbox_store.insert_new([
+            (ev.app, ev.dedupe_key, ev.fmt, ev.event_type[:96], ev.time_boxed, ev.plaintext,
+             InboxStatus.PENDING.value, 0, stamp, stamp) for ev in first.values()])
         # Only the first occurrence of a key in the batch owns the new row.
         return [ids.get(ev.dedupe_key) if first[ev.dedupe_key] is ev else None for ev in events]
 
@@ -71,23 +58,8 @@ class InboxWriter:
     async def _mark_many(row_ids: list[int]) -> list[None]:
         # Hand-written like the insert: on the callback path (a passive answer marks its row
         # done), where building the ORM's update query cost more than running it.
-        conn = connection()
-        stamp = InboxEvent._meta.fields_map["processed_at"].to_db_value(utcnow(), InboxEvent)
-        marks = param_markers(conn.capabilities.dialect, 2 + len(row_ids))
-        sql = (f"UPDATE inbox_event SET status={marks[0]}, processed_at={marks[1]} "  # noqa: S608
-               f"WHERE id IN ({','.join(marks[2:])})")
-        await conn.execute_query(sql, [InboxStatus.DONE.value, stamp, *row_ids])
+        await inbox_store.mark_done(row_ids, utcnow())
         return [None] * len(row_ids)
-
-
-def _insert_sql(dialect: str, count: int) -> str:
-    width = len(_COLUMNS)
-    marks = param_markers(dialect, width * count)
-    groups = ("(" + ",".join(marks[i * width:(i + 1) * width]) + ")" for i in range(count))
-    return (
-        f"INSERT INTO inbox_event ({','.join(_COLUMNS)}) VALUES {','.join(groups)} "  # noqa: S608
-        "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key"
-    )
 
 
 async def record_failure(row_id: int, error: str, *, final: bool) -> None:

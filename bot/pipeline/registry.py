@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.conversations import escalation, welcome
 from bot.conversations.escalation import check_sla
 from bot.delivery import outbox
 from bot.orders import binding, grouptasks, kefu_notices
@@ -64,6 +65,8 @@ JOBS: dict[str, JobFunc] = {
     "orders_flush_notice": _with_ports(grouptasks.flush),
     "orders_kefu_notice": _with_ports(kefu_notices.send_notice),
     "orders_join_way": _with_ports(binding.create_join_way),
+    "escalation_hand_over": _with_ports(escalation.hand_over),
+    "welcome_outcome": _with_ports(welcome.settle_outcome),
 }
 # Periodic jobs (besides the sweep): arq cron in production, bot.app's loop embedded.
 PERIODIC = ("kf_poll", "escalation_sla", "archive_poll")

@@ -93,6 +93,19 @@ class TemplateResult(Result, total=False):
     video: dict[str, Any]
 
 
+class AgentResult(Result, total=False):
+    agentid: int
+    name: str
+    allow_userinfos: dict[str, list[dict[str, Any]]]  # {"user": [{"userid": ...}]}
+    allow_partys: dict[str, list[int]]  # {"partyid": [...]}
+    allow_tags: dict[str, list[int]]  # {"tagid": [...]}
+    close: int
+
+
+class FollowUserListResult(Result, total=False):
+    follow_user: list[str]
+
+
 class KfAccountListResult(Result, total=False):
     account_list: list[dict[str, Any]]
 

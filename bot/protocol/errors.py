@@ -16,14 +16,24 @@ INVALID_TOKEN = 40014
 INVALID_PARAM = 40058  # 不合法的参数 (also: the sandbox's choice for unpublished cases)
 INVALID_EXTERNAL_USERID = 40096
 MISSING_TOKEN = 41001
+# Welcome codes (docs 92137/92599): 41050 the code is invalid or past its 20 s; 41051 the
+# customer and the member already chatted (a welcome was delivered, by whoever); 41096
+# another app is sending with the same code right now (not proof of delivery: may retry).
+WELCOME_CODE_INVALID = 41050
 WELCOME_CODE_USED = 41051
 WELCOME_CONCURRENT = 41096
 TOKEN_EXPIRED = 42001
+# 企业群发: a look-up right after creation ("being dispatched", try again later); a 4th
+# reminder within 24 h (41094 is the likeliest code, protocol-2.md §7.2: inference).
+GROUPMSG_DISPATCHING = 41063
+GROUPMSG_REMIND_LIMIT = 41094
 DATA_FORMAT_ERROR = 47001
 FREQ_LIMIT = 45009
 CONCURRENCY_LIMIT = 45033
 CONTENT_TOO_LARGE = 45002
 NO_PERMISSION = 48002
+UNTRUSTED_IP = 60020  # 不安全的访问IP: the caller's IP is not in the app's 企业可信IP
+NO_APP_PRIVILEGE = 301002  # 无权限操作指定的应用: the agentid is not the token's app
 ALL_RECIPIENTS_INVALID = 81013
 NO_EXTERNAL_RELATION = 84061
 # Directory (读取成员): a member outside the app's visible range, an unknown userid.

@@ -186,20 +186,20 @@ async def _try_passive(
     must not run it again (a second run would repeat its side effects).
     """
     route = services.dispatcher.route_for(event)
-    if route is None or not route.passive:
+    if route is None or route.local_handler is None:
         return False, None
     ctx = PassiveContext(app=app, corp_id=services.settings.wecom.corp_id,
-                         ports=services.ports)
+                         ports=services.ports.local())
     try:
         async with asyncio.timeout(PASSIVE_BUDGET_SECONDS):
-            result = await route.handler(event, ctx)
+            result = await route.local_handler(event, ctx)
     except Exception as exc:
         # The job runs the handler again and replies actively.
         log.warning("callback.passive_failed", route=route.name, error=type(exc).__name__)
         return False, None
     if result is not None and not isinstance(result, TextReply):
         # Only text fits a passive reply (passive handlers promise text or None, see
-        # Router.on); should one break that, the job runs it again and delivers actively.
+        # Router.passive); should one break that, the job runs it again and delivers actively.
         return False, None
     return True, result
 

@@ -4,13 +4,14 @@ console) and serving it: the listener, the lifecycle around ``bot.app.running``,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from bot.app import running
+from bot.app import built_in_wecom, running
 from bot.infra.logs import get_logger
 from bot.pipeline.runners import InProcessRunner
 from bot.runtime import Services
@@ -21,6 +22,7 @@ from bot.web.admin import (
     auth,
     console,
     conversations_api,
+    doctor_api,
     inbox_api,
     notifications_api,
     orders_api,
@@ -32,8 +34,6 @@ from bot.web.admin import (
 )
 from bot.web.admin.framework import Api, error_middleware
 from bot.web.appkeys import SERVICES
-from sandbox import DEFAULT_PREFIX as SANDBOX_PREFIX
-from sandbox import Sandbox, build_sandbox_app
 
 log = get_logger("bot.web.server")
 
@@ -53,6 +53,7 @@ def build_api() -> Api:
     api.include(pipelines_api.api)
     api.include(inbox_api.api)
     api.include(stats_api.api)
+    api.include(doctor_api.api)
     return api
 
 
@@ -122,17 +123,34 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
         await runner.cleanup()
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The web application with its services started on start-up and stopped on cleanup."""
+@contextlib.asynccontextmanager
+async def listening(app: web.Application, host: str = "127.0.0.1", port: int = 0
+                    ) -> AsyncIterator[str]:
+    """Serve ``app`` on host:port (0: a free port) for the block, then stop it; yields its
+    base URL. For the demo's own service, and the built-in sandbox of a command that needs a
+    WeCom without a running service (``doctor`` with ``api_base = "sandbox"``)."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound_host, bound_port = runner.addresses[0][:2]
+        yield f"http://{bound_host}:{bound_port}"
+    finally:
+        await runner.cleanup()
+
+
+def create_app(settings: Settings, *,
+               on_start: Callable[[], Awaitable[None]] | None = None) -> web.Application:
+    """The web application with its services started on start-up and stopped on cleanup;
+    ``on_start`` runs once they are (the CLI's first-start greeting)."""
     app = build_app(settings)
-    sandbox = None
-    if settings.wecom.is_sandbox:
-        sandbox = Sandbox(settings.wecom)
-        app.add_subapp(SANDBOX_PREFIX, build_sandbox_app(sandbox))
+    sandbox = built_in_wecom(settings, app)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with running(settings, sandbox=sandbox) as services:
             app[SERVICES] = services
+            if on_start is not None:
+                await on_start()
             yield
 
     app.cleanup_ctx.append(lifecycle)

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from bot.protocol.api_results import (
     ExternalContactResult,
+    FollowUserListResult,
     GroupChatListResult,
     GroupChatResult,
     GroupMsgListResult,
@@ -28,6 +29,13 @@ _EC = "externalcontact/"
 class ContactAPI(Endpoints):
     async def _ec(self, api: str, body: Mapping[str, Any]) -> dict[str, Any]:
         return await self._call("POST", _EC + api, json=dict(body))
+
+    async def get_follow_user_list(self) -> FollowUserListResult:
+        """GET cgi-bin/externalcontact/get_follow_user_list (docs 92571): the members with the
+        客户联系 function in the app's visible range. 48002 when the app is not listed
+        under 客户联系 → 可调用接口的应用."""
+        res = await self._call("GET", "externalcontact/get_follow_user_list")
+        return cast(FollowUserListResult, res)
 
     async def externalcontact_get(
         self, external_userid: str, cursor: str | None = None

@@ -1,10 +1,10 @@
-"""Directory endpoints: reading one member (读取成员, docs 90196)."""
+"""Directory endpoints: reading one member (读取成员, docs 90196) and the app (docs 90227)."""
 
 from __future__ import annotations
 
 from typing import cast
 
-from bot.protocol.api_results import UserResult
+from bot.protocol.api_results import AgentResult, UserResult
 from bot.wecom.endpoints import Endpoints
 
 
@@ -14,3 +14,10 @@ class UserAPI(Endpoints):
         app's visible range (else 60011); apps created after 2022-06-20 no longer get avatar,
         mobile, email and the like, but still the name. Unknown userid: 60111."""
         return cast(UserResult, await self._call("GET", "user/get", params={"userid": userid}))
+
+    async def agent_get(self, agentid: int) -> AgentResult:
+        """GET cgi-bin/agent/get?agentid= (获取指定的应用详情, docs 90227): the app's visible
+        range (``allow_userinfos``, ``allow_partys``, ``allow_tags``). Only the token's own
+        app: another agentid answers 301002."""
+        res = await self._call("GET", "agent/get", params={"agentid": agentid})
+        return cast(AgentResult, res)

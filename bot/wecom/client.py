@@ -19,6 +19,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -89,6 +90,9 @@ class WeComClient:
         self._session = session
         self._owns_session = session is None
         self._apps: dict[str, AppClient] = {}
+        # WeCom's clock: the Date header of its last answer, minus our clock halfway through
+        # that call (seconds; the header has whole seconds, so ±1 s is noise).
+        self.clock_skew: float | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -160,7 +164,9 @@ class WeComClient:
             kwargs["data"] = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
             kwargs["headers"] = {"Content-Type": "application/json; charset=utf-8"}
         try:
+            sent_at = time.time()
             async with self.session.request(method, url, **kwargs) as resp:
+                self._note_clock(resp.headers.get("Date"), sent_at)
                 if resp.status >= 500:
                     raise _Transient(f"HTTP {resp.status}", resp.status)
                 raw = await resp.read()
@@ -175,6 +181,15 @@ class WeComClient:
         if not isinstance(body, dict):
             raise WeComHTTPError(url, f"HTTP {status}: not a JSON object", status)
         return body
+
+    def _note_clock(self, date: str | None, sent_at: float) -> None:
+        if not date:
+            return
+        try:
+            theirs = parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            return
+        self.clock_skew = theirs - (sent_at + time.time()) / 2
 
     async def _request(
         self,

@@ -27,6 +27,10 @@ LOOKUP_SECONDS = 2.0
 _NO_NAME = frozenset({E.NO_CONTACT_PRIVILEGE, E.USERID_NOT_FOUND, E.NO_PERMISSION})
 
 
+def _key(userid: str) -> str:
+    return f"directory:name:{userid}"
+
+
 class UserReader(Protocol):
     async def user_get(self, userid: str) -> UserResult: ...
 
@@ -38,10 +42,16 @@ class WeComDirectory:
         self.store = store
         self.app = app
 
+    async def known_name(self, userid: str | None) -> str:
+        if not userid:
+            return ""
+        cached = await self.store.get(_key(userid))
+        return userid if cached is None else str(cached)
+
     async def staff_name(self, userid: str | None) -> str:
         if not userid:
             return ""
-        key = f"directory:name:{userid}"
+        key = _key(userid)
         cached = await self.store.get(key)
         if cached is not None:
             return str(cached)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.web.admin.api_tokens import create_token
+from bot.api_access import create_token
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the loop module_client runs in
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.api_access import create_token
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.harness.browser import browser_page, screenshot_path
 from tests.harness.service import services_of, serving
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.api_access import create_token
 from bot.models import Escalation, EscalationStatus
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.harness.browser import browser_page, sign_in
 from tests.harness.waiting import wait_for
 from tests.harness.world import CUSTOMER, KF, world

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.harness.browser import browser_page, screenshot_path, sign_in
 from tests.harness.service import services_of, serving
 

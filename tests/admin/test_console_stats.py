@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rule_counters import count_rule
 from bot.conversations.rulebook import changed
 from bot.models import Escalation, EscalationStatus
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from sandbox import SEED_CUSTOMERS
 from tests.harness.browser import browser_page, screenshot_path, sign_in
 from tests.harness.world import CUSTOMER, KF, world

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from bot.infra.clock import SettableClock
-from bot.models import ContactEvent, Escalation, JoinWayRecord, WelcomeOutcome
+from bot.models import (
+    ContactEvent,
+    Escalation,
+    JoinWayRecord,
+    OutboxMessage,
+    OutboxStatus,
+    WelcomeOutcome,
+)
 from bot.pipeline.pullers.archive import MemoryArchiveSource, poll
 from bot.settings import Settings
 from tests.harness.admin import bearer
@@ -49,6 +57,45 @@ async def test_contact_welcome_by_channel_code_staff_override_and_missed(
         assert outcomes == {"wmExpo1": "sent", "wmPlain1": "sent", "wmPlain2": "sent",
                             "wmLate1": "missed"}
         assert await ContactEvent.filter(channel_code="expo").count() == 1
+
+
+async def test_welcome_codes_another_app_holds_or_wecom_calls_expired(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """41096 (another app is sending) is retried inside the 20 s: sent if the other app's
+    send failed, already_sent (41051) if it went out; 41050 from WeCom is missed, never
+    failed or sent. Outcomes are pending until the row has gone out."""
+    async with world(mode_settings()) as w:
+        await w.sandbox.staff_adds_customer("zhangwei", "wmOurs", other_app_sending=1,
+                                            other_app_delivers=False)
+        await w.sandbox.staff_adds_customer("lina", "wmTheirs", other_app_sending=1)
+
+        async def outcomes() -> dict[str, str]:
+            return {o.external_userid: o.outcome for o in await WelcomeOutcome.all()}
+
+        assert await wait_for(lambda: _all_settled(outcomes), timeout=15) == {
+            "wmOurs": "sent", "wmTheirs": "already_sent"}
+        ours = [m for m in w.sandbox.inbox("wmOurs") if m["channel"] == "welcome"]
+        assert len(ours) == 1 and "另一个应用" not in str(ours[0])
+        theirs = await WelcomeOutcome.get(external_userid="wmTheirs")
+        assert theirs.errcode == 41051
+        # WeCom says the code is past its window though our clock did not: missed.
+        w.sandbox.corp.limits.welcome_ttl = 0
+        await w.sandbox.staff_adds_customer("wangqiang", "wmExpired")
+        late = await wait_for(lambda: _settled_one("wmExpired"))
+        assert (late.outcome, late.errcode) == ("missed", 41050)
+        row = await OutboxMessage.get(key__startswith="welcome:", recipient="wmExpired")
+        assert row.status == OutboxStatus.MISSED and row.attempts == 0
+
+
+async def _all_settled(outcomes: Callable[[], Any]) -> dict[str, str] | None:
+    got = await outcomes()
+    return got if len(got) == 2 and "pending" not in got.values() else None
+
+
+async def _settled_one(euid: str) -> WelcomeOutcome | None:
+    o = await WelcomeOutcome.get_or_none(external_userid=euid)
+    return o if o is not None and o.outcome != "pending" else None
 
 
 async def test_kf_welcome_menu_and_the_five_message_budget(

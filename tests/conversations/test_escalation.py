@@ -7,8 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
-
+from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.escalation import check_sla
 from bot.conversations.rulebook import changed, sample_rules_text
@@ -16,7 +15,6 @@ from bot.infra.clock import SettableClock
 from bot.models import Escalation, EscalationStatus
 from bot.protocol.safexml import build_xml
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.harness.callbacks import Signed
 from tests.harness.callbacks import post_callback as post
 from tests.harness.waiting import wait_for
@@ -123,6 +121,10 @@ async def test_nobody_receiving_queues_then_sla_renotifies_and_raises(
         assert sum(counts.values()) == await Escalation.all().count()
 
 
+async def _row(esc_id: int, **where: object) -> Escalation | None:
+    return await Escalation.get_or_none(id=esc_id, **where)
+
+
 async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(
     mode_settings: Callable[..., Settings],
 ) -> None:
@@ -138,8 +140,11 @@ async def test_claiming_a_queued_case_hands_the_kefu_session_to_the_claimer(
         await w.settle()
         esc = await Escalation.get(id=esc.id)
         assert esc.status == EscalationStatus.CLAIMED and esc.claimed_by == "zhangwei"
-        session = w.sandbox.kf.sessions[(KF, CUSTOMER)]
-        assert session.state == 3 and session.servicer_userid == "zhangwei"
+        # The claim answered inside the callback; the session follows in a job.
+        session = await wait_for(lambda: w.sandbox.kf.sessions[(KF, CUSTOMER)].state == 3
+                                 and w.sandbox.kf.sessions[(KF, CUSTOMER)])
+        assert session.servicer_userid == "zhangwei"
+        esc = await wait_for(lambda: _row(esc.id, queued=False))
         assert esc.servicer_userid == "zhangwei" and not esc.queued
 
 
@@ -207,41 +212,69 @@ async def test_a_repeated_claim_finishes_a_hand_over_that_was_cut_off(
         await Escalation.filter(id=esc.id).update(status=EscalationStatus.CLAIMED,
                                                   claimed_by="liuyang")
         await escalation.claim(w.services.ports, esc.id, "liuyang")
-        esc = await Escalation.get(id=esc.id)
-        assert esc.servicer_userid == "liuyang"
+        # The hand-over is a job.
+        esc = await wait_for(lambda: _row(esc.id, servicer_userid="liuyang"))
         assert w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid == "liuyang"
         conv = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
         assert (conv.session_state, conv.servicer_userid) == (3, "liuyang")
 
 
+async def _waiting_on_a_lock(statement: str) -> bool:
+    """Whether a PostgreSQL session of this database waits on a lock, running
+    ``statement`` (the start of its SQL)."""
+    from bot.infra.db import connection
+
+    rows = await connection().execute_query_dict(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND query LIKE $1", [statement + "%"])
+    return bool(rows[0]["n"])
+
+
 async def test_a_claim_racing_a_resolve_is_never_silently_undone(
-    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+    mode_settings: Callable[..., Settings],
 ) -> None:
     """zhangwei claims while lina resolves. Either the claim lands first and stands, or the
     resolve does and the claim is refused; never "已认领" told and then overwritten."""
+    import asyncio
+
+    from tortoise.transactions import in_transaction
+
     from bot.conversations import escalation
+    from bot.infra import sql
+    from bot.infra.db import connection
 
     async with world(mode_settings()) as w:
         await _ready(w)
         esc = await _escalated(w)
-        real_get = Escalation.get_or_none
-        claims: list[int] = []
+        told: list[Escalation] = []
+        claimed, let_go = asyncio.Event(), asyncio.Event()
 
-        async def read_then_claim(*args: object, **kw: object) -> object:
-            row = await real_get(*args, **kw)
-            if not claims:  # the claim lands right after resolve's first read
-                claims.append(await Escalation.filter(
-                    id=esc.id, status=EscalationStatus.OPEN).update(
-                    status=EscalationStatus.CLAIMED, claimed_by="zhangwei"))
-            return row
+        async def claim_committed_late() -> None:
+            # zhangwei's claim, in a transaction (a connection) of its own that commits only
+            # once lina's resolve is under way.
+            async with in_transaction():
+                told.append(await escalation.claim(w.services.ports, esc.id, "zhangwei"))
+                claimed.set()
+                await let_go.wait()
 
-        monkeypatch.setattr(Escalation, "get_or_none", read_then_claim)
-        await escalation.resolve(w.services.ports, esc.id, "lina")
-        monkeypatch.undo()
+        claiming = asyncio.create_task(claim_committed_late())
+        await claimed.wait()
+        assert told[0].status == EscalationStatus.CLAIMED and told[0].claimed_by == "zhangwei"
+        resolving = asyncio.create_task(escalation.resolve(w.services.ports, esc.id, "lina"))
+        if sql.is_postgres(connection()):
+            # The resolve has begun its write and waits for the claimed row. (SQLite, one
+            # writer, makes it wait for the claim's whole transaction: there only the
+            # outcome is checked.)
+            await wait_for(lambda: _waiting_on_a_lock('UPDATE "escalation"'))
+        await asyncio.sleep(0.1)
+        assert not resolving.done()  # the race: the claim lands while the resolve is on
+        let_go.set()
+        await claiming
+        resolved = await resolving
         esc = await Escalation.get(id=esc.id)
         assert esc.status == EscalationStatus.RESOLVED and esc.resolved_by == "lina"
-        if claims == [1]:  # the claim succeeded: it must still be there
-            assert esc.claimed_by == "zhangwei"
+        assert esc.claimed_by == "zhangwei"  # the claim, told to zhangwei, still stands
+        assert (resolved.status, resolved.claimed_by) == (EscalationStatus.RESOLVED, "zhangwei")
 
 
 async def test_one_broken_escalation_does_not_stop_the_sla_of_the_others(
@@ -284,4 +317,5 @@ async def test_specialists_are_told_even_when_routing_fails(
         assert esc.notified_at is not None and esc.servicer_userid is None
         assert any(w.app_inbox(u) for u in ("zhangwei", "liuyang"))
         await escalation.claim(w.services.ports, esc.id, "zhangwei")
-        assert w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid == "zhangwei"
+        await wait_for(lambda: w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid
+                       == "zhangwei")

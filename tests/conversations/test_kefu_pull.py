@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from bot.conversations import kefu
 from bot.models import ConversationMessage, Direction, InboxEvent, InboxStatus
 from bot.settings import Settings
+from tests.conversations.test_kefu_races import FailingCommits
 from tests.harness.world import KF, World, world
 from tests.harness.world import load_sample_rules as _sample
 
@@ -58,26 +56,22 @@ async def test_burst_is_answered_once_in_order_with_few_pulls(
 
 
 async def test_failed_handling_in_the_puller_is_retried_as_a_job(
-    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+    mode_settings: Callable[..., Settings],
 ) -> None:
-    original = kefu._decide
-    failed: list[str] = []
-
-    async def flaky(services: Any, ev: Any, key: str, ref: str) -> Any:
-        if not failed:
-            failed.append(ev.msgid)
-            raise RuntimeError("database hiccup")
-        return await original(services, ev, key, ref)
-
-    monkeypatch.setattr(kefu, "_decide", flaky)
     async with world(mode_settings()) as w:
         await _sample(w)
+        failing = FailingCommits(w.services.ports.commits)  # the decision's store fails once
+        w.services.ports.commits = failing
         await w.sandbox.customer_says(KF, "wmFlaky", QUESTIONS[0][0])
         texts = await w.wait_kf(1, euid="wmFlaky", timeout=20)
         await w.settle()
-        assert failed and len(w.kf_texts("wmFlaky")) == 1 and QUESTIONS[0][1] in texts[0]
-        row = await InboxEvent.get(dedupe_key=f"kf:{failed[0]}")
+        assert failing.failed == 1
+        assert len(w.kf_texts("wmFlaky")) == 1 and QUESTIONS[0][1] in texts[0]
+        asked = await ConversationMessage.get(direction=Direction.IN,
+                                              conversation__contains="wmFlaky")
+        row = await InboxEvent.get(dedupe_key=f"kf:{asked.msgid}")
         assert row.status == InboxStatus.DONE and row.attempts == 1
+        assert row.last_error == "RuntimeError: database hiccup"
 
 
 async def test_a_callback_handled_after_its_token_expired_still_pulls_at_once(

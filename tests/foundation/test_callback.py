@@ -73,7 +73,7 @@ async def test_passive_handler_without_reply_runs_once_and_no_job_repeats_it(
     calls: list[str] = []
     router = Router("quiet")
 
-    @router.on(TextMessage, filters=[text_is("note this")], passive=True)
+    @router.passive(TextMessage, filters=[text_is("note this")])
     async def quiet(event: TextMessage, ctx: Any) -> None:
         calls.append(event.content or "")
 

@@ -310,6 +310,8 @@ async def test_a_failed_landing_check_never_lets_a_group_task_be_created_twice(
         row = await OutboxMessage.get(id=row.id)
         assert row.status == OutboxStatus.PENDING and outbox.errcode_of(row) is None
         sandbox.set_faults()
+        # Past WeCom's dispatching of the new task (41063 until then).
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
         await OutboxMessage.filter(id=row.id).update(next_attempt_at=utcnow())
         await outbox.send_outbox(services, row.id)
         row = await OutboxMessage.get(id=row.id)

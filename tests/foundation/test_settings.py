@@ -108,3 +108,30 @@ def test_secrets_do_not_appear_in_reprs(tmp_path: Path) -> None:
     text = repr(s) + str(s) + repr(s.wecom.apps[0])
     for secret in ("s3cr3t-value", "tok-value", SECRET_KEY):
         assert secret not in text
+
+
+def test_a_misspelled_environment_variable_is_named_once_with_the_closest_key(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    env = {"WECOM_BOT_DATABSE_URL": "postgres://x@db/x", "WECOM_BOT_LISTEN": "127.0.0.1:7001"}
+    s = load_settings(env=env)
+    assert s.database_url.startswith("sqlite://")  # the misspelled one did nothing
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "WECOM_BOT_DATABSE_URL" in err and "WECOM_BOT_DATABASE_URL" in err
+    assert "postgres://" not in err  # the value is never shown
+    load_settings(env=env)
+    assert capsys.readouterr().err == ""  # once per process
+    load_settings(env={"WECOM_BOT_ZZZQQQ": "1", "WECOM_BOT_TEST_PG": "x"})
+    err = capsys.readouterr().err
+    assert "WECOM_BOT_ZZZQQQ" in err and "did you mean" not in err and "TEST_PG" not in err
+
+
+def test_a_short_erp_signing_secret_is_refused_at_start_up(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(env={"WECOM_BOT_ERP_SIGNING_SECRET": "short-secret"})
+    assert "erp_signing_secret" in str(err.value) and "16" in str(err.value)
+    assert "short-secret" not in str(err.value)
+    ok = load_settings(env={"WECOM_BOT_ERP_SIGNING_SECRET": "x" * 16})
+    assert ok.erp_signing_secret.get_secret_value() == "x" * 16
+    assert load_settings(env={}).erp_signing_secret.get_secret_value() == ""

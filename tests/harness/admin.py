@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.web.admin.api_tokens import create_token
+from bot.api_access import create_token
 
 
 async def bearer(name: str, role: str) -> dict[str, str]:

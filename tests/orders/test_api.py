@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.api_access import create_token
 from bot.models import Order, Pipeline
 from bot.settings import Settings
-from bot.web.admin.api_tokens import create_token
 from tests.harness.admin import Admin
 from tests.harness.service import services_of, serving
 from tests.harness.waiting import outbox_settled, wait_for

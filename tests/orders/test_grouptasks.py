@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from bot.models import GroupNotice, GroupNoticeStatus, OutboxMessage, OutboxStatus
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
 from bot.settings import Settings
 from tests.harness.admin import Admin
 from tests.harness.policies import FAST
@@ -46,6 +50,13 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         await run_tick(client, ahead=61)
         first = (await notices())[0]
         msgid = (await sent_task(first.id)).result["msgid"]
+
+        # Right after creation WeCom is still dispatching it (41063): not yet, no failure.
+        await run_tick(client, ahead=1800)
+        assert [c["errcode"] for c in sandbox.calls
+                if c["path"] == "externalcontact/get_groupmsg_task"] == [41063]
+        assert (await GroupNotice.get(id=first.id)).status == GroupNoticeStatus.CREATED
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
 
         # Not confirmed: reminded once per hour, at most twice, through remind_groupmsg_send.
         await run_tick(client, ahead=1800)
@@ -96,6 +107,8 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
                                                              "event_id": "1"})
         notice = (await wait_for(notices))[0]
         row = await sent_task(notice.id)
+        sandbox = services_of(client).sandbox
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
         for ahead in (3700, 7300, 11000):
             await run_tick(client, ahead=ahead)
         notice = await GroupNotice.get(id=notice.id)
@@ -105,4 +118,63 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
         entry = next(e for e in tl["entries"] if e["kind"] == "milestone")
         group = [n for n in entry["notifications"] if n["channel"] == "group"]
         assert group[0]["status"] == "failed" and "did not send" in group[0]["detail"]
+        await outbox_settled()
+
+
+async def test_at_most_three_reminders_in_24_hours(embedded_settings: Callable[..., Settings],
+                                                   ) -> None:
+    """WeCom allows 3 reminders per 群发 in 24 h (docs 97610): the 4th waits until a day
+    after the 1st, and the sandbox refuses one that would not."""
+    settings = orders_settings(embedded_settings, group_task_remind_seconds=3600,
+                               group_task_max_reminders=4, group_task_delay_seconds=0)
+    async with serving(settings) as client:
+        services_of(client).wecom.retry = FAST
+        sandbox = services_of(client).sandbox
+        admin = await Admin.make(client)
+        await new_order(admin, NO)
+        await bound_order(admin, NO)
+        await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
+                                                             "event_id": "1"})
+        notice = (await wait_for(notices))[0]
+        await sent_task(notice.id)
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
+        for hour in (1, 2, 3, 4, 5, 23):
+            await run_tick(client, ahead=hour * 3600 + 10)
+        await outbox_settled()
+        assert (await GroupNotice.get(id=notice.id)).reminders == 3
+        # A day after the first reminder (and WeCom's clock agrees): the 4th goes out.
+        sandbox.corp.clock.advance(DAY)
+        await run_tick(client, ahead=DAY + 3600 + 400)
+        await outbox_settled()
+        notice = await GroupNotice.get(id=notice.id)
+        assert notice.reminders == 4 and notice.status == GroupNoticeStatus.CREATED
+        reminds = [c["errcode"] for c in sandbox.calls
+                   if c["path"] == "externalcontact/remind_groupmsg_send"]
+        assert reminds == [0, 0, 0, 0]
+        # The last reminder had its hour: the owner never sent it.
+        await run_tick(client, ahead=DAY + 2 * 3600 + 500)
+        assert (await GroupNotice.get(id=notice.id)).status == GroupNoticeStatus.FAILED
+
+
+async def test_the_sandbox_refuses_a_fourth_reminder_within_a_day(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    settings = orders_settings(embedded_settings, group_task_delay_seconds=0)
+    async with serving(settings) as client:
+        services_of(client).wecom.retry = FAST
+        sandbox = services_of(client).sandbox
+        admin = await Admin.make(client)
+        await new_order(admin, NO)
+        await bound_order(admin, NO)
+        await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
+                                                             "event_id": "1"})
+        msgid = (await sent_task((await wait_for(notices))[0].id)).result["msgid"]
+        main = services_of(client).wecom.app("main")
+        for _ in range(3):
+            await main.remind_groupmsg_send(msgid)
+        with pytest.raises(WeComAPIError) as info:
+            await main.remind_groupmsg_send(msgid)
+        assert info.value.errcode == E.GROUPMSG_REMIND_LIMIT
+        sandbox.corp.clock.advance(DAY)
+        await main.remind_groupmsg_send(msgid)
         await outbox_settled()

@@ -44,10 +44,32 @@ async def test_welcome_code_20s_and_once(
     assert await _code(main.send_welcome_msg(code, text="again")) == E.WELCOME_CODE_USED
     late = (await sandbox.staff_adds_customer("lina"))["welcome_code"]
     clock.advance(21)
-    assert await _code(main.send_welcome_msg(late, text="late")) == E.WELCOME_CODE_USED
+    assert await _code(main.send_welcome_msg(late, text="late")) == E.WELCOME_CODE_INVALID
+    assert await _code(main.send_welcome_msg("no-such-code", text="x")) == E.WELCOME_CODE_INVALID
     attachments = [{"msgtype": "link", "link": {"title": "t", "url": "https://e.x"}}] * 10
     fresh = (await sandbox.staff_adds_customer("wangqiang"))["welcome_code"]
     assert await _code(main.send_welcome_msg(fresh, attachments=attachments)) == E.INVALID_PARAM
+
+
+async def test_a_welcome_code_another_app_is_sending_with(
+    main: AppClient, sandbox: Sandbox, clock: SandboxClock
+) -> None:
+    """41096 while another app sends; then 41051 if its welcome went out, or the code is
+    ours to use if it failed (docs 92599)."""
+    delivered = await sandbox.staff_adds_customer("zhangwei", other_app_sending=2)
+    code = delivered["welcome_code"]
+    assert await _code(main.send_welcome_msg(code, text="hi")) == E.WELCOME_CONCURRENT
+    clock.advance(2)
+    assert await _code(main.send_welcome_msg(code, text="hi")) == E.WELCOME_CODE_USED
+    assert [m["channel"] for m in sandbox.inbox(delivered["external_userid"])] == ["welcome"]
+    failed = await sandbox.staff_adds_customer("lina", other_app_sending=2,
+                                               other_app_delivers=False)
+    assert await _code(main.send_welcome_msg(failed["welcome_code"], text="hi")) \
+        == E.WELCOME_CONCURRENT
+    clock.advance(2)
+    await main.send_welcome_msg(failed["welcome_code"], text="您好")
+    (got,) = sandbox.inbox(failed["external_userid"])
+    assert got["text"]["content"] == "您好"
 
 
 async def test_no_welcome_code_with_a_console_welcome(sandbox: Sandbox) -> None:
@@ -143,6 +165,11 @@ async def test_group_task_pending_until_confirmed_and_daily_quota(
     )
     assert res["fail_list"] == [foreign]
     msgid = res["msgid"]
+    # Right after creation it is being dispatched (41063); a moment later it can be read.
+    assert await _code(main.get_groupmsg_task(msgid)) == E.GROUPMSG_DISPATCHING
+    assert await _code(main.get_groupmsg_send_result(msgid, "zhangwei")) \
+        == E.GROUPMSG_DISPATCHING
+    clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
     task = (await main.get_groupmsg_task(msgid))["task_list"]
     assert task == [{"userid": "zhangwei", "status": 0}]
     assert sandbox.inbox(a) == []  # nothing is sent until the owner confirms
@@ -184,6 +211,7 @@ async def test_group_task_auto_confirm_and_single_chat(
     res_time = int(clock())
     res = await main.add_msg_template(external_userid=[C1, "wmNobody"], text="活动通知")
     assert res["fail_list"] == ["wmNobody"]
+    clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
     assert (await main.get_groupmsg_task(res["msgid"]))["task_list"][0]["status"] == 0
     clock.advance(61)
     assert (await main.get_groupmsg_task(res["msgid"]))["task_list"][0]["status"] == 2
@@ -210,6 +238,9 @@ async def test_group_task_records_and_a_create_whose_answer_is_lost(
     t0 = int(clock())
     first = (await main.add_msg_template(chat_type="group", sender="zhangwei",
                                          chat_id_list=[chat], text="安装已完成"))["msgid"]
+    assert await _code(main.get_groupmsg_list_v2(
+        chat_type="group", start_time=t0 - 60, end_time=t0 + 60)) == E.GROUPMSG_DISPATCHING
+    clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
     records = await main.get_groupmsg_list_v2(chat_type="group", start_time=t0 - 60,
                                               end_time=t0 + 60)
     assert [(r["msgid"], r["text"], r["create_type"]) for r in records["group_msg_list"]] == [

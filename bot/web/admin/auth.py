@@ -8,8 +8,9 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from bot.web.admin.api_tokens import (
+from bot.api_access import (
     TokenNameTaken,
+    TokenRecord,
     create_token,
     list_tokens,
     revoke_token,
@@ -28,7 +29,7 @@ async def bearer(request: web.Request, raw: bytes) -> Principal | None:
     row = await verify_token(token.strip())
     if row is None:
         raise ApiError(401, "unauthorized", "the bearer token is unknown or revoked")
-    return Principal(name=row.name, role=row.role.value, kind="token")
+    return Principal(name=row.name, role=row.role, kind="token")
 
 
 class TokenIn(BaseModel):
@@ -53,10 +54,9 @@ class Me(BaseModel):
     role: str
 
 
-def _out(row: object) -> dict[str, object]:
-    return {"name": row.name, "role": row.role.value,  # type: ignore[attr-defined]
-            "created_at": row.created_at, "last_used_at": row.last_used_at,  # type: ignore[attr-defined]
-            "revoked": row.revoked_at is not None}  # type: ignore[attr-defined]
+def _out(row: TokenRecord) -> dict[str, object]:
+    return {"name": row.name, "role": row.role, "created_at": row.created_at,
+            "last_used_at": row.last_used_at, "revoked": row.revoked}
 
 
 @api.route("GET", "/me", roles=("admin", "specialist", "viewer"), response=Me, tag="auth")

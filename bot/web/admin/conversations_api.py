@@ -3,22 +3,14 @@ channel codes for new contacts, and group welcome templates."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from tortoise.exceptions import IntegrityError
-from tortoise.functions import Count
 
-from bot.conversations import escalation, group_welcome
-from bot.models import (
-    ChannelCode,
-    Escalation,
-    GroupWelcomeTemplate,
-    KfWelcome,
-    UnansweredQuestion,
-    WelcomeText,
-)
+from bot.conversations import escalation, escalation_desk, statistics, welcome_settings
+from bot.conversations.welcome_settings import NoSuchTemplate, TemplateNameTaken
 from bot.protocol.errors import WeComAPIError
 from bot.settings import MENU_ID
 from bot.web.admin.framework import Api, ApiError, ApiRequest
@@ -57,22 +49,16 @@ class ActIn(BaseModel):
     userid: str | None = Field(default=None, max_length=64)  # defaults to the token's name
 
 
-def esc_out(e: Escalation) -> EscalationOut:
-    return EscalationOut(
-        id=e.id, channel=e.channel, status=e.status.value, reason=e.reason, rule_id=e.rule_id,
-        customer=e.customer_name, external_userid=e.external_userid, chat_id=e.chat_id,
-        order_no=e.order_no, servicer_userid=e.servicer_userid, queued=e.queued,
-        claimed_by=e.claimed_by, claimed_at=e.claimed_at, resolved_by=e.resolved_by,
-        resolved_at=e.resolved_at, raised_to=e.raised_to, created_at=e.created_at)
+def esc_out(e: escalation_desk.EscalationRecord) -> EscalationOut:
+    return EscalationOut.model_validate(asdict(e))
 
 
 @api.route("GET", "/escalations", roles=READ, query=EscalationQuery, response=[EscalationOut],
            tag="escalations")
 async def list_escalations(req: ApiRequest) -> list[EscalationOut]:
     """Escalations, newest first."""
-    q = Escalation.all() if req.query.status is None else Escalation.filter(
-        status=req.query.status)
-    return [esc_out(e) for e in await q.order_by("-id").limit(req.query.limit)]
+    rows = await escalation_desk.escalations(status=req.query.status, limit=req.query.limit)
+    return [esc_out(e) for e in rows]
 
 
 class EscalationCounts(BaseModel):
@@ -85,10 +71,7 @@ class EscalationCounts(BaseModel):
            tag="escalations")
 async def count_escalations(req: ApiRequest) -> EscalationCounts:
     """How many escalations are in each status (the inbox's tabs), all of them counted."""
-    rows = await (Escalation.all().annotate(n=Count("id")).group_by("status")
-                  .values("status", "n"))
-    return EscalationCounts(**{str(getattr(r["status"], "value", r["status"])): int(r["n"])
-                               for r in rows})
+    return EscalationCounts(**await escalation_desk.counts_by_status())
 
 
 def _esc_id(req: ApiRequest) -> int:
@@ -103,23 +86,24 @@ async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
     who = body.userid or (req.principal.name if req.principal else "api")
     try:
         return esc_out(await fn(req.services.ports, _esc_id(req), who))
+    except escalation.NoSuchEscalation as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
     except escalation.EscalationError as exc:
-        status = 404 if "没有编号" in str(exc) else 409
-        raise ApiError(status, "not_found" if status == 404 else "conflict", str(exc)) from None
+        raise ApiError(409, "conflict", str(exc)) from None
 
 
 @api.route("POST", "/escalations/{esc_id:[0-9]{1,18}}/claim", roles=WORK, body=ActIn,
            response=EscalationOut, tag="escalations")
 async def claim_escalation(req: ApiRequest) -> EscalationOut:
     """Claim an open escalation (409 if someone else has it or it is resolved)."""
-    return await _act(req, escalation.claim)
+    return await _act(req, escalation_desk.claim)
 
 
 @api.route("POST", "/escalations/{esc_id:[0-9]{1,18}}/resolve", roles=WORK, body=ActIn,
            response=EscalationOut, tag="escalations")
 async def resolve_escalation(req: ApiRequest) -> EscalationOut:
     """Mark an escalation resolved."""
-    return await _act(req, escalation.resolve)
+    return await _act(req, escalation_desk.resolve)
 
 
 class UnansweredOut(BaseModel):
@@ -138,9 +122,8 @@ class PageQuery(BaseModel):
            tag="conversations")
 async def list_unanswered(req: ApiRequest) -> list[UnansweredOut]:
     """Customer questions no rule answered, newest first (material for new rules)."""
-    rows = await UnansweredQuestion.all().order_by("-id").limit(req.query.limit)
-    return [UnansweredOut(id=r.id, channel=r.channel, conversation=r.conversation,
-                          content=r.content, at=r.at) for r in rows]
+    rows = await statistics.latest_unanswered(req.query.limit)
+    return [UnansweredOut.model_validate(asdict(r)) for r in rows]
 
 
 # ASCII only on purpose: pydantic (Rust regex) and JSON Schema clients (ECMA) disagree on what
@@ -157,22 +140,23 @@ class ChannelCodeIn(BaseModel):
 @api.route("GET", "/channel-codes", roles=READ, response=[ChannelCodeIn], tag="welcome")
 async def list_channel_codes(req: ApiRequest) -> list[ChannelCodeIn]:
     """「联系我」 state values and the channel each stands for."""
-    return [ChannelCodeIn(code=c.code, name=c.name) for c in await ChannelCode.all()]
+    return [ChannelCodeIn(code=c.code, name=c.name)
+            for c in await welcome_settings.channel_codes()]
 
 
 @api.route("PUT", "/channel-codes", roles=("admin",), body=ChannelCodeIn,
            response=ChannelCodeIn, tag="welcome")
 async def put_channel_code(req: ApiRequest) -> ChannelCodeIn:
     """Create or rename a channel code."""
-    await ChannelCode.update_or_create(defaults={"name": req.body.name}, code=req.body.code)
-    return ChannelCodeIn(code=req.body.code, name=req.body.name)
+    c = await welcome_settings.put_channel_code(req.body.code, req.body.name)
+    return ChannelCodeIn(code=c.code, name=c.name)
 
 
 @api.route("DELETE", "/channel-codes/{code:" + CHANNEL_CODE + "}", roles=("admin",), status=204,
            tag="welcome")
 async def delete_channel_code(req: ApiRequest) -> None:
     """Delete a channel code."""
-    if not await ChannelCode.filter(code=req.params["code"]).delete():
+    if not await welcome_settings.delete_channel_code(req.params["code"]):
         raise ApiError(404, "not_found", "no such channel code")
 
 
@@ -198,15 +182,15 @@ class WelcomeOut(WelcomeIn):
     id: int
 
 
-def welcome_out(w: WelcomeText) -> WelcomeOut:
+def welcome_out(w: welcome_settings.WelcomeTextRecord) -> WelcomeOut:
     return WelcomeOut(id=w.id, channel_code=w.channel_code, userid=w.userid, text=w.text,
-                      attachments=[Attachment(**a) for a in w.attachments or []])
+                      attachments=[Attachment(**a) for a in w.attachments])
 
 
 @api.route("GET", "/welcome-texts", roles=READ, response=[WelcomeOut], tag="welcome")
 async def list_welcome_texts(req: ApiRequest) -> list[WelcomeOut]:
     """New-contact welcomes: per channel code, per staff member, and the default."""
-    return [welcome_out(w) for w in await WelcomeText.all().order_by("id")]
+    return [welcome_out(w) for w in await welcome_settings.welcome_texts()]
 
 
 @api.route("POST", "/welcome-texts", roles=("admin",), body=WelcomeIn, response=WelcomeOut,
@@ -214,16 +198,16 @@ async def list_welcome_texts(req: ApiRequest) -> list[WelcomeOut]:
 async def create_welcome_text(req: ApiRequest) -> WelcomeOut:
     """Add a welcome for a (channel code, staff member) pair; either may be null (any)."""
     b = req.body
-    if b.channel_code and not await ChannelCode.exists(code=b.channel_code):
-        raise ApiError(400, "unknown_channel_code", "create the channel code first",
-                       "channel_code")
-    if await WelcomeText.exists(channel_code=b.channel_code, userid=b.userid):
-        raise ApiError(409, "exists", "a welcome for this channel code and staff member exists")
     try:
-        row = await WelcomeText.create(channel_code=b.channel_code, userid=b.userid, text=b.text,
-                                       attachments=[_att(a) for a in b.attachments])
-    except IntegrityError:
-        raise ApiError(409, "exists", "a welcome for this pair exists") from None
+        row = await welcome_settings.add_welcome_text(
+            channel_code=b.channel_code, userid=b.userid, text=b.text,
+            attachments=[_att(a) for a in b.attachments])
+    except welcome_settings.UnknownChannelCode:
+        raise ApiError(400, "unknown_channel_code", "create the channel code first",
+                       "channel_code") from None
+    except welcome_settings.WelcomeExists as exc:
+        raise ApiError(409, "exists", "a welcome for this pair exists" if exc.raced else
+                       "a welcome for this channel code and staff member exists") from None
     return welcome_out(row)
 
 
@@ -236,7 +220,7 @@ def _att(a: Attachment) -> dict[str, Any]:
 async def delete_welcome_text(req: ApiRequest) -> None:
     """Delete a welcome."""
     wid = req.params["wid"]
-    if not wid.isdigit() or not await WelcomeText.filter(id=int(wid)).delete():
+    if not wid.isdigit() or not await welcome_settings.delete_welcome_text(int(wid)):
         raise ApiError(404, "not_found", "no such welcome")
 
 
@@ -252,16 +236,15 @@ class TemplateOut(TemplateIn):
     template_id: str | None
 
 
-def tpl_out(t: GroupWelcomeTemplate) -> TemplateOut:
-    return TemplateOut(id=t.id, name=t.name, text=t.text, attachment=t.attachment,
-                       is_default=t.is_default, template_id=t.template_id)
+def tpl_out(t: welcome_settings.TemplateRecord) -> TemplateOut:
+    return TemplateOut.model_validate(asdict(t))
 
 
 @api.route("GET", "/group-welcome-templates", roles=READ, response=[TemplateOut],
            tag="welcome")
 async def list_templates(req: ApiRequest) -> list[TemplateOut]:
     """Group welcome templates (synced with WeCom)."""
-    return [tpl_out(t) for t in await GroupWelcomeTemplate.all().order_by("id")]
+    return [tpl_out(t) for t in await welcome_settings.templates()]
 
 
 @api.route("POST", "/group-welcome-templates", roles=("admin",), body=TemplateIn,
@@ -269,39 +252,39 @@ async def list_templates(req: ApiRequest) -> list[TemplateOut]:
 async def create_template(req: ApiRequest) -> TemplateOut:
     """Create a template here and in WeCom (nothing is stored if WeCom refuses it)."""
     b = req.body
-    if await GroupWelcomeTemplate.exists(name=b.name):
-        raise ApiError(409, "exists", "a template with this name exists", "name")
     try:
-        row = await group_welcome.create(req.services.ports, name=b.name, text=b.text,
-                                         attachment=b.attachment, is_default=b.is_default)
+        row = await welcome_settings.create_template(
+            req.services.ports, name=b.name, text=b.text, attachment=b.attachment,
+            is_default=b.is_default)
+    except TemplateNameTaken:
+        raise ApiError(409, "exists", "a template with this name exists", "name") from None
     except (WeComAPIError, ValueError) as exc:
         raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
     return tpl_out(row)
 
 
-async def _template(req: ApiRequest) -> GroupWelcomeTemplate:
+def _template_id(req: ApiRequest) -> int:
     tid = req.params["tid"]
-    row = await GroupWelcomeTemplate.get_or_none(id=int(tid)) if tid.isdigit() else None
-    if row is None:
+    if not tid.isdigit():
         raise ApiError(404, "not_found", "no such template")
-    return row
+    return int(tid)
 
 
 @api.route("PUT", "/group-welcome-templates/{tid:[0-9]{1,18}}", roles=("admin",), body=TemplateIn,
            response=TemplateOut, tag="welcome")
 async def update_template(req: ApiRequest) -> TemplateOut:
     """Change a template here and in WeCom."""
-    row, b = await _template(req), req.body
-    taken = ApiError(409, "exists", "another template has this name", "name")
-    if await GroupWelcomeTemplate.filter(name=b.name).exclude(id=row.id).exists():
-        raise taken
+    b = req.body
     try:
-        row = await group_welcome.update(req.services.ports, row, name=b.name, text=b.text,
-                                         attachment=b.attachment, is_default=b.is_default)
+        row = await welcome_settings.update_template(
+            req.services.ports, _template_id(req), name=b.name, text=b.text,
+            attachment=b.attachment, is_default=b.is_default)
+    except NoSuchTemplate:
+        raise ApiError(404, "not_found", "no such template") from None
+    except TemplateNameTaken:
+        raise ApiError(409, "exists", "another template has this name", "name") from None
     except (WeComAPIError, ValueError) as exc:
         raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
-    except IntegrityError:  # renamed to the same name at the same moment
-        raise taken from None
     return tpl_out(row)
 
 
@@ -309,7 +292,10 @@ async def update_template(req: ApiRequest) -> TemplateOut:
            tag="welcome")
 async def delete_template(req: ApiRequest) -> None:
     """Delete a template here and in WeCom."""
-    await group_welcome.delete(req.services.ports, await _template(req))
+    try:
+        await welcome_settings.delete_template(req.services.ports, _template_id(req))
+    except NoSuchTemplate:
+        raise ApiError(404, "not_found", "no such template") from None
 
 
 # -- the kefu welcome -------------------------------------------------------------------------
@@ -337,7 +323,7 @@ async def list_kf_welcome(req: ApiRequest) -> list[KfWelcomeOut]:
     cfg = req.services.settings.conversations
     rows = [KfWelcomeOut(open_kfid=r.open_kfid, text=r.text,
                          menu=[MenuItemIn(id=i, content=c) for i, c in r.menu])
-            for r in await KfWelcome.all().order_by("open_kfid")]
+            for r in await welcome_settings.kf_welcomes()]
     if not any(r.open_kfid == "*" for r in rows):
         rows.append(KfWelcomeOut(open_kfid="*", text=cfg.kf_welcome_text, source="settings",
                                  menu=[MenuItemIn(id=i, content=c)
@@ -350,8 +336,8 @@ async def list_kf_welcome(req: ApiRequest) -> list[KfWelcomeOut]:
 async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
     """Set the welcome (text and menu) a customer gets on entering a kefu session."""
     b: KfWelcomeIn = req.body
-    await KfWelcome.update_or_create(open_kfid=b.open_kfid, defaults={
-        "text": b.text, "menu": [[m.id, m.content] for m in b.menu]})
+    await welcome_settings.put_kf_welcome(b.open_kfid, b.text,
+                                          [(m.id, m.content) for m in b.menu])
     return KfWelcomeOut(**b.model_dump())
 
 
@@ -359,5 +345,5 @@ async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
            tag="welcome")
 async def delete_kf_welcome(req: ApiRequest) -> None:
     """Back to the next default (every account's, then the settings')."""
-    if not await KfWelcome.filter(open_kfid=req.params["open_kfid"]).delete():
+    if not await welcome_settings.delete_kf_welcome(req.params["open_kfid"]):
         raise ApiError(404, "not_found", "no welcome set for that account")

@@ -304,6 +304,8 @@ async def error_middleware(
         return error_response(exc.status, exc.code, exc.message, exc.field)
     except TortoiseValidationError as exc:
         # A value the database column cannot hold (too long, out of range): the caller's input.
+        # Mapping an exception to a status is HTTP work, so this ORM import stays in the web
+        # layer; the domain would otherwise have to re-raise it as its own for every write.
         return error_response(400, "invalid", str(exc)[:300])
     except web.HTTPException as exc:
         if exc.status < 400:

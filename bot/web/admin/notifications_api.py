@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
-from tortoise.functions import Count
 
-from bot.delivery import outbox
-from bot.infra.clock import utcnow
-from bot.models import ConversationMessage, OutboxMessage, OutboxStatus
+from bot.delivery import queries
+from bot.delivery.retry import NoSuchMessage, NotRetryable, retry_message
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 
 api = Api()
@@ -45,12 +43,8 @@ class DeliveryStats(BaseModel):
     by_api: dict[str, dict[str, int]]
 
 
-def to_out(row: OutboxMessage) -> Notification:
-    return Notification(
-        id=row.id, key=row.key, api=row.api, recipient=row.recipient, ref=row.ref,
-        status=row.status.value, attempts=row.attempts, last_error=row.last_error,
-        created_at=row.created_at, sent_at=row.sent_at, next_attempt_at=row.next_attempt_at,
-    )
+def to_out(row: queries.OutboundRecord) -> Notification:
+    return Notification.model_validate(asdict(row))
 
 
 @api.route("GET", "/notifications", roles=READ, query=NotificationQuery,
@@ -58,14 +52,8 @@ def to_out(row: OutboxMessage) -> Notification:
 async def list_notifications(req: ApiRequest) -> list[Notification]:
     """Outbound messages, newest first, filtered by status, ref (e.g. order:A1) or recipient."""
     q: NotificationQuery = req.query
-    filters: dict[str, Any] = {}
-    if q.status:
-        filters["status"] = q.status
-    if q.ref:
-        filters["ref__startswith"] = q.ref
-    if q.recipient:
-        filters["recipient"] = q.recipient
-    rows = await OutboxMessage.filter(**filters).order_by("-id").limit(q.limit)
+    rows = await queries.outbound_messages(status=q.status, ref_prefix=q.ref,
+                                           recipient=q.recipient, limit=q.limit)
     return [to_out(r) for r in rows]
 
 
@@ -77,39 +65,17 @@ async def retry_notification(req: ApiRequest) -> Notification:
         row_id = int(req.params["id"])
     except ValueError:
         raise ApiError(404, "not_found", "no such notification") from None
-    row = await OutboxMessage.get_or_none(id=row_id)
-    if row is None:
-        raise ApiError(404, "not_found", "no such notification")
-    if row.status not in (OutboxStatus.FAILED, OutboxStatus.MISSED):
+    try:
+        return to_out(await retry_message(req.services, row_id))
+    except NoSuchMessage:
+        raise ApiError(404, "not_found", "no such notification") from None
+    except NotRetryable as exc:
         raise ApiError(409, "conflict", f"only failed or missed messages can be retried "
-                                        f"(this one is {row.status.value})")
-    row.status = OutboxStatus.PENDING
-    row.deadline = None
-    row.next_attempt_at = utcnow()
-    fields = ["status", "deadline", "next_attempt_at", "updated_at"]
-    if row.api in outbox.KF_MSGID_APIS:
-        # A new kf msgid: WeCom refuses a used one as a duplicate, which the outbox reads as
-        # "an earlier try landed". The history row follows, so a msg_send_fail still finds it.
-        old = row.args.get("msgid")
-        row.args = {**row.args, "msgid": outbox.kf_msgid(f"{row.key}:{secrets.token_hex(8)}")}
-        fields.append("args")
-        await ConversationMessage.filter(outbox_id=row.id, msgid=old).update(
-            msgid=row.args["msgid"])
-    await row.save(update_fields=fields)
-    await outbox.flush(req.services, [row])
-    return to_out(row)
+                                        f"(this one is {exc.status})") from None
 
 
 @api.route("GET", "/stats/notifications", roles=READ, response=DeliveryStats,
            tag="statistics")
 async def notification_stats(req: ApiRequest) -> DeliveryStats:
     """How many outbound messages are in each state, overall and per API."""
-    rows = await (OutboxMessage.annotate(n=Count("id")).group_by("api", "status")
-                  .values("api", "status", "n"))
-    by_status: dict[str, int] = {}
-    by_api: dict[str, dict[str, int]] = {}
-    for r in rows:
-        status = str(getattr(r["status"], "value", r["status"]))
-        by_status[status] = by_status.get(status, 0) + int(r["n"])
-        by_api.setdefault(r["api"], {})[status] = int(r["n"])
-    return DeliveryStats(by_status=by_status, by_api=by_api)
+    return DeliveryStats.model_validate(asdict(await queries.delivery_counts()))

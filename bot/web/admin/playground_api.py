@@ -11,17 +11,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.ports import PlaygroundRefused, PlaygroundSandbox
 from bot.protocol.safexml import XMLError, parse_xml
 from bot.web.admin.framework import Api, ApiError, ApiRequest
-from sandbox import SEED_KF, Sandbox
-from sandbox.model import SandboxError
 
 api = Api()
 ROLES = ("admin",)
 
 
-def _sandbox(req: ApiRequest) -> Sandbox:
-    sandbox = req.services.sandbox
+def _sandbox(req: ApiRequest) -> PlaygroundSandbox:
+    sandbox = req.services.playground
     if sandbox is None:
         raise ApiError(404, "not_sandbox", "the playground exists only with api_base = sandbox")
     return sandbox
@@ -30,21 +29,24 @@ def _sandbox(req: ApiRequest) -> Sandbox:
 async def _run(req: ApiRequest, action: Any) -> dict[str, Any]:
     try:
         result = await action
-    except SandboxError as exc:
+    except PlaygroundRefused as exc:
         raise ApiError(400, "sandbox_refused", f"{exc.errcode}: {exc.errmsg}") from None
     return {"result": result}
+
+
+KF_DEFAULT = "the kf account; the sandbox's seeded account when left out"
 
 
 class KfSay(BaseModel):
     external_userid: str = Field(min_length=1, max_length=64)
     text: str = Field(min_length=1, max_length=2048)
     menu_id: str | None = Field(default=None, max_length=64)
-    open_kfid: str = SEED_KF
+    open_kfid: str | None = Field(default=None, description=KF_DEFAULT)
 
 
 class KfEnter(BaseModel):
     external_userid: str = Field(min_length=1, max_length=64)
-    open_kfid: str = SEED_KF
+    open_kfid: str | None = Field(default=None, description=KF_DEFAULT)
     scene: str = Field(default="", max_length=32)
 
 
@@ -86,8 +88,9 @@ class ActionResult(BaseModel):
 async def kf_say(req: ApiRequest) -> dict[str, Any]:
     """A customer writes to a kf account (text, or a menu click with menu_id)."""
     b: KfSay = req.body
-    return await _run(req, _sandbox(req).customer_says(b.open_kfid, b.external_userid, b.text,
-                                                       menu_id=b.menu_id))
+    sandbox = _sandbox(req)
+    return await _run(req, sandbox.customer_says(b.open_kfid or sandbox.default_open_kfid,
+                                                 b.external_userid, b.text, menu_id=b.menu_id))
 
 
 @api.route("POST", "/playground/kf/enter", body=KfEnter, response=ActionResult, roles=ROLES,
@@ -95,8 +98,9 @@ async def kf_say(req: ApiRequest) -> dict[str, Any]:
 async def kf_enter(req: ApiRequest) -> dict[str, Any]:
     """A customer opens the kf session (WeCom issues a welcome code when allowed)."""
     b: KfEnter = req.body
-    return await _run(req, _sandbox(req).customer_enters(b.open_kfid, b.external_userid,
-                                                         scene=b.scene))
+    sandbox = _sandbox(req)
+    return await _run(req, sandbox.customer_enters(b.open_kfid or sandbox.default_open_kfid,
+                                                   b.external_userid, scene=b.scene))
 
 
 @api.route("POST", "/playground/contact/add", body=ContactAdd, response=ActionResult,
@@ -146,14 +150,7 @@ async def task_confirm(req: ApiRequest) -> dict[str, Any]:
 @api.route("GET", "/playground/world", roles=ROLES, tag="playground")
 async def world(req: ApiRequest) -> dict[str, Any]:
     """The sandbox corp: staff, customers, kf accounts, groups, pending group tasks."""
-    sandbox = _sandbox(req)
-    data = sandbox.world()
-    data["tasks"] = [
-        {"msgid": t.msgid, "chat_type": t.chat_type, "content": t.content,
-         "senders": dict(t.senders)}
-        for t in sandbox.mass_messaging.tasks.values()
-    ]
-    return data
+    return _sandbox(req).world()
 
 
 def summarize(record: dict[str, Any]) -> str:

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
-from bot.models import RuleChange, RuleRow
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 from keywords import RuleError
 
@@ -73,12 +72,12 @@ class HistoryQuery(BaseModel):
     limit: int = Field(default=100, ge=1, le=1000)
 
 
-def rule_out(row: RuleRow) -> RuleOut:
+def rule_out(row: rules_store.StoredRule) -> RuleOut:
     return RuleOut(id=row.rule_id, enabled=row.enabled, revision=row.revision,
                    updated_by=row.updated_by, updated_at=row.updated_at, rule=row.body)
 
 
-def change_out(c: RuleChange) -> ChangeOut:
+def change_out(c: rules_store.RuleChangeRecord) -> ChangeOut:
     return ChangeOut(id=c.id, rule_id=c.rule_id, action=c.action, actor=c.actor, at=c.at,
                      batch=c.batch, before=c.before, after=c.after,
                      diff=rules_store.diff(c.before, c.after, c.rule_id))

@@ -9,5 +9,6 @@ import "/admin/static/pages/welcome.js";
 import "/admin/static/pages/pipelines.js";
 import "/admin/static/pages/notifications.js";
 import "/admin/static/pages/tokens.js";
+import "/admin/static/pages/doctor.js";
 
 boot();

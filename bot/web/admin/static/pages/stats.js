@@ -2,8 +2,8 @@ import { api, go, h, handoff, page, svg } from "/admin/static/lib.js";
 
 const NOTIF = { pending: "待发送", sent: "已发送", delivered: "已送达", failed: "失败", missed: "已错过" };
 const ESC = { open: "待认领", claimed: "处理中", resolved: "已解决" };
-const WELCOME = { sent: "已发送", missed: "超时未发", already_sent: "已被发过", concurrent: "并发冲突",
-                  no_code: "无 welcome_code", failed: "失败" };
+const WELCOME = { sent: "已发送", missed: "超时未发", already_sent: "已被发过", concurrent: "其他应用在发",
+                  no_code: "无 welcome_code", failed: "失败", pending: "发送中" };
 const KIND = { contact: "添加客户", kefu: "微信客服" };
 
 // Today as a China Standard Time day (statistics days are CST days).

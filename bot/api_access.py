@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
@@ -15,6 +16,26 @@ TOKEN_PREFIX = "wbt_"  # noqa: S105 - a prefix, not a secret
 
 class TokenNameTaken(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A token as callers see it: never its value or hash."""
+
+    name: str
+    role: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+def _record(row: ApiToken) -> TokenRecord:
+    return TokenRecord(name=row.name, role=Role(row.role).value, created_at=row.created_at,
+                       last_used_at=row.last_used_at, revoked_at=row.revoked_at)
 
 
 def _hash(token: str) -> str:
@@ -31,18 +52,23 @@ async def create_token(name: str, role: Role | str) -> str:
     return token
 
 
-async def verify_token(token: str) -> ApiToken | None:
-    """The live token row for a presented token, or None."""
+async def verify_token(token: str) -> TokenRecord | None:
+    """The live token for a presented token, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 128:
         return None
     row = await ApiToken.get_or_none(token_hash=_hash(token), revoked_at=None)
-    if row is not None:
-        await ApiToken.filter(id=row.id).update(last_used_at=datetime.now(UTC))
-    return row
+    if row is None:
+        return None
+    await ApiToken.filter(id=row.id).update(last_used_at=datetime.now(UTC))
+    return _record(row)
 
 
-async def list_tokens() -> list[ApiToken]:
-    return await ApiToken.all().order_by("id")
+async def any_token() -> bool:
+    return await ApiToken.exists()
+
+
+async def list_tokens() -> list[TokenRecord]:
+    return [_record(r) for r in await ApiToken.all().order_by("id")]
 
 
 async def revoke_token(name: str) -> bool:

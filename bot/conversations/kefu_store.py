@@ -1,0 +1,151 @@
+"""The conversations domain's hand-written SQL (its one store module), on ``bot.infra.sql``.
+
+Storing one kf decision, all or nothing: the conversation's new state, the customer's
+message, the planned replies (outbox rows and their history rows), the rule's day counters
+and an unanswered question. And the rule counters' upsert on its own (``add_rule_counts``).
+
+The same statements either way, written by hand (tortoise's query building cost more than
+the queries). On PostgreSQL a decision's statements are parts of one statement
+(data-modifying ``WITH``): one round trip instead of seven (BEGIN, five writes, COMMIT), and
+a single statement is atomic by itself. SQLite has no such ``WITH``; there they run in turn
+in the caller's transaction (the group commit's, shared with other decisions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from tortoise import BaseDBAsyncClient
+
+from bot.infra import sql
+from bot.infra.clock import cst_date
+from bot.models import (
+    ConversationMessage,
+    KfConversation,
+    OutboxMessage,
+    RuleStat,
+    UnansweredQuestion,
+)
+
+# What a decision changes in the conversation row (other fields belong to other paths, e.g.
+# the servicer a session change records). The session state is not written from the value the
+# decision read: a person may have taken the session meanwhile (a claim, a session change),
+# and that must stand. The one change a decision makes to it is in REOPEN.
+CONVERSATION_FIELDS = ("unmatched_streak", "nickname", "sent_since_customer", "last_customer_at",
+                       "updated_at")
+REOPEN = "session_state = CASE WHEN session_state = 4 THEN 0 ELSE session_state END"
+
+
+@dataclass
+class Decision:
+    conversation: KfConversation
+    inbound: ConversationMessage
+    replies: list[tuple[OutboxMessage, ConversationMessage]]  # unsaved; linked when stored
+    rule_id: str | None
+    at: datetime
+    unanswered: UnansweredQuestion | None = None
+    suppressed: bool = False  # the rule matched within its cooldown: counted, not answered
+
+
+async def record(conn: BaseDBAsyncClient, d: Decision) -> None:
+    """Store ``d`` on ``conn``; afterwards its outbox rows carry their ids (and are saved
+    rows, so the sender updates them)."""
+    if sql.is_postgres(conn):
+        await _one_statement(conn, d)
+    else:
+        await _in_turn(conn, d)
+    for row, message in d.replies:
+        row.id = message.outbox_id
+        row._saved_in_db = True
+
+
+# The rule counters: per rule, channel and day (China time), added to atomically.
+_COUNTER_KEY = ("day", "rule_id", "channel")
+_COUNTERS = ("hits", "replies", "suppressed")
+
+
+async def add_rule_counts(conn: BaseDBAsyncClient, rule_id: str, channel: str, at: datetime,
+                          *, hits: int = 0, replies: int = 0, suppressed: int = 0) -> None:
+    """Add to the day's counters of one rule, atomically (concurrent workers never lose one)."""
+    p = sql.Params(sql.dialect_of(conn))
+    await conn.execute_query(_count_sql(p, rule_id, channel, at, hits=hits, replies=replies,
+                                        suppressed=suppressed), p.values)
+
+
+def _count_sql(p: sql.Params, rule_id: str, channel: str, at: datetime, *, hits: int,
+               replies: int, suppressed: int) -> str:
+    day: date | str = cst_date(at)
+    if p.dialect != sql.POSTGRES:
+        day = cst_date(at).isoformat()
+    marks = p.add([day, rule_id, channel, hits, replies, suppressed])
+    return sql.insert_sql(sql.table(RuleStat), [*_COUNTER_KEY, *_COUNTERS], [marks],
+                          conflict=_COUNTER_KEY, add=_COUNTERS)
+
+
+def _update_conversation(p: sql.Params, conv: KfConversation) -> str:
+    marks = p.add(sql.db_values(conv, CONVERSATION_FIELDS))
+    sets = ", ".join([*(f"{sql.quote(c)} = {m}" for c, m in zip(
+        sql.columns(KfConversation, CONVERSATION_FIELDS), marks, strict=True)), REOPEN])
+    where = p.add([conv.id])[0]
+    return f"UPDATE {sql.table(KfConversation)} SET {sets} WHERE id = {where}"  # noqa: S608
+
+
+def _insert_row(p: sql.Params, instance: Any, returning: tuple[str, ...] = ()) -> str:
+    model = type(instance)
+    return sql.insert_model_sql(model, [p.add(sql.db_values(instance, sql.insert_fields(model)))],
+                                returning=returning)
+
+
+def _history(p: sql.Params, d: Decision, outbox_id: Callable[[int], str]) -> str:
+    """One INSERT for the customer's message and the replies, in order (ids follow the rows'
+    order); ``outbox_id(i)``: the SQL naming reply i's outbox row, called in its place."""
+    fields = sql.insert_fields(ConversationMessage)
+    link = fields.index("outbox_id")
+    rows = [p.add(sql.db_values(d.inbound, fields))]
+    for i, (_, message) in enumerate(d.replies):
+        values = sql.db_values(message, fields)
+        rows.append([*p.add(values[:link]), outbox_id(i), *p.add(values[link + 1:])])
+    return sql.insert_model_sql(ConversationMessage, rows)
+
+
+def _count(p: sql.Params, d: Decision) -> str:
+    return _count_sql(p, d.rule_id or "", "kefu", d.at, hits=0 if d.suppressed else 1,
+                      replies=len(d.replies), suppressed=int(d.suppressed))
+
+
+async def _one_statement(conn: BaseDBAsyncClient, d: Decision) -> None:
+    p = sql.Params(sql.POSTGRES)
+    parts = [f"c AS ({_update_conversation(p, d.conversation)})"]
+    for i, (row, _) in enumerate(d.replies):
+        parts.append(f"o{i} AS ({_insert_row(p, row, ('id',))})")
+    # Each history row names the outbox row this very statement inserts.
+    parts.append(f"m AS ({_history(p, d, lambda i: f'(SELECT id FROM o{i})')})")  # noqa: S608
+    if d.rule_id:
+        parts.append(f"s AS ({_count(p, d)})")
+    if d.unanswered is not None:
+        parts.append(f"u AS ({_insert_row(p, d.unanswered)})")
+    ids = ", ".join(f"(SELECT id FROM o{i}) AS o{i}"  # noqa: S608
+                    for i in range(len(d.replies)))
+    (got,) = await conn.execute_query_dict(f"WITH {', '.join(parts)} SELECT {ids or 'NULL'}",
+                                           p.values)
+    for i, (_, message) in enumerate(d.replies):
+        message.outbox_id = got[f"o{i}"]
+
+
+async def _in_turn(conn: BaseDBAsyncClient, d: Decision) -> None:
+    async def run(build: Any, *args: Any) -> list[dict[str, Any]]:
+        p = sql.Params(sql.SQLITE)
+        return await conn.execute_query_dict(build(p, *args), p.values)
+
+    await run(_update_conversation, d.conversation)
+    for row, message in d.replies:
+        (got,) = await run(_insert_row, row, ("id",))
+        message.outbox_id = got["id"]
+    await run(lambda p: _history(p, d, lambda i: p.add([d.replies[i][1].outbox_id])[0]))
+    if d.rule_id:
+        await run(_count, d)
+    if d.unanswered is not None:
+        await run(_insert_row, d.unanswered)

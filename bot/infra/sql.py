@@ -1,0 +1,146 @@
+"""Helpers for hand-written SQL, the same on PostgreSQL and SQLite.
+
+Hot paths write SQL by hand where tortoise's query building costs more than the query. The
+pieces every such store needs live here: which dialect a connection speaks, its parameter
+markers, quoting, a model's columns and values as the database takes them, multi-row INSERT
+(plain, insert-ignore, add-to-counters upsert) and a cached single-row SELECT. Only
+identifiers from the models and parameter markers go into SQL text; every value is a
+parameter. The statements themselves live in one store module per domain or pipeline
+(``bot.conversations.kefu_store``, ``bot.pipeline.inbox_store``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from tortoise import BaseDBAsyncClient
+from tortoise.models import Model
+
+M = TypeVar("M", bound=Model)
+POSTGRES = "postgres"
+SQLITE = "sqlite"
+
+
+def dialect_of(conn: BaseDBAsyncClient) -> str:
+    """``"postgres"`` or ``"sqlite"``: the dialect a connection speaks."""
+    return str(conn.capabilities.dialect)
+
+
+def is_postgres(conn: BaseDBAsyncClient) -> bool:
+    return dialect_of(conn) == POSTGRES
+
+
+def param_markers(dialect: str, count: int) -> list[str]:
+    """Parameter markers: ``$1, $2…`` on PostgreSQL, ``?`` on SQLite."""
+    if dialect == POSTGRES:
+        return [f"${i + 1}" for i in range(count)]
+    return ["?"] * count
+
+
+class Params:
+    """A statement's parameters and their markers, collected as the statement is built:
+    ``$1, $2…`` numbered across the whole statement on PostgreSQL, ``?`` on SQLite."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.values: list[Any] = []
+
+    def add(self, values: Sequence[Any]) -> list[str]:
+        """Markers for ``values``, which are appended to the statement's parameters."""
+        start = len(self.values)
+        self.values += values
+        if self.dialect != POSTGRES:
+            return ["?"] * len(values)
+        return [f"${start + i + 1}" for i in range(len(values))]
+
+
+def quote(identifier: str) -> str:
+    return f'"{identifier}"'
+
+
+def table(model: type[Model]) -> str:
+    return quote(model._meta.db_table)
+
+
+def insert_fields(model: type[Model]) -> list[str]:
+    """The fields an INSERT of ``model`` sets (all but a generated primary key)."""
+    meta = model._meta
+    return [f for f, c in meta.fields_db_projection.items() if c not in meta.generated_db_fields]
+
+
+def columns(model: type[Model], fields: Sequence[str]) -> list[str]:
+    """The database columns of ``fields``."""
+    projection = model._meta.fields_db_projection
+    return [projection[f] for f in fields]
+
+
+def db_values(instance: Model, fields: Sequence[str]) -> list[Any]:
+    """The values of ``fields`` as the database takes them (auto_now stamps set as tortoise
+    does), for hand-written SQL."""
+    meta = instance._meta
+    return [meta.fields_map[f].to_db_value(getattr(instance, f), instance) for f in fields]
+
+
+def to_db(model: type[Model], field: str, value: Any) -> Any:
+    """One value as the database takes it for ``model.field``."""
+    return model._meta.fields_map[field].to_db_value(value, model)
+
+
+def insert_sql(
+    table_name: str,
+    cols: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    conflict: Sequence[str] = (),
+    add: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> str:
+    """``INSERT INTO table_name (cols) VALUES (row), (row)…``; ``rows`` hold each row's
+    markers (or SQL naming a value). With ``conflict`` (the columns of a unique key): a row
+    whose key exists is skipped (insert-ignore) or, when ``add`` names counter columns,
+    those are added to the existing row's (an upsert). ``returning``: the columns the
+    statement returns (of the rows it inserted)."""
+    values = ", ".join("(" + ", ".join(r) + ")" for r in rows)
+    sql = (f"INSERT INTO {table_name} ({', '.join(quote(c) for c in cols)}) "  # noqa: S608
+           f"VALUES {values}")
+    if conflict:
+        sql += f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) "
+        if add:
+            sql += "DO UPDATE SET " + ", ".join(
+                f"{quote(c)} = {table_name}.{quote(c)} + excluded.{quote(c)}" for c in add)
+        else:
+            sql += "DO NOTHING"
+    if returning:
+        sql += f" RETURNING {', '.join(quote(c) for c in returning)}"
+    return sql
+
+
+def insert_model_sql(model: type[Model], rows: Sequence[Sequence[str]], *,
+                     returning: Sequence[str] = ()) -> str:
+    """An INSERT of ``model``'s ``insert_fields``, each row given by its markers."""
+    return insert_sql(table(model), columns(model, insert_fields(model)), rows,
+                      returning=returning)
+
+
+_GET_SQL: dict[tuple[type[Any], tuple[str, ...], str], str] = {}
+
+
+async def get_row(model: type[M], **where: Any) -> M | None:
+    """``model.get_or_none(**where)`` for hot paths, where ``where`` names a unique key by
+    plain values (strings, numbers). The SQL is built once per model, columns and dialect:
+    tortoise builds each query anew, which costs more than a simple query itself."""
+    conn = model._meta.db
+    name = dialect_of(conn)
+    shape = (model, tuple(where), name)
+    sql = _GET_SQL.get(shape)
+    if sql is None:
+        projection = model._meta.fields_db_projection
+        marks = param_markers(name, len(where))
+        cond = " AND ".join(f"{quote(projection[k])} = {m}"
+                            for k, m in zip(where, marks, strict=True))
+        sql = _GET_SQL[shape] = (
+            f"SELECT {', '.join(quote(c) for c in projection.values())} "  # noqa: S608
+            f"FROM {table(model)} WHERE {cond} LIMIT 1")
+    rows = await conn.execute_query_dict(sql, list(where.values()))
+    return model._init_from_db(**rows[0]) if rows else None
