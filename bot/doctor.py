@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from bot.infra.logs import get_logger
 from bot.protocol import errors as E
-from bot.protocol.errors import WeComAPIError, WeComError, WeComHTTPError
+from bot.protocol.errors import WeComAPIError, WeComError, WeComHTTPError, egress_ip
 from bot.settings import AppConfig, Settings
 from bot.wecom.callback_probe import verify_callback_url
 from bot.wecom.client import AppClient, WeComClient
@@ -36,7 +36,6 @@ CLOCK_WARN_SECONDS = 5.0
 PROBE_SECONDS = 5.0
 # The console's Token field: letters and digits, at most 32 (UNCONFIRMED lower bound: 3).
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9]{3,32}$")
-_FROM_IP = re.compile(r"from ip: ?([0-9A-Fa-f.:]+)")
 _CONSOLE = "企业微信管理后台（work.weixin.qq.com）"
 
 
@@ -63,12 +62,6 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-def egress_ip(errmsg: str) -> str | None:
-    """The caller's IP as WeCom saw it: errmsg ends ``…, from ip: 1.2.3.4, more info at …``."""
-    m = _FROM_IP.search(errmsg)
-    return m.group(1).rstrip(".,") if m else None
 
 
 async def diagnose(

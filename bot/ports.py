@@ -71,8 +71,9 @@ class Store(Protocol):
     ) -> AbstractAsyncContextManager[None]:
         """A mutual-exclusion lock shared by every process using this store.
 
-        ``ttl`` bounds how long a crashed holder can keep it; ``wait`` bounds how long to
-        wait for it (None: forever), raising LockTimeout.
+        ``ttl`` bounds how long a crashed holder can keep it (a live holder keeps it as long
+        as it needs: the lock is renewed while held); ``wait`` bounds how long to wait for it
+        (None: forever), raising LockTimeout.
         """
         ...
 
@@ -202,8 +203,9 @@ class Outbox(Protocol):
         ...
 
     async def mark(self, row_id: int, status: OutboxStatus, *, error: str | None = None
-                   ) -> None:
-        """Record an outcome learned elsewhere (a callback, a group task's result)."""
+                   ) -> bool:
+        """Record an outcome learned elsewhere (a callback, a group task's result); only
+        forward (False when the row's state is final already)."""
         ...
 
 

@@ -116,8 +116,12 @@ class AppMessages:
 
     def api_message_send(self, app_name: str, body: dict[str, Any]) -> dict[str, Any]:
         app = self.corp.apps[app_name]
-        if body.get("agentid") != app.agent_id:
-            raise SandboxError(40056, "invalid agentid")
+        agentid = body.get("agentid")
+        if not isinstance(agentid, int):
+            raise SandboxError(E.INVALID_AGENTID, "invalid agentid")
+        if agentid != app.agent_id:
+            # Another app's agentid with this token (docs 90313: 301002).
+            raise SandboxError(E.NO_APP_PRIVILEGE, "no privilege to access app")
         msgtype = body.get("msgtype")
         payload = body.get(msgtype) if isinstance(msgtype, str) else None
         if msgtype not in _APP_TYPES or not isinstance(payload, dict):

@@ -13,6 +13,7 @@ WeCom for its duplicate check, so a retry after a lost response does not send tw
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,10 +31,12 @@ from bot.protocol.errors import (
     RATE_LIMIT_CODES,
     SYSTEM_BUSY,
     LimiterBusy,
+    OperatorError,
     WeComAPIError,
     WeComError,
 )
 from bot.runtime import Services
+from bot.wecom.operator_alerts import MIN_BACKOFF
 
 log = get_logger("bot.delivery.outbox")
 
@@ -198,6 +201,14 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
             # past it): missed, like any late one, never counted as sent.
             await _finish(row, OutboxStatus.MISSED, error=f"{exc.errcode} {exc.errmsg}"[:500])
             return row
+        if isinstance(exc, OperatorError):
+            # Only an operator can fix it (trusted IP, agent_id): the message waits, with
+            # backoff, and goes out once they have; the alert tells them what to do.
+            alert = await services.wecom.alerts.get(row.app, exc.errcode)
+            now = time.time()
+            await _reschedule(services, row, alert.backoff(now) if alert else MIN_BACKOFF,
+                              error=f"{exc.errcode} {exc.errmsg}")
+            return row
         if exc.errcode in RATE_LIMIT_CODES:
             # WeCom's ban on this API (a minute, or an hour) says nothing about the message:
             # come back after it rather than spend the row's attempts on it.
@@ -289,14 +300,27 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
                                  defer=delay.total_seconds())
 
 
-async def _reschedule(services: Services, row: OutboxMessage, seconds: float) -> None:
+async def _reschedule(services: Services, row: OutboxMessage, seconds: float, *,
+                      error: str | None = None) -> None:
+    """Try again in ``seconds`` without spending one of the row's attempts; ``error`` says
+    why it waits (shown in the console)."""
     row.next_attempt_at = utcnow() + timedelta(seconds=seconds)
-    await row.save(update_fields=["next_attempt_at", "updated_at"])
+    fields = ["next_attempt_at", "updated_at"]
+    if error is not None:
+        row.last_error = error[:500]
+        fields.append("last_error")
+    await row.save(update_fields=fields)
     await _hold_behind(row)
     await services.queue.enqueue("send_outbox", row.id, priority=row.priority,
-                                 job_id=f"outbox:{row.id}:{row.attempts}:{int(seconds * 1000)}",
+                                 job_id=_retry_job_id(row),
                                  defer=seconds)
     log.info("outbox.rescheduled", outbox_id=row.id, api=row.api, seconds=round(seconds, 1))
+
+
+def _retry_job_id(row: OutboxMessage) -> str:
+    # Unique per planned try: arq keeps a finished job's id for a while, so an id reused by
+    # a second wait of the same length would never run.
+    return f"outbox:{row.id}:{row.attempts}:at{int(row.next_attempt_at.timestamp() * 1000)}"
 
 
 async def _hold_behind(row: OutboxMessage) -> None:
@@ -309,29 +333,52 @@ async def _hold_behind(row: OutboxMessage) -> None:
 
 async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
                   error: str | None = None) -> None:
-    row.status = status
-    row.result = result
-    row.last_error = error
+    """The sender's outcome for a row it tried. Written only while the row is still
+    pending: a later fact learned meanwhile (a kf ``msg_send_fail`` naming it) stands."""
+    values: dict[str, Any] = {"status": status, "result": result, "last_error": error,
+                              "updated_at": utcnow()}
     if status == OutboxStatus.SENT:
-        row.sent_at = utcnow()
-        row.attempts += 1
+        values["sent_at"] = utcnow()
+        values["attempts"] = row.attempts + 1
+    written = False
 
     async def write(conn: BaseDBAsyncClient) -> None:
-        await row.save(update_fields=["status", "result", "last_error", "sent_at", "attempts",
-                                      "updated_at"], using_db=conn)
+        nonlocal written
+        written = bool(await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING)
+                       .using_db(conn).update(**values))
 
     # Committed with other senders' results (SQLite); one statement needs no transaction.
     await group_commit().run(write, single_statement=True)
-    log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
+    if written:
+        for name, value in values.items():
+            setattr(row, name, value)
+        log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
+        return
+    fresh = await OutboxMessage.get(id=row.id)
+    row.status, row.result, row.last_error = fresh.status, fresh.result, fresh.last_error
+    log.info("outbox.already_finished", outbox_id=row.id, api=row.api,
+             status=fresh.status.value, ours=status.value)
 
 
-async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -> None:
+# A later fact may move a row only forward: pending → sent → delivered, and failed from
+# pending or sent; delivered, failed and missed are final.
+_MAY_BECOME = {
+    OutboxStatus.SENT: (OutboxStatus.PENDING,),
+    OutboxStatus.DELIVERED: (OutboxStatus.PENDING, OutboxStatus.SENT),
+    OutboxStatus.FAILED: (OutboxStatus.PENDING, OutboxStatus.SENT),
+    OutboxStatus.MISSED: (OutboxStatus.PENDING,),
+}
+
+
+async def mark(row_id: int, status: OutboxStatus, *, error: str | None = None) -> bool:
     """A later fact about a sent message: delivered (e.g. a confirmed group task), or failed
-    (e.g. a kf ``msg_send_fail`` event naming its msgid)."""
+    (e.g. a kf ``msg_send_fail`` event naming its msgid). False when the row had already
+    reached a state this cannot follow (a final one)."""
     fields: dict[str, Any] = {"status": status, "updated_at": utcnow()}
     if error is not None:
         fields["last_error"] = error[:500]
-    await OutboxMessage.filter(id=row_id).update(**fields)
+    return bool(await OutboxMessage.filter(id=row_id, status__in=_MAY_BECOME[status])
+                .update(**fields))
 
 
 async def sweep(services: Services, stale_seconds: float | None = None) -> int:

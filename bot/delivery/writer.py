@@ -45,8 +45,8 @@ class OutboxWriter:
         return outbox.errcode_of(row)
 
     async def mark(self, row_id: int, status: OutboxStatus, *, error: str | None = None
-                   ) -> None:
-        await outbox.mark(row_id, status, error=error)
+                   ) -> bool:
+        return await outbox.mark(row_id, status, error=error)
 
     async def send_now(self, rows: Sequence[OutboxMessage], *, fresh: bool = False
                        ) -> list[OutboxMessage]:

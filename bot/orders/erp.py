@@ -6,7 +6,10 @@ and a SHA-256 of the secret: a leaked database signs nothing. Each request carri
 
     X-Api-Key: <key_id>
     X-Timestamp: <unix seconds>
-    X-Signature: hex(HMAC-SHA256(secret, "<timestamp>\\n" + body))
+    X-Signature: hex(HMAC-SHA256(secret, "<METHOD>\\n<path?query>\\n<timestamp>\\n" + body))
+
+The signature covers the method and the path with its query as sent, so a body signed for
+one order cannot be replayed on another, nor an empty-body signature on any GET.
 
 and is accepted only within ``erp_signature_window_seconds`` (300) of the server's clock,
 with a constant-time comparison, and only once: a seen signature is kept for twice the
@@ -49,10 +52,10 @@ def derive_secret(settings: Settings, key_id: str) -> str:
     return hmac.new(_master(settings), key_id.encode(), hashlib.sha256).hexdigest()
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
+def sign(secret: str, method: str, path_qs: str, timestamp: str, body: bytes) -> str:
     """What the ERP computes (and what tests and the README's curl example do)."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"\n" + body,
-                    hashlib.sha256).hexdigest()
+    head = f"{method.upper()}\n{path_qs}\n{timestamp}\n".encode()
+    return hmac.new(secret.encode(), head + body, hashlib.sha256).hexdigest()
 
 
 def _hash(secret: str) -> str:
@@ -75,15 +78,15 @@ async def revoke_key(name: str) -> bool:
         revoked_at=datetime.now(UTC)))
 
 
-async def verify(settings: Settings, store: Store, headers: dict[str, str], body: bytes,
-                 now: float | None = None) -> ApiKey | None:
+async def verify(settings: Settings, store: Store, headers: dict[str, str], method: str,
+                 path_qs: str, body: bytes, now: float | None = None) -> ApiKey | None:
     """The key that signed this request; None when it carries no ERP headers at all."""
     key_id, ts, sig = (headers.get(h, "") for h in (HEADER_KEY, HEADER_TS, HEADER_SIG))
     if not (key_id or ts or sig):
         return None
     if not (key_id and ts and sig):
         raise SignatureError(f"{HEADER_KEY}, {HEADER_TS} and {HEADER_SIG} are all required")
-    if not ts.isdigit():
+    if not (ts.isascii() and ts.isdigit()) or len(ts) > 12:
         raise SignatureError(f"{HEADER_TS} must be unix seconds")
     window = settings.erp_signature_window_seconds
     if abs((time.time() if now is None else now) - int(ts)) > window:
@@ -94,7 +97,7 @@ async def verify(settings: Settings, store: Store, headers: dict[str, str], body
     secret = derive_secret(settings, row.key_id)
     if not hmac.compare_digest(_hash(secret), row.secret_hash):
         raise SignatureError("this API key predates the current signing secret; issue a new one")
-    if not hmac.compare_digest(sign(secret, ts, body), sig.lower()):
+    if not hmac.compare_digest(sign(secret, method, path_qs, ts, body), sig.lower()):
         raise SignatureError("bad signature")
     if not await store.set_if_absent(f"erp:seen:{sig.lower()}", "1", ttl=2 * window):
         raise SignatureError("this signed request was already used (replay)")

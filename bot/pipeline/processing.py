@@ -4,6 +4,7 @@ the kf callback job, and the sweep that re-enqueues what a crash or a lost job l
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from bot.delivery import outbox
@@ -113,17 +114,22 @@ def decode(fmt: str, plaintext: str) -> Any:
     return parse(plaintext, fmt="json" if fmt == "json" else "xml")
 
 
-async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool) -> bool:
-    return await services.queue.enqueue(
-        "process_inbox", row_id, priority=time_boxed, job_id=f"inbox:{row_id}"
-    )
+async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool,
+                        swept: int | None = None) -> bool:
+    # A sweep's job has an id of its own: arq refuses an id whose earlier job (crashed with
+    # its worker) is still on record, for up to a day. Two jobs for one row are harmless:
+    # the row's lock and status let only one handle it.
+    job_id = f"inbox:{row_id}" if swept is None else f"inbox:{row_id}:swept:{swept}"
+    return await services.queue.enqueue("process_inbox", row_id, priority=time_boxed,
+                                        job_id=job_id)
 
 
 async def sweep_inbox(services: Services) -> int:
     """Re-enqueue rows left pending (a crashed worker, a lost Redis job)."""
     rows = await inbox.stale_pending(services.settings.inbox_stale_seconds)
+    now = int(time.time())
     for row in rows:
-        await enqueue_inbox(services, row.id, time_boxed=row.time_boxed)
+        await enqueue_inbox(services, row.id, time_boxed=row.time_boxed, swept=now)
     await inbox.touch_enqueued([r.id for r in rows])
     if rows:
         log.info("inbox.swept", count=len(rows))

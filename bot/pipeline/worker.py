@@ -15,6 +15,7 @@ from bot.runtime import Services
 
 log = get_logger("bot.pipeline.worker")
 POLL_DELAY = 0.01  # seconds between an idle arq worker's polls of its queue
+RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker that lost Redis
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
@@ -67,12 +68,17 @@ async def run_worker(
                 log.warning("periodic.failed", job=name, error=type(exc).__name__)
 
         run.__qualname__ = run.__name__ = f"cron_{name}"
-        return cron(run, second={15}, unique=True)
+        return cron(run, second={15}, unique=True, timeout=settings.job_timeout_seconds)
 
-    crons = [cron(sweep_cron, second={0, 30}, unique=True), *(minutely(n) for n in PERIODIC)]
+    # Every timeout is the job timeout: arq holds a crashed job's in-progress key for the
+    # longest timeout of the worker + 10 s (cron jobs default to 300 s), and only then runs
+    # it again.
+    crons = [cron(sweep_cron, second={0, 30}, unique=True,
+                  timeout=settings.job_timeout_seconds),
+             *(minutely(n) for n in PERIODIC)]
 
-    workers = [
-        Worker(
+    def make_worker(queue: str) -> Worker:
+        return Worker(
             functions=functions,
             queue_name=queue,
             redis_settings=redis_settings,
@@ -81,45 +87,83 @@ async def run_worker(
             burst=burst,
             handle_signals=False,
             keep_result=60,
+            job_timeout=settings.job_timeout_seconds,
             max_jobs=50,
             # arq sleeps poll_delay between polls of its queue (default 0.5 s): every job
             # hop would cost up to that much latency. A poll is one cheap Redis call.
             poll_delay=POLL_DELAY,
         )
-        for queue in (FAST_QUEUE, DEFAULT_QUEUE)
-    ]
+
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(w.async_run()) for w in workers]
+    queues = (FAST_QUEUE, DEFAULT_QUEUE)
+    workers: dict[str, Worker] = {}
+    tasks = [asyncio.create_task(_supervise(q, make_worker, workers, stop)) for q in queues]
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
     # Graceful drain: take no new jobs, let running ones finish within the job timeout.
-    for w in workers:
+    for w in workers.values():
         w.allow_pick_jobs = False
     await asyncio.sleep(POLL_DELAY * 5)  # a poll already under way starts its jobs first
 
     async def running_done() -> None:
-        while any(not t.done() for w in workers for t in w.tasks.values()):
+        while any(not t.done() for w in workers.values() for t in w.tasks.values()):
             await asyncio.sleep(0.1)
 
     try:
         await asyncio.wait_for(running_done(), settings.job_timeout_seconds)
     except TimeoutError:
         log.warning("worker.drain_incomplete")
-    for w in workers:
-        try:
-            await w.close()
-        except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
-                raise
-            # close() cancelled a job that slipped past the drain: it runs again later.
-            log.warning("worker.job_cancelled_on_close")
-            if w._pool is not None:
-                await w._pool.close(close_connection_pool=True)
+    for w in workers.values():
+        await _close(w)
     for t in (*tasks, waiter):
         t.cancel()
     await asyncio.gather(*tasks, waiter, return_exceptions=True)
+
+
+async def _supervise(queue: str, make: Any, workers: dict[str, Any],
+                     stop: asyncio.Event) -> None:
+    """Run one queue's arq worker until ``stop``; when it dies (Redis restarted or out of
+    reach: arq's poll raises and its worker ends) start a new one, with backoff. Nothing is
+    lost meanwhile: inbox and outbox rows are durable and the sweep re-queues them."""
+    pause = RESTART_MIN
+    while not stop.is_set():
+        worker = workers[queue] = make(queue)
+        started = asyncio.get_running_loop().time()
+        try:
+            await worker.async_run()
+            if worker.burst:
+                return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("worker.lost_redis", queue=queue, error=type(exc).__name__,
+                        retry_in=round(pause, 1))
+        await _close(worker)
+        if asyncio.get_running_loop().time() - started > RESTART_MAX:
+            pause = RESTART_MIN  # it ran a good while: this is a new outage
+        try:
+            await asyncio.wait_for(stop.wait(), pause)
+        except TimeoutError:
+            pass
+        pause = min(RESTART_MAX, pause * 2)
+    log.info("worker.stopped", queue=queue)
+
+
+async def _close(worker: Any) -> None:
+    try:
+        await worker.close()
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+        # close() cancelled a job that slipped past the drain: it runs again later.
+        log.warning("worker.job_cancelled_on_close")
+        if worker._pool is not None:
+            await worker._pool.close(close_connection_pool=True)
+    except Exception as exc:  # its Redis is gone: nothing left to close cleanly
+        log.info("worker.close_failed", error=type(exc).__name__)

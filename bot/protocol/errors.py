@@ -6,6 +6,8 @@ them consistently and the client treats them as ordinary, non-retryable errors.
 
 from __future__ import annotations
 
+import re
+
 from bot.protocol.redaction import scrub_text
 
 # Global codes (docs 90455 全局错误码).
@@ -13,6 +15,7 @@ SYSTEM_BUSY = -1
 INVALID_SECRET = 40001
 INVALID_CORPID = 40013
 INVALID_TOKEN = 40014
+INVALID_AGENTID = 40056
 INVALID_PARAM = 40058  # 不合法的参数 (also: the sandbox's choice for unpublished cases)
 INVALID_EXTERNAL_USERID = 40096
 MISSING_TOKEN = 41001
@@ -54,6 +57,9 @@ KF_SESSION_STATE_INVALID = 95018  # "send msg session status invalid" (send_msg 
 KF_UPGRADE_NOT_CONFIGURED = 95021
 
 TOKEN_CODES = frozenset({INVALID_TOKEN, TOKEN_EXPIRED, INVALID_SECRET})
+# Refusals only an operator can fix (the app's settings in WeCom's admin console, or ours):
+# a message refused for one of these is not lost, it waits until the fix.
+OPERATOR_CODES = frozenset({UNTRUSTED_IP, NO_APP_PRIVILEGE})
 RATE_LIMIT_CODES = frozenset({FREQ_LIMIT, CONCURRENCY_LIMIT})
 
 
@@ -72,6 +78,32 @@ class WeComAPIError(WeComError):
         # may have landed, so "already used / duplicate" answers may mean it did.
         self.after_unanswered = False
         super().__init__(f"{self.api}: errcode {errcode}: {self.errmsg}")
+
+
+class OperatorError(WeComAPIError):
+    """A refusal only an operator can fix (``OPERATOR_CODES``); ``hint`` says what to do."""
+
+    @property
+    def hint(self) -> str:
+        return operator_hint(self.errcode, egress_ip(self.errmsg))
+
+
+def operator_hint(errcode: int, ip: str | None) -> str:
+    """What the operator must do about one of ``OPERATOR_CODES`` (English, for logs)."""
+    if errcode == UNTRUSTED_IP:
+        return (f"add IP {ip or '(the egress IP WeCom reports)'} to the app's trusted IPs "
+                "(企业可信IP)")
+    return ("the agent_id does not belong to the app whose secret made the token: check "
+            "that the app's agent_id and secret are the same app's")
+
+
+_FROM_IP = re.compile(r"from ip: ?([0-9A-Fa-f.:]+)")
+
+
+def egress_ip(errmsg: str) -> str | None:
+    """The caller's IP as WeCom saw it: errmsg ends ``…, from ip: 1.2.3.4, more info at …``."""
+    m = _FROM_IP.search(errmsg)
+    return m.group(1).rstrip(".,:") if m else None
 
 
 class TokenError(WeComAPIError):
@@ -107,4 +139,6 @@ def error_for(errcode: int, errmsg: str, api: str) -> WeComAPIError:
         return TokenError(errcode, errmsg, api)
     if errcode in RATE_LIMIT_CODES:
         return RateLimitError(errcode, errmsg, api)
+    if errcode in OPERATOR_CODES:
+        return OperatorError(errcode, errmsg, api)
     return WeComAPIError(errcode, errmsg, api)

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.web import health
 from bot.web import ingress as callback
 from bot.web.admin import (
+    alerts_api,
     auth,
     console,
     conversations_api,
@@ -54,6 +55,7 @@ def build_api() -> Api:
     api.include(inbox_api.api)
     api.include(stats_api.api)
     api.include(doctor_api.api)
+    api.include(alerts_api.api)
     return api
 
 

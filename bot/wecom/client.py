@@ -31,6 +31,7 @@ from bot.protocol.errors import (
     RATE_LIMIT_CODES,
     SYSTEM_BUSY,
     TOKEN_CODES,
+    OperatorError,
     TokenError,
     WeComAPIError,
     WeComError,
@@ -43,6 +44,7 @@ from bot.wecom.api_contact import ContactAPI
 from bot.wecom.api_kf import KfAPI
 from bot.wecom.api_message import MessageAPI
 from bot.wecom.api_user import UserAPI
+from bot.wecom.operator_alerts import OperatorAlerts
 from bot.wecom.policy import RateLimits, RetryPolicy
 from bot.wecom.ratelimit import RateLimiter
 
@@ -87,6 +89,7 @@ class WeComClient:
         self.retry = retry or RetryPolicy()
         self.limits = limits or RateLimits()
         self.limiter = RateLimiter(store)
+        self.alerts = OperatorAlerts(store)
         self._session = session
         self._owns_session = session is None
         self._apps: dict[str, AppClient] = {}
@@ -262,6 +265,8 @@ class WeComClient:
                     continue
             error = error_for(errcode, errmsg, api)
             error.after_unanswered = unanswered
+            if isinstance(error, OperatorError) and app is not None:
+                await self.alerts.report(app, error)
             raise error
 
     def _in_budget(self, started: float, pause: float) -> bool:

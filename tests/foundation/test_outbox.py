@@ -358,3 +358,30 @@ async def test_a_time_boxed_row_whose_window_closes_during_the_call_is_missed(
                                priority=True)
         await outbox.flush(services, [row])
         await wait_for(lambda: _is(row.id, OutboxStatus.MISSED), timeout=10)
+
+
+async def test_statuses_only_move_forward(mode_settings: Callable[..., Settings]) -> None:
+    """A fact learned meanwhile (WeCom's msg_send_fail marking a row failed) is never
+    overwritten by the sender's late "sent"; final states stay final."""
+    async with serving(mode_settings()) as client:
+        services = services_of(client)
+        services.wecom.retry = FAST
+        row = await outbox.add(key="late:1", app="main", api="message_send",
+                               args={"msgtype": "text", "payload": {"content": "x"},
+                                     "touser": "zhangwei"}, recipient="zhangwei")
+        assert await outbox.mark(row.id, OutboxStatus.FAILED, error="fail_type 6")
+        # The sender still holds its copy of the row as pending, and sends it.
+        sent = await outbox.send_outbox(services, row.id, row=row)
+        assert sent is not None and sent.status == OutboxStatus.FAILED
+        stored = await OutboxMessage.get(id=row.id)
+        assert (stored.status, stored.last_error) == (OutboxStatus.FAILED, "fail_type 6")
+
+        other = await outbox.add(key="late:2", app="main", api="message_send",
+                                 args={"msgtype": "text", "payload": {"content": "y"},
+                                       "touser": "zhangwei"}, recipient="zhangwei")
+        await outbox.send_outbox(services, other.id)
+        assert await outbox.mark(other.id, OutboxStatus.DELIVERED)
+        assert not await outbox.mark(other.id, OutboxStatus.FAILED, error="late")
+        assert not await outbox.mark(row.id, OutboxStatus.DELIVERED)
+        assert (await OutboxMessage.get(id=other.id)).status == OutboxStatus.DELIVERED
+        assert (await OutboxMessage.get(id=row.id)).status == OutboxStatus.FAILED

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import textwrap
 from collections.abc import AsyncIterator
 
 import pytest
@@ -147,12 +149,50 @@ async def test_pubsub_delivers_to_every_subscriber(store: Store) -> None:
 
 
 async def test_redis_lock_expires_when_holder_dies(redis_url: str) -> None:
+    """A holder killed with its process (its renewals stop) blocks the others for ttl."""
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", textwrap.dedent(f"""
+            import asyncio
+            from bot.infra.store import make_store
+
+            async def main():
+                store = make_store({redis_url!r}, prefix="t:")
+                async with store.lock("crashy", ttl=0.5):
+                    print("held", flush=True)
+                    await asyncio.sleep(3600)
+
+            asyncio.run(main())
+        """), stdout=asyncio.subprocess.PIPE)
+    b = make_store(redis_url, prefix="t:")
+    try:
+        assert holder.stdout is not None
+        assert (await asyncio.wait_for(holder.stdout.readline(), 20)).strip() == b"held"
+        await asyncio.sleep(0.8)  # past its ttl: alive, it renews
+        with pytest.raises(LockTimeout):
+            async with b.lock("crashy", ttl=1, wait=0.1):
+                pass
+        holder.kill()
+        await holder.wait()
+        async with b.lock("crashy", ttl=1, wait=2):
+            pass
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
+        await b.close()
+
+
+async def test_a_live_redis_lock_holder_keeps_it_past_its_ttl(redis_url: str) -> None:
+    """The lock is renewed while held: ttl bounds a crashed holder, not the work."""
     a = make_store(redis_url, prefix="t:")
     b = make_store(redis_url, prefix="t:")
     try:
-        cm = a.lock("crashy", ttl=0.2)
-        await cm.__aenter__()  # never released: the holder "crashed"
-        async with b.lock("crashy", ttl=1, wait=2):
+        async with a.lock("long-work", ttl=0.3):
+            await asyncio.sleep(1.0)
+            with pytest.raises(LockTimeout):
+                async with b.lock("long-work", ttl=1, wait=0.1):
+                    pass
+        async with b.lock("long-work", ttl=1, wait=0.5):
             pass
     finally:
         await a.close()

@@ -20,10 +20,11 @@ ORDER = {"order_no": "ERP0000001", "customer": {"name": "赵先生", "phone": "1
 
 
 def signed(key_id: str, secret: str, body: bytes, ts: int | None = None,
-           sig: str | None = None) -> dict[str, str]:
+           sig: str | None = None, method: str = "POST", path: str = "/api/v1/orders"
+           ) -> dict[str, str]:
     stamp = str(int(time.time()) if ts is None else ts)
     return {"X-Api-Key": key_id, "X-Timestamp": stamp, "Content-Type": "application/json",
-            "X-Signature": sig or erp.sign(secret, stamp, body)}
+            "X-Signature": sig or erp.sign(secret, method, path, stamp, body)}
 
 
 async def test_signed_requests(embedded_settings: Callable[..., Settings]) -> None:
@@ -66,15 +67,51 @@ async def test_signed_requests(embedded_settings: Callable[..., Settings]) -> No
         # A signed milestone from the ERP is recorded as such.
         ms = json.dumps({"milestone": "签约", "event_id": "erp-77"}).encode()
         resp = await client.post("/api/v1/orders/ERP0000001/milestones", data=ms,
-                                 headers=signed(key_id, secret, ms))
+                                 headers=signed(key_id, secret, ms,
+                                                path="/api/v1/orders/ERP0000001/milestones"))
         assert resp.status == 201 and (await resp.json())["source"] == "erp"
         # The ERP may not manage pipelines or tokens.
-        resp = await client.get("/api/v1/tokens", headers=signed(key_id, secret, b""))
+        resp = await client.get("/api/v1/tokens", headers=signed(key_id, secret, b"",
+                                                                  method="GET",
+                                                                  path="/api/v1/tokens"))
         assert resp.status in (401, 403)
         # Revoked: refused.
         assert await erp.revoke_key("erp-main")
         status, err = await send(signed(key_id, secret, other), other)
         assert status == 401 and "revoked" in err["error"]["message"]
+
+
+async def test_a_signature_covers_the_method_the_path_and_the_query(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    settings = orders_settings(embedded_settings)
+    async with serving(settings) as client:
+        key_id, secret = await erp.create_key(settings, "erp-paths")
+        for no in ("ERP0000010", "ERP0000011"):
+            body = json.dumps({**ORDER, "order_no": no}).encode()
+            assert (await client.post("/api/v1/orders", data=body, headers=signed(
+                key_id, secret, body))).status == 201
+        ms = json.dumps({"milestone": "签约", "event_id": "erp-path-1"}).encode()
+        for_a = signed(key_id, secret, ms, path="/api/v1/orders/ERP0000010/milestones")
+        # The body signed for order A, sent to order B: refused, nothing recorded.
+        resp = await client.post("/api/v1/orders/ERP0000011/milestones", data=ms,
+                                 headers=for_a)
+        assert resp.status == 401
+        # An empty-body signature for one GET does not open another.
+        one = signed(key_id, secret, b"", method="GET", path="/api/v1/orders?limit=1")
+        assert (await client.get("/api/v1/orders?limit=500", headers=one)).status == 401
+        assert (await client.get("/api/v1/orders?limit=1", headers=one)).status == 200
+        # A POST's signature used for a DELETE-free method swap: PATCH refused.
+        patch = json.dumps({"note": "x"}).encode()
+        as_post = signed(key_id, secret, patch, path="/api/v1/orders/ERP0000010")
+        assert (await client.patch("/api/v1/orders/ERP0000010", data=patch,
+                                   headers=as_post)).status == 401
+        # A 400-digit timestamp is a 401, not a 500.
+        huge = {**signed(key_id, secret, b"", method="GET", path="/api/v1/orders"),
+                "X-Timestamp": "9" * 400}
+        assert (await client.get("/api/v1/orders", headers=huge)).status == 401
+        own = signed(key_id, secret, b"", method="GET", path="/api/v1/orders/ERP0000010")
+        assert (await client.get("/api/v1/orders/ERP0000010", headers=own)).status == 200
 
 
 async def test_rotated_master_secret_invalidates_keys(
@@ -86,7 +123,8 @@ async def test_rotated_master_secret_invalidates_keys(
         rotated = settings.model_copy(update={"erp_signing_secret": type(
             settings.erp_signing_secret)("a-completely-new-master-secret!!")})
         with pytest.raises(erp.SignatureError, match="predates"):
-            await erp.verify(rotated, _Store(), signed(key_id, secret, b"{}"), b"{}")
+            await erp.verify(rotated, _Store(), signed(key_id, secret, b"{}"), "POST",
+                             "/api/v1/orders", b"{}")
         with pytest.raises(erp.KeyNameTaken):
             await erp.create_key(settings, "erp-old")
         unconfigured = settings.model_copy(update={"erp_signing_secret": type(

@@ -11,7 +11,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
-from bot.doctor import Report, diagnose, egress_ip, render_text
+from bot.doctor import Report, diagnose, render_text
+from bot.protocol.errors import egress_ip
 from bot.settings import Settings, WeComConfig
 from bot.wecom.client import WeComClient
 from sandbox import SEED_KF, Sandbox, SandboxClock

@@ -5,13 +5,28 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import LockError
 
+from bot.infra.logs import get_logger
 from bot.infra.store.locks import LocalLocks, LockTimeout
 
+log = get_logger("bot.infra.store")
+
 MAX_CONNECTIONS = 128  # per process; a command waits for a free one beyond that
+
+
+async def _renew(lk: Any, ttl: float) -> None:
+    while True:
+        await asyncio.sleep(ttl / 3)
+        try:
+            await lk.reacquire()
+        except LockError:
+            return  # lost (expired while Redis was away and taken): nothing to keep
+        except Exception as exc:  # Redis unreachable for now: try again next round
+            log.info("store.lock_renew_failed", error=type(exc).__name__)
 
 
 class RedisStore:
@@ -71,9 +86,14 @@ class RedisStore:
             )
             if not await lk.acquire():
                 raise LockTimeout(name)
+            # While held, the lock is renewed: ``ttl`` is then how long a crashed holder
+            # blocks the others, not a cap on the work (a pull longer than ttl keeps it).
+            renew = asyncio.create_task(_renew(lk, ttl))
             try:
                 yield
             finally:
+                renew.cancel()
+                await asyncio.gather(renew, return_exceptions=True)
                 try:
                     await lk.release()
                 except LockError:

@@ -31,6 +31,9 @@ _NO_TOKEN = "-"  # noqa: S105 - a marker meaning "pull without a Token"
 
 
 PULL_BUDGET = 10.0  # seconds one job keeps pulling before it hands over to a fresh job
+# The account's pull lock is renewed while its holder lives; this is how long a crashed
+# holder (a killed worker) holds up every conversation of the account.
+SYNC_LOCK_TTL = 10.0
 _running: set[asyncio.Task[None]] = set()  # handlers outliving a cancelled puller job
 
 
@@ -49,7 +52,7 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
     try:
         while True:
             try:
-                async with store.lock(f"kf:sync:{open_kfid}", ttl=120, wait=0):
+                async with store.lock(f"kf:sync:{open_kfid}", ttl=SYNC_LOCK_TTL, wait=0):
                     while (mark := await store.get(f"kf:dirty:{open_kfid}")) is not None:
                         if time.monotonic() - started > PULL_BUDGET:
                             # Still busy after the budget: a fresh job carries on (this

@@ -98,6 +98,9 @@ def _from_json(data: dict[str, Any]) -> Event:
     )
 
 
+MAX_DEDUPE_KEY = 80  # the inbox column's size
+
+
 def dedupe_key(event: Event, plaintext: str | bytes) -> str:
     """The inbox key: ``msg:<MsgId>`` (app messages), ``aibot:<msgid>`` (AI bot),
     ``kf:<msgid>`` (sync_msg items), else ``sha256:<hex>`` of the decrypted plaintext.
@@ -107,7 +110,13 @@ def dedupe_key(event: Event, plaintext: str | bytes) -> str:
     """
     msg_id = event.msg_id
     if msg_id:
-        return f"{event.dedupe_namespace}:{msg_id}"
+        key = f"{event.dedupe_namespace}:{msg_id}"
+        if len(key) <= MAX_DEDUPE_KEY:
+            return key
+        # A MsgId no real message has (thousands of digits): still one key per id, and
+        # one that fits the column, so the batch it is stored with is not refused.
+        return f"{event.dedupe_namespace}:sha256:" + hashlib.sha256(
+            str(msg_id).encode("utf-8", "surrogatepass")).hexdigest()[:48]
     if isinstance(plaintext, str):
         plaintext = plaintext.encode("utf-8", "surrogatepass")
     return "sha256:" + hashlib.sha256(plaintext).hexdigest()

@@ -34,7 +34,8 @@ async def erp_signature(request: web.Request, raw: bytes) -> Principal | None:
     """The ERP's signed requests (bot.orders.erp); None when a request carries none."""
     services = request.app[SERVICES]
     try:
-        key = await erp.verify(services.settings, services.store, dict(request.headers), raw)
+        key = await erp.verify(services.settings, services.store, dict(request.headers),
+                               request.method, request.raw_path, raw)
     except erp.SignatureError as exc:
         raise ApiError(401, "unauthorized", str(exc)) from None
     return None if key is None else Principal(name=key.name, role="erp", kind="erp")

@@ -150,9 +150,24 @@ async function route() {
   }
 }
 
+// WeCom's refusals only an operator can fix (trusted IP, agent_id), above every page.
+async function showAlerts() {
+  const box = document.getElementById("alerts");
+  if (!me || !box) return;
+  let found = [];
+  try { found = (await api("/alerts")).alerts; } catch (err) { return; }
+  box.replaceChildren(...found.map((a) => h("div", { class: "alert" },
+    h("strong", {}, a.title), h("p", {}, a.fix),
+    h("small", {}, `自 ${new Date(a.since).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })}（北京时间）起`))));
+}
+
+let alertTimer = null;
+
 async function start() {
   me = await api("/me");
   await route();
+  await showAlerts();
+  if (alertTimer === null) alertTimer = setInterval(showAlerts, 60_000);
 }
 
 window.addEventListener("hashchange", route);
