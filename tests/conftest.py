@@ -1,51 +1,23 @@
-"""Shared fixtures: settings for both modes, real PostgreSQL and Redis, signed callbacks.
+"""Fixtures shared by every test directory; the pieces they are made of are in tests.harness.
 
 Storage, queue, lock and cache tests run against the real servers on this machine
-(PostgreSQL 127.0.0.1:5432 database ``test``, Redis 127.0.0.1:6379); only WeCom is simulated.
+(PostgreSQL and Redis as tests.harness.env says); only WeCom is simulated.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
-import asyncpg
 import pytest
-import redis.asyncio as aioredis
-from pydantic import SecretStr
+import pytest_asyncio
+from aiohttp.test_utils import TestClient
 
-from bot.protocol.crypto import WeComCrypto
-from bot.protocol.safexml import build_xml
-from bot.settings import AppConfig, Settings, WeComConfig, random_aes_key
-
-PG_URL = os.environ.get("WECOM_BOT_TEST_PG", "postgres://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("WECOM_BOT_TEST_REDIS", "redis://127.0.0.1:6379/15")
-CORP_ID = "ww_test_corp_0001"
-
-
-def make_apps() -> tuple[AppConfig, ...]:
-    return (
-        AppConfig(
-            name="main", kind="app", agent_id=1000002, secret=SecretStr("app-secret"),
-            token=SecretStr("tok-" + secrets.token_hex(4)),
-            encoding_aes_key=SecretStr(random_aes_key()),
-        ),
-        AppConfig(
-            name="aibot", kind="aibot", token=SecretStr("tok-" + secrets.token_hex(4)),
-            encoding_aes_key=SecretStr(random_aes_key()),
-        ),
-    )
+from bot.infra.db import close_db, init_db
+from tests.harness.databases import flush_redis, fresh_postgres, prepare
+from tests.harness.env import PG_URL, REDIS_URL
+from tests.harness.service import serving
+from tests.harness.settings import MODES, SettingsFactory, settings_factory
 
 
 @pytest.fixture(autouse=True)
@@ -63,126 +35,46 @@ def cli_logs_uncached(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     structlog.reset_defaults()
 
 
-async def reset_postgres() -> None:
-    conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://"))
+@pytest.fixture
+async def pg_database() -> AsyncIterator[str]:
+    """A migrated, empty PostgreSQL database for tests of domain functions (no service)."""
+    await fresh_postgres()
+    await init_db(PG_URL)
     try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        yield PG_URL
     finally:
-        await conn.close()
+        await close_db()
 
 
 @pytest.fixture
 async def redis_url() -> AsyncIterator[str]:
-    client = aioredis.from_url(REDIS_URL)
-    await client.flushdb()
+    """The tests' Redis database, empty before and after."""
+    await flush_redis()
     yield REDIS_URL
-    await client.flushdb()
-    await client.aclose()
+    await flush_redis()
 
 
-@pytest.fixture(params=["embedded", "production"])
-async def mode_settings(
-    request: pytest.FixtureRequest, tmp_path: Any
-) -> AsyncIterator[Callable[..., Settings]]:
-    """A settings factory for embedded (SQLite, no Redis) and production (PostgreSQL + Redis)."""
-    production = request.param == "production"
-    if production:
-        await reset_postgres()
-        client = aioredis.from_url(REDIS_URL)
-        await client.flushdb()
-    apps = make_apps()
-
-    def factory(**overrides: Any) -> Settings:
-        base: dict[str, Any] = {
-            "database_url": PG_URL if production else f"sqlite://{tmp_path}/bot.sqlite3",
-            "redis_url": REDIS_URL if production else "",
-            "log_format": "json",
-            "wecom": WeComConfig(corp_id=CORP_ID, api_base="sandbox", apps=apps),
-        }
-        base.update(overrides)
-        return Settings(**base)
-
-    yield factory
-    if production:
-        await client.flushdb()
-        await client.aclose()
+@pytest.fixture(params=MODES)
+async def mode_settings(request: pytest.FixtureRequest, tmp_path: Path
+                        ) -> AsyncIterator[SettingsFactory]:
+    """A settings factory for embedded (SQLite, no Redis) and production (PostgreSQL + Redis),
+    its databases empty."""
+    await prepare(request.param, tmp_path)
+    yield settings_factory(request.param, tmp_path)
+    if request.param == "production":
+        await flush_redis()
 
 
-class Signed:
-    """Builds callbacks the way WeCom sends them: encrypted, signed, in the app's envelope."""
-
-    def __init__(self, settings: Settings, app: str = "main") -> None:
-        cfg = settings.wecom.app(app)
-        assert cfg is not None
-        self.cfg = cfg
-        self.corp_id = settings.wecom.corp_id
-        self.crypto = WeComCrypto(
-            cfg.token.get_secret_value(), cfg.encoding_aes_key.get_secret_value(),
-            self.corp_id if cfg.kind == "app" else "",
-        )
-
-    def post(self, plaintext: str, *, timestamp: int | None = None, as_json: bool = False
-             ) -> tuple[dict[str, str], bytes]:
-        """``as_json``: an app's JSON envelope (protocol-2.md §9; agentid a string)."""
-        ts = str(int(time.time()) if timestamp is None else timestamp)
-        nonce = secrets.token_hex(6)
-        encrypt, sig = self.crypto.encrypt(plaintext, nonce, ts)
-        params = {"msg_signature": sig, "timestamp": ts, "nonce": nonce}
-        if self.cfg.kind == "aibot":
-            return params, json.dumps({"encrypt": encrypt}).encode()
-        if as_json:
-            return params, json.dumps({"tousername": self.corp_id, "encrypt": encrypt,
-                                       "agentid": str(self.cfg.agent_id or "")}).encode()
-        body = build_xml({"ToUserName": self.corp_id, "AgentID": str(self.cfg.agent_id or ""),
-                          "Encrypt": encrypt})
-        return params, body.encode()
-
-    def text_message(self, content: str, *, user: str = "zhangsan", msg_id: int | None = None
-                     ) -> str:
-        return build_xml({
-            "ToUserName": self.corp_id, "FromUserName": user, "CreateTime": int(time.time()),
-            "MsgType": "text", "Content": content,
-            "MsgId": str(msg_id if msg_id is not None else uuid.uuid4().int >> 65),
-            "AgentID": self.cfg.agent_id or 0,
-        })
-
-
-async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Poll an async or sync predicate until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
-
-
-def start_serve(tmp_path: Path, config_text: str) -> tuple[subprocess.Popen[bytes], int]:
-    """``wecom-bot serve`` in a child process on a free port, once /healthz answers.
-
-    ``config_text`` is the TOML after the ``listen`` line; stderr (the JSON log) is piped.
-    """
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    config = tmp_path / "bot.toml"
-    config.write_text(f'listen = "127.0.0.1:{port}"\n{config_text}')
-    server = subprocess.Popen([str(Path(sys.executable).parent / "wecom-bot"), "serve"],
-                              env={**os.environ, "WECOM_BOT_CONFIG": str(config)},
-                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server, port
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                _, log = server.communicate()
-                raise AssertionError("server did not start: "
-                                     + log.decode(errors="replace")[-2000:]) from None
-            time.sleep(0.2)
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=MODES)
+async def module_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                        ) -> AsyncIterator[TestClient]:
+    """One running service per mode for a whole module, for tests that differ only in their
+    input and leave nothing another test of the module reads. Booting once instead of per
+    test is the point. The module must run its tests in the module's event loop:
+    ``pytestmark = pytest.mark.asyncio(loop_scope="module")``."""
+    folder = tmp_path_factory.mktemp(f"module-{request.param}")
+    await prepare(request.param, folder)
+    async with serving(settings_factory(request.param, folder)()) as client:
+        yield client
+    if request.param == "production":
+        await flush_redis()

@@ -8,9 +8,8 @@ import pytest
 
 from bot.api_access import create_token
 from bot.settings import Settings
-from tests.admin.browser import browser_page
-from tests.admin.test_console_rules import sign_in
-from tests.conversations.conftest import world
+from tests.harness.browser import browser_page, sign_in
+from tests.harness.world import world
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)

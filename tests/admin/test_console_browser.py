@@ -10,8 +10,8 @@ import pytest
 
 from bot.api_access import create_token
 from bot.settings import Settings
-from tests.admin.browser import browser_page, screenshot_path
-from tests.foundation.test_callback import serving
+from tests.harness.browser import browser_page, screenshot_path
+from tests.harness.service import services_of, serving
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
@@ -91,10 +91,9 @@ async def test_viewer_sees_notifications_not_admin_pages(
     mode_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
     from bot.delivery import outbox
-    from bot.web.appkeys import SERVICES
 
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         row = await outbox.add(key="n:1", app="main", api="message_send",
                                args={"msgtype": "text", "payload": {"content": "x"},
                                      "touser": "nobody"}, recipient="<b>nobody</b>")

@@ -9,10 +9,8 @@ import pytest
 
 from bot.api_access import create_token
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.admin.browser import browser_page
-from tests.admin.test_console_rules import sign_in
-from tests.conversations.conftest import world
+from tests.harness.browser import browser_page, sign_in
+from tests.harness.world import world
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
@@ -28,7 +26,7 @@ async def test_the_doctor_page_shows_each_check_and_its_fix(
             await page.wait_for_selector(row)
             assert "通过" in await page.inner_text(row)
             assert "Secret 正确" in await page.inner_text(row)
-            sandbox = w.client.app[SERVICES].sandbox
+            sandbox = w.sandbox
             assert sandbox is not None
             sandbox.corp.admin["main"].contact_api = False
             await page.click("#doctor-run")

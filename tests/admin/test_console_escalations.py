@@ -11,10 +11,9 @@ import pytest
 from bot.api_access import create_token
 from bot.models import Escalation, EscalationStatus
 from bot.settings import Settings
-from tests.admin.browser import browser_page
-from tests.admin.test_console_rules import sign_in
-from tests.conftest import wait_for
-from tests.conversations.conftest import CUSTOMER, KF, world
+from tests.harness.browser import browser_page, sign_in
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, KF, world
 
 HOSTILE = "<img src=x onerror=window.pwned=1>在吗"
 

@@ -11,9 +11,8 @@ import pytest
 from bot.api_access import create_token
 from bot.models import Milestone
 from bot.settings import Settings
-from tests.admin.browser import browser_page, screenshot_path
-from tests.admin.test_console_rules import sign_in
-from tests.conversations.conftest import world
+from tests.harness.browser import browser_page, screenshot_path, sign_in
+from tests.harness.world import world
 
 TEAM = {"specialist": "zhangwei", "designer": "lina", "installer": "wangqiang"}
 

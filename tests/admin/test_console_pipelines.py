@@ -11,8 +11,8 @@ import pytest
 
 from bot.api_access import create_token
 from bot.settings import Settings
-from tests.admin.browser import browser_page
-from tests.foundation.test_callback import serving
+from tests.harness.browser import browser_page
+from tests.harness.service import serving
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)

@@ -15,20 +15,13 @@ from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.admin.browser import browser_page, screenshot_path
-from tests.foundation.test_callback import serving
+from tests.harness.browser import browser_page, screenshot_path, sign_in
+from tests.harness.service import services_of, serving
 
 TABLE = {"id": "coffee-table", "name": "茶几配送", "priority": 60, "when": {"any": ["茶几"]},
          "action": "reply", "replies": {"messages": [{"text": "茶几三天可送达。"}]}}
 HOSTILE = {"id": "hostile", "name": "<script>alert(1)</script>", "when": {"any": ["脚本"]},
            "action": "reply", "replies": {"messages": [{"text": "<img src=x onerror=alert(2)>"}]}}
-
-
-async def sign_in(page: Any, token: str, where: str) -> None:
-    await page.goto(where)
-    await page.fill("#token", token)
-    await page.click("#signin button")
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
@@ -38,7 +31,7 @@ async def test_edit_a_rule_and_see_it_win_in_the_tester(
     async with serving(mode_settings()) as client:
         await rules_store.create_rule(TABLE, "seed")
         await rules_store.create_rule(HOSTILE, "seed")
-        await changed(client.app[SERVICES].ports)
+        await changed(services_of(client).ports)
         token = await create_token("root", "admin")
         async with browser_page(str(client.make_url("/"))) as page:
             page.on("dialog", lambda d: d.accept())

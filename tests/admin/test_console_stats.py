@@ -17,9 +17,11 @@ from bot.conversations.rulebook import changed
 from bot.models import Escalation, EscalationStatus
 from bot.settings import Settings
 from sandbox import SEED_CUSTOMERS
-from tests.admin.browser import browser_page, screenshot_path
-from tests.admin.test_console_rules import TABLE, sign_in
-from tests.conversations.conftest import CUSTOMER, KF, world
+from tests.harness.browser import browser_page, screenshot_path, sign_in
+from tests.harness.world import CUSTOMER, KF, world
+
+TABLE = {"id": "coffee-table", "name": "茶几配送", "priority": 60, "when": {"any": ["茶几"]},
+         "action": "reply", "replies": {"messages": [{"text": "茶几三天可送达。"}]}}
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)

@@ -11,9 +11,8 @@ import pytest
 from bot.api_access import create_token
 from bot.models import ChannelCode, WelcomeText
 from bot.settings import Settings
-from tests.admin.browser import browser_page
-from tests.admin.test_console_rules import sign_in
-from tests.conversations.conftest import world
+from tests.harness.browser import browser_page, sign_in
+from tests.harness.world import world
 
 TEXT = "感谢{nickname}来到<b>展厅</b>！"
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.api_access import create_token
 from bot.models import ChannelCode
 from bot.settings import Settings
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
 
 
 async def test_nul_characters_and_huge_ids_are_4xx_on_both_databases(

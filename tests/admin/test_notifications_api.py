@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.api_access import create_token
 from bot.delivery import outbox
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
+from tests.harness.admin import bearer
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import wait_for
 
 
 async def test_failed_message_is_listed_retried_and_counted(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
-        admin = {"Authorization": f"Bearer {await create_token('root', 'admin')}"}
-        viewer = {"Authorization": f"Bearer {await create_token('v', 'viewer')}"}
+        services = services_of(client)
+        admin = await bearer("root", "admin")
+        viewer = await bearer("v", "viewer")
         good = await outbox.add(key="n:good", app="main", api="message_send",
                                 args={"msgtype": "text", "payload": {"content": "ok"},
                                       "touser": "zhangwei"}, recipient="zhangwei",
@@ -72,9 +71,9 @@ async def test_retrying_a_kf_message_sends_it_under_a_new_msgid(
     from sandbox import SEED_CUSTOMERS, SEED_KF
 
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
-        admin = {"Authorization": f"Bearer {await create_token('root', 'admin')}"}
+        admin = await bearer("root", "admin")
         customer = SEED_CUSTOMERS[2][0]
         await sandbox.customer_says(SEED_KF, customer, "你好")
         await wait_for(lambda: any(m["channel"] == "kf" for m in sandbox.inbox(customer)))

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL, reset_postgres, start_serve
+from tests.harness.databases import fresh_postgres
+from tests.harness.env import PG_URL
+from tests.harness.process import start_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -22,7 +24,7 @@ BIN = Path(sys.executable).parent
 def test_api_conforms_to_its_openapi_document(tmp_path: Path, database: str) -> None:
     """On both databases: PostgreSQL refuses what SQLite stores (NUL, ids past 32 bits)."""
     if database == "postgres":
-        asyncio.run(reset_postgres())  # a fresh schema; the service migrates it itself
+        asyncio.run(fresh_postgres())  # an empty schema; the service migrates it itself
         url = PG_URL
     else:
         url = f"sqlite://{tmp_path}/bot.sqlite3"

@@ -12,8 +12,8 @@ from bot.app import SandboxPlayground
 from bot.ports import PlaygroundRefused, PlaygroundSandbox
 from bot.settings import Settings
 from sandbox import SEED_KF
-from tests.conftest import wait_for
-from tests.conversations.conftest import CUSTOMER, world
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, world
 
 
 class FakePlayground:

@@ -13,7 +13,7 @@ from bot.api_access import create_token
 from bot.settings import Settings
 from bot.web.admin.framework import PREFIX
 from bot.web.server import build_api
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
 
 ROLES = ("viewer", "specialist", "admin")
 _VAR = re.compile(r"{(\w+)(?::((?:[^{}]|\{[^{}]*\})*))?}")

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rule_counters import count_rule
 from bot.conversations.rulebook import changed
@@ -20,8 +19,9 @@ from bot.settings import Settings
 from keywords import load_rules
 from sandbox import SEED_CUSTOMERS
 from sandbox.model import SandboxError
-from tests.conftest import wait_for
-from tests.conversations.conftest import CUSTOMER, KF, world
+from tests.harness.admin import bearer
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, KF, world
 
 RULE = {"id": "sofa", "name": "沙发", "priority": 50, "when": {"any": ["沙发"]},
         "action": "reply", "replies": {"messages": [{"text": "沙发七天可送达。"}]}}
@@ -33,7 +33,7 @@ async def test_statistics_from_real_conversations(
 ) -> None:
     async with world(mode_settings(conversations={"load_sample_rules": False})) as w:
         c = w.client
-        h = {"Authorization": f"Bearer {await create_token('v', 'viewer')}"}
+        h = await bearer("v", "viewer")
         await rules_store.create_rule(RULE, "test")
         await changed(w.services.ports)
         # Through the sandbox: two hits today, the same unanswered question from two people.
@@ -71,7 +71,7 @@ async def test_statistics_from_real_conversations(
         suggestion = group["suggestion"]
         assert suggestion["when"]["contains"] == [group["normalized"]]
         load_rules([suggestion])  # a valid rule as it stands
-        admin = {"Authorization": f"Bearer {await create_token('root', 'admin')}"}
+        admin = await bearer("root", "admin")
         made = await c.post("/api/v1/rules", json=suggestion, headers=admin)
         assert made.status == 201
 
@@ -108,7 +108,7 @@ async def test_statistics_from_real_conversations(
 async def test_escalation_messages(mode_settings: Callable[..., Settings]) -> None:
     async with world(mode_settings(conversations={"load_sample_rules": False})) as w:
         c = w.client
-        h = {"Authorization": f"Bearer {await create_token('v', 'viewer')}"}
+        h = await bearer("v", "viewer")
         # Two unmatched messages in a row escalate the conversation.
         await w.sandbox.customer_says(KF, CUSTOMER, "你好，在吗")
         await w.sandbox.customer_says(KF, CUSTOMER, "<b>有人吗</b>")
@@ -134,7 +134,7 @@ async def test_new_and_lost_customers_by_channel_and_member(
     one customer deletes the member (lost, counted under the channel they came through),
     one member deletes a customer; the statistics count each where it belongs."""
     async with world(mode_settings()) as w:
-        h = {"Authorization": f"Bearer {await create_token('v-contacts', 'viewer')}"}
+        h = await bearer("v-contacts", "viewer")
         await w.sandbox.staff_adds_customer("zhangwei", "wmExpoA", state="expo")
         await w.sandbox.staff_adds_customer("zhangwei", "wmExpoB", state="expo")
         await w.sandbox.staff_adds_customer("lina", "wmPlainC")

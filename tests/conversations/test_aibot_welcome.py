@@ -16,8 +16,9 @@ from bot.protocol.replies import TextReply, WelcomeReply
 from bot.routing import Router
 from bot.settings import Settings
 from bot.web.appkeys import SERVICES
-from tests.conftest import Signed, wait_for
-from tests.foundation.test_callback import post, serving
+from tests.harness.callbacks import Signed, post_callback
+from tests.harness.service import serving
+from tests.harness.waiting import wait_for
 
 
 def enter_chat() -> str:
@@ -34,7 +35,7 @@ async def test_enter_chat_welcome_is_a_passive_text(
     settings = mode_settings()
     signed = Signed(settings, "aibot")
     async with serving(settings) as client:
-        resp = await post(client, signed, enter_chat(), app="aibot")
+        resp = await post_callback(client, signed, enter_chat(), app="aibot")
         envelope = await resp.json()
         reply = json.loads(signed.crypto.decrypt(envelope["msgsignature"],
                                                  envelope["timestamp"], envelope["nonce"],
@@ -63,7 +64,7 @@ async def test_failed_passive_welcome_ends_the_job_cleanly(
     async with serving(settings) as client:
         services: Any = client.app[SERVICES]
         services.dispatcher.include(router, first=True)
-        resp = await post(client, signed, enter_chat(), app="aibot")
+        resp = await post_callback(client, signed, enter_chat(), app="aibot")
         assert resp.status == 200 and await resp.read() == b""
 
         async def settled() -> InboxEvent | None:

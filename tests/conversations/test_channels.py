@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.api_access import create_token
-from bot.conversations import rules_store
-from bot.conversations.rulebook import changed, sample_rules_text
 from bot.infra.clock import SettableClock
 from bot.models import (
     ContactEvent,
@@ -19,21 +16,16 @@ from bot.models import (
 )
 from bot.pipeline.pullers.archive import MemoryArchiveSource, poll
 from bot.settings import Settings
-from tests.conftest import wait_for
-from tests.conversations.conftest import CUSTOMER, KF, World, world
-
-
-async def _ready(w: World) -> None:
-    if not await rules_store.list_rules():
-        await rules_store.import_rules(sample_rules_text(), mode="replace", actor="test")
-    await changed(w.services.ports)
+from tests.harness.admin import bearer
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, KF, load_sample_rules, world
 
 
 async def test_contact_welcome_by_channel_code_staff_override_and_missed(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with world(mode_settings()) as w:
-        h = {"Authorization": "Bearer " + await create_token("adm", "admin")}
+        h = await bearer("adm", "admin")
         c = w.client
         assert (await c.put("/api/v1/channel-codes", json={"code": "expo", "name": "展会"},
                             headers=h)).status == 200
@@ -113,7 +105,7 @@ async def test_kf_welcome_menu_and_the_five_message_budget(
     95001) never comes up."""
     async with world(mode_settings()) as w:
         w.sandbox.corp.limits.kf_over_limit = kf_over_limit
-        await _ready(w)
+        await load_sample_rules(w)
         await w.sandbox.customer_enters(KF, CUSTOMER)
         await w.wait_kf(1)
         welcome = w.sandbox.inbox(CUSTOMER)[0]
@@ -121,7 +113,7 @@ async def test_kf_welcome_menu_and_the_five_message_budget(
         assert [i["click"]["id"] for i in welcome["payload"]["list"]] == [
             "progress", "faq", "human"]
         # A rule with six replies: four go out, the fifth says a person follows up.
-        h = {"Authorization": "Bearer " + await create_token("adm2", "admin")}
+        h = await bearer("adm2", "admin")
         many = {"id": "catalog", "when": {"any": ["目录"]}, "action": "reply", "replies": {
             "messages": [{"text": f"第{i}页"} for i in range(1, 7)]}}
         assert (await w.client.post("/api/v1/rules", json=many, headers=h)).status == 201
@@ -146,7 +138,7 @@ async def test_offer_group_creates_the_join_way_once(
             update={"offer_group_chat_ids": (group["chat_id"],)})
         w.services.ports.settings = w.services.settings.model_copy(
             update={"conversations": cfg})
-        await _ready(w)
+        await load_sample_rules(w)
         await w.sandbox.customer_says(KF, CUSTOMER, "可以进群吗")
         await w.wait_kf(2)
         await w.sandbox.customer_says(KF, CUSTOMER, "拉我进群")
@@ -162,7 +154,7 @@ async def test_aibot_welcome_commands_and_staff_faq(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with world(mode_settings()) as w:
-        await _ready(w)
+        await load_sample_rules(w)
         await w.sandbox.staff_mentions_aibot("lina", "@助手 安装验收标准是什么",
                                              chatid="wrInternal1")
         await w.sandbox.staff_mentions_aibot("lina", "进度 DD2024001")
@@ -181,7 +173,7 @@ async def test_archive_escalate_rule_raises_an_escalation_without_reply(
 ) -> None:
     settings = mode_settings(conversations={"supervisors": {"*": "liuyang"}})
     async with world(settings) as w:
-        await _ready(w)
+        await load_sample_rules(w)
         source = MemoryArchiveSource()
         w.services.ports.archive = source
         source.add({"msgid": "a1", "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",
@@ -206,7 +198,7 @@ async def test_a_new_groups_owner_is_told_which_welcome_template_to_pick(
 ) -> None:
     """WeCom lets only the client attach a group welcome template: the owner is told which."""
     async with world(mode_settings()) as w:
-        admin = {"Authorization": "Bearer " + await create_token("gw-admin", "admin")}
+        admin = await bearer("gw-admin", "admin")
         made = await w.client.post("/api/v1/group-welcome-templates", headers=admin, json={
             "name": "全屋定制欢迎", "text": "欢迎 %NICKNAME% 入群", "is_default": True})
         assert made.status == 201, await made.text()
@@ -220,7 +212,7 @@ async def test_a_group_welcome_template_gone_from_wecom_is_made_again_or_deleted
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with world(mode_settings()) as w:
-        admin = {"Authorization": "Bearer " + await create_token("gw-admin2", "admin")}
+        admin = await bearer("gw-admin2", "admin")
         body = {"name": "旧名", "text": "欢迎入群", "is_default": False}
         made = await (await w.client.post("/api/v1/group-welcome-templates", headers=admin,
                                           json=body)).json()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.models import ContactEvent, InboxEvent, InboxStatus, WelcomeOutcome
 from bot.settings import Settings
-from tests.conversations.conftest import world
+from tests.harness.world import world
 
 P = "change_external_contact."
 

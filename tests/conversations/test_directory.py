@@ -11,7 +11,7 @@ from bot.orders.schemas import OrderIn
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 from bot.settings import Settings
-from tests.conversations.conftest import CUSTOMER, KF, world
+from tests.harness.world import CUSTOMER, KF, world
 
 
 async def test_names_come_from_the_directory_and_are_remembered(

@@ -15,9 +15,10 @@ from bot.infra.clock import SettableClock
 from bot.models import Escalation, EscalationStatus
 from bot.protocol.safexml import build_xml
 from bot.settings import Settings
-from tests.conftest import Signed, wait_for
-from tests.conversations.conftest import CUSTOMER, KF, World, world
-from tests.foundation.test_callback import post
+from tests.harness.callbacks import Signed
+from tests.harness.callbacks import post_callback as post
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, KF, World, world
 
 
 async def _ready(w: World) -> None:

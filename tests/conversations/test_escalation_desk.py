@@ -18,7 +18,6 @@ from bot.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from tests.pg_database import pg_database  # noqa: F401 - the fixture
 
 CONV = "kefu:wk1:wmA"
 

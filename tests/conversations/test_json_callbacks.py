@@ -13,8 +13,8 @@ from bot.models import ContactEvent, InboxEvent, WelcomeOutcome
 from bot.protocol.safexml import parse_xml
 from bot.settings import Settings
 from sandbox import DEFAULT_PREFIX
-from tests.conftest import wait_for
-from tests.conversations.conftest import world
+from tests.harness.waiting import wait_for
+from tests.harness.world import world
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])

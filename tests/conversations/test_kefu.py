@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.api_access import create_token
-from bot.conversations import rules_store
-from bot.conversations.rulebook import changed, sample_rules_text
 from bot.models import ConversationMessage, KfCursor, UnansweredQuestion
 from bot.settings import Settings
-from tests.conftest import wait_for
-from tests.conversations.conftest import CUSTOMER, KF, World, world
-
-
-async def _sample(w: World) -> None:
-    if not await rules_store.list_rules():
-        await rules_store.import_rules(sample_rules_text(), mode="replace", actor="test")
-    await changed(w.services.ports)
+from tests.harness.admin import bearer
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, KF, load_sample_rules, world
 
 
 async def test_customer_question_gets_the_rule_reply(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with world(mode_settings()) as w:
-        await _sample(w)
+        await load_sample_rules(w)
         await w.sandbox.customer_says(KF, CUSTOMER, "请问什么时候发货？")
         texts = await w.wait_kf(1)
         assert "生产完成" in texts[0]
@@ -40,7 +32,7 @@ async def test_unmatched_gets_fallback_then_escalates(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with world(mode_settings()) as w:
-        await _sample(w)
+        await load_sample_rules(w)
         await w.sandbox.customer_says(KF, CUSTOMER, "阳台能做洗衣柜吗")
         texts = await w.wait_kf(1)
         assert texts[0] == w.services.settings.conversations.fallback_reply
@@ -72,7 +64,7 @@ async def test_a_decision_stores_history_outbox_and_counters_together(
     from bot.models import KfConversation, OutboxMessage, RuleStat
 
     async with world(mode_settings()) as w:
-        h = {"Authorization": "Bearer " + await create_token("adm-rec", "admin")}
+        h = await bearer("adm-rec", "admin")
         rule = {"id": "two", "when": {"any": ["两条"]}, "action": "reply", "replies": {
             "messages": [{"text": "第一条"}, {"text": "第二条"}]}}
         assert (await w.client.post("/api/v1/rules", json=rule, headers=h)).status == 201
@@ -111,7 +103,7 @@ async def test_msg_send_fail_is_recorded_against_the_reply(
     async with world(mode_settings()) as w:
         w.sandbox.corp.limits.kf_max_sends = 1  # WeCom's allowance smaller than the bot's budget
         w.sandbox.corp.limits.kf_over_limit = kf_over_limit
-        h = {"Authorization": "Bearer " + await create_token("adm-fail", "admin")}
+        h = await bearer("adm-fail", "admin")
         rule = {"id": "two", "when": {"any": ["两条"]}, "action": "reply", "replies": {
             "messages": [{"text": "第一条"}, {"text": "第二条"}]}}
         assert (await w.client.post("/api/v1/rules", json=rule, headers=h)).status == 201

@@ -14,9 +14,9 @@ import pytest
 
 from bot.models import ConversationMessage, Direction, InboxEvent, InboxStatus
 from bot.settings import Settings
-from tests.conversations.conftest import KF, World, world
-from tests.conversations.test_kefu import _sample
 from tests.conversations.test_kefu_races import FailingCommits
+from tests.harness.world import KF, World, world
+from tests.harness.world import load_sample_rules as _sample
 
 QUESTIONS = [("请问什么时候发货", "生产完成"), ("安装要多久", "安装"), ("怎么开发票", "发票")]
 

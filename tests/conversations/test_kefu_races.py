@@ -22,7 +22,7 @@ from bot.models import (
 )
 from bot.ports import Commits, WeComApi
 from bot.settings import Settings
-from tests.conversations.conftest import CUSTOMER, KF, World, world
+from tests.harness.world import CUSTOMER, KF, World, world
 
 
 async def _rules(w: World, *rules: dict[str, Any]) -> None:

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.api_access import create_token
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
 from sandbox import SEED_CUSTOMERS, SEED_KF
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
+from tests.harness.admin import bearer
+from tests.harness.service import sandbox_of, serving
+from tests.harness.waiting import wait_for
 
 
 async def test_admin_sets_the_kefu_welcome_and_customers_get_it(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        sandbox = client.app[SERVICES].sandbox
-        admin = {"Authorization": f"Bearer {await create_token('root', 'admin')}"}
-        viewer = {"Authorization": f"Bearer {await create_token('v', 'viewer')}"}
+        sandbox = sandbox_of(client)
+        admin = await bearer("root", "admin")
+        viewer = await bearer("v", "viewer")
         listed = await (await client.get("/api/v1/kf-welcome", headers=viewer)).json()
         assert listed[-1]["source"] == "settings" and listed[-1]["open_kfid"] == "*"
 

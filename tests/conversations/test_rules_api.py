@@ -6,18 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.settings import Settings
-from tests.conftest import wait_for
-from tests.conversations.conftest import CUSTOMER, KF, world
+from tests.harness.admin import bearer
+from tests.harness.waiting import wait_for
+from tests.harness.world import CUSTOMER, KF, world
 
 RULE = {"id": "sofa", "name": "沙发", "priority": 50, "when": {"any": ["沙发"]},
         "action": "reply", "replies": {"messages": [{"text": "沙发七天可送达。"}]}}
 
 
 async def _auth(role: str = "admin") -> dict[str, str]:
-    return {"Authorization": "Bearer " + await create_token(f"t-{role}", role)}
+    return await bearer(f"t-{role}", role)
 
 
 async def test_rule_crud_versions_rollback_and_hot_swap(

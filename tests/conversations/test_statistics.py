@@ -18,7 +18,6 @@ from bot.models import (
     WelcomeOutcome,
 )
 from keywords import load_rules
-from tests.pg_database import pg_database  # noqa: F401 - the fixture
 
 DAY = date(2024, 5, 10)
 # 23:30 UTC on the 9th is 07:30 on the 10th in China: it counts for the 10th.

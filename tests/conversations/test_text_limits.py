@@ -14,8 +14,8 @@ from bot.orders.pipelines import StageSpec
 from bot.protocol import text_limits as L
 from bot.settings import ConversationsConfig, Settings
 from keywords import Menu, MenuItem, RuleError, Text
-from tests.conftest import wait_for
-from tests.conversations.conftest import world
+from tests.harness.waiting import wait_for
+from tests.harness.world import world
 
 
 def test_split_joins_back_and_fits() -> None:

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from bot.models import InboxEvent
 from bot.protocol.safexml import build_xml
 from bot.settings import Settings
-from tests.conftest import Signed
-from tests.foundation.test_callback import post, serving
+from tests.harness.callbacks import Signed, post_callback
+from tests.harness.service import serving
 
 
 async def test_a_5000_digit_msgid_does_not_fail_its_batch(
@@ -25,11 +25,11 @@ async def test_a_5000_digit_msgid_does_not_fail_its_batch(
     async with serving(settings) as client:
         bodies = [signed.text_message(f"m{i}", msg_id=10_000 + i) for i in range(60)]
         bodies.insert(30, odd)
-        answers = await asyncio.gather(*(post(client, signed, b) for b in bodies))
+        answers = await asyncio.gather(*(post_callback(client, signed, b) for b in bodies))
         assert [a.status for a in answers] == [200] * len(bodies)
         assert await InboxEvent.all().count() == len(bodies)
         keys = await InboxEvent.all().values_list("dedupe_key", flat=True)
         assert all(len(k) <= 80 for k in keys)
         # The same absurd message again is the same message: stored once.
-        assert (await post(client, signed, odd)).status == 200
+        assert (await post_callback(client, signed, odd)).status == 200
         assert await InboxEvent.all().count() == len(bodies)

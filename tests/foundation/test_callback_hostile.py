@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from bot.models import InboxEvent
 from bot.settings import Settings
-from tests.conftest import Signed
-from tests.foundation.test_callback import serving
+from tests.harness.callbacks import Signed
+from tests.harness.service import serving
 
 
 async def test_absurd_timestamps_empty_bodies_and_deep_envelopes(

@@ -13,8 +13,9 @@ import pytest
 from bot.models import ContactEvent, InboxStatus
 from bot.protocol.safexml import parse_xml
 from bot.settings import Settings
-from tests.conftest import Signed, wait_for
-from tests.foundation.test_callback import post, rows, serving
+from tests.harness.callbacks import Signed, inbox_rows, post_callback
+from tests.harness.service import serving
+from tests.harness.waiting import wait_for
 
 
 def text_json(signed: Signed, content: str, user: str = "lisi") -> str:
@@ -31,7 +32,7 @@ async def test_json_and_xml_on_one_url_each_answered_in_its_format(
     settings = mode_settings()
     signed = Signed(settings)
     async with serving(settings) as client:
-        resp = await post(client, signed, text_json(signed, "帮助"), as_json=True)
+        resp = await post_callback(client, signed, text_json(signed, "帮助"), as_json=True)
         assert resp.status == 200 and resp.content_type == "application/json"
         envelope = await resp.json()
         assert set(envelope) == {"encrypt", "msgsignature", "timestamp", "nonce"}
@@ -43,11 +44,11 @@ async def test_json_and_xml_on_one_url_each_answered_in_its_format(
             "lisi", settings.wecom.corp_id, "text")
         assert isinstance(reply["CreateTime"], int) and "可用命令" in reply["Content"]
         # The very next callback comes as XML (the admin switched back): answered in XML.
-        resp = await post(client, signed, signed.text_message("帮助", user="lisi"))
+        resp = await post_callback(client, signed, signed.text_message("帮助", user="lisi"))
         assert resp.status == 200
         xml_reply = parse_xml(await resp.read())
         assert set(xml_reply) == {"Encrypt", "MsgSignature", "TimeStamp", "Nonce"}
-        assert [(r.fmt, r.status) for r in await rows()] == [
+        assert [(r.fmt, r.status) for r in await inbox_rows()] == [
             ("app-json", InboxStatus.DONE), ("xml", InboxStatus.DONE)]
 
 
@@ -62,9 +63,9 @@ async def test_json_event_is_stored_as_json_and_handled_by_the_job(
                         "Event": "change_external_contact", "ChangeType": "del_follow_user",
                         "UserID": "zhangwei", "ExternalUserID": "wmJsonCustomer"})
     async with serving(settings) as client:
-        resp = await post(client, signed, event, as_json=True)
+        resp = await post_callback(client, signed, event, as_json=True)
         assert resp.status == 200 and await resp.read() == b""
-        (row,) = await rows()
+        (row,) = await inbox_rows()
         assert (row.fmt, row.event_type) == ("app-json",
                                              "change_external_contact.del_follow_user")
         lost = await wait_for(_lost)
@@ -77,7 +78,7 @@ async def _lost() -> ContactEvent | None:
 
 
 async def _done(row_id: int) -> bool:
-    return [r.status for r in await rows() if r.id == row_id] == [InboxStatus.DONE]
+    return [r.status for r in await inbox_rows() if r.id == row_id] == [InboxStatus.DONE]
 
 
 @pytest.mark.parametrize(("case", "status"), [
@@ -113,5 +114,5 @@ async def test_bad_json_input_is_rejected_and_nothing_stored(
         resp = await client.post(path, params=params, data=body)
         assert resp.status == status
         assert await resp.read() == b""
-        assert await rows() == []
+        assert await inbox_rows() == []
 

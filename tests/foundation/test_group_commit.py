@@ -12,7 +12,7 @@ import pytest
 from bot.infra.group_commit import group_commit
 from bot.models import KfCursor
 from bot.settings import Settings
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
 
 
 async def test_burst_shares_a_transaction_in_key_order_and_a_failure_stays_alone(

@@ -11,8 +11,7 @@ from bot.infra.group_commit import Batcher
 from bot.models import InboxEvent
 from bot.pipeline.inbox import NewEvent
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.foundation.test_callback import serving
+from tests.harness.service import services_of, serving
 
 
 def ev(key: str) -> NewEvent:
@@ -25,7 +24,7 @@ async def test_concurrent_stores_keep_each_key_exactly_once(
 ) -> None:
     settings = mode_settings()
     async with serving(settings) as client:
-        writer = client.app[SERVICES].inbox
+        writer = services_of(client).inbox
         keys = [f"msg:{i % 150}" for i in range(400)]  # 150 keys, most of them repeated
         ids = await asyncio.gather(*(writer.store(ev(k)) for k in keys))
         owners: dict[str, int] = {}

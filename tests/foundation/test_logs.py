@@ -10,8 +10,8 @@ import structlog
 
 from bot.infra.logs import REDACTED, configure_logging, get_logger, redact, scrub_text
 from bot.settings import Settings
-from tests.conftest import Signed
-from tests.foundation.test_callback import post, serving
+from tests.harness.callbacks import Signed, post_callback
+from tests.harness.service import serving
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ async def test_callback_logs_hold_no_secret_and_no_message_text(
     secret_text = "我的手机号是13800000000请保密"
     async with serving(settings) as client:
         for content in (secret_text, "帮助"):
-            resp = await post(client, signed, signed.text_message(content))
+            resp = await post_callback(client, signed, signed.text_message(content))
             assert resp.status == 200
         bad = signed.post(signed.text_message(secret_text))
         bad[0]["msg_signature"] = "0" * 40

@@ -22,18 +22,12 @@ from bot.models import (
     OutboxStatus,
 )
 from bot.settings import AppConfig, Settings, WeComConfig, random_aes_key
-from tests.conftest import CORP_ID, wait_for
-from tests.conversations.conftest import CUSTOMER, KF, World, world
-from tests.orders.helpers import (
-    FAST,
-    Admin,
-    bound_order,
-    cards,
-    one,
-    orders_settings,
-    run_tick,
-    settled,
-)
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.settings import CORP_ID
+from tests.harness.waiting import one, outbox_settled, wait_for
+from tests.harness.world import CUSTOMER, KF, World, world
+from tests.orders.helpers import bound_order, cards, new_order, orders_settings, run_tick
 
 NO = "DD20260777"
 
@@ -93,7 +87,7 @@ async def test_everything_runs_through_an_app_not_named_main(
 
         # Orders: the group is bound by its name, a milestone reaches everyone.
         admin = await Admin.make(w.client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         order = await bound_order(admin, NO)
         for uid in ("zhangwei", "lina", "wangqiang"):
             await wait_for(lambda uid=uid: cards(w.sandbox, uid, "已绑定客户群"))
@@ -113,7 +107,7 @@ async def test_everything_runs_through_an_app_not_named_main(
         assert "签约" in str(w.sandbox.inbox(order.group_chat_id))
         await w.sandbox.staff_says("wangqiang", f"进度 {NO}")
         assert NO in await wait_for(lambda: _answer(w, "wangqiang", "当前阶段：签约"))
-        await settled()
+        await outbox_settled()
         # Every row went out through the app that exists; none is stuck on a missing one.
         apps = set(await OutboxMessage.all().values_list("app", flat=True))
         assert apps <= {"crm", "assistant"} and "crm" in apps

@@ -10,12 +10,11 @@ from datetime import timedelta
 
 from structlog.testing import capture_logs
 
-from bot.api_access import create_token
 from bot.infra.clock import utcnow
 from bot.models import OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.foundation.test_callback import serving
+from tests.harness.admin import bearer
+from tests.harness.service import services_of, serving
 
 
 async def _send(services: object, key: str) -> OutboxMessage:
@@ -37,7 +36,7 @@ async def test_an_untrusted_ip_holds_messages_until_the_operator_adds_it(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         sandbox.corp.egress_ip = "203.0.113.7"
         sandbox.corp.admin["main"].trusted_ips = {"198.51.100.1"}
@@ -56,7 +55,7 @@ async def test_an_untrusted_ip_holds_messages_until_the_operator_adds_it(
         assert ready.status == 200 and body["status"] == "ok"
         (alert,) = body["wecom_alerts"]
         assert alert["errcode"] == 60020 and "203.0.113.7" in alert["action"]
-        headers = {"Authorization": "Bearer " + await create_token("viewer", "viewer")}
+        headers = await bearer("viewer", "viewer")
         (shown,) = (await (await client.get("/api/v1/alerts", headers=headers)).json())["alerts"]
         assert "60020" in shown["title"] and "把 IP 203.0.113.7 加到应用 main 的企业可信IP" \
             in shown["fix"]
@@ -76,7 +75,7 @@ async def test_an_agent_id_of_another_app_is_a_configuration_alert(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         right = sandbox.corp.apps["main"]
         # The secret configured is that of the app with agent_id 1000099, not of ours.

@@ -12,13 +12,10 @@ from bot.infra.clock import utcnow
 from bot.models import OutboxMessage, OutboxStatus
 from bot.runtime import Services
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
 from bot.wecom.policy import RetryPolicy
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-
-FAST = RetryPolicy(base_delay=0.01, max_delay=0.02, rate_limit_delay=0.01, budget_seconds=1,
-                   rate_limit_ban=0.05)
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import wait_for
 
 
 async def status_of(row_id: int) -> OutboxStatus:
@@ -29,7 +26,7 @@ async def test_app_message_is_sent_once_even_if_added_twice(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         rows = []
         for _ in range(2):
@@ -67,7 +64,7 @@ async def test_transient_failures_retry_from_the_database_then_succeed(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         sandbox = services.sandbox
         # Enough -1 answers to exhaust the client's own 3 retries, once.
@@ -83,7 +80,7 @@ async def test_permanent_errors_fail_visibly_without_retrying(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         row = await _app_text(services, "notice:3", "x", "nobody_here")
         await wait_for(lambda: _is(row.id, OutboxStatus.FAILED))
         row = await OutboxMessage.get(id=row.id)
@@ -94,7 +91,7 @@ async def test_time_boxed_message_past_its_deadline_is_missed(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         row = await outbox.add(key="welcome:late", app="main", api="send_welcome_msg",
                                args={"welcome_code": "CODE", "text": {"content": "欢迎"}},
                                recipient="wmX", deadline=utcnow() - timedelta(seconds=1),
@@ -109,7 +106,7 @@ async def test_kf_retry_after_a_lost_answer_does_not_send_twice(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         from sandbox import SEED_CUSTOMERS, SEED_KF
 
@@ -140,7 +137,7 @@ async def test_a_repeated_kf_msgid_is_told_by_code_and_the_rows_own_history(
     not in bot.protocol.errors), it means "done" only after an unanswered try of this very
     row; the same refusal to a row that never went unanswered is a failure."""
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         sandbox, customer, kf = await _kf_session(services)
         sandbox.corp.limits.kf_duplicate_msgid_errcode = dup_errcode
@@ -168,7 +165,7 @@ async def test_sweeper_sends_rows_whose_job_was_lost(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         row = await outbox.add(key="notice:lost", app="main", api="message_send",
                                args={"msgtype": "text", "payload": {"content": "安装完成"},
                                      "touser": "wangqiang"}, recipient="wangqiang")
@@ -194,7 +191,7 @@ async def test_a_full_rate_limit_window_reschedules_instead_of_waiting(
     from bot.wecom.policy import RateLimits
 
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.limits = RateLimits(per_api=2)
         services.wecom.retry = RetryPolicy(base_delay=0.01, max_delay=0.02, busy_retries=3,
                                            limiter_wait=0.2)
@@ -227,7 +224,7 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
     and the outbox's retry finds the task WeCom kept (by its text and sender) instead of
     creating another one the owner would have to confirm twice."""
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         chat = (await sandbox.staff_creates_group("zhangwei", "O001"))["chat_id"]
         sandbox.corp.faults.paths = ("externalcontact/add_msg_template",)
@@ -275,7 +272,7 @@ async def test_a_kf_reply_whose_answer_was_lost_inside_the_client_counts_as_sent
     """The client repeats a kf send after an unanswered try; WeCom refuses the repeat as a
     duplicate msgid. That refusal means the first try landed: sent, not failed."""
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         sandbox, customer, kf = await _kf_session(services)
         sandbox.set_faults(lost_answer_burst=1, paths=["kf/send_msg"])
@@ -288,7 +285,7 @@ async def test_an_answered_invalid_parameter_is_not_taken_for_a_duplicate(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         sandbox, customer, kf = await _kf_session(services)
         sandbox.set_faults(busy_burst=4, paths=["kf/send_msg"])  # a failed, answered try
@@ -303,7 +300,7 @@ async def test_kf_replies_wait_behind_one_that_must_be_retried(
     from bot.conversations import outbound
 
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         sandbox, customer, kf = await _kf_session(services)
         rows = [outbound.kf_row(services.ports, key=f"kf:order:{i}", open_kfid=kf,
@@ -324,7 +321,7 @@ async def test_a_failed_landing_check_never_lets_a_group_task_be_created_twice(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         sandbox = services.sandbox
         chat = await sandbox.staff_creates_group("zhangwei", "DD1 服务群")
@@ -362,7 +359,7 @@ async def test_a_row_that_cannot_be_sent_as_it_is_fails_visibly(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         row = await _app_text(services, "notice:renamed", "x", app="renamed-away")
         await wait_for(lambda: _is(row.id, OutboxStatus.FAILED))
         assert (await OutboxMessage.get(id=row.id)).last_error.startswith("KeyError")
@@ -372,7 +369,7 @@ async def test_a_rate_limited_row_waits_out_the_ban_without_spending_attempts(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         sandbox = services.sandbox
         # More 45009 answers than one attempt's retries (1 + 4 calls).
@@ -387,7 +384,7 @@ async def test_a_time_boxed_row_whose_window_closes_during_the_call_is_missed(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         sandbox.set_faults(latency=0.5, paths=["externalcontact/send_welcome_msg"])
         row = await outbox.add(key="welcome:closing", app="main", api="send_welcome_msg",
@@ -402,7 +399,7 @@ async def test_statuses_only_move_forward(mode_settings: Callable[..., Settings]
     """A fact learned meanwhile (WeCom's msg_send_fail marking a row failed) is never
     overwritten by the sender's late "sent"; final states stay final."""
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         services.wecom.retry = FAST
         row = await outbox.add(key="late:1", app="main", api="message_send",
                                args={"msgtype": "text", "payload": {"content": "x"},

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.foundation.test_callback import serving
+from tests.harness.service import services_of, serving
 
 
 async def test_same_message_within_the_interval_is_delivered_once(
     mode_settings: Callable[..., Settings],
 ) -> None:
     async with serving(mode_settings()) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         app = services.wecom.app("main")
         kw = {"touser": "liuyang", "enable_duplicate_check": 1, "duplicate_check_interval": 60}

@@ -7,9 +7,8 @@ from collections.abc import Callable
 
 from bot.models import InboxEvent
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
+from tests.harness.service import sandbox_of, services_of, serving
+from tests.harness.waiting import wait_for
 
 
 async def test_staff_help_round_trip_through_the_sandbox(
@@ -17,7 +16,7 @@ async def test_staff_help_round_trip_through_the_sandbox(
 ) -> None:
     settings = mode_settings()
     async with serving(settings) as client:
-        sandbox = client.app[SERVICES].sandbox
+        sandbox = sandbox_of(client)
         staff = next(iter(sandbox.corp.staff))
         await sandbox.staff_says(staff, "帮助")
         await sandbox.drain()
@@ -30,7 +29,7 @@ async def test_staff_help_round_trip_through_the_sandbox(
 async def test_client_reaches_the_mounted_sandbox(mode_settings: Callable[..., Settings]) -> None:
     settings = mode_settings()
     async with serving(settings) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         sandbox = services.sandbox
         staff = next(iter(sandbox.corp.staff))
         await services.wecom.app("main").send_text([staff], "系统通知")
@@ -44,7 +43,7 @@ async def test_sandbox_retries_land_in_the_inbox_exactly_once(
 
     settings = mode_settings()
     async with serving(settings) as client:
-        sandbox = client.app[SERVICES].sandbox
+        sandbox = sandbox_of(client)
         sandbox.corp.driver.retry_delay = 0.3
         conn = connection()
         # Storage is down for the first attempt: the service answers 503, WeCom retries.

@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from sandbox import DEFAULT_PREFIX, SEED_CUSTOMERS, SEED_KF
-from tests.conftest import start_serve
+from tests.harness.process import start_serve
 
 
 def _post(url: str, body: dict[str, object]) -> None:

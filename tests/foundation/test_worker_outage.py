@@ -14,9 +14,8 @@ import pytest
 
 from bot.models import WelcomeOutcome
 from bot.settings import Settings
-from bot.web.appkeys import SERVICES
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
+from tests.harness.service import sandbox_of, services_of, serving
+from tests.harness.waiting import wait_for
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="needs redis-server to run a Redis of its own")
@@ -80,7 +79,7 @@ async def test_workers_come_back_after_redis_restarts_empty(
         settings = mode_settings(redis_url=redis.url, inbox_sweep_seconds=1,
                                  inbox_stale_seconds=1)
         async with serving(settings) as client:
-            sandbox = client.app[SERVICES].sandbox
+            sandbox = sandbox_of(client)
             await sandbox.staff_adds_customer("zhangwei", "wmBefore")
             await wait_for(lambda: _welcomed("wmBefore"))
 
@@ -104,11 +103,11 @@ async def test_the_sweep_requeues_a_row_whose_crashed_job_is_still_on_record(
     from bot.models import InboxEvent, InboxStatus
     from bot.pipeline.inbox import NewEvent
     from bot.pipeline.processing import sweep_inbox
-    from tests.conftest import Signed
+    from tests.harness.callbacks import Signed
 
     settings = mode_settings()
     async with serving(settings) as client:
-        services = client.app[SERVICES]
+        services = services_of(client)
         plaintext = Signed(settings).text_message("帮助", user="zhangwei")
         row_id = await services.inbox.store(NewEvent(
             app="main", dedupe_key="crashed:1", fmt="xml", event_type="text",

@@ -3,24 +3,15 @@ end-to-end, idempotency and fault tests use ``mode_settings`` for both modes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, WeComConfig
-from tests.conftest import CORP_ID, make_apps
+from tests.harness.databases import prepare
+from tests.harness.settings import SettingsFactory, settings_factory
 
 
 @pytest.fixture
-def embedded_settings(tmp_path: Any) -> Callable[..., Settings]:
-    apps = make_apps()
-
-    def factory(**overrides: Any) -> Settings:
-        base: dict[str, Any] = {
-            "database_url": f"sqlite://{tmp_path}/bot.sqlite3", "redis_url": "",
-            "wecom": WeComConfig(corp_id=CORP_ID, api_base="sandbox", apps=apps)}
-        base.update(overrides)
-        return Settings(**base)
-
-    return factory
+async def embedded_settings(tmp_path: Path) -> SettingsFactory:
+    await prepare("embedded", tmp_path)
+    return settings_factory("embedded", tmp_path)

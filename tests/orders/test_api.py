@@ -7,17 +7,18 @@ from collections.abc import Callable
 from bot.api_access import create_token
 from bot.models import Order, Pipeline
 from bot.settings import Settings
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import TEAM, Admin, cards, orders_settings, services_of, settled
+from tests.harness.admin import Admin
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import outbox_settled, wait_for
+from tests.orders.helpers import TEAM, cards, new_order, orders_settings
 
 
 async def test_orders_crud_filters_and_errors(embedded_settings: Callable[..., Settings]) -> None:
     async with serving(orders_settings(embedded_settings)) as client:
         admin = await Admin.make(client)
-        created = await admin.new_order("DD20260040", expected_dates={"量尺": "2026-12-05"})
+        created = await new_order(admin, "DD20260040", expected_dates={"量尺": "2026-12-05"})
         assert created["stage"] is None and created["next_stage"] == "签约"
-        await admin.new_order("DD20260041", team={"specialist": "lina"})
+        await new_order(admin, "DD20260041", team={"specialist": "lina"})
         # Duplicate: 409, the first untouched.
         status, err = await admin.call("POST", "/orders", {
             "order_no": "DD20260040", "customer": {"external_userid": "wmX"}, "team": TEAM})
@@ -71,7 +72,7 @@ async def test_orders_crud_filters_and_errors(embedded_settings: Callable[..., S
         viewer = Admin(client, await create_token("viewer", "viewer"))
         assert (await viewer.call("GET", "/orders"))[0] == 200
         assert (await viewer.call("PATCH", "/orders/DD20260040", {}))[0] == 403
-        await settled()
+        await outbox_settled()
 
 
 async def test_pipelines(embedded_settings: Callable[..., Settings]) -> None:
@@ -98,7 +99,7 @@ async def test_pipelines(embedded_settings: Callable[..., Settings]) -> None:
         assert (await admin.call("PUT", "/pipelines/kitchen", dup))[0] == 400
         assert (await admin.call("PUT", "/pipelines/Kitchen!", kitchen))[0] == 400
         # An order of that type uses it; dropping its stage is refused.
-        await admin.new_order("KT00000001", order_type="kitchen")
+        await new_order(admin, "KT00000001", order_type="kitchen")
         await admin.call("POST", "/orders/KT00000001/milestones", {"milestone": "签约",
                                                                    "event_id": "k1"})
         status, _ = await admin.call("POST", "/orders/KT00000001/milestones", {
@@ -117,4 +118,4 @@ async def test_pipelines(embedded_settings: Callable[..., Settings]) -> None:
         for path in ("/api/v1/orders", "/api/v1/orders/{order_no}/milestones",
                      "/api/v1/orders/{order_no}/timeline", "/api/v1/pipelines/{order_type}"):
             assert path in doc["paths"]
-        await settled()
+        await outbox_settled()

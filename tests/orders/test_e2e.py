@@ -18,20 +18,12 @@ from bot.models import (
 )
 from bot.settings import Settings
 from sandbox import SEED_KF
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import (
-    CUSTOMER,
-    FAST,
-    Admin,
-    bound_order,
-    cards,
-    one,
-    orders_settings,
-    run_tick,
-    services_of,
-    settled,
-)
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import one, outbox_settled, wait_for
+from tests.harness.world import CUSTOMER
+from tests.orders.helpers import bound_order, cards, new_order, orders_settings, run_tick
 
 NO = "DD20260001"
 
@@ -42,7 +34,7 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         services.wecom.retry = FAST
         sandbox = services.sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO, expected_dates={"量尺": "2026-12-01"})
+        await new_order(admin, NO, expected_dates={"量尺": "2026-12-01"})
 
         # The specialist creates the group named after the order: bound, QR made.
         order = await bound_order(admin, NO)
@@ -141,4 +133,4 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         assert len(sandbox.mass_messaging.tasks) == 1
         # The default templates name nobody: no directory look-up was made for them.
         assert not [c for c in sandbox.calls if c["path"] == "user/get"]
-        await settled()
+        await outbox_settled()

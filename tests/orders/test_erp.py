@@ -12,7 +12,7 @@ from bot.cli import main as cli_main
 from bot.models import ApiKey, Order
 from bot.orders import erp
 from bot.settings import Settings
-from tests.foundation.test_callback import serving
+from tests.harness.service import serving
 from tests.orders.helpers import TEAM, orders_settings
 
 ORDER = {"order_no": "ERP0000001", "customer": {"name": "赵先生", "phone": "13900000000"},

@@ -10,9 +10,11 @@ from bot.models import GroupNotice, GroupNoticeStatus, Order, OutboxMessage, Out
 from bot.settings import Settings
 from sandbox import SEED_CUSTOMERS
 from sandbox.model import Staff
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import FAST, Admin, bound_order, orders_settings, run_tick, services_of
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import wait_for
+from tests.orders.helpers import bound_order, new_order, orders_settings, run_tick
 
 N = 6
 # Each order its own specialist: one member may get only 30 app messages a minute (the
@@ -38,7 +40,7 @@ async def test_faults_lose_and_duplicate_nothing(mode_settings: Callable[..., Se
             sandbox.corp.staff[uid] = Staff(uid, uid, "specialist")
         for i, no in enumerate(nos):
             team = {"specialist": SPECIALISTS[i], "designer": "lina", "installer": "wangqiang"}
-            await admin.new_order(no, team=team)
+            await new_order(admin, no, team=team)
             order = await bound_order(admin, no, owner=SPECIALISTS[i])
             euid = SEED_CUSTOMERS[i % 3][0] if i < 3 else f"wmFault{i:024d}"
             await sandbox.customer_joins_group(euid, config_id=order.join_way_config_id)

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from bot.models import CustomerGroup, CustomerGroupMember, InboxEvent, InboxStatus, Order
 from bot.settings import Settings
 from sandbox import SEED_CUSTOMERS
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import FAST, Admin, bound_order, one, orders_settings, services_of
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import one, wait_for
+from tests.orders.helpers import bound_order, new_order, orders_settings
 
 A = "DD20260050"
 C1, C2 = SEED_CUSTOMERS[0][0], SEED_CUSTOMERS[1][0]
@@ -24,7 +26,7 @@ async def test_group_changes_reach_the_handlers(
         services.wecom.retry = FAST
         sb = services.sandbox
         admin = await Admin.make(client)
-        await admin.new_order(A, customer={"external_userid": C1})
+        await new_order(admin, A, customer={"external_userid": C1})
         chat = (await bound_order(admin, A)).group_chat_id
         # add_member: invited (JoinScene 0), a member of the corp, and by QR (JoinScene 3).
         await sb.customer_joins_group(C1, chat_id=chat, join_scene=1, invitor="zhangwei")

@@ -9,17 +9,11 @@ from bot.orders import groups, lookup
 from bot.settings import Settings
 from sandbox import SEED_CUSTOMERS
 from sandbox.customer_groups import member_version
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import (
-    FAST,
-    Admin,
-    bound_order,
-    one,
-    orders_settings,
-    services_of,
-    settled,
-)
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import one, outbox_settled, wait_for
+from tests.orders.helpers import bound_order, new_order, orders_settings
 
 A, B = "DD20260010", "DD20260011"
 C1, C2 = SEED_CUSTOMERS[0][0], SEED_CUSTOMERS[1][0]
@@ -33,8 +27,8 @@ async def test_one_group_per_order_and_one_order_per_group(
         services.wecom.retry = FAST
         sandbox = services.sandbox
         admin = await Admin.make(client)
-        await admin.new_order(A)
-        await admin.new_order(B)
+        await new_order(admin, A)
+        await new_order(admin, B)
         order_a = await bound_order(admin, A)
         # Explicit binding of an unnamed group to B works; to A is a 409 naming A's group.
         other = (await sandbox.staff_creates_group("zhangwei", "陈女士的群"))["chat_id"]
@@ -52,7 +46,7 @@ async def test_one_group_per_order_and_one_order_per_group(
         # A group WeCom does not know is a 404.
         status, err = await admin.call("POST", "/orders/DD20260099/group", {"chat_id": "wrX"})
         assert status == 404
-        await admin.new_order("DD20260099")
+        await new_order(admin, "DD20260099")
         status, err = await admin.call("POST", "/orders/DD20260099/group", {"chat_id": "wrX"})
         assert status == 404 and err["error"]["field"] == "chat_id"
         # A group named after an order that is already bound: the owner is told why.
@@ -60,7 +54,7 @@ async def test_one_group_per_order_and_one_order_per_group(
         note = await wait_for(lambda: [m for m in sandbox.inbox("lina") if "未能绑定" in str(m)])
         assert "one group per order" in str(note)
         assert (await Order.get(order_no=A)).group_chat_id == order_a.group_chat_id
-        await settled()
+        await outbox_settled()
 
 
 async def test_members_versions_dismiss_and_lookups(
@@ -71,7 +65,7 @@ async def test_members_versions_dismiss_and_lookups(
         services.wecom.retry = FAST
         sandbox = services.sandbox
         admin = await Admin.make(client)
-        await admin.new_order(A, customer={"external_userid": C1})
+        await new_order(admin, A, customer={"external_userid": C1})
         order = await bound_order(admin, A)
         chat = order.group_chat_id
         # The order's own customer joins directly (not by QR), and a relative by the QR.
@@ -113,4 +107,4 @@ async def test_members_versions_dismiss_and_lookups(
         await groups.dismiss(chat)
         assert (await Order.get(order_no=A)).group_chat_id is None
         assert await groups.members(chat) == []
-        await settled()
+        await outbox_settled()

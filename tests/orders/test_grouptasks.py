@@ -10,17 +10,11 @@ from bot.models import GroupNotice, GroupNoticeStatus, OutboxMessage, OutboxStat
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
 from bot.settings import Settings
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import (
-    FAST,
-    Admin,
-    bound_order,
-    orders_settings,
-    run_tick,
-    services_of,
-    settled,
-)
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import outbox_settled, wait_for
+from tests.orders.helpers import bound_order, new_order, orders_settings, run_tick
 
 NO = "DD20260020"
 DAY = 24 * 3600
@@ -47,7 +41,7 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         services.wecom.retry = FAST
         sandbox = services.sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         chat = (await bound_order(admin, NO)).group_chat_id
         ms = f"/orders/{NO}/milestones"
         await admin.call("POST", ms, {"milestone": "签约", "event_id": "1"})
@@ -97,7 +91,7 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
         assert (await GroupNotice.get(id=second.id)).status == GroupNoticeStatus.DELIVERED
         texts = [m["text"]["content"] for m in sandbox.inbox(chat)]
         assert len(texts) == 2 and "签约" in texts[0] and "量尺" in texts[1]
-        await settled()
+        await outbox_settled()
 
 
 async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[..., Settings],
@@ -107,7 +101,7 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
     async with serving(settings) as client:
         services_of(client).wecom.retry = FAST
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         await bound_order(admin, NO)
         await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
                                                              "event_id": "1"})
@@ -124,7 +118,7 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
         entry = next(e for e in tl["entries"] if e["kind"] == "milestone")
         group = [n for n in entry["notifications"] if n["channel"] == "group"]
         assert group[0]["status"] == "failed" and "did not send" in group[0]["detail"]
-        await settled()
+        await outbox_settled()
 
 
 async def test_at_most_three_reminders_in_24_hours(embedded_settings: Callable[..., Settings],
@@ -137,7 +131,7 @@ async def test_at_most_three_reminders_in_24_hours(embedded_settings: Callable[.
         services_of(client).wecom.retry = FAST
         sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         await bound_order(admin, NO)
         await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
                                                              "event_id": "1"})
@@ -146,12 +140,12 @@ async def test_at_most_three_reminders_in_24_hours(embedded_settings: Callable[.
         sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
         for hour in (1, 2, 3, 4, 5, 23):
             await run_tick(client, ahead=hour * 3600 + 10)
-        await settled()
+        await outbox_settled()
         assert (await GroupNotice.get(id=notice.id)).reminders == 3
         # A day after the first reminder (and WeCom's clock agrees): the 4th goes out.
         sandbox.corp.clock.advance(DAY)
         await run_tick(client, ahead=DAY + 3600 + 400)
-        await settled()
+        await outbox_settled()
         notice = await GroupNotice.get(id=notice.id)
         assert notice.reminders == 4 and notice.status == GroupNoticeStatus.CREATED
         reminds = [c["errcode"] for c in sandbox.calls
@@ -170,7 +164,7 @@ async def test_the_sandbox_refuses_a_fourth_reminder_within_a_day(
         services_of(client).wecom.retry = FAST
         sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         await bound_order(admin, NO)
         await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
                                                              "event_id": "1"})
@@ -183,4 +177,4 @@ async def test_the_sandbox_refuses_a_fourth_reminder_within_a_day(
         assert info.value.errcode == E.GROUPMSG_REMIND_LIMIT
         sandbox.corp.clock.advance(DAY)
         await main.remind_groupmsg_send(msgid)
-        await settled()
+        await outbox_settled()

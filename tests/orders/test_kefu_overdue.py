@@ -11,19 +11,12 @@ from bot.orders import kefu_notices as kefu
 from bot.orders import overdue
 from bot.settings import Settings
 from sandbox import SEED_KF
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import (
-    CUSTOMER,
-    FAST,
-    Admin,
-    cards,
-    one,
-    orders_settings,
-    run_tick,
-    services_of,
-    settled,
-)
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import one, outbox_settled, wait_for
+from tests.harness.world import CUSTOMER
+from tests.orders.helpers import cards, new_order, orders_settings, run_tick
 
 NO = "DD20260030"
 
@@ -45,7 +38,7 @@ async def test_kefu_only_when_the_session_allows(
         services.wecom.retry = FAST
         sandbox = services.sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO, customer={"external_userid": CUSTOMER, "open_kfid": SEED_KF})
+        await new_order(admin, NO, customer={"external_userid": CUSTOMER, "open_kfid": SEED_KF})
         ms = f"/orders/{NO}/milestones"
         stages = ["签约", "量尺", "设计", "方案确认", "生产", "发货", "安装"]
         # The customer never wrote: skipped, with the reason (the session state is 4).
@@ -57,7 +50,7 @@ async def test_kefu_only_when_the_session_allows(
         await sandbox.customer_says(SEED_KF, CUSTOMER, "在吗")
         conv = await wait_for(lambda: one(KfConversation, external_userid=CUSTOMER,
                                           last_customer_at__isnull=False))
-        await settled()
+        await outbox_settled()
         left = 5 - (await KfConversation.get(id=conv.id)).sent_since_customer
         assert 1 <= left <= 5
         for i, stage in enumerate(stages[1:1 + left], start=1):
@@ -77,7 +70,7 @@ async def test_kefu_only_when_the_session_allows(
         _, tl = await admin.call("GET", f"/orders/{NO}/timeline")
         kf = [n for e in tl["entries"] for n in e["notifications"] if n["channel"] == "kefu"]
         assert [n["status"] for n in kf] == ["skipped"] + ["sent"] * left + ["skipped"] * 2
-        await settled()
+        await outbox_settled()
 
 
 async def test_overdue_stage_notifies_the_specialist_once_a_day(
@@ -87,8 +80,8 @@ async def test_overdue_stage_notifies_the_specialist_once_a_day(
         services_of(client).wecom.retry = FAST
         sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO)
-        await admin.new_order("DD20260031", team={"specialist": "lina"})
+        await new_order(admin, NO)
+        await new_order(admin, "DD20260031", team={"specialist": "lina"})
         # 签约 is expected to take 1 day; it started 2 days ago.
         await admin.call("POST", f"/orders/{NO}/milestones", {
             "milestone": "签约", "event_id": "o1", "occurred_at": "2026-01-01T00:00:00Z"})
@@ -113,7 +106,7 @@ async def test_overdue_stage_notifies_the_specialist_once_a_day(
         assert (await Order.get(order_no=NO)).overdue_notified_on is None
         await overdue.notify(services.ports, utcnow() + timedelta(days=2))
         assert len(cards(sandbox, "zhangwei", "已超期")) == 2
-        await settled()
+        await outbox_settled()
 
 
 async def test_a_lost_kefu_decision_is_swept_up(
@@ -123,7 +116,7 @@ async def test_a_lost_kefu_decision_is_swept_up(
         services = services_of(client)
         services.wecom.retry = FAST
         admin = await Admin.make(client)
-        await admin.new_order(NO, customer={"external_userid": CUSTOMER, "open_kfid": SEED_KF})
+        await new_order(admin, NO, customer={"external_userid": CUSTOMER, "open_kfid": SEED_KF})
         await admin.call("POST", f"/orders/{NO}/milestones", {"milestone": "签约",
                                                              "event_id": "s1"})
         first = await kefu_notice("s1")
@@ -137,7 +130,7 @@ async def test_a_lost_kefu_decision_is_swept_up(
             created_at=utcnow() - timedelta(minutes=5))
         assert await kefu.sweep(services.ports) == 1
         await wait_for(lambda: _decided(lost.id))
-        await settled()
+        await outbox_settled()
 
 
 async def _decided(notification_id: int) -> bool:

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 from bot.models import Milestone, Notification, Order, OutboxMessage
 from bot.settings import Settings
-from tests.conftest import wait_for
-from tests.foundation.test_callback import serving
-from tests.orders.helpers import FAST, Admin, cards, orders_settings, services_of, settled
+from tests.harness.admin import Admin
+from tests.harness.policies import FAST
+from tests.harness.service import services_of, serving
+from tests.harness.waiting import outbox_settled, wait_for
+from tests.orders.helpers import cards, new_order, orders_settings
 
 NO = "DD20260002"
 
@@ -28,7 +30,7 @@ async def test_idempotency_and_conflicts(mode_settings: Callable[..., Settings])
     async with serving(orders_settings(mode_settings)) as client:
         services_of(client).wecom.retry = FAST
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         body = {"milestone": "签约", "event_id": "e-1", "occurred_at": "2026-11-01T10:00:00Z"}
         first = await post(admin, body)
         assert first[0] == 201
@@ -49,7 +51,7 @@ async def test_idempotency_and_conflicts(mode_settings: Callable[..., Settings])
         assert sorted(r["replayed"] for _, r in results) == [False] + [True] * 5
         assert await Milestone.filter(event_id="e-2").count() == 1
         assert await Notification.filter(milestone__event_id="e-2").count() == 3
-        await settled()
+        await outbox_settled()
 
 
 async def test_forward_only_unless_forced(embedded_settings: Callable[..., Settings]) -> None:
@@ -57,7 +59,7 @@ async def test_forward_only_unless_forced(embedded_settings: Callable[..., Setti
         services_of(client).wecom.retry = FAST
         sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         # Skipping 签约 needs force.
         status, err = await post(admin, {"milestone": "量尺", "event_id": "a"})
         assert status == 409 and "skips 签约" in err["error"]["message"]
@@ -76,7 +78,7 @@ async def test_forward_only_unless_forced(embedded_settings: Callable[..., Setti
         status, tl = await admin.call("GET", f"/orders/{NO}/timeline")
         assert [e["milestone"]["forced"] for e in tl["entries"]] == [False, False, True]
         await wait_for(lambda: cards(sandbox, "zhangwei", "生产（强制）"))
-        await settled()
+        await outbox_settled()
 
 
 async def test_bad_input_is_refused_and_changes_nothing(
@@ -84,7 +86,7 @@ async def test_bad_input_is_refused_and_changes_nothing(
 ) -> None:
     async with serving(orders_settings(embedded_settings)) as client:
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         cases = [
             ({"milestone": "上天", "event_id": "x"}, 404, "milestone"),
             ({"milestone": "签约", "event_id": "bad id!"}, 400, "event_id"),
@@ -98,7 +100,7 @@ async def test_bad_input_is_refused_and_changes_nothing(
         status, err = await post(admin, {"milestone": "签约", "event_id": "x"}, no="NOPE1")
         assert status == 404 and "NOPE1" in err["error"]["message"]
         assert await state() == (0, 0, 0, None)
-        await settled()
+        await outbox_settled()
 
 
 async def test_commands_through_the_ai_bot(embedded_settings: Callable[..., Settings]) -> None:
@@ -106,7 +108,7 @@ async def test_commands_through_the_ai_bot(embedded_settings: Callable[..., Sett
         services_of(client).wecom.retry = FAST
         sandbox = services_of(client).sandbox
         admin = await Admin.make(client)
-        await admin.new_order(NO)
+        await new_order(admin, NO)
         await sandbox.staff_mentions_aibot("lina", f"@订单助手 里程碑 {NO} 签约 合同已签")
         await wait_for(lambda: [m for m in sandbox.inbox("lina") if "已记录" in str(m)])
         assert (await Order.get(order_no=NO)).stage == "签约"
@@ -114,4 +116,4 @@ async def test_commands_through_the_ai_bot(embedded_settings: Callable[..., Sett
         reply = await wait_for(lambda: [m for m in sandbox.inbox("wangqiang")
                                         if m["channel"] == "aibot_reply"])
         assert "当前阶段：签约" in reply[0]["reply"]
-        await settled()
+        await outbox_settled()

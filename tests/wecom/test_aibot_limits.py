@@ -11,7 +11,7 @@ import pytest
 
 from bot.protocol.replies import STREAM_MAX_BYTES, TextReply, passive_aibot_plaintext
 from sandbox import Sandbox, SandboxClock, SandboxError
-from tests.wecom.test_driver import Receiver, receiver  # noqa: F401 - the fixture
+from tests.harness.receiver import Receiver
 
 CHAT = "wrInner"
 
@@ -27,7 +27,7 @@ def code_of(url: str) -> str:
 
 
 async def test_three_messages_in_flight_per_user(
-    sandbox: Sandbox, receiver: Receiver, clock: SandboxClock,  # noqa: F811
+    sandbox: Sandbox, receiver: Receiver, clock: SandboxClock,
 ) -> None:
     receiver.reply = None  # 200 with an empty body: answered later, by response_url
     urls = [(await sandbox.staff_mentions_aibot("lina", f"@bot 问题{i}", chatid=CHAT))
@@ -67,7 +67,7 @@ async def test_three_messages_in_flight_per_user(
     (json.dumps({"msgtype": "markdown", "markdown": {"content": "hi"}}), False),
 ])
 async def test_passive_reply_rules(
-    sandbox: Sandbox, receiver: Receiver, reply: str, shown: bool,  # noqa: F811
+    sandbox: Sandbox, receiver: Receiver, reply: str, shown: bool,
 ) -> None:
     receiver.reply = reply
     await sandbox.staff_mentions_aibot("lina", "@bot 问", chatid=CHAT)

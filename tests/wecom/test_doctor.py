@@ -16,7 +16,7 @@ from bot.protocol.errors import egress_ip
 from bot.settings import Settings, WeComConfig
 from bot.wecom.client import WeComClient
 from sandbox import SEED_KF, Sandbox, SandboxClock
-from tests.wecom.conftest import make_client
+from tests.harness.wecom_client import make_client
 
 
 def settings_for(config: WeComConfig, **over: Any) -> Settings:

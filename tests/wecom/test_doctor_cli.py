@@ -20,7 +20,7 @@ from bot.web.appkeys import SERVICES
 from bot.web.server import create_app
 from bot.wecom.callback_probe import verify_callback_url
 from sandbox import SEED_KF, Sandbox, SandboxClock
-from tests.conftest import CORP_ID, make_apps
+from tests.harness.settings import CORP_ID, make_apps
 
 
 def toml_for(tmp_path: Path, config: WeComConfig, api_base: str, extra: str = "") -> Path:

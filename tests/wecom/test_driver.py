@@ -3,77 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any
 
-import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
-
-from bot.protocol.crypto import WeComCrypto
 from bot.protocol.safexml import parse_xml
-from bot.settings import WeComConfig
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
-
-from .conftest import CORP
+from tests.harness.receiver import Receiver
+from tests.harness.wecom_client import CORP
 
 C1 = SEED_CUSTOMERS[0][0]
-
-
-@dataclass
-class Receiver:
-    config: WeComConfig
-    status: int = 200
-    reply: str | None = None  # plaintext to answer with, encrypted
-    got: list[tuple[str, Any, str]] = field(default_factory=list)  # (app, envelope, plaintext)
-    hits: int = 0
-
-    def crypto(self, name: str) -> WeComCrypto:
-        app = self.config.app(name)
-        assert app is not None
-        rid = "" if app.kind == "aibot" else CORP
-        return WeComCrypto(
-            app.token.get_secret_value(), app.encoding_aes_key.get_secret_value(), rid
-        )
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.hits += 1
-        name = request.match_info["app"]
-        q = request.query
-        raw = await request.read()
-        crypto = self.crypto(name)
-        as_json = raw.lstrip().startswith(b"{")  # the AI bot, or an app set to JSON
-        if as_json:
-            envelope: Any = json.loads(raw)
-            encrypt = envelope["encrypt"]
-        else:
-            envelope = parse_xml(raw)
-            encrypt = envelope["Encrypt"]
-        plaintext = crypto.decrypt(q["msg_signature"], q["timestamp"], q["nonce"], encrypt)
-        self.got.append((name, envelope, plaintext))
-        if self.status != 200:
-            return web.Response(status=self.status)
-        if self.reply is None:
-            return web.Response(text="")
-        if as_json:
-            return web.Response(text=crypto.reply_json(self.reply, "n1", q["timestamp"]))
-        return web.Response(text=crypto.reply_xml(self.reply, "n1", q["timestamp"]))
-
-
-@pytest.fixture
-async def receiver(config: WeComConfig, sandbox: Sandbox) -> AsyncIterator[Receiver]:
-    rec = Receiver(config)
-    app = web.Application()
-    app.router.add_post("/wecom/callback/{app}", rec.handle)
-    srv = TestServer(app, host="127.0.0.1")
-    await srv.start_server()
-    sandbox.corp.callback_base_url = str(srv.make_url("")).rstrip("/")
-    try:
-        yield rec
-    finally:
-        await sandbox.close()
-        await srv.close()
 
 
 async def test_kf_callback_is_encrypted_for_the_app(sandbox: Sandbox, receiver: Receiver) -> None:

@@ -9,14 +9,14 @@ import pytest
 
 from bot.protocol.safexml import parse_xml
 from sandbox import SEED_CUSTOMERS, Sandbox, SandboxError
-from tests.wecom.test_driver import Receiver, receiver  # noqa: F401 - the fixture
+from tests.harness.receiver import Receiver
 
 C1 = SEED_CUSTOMERS[0][0]
 HEAD = {"ToUserName", "FromUserName", "CreateTime", "MsgType", "Event"}
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
-async def test_event_fields(sandbox: Sandbox, receiver: Receiver, fmt: str) -> None:  # noqa: F811
+async def test_event_fields(sandbox: Sandbox, receiver: Receiver, fmt: str) -> None:
     sandbox.corp.admin["main"].callback_format = fmt
     chat = (await sandbox.staff_creates_group("zhangwei", "群", [C1, "lina"]))["chat_id"]
     await sandbox.owner_renames_group(chat, "新群名")

@@ -11,8 +11,7 @@ from bot.protocol.errors import WeComAPIError
 from bot.settings import WeComConfig
 from bot.wecom.client import AppClient, WeComClient
 from sandbox import Sandbox, SandboxClock
-
-from .conftest import calls, make_client
+from tests.harness.wecom_client import calls, make_client
 
 
 @pytest.fixture

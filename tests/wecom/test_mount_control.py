@@ -14,8 +14,7 @@ from bot.infra.store import MemoryStore
 from bot.settings import WeComConfig
 from bot.wecom.client import WeComClient
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, mount_sandbox
-
-from .conftest import FAST
+from tests.harness.policies import FAST_CLIENT
 
 C1 = SEED_CUSTOMERS[0][0]
 PREFIX = "/wecom-sandbox"
@@ -40,7 +39,7 @@ async def mounted(sandbox: Sandbox) -> AsyncIterator[str]:
 async def test_mounted_sandbox_serves_client_and_control(
     config: WeComConfig, sandbox: Sandbox, mounted: str
 ) -> None:
-    client = WeComClient(config, MemoryStore(), base_url=mounted, retry=FAST)
+    client = WeComClient(config, MemoryStore(), base_url=mounted, retry=FAST_CLIENT)
     async with aiohttp.ClientSession() as http:
 
         async def control(action: str, body: dict[str, object]) -> dict[str, object]:

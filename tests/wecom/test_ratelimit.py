@@ -13,8 +13,7 @@ from bot.settings import WeComConfig
 from bot.wecom.policy import RateLimits
 from bot.wecom.ratelimit import RateLimiter
 from sandbox import Sandbox, SandboxClock
-
-from .conftest import calls, make_client
+from tests.harness.wecom_client import calls, make_client
 
 
 async def test_limiter_makes_the_excess_wait(store: Store) -> None:

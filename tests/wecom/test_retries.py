@@ -16,8 +16,8 @@ from bot.settings import WeComConfig
 from bot.wecom.client import WeComClient
 from bot.wecom.policy import RetryPolicy
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
-
-from .conftest import FAST, calls, make_client
+from tests.harness.policies import FAST_CLIENT
+from tests.harness.wecom_client import calls, make_client
 
 API = "kf/account/list"
 
@@ -48,7 +48,7 @@ async def test_rate_limit_retries_are_bounded(client: WeComClient, sandbox: Sand
     with pytest.raises(RateLimitError) as info:
         await client.app("main").kf_account_list()
     assert info.value.errcode == 45009
-    assert len(calls(sandbox, API)) == 1 + FAST.transient_retries
+    assert len(calls(sandbox, API)) == 1 + FAST_CLIENT.transient_retries
 
 
 async def test_rate_limit_retries_stop_at_the_time_budget(
@@ -76,7 +76,7 @@ async def test_http_5xx_retries_are_bounded(client: WeComClient, sandbox: Sandbo
     with pytest.raises(WeComHTTPError) as info:
         await client.app("main").kf_account_list()
     assert info.value.status == 503
-    assert len(calls(sandbox, API)) == 1 + FAST.transient_retries
+    assert len(calls(sandbox, API)) == 1 + FAST_CLIENT.transient_retries
     assert "access_token" not in str(info.value)
 
 

@@ -12,8 +12,7 @@ from bot.protocol.errors import INVALID_SECRET, TokenError, WeComAPIError
 from bot.settings import AppConfig, WeComConfig
 from bot.wecom.access_tokens import TokenManager
 from sandbox import Sandbox, SandboxClock
-
-from .conftest import calls, make_client
+from tests.harness.wecom_client import calls, make_client
 
 
 @pytest.fixture(autouse=True, params=[True, False], ids=["reused", "fresh"])

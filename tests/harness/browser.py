@@ -1,4 +1,5 @@
-"""Headless Chromium (Debian's package) driven by Playwright, for console tests."""
+"""Headless Chromium (Debian's package) driven by Playwright, for the console tests, and
+signing in to the console there."""
 
 from __future__ import annotations
 
@@ -37,3 +38,10 @@ def screenshot_path(name: str, tmp: Path) -> Path:
     folder = Path(os.environ.get("WECOM_BOT_SCREENSHOTS") or tmp)
     folder.mkdir(parents=True, exist_ok=True)
     return folder / name
+
+
+async def sign_in(page: Any, token: str, where: str) -> None:
+    """Open ``where`` in the console and sign in with an API token."""
+    await page.goto(where)
+    await page.fill("#token", token)
+    await page.click("#signin button")
