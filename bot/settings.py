@@ -173,6 +173,10 @@ class Settings(BaseModel):
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # A connection with no request under way (idle, or headers still trickling in) is closed
+    # after this; more open connections than the cap close the longest idle first.
+    http_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=3600)
+    http_max_connections: int = Field(default=2000, ge=10)
     job_timeout_seconds: float = Field(default=30.0, gt=0)
     job_max_tries: int = Field(default=5, ge=1)
     # Embedded runner tasks: jobs mostly wait on the WeCom API and the database, so more than

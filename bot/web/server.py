@@ -35,6 +35,7 @@ from bot.web.admin import (
 )
 from bot.web.admin.framework import Api, error_middleware
 from bot.web.appkeys import SERVICES
+from bot.web.connections import ConnectionWatch
 
 log = get_logger("bot.web.server")
 
@@ -102,8 +103,13 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
     and callbacks that arrive meanwhile are still stored rather than refused.
     """
     runner = web.AppRunner(app, handle_signals=False, access_log=None,
-                           shutdown_timeout=settings.job_timeout_seconds)
+                           shutdown_timeout=settings.job_timeout_seconds,
+                           keepalive_timeout=settings.http_idle_timeout_seconds)
     await runner.setup()
+    assert runner.server is not None
+    watch = ConnectionWatch(runner.server, idle_timeout=settings.http_idle_timeout_seconds,
+                            max_connections=settings.http_max_connections)
+    watch.start()
     try:
         await web.SockSite(runner, sock).start()
         stop = asyncio.Event()
@@ -122,6 +128,7 @@ async def serve(app: web.Application, settings: Settings, sock: socket.socket) -
         if jobs is not None:
             await jobs.close(drain_timeout=settings.job_timeout_seconds)
     finally:
+        await watch.stop()
         await runner.cleanup()
 
 
