@@ -4,6 +4,8 @@ status; delivery counts per API."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bot.conversations import escalation_desk
@@ -18,6 +20,7 @@ from bot.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from bot.settings import Settings
 
 CONV = "kefu:wk1:wmA"
 
@@ -71,3 +74,32 @@ async def test_delivery_counts_and_listing() -> None:
     failed = await queries.outbound_messages(status="failed")
     assert [(r.key, r.status) for r in failed] == [("b", "failed")]
     assert [r.key for r in await queries.outbound_messages(limit=2)] == ["c", "b"]
+
+
+@pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
+async def test_a_specialist_acts_only_as_themselves(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    from bot.models import Escalation, EscalationStatus
+    from tests.harness.admin import bearer
+    from tests.harness.world import world
+
+    async with world(mode_settings()) as w:
+        esc = await Escalation.create(channel="kefu", conversation="kefu:k:c", reason="menu",
+                                      created_at=utcnow())
+        other = await Escalation.create(channel="kefu", conversation="kefu:k:d",
+                                        reason="menu", created_at=utcnow())
+        spec = await bearer("zhangwei", "specialist")
+        admin = await bearer("boss", "admin")
+        url = f"/api/v1/escalations/{esc.id}"
+        resp = await w.client.post(f"{url}/claim", json={"userid": "liuyang"}, headers=spec)
+        assert resp.status == 403
+        assert (await Escalation.get(id=esc.id)).status == EscalationStatus.OPEN
+        resp = await w.client.post(f"{url}/resolve", json={"userid": "liuyang"}, headers=spec)
+        assert resp.status == 403
+        resp = await w.client.post(f"{url}/claim", json={}, headers=spec)
+        assert resp.status == 200 and (await resp.json())["claimed_by"] == "zhangwei"
+        # An admin may hand a case to someone.
+        resp = await w.client.post(f"/api/v1/escalations/{other.id}/claim",
+                                   json={"userid": "liuyang"}, headers=admin)
+        assert resp.status == 200 and (await resp.json())["claimed_by"] == "liuyang"

@@ -84,7 +84,14 @@ def _esc_id(req: ApiRequest) -> int:
 
 async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
     body = req.body or ActIn()
-    who = body.userid or (req.principal.name if req.principal else "api")
+    me = req.principal.name if req.principal else "api"
+    # A specialist acts as themselves (their token is named by their userid); only an admin
+    # may claim or resolve on someone's behalf.
+    if body.userid and body.userid != me and (req.principal is None
+                                               or req.principal.role != "admin"):
+        raise ApiError(403, "forbidden", "a specialist claims and resolves as themselves",
+                       "userid")
+    who = body.userid or me
     try:
         return esc_out(await fn(req.services.ports, _esc_id(req), who))
     except escalation.NoSuchEscalation as exc:
