@@ -1,4 +1,4 @@
-"""Archived group messages (会话内容存档, pulled by ``bot.pipeline.pullers.archive``): a hit of
+"""Archived group messages (会话内容存档, pulled by ``bot.pipeline.pullers.archive_sync``): a hit of
 an escalate rule raises an escalation. There is never an auto-reply: WeCom has no API to post
 into a customer group.
 """

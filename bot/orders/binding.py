@@ -16,8 +16,8 @@ from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders import groups
-from bot.orders.errors import Conflict, NotFound
 from bot.orders.notify import card, order_link
+from bot.orders.order_errors import Conflict, NotFound
 from bot.orders.orders import get
 from bot.ports import Ports
 

@@ -18,8 +18,8 @@ from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage
 from bot.orders import grouptasks, pipelines
-from bot.orders.errors import Conflict
 from bot.orders.notify import card, order_link
+from bot.orders.order_errors import Conflict
 from bot.orders.orders import get
 from bot.orders.schemas import MilestoneIn, MilestoneOut
 from bot.ports import Ports

@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 from bot.infra.clock import utcnow
 from bot.models import Order
 from bot.orders import pipelines
-from bot.orders.errors import Conflict, NotFound
+from bot.orders.order_errors import Conflict, NotFound
 from bot.orders.schemas import Customer, OrderIn, OrderOut, OrderPage, OrderPatch, OrderQuery, Team
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from bot.models import Order, Pipeline
-from bot.orders.errors import Conflict, NotFound, OrderError
+from bot.orders.order_errors import Conflict, NotFound, OrderError
 from bot.protocol import text_limits as L
 
 # No whitespace of any kind. `\S` alone means different things to pydantic (Rust regex: Unicode

@@ -7,7 +7,7 @@ from bot.conversations.routes_help import COMMANDS
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, Order
 from bot.orders import binding, groups, milestones, orders
-from bot.orders.errors import OrderError
+from bot.orders.order_errors import OrderError
 from bot.orders.schemas import MilestoneIn
 from bot.ports import HandlerContext
 from bot.protocol.events import (

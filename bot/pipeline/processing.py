@@ -13,7 +13,7 @@ from bot.infra.store import LockTimeout
 from bot.models import InboxEvent, InboxStatus
 from bot.orders.tick import tick as orders_tick
 from bot.pipeline import inbox
-from bot.pipeline.replies import Undeliverable, deliver
+from bot.pipeline.reply_delivery import Undeliverable, deliver
 from bot.pipeline.runners import retry_delay
 from bot.ports import HandlerContext
 from bot.protocol.events import KfText, parse, parse_kf_message

@@ -10,7 +10,7 @@ from bot.conversations.escalation import check_sla
 from bot.delivery import outbox
 from bot.orders import binding, grouptasks, kefu_notices
 from bot.pipeline.processing import process_inbox, sweep_inbox
-from bot.pipeline.pullers import archive, kf
+from bot.pipeline.pullers import archive_sync, kf_sync
 from bot.pipeline.runners import JobFunc
 from bot.runtime import Services
 
@@ -20,18 +20,18 @@ async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
     """Job for a stored kf_msg_or_event row, its content passed along: the pull (idempotent,
     so no row lock and no read of the row), then the row is done. Should this job be lost,
     the sweeper takes the still pending row through ``process_inbox``."""
-    await kf.request_pull(services, open_kfid, token)
+    await kf_sync.request_pull(services, open_kfid, token)
     await services.inbox.mark_done(inbox_id)
 
 
 async def kf_poll(services: Services) -> int:
     """Every minute: pull each known kf account in case a callback was missed."""
-    return await kf.poll_all(services)
+    return await kf_sync.poll_all(services)
 
 
 async def kf_pull(services: Services, open_kfid: str, mark: str | None) -> int:
     """A puller that ran out of its time budget hands the rest to this job."""
-    return await kf.pull_job(services, open_kfid, mark)
+    return await kf_sync.pull_job(services, open_kfid, mark)
 
 
 async def escalation_sla(services: Services) -> tuple[int, int]:
@@ -41,7 +41,7 @@ async def escalation_sla(services: Services) -> tuple[int, int]:
 
 async def archive_poll(services: Services) -> int:
     """Every minute: pull the chat archive, when a source is configured."""
-    return await archive.poll(services)
+    return await archive_sync.poll(services)
 
 
 def _with_ports(fn: JobFunc) -> JobFunc:

@@ -1,7 +1,7 @@
 """Replies a handler returns, and how each is delivered on each channel.
 
 A handler returns a Reply; inside the callback request it becomes an encrypted passive reply
-(built here), from a job it is sent actively (``bot.pipeline.replies``).
+(built here), from a job it is sent actively (``bot.pipeline.reply_delivery``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from bot.models import (
     OutboxStatus,
     WelcomeOutcome,
 )
-from bot.pipeline.pullers.archive import MemoryArchiveSource, poll
+from bot.pipeline.pullers.archive_sync import MemoryArchiveSource, poll
 from bot.settings import Settings
 from tests.harness.admin import bearer
 from tests.harness.waiting import wait_for

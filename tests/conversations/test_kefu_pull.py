@@ -126,7 +126,7 @@ async def test_a_pull_refused_with_its_token_is_retried_without_it(
 
 
 def test_account_and_transient_refusals_are_not_read_as_the_token() -> None:
-    from bot.pipeline.pullers.kf import _token_refused
+    from bot.pipeline.pullers.kf_sync import _token_refused
     from bot.protocol import errors as E
     from bot.protocol.errors import error_for
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from bot.orders import binding, erp, milestones, orders, timeline
-from bot.orders.errors import OrderError
+from bot.orders.order_errors import OrderError
 from bot.orders.schemas import (
     BindGroupIn,
     MilestoneIn,
