@@ -31,7 +31,10 @@ class InboxEvent(Model):
     received_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     enqueued_at = fields.DatetimeField(null=True)
     processed_at = fields.DatetimeField(null=True)
+    # Rows of one thread (one kf customer) are handled in id order, whoever handles them:
+    # a retried or swept row goes before any later row of its thread (pipeline.processing).
+    thread = fields.CharField(max_length=128, null=True)
 
     class Meta:
         table = "inbox_event"
-        indexes = (("status", "received_at"),)
+        indexes = (("status", "received_at"), ("thread", "status"))

@@ -19,6 +19,7 @@ class NewEvent:
     event_type: str
     time_boxed: bool
     plaintext: str
+    thread: str | None = None  # see InboxEvent.thread
 
 
 class InboxWriter:
@@ -50,7 +51,7 @@ class InboxWriter:
         stamp = utcnow()
         ids = await inbox_store.insert_new([
             (ev.app, ev.dedupe_key, ev.fmt, ev.event_type[:96], ev.time_boxed, ev.plaintext,
-             InboxStatus.PENDING.value, 0, stamp, stamp) for ev in first.values()])
+             InboxStatus.PENDING.value, 0, stamp, stamp, ev.thread) for ev in first.values()])
         # Only the first occurrence of a key in the batch owns the new row.
         return [ids.get(ev.dedupe_key) if first[ev.dedupe_key] is ev else None for ev in events]
 
@@ -88,6 +89,17 @@ async def stale_pending(older_than: float, limit: int = 500) -> list[InboxEvent]
         .order_by("id")
         .limit(limit)
     )
+
+
+def kf_thread(open_kfid: str | None, external_userid: str | None) -> str | None:
+    """The thread of a kf item: its customer on its account (None when it names neither)."""
+    return f"kf:{open_kfid}:{external_userid}" if open_kfid and external_userid else None
+
+
+async def pending_before(thread: str, row_id: int, limit: int = 100) -> list[InboxEvent]:
+    """The thread's rows before ``row_id`` still pending, oldest first."""
+    return await InboxEvent.filter(thread=thread, status=InboxStatus.PENDING,
+                                   id__lt=row_id).order_by("id").limit(limit)
 
 
 async def touch_enqueued(row_ids: list[int]) -> None:

@@ -16,7 +16,7 @@ from bot.infra.db import connection
 from bot.models import InboxEvent, InboxStatus
 
 COLUMNS = ("app", "dedupe_key", "fmt", "event_type", "time_boxed", "plaintext", "status",
-           "attempts", "received_at", "enqueued_at")
+           "attempts", "received_at", "enqueued_at", "thread")
 
 
 async def insert_new(rows: Sequence[Sequence[Any]]) -> dict[str, int]:

@@ -35,12 +35,38 @@ async def process_inbox(services: Services, inbox_id: int) -> None:
         log.info("inbox.busy", inbox_id=inbox_id)
 
 
-async def _process(services: Services, inbox_id: int) -> None:
+async def _process(services: Services, inbox_id: int, *, earlier_done: bool = False) -> None:
     row = await InboxEvent.get_or_none(id=inbox_id)
     if row is None or row.status != InboxStatus.PENDING:
         return
+    if row.thread and not earlier_done:
+        await _earlier_first(services, row.id, row.thread)
     await _handle(services, row.id, row.app, row.event_type, row.attempts,
                   lambda: decode(row.fmt, row.plaintext))
+
+
+class EarlierPending(Exception):
+    """A row waits for an earlier row of its thread: that one failed for now, or is busy."""
+
+
+async def _earlier_first(services: Services, row_id: int, thread: str) -> None:
+    """Handle the thread's rows before ``row_id`` that are still pending, oldest first.
+
+    A customer's messages are answered in the order they were sent even when one of them
+    comes back late (a retry, a row a killed worker left for the sweep): whoever handles a
+    later row handles the earlier ones first, or waits. Nearly always this is one indexed
+    read that finds nothing."""
+    wait = services.settings.conversations.kf_conversation_wait_seconds
+    for row in await inbox.pending_before(thread, row_id):
+        try:
+            async with services.store.lock(f"inbox:{row.id}",
+                                           ttl=services.settings.job_timeout_seconds + 5,
+                                           wait=wait):
+                await _process(services, row.id, earlier_done=True)
+        except Exception as exc:  # LockTimeout (busy elsewhere) or its failure
+            log.info("inbox.waits_for_earlier", inbox_id=row_id, earlier=row.id,
+                     error=type(exc).__name__)
+            raise EarlierPending(f"row {row.id} of its thread is still pending") from exc
 
 
 async def _handle(services: Services, row_id: int, app_name: str, event_type: str,
@@ -86,6 +112,10 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
     """
     settings = services.settings
     try:
+        thread = inbox.kf_thread(getattr(event, "open_kfid", None),
+                                 getattr(event, "external_userid", None))
+        if thread is not None:
+            await _earlier_first(services, row_id, thread)
         if isinstance(event, KfText):
             # Handled exactly once without the row lock: the decision is keyed by the msgid
             # under the conversation's lock, and the sends by the outbox's own lock. A

@@ -7,12 +7,14 @@ a message whose handling fails is retried (as an inbox job) and answered once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from bot.models import ConversationMessage, Direction, InboxEvent, InboxStatus
+from bot.pipeline.inbox import NewEvent, kf_thread
 from bot.settings import Settings
 from tests.conversations.test_kefu_races import FailingCommits
 from tests.harness.world import KF, World, world
@@ -137,3 +139,45 @@ def test_account_and_transient_refusals_are_not_read_as_the_token() -> None:
     assert not any(refused(c) for c in (E.KF_OPEN_KFID_NOT_FOUND, E.KF_INVALID_OPEN_KFID,
                                         E.KF_API_DISABLED, E.NO_PERMISSION, E.FREQ_LIMIT,
                                         E.CONCURRENCY_LIMIT, E.SYSTEM_BUSY, E.TOKEN_EXPIRED))
+
+
+async def test_a_retried_message_is_answered_before_the_customers_next_one(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """The first question's decision fails once (its retry waits 0.5 s); the second arrives
+    meanwhile. The second's handler answers the first one first: replies keep the order."""
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        failing = FailingCommits(w.services.ports.commits)
+        w.services.ports.commits = failing
+        await w.sandbox.customer_says(KF, "wmOrder", QUESTIONS[0][0])
+        await w.sandbox.customer_says(KF, "wmOrder", QUESTIONS[1][0])
+        texts = await w.wait_kf(2, euid="wmOrder", timeout=20)
+        await w.settle()
+        assert failing.failed == 1
+        assert len(w.kf_texts("wmOrder")) == 2
+        assert QUESTIONS[0][1] in texts[0] and QUESTIONS[1][1] in texts[1], texts
+
+
+async def test_a_row_a_killed_worker_left_goes_before_the_next_message(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A worker stored the customer's message and died before handling it; the row waits
+    for the sweep. The customer's next message, pulled by another worker, must not overtake
+    it: its handler answers the stranded row first."""
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        item = {"msgid": "stranded-1", "open_kfid": KF, "external_userid": "wmStrand",
+                "send_time": int(w.services.ports.clock.now().timestamp()), "origin": 3,
+                "msgtype": "text", "text": {"content": QUESTIONS[0][0]}}
+        w.sandbox.corp.ensure_customer("wmStrand")
+        row = await w.services.inbox.store(NewEvent(
+            app="main", dedupe_key="kf:stranded-1", fmt="kf", event_type="kf.text",
+            time_boxed=False, plaintext=json.dumps(item, ensure_ascii=False),
+            thread=kf_thread(KF, "wmStrand")))
+        assert row is not None
+        await w.sandbox.customer_says(KF, "wmStrand", QUESTIONS[1][0])
+        texts = await w.wait_kf(2, euid="wmStrand", timeout=20)
+        await w.settle()
+        assert QUESTIONS[0][1] in texts[0] and QUESTIONS[1][1] in texts[1], texts
+        assert (await InboxEvent.get(id=row)).status == InboxStatus.DONE

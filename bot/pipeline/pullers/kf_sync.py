@@ -20,7 +20,7 @@ from typing import Any
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout
 from bot.models import KfCursor
-from bot.pipeline.inbox import NewEvent
+from bot.pipeline.inbox import NewEvent, kf_thread
 from bot.pipeline.processing import process_fresh
 from bot.protocol import errors as E
 from bot.protocol.errors import RateLimitError, TokenError, WeComAPIError
@@ -53,15 +53,23 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
         while True:
             try:
                 async with store.lock(f"kf:sync:{open_kfid}", ttl=SYNC_LOCK_TTL, wait=0):
-                    while (mark := await store.get(f"kf:dirty:{open_kfid}")) is not None:
-                        if time.monotonic() - started > PULL_BUDGET:
-                            # Still busy after the budget: a fresh job carries on (this
-                            # one must finish within the job timeout); the mark stays.
-                            await services.queue.enqueue("kf_pull", open_kfid, mark)
-                            return stored
-                        await store.delete(f"kf:dirty:{open_kfid}")
-                        stored += await _pull(services, open_kfid,
-                                              None if mark == _NO_TOKEN else mark, handler)
+                    # The lock is let go only once what this puller stored is handled: the
+                    # next holder's handlers must not overtake ours (a customer's replies
+                    # go out in the order of their messages).
+                    while True:
+                        while (mark := await store.get(f"kf:dirty:{open_kfid}")) is not None:
+                            if time.monotonic() - started > PULL_BUDGET:
+                                # Still busy after the budget: a fresh job carries on (this
+                                # one must finish within the job timeout); the mark stays.
+                                await handler.wait()
+                                await services.queue.enqueue("kf_pull", open_kfid, mark)
+                                return stored
+                            await store.delete(f"kf:dirty:{open_kfid}")
+                            stored += await _pull(services, open_kfid,
+                                                  None if mark == _NO_TOKEN else mark, handler)
+                        await handler.wait()
+                        if await store.get(f"kf:dirty:{open_kfid}") is None:
+                            break
             except LockTimeout:
                 return stored  # the holder sees our mark before it lets go
             if await store.get(f"kf:dirty:{open_kfid}") is None:
@@ -165,6 +173,7 @@ async def _store(services: Any, items: list[dict[str, Any]]) -> list[tuple[int, 
             app=_app_name(services), dedupe_key=f"kf:{e.msgid}", fmt="kf",
             event_type=e.event_type, time_boxed=e.time_boxed,
             plaintext=json.dumps(i, ensure_ascii=False),
+            thread=kf_thread(getattr(e, "open_kfid", None), getattr(e, "external_userid", None)),
         ))
         for e, i in keyed
     ))
