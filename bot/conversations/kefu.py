@@ -126,17 +126,16 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
         plan.messages += await offer_group.kf_extra_messages(ports, conv.external_userid)
     payloads = await compose.kf_payloads(plan.messages, values,
                                          lambda url: ports.media.media_id_for_url(url))
-    budget = cfg.kf_budget
-    if len(payloads) >= budget:
-        payloads = [*payloads[: budget - 1], ("text", {"content": cfg.budget_notice})]
+    customer_at = sent_at(ev.send_time) or at
+    payloads, over = _within_budget(cfg, conv, customer_at, payloads)
+    if over:
+        unanswered = unanswered or not payloads
         plan.action = plan.action if plan.action and plan.action.startswith("escalate") \
             else "escalate:budget"
     planned: list[OutboxMessage] = []
 
     async def write(conn: Any) -> None:
         # May run twice (alone after a failed shared try on SQLite): rows are built afresh.
-        conv.sent_since_customer = len(payloads)
-        conv.last_customer_at = at
         replies = []
         for i, (msgtype, body) in enumerate(payloads):
             row = outbound.kf_row(ports, key=f"{ref}:{i}", open_kfid=conv.open_kfid,
@@ -151,7 +150,7 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
             inbound=ConversationMessage(
                 channel="kefu", conversation=key, direction=Direction.IN, msgtype="text",
                 content=text, msgid=ev.msgid, rule_id=plan.rule_id, action=plan.action),
-            replies=replies, rule_id=plan.rule_id, at=at,
+            replies=replies, rule_id=plan.rule_id, at=at, customer_at=customer_at,
             unanswered=UnansweredQuestion(channel="kefu", conversation=key, content=text,
                                           normalized=normalize(text)) if unanswered else None,
             suppressed=suppressed))
@@ -163,6 +162,42 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned
+
+
+def sent_at(send_time: int | None) -> datetime | None:
+    """A kf item's ``send_time`` as a time (None when absent or not a plausible one)."""
+    if send_time is None or not 0 < send_time < 2**33:
+        return None
+    return datetime.fromtimestamp(send_time, UTC)
+
+
+# Kept for the customer's newest message when an older one of a backlog is decided: its
+# answer and the notice that a person follows up.
+NEWEST_RESERVE = 2
+
+
+def _within_budget(cfg: Any, conv: KfConversation, customer_at: datetime,
+                   payloads: list[tuple[str, dict[str, Any]]]
+                   ) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
+    """The replies WeCom will take, and whether the budget cut them.
+
+    WeCom allows ``kf_budget`` messages after the customer's last message, counted from
+    when the customer sent it, not from when we handle it (protocol.md §3.2). A message
+    older than the newest one known (a backlog after an outage) is answered only if that
+    leaves the newest its answer; otherwise it is left to the person the escalation calls.
+    The newest message's answer ends with the notice when it uses up the budget."""
+    newest = conv.last_customer_at is None or conv.last_customer_at <= customer_at
+    spent = conv.sent_since_customer if conv.last_customer_at is not None \
+        and conv.last_customer_at >= customer_at else 0
+    left = max(0, cfg.kf_budget - spent)
+    if not newest:
+        if payloads and len(payloads) > left - NEWEST_RESERVE:
+            return [], True
+        return payloads, False
+    if len(payloads) >= left and payloads:
+        return ([*payloads[: left - 1], ("text", {"content": cfg.budget_notice})]
+                if left else []), True
+    return payloads, False
 
 
 async def _cooling_down(ports: Ports, rule: Any, key: str, msgid: str) -> bool:

@@ -19,6 +19,8 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from bot.infra import sql
 from bot.infra.clock import cst_date
@@ -34,9 +36,12 @@ from bot.models import (
 # the servicer a session change records). The session state is not written from the value the
 # decision read: a person may have taken the session meanwhile (a claim, a session change),
 # and that must stand. The one change a decision makes to it is in REOPEN.
-CONVERSATION_FIELDS = ("unmatched_streak", "nickname", "sent_since_customer", "last_customer_at",
-                       "updated_at")
+CONVERSATION_FIELDS = ("unmatched_streak", "nickname", "updated_at")
 REOPEN = "session_state = CASE WHEN session_state = 4 THEN 0 ELSE session_state END"
+# The kf budget is relative, like WeCom's: replies add to what was sent since the customer's
+# last message, and a message newer than the last one known starts the count afresh. The
+# puller moves ``last_customer_at`` forward as soon as it sees a newer message
+# (``customer_wrote``), possibly while a decision on an older one is under way.
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Decision:
     replies: list[tuple[OutboxMessage, ConversationMessage]]  # unsaved; linked when stored
     rule_id: str | None
     at: datetime
+    customer_at: datetime  # when the customer sent the message decided on
     unanswered: UnansweredQuestion | None = None
     suppressed: bool = False  # the rule matched within its cooldown: counted, not answered
 
@@ -85,12 +91,27 @@ def _count_sql(p: sql.Params, rule_id: str, channel: str, at: datetime, *, hits:
                           conflict=_COUNTER_KEY, add=_COUNTERS)
 
 
-def _update_conversation(p: sql.Params, conv: KfConversation) -> str:
+def _newer(p: sql.Params, at: datetime) -> str:
+    (mark,) = p.add([sql.to_db(KfConversation, "last_customer_at", at)])
+    return f"(last_customer_at IS NULL OR last_customer_at < {mark})"
+
+
+def _update_conversation(p: sql.Params, d: Decision) -> str:
+    conv = d.conversation
     marks = p.add(sql.db_values(conv, CONVERSATION_FIELDS))
-    sets = ", ".join([*(f"{sql.quote(c)} = {m}" for c, m in zip(
-        sql.columns(KfConversation, CONVERSATION_FIELDS), marks, strict=True)), REOPEN])
+    sets = [*(f"{sql.quote(c)} = {m}" for c, m in zip(
+        sql.columns(KfConversation, CONVERSATION_FIELDS), marks, strict=True)), REOPEN]
+    # Markers are added in the order they appear (SQLite's are positional).
+    newer = _newer(p, d.customer_at)
+    sent, more = p.add([len(d.replies), len(d.replies)])
+    sets.append(f"sent_since_customer = CASE WHEN {newer} THEN {sent} "
+                f"ELSE sent_since_customer + {more} END")
+    newer = _newer(p, d.customer_at)
+    (stamp,) = p.add([sql.to_db(KfConversation, "last_customer_at", d.customer_at)])
+    sets.append(f"last_customer_at = CASE WHEN {newer} THEN {stamp} ELSE last_customer_at END")
     where = p.add([conv.id])[0]
-    return f"UPDATE {sql.table(KfConversation)} SET {sets} WHERE id = {where}"  # noqa: S608
+    return (f"UPDATE {sql.table(KfConversation)} SET {', '.join(sets)} "  # noqa: S608
+            f"WHERE id = {where}")
 
 
 def _insert_row(p: sql.Params, instance: Any, returning: tuple[str, ...] = ()) -> str:
@@ -118,7 +139,7 @@ def _count(p: sql.Params, d: Decision) -> str:
 
 async def _one_statement(conn: BaseDBAsyncClient, d: Decision) -> None:
     p = sql.Params(sql.POSTGRES)
-    parts = [f"c AS ({_update_conversation(p, d.conversation)})"]
+    parts = [f"c AS ({_update_conversation(p, d)})"]
     for i, (row, _) in enumerate(d.replies):
         parts.append(f"o{i} AS ({_insert_row(p, row, ('id',))})")
     # Each history row names the outbox row this very statement inserts.
@@ -140,7 +161,7 @@ async def _in_turn(conn: BaseDBAsyncClient, d: Decision) -> None:
         p = sql.Params(sql.SQLITE)
         return await conn.execute_query_dict(build(p, *args), p.values)
 
-    await run(_update_conversation, d.conversation)
+    await run(_update_conversation, d)
     for row, message in d.replies:
         (got,) = await run(_insert_row, row, ("id",))
         message.outbox_id = got["id"]
@@ -149,3 +170,26 @@ async def _in_turn(conn: BaseDBAsyncClient, d: Decision) -> None:
         await run(_count, d)
     if d.unanswered is not None:
         await run(_insert_row, d.unanswered)
+
+
+async def customer_wrote(latest: dict[tuple[str, str], datetime]) -> None:
+    """The newest new message each customer sent, as a pull just stored it (before any of
+    them is decided): their budgets count from it, as WeCom's does, so decisions on older
+    messages of a backlog know what is left for the newest. A new message in the same
+    second as the last one known starts the count afresh too (it is new: the pull stored
+    it just now)."""
+    for (open_kfid, external_userid), at in latest.items():
+        updated = await KfConversation.filter(
+            Q(last_customer_at__isnull=True) | Q(last_customer_at__lte=at),
+            open_kfid=open_kfid, external_userid=external_userid,
+        ).update(last_customer_at=at, sent_since_customer=0)
+        if not updated and not await KfConversation.exists(open_kfid=open_kfid,
+                                                           external_userid=external_userid):
+            try:
+                await KfConversation.create(open_kfid=open_kfid, external_userid=external_userid,
+                                            last_customer_at=at)
+            except IntegrityError:  # made meanwhile (a decision's first contact): move it on
+                await KfConversation.filter(
+                    Q(last_customer_at__isnull=True) | Q(last_customer_at__lte=at),
+                    open_kfid=open_kfid, external_userid=external_userid,
+                ).update(last_customer_at=at, sent_since_customer=0)

@@ -13,10 +13,17 @@ from typing import Any
 
 import pytest
 
-from bot.models import ConversationMessage, Direction, InboxEvent, InboxStatus
+from bot.models import (
+    ConversationMessage,
+    Direction,
+    InboxEvent,
+    InboxStatus,
+    UnansweredQuestion,
+)
 from bot.pipeline.inbox import NewEvent, kf_thread
 from bot.settings import Settings
 from tests.conversations.test_kefu_races import FailingCommits
+from tests.harness.waiting import wait_for
 from tests.harness.world import KF, World, world
 from tests.harness.world import load_sample_rules as _sample
 
@@ -181,3 +188,42 @@ async def test_a_row_a_killed_worker_left_goes_before_the_next_message(
         await w.settle()
         assert QUESTIONS[0][1] in texts[0] and QUESTIONS[1][1] in texts[1], texts
         assert (await InboxEvent.get(id=row)).status == InboxStatus.DONE
+
+
+async def test_a_backlog_spends_no_reply_wecom_would_refuse(
+    mode_settings: Callable[..., Settings], kf_over_limit: str,
+) -> None:
+    """Nine questions pile up while pulls fail (an outage). WeCom's allowance counts from
+    the customer's newest message, so answering each as if it had just arrived would have
+    WeCom refuse everything past the fifth. The service answers older questions only while
+    that leaves the newest its answer, sends no reply WeCom refuses, and calls a person."""
+    from bot.models import Escalation, OutboxMessage
+
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        w.sandbox.corp.limits.kf_over_limit = kf_over_limit
+        w.sandbox.set_faults(http5xx_burst=100_000, paths=("kf/sync_msg",))
+        asked = [QUESTIONS[i % len(QUESTIONS)] for i in range(8)]
+        for q, _ in asked:
+            await w.sandbox.customer_says(KF, "wmBacklog", q)
+            w.sandbox.corp.clock.advance(2)  # a customer typing, not one burst
+        w.sandbox.set_faults()
+        await w.sandbox.customer_says(KF, "wmBacklog", QUESTIONS[2][0])  # the newest
+
+        async def escalated() -> bool:
+            return await Escalation.filter(external_userid="wmBacklog").exists()
+
+        await wait_for(escalated, timeout=20)
+        await w.settle()
+        assert await ConversationMessage.filter(direction=Direction.IN,
+                                                conversation__contains="wmBacklog").count() == 9
+        refused = await ConversationMessage.filter(direction=Direction.OUT, status="failed")
+        assert refused == [], [(m.content, m.fail_type) for m in refused]
+        assert not await OutboxMessage.filter(status="failed").exists()
+        # What counts against the allowance: send_msg (the session's transfer notice goes
+        # with send_msg_on_event, on the event's own code).
+        sends = await OutboxMessage.filter(api="kf_send_msg").count()
+        assert 1 <= sends <= 5, w.kf_texts("wmBacklog")
+        assert "刘洋" in w.kf_texts("wmBacklog")[-1]  # a person follows up
+        assert (await Escalation.get(external_userid="wmBacklog")).reason == "budget"
+        assert await UnansweredQuestion.filter(conversation__contains="wmBacklog").exists()

@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import datetime
 from typing import Any
 
+from bot.conversations import kefu, kefu_store
 from bot.infra.logs import get_logger
 from bot.infra.store import LockTimeout
 from bot.models import KfCursor
@@ -25,6 +27,7 @@ from bot.pipeline.processing import process_fresh
 from bot.protocol import errors as E
 from bot.protocol.errors import RateLimitError, TokenError, WeComAPIError
 from bot.protocol.events import parse_kf_message
+from bot.protocol.events.kf import KfMessage
 
 log = get_logger("bot.kefu.sync")
 _NO_TOKEN = "-"  # noqa: S105 - a marker meaning "pull without a Token"
@@ -132,6 +135,7 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
         items = [i for i in res.get("msg_list") or [] if isinstance(i, dict)]
         fresh = [i for i in items if oldest is None or int(i.get("send_time") or 0) >= oldest]
         rows = await _store(services, fresh)
+        await kefu_store.customer_wrote(_newest_by_customer([e for _, e in rows]))
         cursor = res.get("next_cursor") or cursor
         if cursor and cursor != saved:
             if row is None:
@@ -148,6 +152,22 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
             log.info("kefu.backlog_skipped", open_kfid=open_kfid, count=len(items) - len(fresh))
         if not res.get("has_more"):  # a page may be empty with has_more = 1
             return stored
+
+
+def _newest_by_customer(events: list[Any]) -> dict[tuple[str, str], datetime]:
+    """When each customer of a batch last wrote: their messages (not events) stored just now,
+    so each is a message the conversation has not seen before."""
+    newest: dict[tuple[str, str], datetime] = {}
+    for e in events:
+        if not isinstance(e, KfMessage) or e.origin != 3 or e.msgtype == "event":
+            continue
+        at = kefu.sent_at(e.send_time)
+        if not e.open_kfid or not e.external_userid or at is None:
+            continue
+        who = (e.open_kfid, e.external_userid)
+        if who not in newest or newest[who] < at:
+            newest[who] = at
+    return newest
 
 
 # Refusals that are not about the Token: pulling without it would fail the same way.
