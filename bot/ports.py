@@ -309,6 +309,9 @@ class PassiveContext:
     app: AppConfig  # the app the event came in on
     corp_id: str
     ports: LocalPorts
+    # False when a job runs the handler (its answer is then sent actively, so the passive
+    # reply's limits do not bind it).
+    in_request: bool = True
 
 
 @dataclass(frozen=True)

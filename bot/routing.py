@@ -46,7 +46,8 @@ class Route:
     async def run(self, event: Any, ctx: HandlerContext) -> Reply | None:
         """Run the handler from a job: a passive one still sees local ports only."""
         if self.local_handler is not None:
-            local = PassiveContext(app=ctx.app, corp_id=ctx.corp_id, ports=ctx.ports.local())
+            local = PassiveContext(app=ctx.app, corp_id=ctx.corp_id, ports=ctx.ports.local(),
+                                   in_request=False)
             return await self.local_handler(event, local)
         assert self.handler is not None
         return await self.handler(event, ctx)
@@ -117,6 +118,12 @@ class Router:
         if routes is None:
             routes = self._kinds[kind] = tuple(r for r in self._routes if r.accepts(*kind))
         return next((r for r in routes if all(f(event) for f in r.filters)), None)
+
+
+class AnswerActively(Exception):
+    """Raised by a passive handler, before any side effect, when its answer cannot go back
+    inside the callback response (a text past WeCom's passive limit): the job runs it again
+    and sends the answer actively."""
 
 
 class Dispatcher(Router):

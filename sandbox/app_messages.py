@@ -58,7 +58,10 @@ class AppMessages:
         }
 
         def on_reply(reply: str) -> None:
-            self.corp.deliver(userid, "app_reply", cfg.name, "passive", reply=reply)
+            # A passive text is cut past 2048 bytes too, as message/send's is.
+            cut = _cut(reply)
+            extra = {"truncated": True} if cut != reply else {}
+            self.corp.deliver(userid, "app_reply", cfg.name, "passive", reply=cut, **extra)
 
         self.corp.emit_app(cfg, fields, "app_text", on_reply)
         return {"msgid": str(msgid)}
@@ -98,8 +101,7 @@ class AppMessages:
         if msgtype == "text" and len(str(payload.get("content", "")).encode()) > _TEXT_LIMIT:
             # WeCom cuts an app text past 2048 bytes and says nothing ("超过将截断", docs
             # 90236): the member gets the head only, marked here so tests can see it.
-            cut = str(payload["content"]).encode()[:_TEXT_LIMIT].decode(errors="ignore")
-            payload, truncated = {**payload, "content": cut}, True
+            payload, truncated = {**payload, "content": _cut(str(payload["content"]))}, True
         if msgtype == "markdown" and len(str(payload.get("content", "")).encode()) > _TEXT_LIMIT:
             raise SandboxError(E.CONTENT_TOO_LARGE, "content size out of limit")
         if msgtype in _MEDIA_TYPES:
@@ -170,3 +172,8 @@ class AppMessages:
         media_id = self.corp.new_id("3", 60)
         self.media[media_id] = (kind, self.corp.now())
         return {"type": kind, "media_id": media_id, "created_at": str(int(self.corp.now()))}
+
+
+def _cut(text: str) -> str:
+    """What a member sees of a text WeCom cuts at 2048 bytes."""
+    return text.encode()[:_TEXT_LIMIT].decode(errors="ignore")

@@ -7,6 +7,7 @@ from bot.conversations import staff
 from bot.conversations.cards import CLAIM_PREFIX
 from bot.conversations.routes_help import COMMANDS
 from bot.ports import HandlerContext, PassiveContext
+from bot.protocol import text_limits as L
 from bot.protocol.events import AibotEnterChat, AibotText, TemplateCardEvent, TextMessage
 from bot.protocol.replies import TextReply, WelcomeReply
 from bot.routing import Router, command_text, text_is, text_startswith
@@ -78,6 +79,8 @@ def _has_text(event: TextMessage | AibotText) -> bool:
 async def staff_faq(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply | None:
     channel = "aibot" if isinstance(event, AibotText) else "app"
     chat_id = event.chatid if isinstance(event, AibotText) else None
+    # Passive app replies are cut by WeCom past APP_TEXT bytes (the AI bot's are not).
+    limit = L.APP_TEXT if channel == "app" and ctx.in_request else None
     text = await staff.faq(ctx.ports, channel, command_text(event) or "", _who(event),
-                           chat_id)
+                           chat_id, passive_limit=limit)
     return TextReply(text) if text else None

@@ -8,6 +8,8 @@ from bot.conversations import compose, escalation
 from bot.conversations.rule_counters import count_rule
 from bot.models import EscalationStatus
 from bot.ports import LocalPorts
+from bot.protocol import text_limits as L
+from bot.routing import AnswerActively
 
 STATUS_NAMES = {EscalationStatus.OPEN: "待认领", EscalationStatus.CLAIMED: "处理中",
                 EscalationStatus.RESOLVED: "已解决"}
@@ -75,15 +77,19 @@ async def progress_command(ports: LocalPorts, arg: str) -> str:
 
 
 async def faq(ports: LocalPorts, channel: str, text: str, userid: str | None,
-              chat_id: str | None = None) -> str | None:
+              chat_id: str | None = None, *, passive_limit: int | None = None) -> str | None:
     """Anything else staff write: the matcher with channel app / aibot; silence when no
-    staff rule answers (staff chat is not a place to nag)."""
+    staff rule answers (staff chat is not a place to nag). ``passive_limit``: the bytes a
+    passive answer may hold; a longer one raises AnswerActively before anything is counted
+    (the job answers actively, in parts)."""
     at = ports.clock.now()
     m = ports.rules.matcher.match(text, channel=channel, at=at,
                                          scope={"userid": userid, "chat_id": chat_id})
     if m is None or m.rule.action != "reply":
         return None
     reply = compose.plain_text(compose.pick(m.rule), {})
+    if passive_limit is not None and L.size(reply) > passive_limit:
+        raise AnswerActively(f"{L.size(reply)} bytes")
     # Statistics after the answer: this runs inside the callback request (a passive reply),
     # whose ack should not wait for a counter's write.
     ports.background.spawn(count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.protocol import text_limits as L
 from bot.protocol.replies import Reply
 from bot.runtime import Services
 from bot.settings import AppConfig
@@ -26,4 +27,6 @@ async def deliver(services: Services, reply: Reply, event: Any, app: AppConfig) 
             response_url, {"msgtype": "markdown", "markdown": {"content": reply.content}}
         )
         return
-    await client.app(app.name).send_text([event.from_user_name], reply.content)
+    # WeCom cuts an app text past APP_TEXT bytes without a word: a longer one goes in parts.
+    for part in L.split(reply.content, L.APP_TEXT):
+        await client.app(app.name).send_text([event.from_user_name], part)

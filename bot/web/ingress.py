@@ -22,6 +22,7 @@ from bot.protocol.crypto import CryptoError
 from bot.protocol.events import EventParseError, Fmt, KfMsgOrEvent, dedupe_key, parse
 from bot.protocol.replies import Reply, TextReply, passive_aibot_plaintext, passive_app_plaintext
 from bot.protocol.safexml import XMLError, parse_xml
+from bot.routing import AnswerActively
 from bot.runtime import Services
 from bot.settings import AppConfig
 from bot.web.appkeys import SERVICES
@@ -206,6 +207,9 @@ async def _try_passive(
     try:
         async with asyncio.timeout(PASSIVE_BUDGET_SECONDS):
             result = await route.local_handler(event, ctx)
+    except AnswerActively:
+        log.info("callback.passive_declined", route=route.name)
+        return False, None
     except Exception as exc:
         # The job runs the handler again and replies actively.
         log.warning("callback.passive_failed", route=route.name, error=type(exc).__name__)

@@ -237,3 +237,29 @@ async def test_a_group_welcome_template_gone_from_wecom_is_made_again_or_deleted
         assert gone.status == 204
         assert await (await w.client.get("/api/v1/group-welcome-templates",
                                          headers=admin)).json() == []
+
+
+async def test_a_staff_faq_answer_too_long_for_a_passive_reply_goes_in_parts(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A staff rule with two texts that together pass WeCom's 2,048 bytes (each fits when
+    saved): WeCom would cut a passive reply, so the answer goes actively, in parts, whole,
+    and the rule is counted once."""
+    from bot.models import RuleStat
+
+    async with world(mode_settings()) as w:
+        h = await bearer("adm-faq", "admin")
+        first, second = "甲" * 600, "乙" * 600  # 1,800 bytes each, 3,601 joined
+        rule = {"id": "long-faq", "channels": ["app"], "when": {"any": ["报销流程"]},
+                "action": "reply", "replies": {"mode": "all", "messages": [
+                    {"text": first}, {"text": second}]}}
+        res = await w.client.post("/api/v1/rules", json=rule, headers=h)
+        assert res.status == 201, await res.text()
+        await w.sandbox.staff_says("wangqiang", "报销流程是什么")
+        await w.settle()
+        got = [m for m in w.sandbox.inbox("wangqiang") if m["channel"] in ("app", "app_reply")]
+        assert got and not any(m.get("truncated") for m in got), got
+        text = "".join(str((m.get("payload") or {}).get("content") or m.get("reply") or "")
+                       for m in got)
+        assert first in text and second in text
+        assert (await RuleStat.get(rule_id="long-faq", channel="app")).hits == 1
