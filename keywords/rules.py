@@ -83,15 +83,30 @@ class RuleError(ValueError):
         super().__init__(text)
 
 
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without aliases: a rule file never needs them, and an alias can make a small
+    file expand into a huge or self-containing structure ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def load_rules(source: Any) -> tuple[Rule, ...]:
     """Validate rules from YAML/JSON text or already-parsed data."""
     if isinstance(source, bytes):
         source = source.decode("utf-8")
     if isinstance(source, str):
         try:
-            source = yaml.safe_load(source)  # YAML is a superset of JSON
+            source = yaml.load(source, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
             raise RuleError([Problem(None, None, f"not valid YAML/JSON: {exc}")]) from None
+        except RecursionError:
+            raise RuleError([Problem(None, None, "not valid YAML/JSON: nested too deeply")]
+                            ) from None
     if source is None:
         return ()
     if isinstance(source, dict):

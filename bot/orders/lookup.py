@@ -13,6 +13,8 @@ from bot.models import CustomerGroupMember, Order
 from bot.orders import pipelines
 from bot.ports import OrderInfo
 
+ORDER_NO_MAX = Order._meta.fields_map["order_no"].max_length  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
 class OrderSummary:
@@ -36,6 +38,8 @@ async def _summary(order: Order) -> OrderSummary:
 
 
 async def order_by_no(order_no: str) -> OrderSummary | None:
+    if len(order_no) > ORDER_NO_MAX:  # no order has it (and the column would refuse it)
+        return None
     order = await Order.get_or_none(order_no=order_no)
     return await _summary(order) if order else None
 
@@ -86,6 +90,8 @@ class DbOrdersLookup:
         return await self._info(order) if order else None
 
     async def by_number(self, order_no: str) -> OrderInfo | None:
+        if len(order_no) > ORDER_NO_MAX:
+            return None
         order = await Order.get_or_none(order_no=order_no)
         return await self._info(order) if order else None
 

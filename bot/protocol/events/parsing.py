@@ -117,12 +117,21 @@ def dedupe_key(event: Event, plaintext: str | bytes) -> str:
     msg_id = event.msg_id
     if msg_id:
         key = f"{event.dedupe_namespace}:{msg_id}"
-        if len(key) <= MAX_DEDUPE_KEY:
+        if len(key) <= MAX_DEDUPE_KEY and key.isprintable() and _utf8(key):
             return key
-        # A MsgId no real message has (thousands of digits): still one key per id, and
-        # one that fits the column, so the batch it is stored with is not refused.
+        # A MsgId no real message has (thousands of digits, NUL or lone surrogates, which
+        # PostgreSQL cannot store): still one key per id, and one the column takes, so the
+        # batch it is stored with is not refused.
         return f"{event.dedupe_namespace}:sha256:" + hashlib.sha256(
             str(msg_id).encode("utf-8", "surrogatepass")).hexdigest()[:48]
     if isinstance(plaintext, str):
         plaintext = plaintext.encode("utf-8", "surrogatepass")
     return "sha256:" + hashlib.sha256(plaintext).hexdigest()
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,0 +1,58 @@
+"""A short fuzz run over every entry point a stranger can reach (``bench/fuzz.py`` runs the
+long one): generated callbacks at each layer, ERP requests signed and unsigned, rule files.
+No case may get a 5xx, and the service is healthy and still works afterwards."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from aiohttp.test_utils import TestClient
+
+from bot.models import InboxEvent, RuleChange
+from bot.orders import erp
+from bot.settings import Settings
+from tests.harness.admin import bearer
+from tests.harness.callbacks import Signed
+from tests.harness.fuzzing import Case, Generator, run
+from tests.harness.service import serving
+
+CASES = int(os.environ.get("WECOM_BOT_FUZZ_CASES", "1500"))
+SEED = int(os.environ.get("WECOM_BOT_FUZZ_SEED", "20261205"))
+
+
+def sender(client: TestClient) -> Callable[[Case], object]:
+    async def send(case: Case) -> int:
+        resp = await client.request(case.method, case.path, params=case.params,
+                                    data=case.body, headers=case.headers)
+        await resp.read()
+        return resp.status
+
+    return send
+
+
+async def test_generated_hostile_input_gets_no_5xx(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    settings = mode_settings(erp_signing_secret="fuzz-signing-secret-0123456789")
+    async with serving(settings) as client:
+        key = await erp.create_key(settings, "erp-fuzz")
+        token = (await bearer("adm-fuzz", "admin"))["Authorization"].split()[1]
+        revisions = await RuleChange.all().count()
+        gen = Generator(settings, SEED, erp=key, admin_token=token)
+        tally = await run(sender(client), gen, CASES)  # type: ignore[arg-type]
+        assert tally.server_errors == [], (SEED, tally.server_errors[:20], tally.summary())
+        kinds = tally.summary()
+        # Each layer was reached: signed plaintexts stored (200), forged signatures refused (403).
+        assert kinds["plaintext"].get(200, 0) > 0 and kinds["verify"].get(403, 0) > 0, kinds
+        assert await RuleChange.all().count() == revisions  # dry runs only
+        assert (await client.get("/healthz")).status == 200
+        assert (await client.get("/readyz")).status == 200
+        # And a genuine message still goes through.
+        signed = Signed(settings)
+        params, body = signed.post(signed.text_message("帮助", msg_id=987654321))
+        assert (await client.post("/wecom/callback/main", params=params, data=body)).status == 200
+        assert await InboxEvent.filter(dedupe_key__contains="987654321").exists()
+        # A stored hostile event is handled or ignored, never crashes its handler.
+        crashed = await InboxEvent.filter(attempts__gt=0).values_list("event_type", "last_error")
+        assert crashed == [], crashed[:10]
