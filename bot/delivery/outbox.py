@@ -186,10 +186,16 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
             # The last try may have landed (its answer lost): ask WeCom before calling again.
             try:
                 landed = await _landed(client, row)
-            except WeComError:
-                # Still unknown: keep the unanswered error, so the next try asks again.
-                await _failed_attempt(services, row, row.last_error or "", retryable=True)
+            except WeComAPIError as exc:
+                if exc.errcode != E.GROUPMSG_DISPATCHING:
+                    raise _LookupFailed from exc
+                # WeCom will not list 群发 records while one was just made (41063, for as
+                # long as a burst of them is being dispatched): not an attempt, ask later.
+                # The unanswered error stays, so the next try asks again.
+                await _reschedule(services, row, DISPATCH_WAIT_SECONDS)
                 return row
+            except WeComError as exc:
+                raise _LookupFailed from exc
         result = landed if landed is not None else await getattr(client, row.api)(**row.args)
     except WeComAPIError as exc:
         if _already_done(row, exc):
@@ -218,6 +224,10 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
         retryable = exc.errcode == SYSTEM_BUSY or exc.errcode in _NOT_YET.get(row.api, ())
         await _failed_attempt(services, row, f"{exc.errcode} {exc.errmsg}", retryable)
         return row
+    except _LookupFailed:
+        # Still unknown: keep the unanswered error, so the next try asks again.
+        await _failed_attempt(services, row, row.last_error or "", retryable=True)
+        return row
     except LimiterBusy as exc:
         # Our own limiter is full for a while: come back when a slot frees up. Not an attempt:
         # nothing was sent.
@@ -233,6 +243,13 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
         return row
     await _finish(row, OutboxStatus.SENT, result=dict(result))
     return row
+
+
+class _LookupFailed(Exception):
+    """Asking WeCom whether an unanswered try landed failed: the answer is still unknown."""
+
+
+DISPATCH_WAIT_SECONDS = 5.0
 
 
 def _unanswered(row: OutboxMessage) -> bool:

@@ -245,6 +245,40 @@ async def test_group_task_retry_after_a_lost_answer_does_not_create_a_second(
         assert sent.attempts == 2  # the lost try, then the look-up that found it
 
 
+async def test_group_task_look_up_while_wecom_dispatches_spends_no_attempt(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """After an unanswered try, the look-up lists the corp's 群发; WeCom refuses that list
+    with 41063 while any task is being dispatched (a burst keeps it so for long). The row
+    waits and asks again, without spending attempts, and the task is found once listed."""
+    async with serving(mode_settings()) as client:
+        services = services_of(client)
+        sandbox = services.sandbox
+        chat = (await sandbox.staff_creates_group("zhangwei", "O002"))["chat_id"]
+        sandbox.corp.limits.groupmsg_dispatch_seconds = 3600
+        sandbox.set_faults(lost_answer_burst=1, paths=["externalcontact/add_msg_template"])
+        row = await outbox.add(key="grouptask:dispatching", app="main", api="add_msg_template",
+                               args={"chat_type": "group", "sender": "zhangwei",
+                                     "chat_id_list": [chat], "text": "订单 D2 已发货"},
+                               recipient=chat)
+        await outbox.flush(services, [row])
+
+        def refused_twice() -> bool:
+            return sum(1 for c in sandbox.calls if c["errcode"] == 41063) >= 2
+
+        await wait_for(refused_twice, timeout=30)
+        waiting = await OutboxMessage.get(id=row.id)
+        assert waiting.status == OutboxStatus.PENDING and waiting.attempts == 1
+        sandbox.corp.clock.advance(3600)
+
+        async def sent() -> OutboxMessage | None:
+            got = await OutboxMessage.get(id=row.id)
+            return got if got.status == OutboxStatus.SENT else None
+
+        done = await wait_for(sent, timeout=30)
+        assert done.result["recovered"] and len(sandbox.mass_messaging.tasks) == 1
+
+
 async def _kf_session(services: object) -> tuple[object, str, str]:
     from sandbox import SEED_CUSTOMERS, SEED_KF
 
