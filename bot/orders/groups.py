@@ -17,6 +17,8 @@ from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.ports import Ports
+from bot.protocol import errors as E
+from bot.protocol.errors import WeComAPIError
 
 log = get_logger("bot.orders.groups")
 EXTERNAL = 2
@@ -35,13 +37,24 @@ def _ts(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value), UTC) if value else None
 
 
+class GroupUnknown(Exception):
+    """WeCom says the chat_id names no group (an event for a group gone, or not a real
+    event): nothing to keep, and asking again cannot help."""
+
+
 def group_lock(ports: Ports, chat_id: str) -> Any:
     return ports.store.lock(f"orders:group:{chat_id}", ttl=30, wait=30)
 
 
 async def sync(ports: Ports, chat_id: str) -> tuple[CustomerGroup, list[CustomerGroupMember]]:
-    """Fetch the group and make our copy match; returns it and the members who joined."""
-    res = await ports.wecom.groupchat_get(chat_id)
+    """Fetch the group and make our copy match; returns it and the members who joined.
+    Raises GroupUnknown when WeCom knows no such group."""
+    try:
+        res = await ports.wecom.groupchat_get(chat_id)
+    except WeComAPIError as exc:
+        if exc.errcode == E.INVALID_CHAT_ID:
+            raise GroupUnknown(chat_id) from None
+        raise
     data = res["group_chat"]
     group, _ = await CustomerGroup.update_or_create(
         defaults={"name": data.get("name", ""), "owner": data.get("owner", ""),

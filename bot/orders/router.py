@@ -49,8 +49,12 @@ async def _bind_by_name(ctx: HandlerContext, group: CustomerGroup) -> None:
 async def group_created(event: ExternalChatCreateEvent, ctx: HandlerContext) -> None:
     if not event.chat_id:
         return
-    async with groups.group_lock(ctx.ports, event.chat_id):
-        group, _ = await groups.sync(ctx.ports, event.chat_id)
+    try:
+        async with groups.group_lock(ctx.ports, event.chat_id):
+            group, _ = await groups.sync(ctx.ports, event.chat_id)
+    except groups.GroupUnknown:
+        log.warning("orders.group_unknown", change="create")
+        return
     if group.owner:  # which group welcome template to pick (WeCom lets only the client set it)
         await group_welcome.tell_owner(ctx.ports, chat_id=event.chat_id, owner=group.owner,
                                        group_name=group.name or "")
@@ -61,14 +65,18 @@ async def group_created(event: ExternalChatCreateEvent, ctx: HandlerContext) -> 
 async def group_updated(event: ExternalChatUpdateEvent, ctx: HandlerContext) -> None:
     if not event.chat_id:
         return
-    async with groups.group_lock(ctx.ports, event.chat_id):
-        if event.update_detail in ("add_member", "del_member"):
-            group, joined = await groups.apply_update(
-                ctx.ports, event.chat_id, event.update_detail, event.last_mem_ver,
-                event.cur_mem_ver, event.mem_change_list, event.quit_scene,
-                event.mem_change_cnt)
-        else:  # name, owner or notice changed: fetch the group as it is now
-            group, joined = await groups.sync(ctx.ports, event.chat_id)
+    try:
+        async with groups.group_lock(ctx.ports, event.chat_id):
+            if event.update_detail in ("add_member", "del_member"):
+                group, joined = await groups.apply_update(
+                    ctx.ports, event.chat_id, event.update_detail, event.last_mem_ver,
+                    event.cur_mem_ver, event.mem_change_list, event.quit_scene,
+                    event.mem_change_cnt)
+            else:  # name, owner or notice changed: fetch the group as it is now
+                group, joined = await groups.sync(ctx.ports, event.chat_id)
+    except groups.GroupUnknown:
+        log.warning("orders.group_unknown", change="update")
+        return
     if joined:
         await binding.members_joined(ctx.ports, event.chat_id, joined)
     if event.update_detail == "change_name":

@@ -5,6 +5,7 @@ No case may get a 5xx, and the service is healthy and still works afterwards."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 
 from aiohttp.test_utils import TestClient
@@ -15,7 +16,7 @@ from bot.settings import Settings
 from tests.harness.admin import bearer
 from tests.harness.callbacks import Signed
 from tests.harness.fuzzing import Case, Generator, run
-from tests.harness.service import serving
+from tests.harness.service import services_of, serving
 
 CASES = int(os.environ.get("WECOM_BOT_FUZZ_CASES", "1500"))
 SEED = int(os.environ.get("WECOM_BOT_FUZZ_SEED", "20261205"))
@@ -56,3 +57,39 @@ async def test_generated_hostile_input_gets_no_5xx(
         # A stored hostile event is handled or ignored, never crashes its handler.
         crashed = await InboxEvent.filter(attempts__gt=0).values_list("event_type", "last_error")
         assert crashed == [], crashed[:10]
+
+
+async def test_events_naming_what_wecom_does_not_know_end_at_once(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A group event for a chat_id WeCom calls invalid (40050), a kf callback for an account
+    it does not know (95000): handled once, not retried five times as if WeCom were down."""
+    from bot.protocol.safexml import build_xml
+    from tests.harness.waiting import wait_for
+
+    settings = mode_settings()
+    signed = Signed(settings)
+    async with serving(settings) as client:
+        corp = settings.wecom.corp_id
+        for fields in (
+            {"ToUserName": corp, "FromUserName": "sys", "CreateTime": 1, "MsgType": "event",
+             "Event": "change_external_chat", "ChangeType": "create", "ChatId": "wrNoSuch"},
+            {"ToUserName": corp, "FromUserName": "sys", "CreateTime": 2, "MsgType": "event",
+             "Event": "change_external_chat", "ChangeType": "update", "ChatId": "wrNoSuch",
+             "UpdateDetail": "change_name"},
+            {"ToUserName": corp, "CreateTime": 3, "MsgType": "event", "Event": "kf_msg_or_event",
+             "Token": "tok", "OpenKfId": "wkNoSuchAccount"},
+        ):
+            params, body = signed.post(build_xml(fields))
+            resp = await client.post("/wecom/callback/main", params=params, data=body)
+            assert resp.status == 200
+
+        async def settled() -> bool:
+            rows = await InboxEvent.all()
+            return len(rows) == 3 and all(r.status == "done" for r in rows)
+
+        await wait_for(settled, timeout=20)
+        assert not await InboxEvent.filter(attempts__gt=0).exists()
+        paths = Counter(c["path"] for c in services_of(client).sandbox.calls)
+        assert paths["externalcontact/groupchat/get"] == 2, paths  # once per event
+        assert paths["kf/sync_msg"] <= 2, paths  # with the Token, then without: no retries

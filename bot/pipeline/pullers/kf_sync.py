@@ -125,6 +125,11 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
         try:
             res = await client.kf_sync_msg(open_kfid=open_kfid, cursor=cursor, token=token)
         except WeComAPIError as exc:
+            if exc.errcode in _NO_SUCH_ACCOUNT:
+                # Not an account WeCom knows (a callback naming one that is gone, or not
+                # a real callback): pulling again cannot help.
+                log.warning("kefu.unknown_account", errcode=exc.errcode)
+                return stored
             if token is None or not _token_refused(exc):
                 raise
             # The callback's Token lives 10 minutes: a callback handled later (after a restart
@@ -168,6 +173,9 @@ def _newest_by_customer(events: list[Any]) -> dict[tuple[str, str], datetime]:
         if who not in newest or newest[who] < at:
             newest[who] = at
     return newest
+
+
+_NO_SUCH_ACCOUNT = frozenset({E.KF_INVALID_OPEN_KFID, E.KF_OPEN_KFID_NOT_FOUND})
 
 
 # Refusals that are not about the Token: pulling without it would fail the same way.
