@@ -57,8 +57,11 @@ async def bind(ports: Ports, order_no: str, chat_id: str, *,
                        "one order per group", "chat_id")
     group = await CustomerGroup.get_or_none(chat_id=chat_id)
     if group is None:
-        async with groups.group_lock(ports, chat_id):
-            group, _ = await groups.sync(ports, chat_id)
+        try:
+            async with groups.group_lock(ports, chat_id):
+                group, _ = await groups.sync(ports, chat_id)
+        except groups.GroupUnknown:
+            raise NotFound(f"group {chat_id} is not known to WeCom", "chat_id") from None
     if group.dismissed:
         raise NotFound(f"group {chat_id} was dismissed", "chat_id")
     try:
