@@ -79,6 +79,7 @@ async def _over_budget(ports: Ports, rows: list[OutboxMessage]) -> None:
     over = [r.id for r in rows if r.status == OutboxStatus.FAILED
             and ports.outbox.errcode(r) == E.KF_OVER_SEND_LIMIT]
     if over:
+        ports.metrics.kf_budget_skip("over_limit", len(over))
         await ConversationMessage.filter(outbox_id__in=over, direction=Direction.OUT).update(
             status="failed", fail_type=FAIL_OVER_LIMIT)
         log.warning("kefu.send_failed", fail_type=FAIL_OVER_LIMIT, known=True, count=len(over))
@@ -128,6 +129,7 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
                                          lambda url: ports.media.media_id_for_url(url))
     budget = cfg.kf_budget
     if len(payloads) >= budget:
+        ports.metrics.kf_budget_skip("reply", len(payloads) - (budget - 1))
         payloads = [*payloads[: budget - 1], ("text", {"content": cfg.budget_notice})]
         plan.action = plan.action if plan.action and plan.action.startswith("escalate") \
             else "escalate:budget"
@@ -160,6 +162,8 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
     # Ordered by the rule whose daily counter the write bumps (see Commits); on
     # PostgreSQL the write is a single statement.
     await ports.commits.run(write, order=plan.rule_id or "", single_statement=True)
+    if plan.rule_id:
+        ports.metrics.rule_hit(plan.rule_id, "kefu")
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned

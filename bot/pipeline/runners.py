@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -18,6 +19,8 @@ from bot.infra.logs import get_logger
 log = get_logger("bot.pipeline.runners")
 
 JobFunc = Callable[..., Awaitable[Any]]
+# Told of every run: (job name, "ok" | "retry" | "failed", seconds) — the metrics.
+JobObserver = Callable[[str, str, float], None]
 FAST_QUEUE = "wecom-bot:fast"
 DEFAULT_QUEUE = "wecom-bot:jobs"
 
@@ -60,6 +63,7 @@ class InProcessRunner:
         max_tries: int = 5,
         timeout: float = 30.0,
         delay: Callable[[int], float] = retry_delay,
+        observe: JobObserver | None = None,
     ) -> None:
         self.functions = functions
         self.ctx = ctx
@@ -67,6 +71,7 @@ class InProcessRunner:
         self.max_tries = max_tries
         self.timeout = timeout
         self.delay = delay
+        self.observe = observe
         self._queue: asyncio.PriorityQueue[_Item] = asyncio.PriorityQueue()
         self._seq = itertools.count()
         self._active_ids: set[str] = set()
@@ -131,15 +136,23 @@ class InProcessRunner:
                 self._busy -= 1
                 self._queue.task_done()
 
+    def _observed(self, name: str, outcome: str, started: float) -> None:
+        if self.observe is not None:
+            self.observe(name, outcome, time.perf_counter() - started)
+
     async def _run(self, item: _Item) -> None:
         fn = self.functions[item.name]
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout):
                 await fn(self.ctx, *item.args)
+            self._observed(item.name, "ok", started)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            if item.attempt < self.max_tries and not self._closing:
+            retrying = item.attempt < self.max_tries and not self._closing
+            self._observed(item.name, "retry" if retrying else "failed", started)
+            if retrying:
                 delay = self.delay(item.attempt)
                 failed = item.attempt
                 item.attempt += 1

@@ -241,12 +241,20 @@ def _passive_response(
 def _log(
     kind: str, request: web.Request, outcome: str, status: int, started: float, **fields: Any
 ) -> None:
+    seconds = time.perf_counter() - started
+    name = request.match_info.get("app")
+    services = request.app[SERVICES]
+    # Metric labels from closed sets: a configured app's name (a 404's path is anyone's
+    # text), the 200 outcomes by name, any refusal by its status alone.
+    app = name if name is not None and services.app(name) is not None else "unknown"
+    services.metrics.callback(app, outcome if status == 200 else
+                              ("unavailable" if status >= 500 else "rejected"), status, seconds)
     log.info(
         f"callback.{kind}",
-        app=request.match_info.get("app"),
+        app=name,
         outcome=outcome,
         status=status,
-        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        duration_ms=round(seconds * 1000, 2),
         **fields,
     )
 
