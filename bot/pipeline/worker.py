@@ -8,10 +8,16 @@ import signal
 import time
 from typing import Any
 
-from bot.infra.logs import get_logger
+from bot.infra.logs import correlated, get_logger
 from bot.pipeline.processing import sweep
 from bot.pipeline.registry import JOBS, PERIODIC
-from bot.pipeline.runners import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
+from bot.pipeline.runners import (
+    CORRELATION_ARG,
+    DEFAULT_QUEUE,
+    FAST_QUEUE,
+    JobFunc,
+    retry_delay,
+)
 from bot.runtime import Services
 
 log = get_logger("bot.pipeline.worker")
@@ -22,7 +28,12 @@ RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker tha
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
     from arq import Retry, func
 
-    async def run(ctx: dict[str, Any], *args: Any) -> Any:
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        # The job's log lines, its retry's included, carry the inbox id of its journey.
+        with correlated(kwargs.get(CORRELATION_ARG)):
+            return await attempt_job(ctx, args)
+
+    async def attempt_job(ctx: dict[str, Any], args: tuple[Any, ...]) -> Any:
         services = ctx["services"]
         started = time.perf_counter()
         try:

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.infra.logs import get_logger
+from bot.infra.logs import correlated, get_logger
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.processing import enqueue_inbox
 from bot.ports import PassiveContext
@@ -159,17 +159,20 @@ async def receive(request: web.Request) -> web.Response:
             _log("receive", request, "duplicate", 200, started, **fields)
             return _empty(200)
         fields["inbox_id"] = row_id
-        handled, reply = await _try_passive(services, app, event)
-        if handled:
-            await services.inbox.mark_done(row_id)
-            if reply is not None:
-                _log("receive", request, "replied", 200, started, **fields)
-                return _passive_response(services, app, event, reply, fmt)
-            _log("receive", request, "handled", 200, started, **fields)
-            return _empty(200)
-        # The row is durable, so the ack need not wait for the queue: a lost enqueue is
-        # picked up by the sweeper.
-        services.spawn(_enqueue(services, row_id, event, key))
+        # From here on every log line of this event's journey carries its inbox id: the
+        # passive handler's, and the jobs queued for it (bot.pipeline.runners carries it).
+        with correlated(row_id):
+            handled, reply = await _try_passive(services, app, event)
+            if handled:
+                await services.inbox.mark_done(row_id)
+                if reply is not None:
+                    _log("receive", request, "replied", 200, started, **fields)
+                    return _passive_response(services, app, event, reply, fmt)
+                _log("receive", request, "handled", 200, started, **fields)
+                return _empty(200)
+            # The row is durable, so the ack need not wait for the queue: a lost enqueue
+            # is picked up by the sweeper.
+            services.spawn(_enqueue(services, row_id, event, key))
     except Reject as exc:
         _log("receive", request, exc.reason, exc.status, started, **fields)
         return _empty(exc.status)
