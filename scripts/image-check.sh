@@ -203,7 +203,7 @@ for _ in $(seq 1 100); do
 done
 [ "$done_" = done ] || { logs "$NAME-worker"; fail "the callback's inbox row is '$done_', not done"; }
 worker_metrics=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics")
-grep -q '^wecom_bot_jobs_total{job="process_inbox",outcome="ok"} 1.0' <<<"$worker_metrics" \
+grep -q '^wecom_bot_jobs_total{kind="process_inbox",outcome="ok"} 1.0' <<<"$worker_metrics" \
   || fail "the worker did not count the process_inbox job"
 grep -q '^wecom_bot_wecom_calls_total{api="message/send",errcode="0"} 1.0' <<<"$worker_metrics" \
   || { logs "$NAME-worker"; fail "the worker did not send the reply (message/send)"; }

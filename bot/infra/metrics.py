@@ -91,10 +91,10 @@ class Recorder:
             "wecom_bot_callback_ack_seconds", "Time from a callback's arrival to its answer",
             ["app"], buckets=ACK_BUCKETS, registry=r)
         self.jobs = Counter(
-            "wecom_bot_jobs", "Jobs run, by job and outcome (ok, retry, failed)",
-            ["job", "outcome"], registry=r)
+            "wecom_bot_jobs", "Jobs run, by kind (the job's name) and outcome (ok, retry, "
+            "failed)", ["kind", "outcome"], registry=r)
         self.job_seconds = Histogram(
-            "wecom_bot_job_duration_seconds", "Job run time, by job", ["job"],
+            "wecom_bot_job_duration_seconds", "Job run time, by kind", ["kind"],
             buckets=CALL_BUCKETS, registry=r)
         self.wecom_calls = Counter(
             "wecom_bot_wecom_calls", "WeCom API calls (each attempt), by API and errcode "

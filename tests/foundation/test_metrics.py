@@ -89,8 +89,8 @@ async def test_one_conversation_shows_at_every_seam(
     assert total(m, "wecom_bot_callbacks_total", app="main", outcome="rejected",
                  status="403") == 1
     assert total(m, "wecom_bot_callback_ack_seconds_count", app="main") == stored + 1
-    assert total(m, "wecom_bot_jobs_total", job="kf_callback", outcome="ok") >= 1
-    assert total(m, "wecom_bot_job_duration_seconds_count", job="kf_callback") >= 1
+    assert total(m, "wecom_bot_jobs_total", kind="kf_callback", outcome="ok") >= 1
+    assert total(m, "wecom_bot_job_duration_seconds_count", kind="kf_callback") >= 1
     assert total(m, "wecom_bot_wecom_calls_total", api="kf/sync_msg", errcode="0") >= 1
     assert total(m, "wecom_bot_wecom_calls_total", api="kf/account/list",
                  errcode="unknown") == 1
@@ -103,6 +103,8 @@ async def test_one_conversation_shows_at_every_seam(
     assert total(m, "wecom_bot_outbox_pending") == 0
     assert ("wecom_bot_outbox_oldest_pending_age_seconds", frozenset()) in m
     assert ("wecom_bot_group_tasks_waiting_for_owner", frozenset()) in m
+    # No label takes the name of Prometheus' own target labels (it would be renamed).
+    assert not {k for (_, ls) in m for k, _ in ls} & {"job", "instance"}
     # No label carries a person or a text.
     for secret in (CUSTOMER, "wmMetrics01", "zhangwei", "什么时候发货", "odd thing",
                    settings.wecom.apps[0].secret.get_secret_value()):
