@@ -46,6 +46,9 @@ DOCKER=(/usr/bin/docker -H "unix://$SOCK")
 # -- the engine ----------------------------------------------------------------------------
 ours_dockerd=""
 mkdir -p "$RUN" "$STATE/docker"
+# One check at a time on a machine: they share the engine, the base and the database.
+exec 9>"$STATE/lock"
+flock 9
 if ! "${DOCKER[@]}" info >/dev/null 2>&1; then
   # An engine of an interrupted run still holds the data root: stop it first.
   stale=$(cat "$RUN/docker.pid" 2>/dev/null || true)

@@ -14,6 +14,7 @@
 - ``redis_server``: a Redis of a test's own, to stop and start (outages).
 - ``network``: a free port, and a gate that cuts a real server off and lets it back.
 - ``logs``: the service's JSON log lines as a test reads them.
+- ``deploy``: the deploy/ files, the tools that check them, PromQL metric names.
 
 Test modules import from here, never from each other; conftest files hold fixtures only.
 """
