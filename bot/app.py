@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any, Protocol
 
@@ -18,6 +19,7 @@ from bot.infra import db
 from bot.infra.clock import SystemClock
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
+from bot.infra.metrics import make_recorder
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
 from bot.pipeline.inbox import InboxWriter
@@ -28,6 +30,7 @@ from bot.ports import Clock, JobQueue, PlaygroundRefused, Ports, Rulebook
 from bot.routing import Dispatcher
 from bot.runtime import Services, make_cryptos
 from bot.settings import AppConfig, ConfigError, Settings
+from bot.wecom import unknown_codes
 from bot.wecom.client import WeComClient
 from bot.wecom.directory import WeComDirectory
 from bot.wecom.media import MediaUploads
@@ -177,7 +180,7 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
         jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
-        names=directory, commits=group_commit(), wecom=app_client,
+        names=directory, commits=group_commit(), metrics=services.metrics, wecom=app_client,
         outbox=OutboxWriter(services, main.name),
         directory=directory,
         media=MediaUploads(services.store, services.wecom, app_client),
@@ -200,12 +203,14 @@ async def running(
             log.info("db.migrated", applied=applied)
     await db.init_db(settings.database_url)
     store = make_store(settings.redis_url)
+    metrics = make_recorder(settings.metrics_enabled, unknown_codes=unknown_codes.counts)
     runner: InProcessRunner | None = None
     queue: JobQueue
     if settings.embedded:
         runner = InProcessRunner(
             JOBS, None, max_tries=settings.job_max_tries,
             timeout=settings.job_timeout_seconds, concurrency=settings.job_concurrency,
+            observe=metrics.job,
         )
         queue = runner
     else:
@@ -218,10 +223,11 @@ async def running(
         queue=queue,
         dispatcher=build_dispatcher(),
         cryptos=make_cryptos(settings),
-        wecom=WeComClient(settings.wecom, store, base_url=base_url),
+        wecom=WeComClient(settings.wecom, store, base_url=base_url, metrics=metrics),
         inbox=InboxWriter(),
         sandbox=sandbox,
         playground=SandboxPlayground(sandbox) if sandbox is not None else None,
+        metrics=metrics,
     )
     rules = RuleBook()
     services.ports = build_ports(services, main, clock=SystemClock(), rules=rules)
@@ -258,9 +264,12 @@ async def running(
 async def _sweep_forever(services: Services) -> None:
     interval = services.settings.inbox_sweep_seconds
     while True:
+        started = time.perf_counter()
         try:
             await sweep(services)
+            services.metrics.job("sweep", "ok", time.perf_counter() - started)
         except Exception as exc:
+            services.metrics.job("sweep", "failed", time.perf_counter() - started)
             log.warning("sweep.failed", error=type(exc).__name__)
         await asyncio.sleep(interval)
 
@@ -280,7 +289,10 @@ async def _periodic_forever(services: Services, interval: float = 60.0) -> None:
     while True:
         await asyncio.sleep(interval)
         for name in PERIODIC:
+            started = time.perf_counter()
             try:
                 await JOBS[name](services)
+                services.metrics.job(name, "ok", time.perf_counter() - started)
             except Exception as exc:
+                services.metrics.job(name, "failed", time.perf_counter() - started)
                 log.warning("periodic.failed", job=name, error=type(exc).__name__)

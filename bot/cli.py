@@ -62,9 +62,24 @@ def cmd_worker(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
 
+    listen = args.metrics_listen
+    if listen is not None:
+        host, _, port = listen.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            print(f"wecom-bot worker: --metrics-listen {listen!r} is not HOST:PORT",
+                  file=sys.stderr)
+            return 2
+
     async def main() -> None:
+        from bot.web.health import operations_app
+        from bot.web.server import listening
+
         async with running(settings, role="worker") as services:
-            await run_worker(services, burst=args.burst)
+            if listen is None:
+                await run_worker(services, burst=args.burst)
+                return
+            async with listening(operations_app(services), host.strip("[]"), int(port)):
+                await run_worker(services, burst=args.burst)
 
     asyncio.run(main())
     return 0
@@ -304,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "Run background jobs from the Redis queue. Production only: in embedded mode "
                  "`serve` runs the jobs itself.")
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    worker.add_argument("--metrics-listen", metavar="HOST:PORT", default=None,
+                        help="serve /metrics, /healthz and /readyz there (Prometheus)")
     add(sub, "migrate", "apply database migrations",
         "Apply the pending database migrations (once per deploy, before the processes start).")
     doctor = add(sub, "doctor", "check the configuration against the real corp before go-live",

@@ -209,6 +209,23 @@ class Outbox(Protocol):
         ...
 
 
+class Metrics(Protocol):
+    """What the domain counts for the operator's dashboards (``bot.infra.metrics``). Labels
+    are bounded: a rule id (capped), a channel, a fixed reason; never a user or a text."""
+
+    def rule_hit(self, rule_id: str, channel: str) -> None: ...
+
+    def kf_budget_skip(self, reason: str, count: int = 1) -> None:
+        """kf messages not sent because WeCom's 5-in-48-h budget is spent: ``reason`` is
+        ``reply`` (an answer cut to the budget), ``over_limit`` (WeCom's 95001) or
+        ``notice`` (an order notice skipped)."""
+        ...
+
+    def escalation_step(self, step: str, count: int = 1) -> None:
+        """An escalation's SLA step: ``renotified`` or ``raised``."""
+        ...
+
+
 class KnownNames(Protocol):
     async def known_name(self, userid: str | None) -> str:
         """A member's name as last read from the directory, or the userid: never asks WeCom,
@@ -284,6 +301,7 @@ class LocalPorts:
     rules: Rulebook
     names: KnownNames
     commits: Commits
+    metrics: Metrics
 
 
 @dataclass

@@ -11,6 +11,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.infra.metrics import NullRecorder, Recorder
 from bot.ports import JobQueue, PlaygroundSandbox, Ports, Store
 from bot.protocol.crypto import WeComCrypto
 from bot.routing import Dispatcher
@@ -35,6 +36,8 @@ class Services:
     sandbox: Sandbox | None = None
     # The console's playground in that simulator (the composition root adapts it).
     playground: PlaygroundSandbox | None = None
+    # Prometheus metrics of this process (NullRecorder when metrics_enabled is off).
+    metrics: Recorder = field(default_factory=NullRecorder)
     # Built right after (the adapters hold the services): bot.app.build_ports.
     ports: Ports = field(init=False)
     _background: set[asyncio.Task[Any]] = field(default_factory=set)

@@ -173,6 +173,9 @@ class Settings(BaseModel):
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Prometheus metrics: /metrics on serve (and on a worker's --metrics-listen); off, the
+    # recording calls do nothing.
+    metrics_enabled: bool = True
     # A connection with no request under way (idle, or headers still trickling in) is closed
     # after this; more open connections than the cap close the longest idle first.
     http_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=3600)

@@ -28,10 +28,12 @@ case "$cmd" in
     install
     bash scripts/services.sh
     bash scripts/chromium.sh
+    bash scripts/ops-tools.sh   # promtool, docker-compose, docker.io, debootstrap (apt, if missing)
     .venv/bin/ruff check .
     .venv/bin/mypy
     .venv/bin/lint-imports --no-cache   # the dependency rules (pyproject: tool.importlinter)
     .venv/bin/wecom-bot demo   # the scripted day must still happen, step by step
+    bash scripts/image-check.sh   # the Dockerfile built and run here, no registry
     exec .venv/bin/pytest "$@"
     ;;
   *)

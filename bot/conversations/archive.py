@@ -23,6 +23,7 @@ async def on_message(ports: Ports, ev: ArchivedMessage) -> None:
     if m is None or m.rule.action != "escalate":
         return  # no auto-reply into a customer group: WeCom does not allow one
     await count_rule(m.rule.id, "archive", at, hits=1)
+    ports.metrics.rule_hit(m.rule.id, "archive")
     where = ev.roomid or ev.sender
     customer = ev.sender if ev.sender.startswith(("wm", "wo")) else None
     await escalation.escalate_other(ports, channel="archive",

@@ -294,6 +294,8 @@ async def check_sla(ports: Ports) -> tuple[int, int]:
         esc.raised_to, esc.raised_at = sup, at
         await esc.save(update_fields=["raised_to", "raised_at"])
         raised += 1
+    ports.metrics.escalation_step("renotified", renotified)
+    ports.metrics.escalation_step("raised", raised)
     if renotified or raised:
         log.info("escalation.sla", renotified=renotified, raised=raised)
     return renotified, raised

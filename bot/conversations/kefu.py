@@ -79,6 +79,7 @@ async def _over_budget(ports: Ports, rows: list[OutboxMessage]) -> None:
     over = [r.id for r in rows if r.status == OutboxStatus.FAILED
             and ports.outbox.errcode(r) == E.KF_OVER_SEND_LIMIT]
     if over:
+        ports.metrics.kf_budget_skip("over_limit", len(over))
         await ConversationMessage.filter(outbox_id__in=over, direction=Direction.OUT).update(
             status="failed", fail_type=FAIL_OVER_LIMIT)
         log.warning("kefu.send_failed", fail_type=FAIL_OVER_LIMIT, known=True, count=len(over))
@@ -127,8 +128,12 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
     payloads = await compose.kf_payloads(plan.messages, values,
                                          lambda url: ports.media.media_id_for_url(url))
     customer_at = sent_at(ev.send_time) or at
+    asked = len(payloads)
     payloads, over = _within_budget(cfg, conv, customer_at, payloads)
     if over:
+        # Replies dropped: a stale question's whole answer, or what the notice replaced.
+        kept = len(payloads) - 1 if payloads else 0
+        ports.metrics.kf_budget_skip("reply" if payloads else "backlog", asked - kept)
         unanswered = unanswered or not payloads
         plan.action = plan.action if plan.action and plan.action.startswith("escalate") \
             else "escalate:budget"
@@ -159,6 +164,8 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
     # Ordered by the rule whose daily counter the write bumps (see Commits); on
     # PostgreSQL the write is a single statement.
     await ports.commits.run(write, order=plan.rule_id or "", single_statement=True)
+    if plan.rule_id:
+        ports.metrics.rule_hit(plan.rule_id, "kefu")
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned

@@ -93,4 +93,5 @@ async def faq(ports: LocalPorts, channel: str, text: str, userid: str | None,
     # Statistics after the answer: this runs inside the callback request (a passive reply),
     # whose ack should not wait for a counter's write.
     ports.background.spawn(count_rule(m.rule.id, channel, at, hits=1, replies=1 if reply else 0))
+    ports.metrics.rule_hit(m.rule.id, channel)
     return reply or None

@@ -57,6 +57,14 @@ _WINDOW_CLOSED = {"send_welcome_msg": frozenset({E.WELCOME_CODE_INVALID})}
 # Answers that say "not now" for this API: tried again, within the row's deadline.
 _NOT_YET = {"send_welcome_msg": frozenset({E.WELCOME_CONCURRENT})}
 MAX_ATTEMPTS = 6
+# Each API's channel, the label the metrics count rows by.
+CHANNELS = {"message_send": "app", "kf_send_msg": "kf", "kf_send_msg_on_event": "kf",
+            "kf_upgrade_service": "kf", "send_welcome_msg": "welcome",
+            "add_msg_template": "group_task", "remind_groupmsg_send": "group_task"}
+
+
+def channel_of(api: str) -> str:
+    return CHANNELS.get(api, "other")
 
 
 
@@ -177,7 +185,7 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
     ):
         return row
     if row.deadline is not None and row.deadline <= utcnow():
-        await _finish(row, OutboxStatus.MISSED, error="deadline passed before sending")
+        await _finish(services, row, OutboxStatus.MISSED, error="deadline passed before sending")
         return row
     try:
         client = services.wecom.app(row.app)
@@ -199,14 +207,15 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
         result = landed if landed is not None else await getattr(client, row.api)(**row.args)
     except WeComAPIError as exc:
         if _already_done(row, exc):
-            await _finish(row, OutboxStatus.SENT, result={
+            await _finish(services, row, OutboxStatus.SENT, result={
                 "msgid": row.args.get("msgid"), "duplicate": True, "errcode": exc.errcode})
             return row
         if (row.deadline is not None and row.deadline <= utcnow()) \
                 or exc.errcode in _WINDOW_CLOSED.get(row.api, ()):
             # Its window closed (while the client was retrying, or WeCom says the code is
             # past it): missed, like any late one, never counted as sent.
-            await _finish(row, OutboxStatus.MISSED, error=f"{exc.errcode} {exc.errmsg}"[:500])
+            await _finish(services, row, OutboxStatus.MISSED,
+                          error=f"{exc.errcode} {exc.errmsg}"[:500])
             return row
         if isinstance(exc, OperatorError):
             # Only an operator can fix it (trusted IP, agent_id): the message waits, with
@@ -241,7 +250,7 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
         # failed at once, visible in the console, instead of pending and swept for ever.
         await _failed_attempt(services, row, f"{type(exc).__name__}: {exc}", retryable=False)
         return row
-    await _finish(row, OutboxStatus.SENT, result=dict(result))
+    await _finish(services, row, OutboxStatus.SENT, result=dict(result))
     return row
 
 
@@ -310,10 +319,12 @@ async def _failed_attempt(services: Services, row: OutboxMessage, error: str,
     if not retryable or row.attempts >= MAX_ATTEMPTS:
         row.status = OutboxStatus.FAILED
         await row.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+        services.metrics.outbox_state(channel_of(row.api), OutboxStatus.FAILED.value)
         log.warning("outbox.failed", outbox_id=row.id, api=row.api, attempts=row.attempts,
                     error=error[:120])
         return
     delay = retry_after(row.attempts)
+    services.metrics.outbox_state(channel_of(row.api), "retry")
     row.next_attempt_at = utcnow() + delay
     await row.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
     await _hold_behind(row)
@@ -327,6 +338,7 @@ async def _reschedule(services: Services, row: OutboxMessage, seconds: float, *,
     """Try again in ``seconds`` without spending one of the row's attempts; ``error`` says
     why it waits (shown in the console)."""
     row.next_attempt_at = utcnow() + timedelta(seconds=seconds)
+    services.metrics.outbox_state(channel_of(row.api), "rescheduled")
     fields = ["next_attempt_at", "updated_at"]
     if error is not None:
         row.last_error = error[:500]
@@ -353,7 +365,8 @@ async def _hold_behind(row: OutboxMessage) -> None:
             .update(next_attempt_at=row.next_attempt_at)
 
 
-async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = None,
+async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, *,
+                  result: Any = None,
                   error: str | None = None) -> None:
     """The sender's outcome for a row it tried. Written only while the row is still
     pending: a later fact learned meanwhile (a kf ``msg_send_fail`` naming it) stands."""
@@ -374,6 +387,7 @@ async def _finish(row: OutboxMessage, status: OutboxStatus, *, result: Any = Non
     if written:
         for name, value in values.items():
             setattr(row, name, value)
+        services.metrics.outbox_state(channel_of(row.api), status.value)
         log.info("outbox.finished", outbox_id=row.id, api=row.api, status=status.value)
         return
     fresh = await OutboxMessage.get(id=row.id)

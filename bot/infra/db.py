@@ -6,6 +6,7 @@ aerich writes dialect-specific SQL, so each dialect has its own generated migrat
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,24 @@ async def ping_db() -> bool:
     conn = connection()
     await conn.execute_query("SELECT 1")
     return True
+
+
+def migration_names(database_url: str) -> list[str]:
+    """The migrations this release carries for the URL's dialect, as aerich records them."""
+    return list(_migration_names(dialect(database_url)))
+
+
+@functools.cache
+def _migration_names(name: str) -> tuple[str, ...]:
+    folder = MIGRATIONS_DIR / name / "models"
+    return tuple(sorted((p.name for p in folder.glob("*.py") if p.name[:1].isdigit()),
+                  key=lambda name: int(name.split("_", 1)[0])))
+
+
+async def pending_migrations(database_url: str) -> list[str]:
+    """Migrations of this release the open database has not applied (``wecom-bot migrate``
+    not run yet for this deploy): the service's tables may not be what its code expects."""
+    from aerich.models import Aerich
+
+    applied = set(await Aerich.filter(app="models").values_list("version", flat=True))
+    return [name for name in migration_names(database_url) if name not in applied]

@@ -6,6 +6,7 @@ them are masked wherever they appear, and query strings are scrubbed of credenti
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Mapping, MutableMapping
@@ -105,3 +106,23 @@ def configure_logging(fmt: str = "json", level: str = "info", *, cache: bool = F
 
 def get_logger(name: str) -> Any:
     return structlog.get_logger(name)
+
+
+# -- correlation: one callback's journey, followed by one grep ------------------------------
+
+CORRELATION_KEY = "inbox_id"
+
+
+def correlation_id() -> int | None:
+    """The inbox row whose journey this code runs in (bound by the callback, the job that
+    handles the row, and carried to the jobs they queue), if any."""
+    value = structlog.contextvars.get_contextvars().get(CORRELATION_KEY)
+    return value if isinstance(value, int) else None
+
+
+def correlated(inbox_id: int | None) -> contextlib.AbstractContextManager[Any]:
+    """Every log line inside carries ``inbox_id`` (structlog's contextvars, so tasks started
+    inside inherit it)."""
+    if inbox_id is None:
+        return contextlib.nullcontext()
+    return structlog.contextvars.bound_contextvars(**{CORRELATION_KEY: inbox_id})

@@ -96,6 +96,7 @@ async def send_notice(ports: Ports, notification_id: int) -> None:
     parts = L.split(text, L.KF_TEXT)
     why = await take_allowance(ports, open_kfid, euid, len(parts))
     if why is not None:
+        ports.metrics.kf_budget_skip("notice", len(parts))
         await _skip(n, why)
         return
     async with in_transaction() as conn:

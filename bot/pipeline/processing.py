@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from bot.delivery import outbox
-from bot.infra.logs import get_logger
+from bot.infra.logs import correlated, correlation_id, get_logger
 from bot.infra.store import LockTimeout
 from bot.models import InboxEvent, InboxStatus
 from bot.orders.tick import tick as orders_tick
@@ -26,13 +26,14 @@ log = get_logger("bot.pipeline.processing")
 async def process_inbox(services: Services, inbox_id: int) -> None:
     """Dispatch one stored event to its handler; exactly once, whatever the retries."""
     settings = services.settings
-    try:
-        async with services.store.lock(
-            f"inbox:{inbox_id}", ttl=settings.job_timeout_seconds + 5, wait=0
-        ):
-            await _process(services, inbox_id)
-    except LockTimeout:
-        log.info("inbox.busy", inbox_id=inbox_id)
+    with correlated(inbox_id):  # a swept job carries no id of its own journey
+        try:
+            async with services.store.lock(
+                f"inbox:{inbox_id}", ttl=settings.job_timeout_seconds + 5, wait=0
+            ):
+                await _process(services, inbox_id)
+        except LockTimeout:
+            log.info("inbox.busy", inbox_id=inbox_id)
 
 
 async def _process(services: Services, inbox_id: int, *, earlier_done: bool = False) -> None:
@@ -59,10 +60,11 @@ async def _earlier_first(services: Services, row_id: int, thread: str) -> None:
     wait = services.settings.conversations.kf_conversation_wait_seconds
     for row in await inbox.pending_before(thread, row_id):
         try:
-            async with services.store.lock(f"inbox:{row.id}",
-                                           ttl=services.settings.job_timeout_seconds + 5,
-                                           wait=wait):
-                await _process(services, row.id, earlier_done=True)
+            with correlated(row.id):
+                async with services.store.lock(f"inbox:{row.id}",
+                                               ttl=services.settings.job_timeout_seconds + 5,
+                                               wait=wait):
+                    await _process(services, row.id, earlier_done=True)
         except Exception as exc:  # LockTimeout (busy elsewhere) or its failure
             log.info("inbox.waits_for_earlier", inbox_id=row_id, earlier=row.id,
                      error=type(exc).__name__)
@@ -110,6 +112,16 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
     covers even that), so it is not read back. A failure is recorded on the row and the
     rest of its tries run as ordinary ``process_inbox`` jobs.
     """
+    trigger = correlation_id()
+    with correlated(row_id):
+        if trigger is not None and trigger != row_id:
+            # The item's own journey starts here: this line ties it to the callback (or
+            # job) whose pull brought it, so one grep of either id finds the link.
+            log.info("inbox.pulled", pulled_by=trigger, event_type=event.event_type)
+        await _process_fresh(services, row_id, app_name, event)
+
+
+async def _process_fresh(services: Services, row_id: int, app_name: str, event: Any) -> None:
     settings = services.settings
     try:
         thread = inbox.kf_thread(getattr(event, "open_kfid", None),

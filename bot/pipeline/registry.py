@@ -8,6 +8,7 @@ from typing import Any
 from bot.conversations import escalation, welcome
 from bot.conversations.escalation import check_sla
 from bot.delivery import outbox
+from bot.infra.logs import correlated
 from bot.orders import binding, grouptasks, kefu_notices
 from bot.pipeline.processing import process_inbox, sweep_inbox
 from bot.pipeline.pullers import archive_sync, kf_sync
@@ -20,8 +21,9 @@ async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
     """Job for a stored kf_msg_or_event row, its content passed along: the pull (idempotent,
     so no row lock and no read of the row), then the row is done. Should this job be lost,
     the sweeper takes the still pending row through ``process_inbox``."""
-    await kf_sync.request_pull(services, open_kfid, token)
-    await services.inbox.mark_done(inbox_id)
+    with correlated(inbox_id):
+        await kf_sync.request_pull(services, open_kfid, token)
+        await services.inbox.mark_done(inbox_id)
 
 
 async def kf_poll(services: Services) -> int:

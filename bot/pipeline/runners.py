@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.infra.logs import get_logger
+from bot.infra.logs import correlated, correlation_id, get_logger
 
 log = get_logger("bot.pipeline.runners")
 
 JobFunc = Callable[..., Awaitable[Any]]
+# Told of every run: (job name, "ok" | "retry" | "failed", seconds) — the metrics.
+JobObserver = Callable[[str, str, float], None]
 FAST_QUEUE = "wecom-bot:fast"
+# The keyword argument an arq job carries the inbox id of its journey in (job functions
+# never see it: the worker binds it for the job's log lines).
+CORRELATION_ARG = "correlation_inbox_id"
 DEFAULT_QUEUE = "wecom-bot:jobs"
 
 
@@ -46,6 +52,8 @@ class _Item:
     args: tuple[Any, ...] = field(compare=False)
     job_id: str | None = field(compare=False)
     attempt: int = field(compare=False, default=1)
+    # The inbox row whose journey queued the job: its log lines carry it too.
+    inbox_id: int | None = field(compare=False, default=None)
 
 
 class InProcessRunner:
@@ -60,6 +68,7 @@ class InProcessRunner:
         max_tries: int = 5,
         timeout: float = 30.0,
         delay: Callable[[int], float] = retry_delay,
+        observe: JobObserver | None = None,
     ) -> None:
         self.functions = functions
         self.ctx = ctx
@@ -67,6 +76,7 @@ class InProcessRunner:
         self.max_tries = max_tries
         self.timeout = timeout
         self.delay = delay
+        self.observe = observe
         self._queue: asyncio.PriorityQueue[_Item] = asyncio.PriorityQueue()
         self._seq = itertools.count()
         self._active_ids: set[str] = set()
@@ -95,7 +105,8 @@ class InProcessRunner:
             if job_id in self._active_ids:
                 return False
             self._active_ids.add(job_id)
-        item = _Item(0 if priority else 1, next(self._seq), name, args, job_id)
+        item = _Item(0 if priority else 1, next(self._seq), name, args, job_id,
+                     inbox_id=correlation_id())
         return self._put(item, defer)
 
     def _put(self, item: _Item, defer: float) -> bool:
@@ -131,15 +142,31 @@ class InProcessRunner:
                 self._busy -= 1
                 self._queue.task_done()
 
+    def _observed(self, name: str, outcome: str, started: float) -> None:
+        if self.observe is not None:
+            self.observe(name, outcome, time.perf_counter() - started)
+
     async def _run(self, item: _Item) -> None:
+        # The job's log lines, its retry's included, carry the inbox id of its journey.
+        with correlated(item.inbox_id):
+            finished = await self._attempt(item)
+        if item.job_id is not None and finished:
+            self._active_ids.discard(item.job_id)
+
+    async def _attempt(self, item: _Item) -> bool:
+        """One try; False when another is scheduled (or left to the sweep)."""
         fn = self.functions[item.name]
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout):
                 await fn(self.ctx, *item.args)
+            self._observed(item.name, "ok", started)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            if item.attempt < self.max_tries and not self._closing:
+            retrying = item.attempt < self.max_tries and not self._closing
+            self._observed(item.name, "retry" if retrying else "failed", started)
+            if retrying:
                 delay = self.delay(item.attempt)
                 failed = item.attempt
                 item.attempt += 1
@@ -147,10 +174,9 @@ class InProcessRunner:
                 if self._put(item, delay):
                     log.warning("job.retry", job=item.name, attempt=failed, delay=delay,
                                 error=type(exc).__name__)
-                return
+                return False
             log.error("job.failed", job=item.name, attempt=item.attempt, error=type(exc).__name__)
-        if item.job_id is not None:
-            self._active_ids.discard(item.job_id)
+        return True
 
     @property
     def idle(self) -> bool:
@@ -220,12 +246,17 @@ class ArqQueue:
         self, name: str, *args: Any, priority: bool = False, job_id: str | None = None,
         defer: float = 0.0,
     ) -> bool:
+        extra = {}
+        inbox_id = correlation_id()
+        if inbox_id is not None:
+            extra[CORRELATION_ARG] = inbox_id  # read by bot.pipeline.worker
         job = await self.pool.enqueue_job(
             name,
             *args,
             _job_id=job_id,
             _queue_name=FAST_QUEUE if priority else DEFAULT_QUEUE,
             _defer_by=defer or None,
+            **extra,
         )
         return job is not None
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from typing import Any
 
-from bot.infra.logs import get_logger
+from bot.infra.logs import correlated, get_logger
 from bot.pipeline.processing import sweep
 from bot.pipeline.registry import JOBS, PERIODIC
-from bot.pipeline.runners import DEFAULT_QUEUE, FAST_QUEUE, JobFunc, retry_delay
+from bot.pipeline.runners import (
+    CORRELATION_ARG,
+    DEFAULT_QUEUE,
+    FAST_QUEUE,
+    JobFunc,
+    retry_delay,
+)
 from bot.runtime import Services
 
 log = get_logger("bot.pipeline.worker")
@@ -21,17 +28,29 @@ RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker tha
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
     from arq import Retry, func
 
-    async def run(ctx: dict[str, Any], *args: Any) -> Any:
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        # The job's log lines, its retry's included, carry the inbox id of its journey.
+        with correlated(kwargs.get(CORRELATION_ARG)):
+            return await attempt_job(ctx, args)
+
+    async def attempt_job(ctx: dict[str, Any], args: tuple[Any, ...]) -> Any:
+        services = ctx["services"]
+        started = time.perf_counter()
         try:
-            return await fn(ctx["services"], *args)
+            result = await fn(services, *args)
         except Exception as exc:
             attempt = int(ctx.get("job_try", 1))
-            if attempt < max_tries:
+            retrying = attempt < max_tries
+            services.metrics.job(name, "retry" if retrying else "failed",
+                                 time.perf_counter() - started)
+            if retrying:
                 log.warning("job.retry", job=name, attempt=attempt, error=type(exc).__name__,
                             detail=str(exc)[:200])
                 raise Retry(defer=retry_delay(attempt)) from exc
             log.error("job.failed", job=name, attempt=attempt, error=type(exc).__name__)
             raise
+        services.metrics.job(name, "ok", time.perf_counter() - started)
+        return result
 
     run.__qualname__ = run.__name__ = name
     # Results of the hot jobs are never read: storing them costs a Redis write per job.
@@ -58,14 +77,24 @@ async def run_worker(
     redis_settings = RedisSettings.from_dsn(settings.redis_url)
 
     async def sweep_cron(ctx: dict[str, Any]) -> None:
-        await sweep(ctx["services"])
+        started = time.perf_counter()
+        try:
+            await sweep(ctx["services"])
+        except Exception:
+            services.metrics.job("sweep", "failed", time.perf_counter() - started)
+            raise
+        services.metrics.job("sweep", "ok", time.perf_counter() - started)
 
     def minutely(name: str) -> Any:
         async def run(ctx: dict[str, Any]) -> None:
+            started = time.perf_counter()
             try:
                 await JOBS[name](ctx["services"])
             except Exception as exc:
+                services.metrics.job(name, "failed", time.perf_counter() - started)
                 log.warning("periodic.failed", job=name, error=type(exc).__name__)
+                return
+            services.metrics.job(name, "ok", time.perf_counter() - started)
 
         run.__qualname__ = run.__name__ = f"cron_{name}"
         return cron(run, second={15}, unique=True, timeout=settings.job_timeout_seconds)

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.infra.logs import get_logger
+from bot.infra.logs import correlated, get_logger
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.processing import enqueue_inbox
 from bot.ports import PassiveContext
@@ -160,17 +160,20 @@ async def receive(request: web.Request) -> web.Response:
             _log("receive", request, "duplicate", 200, started, **fields)
             return _empty(200)
         fields["inbox_id"] = row_id
-        handled, reply = await _try_passive(services, app, event)
-        if handled:
-            await services.inbox.mark_done(row_id)
-            if reply is not None:
-                _log("receive", request, "replied", 200, started, **fields)
-                return _passive_response(services, app, event, reply, fmt)
-            _log("receive", request, "handled", 200, started, **fields)
-            return _empty(200)
-        # The row is durable, so the ack need not wait for the queue: a lost enqueue is
-        # picked up by the sweeper.
-        services.spawn(_enqueue(services, row_id, event, key))
+        # From here on every log line of this event's journey carries its inbox id: the
+        # passive handler's, and the jobs queued for it (bot.pipeline.runners carries it).
+        with correlated(row_id):
+            handled, reply = await _try_passive(services, app, event)
+            if handled:
+                await services.inbox.mark_done(row_id)
+                if reply is not None:
+                    _log("receive", request, "replied", 200, started, **fields)
+                    return _passive_response(services, app, event, reply, fmt)
+                _log("receive", request, "handled", 200, started, **fields)
+                return _empty(200)
+            # The row is durable, so the ack need not wait for the queue: a lost enqueue
+            # is picked up by the sweeper.
+            services.spawn(_enqueue(services, row_id, event, key))
     except Reject as exc:
         _log("receive", request, exc.reason, exc.status, started, **fields)
         return _empty(exc.status)
@@ -245,12 +248,20 @@ def _passive_response(
 def _log(
     kind: str, request: web.Request, outcome: str, status: int, started: float, **fields: Any
 ) -> None:
+    seconds = time.perf_counter() - started
+    name = request.match_info.get("app")
+    services = request.app[SERVICES]
+    # Metric labels from closed sets: a configured app's name (a 404's path is anyone's
+    # text), the 200 outcomes by name, any refusal by its status alone.
+    app = name if name is not None and services.app(name) is not None else "unknown"
+    services.metrics.callback(app, outcome if status == 200 else
+                              ("unavailable" if status >= 500 else "rejected"), status, seconds)
     log.info(
         f"callback.{kind}",
-        app=request.match_info.get("app"),
+        app=name,
         outcome=outcome,
         status=status,
-        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        duration_ms=round(seconds * 1000, 2),
         **fields,
     )
 

@@ -25,12 +25,15 @@ from typing import Any
 import aiohttp
 
 from bot.infra.logs import get_logger
+from bot.infra.metrics import NullRecorder, Recorder
 from bot.ports import Store
 from bot.protocol.errors import (
     INVALID_SECRET,
+    KNOWN_CODES,
     RATE_LIMIT_CODES,
     SYSTEM_BUSY,
     TOKEN_CODES,
+    LimiterBusy,
     OperatorError,
     TokenError,
     WeComAPIError,
@@ -79,6 +82,7 @@ class WeComClient:
         base_url: str | None = None,
         retry: RetryPolicy | None = None,
         limits: RateLimits | None = None,
+        metrics: Recorder | None = None,
     ) -> None:
         if base_url is None:
             if wecom.is_sandbox:
@@ -91,6 +95,7 @@ class WeComClient:
         self.limits = limits or RateLimits()
         self.limiter = RateLimiter(store)
         self.alerts = OperatorAlerts(store)
+        self.metrics = metrics or NullRecorder()
         self._session = session
         self._owns_session = session is None
         self._apps: dict[str, AppClient] = {}
@@ -148,8 +153,13 @@ class WeComClient:
             )
         per_api = lim.per_api or self.wecom.api_calls_per_minute
         keys.append((f"api:{corp}:{api}", per_api, lim.window))
-        waited = await self.limiter.acquire_all(keys, max_wait=self.retry.limiter_wait)
+        try:
+            waited = await self.limiter.acquire_all(keys, max_wait=self.retry.limiter_wait)
+        except LimiterBusy:
+            self.metrics.ratelimit_gave_up(api)
+            raise
         if waited:
+            self.metrics.ratelimit_wait(api, waited)
             log.info("wecom.ratelimit.waited", api=api, seconds=round(waited, 3))
 
     async def _http(
@@ -227,9 +237,11 @@ class WeComClient:
             if tokens is not None:
                 token = await tokens.get()
                 query["access_token"] = token
+            sent = time.perf_counter()
             try:
                 body = await self._http(method, url, query, json_body, data)
             except _Transient as exc:
+                self.metrics.wecom_call(api, "http_error", time.perf_counter() - sent)
                 pause = policy.delay(transient)
                 repeatable = api not in NOT_REPEATABLE or exc.detail == _NEVER_SENT
                 if repeatable and transient < policy.transient_retries \
@@ -241,8 +253,11 @@ class WeComClient:
                     continue
                 raise WeComHTTPError(api, exc.detail, exc.status) from None
             errcode = _errcode(body)
+            self.metrics.wecom_call(api, _code_label(errcode), time.perf_counter() - sent)
             if errcode == 0:
                 log.debug("wecom.call", api=api, app=app, errcode=0)
+                if token is not None and app is not None:
+                    await self.alerts.went_through(app)
                 return body
             errmsg = str(body.get("errmsg", ""))
             log.info("wecom.call", api=api, app=app, errcode=errcode)
@@ -273,6 +288,12 @@ class WeComClient:
 
     def _in_budget(self, started: float, pause: float) -> bool:
         return time.monotonic() - started + pause <= self.retry.budget_seconds
+
+
+def _code_label(errcode: int) -> str:
+    """A bounded label: codes of our error table as themselves, any other as "unknown"
+    (counted by code in wecom_bot_wecom_unknown_errcodes)."""
+    return str(errcode) if errcode == 0 or errcode in KNOWN_CODES else "unknown"
 
 
 def _errcode(body: Mapping[str, Any]) -> int:
@@ -309,7 +330,13 @@ class AppClient(MessageAPI, ContactAPI, KfAPI, UserAPI):
         return token, int(body.get("expires_in", 7200))
 
     async def _fetch(self) -> tuple[str, int]:
-        return await self.gettoken()
+        try:
+            got = await self.gettoken()
+        except Exception:
+            self.client.metrics.token_refresh(self.name, ok=False)
+            raise
+        self.client.metrics.token_refresh(self.name, ok=True)
+        return got
 
     async def _call(
         self,

@@ -27,6 +27,9 @@ ALERT_TTL = 30 * 60.0
 LOG_INTERVAL = 5 * 60.0
 # A trusted IP takes about a minute to take effect in WeCom (docs 90313, 60020).
 MIN_BACKOFF, MAX_BACKOFF = 60.0, 600.0
+# After a call that went through, the store is checked for a standing 60020 alert of its app
+# at most this often (a read per successful call would cost every call a round trip).
+CLEAR_CHECK_INTERVAL = 10.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class OperatorAlerts:
         self.store = store
         self.clock = clock
         self._logged: dict[tuple[str, int], float] = {}
+        self._checked: dict[str, float] = {}
 
     @staticmethod
     def _key(app: str, errcode: int) -> str:
@@ -76,12 +80,32 @@ class OperatorAlerts:
         alert = OperatorAlert(app=app, errcode=error.errcode, ip=E.egress_ip(error.errmsg),
                               since=earlier.since if earlier else now, last=now)
         await self.store.set(key, json.dumps(alert.__dict__), ttl=ALERT_TTL)
+        self._checked.pop(app, None)  # the next call that goes through checks at once
         logged = self._logged.get((app, error.errcode))
         if logged is None or now - logged >= LOG_INTERVAL:
             self._logged[(app, error.errcode)] = now
             log.warning("wecom.operator_alert", app=app, errcode=error.errcode, ip=alert.ip,
                         api=error.api, hint=error.hint)
         return alert
+
+    async def went_through(self, app: str) -> None:
+        """A call of ``app``'s with its access_token was answered: WeCom trusts this
+        server's IP again, so a standing 60020 alert is over (readiness returns with it).
+        301002 is not cleared here: only message/send checks the agent id; it expires."""
+        now = self.clock()
+        if now - self._checked.get(app, float("-inf")) < CLEAR_CHECK_INTERVAL:
+            return
+        self._checked[app] = now
+        key = self._key(app, E.UNTRUSTED_IP)
+        try:
+            if await self.store.get(key) is None:
+                return
+            await self.store.delete(key)
+        except Exception as exc:  # the call went through; the alert expires on its own
+            log.info("wecom.operator_alert_check_failed", app=app, error=type(exc).__name__)
+            return
+        self._logged.pop((app, E.UNTRUSTED_IP), None)
+        log.info("wecom.operator_alert_cleared", app=app, errcode=E.UNTRUSTED_IP)
 
     async def get(self, app: str, errcode: int) -> OperatorAlert | None:
         raw = await self.store.get(self._key(app, errcode))

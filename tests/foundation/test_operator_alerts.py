@@ -1,7 +1,8 @@
 """WeCom refusals only an operator can fix are not lost messages: 60020 (the server's IP is
 not among the app's 企业可信IP) and 301002 (agent_id and secret of different apps) keep the
 row waiting with backoff, without spending its attempts; /readyz, the console's alerts and
-one log line say what to do; once fixed, the message goes out."""
+one log line say what to do; once fixed, the message goes out. While every app that calls
+WeCom is refused with 60020, /readyz says not ready."""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ async def test_an_untrusted_ip_holds_messages_until_the_operator_adds_it(
 
         ready = await client.get("/readyz")
         body = await ready.json()
-        assert ready.status == 200 and body["status"] == "ok"
+        # main is the only app that calls WeCom's API: nothing can go out, so not ready.
+        assert ready.status == 503 and body["checks"]["wecom"].startswith("every app refused")
         (alert,) = body["wecom_alerts"]
         assert alert["errcode"] == 60020 and "203.0.113.7" in alert["action"]
         headers = await bearer("viewer", "viewer")
@@ -69,6 +71,9 @@ async def test_an_untrusted_ip_holds_messages_until_the_operator_adds_it(
         assert row.status == OutboxStatus.SENT
         assert [m["payload"]["content"] for m in sandbox.inbox("zhangwei")
                 if m["channel"] == "app"] == ["进度更新"]
+        # A call that went through ends the alert: ready again, nothing listed.
+        ready = await client.get("/readyz")
+        assert ready.status == 200 and (await ready.json())["wecom_alerts"] == []
 
 
 async def test_an_agent_id_of_another_app_is_a_configuration_alert(

@@ -5,66 +5,18 @@ the workers come back by themselves and what arrived meanwhile is handled."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
 import pytest
 
 from bot.models import WelcomeOutcome
 from bot.settings import Settings
+from tests.harness.redis_server import AVAILABLE, private_redis
 from tests.harness.service import sandbox_of, services_of, serving
 from tests.harness.waiting import wait_for
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
+pytestmark = pytest.mark.skipif(not AVAILABLE,
                                 reason="needs redis-server to run a Redis of its own")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class PrivateRedis:
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.proc: asyncio.subprocess.Process | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                writer.close()
-                return
-            except OSError:
-                await asyncio.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    async def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()  # as a crash: nothing is saved, it comes back empty
-            await self.proc.wait()
-            self.proc = None
-
-
-@asynccontextmanager
-async def private_redis() -> AsyncIterator[PrivateRedis]:
-    redis = PrivateRedis()
-    await redis.start()
-    try:
-        yield redis
-    finally:
-        await redis.stop()
 
 
 async def _welcomed(euid: str) -> bool:

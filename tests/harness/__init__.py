@@ -11,6 +11,10 @@
 - ``browser``: headless Chromium for the console, and signing in there.
 - ``waiting``: polling until something happened.
 - ``policies``: the fast retry policies.
+- ``redis_server``: a Redis of a test's own, to stop and start (outages).
+- ``network``: a free port, and a gate that cuts a real server off and lets it back.
+- ``logs``: the service's JSON log lines as a test reads them.
+- ``deploy``: the deploy/ files, the tools that check them, PromQL metric names.
 
 Test modules import from here, never from each other; conftest files hold fixtures only.
 """

@@ -1,0 +1,68 @@
+"""One grep follows a message: every log line of a callback's journey — the callback, the
+job that handles its row, the jobs that queues, the outbox sends — carries its inbox id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.models import InboxEvent
+from bot.settings import Settings
+from tests.harness.logs import json_log
+from tests.harness.world import CUSTOMER, KF, load_sample_rules, world
+
+
+def journey(lines: list[dict[str, Any]], inbox_id: int) -> list[dict[str, Any]]:
+    return [e for e in lines if e.get("inbox_id") == inbox_id]
+
+
+@pytest.mark.parametrize("mode_settings", ["production", "embedded"], indirect=True)
+async def test_a_new_contact_is_followed_by_its_inbox_id(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    with json_log() as log:
+        async with world(mode_settings()) as w:
+            await w.sandbox.staff_adds_customer("zhangwei", "wmFollow01")
+            await w.settle()
+            row = await InboxEvent.get(event_type__startswith="change_external_contact")
+            others = await InboxEvent.exclude(id=row.id).values_list("id", flat=True)
+    mine = journey(log.lines(), row.id)
+    events = [e["event"] for e in mine]
+    assert "callback.receive" in events  # ingress
+    assert "inbox.done" in events  # the job that handled the row
+    sends = [e for e in mine if e["event"] == "outbox.finished"]
+    assert [e["api"] for e in sends] == ["send_welcome_msg"]  # the outbox send
+    assert any(e["event"] == "wecom.call" and e.get("api") ==
+               "externalcontact/send_welcome_msg" for e in mine)
+    # Every line about this row carries its id, and no other journey's line does.
+    for e in log.lines():
+        if e["event"] == "outbox.finished" and e["api"] == "send_welcome_msg":
+            assert e.get("inbox_id") == row.id
+        assert e.get("inbox_id") in (None, row.id, *others)
+    assert "wmFollow01" not in "".join(str(e.get("inbox_id")) for e in mine)
+
+
+@pytest.mark.parametrize("mode_settings", ["production"], indirect=True)
+async def test_a_kf_message_is_followed_from_its_callback_to_the_reply(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    with json_log() as log:
+        async with world(mode_settings()) as w:
+            await load_sample_rules(w)
+            await w.sandbox.customer_says(KF, CUSTOMER, "什么时候发货")
+            await w.wait_kf(1)
+            await w.settle()
+            callback = await InboxEvent.get(event_type="kf_msg_or_event")
+            item = await InboxEvent.get(fmt="kf")
+    lines = log.lines()
+    first = journey(lines, callback.id)
+    assert "callback.receive" in [e["event"] for e in first]
+    # The pull the callback asked for (the kf_callback job).
+    assert any(e["event"] == "wecom.call" and e.get("api") == "kf/sync_msg" for e in first)
+    (link,) = [e for e in lines if e["event"] == "inbox.pulled"]
+    assert link["pulled_by"] == callback.id and link["inbox_id"] == item.id
+    second = journey(lines, item.id)
+    assert "kefu.decided" in [e["event"] for e in second]
+    assert [e["api"] for e in second if e["event"] == "outbox.finished"] == ["kf_send_msg"]
