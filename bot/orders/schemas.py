@@ -85,6 +85,18 @@ class OrderQuery(BaseModel):
     overdue: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=1_000_000)
+    # The console's paging and search (page/page_size win over limit/offset when given).
+    page: int | None = Field(default=None, ge=1, le=100_000)
+    page_size: int = Field(default=20, ge=1, le=200)
+    q: str | None = Field(default=None, max_length=64,
+                          description="order number, customer name or phone")
+    order_type: str | None = Field(default=None, max_length=32)
+    bound: bool | None = Field(default=None, description="has its customer group")
+
+    def window(self) -> tuple[int, int]:
+        if self.page is None:
+            return self.offset, self.limit
+        return (self.page - 1) * self.page_size, self.page_size
 
 
 class OrderPage(BaseModel):

@@ -15,7 +15,7 @@ from bot.api_access import create_token
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
 from bot.settings import Settings
-from tests.harness.browser import browser_page, screenshot_path, sign_in
+from tests.harness.browser import browser_page, confirm, screenshot_path, sign_in
 from tests.harness.service import services_of, serving
 
 TABLE = {"id": "coffee-table", "name": "茶几配送", "priority": 60, "when": {"any": ["茶几"]},
@@ -34,17 +34,18 @@ async def test_edit_a_rule_and_see_it_win_in_the_tester(
         await changed(services_of(client).ports)
         token = await create_token("root", "admin")
         async with browser_page(str(client.make_url("/"))) as page:
-            page.on("dialog", lambda d: d.accept())
             await sign_in(page, token, "/admin/#/rules")
-            await page.wait_for_selector("#rule-list tr[data-rule=hostile]")
+            await page.wait_for_selector("#rule-list .rule-name[data-rule=hostile]")
             # The hostile display name is text: no script element, no alert.
-            name = page.locator("#rule-list tr[data-rule=hostile] td.rule-name")
+            name = page.locator("#rule-list .rule-name[data-rule=hostile]")
             assert await name.inner_text() == "<script>alert(1)</script>"
             assert await page.locator("#page-rules script, #page-rules img").count() == 0
 
             await page.fill("#rule-search", "茶几")
-            assert await page.locator("#rule-list tr[data-rule]").count() == 1
-            await page.click("#rule-list tr[data-rule=coffee-table]")
+            await page.wait_for_selector("#rule-list .rule-name[data-rule=hostile]",
+                                         state="detached")
+            assert await page.locator("#rule-list .rule-name[data-rule]").count() == 1
+            await page.click("#rule-list tr:has([data-rule=coffee-table])")
             await page.wait_for_selector("#editor-title:has-text('coffee-table')")
 
             # Invalid: every problem is listed with its field, nothing is saved.
@@ -69,7 +70,7 @@ async def test_edit_a_rule_and_see_it_win_in_the_tester(
             # History: the edit's diff, and a rollback to the first version.
             await page.wait_for_selector("#rule-history .version pre span.add:has-text('边几')")
             assert await page.locator("#rule-history .version").count() == 2
-            await page.locator("#rule-history .version").last.locator("button").click()
+            await page.locator("#rule-history .version").last.locator("button.rollback").click()
             await page.wait_for_selector("#rule-problems .ok:has-text('已回滚')")
             await page.fill("#test-text", "边几多久能到 ")
             await page.wait_for_selector("#test-winner.error")
@@ -99,6 +100,7 @@ async def test_edit_a_rule_and_see_it_win_in_the_tester(
             await page.click("#import-dry")
             await page.wait_for_selector("#import-result li")
             await page.click("#rule-delete")
+            await confirm(page)
             await page.wait_for_selector("#rule-problems .ok:has-text('已删除')")
             assert await rules_store.list_rules() and not any(
                 r.rule_id == "coffee-table" for r in await rules_store.list_rules())

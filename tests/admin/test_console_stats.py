@@ -60,11 +60,11 @@ async def test_charts_and_make_a_rule(
             await page.wait_for_selector("#chart-notif rect")
             assert await page.inner_text("#fig-added .figure-value") == "1"
             assert await page.inner_text("#fig-lost .figure-value") == "1"
-            expo = page.locator("#stats-contacts tr[data-code='expo'] td.num")
+            expo = page.locator("#stats-contacts tr:has([data-code='expo']) .num")
             assert await expo.all_inner_texts() == ["1", "1", "0"]
 
-            row = page.locator("#stats-unanswered tbody tr").first
-            assert (await row.locator("td.num").inner_text()) == "2"
+            row = page.locator("#stats-unanswered tr.el-table__row").first
+            assert (await row.locator(".num").inner_text()) == "2"
             assert "<b>发票</b>" in await row.inner_text()
             assert await page.locator("#stats-unanswered b").count() == 0
             await page.screenshot(path=str(screenshot_path("console-stats.png", tmp_path)),

@@ -17,6 +17,7 @@ from bot.api_access import (
     verify_token,
 )
 from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
+from bot.web.admin.paging import ListQuery, Paged, page_of
 
 api = Api()
 
@@ -66,10 +67,20 @@ async def whoami(req: ApiRequest) -> Me:
     return Me(name=req.principal.name, role=req.principal.role)
 
 
-@api.route("GET", "/tokens", response=[TokenOut], tag="auth")
-async def tokens_list(req: ApiRequest) -> list[TokenOut]:
-    """Every token, revoked ones included (never the token itself)."""
-    return [TokenOut.model_validate(_out(r)) for r in await list_tokens()]
+class TokenQuery(ListQuery):
+    role: Literal["admin", "specialist", "viewer"] | None = None
+    revoked: bool | None = None
+
+
+@api.route("GET", "/tokens", query=TokenQuery, response=[TokenOut], tag="auth")
+async def tokens_list(req: ApiRequest) -> Paged:
+    """Every token, revoked ones included (never the token itself); ``q`` searches names."""
+    q: TokenQuery = req.query
+    rows = [TokenOut.model_validate(_out(r)) for r in await list_tokens()
+            if (q.role is None or r.role == q.role)
+            and (q.revoked is None or r.revoked == q.revoked)
+            and (q.search is None or q.search.lower() in r.name.lower())]
+    return page_of(rows, q, len(rows) or 1)
 
 
 @api.route("POST", "/tokens", body=TokenIn, response=NewToken, status=201, tag="auth")

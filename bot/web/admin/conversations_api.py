@@ -15,6 +15,7 @@ from bot.conversations.welcome_settings import NoSuchTemplate, TemplateNameTaken
 from bot.protocol.errors import WeComAPIError
 from bot.settings import MENU_ID
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.paging import ListQuery, Paged
 
 api = Api()
 READ = ("admin", "specialist", "viewer")
@@ -41,9 +42,10 @@ class EscalationOut(BaseModel):
     created_at: datetime
 
 
-class EscalationQuery(BaseModel):
+class EscalationQuery(ListQuery):
     status: Literal["open", "claimed", "resolved"] | None = None
     limit: int = Field(default=100, ge=1, le=1000)
+    mine: bool = Field(default=False, description="only those routed to or worked by the caller")
 
 
 class ActIn(BaseModel):
@@ -56,10 +58,14 @@ def esc_out(e: escalation_desk.EscalationRecord) -> EscalationOut:
 
 @api.route("GET", "/escalations", roles=READ, query=EscalationQuery, response=[EscalationOut],
            tag="escalations")
-async def list_escalations(req: ApiRequest) -> list[EscalationOut]:
-    """Escalations, newest first."""
-    rows = await escalation_desk.escalations(status=req.query.status, limit=req.query.limit)
-    return [esc_out(e) for e in rows]
+async def list_escalations(req: ApiRequest) -> Paged:
+    """Escalations, newest first; ``q`` searches customer, order number and rule."""
+    q: EscalationQuery = req.query
+    offset, limit = q.window(q.limit)
+    me = req.principal.name if (q.mine and req.principal is not None) else None
+    rows, total = await escalation_desk.escalations(status=q.status, limit=limit, offset=offset,
+                                                    search=q.search, userid=me)
+    return Paged([esc_out(e) for e in rows], total)
 
 
 class EscalationCounts(BaseModel):
@@ -122,16 +128,20 @@ class UnansweredOut(BaseModel):
     at: datetime
 
 
-class PageQuery(BaseModel):
+class PageQuery(ListQuery):
     limit: int = Field(default=100, ge=1, le=1000)
+    channel: str | None = Field(default=None, max_length=16)
 
 
 @api.route("GET", "/unanswered", roles=READ, query=PageQuery, response=[UnansweredOut],
            tag="conversations")
-async def list_unanswered(req: ApiRequest) -> list[UnansweredOut]:
+async def list_unanswered(req: ApiRequest) -> Paged:
     """Customer questions no rule answered, newest first (material for new rules)."""
-    rows = await statistics.latest_unanswered(req.query.limit)
-    return [UnansweredOut.model_validate(asdict(r)) for r in rows]
+    q: PageQuery = req.query
+    offset, limit = q.window(q.limit)
+    rows, total = await statistics.unanswered_page(limit=limit, offset=offset, search=q.search,
+                                                   channel=q.channel)
+    return Paged([UnansweredOut.model_validate(asdict(r)) for r in rows], total)
 
 
 # ASCII only on purpose: pydantic (Rust regex) and JSON Schema clients (ECMA) disagree on what

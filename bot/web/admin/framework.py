@@ -22,6 +22,7 @@ from tortoise.exceptions import ValidationError as TortoiseValidationError
 
 from bot.infra.logs import get_logger
 from bot.runtime import Services
+from bot.web.admin.paging import TOTAL_HEADER, Paged
 from bot.web.appkeys import SERVICES
 
 log = get_logger("bot.api")
@@ -173,6 +174,12 @@ class Api:
             result = await ep.handler(req)
             if isinstance(result, web.StreamResponse):
                 return result
+            if isinstance(result, list) and isinstance(ep.response, list):
+                result = Paged(result, len(result))  # an unpaged list: all of it
+            if isinstance(result, Paged):
+                paged = web.json_response(_dump(result.items), status=ep.status)
+                paged.headers[TOTAL_HEADER] = str(result.total)
+                return paged
             if ep.status == 204:
                 return web.Response(status=204)
             return web.json_response(_dump(result), status=ep.status)
@@ -313,6 +320,10 @@ def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
             "type": "array", "items": ref[model]}
         out[str(ep.status)] = {"description": "ok", "content": {"application/json": {
             "schema": schema}}}
+        if isinstance(ep.response, list):
+            out[str(ep.status)]["headers"] = {TOTAL_HEADER: {
+                "description": "how many rows match, on every page", "schema": {
+                    "type": "integer"}}}
     else:
         out[str(ep.status)] = {"description": "ok", "content": {m: {"schema": {}}
                                                                 for m in ep.media}}

@@ -11,14 +11,16 @@ from pydantic import BaseModel, Field
 from bot.delivery import queries
 from bot.delivery.retry import NoSuchMessage, NotRetryable, retry_message
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.paging import ListQuery, Paged
 
 api = Api()
 READ = ("admin", "specialist", "viewer")
 Status = Literal["pending", "sent", "delivered", "failed", "missed"]
 
 
-class NotificationQuery(BaseModel):
+class NotificationQuery(ListQuery):
     status: Status | None = None
+    api: str | None = Field(default=None, max_length=64)
     ref: str | None = Field(default=None, max_length=96)
     recipient: str | None = Field(default=None, max_length=128)
     limit: int = Field(default=100, ge=1, le=500)
@@ -49,12 +51,15 @@ def to_out(row: queries.OutboundRecord) -> Notification:
 
 @api.route("GET", "/notifications", roles=READ, query=NotificationQuery,
            response=[Notification], tag="notifications")
-async def list_notifications(req: ApiRequest) -> list[Notification]:
-    """Outbound messages, newest first, filtered by status, ref (e.g. order:A1) or recipient."""
+async def list_notifications(req: ApiRequest) -> Paged:
+    """Outbound messages, newest first, filtered by status, ref (e.g. order:A1), recipient
+    or API; ``q`` searches recipient, ref and error."""
     q: NotificationQuery = req.query
-    rows = await queries.outbound_messages(status=q.status, ref_prefix=q.ref,
-                                           recipient=q.recipient, limit=q.limit)
-    return [to_out(r) for r in rows]
+    offset, limit = q.window(q.limit)
+    rows, total = await queries.outbound_page(status=q.status, ref_prefix=q.ref,
+                                              recipient=q.recipient, api=q.api,
+                                              search=q.search, limit=limit, offset=offset)
+    return Paged([to_out(r) for r in rows], total)
 
 
 @api.route("POST", "/notifications/{id:[0-9]{1,18}}/retry", roles=("admin", "specialist"),

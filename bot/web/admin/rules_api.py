@@ -7,8 +7,9 @@ process swaps in the new matcher within a second.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.paging import ListQuery, Paged, page_of
 from keywords import RuleError
 
 api = Api()
@@ -98,10 +100,31 @@ def _rule(req: ApiRequest) -> dict[str, Any]:
     return body
 
 
-@api.route("GET", "/rules", roles=READ, response=[RuleOut], tag="rules")
-async def list_rules(req: ApiRequest) -> list[RuleOut]:
-    """All rules, by id."""
-    return [rule_out(r) for r in await rules_store.list_rules()]
+class RulesQuery(ListQuery):
+    page_size: int = Field(default=20, ge=1, le=500)
+    enabled: bool | None = None
+    action: Literal["reply", "escalate", "offer_group"] | None = None
+
+
+def _rule_matches(r: rules_store.StoredRule, q: RulesQuery) -> bool:
+    if q.enabled is not None and r.enabled != q.enabled:
+        return False
+    if q.action is not None and r.body.get("action", "reply") != q.action:
+        return False
+    text = q.search
+    if text is None:
+        return True
+    # The id, the name and every term a person could be looking for, as they were written.
+    return text.lower() in r.rule_id or text.lower() in json.dumps(
+        r.body, ensure_ascii=False).lower()
+
+
+@api.route("GET", "/rules", roles=READ, query=RulesQuery, response=[RuleOut], tag="rules")
+async def list_rules(req: ApiRequest) -> Paged:
+    """Rules, by id (all of them without ``page``); ``q`` searches id, name and terms."""
+    q: RulesQuery = req.query
+    rows = [rule_out(r) for r in await rules_store.list_rules() if _rule_matches(r, q)]
+    return page_of(rows, q, len(rows) or 1)
 
 
 @api.route("GET", "/rules/history", roles=READ, query=HistoryQuery, response=[ChangeOut],
