@@ -18,7 +18,7 @@ from bot.orders.schemas import Customer, OrderIn, OrderOut, OrderPage, OrderPatc
 async def get(order_no: str) -> Order:
     order = await Order.get_or_none(order_no=order_no)
     if order is None:
-        raise NotFound(f"no order {order_no!r}")
+        raise NotFound(f"没有订单 {order_no}")
     return order
 
 
@@ -44,7 +44,7 @@ async def create(data: OrderIn) -> Order:
             expected_dates=_dates(data.expected_dates, stages),
         )
     except IntegrityError:
-        raise Conflict(f"order {data.order_no!r} already exists", "order_no") from None
+        raise Conflict(f"订单 {data.order_no} 已存在", "order_no") from None
 
 
 async def patch(order_no: str, data: OrderPatch) -> Order:

@@ -39,8 +39,7 @@ class Customer(BaseModel):
     @model_validator(mode="after")
     def _someone(self) -> Customer:
         if not self.external_userid and not (self.name and self.phone):
-            raise ValueError("give the customer's external_userid, or a name and phone "
-                             "to link later")
+            raise ValueError("请填写客户的 external_userid，或姓名和手机号（之后再关联）")
         return self
 
 

@@ -29,7 +29,7 @@ async def bearer(request: web.Request, raw: bytes) -> Principal | None:
         return None
     row = await verify_token(token.strip())
     if row is None:
-        raise ApiError(401, "unauthorized", "the bearer token is unknown or revoked")
+        raise ApiError(401, "unauthorized", "访问令牌无效或已吊销")
     return Principal(name=row.name, role=row.role, kind="token")
 
 
@@ -89,7 +89,7 @@ async def tokens_create(req: ApiRequest) -> NewToken:
     try:
         token = await create_token(req.body.name, req.body.role)
     except TokenNameTaken:
-        raise ApiError(409, "conflict", f"a token named {req.body.name!r} exists",
+        raise ApiError(409, "conflict", f"已有名为「{req.body.name}」的令牌",
                        "name") from None
     row = next(r for r in await list_tokens() if r.name == req.body.name)
     return NewToken.model_validate({**_out(row), "token": token})
@@ -99,4 +99,4 @@ async def tokens_create(req: ApiRequest) -> NewToken:
 async def tokens_revoke(req: ApiRequest) -> None:
     """Revoke a token; it stops working at once."""
     if not await revoke_token(req.params["name"]):
-        raise ApiError(404, "not_found", "no live token with that name")
+        raise ApiError(404, "not_found", "没有这个名字的有效令牌")

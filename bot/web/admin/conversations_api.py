@@ -84,7 +84,7 @@ async def count_escalations(req: ApiRequest) -> EscalationCounts:
 def _esc_id(req: ApiRequest) -> int:
     raw = req.params["esc_id"]
     if not raw.isdigit():
-        raise ApiError(404, "not_found", "no such escalation")
+        raise ApiError(404, "not_found", "没有这条转人工记录")
     return int(raw)
 
 
@@ -95,7 +95,7 @@ async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
     # may claim or resolve on someone's behalf.
     if body.userid and body.userid != me and (req.principal is None
                                                or req.principal.role != "admin"):
-        raise ApiError(403, "forbidden", "a specialist claims and resolves as themselves",
+        raise ApiError(403, "forbidden", "服务专员只能以自己的身份认领和解决",
                        "userid")
     who = body.userid or me
     try:
@@ -175,7 +175,7 @@ async def put_channel_code(req: ApiRequest) -> ChannelCodeIn:
 async def delete_channel_code(req: ApiRequest) -> None:
     """Delete a channel code."""
     if not await welcome_settings.delete_channel_code(req.params["code"]):
-        raise ApiError(404, "not_found", "no such channel code")
+        raise ApiError(404, "not_found", "没有这个渠道码")
 
 
 class Attachment(BaseModel):
@@ -223,11 +223,11 @@ async def create_welcome_text(req: ApiRequest) -> WelcomeOut:
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
     except welcome_settings.UnknownChannelCode:
-        raise ApiError(400, "unknown_channel_code", "create the channel code first",
+        raise ApiError(400, "unknown_channel_code", "请先创建这个渠道码",
                        "channel_code") from None
     except welcome_settings.WelcomeExists as exc:
-        raise ApiError(409, "exists", "a welcome for this pair exists" if exc.raced else
-                       "a welcome for this channel code and staff member exists") from None
+        raise ApiError(409, "exists", "这个渠道码和员工的欢迎语刚被别人添加了" if exc.raced else
+                       "这个渠道码和员工已有一条欢迎语") from None
     return welcome_out(row)
 
 
@@ -241,7 +241,7 @@ async def delete_welcome_text(req: ApiRequest) -> None:
     """Delete a welcome."""
     wid = req.params["wid"]
     if not wid.isdigit() or not await welcome_settings.delete_welcome_text(int(wid)):
-        raise ApiError(404, "not_found", "no such welcome")
+        raise ApiError(404, "not_found", "没有这条欢迎语")
 
 
 class TemplateIn(BaseModel):
@@ -279,16 +279,16 @@ async def create_template(req: ApiRequest) -> TemplateOut:
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
     except TemplateNameTaken:
-        raise ApiError(409, "exists", "a template with this name exists", "name") from None
+        raise ApiError(409, "exists", "已有同名的入群欢迎语", "name") from None
     except (WeComAPIError, ValueError) as exc:
-        raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
+        raise ApiError(400, "wecom_refused", f"企业微信拒绝了：{str(exc)[:200]}") from None
     return tpl_out(row)
 
 
 def _template_id(req: ApiRequest) -> int:
     tid = req.params["tid"]
     if not tid.isdigit():
-        raise ApiError(404, "not_found", "no such template")
+        raise ApiError(404, "not_found", "没有这条入群欢迎语")
     return int(tid)
 
 
@@ -302,13 +302,13 @@ async def update_template(req: ApiRequest) -> TemplateOut:
             req.services.ports, _template_id(req), name=b.name, text=b.text,
             attachment=b.attachment, is_default=b.is_default)
     except NoSuchTemplate:
-        raise ApiError(404, "not_found", "no such template") from None
+        raise ApiError(404, "not_found", "没有这条入群欢迎语") from None
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
     except TemplateNameTaken:
-        raise ApiError(409, "exists", "another template has this name", "name") from None
+        raise ApiError(409, "exists", "已有同名的入群欢迎语", "name") from None
     except (WeComAPIError, ValueError) as exc:
-        raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
+        raise ApiError(400, "wecom_refused", f"企业微信拒绝了：{str(exc)[:200]}") from None
     return tpl_out(row)
 
 
@@ -319,7 +319,7 @@ async def delete_template(req: ApiRequest) -> None:
     try:
         await welcome_settings.delete_template(req.services.ports, _template_id(req))
     except NoSuchTemplate:
-        raise ApiError(404, "not_found", "no such template") from None
+        raise ApiError(404, "not_found", "没有这条入群欢迎语") from None
 
 
 # -- the kefu welcome -------------------------------------------------------------------------
@@ -373,4 +373,4 @@ async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
 async def delete_kf_welcome(req: ApiRequest) -> None:
     """Back to the next default (every account's, then the settings')."""
     if not await welcome_settings.delete_kf_welcome(req.params["open_kfid"]):
-        raise ApiError(404, "not_found", "no welcome set for that account")
+        raise ApiError(404, "not_found", "这个客服账号没有设置欢迎语")

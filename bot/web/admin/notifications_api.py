@@ -69,14 +69,14 @@ async def retry_notification(req: ApiRequest) -> Notification:
     try:
         row_id = int(req.params["id"])
     except ValueError:
-        raise ApiError(404, "not_found", "no such notification") from None
+        raise ApiError(404, "not_found", "没有这条通知") from None
     try:
         return to_out(await retry_message(req.services, row_id))
     except NoSuchMessage:
-        raise ApiError(404, "not_found", "no such notification") from None
+        raise ApiError(404, "not_found", "没有这条通知") from None
     except NotRetryable as exc:
-        raise ApiError(409, "conflict", f"only failed or missed messages can be retried "
-                                        f"(this one is {exc.status})") from None
+        raise ApiError(409, "conflict", f"只有失败或已错过的通知可以重试"
+                                        f"（这条是「{exc.status}」）") from None
 
 
 @api.route("GET", "/stats/notifications", roles=READ, response=DeliveryStats,

@@ -96,7 +96,7 @@ async def order_bind_group(req: ApiRequest) -> OrderOut:
         order = await domain(lambda: binding.bind(req.services.ports, req.params["order_no"],
                                                   req.body.chat_id))
     except WeComAPIError as exc:
-        raise ApiError(404, "not_found", f"WeCom does not return group {req.body.chat_id}: "
+        raise ApiError(404, "not_found", f"企业微信查不到客户群 {req.body.chat_id}："
                        f"{exc.errcode} {exc.errmsg}", "chat_id") from None
     return await orders.out_of(order)
 

@@ -90,7 +90,9 @@ def rule_error_response(exc: RuleError) -> web.Response:
     problems = [{"rule_id": p.rule_id, "field": p.field, "message": p.message}
                 for p in exc.problems]
     first = exc.problems[0]
-    body = {"error": {"code": "invalid_rule", "message": str(exc).split("\n")[0],
+    head = str(exc).split("\n")[0] if len(exc.problems) == 1 else \
+        f"规则有 {len(exc.problems)} 处问题，请逐一修改"
+    body = {"error": {"code": "invalid_rule", "message": head,
                       "field": first.field, "problems": problems}}
     return web.json_response(body, status=400)
 
@@ -140,7 +142,7 @@ async def get_rule(req: ApiRequest) -> RuleOut:
     try:
         return rule_out(await rules_store.get_rule(req.params["rule_id"]))
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
 
 
 @api.route("POST", "/rules", roles=("admin",), body=RuleIn, response=RuleOut, status=201,
@@ -153,7 +155,7 @@ async def create_rule(req: ApiRequest) -> Any:
     except RuleError as exc:
         return rule_error_response(exc)
     except rules_store.RuleExists:
-        raise ApiError(409, "exists", "a rule with this id exists", "id") from None
+        raise ApiError(409, "exists", "已有这个编号的规则", "id") from None
     await changed(req.services.ports)
     return rule_out(row)
 
@@ -167,9 +169,9 @@ async def update_rule(req: ApiRequest) -> Any:
     except RuleError as exc:
         return rule_error_response(exc)
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
-    except ValueError as exc:
-        raise ApiError(400, "invalid_rule", str(exc), "id") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
+    except ValueError:
+        raise ApiError(400, "invalid_rule", "请求体里的规则编号与地址中的不一致", "id") from None
     await changed(req.services.ports)
     return rule_out(row)
 
@@ -180,7 +182,7 @@ async def delete_rule(req: ApiRequest) -> None:
     try:
         await rules_store.delete_rule(req.params["rule_id"], _actor(req))
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
     await changed(req.services.ports)
 
 
@@ -188,7 +190,7 @@ async def _toggle(req: ApiRequest, enabled: bool) -> RuleOut:
     try:
         row = await rules_store.set_enabled(req.params["rule_id"], enabled, _actor(req))
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
     await changed(req.services.ports)
     return rule_out(row)
 

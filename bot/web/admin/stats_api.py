@@ -116,9 +116,9 @@ def _range(q: RangeQuery, today: date | None = None) -> tuple[date, date]:
     until = q.until or today or cst_date(datetime.now(UTC))
     since = q.since or until - timedelta(days=DEFAULT_DAYS - 1)
     if since > until:
-        raise ApiError(400, "invalid_query", "since is after until", "since")
+        raise ApiError(400, "invalid_query", "开始日期（since）晚于结束日期（until）", "since")
     if (until - since).days >= MAX_DAYS:
-        raise ApiError(400, "invalid_query", f"at most {MAX_DAYS} days at a time", "since")
+        raise ApiError(400, "invalid_query", f"一次最多查询 {MAX_DAYS} 天", "since")
     return since, until
 
 
