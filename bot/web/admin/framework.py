@@ -47,7 +47,7 @@ class ErrorDetail(BaseModel):
     code: str = Field(description="machine-readable, stable")
     message: str = Field(description="for people, in Chinese")
     field: str | None = Field(default=None, description="the dotted field at fault")
-    problems: list[dict[str, str | None]] | None = Field(
+    problems: list[dict[str, Any]] | None = Field(
         default=None, description="every problem (field, message) when there are several")
 
 
