@@ -74,6 +74,9 @@ class OrderOut(BaseModel):
     group_chat_id: str | None
     join_qr_code: str | None
     created_at: datetime
+    # For people: the team's directory names (userid → name) and the group's name.
+    team_names: dict[str, str] = Field(default_factory=dict)
+    group_name: str | None = None
 
 
 class OrderQuery(BaseModel):
@@ -128,6 +131,7 @@ class NotificationOut(BaseModel):
     error: str | None
     detail: str | None
     updated_at: datetime | None
+    recipient_name: str | None = None  # a staff member's, the customer's or the group's name
 
 
 class MilestoneOut(BaseModel):
@@ -141,6 +145,7 @@ class MilestoneOut(BaseModel):
     source: str
     actor: str
     replayed: bool = False
+    actor_name: str | None = None
 
 
 class TimelineEntry(BaseModel):

@@ -51,7 +51,7 @@ async def test_specialist_claims_and_resolves(
             await wait_for(lambda: _status(esc.id, EscalationStatus.CLAIMED))
             assert (await Escalation.get(id=esc.id)).claimed_by == "zhangwei"
             await page.click("#esc-tabs button[data-status=claimed]")
-            await page.wait_for_selector(f"{card}:has-text('zhangwei 认领于')")
+            await page.wait_for_selector(f"{card}:has-text('张伟 认领于')")
             await page.click(f"{card} .esc-resolve")
             await wait_for(lambda: _status(esc.id, EscalationStatus.RESOLVED))
             await page.click("#esc-tabs button[data-status=resolved]")

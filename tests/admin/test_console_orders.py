@@ -3,6 +3,7 @@ notification's state, and a milestone recorded from the page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,6 +68,11 @@ async def test_orders_list_filters_and_timeline(
             first = page.locator("#order-timeline li[data-kind=milestone]").first
             assert "签约" in await first.inner_text()
             assert await first.locator("[data-status]").count() >= 1
+            # People by name (the directory's), the order's team too; times in 北京时间.
+            assert "李娜" in await first.inner_text()
+            assert "李娜（lina）" in await page.inner_text("#order-detail")
+            stamp = await first.locator(".el-timeline-item__timestamp").inner_text()
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", stamp.strip()), stamp
 
             # Record the next milestone from the page: it lands and notifies the team.
             await page.click(f"{ROW}:has([data-order=DD1001])")

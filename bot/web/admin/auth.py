@@ -17,6 +17,7 @@ from bot.api_access import (
     verify_token,
 )
 from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
+from bot.web.admin.names import staff_names
 from bot.web.admin.paging import ListQuery, Paged, page_of
 
 api = Api()
@@ -53,6 +54,7 @@ class NewToken(TokenOut):
 class Me(BaseModel):
     name: str
     role: str
+    display_name: str | None = None  # the directory's name, when the name is a userid
 
 
 def _out(row: TokenRecord) -> dict[str, object]:
@@ -64,7 +66,9 @@ def _out(row: TokenRecord) -> dict[str, object]:
 async def whoami(req: ApiRequest) -> Me:
     """The caller's name and role (the console's sign-in check)."""
     assert req.principal is not None
-    return Me(name=req.principal.name, role=req.principal.role)
+    p = req.principal
+    names = await staff_names(req.services, [p.name]) if p.kind != "erp" else {}
+    return Me(name=p.name, role=p.role, display_name=names.get(p.name))
 
 
 class TokenQuery(ListQuery):

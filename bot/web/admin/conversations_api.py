@@ -15,6 +15,7 @@ from bot.conversations.welcome_settings import NoSuchTemplate, TemplateNameTaken
 from bot.protocol.errors import WeComAPIError
 from bot.settings import MENU_ID
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.names import rule_names, staff_names
 from bot.web.admin.paging import ListQuery, Paged
 
 api = Api()
@@ -40,6 +41,12 @@ class EscalationOut(BaseModel):
     resolved_at: datetime | None
     raised_to: str | None
     created_at: datetime
+    # Names for people (the directory's, the rule's); absent when the id is all there is.
+    servicer_name: str | None = None
+    claimed_by_name: str | None = None
+    resolved_by_name: str | None = None
+    raised_to_name: str | None = None
+    rule_name: str | None = None
 
 
 class EscalationQuery(ListQuery):
@@ -65,7 +72,20 @@ async def list_escalations(req: ApiRequest) -> Paged:
     me = req.principal.name if (q.mine and req.principal is not None) else None
     rows, total = await escalation_desk.escalations(status=q.status, limit=limit, offset=offset,
                                                     search=q.search, userid=me)
-    return Paged([esc_out(e) for e in rows], total)
+    return Paged(await named([esc_out(e) for e in rows], req), total)
+
+
+async def named(rows: list[EscalationOut], req: ApiRequest) -> list[EscalationOut]:
+    people = await staff_names(req.services, [u for e in rows for u in (
+        e.servicer_userid, e.claimed_by, e.resolved_by, e.raised_to)])
+    rules = await rule_names() if any(e.rule_id for e in rows) else {}
+    for e in rows:
+        e.servicer_name = people.get(e.servicer_userid or "")
+        e.claimed_by_name = people.get(e.claimed_by or "")
+        e.resolved_by_name = people.get(e.resolved_by or "")
+        e.raised_to_name = people.get(e.raised_to or "")
+        e.rule_name = rules.get(e.rule_id or "")
+    return rows
 
 
 class EscalationCounts(BaseModel):
@@ -99,7 +119,7 @@ async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
                        "userid")
     who = body.userid or me
     try:
-        return esc_out(await fn(req.services.ports, _esc_id(req), who))
+        return (await named([esc_out(await fn(req.services.ports, _esc_id(req), who))], req))[0]
     except escalation.NoSuchEscalation as exc:
         raise ApiError(404, "not_found", str(exc)) from None
     except escalation.EscalationError as exc:

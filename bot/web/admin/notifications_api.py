@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from bot.delivery import queries
 from bot.delivery.retry import NoSuchMessage, NotRetryable, retry_message
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.names import staff_names
 from bot.web.admin.paging import ListQuery, Paged
 
 api = Api()
@@ -38,6 +39,7 @@ class Notification(BaseModel):
     created_at: datetime
     sent_at: datetime | None
     next_attempt_at: datetime
+    recipient_name: str | None = None  # the directory's name for a staff recipient
 
 
 class DeliveryStats(BaseModel):
@@ -59,7 +61,11 @@ async def list_notifications(req: ApiRequest) -> Paged:
     rows, total = await queries.outbound_page(status=q.status, ref_prefix=q.ref,
                                               recipient=q.recipient, api=q.api,
                                               search=q.search, limit=limit, offset=offset)
-    return Paged([to_out(r) for r in rows], total)
+    out = [to_out(r) for r in rows]
+    names = await staff_names(req.services, [n.recipient for n in out])
+    for n in out:
+        n.recipient_name = names.get(n.recipient)
+    return Paged(out, total)
 
 
 @api.route("POST", "/notifications/{id:[0-9]{1,18}}/retry", roles=("admin", "specialist"),
