@@ -1,8 +1,6 @@
 // Talking to /api/v1: one place for the credentials, errors and paging.
 import { reactive } from "vue";
 
-const TOKEN_KEY = "wecom-bot-token";
-
 // Who is signed in; App.vue shows the sign-in form while `me` is null.
 export const session = reactive({ me: null, notice: "", ready: false });
 
@@ -17,15 +15,9 @@ export class ApiError extends Error {
   }
 }
 
-export function setToken(token) {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
-}
-
-export const hasToken = () => Boolean(sessionStorage.getItem(TOKEN_KEY));
-
+// The session lives in an HttpOnly cookie the server set: shared by every tab, never
+// readable here. A 401 anywhere means it ended (signed out elsewhere, expired, role removed).
 function signedOut(message) {
-  setToken(null);
   session.me = null;
   session.notice = message;
 }
@@ -41,8 +33,6 @@ function url(path, query) {
 
 async function request(path, { method = "GET", body, query, text, type } = {}) {
   const headers = {};
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) headers.Authorization = `Bearer ${token}`;
   let payload;
   if (text !== undefined) {
     headers["Content-Type"] = type || "application/yaml";
@@ -56,7 +46,7 @@ async function request(path, { method = "GET", body, query, text, type } = {}) {
   const raw = await resp.text();
   let data = null;
   try { data = raw ? JSON.parse(raw) : null; } catch { data = raw; }
-  if (resp.status === 401 && path !== "/session") {
+  if (resp.status === 401 && !path.startsWith("/session") && session.me) {
     signedOut("登录已失效，请重新登录");
     throw new ApiError(401, data);
   }
@@ -82,10 +72,7 @@ export async function apiPage(path, query) {
 
 // A file the server makes (CSV): fetched with the credentials, then saved by the browser.
 export async function download(path, query, filename) {
-  const { resp } = await fetch(url(path, query), {
-    headers: hasToken() ? { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` } : {},
-    credentials: "same-origin",
-  }).then(async (r) => {
+  const { resp } = await fetch(url(path, query), { credentials: "same-origin" }).then(async (r) => {
     if (!r.ok) {
       let body = null;
       try { body = await r.json(); } catch { body = null; }
@@ -105,19 +92,29 @@ export async function download(path, query, filename) {
 }
 
 export async function signIn(token) {
-  setToken(token);
+  session.me = await api("/session", { method: "POST", body: { token } });
+  session.notice = "";
+}
+
+// Back from WeCom's login page (?code=…&state=…): finish the login, then tidy the address.
+async function finishWeComLogin() {
+  const params = new URLSearchParams(location.search);
+  const code = params.get("code");
+  if (!code) return false;
+  history.replaceState(null, "", location.pathname + location.hash);
   try {
-    session.me = await api("/me");
+    session.me = await api("/session/wecom", { method: "POST",
+                                               body: { code, state: params.get("state") || "" } });
     session.notice = "";
   } catch (err) {
-    setToken(null);
-    throw err;
+    session.notice = err.message;
   }
+  return true;
 }
 
 export async function restore() {
   try {
-    if (hasToken()) session.me = await api("/me");
+    if (!(await finishWeComLogin())) session.me = await api("/me");
   } catch (err) {
     if (err.status !== 401) session.notice = err.message;
   } finally {
@@ -125,6 +122,11 @@ export async function restore() {
   }
 }
 
-export function signOut() {
-  signedOut("");
+export async function wecomLogin(insideWeCom) {
+  const urls = await api("/session/wecom");
+  location.href = insideWeCom ? urls.oauth_url : urls.qr_url;
+}
+
+export async function signOut() {
+  try { await api("/session", { method: "DELETE" }); } finally { signedOut(""); }
 }

@@ -10,6 +10,7 @@ import Pipelines from "./pages/PipelinesPage.vue";
 import Notifications from "./pages/NotificationsPage.vue";
 import Unanswered from "./pages/UnansweredPage.vue";
 import Tokens from "./pages/TokensPage.vue";
+import StaffRoles from "./pages/StaffRolesPage.vue";
 import Doctor from "./pages/DoctorPage.vue";
 
 export const pages = [
@@ -23,6 +24,7 @@ export const pages = [
   { path: "/welcome", name: "welcome", title: "欢迎语", component: Welcome },
   { path: "/pipelines", name: "pipelines", title: "里程碑模板", component: Pipelines },
   { path: "/notifications", name: "notifications", title: "通知", component: Notifications },
+  { path: "/staff-roles", name: "staff-roles", title: "成员角色", component: StaffRoles, roles: ["admin"] },
   { path: "/tokens", name: "tokens", title: "访问令牌", component: Tokens, roles: ["admin"] },
   { path: "/doctor", name: "doctor", title: "上线检查", component: Doctor, roles: ["admin"] },
 ];
