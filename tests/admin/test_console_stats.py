@@ -72,6 +72,7 @@ async def test_charts_and_make_a_rule(
 
             await row.locator("button.make-rule").click()
             await page.wait_for_selector("#page-rules #rule-problems .ok:has-text('未回答问题')")
+            await page.click("#tab-json")
             draft = await page.input_value("#rule-json")
             assert "发票" in draft and '"contains"' in draft
             # Fill in the reply and create it: the next customer asking gets the answer.
