@@ -119,6 +119,8 @@ class WeComApi(Protocol):
     """The main app's WeCom API as the domain and the pullers use it; the adapter is
     ``bot.wecom.client.AppClient``. Signatures mirror it (mypy checks the match at the root)."""
 
+    async def auth_getuserinfo(self, code: str) -> R.AuthUserResult: ...
+
     async def kf_sync_msg(
         self, *, open_kfid: str, cursor: str | None = None, token: str | None = None,
         limit: int = 1000, voice_format: int | None = None,

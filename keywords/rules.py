@@ -59,11 +59,11 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        where = f"rule {self.rule_id!r}" if self.rule_id else "rules"
+        where = f"规则 {self.rule_id!r}" if self.rule_id else "规则文件"
         return (
-            f"{where}, field {self.field}: {self.message}"
+            f"{where}的字段 {self.field}：{self.message}"
             if self.field
-            else (f"{where}: {self.message}")
+            else (f"{where}：{self.message}")
         )
 
 
@@ -77,7 +77,7 @@ class RuleError(ValueError):
         if len(self.problems) == 1:
             text = str(first)
         else:
-            text = f"{len(self.problems)} problems:\n" + "\n".join(
+            text = f"共 {len(self.problems)} 处问题：\n" + "\n".join(
                 f"  - {p}" for p in self.problems
             )
         super().__init__(text)
@@ -90,7 +90,7 @@ class _PlainLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+            raise yaml.composer.ComposerError(None, None, "不允许使用别名（*name）",
                                               event.start_mark)
         return super().compose_node(parent, index)
 
@@ -103,20 +103,19 @@ def load_rules(source: Any) -> tuple[Rule, ...]:
         try:
             source = yaml.load(source, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
-            raise RuleError([Problem(None, None, f"not valid YAML/JSON: {exc}")]) from None
+            raise RuleError([Problem(None, None, f"不是合法的 YAML/JSON：{exc}")]) from None
         except RecursionError:
-            raise RuleError([Problem(None, None, "not valid YAML/JSON: nested too deeply")]
-                            ) from None
+            raise RuleError([Problem(None, None, "不是合法的 YAML/JSON：嵌套过深")]) from None
     if source is None:
         return ()
     if isinstance(source, dict):
         unknown = sorted(str(k) for k in source if k != "rules")
         if unknown:
-            raise RuleError([Problem(None, None, f"unknown top-level key(s) {unknown}")])
+            raise RuleError([Problem(None, None, f"不认识的顶层字段 {unknown}（只允许 rules）")])
         source = source.get("rules") or []
     if not isinstance(source, list | tuple):
         kind = type(source).__name__
-        raise RuleError([Problem(None, None, f"expected a list of rules, got {kind}")])
+        raise RuleError([Problem(None, None, f"应为规则列表，实际是{_kind(kind)}")])
     problems: list[Problem] = []
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -125,13 +124,22 @@ def load_rules(source: Any) -> tuple[Rule, ...]:
         rule = parser.parse(raw)
         if parser.rule_id is not None:
             if parser.rule_id in seen:
-                problems.append(Problem(parser.rule_id, "id", f"duplicate id (rules[{index}])"))
+                problems.append(Problem(parser.rule_id, "id", f"编号重复（rules[{index}]）"))
             seen.add(parser.rule_id)
         if rule is not None:
             rules.append(rule)
     if problems:
         raise RuleError(problems)
     return tuple(rules)
+
+
+_TYPE_ZH = {"int": "整数", "bool": "是/否（true/false）", "str": "文本", "list": "列表",
+            "dict": "对象", "float": "数字", "NoneType": "空值", "tuple": "列表"}
+
+
+def _kind(name: str) -> str:
+    """A Python type name as rule authors read it."""
+    return _TYPE_ZH.get(name, name)
 
 
 class _RuleParser:
@@ -150,31 +158,32 @@ class _RuleParser:
 
     def parse(self, raw: Any) -> Rule | None:
         if not isinstance(raw, dict):
-            self.err(None, f"a rule must be a mapping, got {type(raw).__name__}")
+            self.err(None, f"每条规则应为对象，实际是{_kind(type(raw).__name__)}")
             return None
         rid = raw.get("id")
         if isinstance(rid, str) and _ID_RE.match(rid):
             self.rule_id = rid
         elif rid is None:
-            self.err("id", "required")
+            self.err("id", "必填")
         else:
-            self.err("id", f"{rid!r} must match [a-z0-9_-]{{1,64}}")
+            self.err("id", f"{rid!r} 不合格式：编号必须匹配 [a-z0-9_-]{{1,64}}"
+                           "（小写字母、数字、- 和 _）")
         for key in raw:
             if key not in _RULE_KEYS:
-                self.err(str(key), f"unknown key (allowed: {', '.join(_RULE_KEYS)})")
+                self.err(str(key), f"不认识的字段（可用：{'、'.join(_RULE_KEYS)}）")
         name = self.typed(raw.get("name", ""), str, "name")
         enabled = self.typed(raw.get("enabled", True), bool, "enabled")
         priority = self.integer(raw.get("priority", 0), "priority")
         cooldown = self.integer(raw.get("cooldown_seconds", 0), "cooldown_seconds")
         if isinstance(cooldown, int) and cooldown < 0:
-            self.err("cooldown_seconds", "must be >= 0")
+            self.err("cooldown_seconds", "不能小于 0")
         channels = self.channels(raw.get("channels"))
         scope = self.scope(raw.get("scope"))
         when = self.when(raw.get("when"))
         hours = self.hours(raw.get("hours"))
         applies = self.choice(raw.get("applies", "always"), APPLIES, "applies")
         if applies not in (None, "always") and hours is None and "hours" not in raw:
-            self.err("applies", f"{applies} needs an hours window")
+            self.err("applies", f"{applies} 需要填写营业时间（hours）")
         action = self.choice(raw.get("action", "reply"), ACTIONS, "action")
         replies = self.replies(raw.get("replies"), action)
         if not self.ok:
@@ -191,7 +200,7 @@ class _RuleParser:
     def typed(self, value: Any, kind: type, field: str) -> Any:
         if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
             return value
-        self.err(field, f"expected {kind.__name__}, got {type(value).__name__}")
+        self.err(field, f"应为{_kind(kind.__name__)}，实际是{_kind(type(value).__name__)}")
         return kind()
 
     def integer(self, value: Any, field: str) -> int:
@@ -200,31 +209,31 @@ class _RuleParser:
     def choice(self, value: Any, allowed: tuple[str, ...], field: str) -> Any:
         if value in allowed:
             return value
-        self.err(field, f"{value!r} is not one of {', '.join(allowed)}")
+        self.err(field, f"{value!r} 不是可选值，只能是 {'、'.join(allowed)}")
         return None
 
     def string(self, value: Any, field: str) -> str:
         if isinstance(value, str) and value.strip():
             return value
-        self.err(field, "expected a non-empty string")
+        self.err(field, "必填：应为非空文本")
         return ""
 
     def strings(self, value: Any, field: str, *, allow_empty: bool = True) -> tuple[str, ...]:
         if not isinstance(value, list | tuple):
-            self.err(field, f"expected a list of strings, got {type(value).__name__}")
+            self.err(field, f"应为文本列表，实际是{_kind(type(value).__name__)}")
             return ()
         if not value and not allow_empty:
-            self.err(field, "empty condition: give at least one term or omit it")
+            self.err(field, "不能为空：至少填一项，或去掉这个字段")
         return tuple(self.string(v, f"{field}[{i}]") for i, v in enumerate(value))
 
     def mapping(self, value: Any, field: str, allowed: Iterable[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.err(field, f"expected a mapping, got {type(value).__name__}")
+            self.err(field, f"应为对象，实际是{_kind(type(value).__name__)}")
             return {}
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
-                self.err(f"{field}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
+                self.err(f"{field}.{key}", f"不认识的字段（可用：{'、'.join(allowed)}）")
         return value
 
     # -- sections --
@@ -235,7 +244,7 @@ class _RuleParser:
         got = self.strings(value, "channels", allow_empty=False)
         for i, ch in enumerate(got):
             if ch and ch not in CHANNELS:
-                self.err(f"channels[{i}]", f"unknown channel {ch!r} ({', '.join(CHANNELS)})")
+                self.err(f"channels[{i}]", f"不认识的渠道 {ch!r}（可用：{'、'.join(CHANNELS)}）")
         return tuple(ch for ch in CHANNELS if ch in got)
 
     def scope(self, value: Any) -> Scope:
@@ -247,7 +256,7 @@ class _RuleParser:
 
     def when(self, value: Any) -> When | None:
         if value is None:
-            self.err("when", "required")
+            self.err("when", "必填")
             return None
         raw = self.mapping(value, "when", _WHEN_KEYS)
         terms: dict[str, Any] = {}
@@ -257,21 +266,21 @@ class _RuleParser:
         for key in _TERM_KEYS:
             for i, term in enumerate(terms.get(key, ())):
                 if term and not normalize(term):
-                    self.err(f"when.{key}[{i}]", f"term {term!r} is empty once normalized")
+                    self.err(f"when.{key}[{i}]", f"词 {term!r} 归一化后为空（只有标点或空白）")
         for i, pattern in enumerate(terms.get("regex", ())):
             try:
                 compile_pattern(pattern)
             except ValueError as exc:
-                self.err(f"when.regex[{i}]", str(exc))
+                self.err(f"when.regex[{i}]", f"正则表达式无效：{exc}")
         fuzzy = raw.get("fuzzy")
         if fuzzy is not None:
             self.choice(fuzzy, FUZZY_MODES, "when.fuzzy")
             if not (terms.get("any") or terms.get("all")):
-                self.err("when.fuzzy", "fuzzy matching needs word terms (any or all)")
+                self.err("when.fuzzy", "模糊匹配需要词语条件（any 或 all）")
         if isinstance(value, dict) and not any(
             k in raw for k in ("exact", "any", "all", "contains", "regex", "menu_id")
         ):
-            self.err("when", "needs at least one of exact, any, all, contains, regex, menu_id")
+            self.err("when", "至少需要一种条件：exact、any、all、contains、regex、menu_id")
         return When(**terms, fuzzy=fuzzy)
 
     def hours(self, value: Any) -> hrs.Hours | None:
@@ -281,22 +290,22 @@ class _RuleParser:
         out: dict[str, Any] = {}
         for key, name, kwargs in (("from", "start", False), ("to", "end", True)):
             if key not in raw:
-                self.err(f"hours.{key}", "required")
+                self.err(f"hours.{key}", "必填")
                 continue
             try:
                 out[name] = hrs.parse_time(raw[key], allow_24=kwargs)
             except ValueError as exc:
-                self.err(f"hours.{key}", str(exc))
+                self.err(f"hours.{key}", f"时间无效：{exc}")
         if "days" in raw:
             try:
                 out["days"] = hrs.parse_days(self.string(raw["days"], "hours.days"))
             except ValueError as exc:
-                self.err("hours.days", str(exc))
+                self.err("hours.days", f"星期无效：{exc}")
         if "tz" in raw:
             try:
                 out["tz"] = hrs.check_tz(raw["tz"])
             except ValueError as exc:
-                self.err("hours.tz", str(exc))
+                self.err("hours.tz", f"时区无效：{exc}")
         if raw.get("holidays") not in (None, "none"):
             out["holidays"] = self.choice(raw["holidays"], hrs.HOLIDAY_CALENDARS, "hours.holidays")
         return hrs.Hours(**out)
@@ -306,21 +315,21 @@ class _RuleParser:
         mode = self.choice(raw.get("mode", "all"), REPLY_MODES, "replies.mode")
         items = raw.get("messages", [])
         if not isinstance(items, list):
-            self.err("replies.messages", f"expected a list, got {type(items).__name__}")
+            self.err("replies.messages", f"应为列表，实际是{_kind(type(items).__name__)}")
             items = []
         if action == "reply" and not items:
-            self.err("replies.messages", "a reply action needs at least one message")
+            self.err("replies.messages", "回复动作至少需要一条消息")
         msgs = [self.message(m, f"replies.messages[{i}]") for i, m in enumerate(items)]
         return Replies(mode=mode, messages=tuple(m for m in msgs if m is not None))
 
     def one_key(self, value: Any, field: str, allowed: Iterable[str]) -> tuple[str, Any] | None:
         allowed = tuple(allowed)
         if not isinstance(value, dict) or len(value) != 1:
-            self.err(field, f"expected a mapping with exactly one of {', '.join(allowed)}")
+            self.err(field, f"应为对象，且只含 {'、'.join(allowed)} 之一")
             return None
         ((key, body),) = value.items()
         if key not in allowed:
-            self.err(field, f"unknown message type {key!r} ({', '.join(allowed)})")
+            self.err(field, f"不认识的消息类型 {key!r}（可用：{'、'.join(allowed)}）")
             return None
         return key, body
 
@@ -345,7 +354,7 @@ class _RuleParser:
             raw = self.mapping(body, field, ("url", "media_id"))
             given = [k for k in ("url", "media_id") if raw.get(k) is not None]
             if len(given) != 1:
-                self.err(field, "needs exactly one of url, media_id")
+                self.err(field, "需要且只能填 url 或 media_id 之一")
                 return None
             return Image(**{given[0]: self.string(raw[given[0]], f"{field}.{given[0]}")})
         if key in _MESSAGE_FIELDS:
@@ -354,7 +363,7 @@ class _RuleParser:
         raw = self.mapping(body, field, ("head", "items", "tail"))
         items = raw.get("items")
         if not isinstance(items, list) or not items:
-            self.err(f"{field}.items", "a menu needs a non-empty list of items")
+            self.err(f"{field}.items", "菜单至少需要一个选项（items）")
             items = []
         parsed: list[MenuItem] = []
         for i, item in enumerate(items):

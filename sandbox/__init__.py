@@ -33,6 +33,7 @@ from sandbox.kf_sessions import KfSessions
 from sandbox.mass_messaging import MassMessaging
 from sandbox.model import SandboxError
 from sandbox.seed import SEED_CUSTOMERS, SEED_KF, SEED_STAFF, seed
+from sandbox.staff_login import StaffLogin
 
 log = structlog.get_logger("sandbox")
 
@@ -74,6 +75,7 @@ class Sandbox:
         self.mass_messaging: MassMessaging = MassMessaging(self.corp, self.customer_groups)
         self.app_messages: AppMessages = AppMessages(self.corp)
         self.aibot: AiBot = AiBot(self.corp)
+        self.staff_login: StaffLogin = StaffLogin(self.corp)
 
         self.customer_says = self.kf.customer_says
         self.customer_enters = self.kf.customer_enters

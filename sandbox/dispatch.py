@@ -31,6 +31,7 @@ API: dict[str, tuple[bool, ApiFn]] = {
     ),
     "user/get": (True, lambda s, a, q, b: s.contacts.api_user_get(a, q)),
     "agent/get": (True, lambda s, a, q, b: s.contacts.api_agent_get(a, q)),
+    "auth/getuserinfo": (True, lambda s, a, q, b: s.staff_login.api_getuserinfo(a, q)),
     "externalcontact/get_follow_user_list": (
         True,
         lambda s, a, q, b: s.contacts.api_get_follow_user_list(a),
@@ -102,7 +103,8 @@ async def _admin_app(sb: Sandbox, b: Q) -> Any:
     """What an administrator sets for an app in WeCom's console: 可见范围 (``visible_users``,
     null: the whole corp), 企业可信IP (``trusted_ips``, null: not enforced), the 客户联系 and
     微信客服 API permissions (``contact_api``, ``kf_api``), a reset ``secret``, the
-    接收消息格式 of a self-built app's callbacks (``callback_format``: xml or json)."""
+    接收消息格式 of a self-built app's callbacks (``callback_format``: xml or json), the
+    可信域名 of 网页授权 and 扫码登录 (``trusted_domain``: host[:port]; null: the callback's)."""
     admin = sb.corp.admin.get(b["app"])
     if admin is None:
         raise SandboxError(E.INVALID_PARAM, "no such app")
@@ -114,6 +116,8 @@ async def _admin_app(sb: Sandbox, b: Q) -> Any:
             setattr(admin, name, bool(b[name]))
     if "secret" in b:
         admin.secret = str(b["secret"])
+    if "trusted_domain" in b:
+        admin.trusted_domain = None if b["trusted_domain"] is None else str(b["trusted_domain"])
     if "callback_format" in b:
         if b["callback_format"] not in ("xml", "json") or sb.corp.apps[b["app"]].kind != "app":
             raise SandboxError(E.INVALID_PARAM, "callback_format is xml or json, for an app")

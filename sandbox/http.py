@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.protocol import errors as E
 from sandbox.dispatch import API, CONTROL, Q
 from sandbox.model import SandboxError
+from sandbox.staff_login import LoginRefused
 
 if TYPE_CHECKING:
     from sandbox import Sandbox
@@ -175,11 +176,47 @@ async def _inbox(request: web.Request) -> web.Response:
     return web.json_response({"inbox": sb.corp.inbox(request.match_info["recipient"])})
 
 
+def _login_routes(kind: str) -> tuple[Any, Any]:
+    """WeCom's login page of one kind (``oauth``: 网页授权, oauth2/authorize; ``sso``: 扫码登录,
+    wwlogin/sso/login) and the confirm beside it that redirects with a code."""
+
+    def check(sb: Sandbox, q: dict[str, str]) -> None:
+        (sb.staff_login.check_sso if kind == "sso" else sb.staff_login.check_oauth)(q)
+
+    async def page(request: web.Request) -> web.Response:
+        sb = request.app[SANDBOX_KEY]
+        q = dict(request.query)
+        try:
+            check(sb, q)
+        except LoginRefused as exc:
+            return web.Response(status=400, text=str(exc), content_type="text/plain")
+        return web.Response(text=sb.staff_login.page(q, "confirm"), content_type="text/html")
+
+    async def confirm(request: web.Request) -> web.Response:
+        sb = request.app[SANDBOX_KEY]
+        q = dict(request.query)
+        try:
+            check(sb, q)
+            target = sb.staff_login.confirm(q)
+        except LoginRefused as exc:
+            return web.Response(status=400, text=str(exc), content_type="text/plain")
+        raise web.HTTPFound(target)
+
+    return page, confirm
+
+
 def build_sandbox_app(sandbox: Sandbox) -> web.Application:
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[SANDBOX_KEY] = sandbox
     app.router.add_route("*", "/cgi-bin/{api:.+}", _api)
     app.router.add_get("/sandbox/inbox/{recipient}", _inbox)
+    # The login pages keep WeCom's paths (their hosts are open.weixin.qq.com and
+    # login.work.weixin.qq.com); both end on a confirm beside the page.
+    for kind, page_path in (("oauth", "/connect/oauth2/authorize"),
+                            ("sso", "/wwlogin/sso/login")):
+        page, confirm = _login_routes(kind)
+        app.router.add_get(page_path, page)
+        app.router.add_get(page_path.rsplit("/", 1)[0] + "/confirm", confirm)
     app.router.add_get("/sandbox/{what:inboxes|calls|deliveries|world|dropped}", _read)
     app.router.add_post("/sandbox/{action:.+}", _control)
 

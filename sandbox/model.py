@@ -25,6 +25,9 @@ class AppAdmin:
     kf_api: bool = True  # listed under 微信客服 → 可调用接口的应用
     secret: str | None = None  # after 重置 Secret in the console; None: the configured one
     callback_format: str = "xml"  # 接收消息格式: "xml" or "json" (protocol-2.md §9)
+    # 网页授权及JS-SDK 可信域名 (host[:port]); None: the host of the callback URL, as an
+    # admin sets it for the service that receives the app's callbacks.
+    trusted_domain: str | None = None
 
 
 @dataclass

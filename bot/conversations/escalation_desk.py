@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from bot.conversations import escalation
@@ -43,10 +44,20 @@ def record(e: Escalation) -> EscalationRecord:
         resolved_at=e.resolved_at, raised_to=e.raised_to, created_at=e.created_at)
 
 
-async def escalations(*, status: str | None = None, limit: int = 100) -> list[EscalationRecord]:
-    """Escalations, newest first, of one status if given."""
+async def escalations(*, status: str | None = None, limit: int = 100, offset: int = 0,
+                      search: str | None = None, userid: str | None = None
+                      ) -> tuple[list[EscalationRecord], int]:
+    """Escalations, newest first, and how many match: of one status, matching ``search``
+    (customer name or id, order number, rule) and routed to or worked by ``userid``."""
     q = Escalation.all() if status is None else Escalation.filter(status=status)
-    return [record(e) for e in await q.order_by("-id").limit(limit)]
+    if search:
+        q = q.filter(Q(customer_name__icontains=search) | Q(external_userid__icontains=search)
+                     | Q(order_no__icontains=search) | Q(rule_id__icontains=search))
+    if userid:
+        q = q.filter(Q(servicer_userid=userid) | Q(claimed_by=userid) | Q(resolved_by=userid))
+    total = await q.count()
+    rows = await q.order_by("-id").offset(offset).limit(limit)
+    return [record(e) for e in rows], total
 
 
 async def counts_by_status() -> dict[str, int]:

@@ -134,9 +134,22 @@ class UnansweredRecord:
 
 async def latest_unanswered(limit: int = 100) -> list[UnansweredRecord]:
     """Customer questions no rule answered, newest first (material for new rules)."""
-    rows = await UnansweredQuestion.all().order_by("-id").limit(limit)
+    rows, _ = await unanswered_page(limit=limit)
+    return rows
+
+
+async def unanswered_page(*, limit: int = 100, offset: int = 0, search: str | None = None,
+                          channel: str | None = None) -> tuple[list[UnansweredRecord], int]:
+    """A page of unanswered questions, newest first, and how many match."""
+    q = UnansweredQuestion.all()
+    if channel:
+        q = q.filter(channel=channel)
+    if search:
+        q = q.filter(content__icontains=search)
+    total = await q.count()
+    rows = await q.order_by("-id").offset(offset).limit(limit)
     return [UnansweredRecord(id=r.id, channel=r.channel, conversation=r.conversation,
-                             content=r.content, at=r.at) for r in rows]
+                             content=r.content, at=r.at) for r in rows], total
 
 
 async def unanswered_groups(since: date, until: date, *, limit: int = 50) -> UnansweredSummary:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from bot.models import OutboxMessage
@@ -38,6 +39,17 @@ async def outbound_messages(*, status: str | None = None, ref_prefix: str | None
                             recipient: str | None = None, limit: int = 100
                             ) -> list[OutboundRecord]:
     """Outbound messages, newest first; each filter applies when given."""
+    rows, _ = await outbound_page(status=status, ref_prefix=ref_prefix, recipient=recipient,
+                                  limit=limit)
+    return rows
+
+
+async def outbound_page(*, status: str | None = None, ref_prefix: str | None = None,
+                        recipient: str | None = None, api: str | None = None,
+                        search: str | None = None, limit: int = 100, offset: int = 0
+                        ) -> tuple[list[OutboundRecord], int]:
+    """A page of outbound messages, newest first, and how many match; ``search`` looks in
+    the recipient, the ref and the last error."""
     filters: dict[str, Any] = {}
     if status:
         filters["status"] = status
@@ -45,8 +57,15 @@ async def outbound_messages(*, status: str | None = None, ref_prefix: str | None
         filters["ref__startswith"] = ref_prefix
     if recipient:
         filters["recipient"] = recipient
-    rows = await OutboxMessage.filter(**filters).order_by("-id").limit(limit)
-    return [record(r) for r in rows]
+    if api:
+        filters["api"] = api
+    q = OutboxMessage.filter(**filters)
+    if search:
+        q = q.filter(Q(recipient__icontains=search) | Q(ref__icontains=search)
+                     | Q(last_error__icontains=search))
+    total = await q.count()
+    rows = await q.order_by("-id").offset(offset).limit(limit)
+    return [record(r) for r in rows], total
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Schema changes go through aerich (``scripts/makemigrations.py``), never by hand.
 """
 
-from bot.models.admin import ApiToken, Role
+from bot.models.admin import ApiToken, ConsoleSession, Role, StaffRole
 from bot.models.conversations import (
     ChannelCode,
     ContactEvent,
@@ -42,6 +42,7 @@ __all__ = [
     "ApiKey",
     "ApiToken",
     "ChannelCode",
+    "ConsoleSession",
     "ContactEvent",
     "ConversationMessage",
     "CustomerGroup",
@@ -69,6 +70,7 @@ __all__ = [
     "RuleChange",
     "RuleRow",
     "RuleStat",
+    "StaffRole",
     "UnansweredQuestion",
     "WelcomeOutcome",
     "WelcomeText",

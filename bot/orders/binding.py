@@ -49,26 +49,26 @@ async def bind(ports: Ports, order_no: str, chat_id: str, *,
     if order.group_chat_id == chat_id:
         return order
     if order.group_chat_id:
-        raise Conflict(f"order {order_no} is already bound to group {order.group_chat_id}: "
-                       "one group per order", "chat_id")
+        raise Conflict(f"订单 {order_no} 已绑定客户群 {order.group_chat_id}："
+                       "一个订单只能绑定一个群", "chat_id")
     other = await Order.get_or_none(group_chat_id=chat_id)
     if other is not None:
-        raise Conflict(f"group {chat_id} is already bound to order {other.order_no}: "
-                       "one order per group", "chat_id")
+        raise Conflict(f"客户群 {chat_id} 已绑定订单 {other.order_no}："
+                       "一个群只能绑定一个订单", "chat_id")
     group = await CustomerGroup.get_or_none(chat_id=chat_id)
     if group is None:
         try:
             async with groups.group_lock(ports, chat_id):
                 group, _ = await groups.sync(ports, chat_id)
         except groups.GroupUnknown:
-            raise NotFound(f"group {chat_id} is not known to WeCom", "chat_id") from None
+            raise NotFound(f"企业微信查不到客户群 {chat_id}", "chat_id") from None
     if group.dismissed:
-        raise NotFound(f"group {chat_id} was dismissed", "chat_id")
+        raise NotFound(f"客户群 {chat_id} 已解散", "chat_id")
     try:
         async with in_transaction() as conn:
             if not await Order.filter(id=order.id, group_chat_id__isnull=True).using_db(conn) \
                     .update(group_chat_id=chat_id, group_bound_at=now):
-                raise Conflict(f"order {order_no} was bound to another group just now",
+                raise Conflict(f"订单 {order_no} 刚刚被绑定了另一个群",
                                "chat_id")
             row = await card(ports, conn, order, key=f"bound:{order.id}:{chat_id}", kind="bound",
                              title=f"订单 {order_no} 已绑定客户群",
@@ -76,7 +76,7 @@ async def bind(ports: Ports, order_no: str, chat_id: str, *,
                                          "之后的进度通知会发到这个群。",
                              url=order_link(ports.settings.orders_link_base, order_no))
     except IntegrityError:
-        raise Conflict(f"group {chat_id} was bound to another order just now",
+        raise Conflict(f"客户群 {chat_id} 刚刚被绑定到另一个订单",
                        "chat_id") from None
     await ports.outbox.flush([row])
     await ports.jobs.enqueue("orders_join_way", order.id, job_id=f"joinway:{order.id}")

@@ -44,7 +44,7 @@ class KeyNameTaken(Exception):
 def _master(settings: Settings) -> bytes:
     master = settings.erp_signing_secret.get_secret_value()
     if len(master) < 16:
-        raise SignatureError("ERP signing is not configured (erp_signing_secret, ≥16 chars)")
+        raise SignatureError("未配置 ERP 签名密钥（erp_signing_secret，至少 16 个字符）")
     return master.encode()
 
 
@@ -85,21 +85,21 @@ async def verify(settings: Settings, store: Store, headers: dict[str, str], meth
     if not (key_id or ts or sig):
         return None
     if not (key_id and ts and sig):
-        raise SignatureError(f"{HEADER_KEY}, {HEADER_TS} and {HEADER_SIG} are all required")
+        raise SignatureError(f"{HEADER_KEY}、{HEADER_TS} 和 {HEADER_SIG} 都必须提供")
     if not (ts.isascii() and ts.isdigit()) or len(ts) > 12:
-        raise SignatureError(f"{HEADER_TS} must be unix seconds")
+        raise SignatureError(f"{HEADER_TS} 应为 Unix 秒数")
     window = settings.erp_signature_window_seconds
     if abs((time.time() if now is None else now) - int(ts)) > window:
-        raise SignatureError(f"{HEADER_TS} is outside the {window} s window")
+        raise SignatureError(f"{HEADER_TS} 超出 {window} 秒的时间窗口")
     row = await ApiKey.get_or_none(key_id=key_id[:40], revoked_at=None)
     if row is None:
-        raise SignatureError("unknown or revoked API key")
+        raise SignatureError("API key 不存在或已吊销")
     secret = derive_secret(settings, row.key_id)
     if not hmac.compare_digest(_hash(secret), row.secret_hash):
-        raise SignatureError("this API key predates the current signing secret; issue a new one")
+        raise SignatureError("这个 API key 早于当前签名密钥（predates），请重新签发")
     if not hmac.compare_digest(sign(secret, method, path_qs, ts, body), sig.lower()):
-        raise SignatureError("bad signature")
+        raise SignatureError("签名不对")
     if not await store.set_if_absent(f"erp:seen:{sig.lower()}", "1", ttl=2 * window):
-        raise SignatureError("this signed request was already used (replay)")
+        raise SignatureError("这个签名请求已经用过（replay，重放）")
     await ApiKey.filter(id=row.id).update(last_used_at=datetime.now(UTC))
     return row

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, CustomerGroupMember, Order
@@ -133,3 +135,28 @@ async def groups_of_customer(external_userid: str) -> list[GroupInfo]:
 async def members(chat_id: str) -> list[CustomerGroupMember]:
     """Current members of a group (staff and customers)."""
     return await CustomerGroupMember.filter(group_id=chat_id, left_at__isnull=True).order_by("id")
+
+
+async def known_groups(*, search: str | None = None, unbound: bool = False,
+                       limit: int = 50, offset: int = 0) -> tuple[list[GroupInfo], int]:
+    """The live customer groups we know of (newest first), for picking one to bind; with
+    ``unbound`` only those no order has yet. ``joined_at`` is the group's creation time."""
+    q = CustomerGroup.filter(dismissed=False)
+    if search:
+        q = q.filter(Q(name__icontains=search) | Q(chat_id__icontains=search))
+    if unbound:
+        taken = await Order.filter(group_chat_id__isnull=False).values_list(
+            "group_chat_id", flat=True)
+        q = q.exclude(chat_id__in=list(taken))
+    total = await q.count()
+    rows = await q.order_by("-create_time", "chat_id").offset(offset).limit(limit)
+    bound = {o.group_chat_id: o.order_no for o in await Order.filter(
+        group_chat_id__in=[r.chat_id for r in rows])}
+    return [GroupInfo(r.chat_id, r.name, r.owner, bound.get(r.chat_id), r.create_time)
+            for r in rows], total
+
+
+async def group_names(chat_ids: list[str]) -> dict[str, str]:
+    """chat_id → the group's name, for the groups we know that have one."""
+    return {g.chat_id: g.name for g in await CustomerGroup.filter(chat_id__in=chat_ids)
+            if g.name}

@@ -155,11 +155,11 @@ async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) 
         await GroupNotice.filter(id=notice.id).update(next_check_at=later)
         return
     if row.status in (OutboxStatus.FAILED, OutboxStatus.MISSED):
-        await _fail(notice, f"creating the task failed: {row.last_error}")
+        await _fail(notice, f"创建群发任务失败：{row.last_error}")
         return
     msgid = (row.result or {}).get("msgid")
     if not msgid:
-        await _fail(notice, "WeCom refused the group (fail_list): is the owner still its owner?")
+        await _fail(notice, "企业微信拒绝了这个群（fail_list）：群主是否已变更？")
         return
     app = ports.wecom
     sender = notice.sender or ""
@@ -185,8 +185,8 @@ async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) 
             await ports.outbox.mark(row.id, OutboxStatus.DELIVERED)
             return
         if status in (2, 3):
-            why = "the group already received a 群发 today (WeCom's daily quota)" \
-                if status == 3 else "the group is no longer reachable"
+            why = "这个群今天已收到过群发（企业微信每天一次）" \
+                if status == 3 else "这个群已无法送达"
             await ports.outbox.mark(row.id, OutboxStatus.FAILED, error=why)
             await _fail(notice, why)
             return
@@ -207,7 +207,7 @@ async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) 
             return
     elif now >= (reminded[-1] if reminded else created) + interval:
         await ports.outbox.mark(row.id, OutboxStatus.FAILED, error="the owner never sent it")
-        await _fail(notice, f"the owner did not send it after {notice.reminders} reminders")
+        await _fail(notice, f"提醒 {notice.reminders} 次后群主仍未发送")
         return
     await GroupNotice.filter(id=notice.id).update(next_check_at=later, msgid=msgid)
 

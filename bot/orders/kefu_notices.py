@@ -47,16 +47,16 @@ async def take_allowance(ports: Ports, open_kfid: str, external_userid: str,
                                                 external_userid=external_userid)
         if conv is None or conv.last_customer_at is None \
                 or utcnow() - conv.last_customer_at > WINDOW:
-            return "the customer has not written in the last 48 h"
+            return "客户 48 小时内没有发过消息，企业微信不允许再发"
         if conv.sent_since_customer + count > limit:
-            return (f"the {limit} messages allowed after the customer's last message are used"
-                    if count == 1 else f"the notice needs {count} messages, more than the "
-                    f"{limit - conv.sent_since_customer} left of the customer's allowance")
+            return (f"客户最后一条消息后允许发送的 {limit} 条已用完"
+                    if count == 1 else f"这条通知需要 {count} 条消息，超过了客户剩余的 "
+                    f"{limit - conv.sent_since_customer} 条额度")
         if await KfConversation.filter(
                 id=conv.id, sent_since_customer=conv.sent_since_customer).update(
                 sent_since_customer=F("sent_since_customer") + count):
             return None
-    return "the customer's allowance is changing too fast to take from"
+    return "客户的消息额度变化太快，未能发送"
 
 
 async def _skip(n: Notification, why: str) -> None:
@@ -73,12 +73,12 @@ async def send_notice(ports: Ports, notification_id: int) -> None:
     euid = n.recipient
     open_kfid = await kf_account_of(order, euid, ports.settings.orders_kf_account)
     if not open_kfid:
-        await _skip(n, "no kf account is known for this customer")
+        await _skip(n, "不知道这位客户用的是哪个客服账号")
         return
     state = (await ports.wecom.kf_service_state_get(open_kfid, euid)) \
         .get("service_state")
     if state not in OPEN_STATES:
-        await _skip(n, f"kf session state {state}: WeCom allows a message only in 0/1")
+        await _skip(n, f"客服会话状态为 {state}：企业微信只允许在状态 0/1 时发送")
         return
     m = await Milestone.get(id=n.milestone_id)  # type: ignore[attr-defined]
     stages = await pipelines.load(order.order_type)

@@ -45,7 +45,7 @@ async def _replay(order: Order, event_id: str, digest: str) -> MilestoneOut | No
     if m is None:
         return None
     if m.body_hash != digest:
-        raise Conflict(f"event {event_id!r} was already recorded with a different body",
+        raise Conflict(f"事件 {event_id!r} 已记录过，且内容不同（同一 event_id 不能换内容）",
                        "event_id")
     return out(order, m, replayed=True)
 
@@ -56,13 +56,13 @@ def _check_direction(stages: pipelines.Stages, current: str | None, target: str,
     if force or new == cur + 1:
         return
     if new == cur:
-        raise Conflict(f"the order is already in {target!r}; record it again with force",
+        raise Conflict(f"订单已在「{target}」节点；要再次记录请打开「强制」",
                        "milestone")
     if new < cur:
-        raise Conflict(f"{target!r} is before the current stage {current!r}: going back "
-                       "needs force", "milestone")
+        raise Conflict(f"「{target}」在当前节点「{current}」之前：回退需要打开「强制」",
+                       "milestone")
     skipped = "、".join(stages.names[cur + 1:new])
-    raise Conflict(f"{target!r} skips {skipped}: skipping needs force", "milestone")
+    raise Conflict(f"「{target}」跳过了 {skipped}：跳过节点需要打开「强制」", "milestone")
 
 
 async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from bot.infra.clock import utcnow
 from bot.models import Order
@@ -17,7 +18,7 @@ from bot.orders.schemas import Customer, OrderIn, OrderOut, OrderPage, OrderPatc
 async def get(order_no: str) -> Order:
     order = await Order.get_or_none(order_no=order_no)
     if order is None:
-        raise NotFound(f"no order {order_no!r}")
+        raise NotFound(f"没有订单 {order_no}")
     return order
 
 
@@ -43,7 +44,7 @@ async def create(data: OrderIn) -> Order:
             expected_dates=_dates(data.expected_dates, stages),
         )
     except IntegrityError:
-        raise Conflict(f"order {data.order_no!r} already exists", "order_no") from None
+        raise Conflict(f"订单 {data.order_no} 已存在", "order_no") from None
 
 
 async def patch(order_no: str, data: OrderPatch) -> Order:
@@ -108,7 +109,16 @@ async def search(q: OrderQuery, now: datetime | None = None) -> OrderPage:
         filters["stage"] = q.stage
     if q.specialist is not None:
         filters["specialist"] = q.specialist
+    if q.order_type is not None:
+        filters["order_type"] = q.order_type
+    if q.bound is not None:
+        filters["group_chat_id__isnull"] = not q.bound
     query = Order.filter(**filters).order_by("id")
+    text = (q.q or "").strip()
+    if text:
+        query = query.filter(Q(order_no__icontains=text) | Q(customer_name__icontains=text)
+                             | Q(customer_phone__contains=text))
+    offset, limit = q.window()
     cache: dict[str, pipelines.Stages] = {}
 
     async def stages_of(o: Order) -> pipelines.Stages:
@@ -118,7 +128,7 @@ async def search(q: OrderQuery, now: datetime | None = None) -> OrderPage:
 
     if q.overdue is None:
         total = await query.count()
-        rows = await query.offset(q.offset).limit(q.limit)
+        rows = await query.offset(offset).limit(limit)
         return OrderPage(total=total, orders=[out(o, await stages_of(o), now) for o in rows])
     # Overdue depends on each pipeline's durations: decided here, over started orders only.
     picked = []
@@ -127,5 +137,5 @@ async def search(q: OrderQuery, now: datetime | None = None) -> OrderPage:
             picked.append(o)
     if not q.overdue:
         picked = sorted([*picked, *await query.filter(stage__isnull=True)], key=lambda o: o.id)
-    page = picked[q.offset:q.offset + q.limit]
+    page = picked[offset:offset + limit]
     return OrderPage(total=len(picked), orders=[out(o, await stages_of(o), now) for o in page])

@@ -39,10 +39,10 @@ def _check_template(v: str) -> str:
     try:
         names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
     except ValueError as exc:
-        raise ValueError(f"not a valid template ({exc})") from None
+        raise ValueError(f"模板格式不对（{exc}）") from None
     unknown = names - TEMPLATE_VARS
     if unknown:
-        raise ValueError(f"unknown variable(s) {sorted(unknown)}; allowed: "
+        raise ValueError(f"不认识的变量 {sorted(unknown)}；可用："
                          f"{sorted(TEMPLATE_VARS)}")
     return v
 
@@ -75,7 +75,7 @@ class PipelineSpec(BaseModel):
     def _unique(cls, v: list[StageSpec]) -> list[StageSpec]:
         names = [s.name for s in v]
         if len(names) != len(set(names)):
-            raise ValueError("stage names must be unique")
+            raise ValueError("节点名称不能重复")
         return v
 
 
@@ -96,8 +96,8 @@ class Stages:
         if stage is None:
             return -1
         if stage not in self.names:
-            raise NotFound(f"stage {stage!r} is not in pipeline {self.order_type!r} "
-                           f"({' → '.join(self.names)})", "milestone")
+            raise NotFound(f"订单类型 {self.order_type} 没有「{stage}」这个节点"
+                           f"（{' → '.join(self.names)}）", "milestone")
         return self.names.index(stage)
 
     def get(self, stage: str) -> StageSpec:
@@ -113,20 +113,20 @@ async def load(order_type: str) -> Stages:
     if row is None:
         if order_type == "default":
             return Stages("default", DEFAULT_PIPELINE)
-        raise NotFound(f"no pipeline for order type {order_type!r}", "order_type")
+        raise NotFound(f"没有订单类型 {order_type} 的里程碑模板", "order_type")
     return Stages(order_type, PipelineSpec.model_validate({"stages": row.stages}))
 
 
 async def save(order_type: str, spec: PipelineSpec) -> Stages:
     """Store a pipeline; refused if it drops a stage that an order of this type is in."""
     if not re.fullmatch(r"[a-z0-9_-]{1,32}", order_type):
-        raise OrderError("order types are 1-32 of a-z, 0-9, _ and -", "order_type")
+        raise OrderError("订单类型只能用 1 到 32 个小写字母、数字、_ 和 -", "order_type")
     names = [s.name for s in spec.stages]
     stranded = await Order.filter(order_type=order_type, stage__not_in=names,
                                   stage__isnull=False).first()
     if stranded is not None:
-        raise Conflict(f"order {stranded.order_no} is in stage {stranded.stage!r}, which "
-                       f"this pipeline drops", "stages")
+        raise Conflict(f"订单 {stranded.order_no} 正处于「{stranded.stage}」节点，"
+                       f"新模板不能删掉这个节点", "stages")
     stages = [s.model_dump() for s in spec.stages]
     await Pipeline.update_or_create(defaults={"stages": stages}, order_type=order_type)
     return Stages(order_type, spec)

@@ -39,8 +39,7 @@ class Customer(BaseModel):
     @model_validator(mode="after")
     def _someone(self) -> Customer:
         if not self.external_userid and not (self.name and self.phone):
-            raise ValueError("give the customer's external_userid, or a name and phone "
-                             "to link later")
+            raise ValueError("请填写客户的 external_userid，或姓名和手机号（之后再关联）")
         return self
 
 
@@ -75,6 +74,9 @@ class OrderOut(BaseModel):
     group_chat_id: str | None
     join_qr_code: str | None
     created_at: datetime
+    # For people: the team's directory names (userid → name) and the group's name.
+    team_names: dict[str, str] = Field(default_factory=dict)
+    group_name: str | None = None
 
 
 class OrderQuery(BaseModel):
@@ -85,6 +87,18 @@ class OrderQuery(BaseModel):
     overdue: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=1_000_000)
+    # The console's paging and search (page/page_size win over limit/offset when given).
+    page: int | None = Field(default=None, ge=1, le=100_000)
+    page_size: int = Field(default=20, ge=1, le=200)
+    q: str | None = Field(default=None, max_length=64,
+                          description="order number, customer name or phone")
+    order_type: str | None = Field(default=None, max_length=32)
+    bound: bool | None = Field(default=None, description="has its customer group")
+
+    def window(self) -> tuple[int, int]:
+        if self.page is None:
+            return self.offset, self.limit
+        return (self.page - 1) * self.page_size, self.page_size
 
 
 class OrderPage(BaseModel):
@@ -117,6 +131,7 @@ class NotificationOut(BaseModel):
     error: str | None
     detail: str | None
     updated_at: datetime | None
+    recipient_name: str | None = None  # a staff member's, the customer's or the group's name
 
 
 class MilestoneOut(BaseModel):
@@ -130,6 +145,7 @@ class MilestoneOut(BaseModel):
     source: str
     actor: str
     replayed: bool = False
+    actor_name: str | None = None
 
 
 class TimelineEntry(BaseModel):

@@ -8,6 +8,9 @@ created), or the notice itself (skipped, with why). A team card that WeCom repor
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from bot.infra.clock import CST
 from bot.models import (
     GroupNotice,
     GroupNoticeStatus,
@@ -22,21 +25,27 @@ from bot.orders.orders import get, out_of
 from bot.orders.schemas import NotificationOut, Timeline, TimelineEntry
 
 
+def beijing(at: datetime) -> str:
+    """A time as people here read it: 北京时间, to the minute."""
+    return (at.astimezone(UTC) + CST).strftime("%Y-%m-%d %H:%M")
+
+
 def state(n: Notification, row: OutboxMessage | None, notice: GroupNotice | None
           ) -> NotificationOut:
     status, error, detail = n.status.value, None, n.detail
     attempts, updated = 0, n.created_at
     if notice is not None and notice.status == GroupNoticeStatus.COLLECTING:
-        status, detail = "pending", f"collecting into the group task due {notice.due_at:%F %T}Z"
+        due = beijing(notice.due_at)
+        status, detail = "pending", f"汇总中，将于 {due}（北京时间）创建群发任务"
     if row is not None and n.status != NotificationStatus.SKIPPED:
         status, error, attempts, updated = row.status.value, row.last_error, row.attempts, \
             row.updated_at
         invalid = str((row.result or {}).get("invaliduser", "")).split("|")
         if row.status == OutboxStatus.SENT and n.recipient in invalid:
-            status, error = "failed", "WeCom: invalid user"
+            status, error = "failed", "企业微信：该成员无效（invaliduser）"
     if notice is not None:
         if notice.status == GroupNoticeStatus.CREATED and status == "sent":
-            detail = f"waiting for the owner to send it ({notice.reminders} reminders)"
+            detail = f"等待群主确认发送（已提醒 {notice.reminders} 次）"
         elif notice.status == GroupNoticeStatus.FAILED:
             status, detail = "failed", notice.detail
     return NotificationOut(kind=n.kind, channel=n.channel, recipient=n.recipient,  # type: ignore[arg-type]

@@ -93,6 +93,13 @@ class TemplateResult(Result, total=False):
     video: dict[str, Any]
 
 
+class AuthUserResult(Result, total=False):
+    userid: str  # a member of the corp
+    user_ticket: str  # snsapi_privateinfo only
+    openid: str  # not a member
+    external_userid: str  # not a member, but a customer of the corp
+
+
 class AgentResult(Result, total=False):
     agentid: int
     name: str

@@ -152,3 +152,8 @@ def error_for(errcode: int, errmsg: str, api: str) -> WeComAPIError:
     if errcode in OPERATOR_CODES:
         return OperatorError(errcode, errmsg, api)
     return WeComAPIError(errcode, errmsg, api)
+# Staff login (auth/getuserinfo, protocol-2.md §5.3): the code is missing, unknown, used or
+# past its 5 minutes, or the redirect's domain is not the app's trusted domain.
+MISSING_OAUTH_CODE = 41008
+INVALID_OAUTH_CODE = 40029
+UNTRUSTED_REDIRECT_DOMAIN = 50001

@@ -31,6 +31,7 @@ from bot.web.admin import (
     playground_api,
     rules_api,
     rules_io_api,
+    session_api,
     stats_api,
 )
 from bot.web.admin.framework import Api, error_middleware
@@ -44,7 +45,9 @@ def build_api() -> Api:
     """Every API module's endpoints, in one place (the OpenAPI document is built from it)."""
     api = Api()
     api.authenticators.append(auth.bearer)
+    api.authenticators.append(session_api.session_cookie)
     api.include(auth.api)
+    api.include(session_api.api)
     api.include(notifications_api.api)
     api.include(playground_api.api)
     # Fixed paths (/rules/import, /rules/test …) before /rules/{rule_id}.

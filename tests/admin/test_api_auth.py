@@ -29,7 +29,7 @@ async def test_tokens_roles_and_errors(module_client: TestClient) -> None:
     resp = await client.get("/api/v1/tokens", headers=h_viewer)
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "forbidden"
     me = await (await client.get("/api/v1/me", headers=h_viewer)).json()
-    assert me == {"name": "eve", "role": "viewer"}
+    assert me == {"name": "eve", "role": "viewer", "display_name": None}  # not a member
 
     resp = await client.post("/api/v1/tokens", headers=h_admin,
                              json={"name": "spec1", "role": "specialist"})

@@ -1,5 +1,5 @@
 """The console in a real browser: sign-in, the playground through the real callback path,
-escaping, tokens."""
+escaping, tokens, and what a viewer may see."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from bot.api_access import create_token
 from bot.settings import Settings
-from tests.harness.browser import browser_page, screenshot_path
+from tests.harness.browser import browser_page, choose, confirm, screenshot_path
 from tests.harness.service import services_of, serving
 
 
@@ -21,17 +21,20 @@ async def test_sign_in_and_chat_in_the_playground(
     async with serving(mode_settings()) as client:
         token = await create_token("root", "admin")
         async with browser_page(str(client.make_url("/"))) as page:
-            await page.goto("/admin/")
+            resp = await page.goto("/admin/")
+            assert "script-src 'self'" in resp.headers["content-security-policy"]
+            assert "unsafe-eval" not in resp.headers["content-security-policy"]
             await page.fill("#token", "wbt_wrong")
-            await page.click("#signin button")
-            await page.wait_for_selector("#signin-error .error")
+            await page.click("#signin button[type=submit]")
+            await page.wait_for_selector("#signin-error .error:has-text('令牌无效')")
             await page.fill("#token", token)
-            await page.click("#signin button")
+            await page.click("#signin button[type=submit]")
             await page.wait_for_selector("#who:has-text('root')")
+            assert "管理员" in await page.inner_text("#who")
             assert "演练场" in await page.inner_text("#nav")
 
             # A staff member asks the app for help: the reply comes back through WeCom (sandbox).
-            await page.select_option("#app-who", "zhangwei")
+            await choose(page, "app-who", "张伟")
             await page.fill("#app-text", "帮助")
             await page.press("#app-text", "Enter")
             await page.wait_for_selector("#app-log .bubble.bot:has-text('可用命令')", timeout=10000)
@@ -44,6 +47,16 @@ async def test_sign_in_and_chat_in_the_playground(
             assert hostile in await page.inner_text("#kf-log")
             assert await page.evaluate("window.pwned === undefined")
             assert await page.locator("#kf-log img, #kf-log script").count() == 0
+
+            # A new contact through the playground: the customer pickers learn of them.
+            await choose(page, "contact-staff", "张伟")
+            await page.fill("#contact-name", "新客户甲")
+            await page.click("#contact-form button[type=submit]")
+            await page.wait_for_selector("#playground-out .ok:has-text('已添加客户')")
+            await page.locator(".el-select:has(#join-who)").click()
+            await page.wait_for_selector(".el-select-dropdown__item:visible:has-text('新客户甲')")
+            await page.keyboard.press("Escape")
+
             # Record a milestone for an order from the playground.
             from bot.orders import orders
             from bot.orders.schemas import OrderIn
@@ -54,10 +67,10 @@ async def test_sign_in_and_chat_in_the_playground(
             await page.fill("#milestone-order", "PG0001")
             await page.fill("#milestone-stage", "签约")
             await page.click("#milestone-form button[type=submit]")
-            await page.wait_for_selector("#page-playground .ok:has-text('PG0001')")
+            await page.wait_for_selector("#playground-out .ok:has-text('PG0001')")
             await page.fill("#milestone-stage", "不存在的节点")
             await page.click("#milestone-form button[type=submit]")
-            await page.wait_for_selector("#page-playground .error")
+            await page.wait_for_selector("#playground-out .error")
             await page.screenshot(path=str(screenshot_path("console-playground.png", tmp_path)),
                                   full_page=True)
             assert page.js_errors == []
@@ -72,17 +85,22 @@ async def test_tokens_page_creates_and_revokes(
         async with browser_page(str(client.make_url("/"))) as page:
             await page.goto("/admin/#/tokens")
             await page.fill("#token", token)
-            await page.click("#signin button")
-            await page.wait_for_selector("#page-tokens table")
+            await page.click("#signin button[type=submit]")
+            await page.wait_for_selector("#token-list [data-token=root]")
             await page.fill("#token-name", "lina")
-            await page.select_option("#token-role", "specialist")
-            await page.click("#page-tokens form button[type=submit]")
-            await page.wait_for_selector("#page-tokens pre")
-            assert (await page.inner_text("#page-tokens pre")).startswith("wbt_")
-            await page.wait_for_selector("#page-tokens td:has-text('lina')")
-            await page.click("#page-tokens tr:has(td:text-is('lina')) button.danger")
-            revoked = "#page-tokens tr:has(td:text-is('lina')) td:has-text('已吊销')"
-            await page.wait_for_selector(revoked)
+            await page.click("#token-role label:has-text('服务专员')")
+            await page.click("#token-form button[type=submit]")
+            await page.wait_for_selector("#new-token")
+            assert (await page.inner_text("#new-token")).startswith("wbt_")
+            row = "#token-list tr:has([data-token=lina])"
+            await page.wait_for_selector(f"{row}:has-text('服务专员')")
+            # Search finds it on the server; revoking asks first.
+            await page.fill("#token-search", "lin")
+            await page.press("#token-search", "Enter")
+            await page.wait_for_selector("#token-list [data-token=root]", state="detached")
+            await page.click(f"{row} button.revoke")
+            await confirm(page)
+            await page.wait_for_selector(f"{row}:has-text('已吊销')")
             assert page.js_errors == []
 
 
@@ -102,11 +120,14 @@ async def test_viewer_sees_notifications_not_admin_pages(
         async with browser_page(str(client.make_url("/"))) as page:
             await page.goto("/admin/#/notifications")
             await page.fill("#token", token)
-            await page.click("#signin button")
+            await page.click("#signin button[type=submit]")
             await page.wait_for_selector("#page-notifications")
             nav = await page.inner_text("#nav")
             assert "通知" in nav and "演练场" not in nav and "访问令牌" not in nav
-            await page.wait_for_selector("#page-notifications td:has-text('<b>nobody</b>')")
+            await page.wait_for_selector("#notif-list td:has-text('<b>nobody</b>')")
             assert await page.locator("#page-notifications b").count() == 0
             assert await page.locator("#page-notifications button:has-text('重试')").count() == 0
+            # A page the viewer may not see sends them to one they may.
+            await page.goto("/admin/#/tokens")
+            await page.wait_for_selector("#page-tokens", state="detached")
             assert page.js_errors == []

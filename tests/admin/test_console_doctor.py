@@ -22,7 +22,7 @@ async def test_the_doctor_page_shows_each_check_and_its_fix(
         async with browser_page(str(w.client.make_url("/"))) as page:
             await sign_in(page, token, "/admin/#/doctor")
             await page.click("#doctor-run")
-            row = "#doctor-checks tr[data-check='secret:main']"
+            row = "#doctor-checks tr:has([data-check='secret:main'])"
             await page.wait_for_selector(row)
             assert "通过" in await page.inner_text(row)
             assert "Secret 正确" in await page.inner_text(row)
@@ -30,7 +30,7 @@ async def test_the_doctor_page_shows_each_check_and_its_fix(
             assert sandbox is not None
             sandbox.corp.admin["main"].contact_api = False
             await page.click("#doctor-run")
-            row = "#doctor-checks tr[data-check='contact:main']"
+            row = "#doctor-checks tr:has([data-check='contact:main'])"
             await page.wait_for_selector(f"{row} .doctor-fail")
             text = await page.inner_text(row)
             assert "48002" in text and "可调用接口的应用" in text

@@ -47,10 +47,11 @@ async def test_specialist_claims_and_resolves(
 
             await page.click(f"{card} .esc-claim")
             await page.wait_for_selector(f"#page-escalations .ok:has-text('#{esc.id} 已认领')")
+            assert await page.locator(f"{card} .esc-claim").count() == 0
             await wait_for(lambda: _status(esc.id, EscalationStatus.CLAIMED))
             assert (await Escalation.get(id=esc.id)).claimed_by == "zhangwei"
             await page.click("#esc-tabs button[data-status=claimed]")
-            await page.wait_for_selector(f"{card}:has-text('zhangwei 认领于')")
+            await page.wait_for_selector(f"{card}:has-text('张伟 认领于')")
             await page.click(f"{card} .esc-resolve")
             await wait_for(lambda: _status(esc.id, EscalationStatus.RESOLVED))
             await page.click("#esc-tabs button[data-status=resolved]")
@@ -58,7 +59,11 @@ async def test_specialist_claims_and_resolves(
             # The tabs count every escalation by status (the API's counts, not a list's length).
             resolved = await Escalation.filter(status=EscalationStatus.RESOLVED).count()
             await page.wait_for_selector(
-                f"#esc-tabs button[data-status=resolved]:has-text('({resolved})')")
+                f"#esc-tabs button[data-status=resolved]:has-text('（{resolved}）')")
+            # Search runs on the server: a customer nobody has finds nothing.
+            await page.fill("#esc-search", "没有这个客户")
+            await page.press("#esc-search", "Enter")
+            await page.wait_for_selector(card, state="detached")
             assert page.js_errors == []
 
 

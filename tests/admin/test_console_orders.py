@@ -3,6 +3,7 @@ notification's state, and a milestone recorded from the page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 from bot.api_access import create_token
 from bot.models import Milestone
 from bot.settings import Settings
-from tests.harness.browser import browser_page, screenshot_path, sign_in
+from tests.harness.browser import browser_page, choose, screenshot_path, sign_in
 from tests.harness.world import world
 
+ROW = "#order-list tr.el-table__row"
 TEAM = {"specialist": "zhangwei", "designer": "lina", "installer": "wangqiang"}
 
 
@@ -36,31 +38,44 @@ async def test_orders_list_filters_and_timeline(
         await w.settle()
         async with browser_page(str(w.client.make_url("/"))) as page:
             await sign_in(page, token, "/admin/#/orders")
-            await page.wait_for_selector("#order-list tr[data-order=DD1002]")
-            assert await page.locator("#order-list tr[data-order]").count() == 2
-            row = page.locator("#order-list tr[data-order=DD1001]")
+            await page.wait_for_selector(f"{ROW}:has([data-order=DD1002])")
+            assert await page.locator("#order-list [data-order]").count() == 2
+            row = page.locator(f"{ROW}:has([data-order=DD1001])")
             assert "<b>陈女士</b>" in await row.inner_text()
             assert await page.locator("#page-orders b").count() == 0
-            # Filters: by stage, by specialist.
-            await page.select_option("#order-stage", "签约")
-            await page.wait_for_selector("#order-list tr[data-order=DD1001]", state="detached")
-            assert await page.locator("#order-list tr[data-order]").count() == 1
-            await page.select_option("#order-stage", "")
+            # Filters: by stage, by specialist; search by customer name (on the server).
+            await choose(page, "order-stage", "签约")
+            await page.wait_for_selector("#order-list [data-order=DD1001]", state="detached")
+            assert await page.locator("#order-list [data-order]").count() == 1
+            await page.locator(".el-select:has(#order-stage) .el-select__clear").click(
+                force=True)
+            await page.wait_for_selector("#order-list [data-order=DD1001]")
             await page.fill("#order-specialist", "zhangwei")
             await page.press("#order-specialist", "Enter")
-            await page.wait_for_selector("#order-list tr[data-order=DD1002]", state="detached")
+            await page.wait_for_selector("#order-list [data-order=DD1002]", state="detached")
             await page.fill("#order-specialist", "")
             await page.press("#order-specialist", "Enter")
+            await page.fill("#order-search", "赵先")
+            await page.press("#order-search", "Enter")
+            await page.wait_for_selector("#order-list [data-order=DD1001]", state="detached")
+            await page.fill("#order-search", "")
+            await page.press("#order-search", "Enter")
+            await page.wait_for_selector("#order-list [data-order=DD1001]")
 
             # The timeline of DD1002: 签约 with each team notification's state.
-            await page.click("#order-list tr[data-order=DD1002]")
+            await page.click(f"{ROW}:has([data-order=DD1002])")
             await page.wait_for_selector("#order-timeline li[data-kind=milestone]")
             first = page.locator("#order-timeline li[data-kind=milestone]").first
             assert "签约" in await first.inner_text()
             assert await first.locator("[data-status]").count() >= 1
+            # People by name (the directory's), the order's team too; times in 北京时间.
+            assert "李娜" in await first.inner_text()
+            assert "李娜（lina）" in await page.inner_text("#order-detail")
+            stamp = await first.locator(".el-timeline-item__timestamp").inner_text()
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", stamp.strip()), stamp
 
             # Record the next milestone from the page: it lands and notifies the team.
-            await page.click("#order-list tr[data-order=DD1001]")
+            await page.click(f"{ROW}:has([data-order=DD1001])")
             await page.wait_for_selector("#order-detail h2:has-text('DD1001')")
             await page.fill("#milestone-name", "签约")
             await page.fill("#milestone-note", "<i>首付已收</i>")
@@ -70,7 +85,9 @@ async def test_orders_list_filters_and_timeline(
             assert await page.locator("#order-timeline i").count() == 0
             assert await Milestone.filter(note="<i>首付已收</i>").count() == 1
             await w.settle()
-            await page.click("#order-list tr[data-order=DD1001]")
+            await page.click(f"{ROW}:has([data-order=DD1002])")
+            await page.wait_for_selector("#order-detail h2:has-text('DD1002')")
+            await page.click(f"{ROW}:has([data-order=DD1001])")
             await page.wait_for_selector("#order-timeline [data-status=sent]")
             await page.screenshot(path=str(screenshot_path("console-orders.png", tmp_path)),
                                   full_page=True)

@@ -60,11 +60,11 @@ async def test_charts_and_make_a_rule(
             await page.wait_for_selector("#chart-notif rect")
             assert await page.inner_text("#fig-added .figure-value") == "1"
             assert await page.inner_text("#fig-lost .figure-value") == "1"
-            expo = page.locator("#stats-contacts tr[data-code='expo'] td.num")
+            expo = page.locator("#stats-contacts tr:has([data-code='expo']) .num")
             assert await expo.all_inner_texts() == ["1", "1", "0"]
 
-            row = page.locator("#stats-unanswered tbody tr").first
-            assert (await row.locator("td.num").inner_text()) == "2"
+            row = page.locator("#stats-unanswered tr.el-table__row").first
+            assert (await row.locator(".num").inner_text()) == "2"
             assert "<b>发票</b>" in await row.inner_text()
             assert await page.locator("#stats-unanswered b").count() == 0
             await page.screenshot(path=str(screenshot_path("console-stats.png", tmp_path)),
@@ -72,6 +72,7 @@ async def test_charts_and_make_a_rule(
 
             await row.locator("button.make-rule").click()
             await page.wait_for_selector("#page-rules #rule-problems .ok:has-text('未回答问题')")
+            await page.click("#tab-json")
             draft = await page.input_value("#rule-json")
             assert "发票" in draft and '"contains"' in draft
             # Fill in the reply and create it: the next customer asking gets the answer.

@@ -11,7 +11,7 @@ import pytest
 from bot.api_access import create_token
 from bot.models import ChannelCode, WelcomeText
 from bot.settings import Settings
-from tests.harness.browser import browser_page, sign_in
+from tests.harness.browser import browser_page, choose, confirm, sign_in
 from tests.harness.world import world
 
 TEXT = "感谢{nickname}来到<b>展厅</b>！"
@@ -24,7 +24,6 @@ async def test_channel_code_and_welcome(
     async with world(mode_settings()) as w:
         token = await create_token("root", "admin")
         async with browser_page(str(w.client.make_url("/"))) as page:
-            page.on("dialog", lambda d: d.accept())
             await sign_in(page, token, "/admin/#/welcome")
             await page.wait_for_selector("#code-form")
             await page.fill("#code-code", "bad code!")
@@ -34,15 +33,15 @@ async def test_channel_code_and_welcome(
             await page.fill("#code-code", "showroom")
             await page.fill("#code-name", "<i>展厅</i>")
             await page.click("#code-form button[type=submit]")
-            await page.wait_for_selector("#code-list tr[data-code=showroom]")
+            await page.wait_for_selector("#code-list [data-code=showroom]")
             assert await page.inner_text("#code-list .code-name") == "<i>展厅</i>"
 
-            await page.select_option("#welcome-code", "showroom")
+            await choose(page, "welcome-code", "<i>展厅</i>")
             await page.fill("#welcome-text", TEXT)
             await page.click("#welcome-form button[type=submit]")
-            await page.wait_for_selector("#welcome-list td.welcome-text")
-            assert await page.inner_text("#welcome-list td.welcome-text") == TEXT
-            assert await page.locator("#page-welcome b, #page-welcome i").count() == 0
+            await page.wait_for_selector("#welcome-list .welcome-text")
+            assert await page.inner_text("#welcome-list .welcome-text") == TEXT
+            assert await page.locator("#page-welcome b, #page-welcome i:not(.el-icon)").count() == 0
             # The same pair again: the API's 409 is shown.
             await page.fill("#welcome-text", "again")
             await page.click("#welcome-form button[type=submit]")
@@ -54,28 +53,38 @@ async def test_channel_code_and_welcome(
             sent = w.sandbox.inbox("wmShow1")[-1]
             assert sent["text"]["content"] == "感谢周先生来到<b>展厅</b>！"
 
-            await page.click("#welcome-list tr[data-welcome] button.danger")
-            await page.wait_for_selector("#welcome-list td.muted:has-text('还没有欢迎语')")
+            await page.click("#welcome-list tr:has([data-welcome]) button.delete")
+            await confirm(page)
+            await page.wait_for_selector(
+                "#welcome-list .el-table__empty-text:has-text('还没有欢迎语')")
             assert await WelcomeText.all().count() == 0
-            await page.click("#code-list tr[data-code=showroom] button.danger")
-            await page.wait_for_selector("#code-list td.muted")
+            await page.click("#code-list tr:has([data-code=showroom]) button.delete")
+            await confirm(page)
+            await page.wait_for_selector("#code-list .el-table__empty-text")
             assert await ChannelCode.all().count() == 0
 
             # Group welcome templates: created here and in WeCom (the sandbox), then deleted.
             await page.fill("#template-name", "订单群")
             await page.fill("#template-text", "欢迎加入<u>订单群</u>")
-            await page.check("#template-default")
+            await page.click(".el-switch:has(#template-default)")
             await page.click("#template-form button[type=submit]")
-            await page.wait_for_selector("#template-list tr[data-template]:has-text('已同步')")
+            await page.wait_for_selector(
+                "#template-list tr:has([data-template]):has-text('已同步')")
             assert await page.inner_text("#template-list .template-text") == "欢迎加入<u>订单群</u>"
             assert await page.locator("#page-welcome u").count() == 0
-            await page.click("#template-list tr[data-template] button.danger")
-            await page.wait_for_selector("#template-list td.muted:has-text('还没有入群欢迎语')")
+            await page.click("#template-list tr:has([data-template]) button.delete")
+            await confirm(page)
+            await page.wait_for_selector(
+                "#template-list .el-table__empty-text:has-text('还没有入群欢迎语')")
 
             # The kefu welcome: the settings' default until an admin sets one.
             await page.wait_for_selector("#kf-welcome-list td:has-text('配置文件默认')")
             await page.fill("#kf-text", "欢迎<b>光临</b>，请选择：")
-            await page.fill("#kf-menu", "progress 查询进度\nhuman 转人工")
+            await page.fill("#kf-menu-content-0", "查询进度")
+            await page.fill("#kf-menu-id-0", "progress")
+            await page.click("#kf-menu-add")
+            await page.fill("#kf-menu-content-1", "转人工")
+            await page.fill("#kf-menu-id-1", "human")
             await page.click("#kf-form button[type=submit]")
             await page.wait_for_selector("#kf-welcome-list td:has-text('查询进度 / 转人工')")
             assert "欢迎<b>光临</b>" in await page.inner_text("#kf-welcome-list")

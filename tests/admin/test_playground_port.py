@@ -86,7 +86,8 @@ async def test_the_playground_serves_any_object_of_the_port(
                                json={"userid": "nobody", "text": "帮助"})
         assert refused.status == 400
         assert (await refused.json())["error"] == {
-            "code": "sandbox_refused", "message": "60111: invalid userid", "field": None}
+            "code": "sandbox_refused", "message": "沙箱（企业微信）拒绝了：60111 invalid userid",
+            "field": None}
 
         assert await (await c.get("/api/v1/playground/world", headers=h)).json() == \
             fake.world()

@@ -1,9 +1,10 @@
-"""Headless Chromium (Debian's package) driven by Playwright, for the console tests, and
-signing in to the console there."""
+"""Headless Chromium (Debian's package) driven by Playwright, for the console tests, signing
+in to the console there, and working its Element Plus controls as a person does."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,23 +15,41 @@ CHROMIUM = os.environ.get("WECOM_BOT_CHROMIUM") or shutil.which("chromium") or "
 # Without these, Chromium tries to reach Google's hosts on this closed network.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 
 
 @asynccontextmanager
-async def browser_page(base_url: str) -> AsyncIterator[Any]:
+async def browser_page(base_url: str, *, viewport: dict[str, int] | None = None,
+                       downloads: bool = False) -> AsyncIterator[Any]:
+    """A fresh browser (no cookies) with one page; ``page.js_errors`` collects uncaught
+    errors and ``page.csp_violations`` what the console's CSP refused."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = await browser.new_page(base_url=base_url,
-                                          viewport={"width": 1280, "height": 900})
+            context = await browser.new_context(base_url=base_url,
+                                                viewport=viewport or DESKTOP,
+                                                accept_downloads=True)
+            page = await context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text)
+                    if msg.type == "error" and "Content Security Policy" in msg.text else None)
             page.js_errors = errors
             yield page
         finally:
             await browser.close()
+
+
+async def new_tab(page: Any) -> Any:
+    """Another tab of the same browser (cookies shared, sessionStorage not)."""
+    tab = await page.context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.js_errors = errors
+    return tab
 
 
 def screenshot_path(name: str, tmp: Path) -> Path:
@@ -44,4 +63,18 @@ async def sign_in(page: Any, token: str, where: str) -> None:
     """Open ``where`` in the console and sign in with an API token."""
     await page.goto(where)
     await page.fill("#token", token)
-    await page.click("#signin button")
+    await page.click("#signin button[type=submit]")
+    await page.wait_for_selector("#who")
+
+
+async def choose(page: Any, select_id: str, label: str) -> None:
+    """Pick the option shown as ``label`` (its text starts with it) in an el-select."""
+    await page.locator(f".el-select:has(#{select_id})").click()
+    option = page.locator(".el-select-dropdown__item:visible").filter(
+        has_text=re.compile(rf"^\s*{re.escape(label)}(\s|$)"))
+    await option.first.click()
+
+
+async def confirm(page: Any) -> None:
+    """Accept the confirmation box (删除、吊销…)."""
+    await page.click(".el-message-box__btns .el-button--primary")

@@ -86,28 +86,28 @@ def ok(**over: object) -> dict:
 @pytest.mark.parametrize(
     ("rules", "rule_id", "field", "needle"),
     [
-        ([ok(), ok()], "r1", "id", "duplicate id"),
-        ([ok(id="Bad Id")], None, "rules[0].id", "must match"),
-        ([{"when": {"any": ["x"]}}], None, "rules[0].id", "required"),
-        ([ok(when={})], "r1", "when", "needs at least one of"),
-        ([ok(when={"any": []})], "r1", "when.any", "empty condition"),
-        ([ok(when={"any": ["！！"]})], "r1", "when.any[0]", "empty once normalized"),
-        ([ok(when={"any": "安装"})], "r1", "when.any", "expected a list"),
+        ([ok(), ok()], "r1", "id", "编号重复"),
+        ([ok(id="Bad Id")], None, "rules[0].id", "必须匹配"),
+        ([{"when": {"any": ["x"]}}], None, "rules[0].id", "必填"),
+        ([ok(when={})], "r1", "when", "至少需要"),
+        ([ok(when={"any": []})], "r1", "when.any", "不能为空"),
+        ([ok(when={"any": ["！！"]})], "r1", "when.any[0]", "归一化后为空"),
+        ([ok(when={"any": "安装"})], "r1", "when.any", "应为文本列表"),
         ([ok(when={"regex": ["(unclosed"]})], "r1", "when.regex[0]", "bad regex"),
         ([ok(when={"regex": ["(a+)+$"]})], "r1", "when.regex[0]", "catastrophically"),
-        ([ok(when={"any": ["x"], "fuzzy": "sound"})], "r1", "when.fuzzy", "not one of"),
-        ([ok(when={"contains": ["x"], "fuzzy": "pinyin"})], "r1", "when.fuzzy", "word terms"),
-        ([ok(when={"any": ["x"], "bogus": 1})], "r1", "when.bogus", "unknown key"),
-        ([ok(colour="red")], "r1", "colour", "unknown key"),
-        ([ok(channels=["wechat"])], "r1", "channels[0]", "unknown channel"),
-        ([ok(channels=[])], "r1", "channels", "empty"),
-        ([ok(priority="high")], "r1", "priority", "expected int"),
-        ([ok(enabled="yes")], "r1", "enabled", "expected bool"),
-        ([ok(cooldown_seconds=-1)], "r1", "cooldown_seconds", ">= 0"),
-        ([ok(scope={"room": []})], "r1", "scope.room", "unknown key"),
+        ([ok(when={"any": ["x"], "fuzzy": "sound"})], "r1", "when.fuzzy", "只能是"),
+        ([ok(when={"contains": ["x"], "fuzzy": "pinyin"})], "r1", "when.fuzzy", "词语条件"),
+        ([ok(when={"any": ["x"], "bogus": 1})], "r1", "when.bogus", "不认识的字段"),
+        ([ok(colour="red")], "r1", "colour", "不认识的字段"),
+        ([ok(channels=["wechat"])], "r1", "channels[0]", "不认识的渠道"),
+        ([ok(channels=[])], "r1", "channels", "不能为空"),
+        ([ok(priority="high")], "r1", "priority", "应为整数"),
+        ([ok(enabled="yes")], "r1", "enabled", "应为是/否"),
+        ([ok(cooldown_seconds=-1)], "r1", "cooldown_seconds", "不能小于 0"),
+        ([ok(scope={"room": []})], "r1", "scope.room", "不认识的字段"),
         ([ok(hours={"from": "25:00", "to": "18:00"})], "r1", "hours.from", "HH:MM"),
         ([ok(hours={"from": 1080, "to": "18:00"})], "r1", "hours.from", "quote times"),
-        ([ok(hours={"to": "18:00"})], "r1", "hours.from", "required"),
+        ([ok(hours={"to": "18:00"})], "r1", "hours.from", "必填"),
         (
             [ok(hours={"from": "09:00", "to": "18:00", "days": "mon-fry"})],
             "r1",
@@ -124,55 +124,55 @@ def ok(**over: object) -> dict:
             [ok(hours={"from": "09:00", "to": "18:00", "holidays": "us"})],
             "r1",
             "hours.holidays",
-            "not one of",
+            "只能是",
         ),
-        ([ok(applies="inside_hours")], "r1", "applies", "needs an hours window"),
-        ([ok(applies="sometimes")], "r1", "applies", "not one of"),
-        ([ok(action="shout")], "r1", "action", "not one of"),
-        ([ok(replies={"messages": []})], "r1", "replies.messages", "at least one message"),
+        ([ok(applies="inside_hours")], "r1", "applies", "需要填写营业时间"),
+        ([ok(applies="sometimes")], "r1", "applies", "只能是"),
+        ([ok(action="shout")], "r1", "action", "只能是"),
+        ([ok(replies={"messages": []})], "r1", "replies.messages", "至少需要一条消息"),
         (
             [ok(replies={"mode": "some", "messages": [{"text": "x"}]})],
             "r1",
             "replies.mode",
-            "not one of",
+            "只能是",
         ),
         (
             [ok(replies={"messages": [{"video": {}}]})],
             "r1",
             "replies.messages[0]",
-            "unknown message type",
+            "不认识的消息类型",
         ),
         (
             [ok(replies={"messages": [{"text": ""}]})],
             "r1",
             "replies.messages[0].text",
-            "non-empty string",
+            "应为非空文本",
         ),
         (
             [ok(replies={"messages": [{"image": {}}]})],
             "r1",
             "replies.messages[0].image",
-            "exactly one of url, media_id",
+            "url 或 media_id 之一",
         ),
         (
             [ok(replies={"messages": [{"link": {"title": "t"}}]})],
             "r1",
             "replies.messages[0].link.url",
-            "non-empty string",
+            "应为非空文本",
         ),
         (
             [ok(replies={"messages": [{"menu": {"items": []}}]})],
             "r1",
             "replies.messages[0].menu.items",
-            "non-empty list",
+            "至少需要一个选项",
         ),
         (
             [ok(replies={"messages": [{"menu": {"items": [{"click": {"id": "a"}}]}}]})],
             "r1",
             "replies.messages[0].menu.items[0].click.content",
-            "non-empty string",
+            "应为非空文本",
         ),
-        (["not a rule"], None, "rules[0]", "must be a mapping"),
+        (["not a rule"], None, "rules[0]", "应为对象"),
     ],
 )
 def test_rule_errors(rules: list, rule_id: str | None, field: str, needle: str) -> None:
@@ -188,11 +188,11 @@ def test_rule_errors(rules: list, rule_id: str | None, field: str, needle: str) 
 
 
 def test_document_level_errors() -> None:
-    with pytest.raises(RuleError, match="not valid YAML"):
+    with pytest.raises(RuleError, match="不是合法的 YAML"):
         load_rules("rules: [")
-    with pytest.raises(RuleError, match="unknown top-level"):
+    with pytest.raises(RuleError, match="不认识的顶层字段"):
         load_rules({"rulez": []})
-    with pytest.raises(RuleError, match="expected a list of rules"):
+    with pytest.raises(RuleError, match="应为规则列表"):
         load_rules("42")
 
 
@@ -206,4 +206,4 @@ def test_all_problems_are_collected_and_nothing_loads() -> None:
         ("c", "priority"),
         ("c", "channels[0]"),
     ]
-    assert str(err).startswith("3 problems:")
+    assert str(err).startswith("共 3 处问题：")

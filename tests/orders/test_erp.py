@@ -78,7 +78,7 @@ async def test_signed_requests(embedded_settings: Callable[..., Settings]) -> No
         # Revoked: refused.
         assert await erp.revoke_key("erp-main")
         status, err = await send(signed(key_id, secret, other), other)
-        assert status == 401 and "revoked" in err["error"]["message"]
+        assert status == 401 and "已吊销" in err["error"]["message"]
 
 
 async def test_a_signature_covers_the_method_the_path_and_the_query(
@@ -129,7 +129,7 @@ async def test_rotated_master_secret_invalidates_keys(
             await erp.create_key(settings, "erp-old")
         unconfigured = settings.model_copy(update={"erp_signing_secret": type(
             settings.erp_signing_secret)("")})
-        with pytest.raises(erp.SignatureError, match="not configured"):
+        with pytest.raises(erp.SignatureError, match="未配置 ERP 签名密钥"):
             await erp.create_key(unconfigured, "erp-new")
 
 
@@ -150,4 +150,4 @@ def test_cli_creates_and_revokes_api_keys(tmp_path: object, capsys: pytest.Captu
     assert cli_main(["admin", "revoke-api-key", "erp"]) == 1
     monkeypatch.setenv("WECOM_BOT_ERP_SIGNING_SECRET", "")
     assert cli_main(["admin", "create-api-key", "--name", "erp2"]) == 2
-    assert "not configured" in capsys.readouterr().err
+    assert "未配置 ERP 签名密钥" in capsys.readouterr().err

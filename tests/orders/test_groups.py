@@ -37,7 +37,7 @@ async def test_one_group_per_order_and_one_order_per_group(
         assert status == 409 and order_a.group_chat_id in err["error"]["message"]
         status, err = await admin.call("POST", f"/orders/{B}/group",
                                        {"chat_id": order_a.group_chat_id})
-        assert status == 409 and f"order {A}" in err["error"]["message"]
+        assert status == 409 and f"订单 {A}" in err["error"]["message"]
         status, data = await admin.call("POST", f"/orders/{B}/group", {"chat_id": other})
         assert status == 200 and data["group_chat_id"] == other
         # Binding the same pair again changes nothing.
@@ -52,7 +52,7 @@ async def test_one_group_per_order_and_one_order_per_group(
         # A group named after an order that is already bound: the owner is told why.
         await sandbox.staff_creates_group("lina", f"{A} 第二个群")
         note = await wait_for(lambda: [m for m in sandbox.inbox("lina") if "未能绑定" in str(m)])
-        assert "one group per order" in str(note)
+        assert "一个订单只能绑定一个群" in str(note)
         assert (await Order.get(order_no=A)).group_chat_id == order_a.group_chat_id
         await outbox_settled()
 

@@ -112,12 +112,12 @@ async def test_owner_who_never_sends_ends_failed(embedded_settings: Callable[...
         for ahead in (3700, 7300, 11000):
             await run_tick(client, ahead=ahead)
         notice = await GroupNotice.get(id=notice.id)
-        assert notice.status == GroupNoticeStatus.FAILED and "did not send" in notice.detail
+        assert notice.status == GroupNoticeStatus.FAILED and "群主仍未发送" in notice.detail
         assert (await OutboxMessage.get(id=row.id)).status == OutboxStatus.FAILED
         _, tl = await admin.call("GET", f"/orders/{NO}/timeline")
         entry = next(e for e in tl["entries"] if e["kind"] == "milestone")
         group = [n for n in entry["notifications"] if n["channel"] == "group"]
-        assert group[0]["status"] == "failed" and "did not send" in group[0]["detail"]
+        assert group[0]["status"] == "failed" and "群主仍未发送" in group[0]["detail"]
         await outbox_settled()
 
 

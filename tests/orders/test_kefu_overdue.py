@@ -44,7 +44,7 @@ async def test_kefu_only_when_the_session_allows(
         # The customer never wrote: skipped, with the reason (the session state is 4).
         await admin.call("POST", ms, {"milestone": stages[0], "event_id": "k0"})
         n = await kefu_notice("k0")
-        assert n.status == NotificationStatus.SKIPPED and "state 4" in (n.detail or "")
+        assert n.status == NotificationStatus.SKIPPED and "状态为 4" in (n.detail or "")
         # The customer writes; the bot's own answer and the milestone notices share the 5
         # messages WeCom allows after it: the one past the allowance is skipped.
         await sandbox.customer_says(SEED_KF, CUSTOMER, "在吗")
@@ -58,7 +58,7 @@ async def test_kefu_only_when_the_session_allows(
             assert (await kefu_notice(f"k{i}")).outbox_id is not None
         await admin.call("POST", ms, {"milestone": stages[1 + left], "event_id": "over"})
         n = await kefu_notice("over")
-        assert n.status == NotificationStatus.SKIPPED and "5 messages" in (n.detail or "")
+        assert n.status == NotificationStatus.SKIPPED and "5 条已用完" in (n.detail or "")
         await wait_for(lambda: len([m for m in sandbox.inbox(CUSTOMER) if m["channel"] == "kf"
                                     and NO in str(m.get("payload"))]) == left)
         # A person takes the session (state 3): the bot stays out.
@@ -66,7 +66,7 @@ async def test_kefu_only_when_the_session_allows(
         await sandbox.servicer_says(SEED_KF, CUSTOMER, "zhangwei", "您好，我是张伟")
         await admin.call("POST", ms, {"milestone": "验收", "event_id": "k7", "force": True})
         n = await kefu_notice("k7")
-        assert n.status == NotificationStatus.SKIPPED and "state 3" in (n.detail or "")
+        assert n.status == NotificationStatus.SKIPPED and "状态为 3" in (n.detail or "")
         _, tl = await admin.call("GET", f"/orders/{NO}/timeline")
         kf = [n for e in tl["entries"] for n in e["notifications"] if n["channel"] == "kefu"]
         assert [n["status"] for n in kf] == ["skipped"] + ["sent"] * left + ["skipped"] * 2

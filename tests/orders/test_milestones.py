@@ -62,15 +62,15 @@ async def test_forward_only_unless_forced(embedded_settings: Callable[..., Setti
         await new_order(admin, NO)
         # Skipping 签约 needs force.
         status, err = await post(admin, {"milestone": "量尺", "event_id": "a"})
-        assert status == 409 and "skips 签约" in err["error"]["message"]
+        assert status == 409 and "跳过了 签约" in err["error"]["message"]
         assert await state() == (0, 0, 0, None)
         assert (await post(admin, {"milestone": "签约", "event_id": "b"}))[0] == 201
         assert (await post(admin, {"milestone": "量尺", "event_id": "c"}))[0] == 201
         # Back, and the same stage again, need force too.
         status, err = await post(admin, {"milestone": "签约", "event_id": "d"})
-        assert status == 409 and "going back" in err["error"]["message"]
+        assert status == 409 and "回退需要" in err["error"]["message"]
         status, err = await post(admin, {"milestone": "量尺", "event_id": "e"})
-        assert status == 409 and "already in" in err["error"]["message"]
+        assert status == 409 and "已在「" in err["error"]["message"]
         # Forced: recorded as forced, from where it was.
         status, forced = await post(admin, {"milestone": "生产", "event_id": "f", "force": True})
         assert status == 201 and forced["forced"] and forced["from_stage"] == "量尺"

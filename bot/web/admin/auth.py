@@ -17,6 +17,8 @@ from bot.api_access import (
     verify_token,
 )
 from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
+from bot.web.admin.names import staff_names
+from bot.web.admin.paging import ListQuery, Paged, page_of
 
 api = Api()
 
@@ -28,7 +30,7 @@ async def bearer(request: web.Request, raw: bytes) -> Principal | None:
         return None
     row = await verify_token(token.strip())
     if row is None:
-        raise ApiError(401, "unauthorized", "the bearer token is unknown or revoked")
+        raise ApiError(401, "unauthorized", "访问令牌无效或已吊销")
     return Principal(name=row.name, role=row.role, kind="token")
 
 
@@ -52,6 +54,7 @@ class NewToken(TokenOut):
 class Me(BaseModel):
     name: str
     role: str
+    display_name: str | None = None  # the directory's name, when the name is a userid
 
 
 def _out(row: TokenRecord) -> dict[str, object]:
@@ -63,13 +66,25 @@ def _out(row: TokenRecord) -> dict[str, object]:
 async def whoami(req: ApiRequest) -> Me:
     """The caller's name and role (the console's sign-in check)."""
     assert req.principal is not None
-    return Me(name=req.principal.name, role=req.principal.role)
+    p = req.principal
+    names = await staff_names(req.services, [p.name]) if p.kind != "erp" else {}
+    return Me(name=p.name, role=p.role, display_name=names.get(p.name))
 
 
-@api.route("GET", "/tokens", response=[TokenOut], tag="auth")
-async def tokens_list(req: ApiRequest) -> list[TokenOut]:
-    """Every token, revoked ones included (never the token itself)."""
-    return [TokenOut.model_validate(_out(r)) for r in await list_tokens()]
+class TokenQuery(ListQuery):
+    role: Literal["admin", "specialist", "viewer"] | None = None
+    revoked: bool | None = None
+
+
+@api.route("GET", "/tokens", query=TokenQuery, response=[TokenOut], tag="auth")
+async def tokens_list(req: ApiRequest) -> Paged:
+    """Every token, revoked ones included (never the token itself); ``q`` searches names."""
+    q: TokenQuery = req.query
+    rows = [TokenOut.model_validate(_out(r)) for r in await list_tokens()
+            if (q.role is None or r.role == q.role)
+            and (q.revoked is None or r.revoked == q.revoked)
+            and (q.search is None or q.search.lower() in r.name.lower())]
+    return page_of(rows, q, len(rows) or 1)
 
 
 @api.route("POST", "/tokens", body=TokenIn, response=NewToken, status=201, tag="auth")
@@ -78,7 +93,7 @@ async def tokens_create(req: ApiRequest) -> NewToken:
     try:
         token = await create_token(req.body.name, req.body.role)
     except TokenNameTaken:
-        raise ApiError(409, "conflict", f"a token named {req.body.name!r} exists",
+        raise ApiError(409, "conflict", f"已有名为「{req.body.name}」的令牌",
                        "name") from None
     row = next(r for r in await list_tokens() if r.name == req.body.name)
     return NewToken.model_validate({**_out(row), "token": token})
@@ -88,4 +103,4 @@ async def tokens_create(req: ApiRequest) -> NewToken:
 async def tokens_revoke(req: ApiRequest) -> None:
     """Revoke a token; it stops working at once."""
     if not await revoke_token(req.params["name"]):
-        raise ApiError(404, "not_found", "no live token with that name")
+        raise ApiError(404, "not_found", "没有这个名字的有效令牌")

@@ -15,6 +15,8 @@ from bot.conversations.welcome_settings import NoSuchTemplate, TemplateNameTaken
 from bot.protocol.errors import WeComAPIError
 from bot.settings import MENU_ID
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.names import rule_names, staff_names
+from bot.web.admin.paging import ListQuery, Paged
 
 api = Api()
 READ = ("admin", "specialist", "viewer")
@@ -39,11 +41,18 @@ class EscalationOut(BaseModel):
     resolved_at: datetime | None
     raised_to: str | None
     created_at: datetime
+    # Names for people (the directory's, the rule's); absent when the id is all there is.
+    servicer_name: str | None = None
+    claimed_by_name: str | None = None
+    resolved_by_name: str | None = None
+    raised_to_name: str | None = None
+    rule_name: str | None = None
 
 
-class EscalationQuery(BaseModel):
+class EscalationQuery(ListQuery):
     status: Literal["open", "claimed", "resolved"] | None = None
     limit: int = Field(default=100, ge=1, le=1000)
+    mine: bool = Field(default=False, description="only those routed to or worked by the caller")
 
 
 class ActIn(BaseModel):
@@ -56,10 +65,27 @@ def esc_out(e: escalation_desk.EscalationRecord) -> EscalationOut:
 
 @api.route("GET", "/escalations", roles=READ, query=EscalationQuery, response=[EscalationOut],
            tag="escalations")
-async def list_escalations(req: ApiRequest) -> list[EscalationOut]:
-    """Escalations, newest first."""
-    rows = await escalation_desk.escalations(status=req.query.status, limit=req.query.limit)
-    return [esc_out(e) for e in rows]
+async def list_escalations(req: ApiRequest) -> Paged:
+    """Escalations, newest first; ``q`` searches customer, order number and rule."""
+    q: EscalationQuery = req.query
+    offset, limit = q.window(q.limit)
+    me = req.principal.name if (q.mine and req.principal is not None) else None
+    rows, total = await escalation_desk.escalations(status=q.status, limit=limit, offset=offset,
+                                                    search=q.search, userid=me)
+    return Paged(await named([esc_out(e) for e in rows], req), total)
+
+
+async def named(rows: list[EscalationOut], req: ApiRequest) -> list[EscalationOut]:
+    people = await staff_names(req.services, [u for e in rows for u in (
+        e.servicer_userid, e.claimed_by, e.resolved_by, e.raised_to)])
+    rules = await rule_names() if any(e.rule_id for e in rows) else {}
+    for e in rows:
+        e.servicer_name = people.get(e.servicer_userid or "")
+        e.claimed_by_name = people.get(e.claimed_by or "")
+        e.resolved_by_name = people.get(e.resolved_by or "")
+        e.raised_to_name = people.get(e.raised_to or "")
+        e.rule_name = rules.get(e.rule_id or "")
+    return rows
 
 
 class EscalationCounts(BaseModel):
@@ -78,7 +104,7 @@ async def count_escalations(req: ApiRequest) -> EscalationCounts:
 def _esc_id(req: ApiRequest) -> int:
     raw = req.params["esc_id"]
     if not raw.isdigit():
-        raise ApiError(404, "not_found", "no such escalation")
+        raise ApiError(404, "not_found", "没有这条转人工记录")
     return int(raw)
 
 
@@ -89,11 +115,11 @@ async def _act(req: ApiRequest, fn: Any) -> EscalationOut:
     # may claim or resolve on someone's behalf.
     if body.userid and body.userid != me and (req.principal is None
                                                or req.principal.role != "admin"):
-        raise ApiError(403, "forbidden", "a specialist claims and resolves as themselves",
+        raise ApiError(403, "forbidden", "服务专员只能以自己的身份认领和解决",
                        "userid")
     who = body.userid or me
     try:
-        return esc_out(await fn(req.services.ports, _esc_id(req), who))
+        return (await named([esc_out(await fn(req.services.ports, _esc_id(req), who))], req))[0]
     except escalation.NoSuchEscalation as exc:
         raise ApiError(404, "not_found", str(exc)) from None
     except escalation.EscalationError as exc:
@@ -122,16 +148,20 @@ class UnansweredOut(BaseModel):
     at: datetime
 
 
-class PageQuery(BaseModel):
+class PageQuery(ListQuery):
     limit: int = Field(default=100, ge=1, le=1000)
+    channel: str | None = Field(default=None, max_length=16)
 
 
 @api.route("GET", "/unanswered", roles=READ, query=PageQuery, response=[UnansweredOut],
            tag="conversations")
-async def list_unanswered(req: ApiRequest) -> list[UnansweredOut]:
+async def list_unanswered(req: ApiRequest) -> Paged:
     """Customer questions no rule answered, newest first (material for new rules)."""
-    rows = await statistics.latest_unanswered(req.query.limit)
-    return [UnansweredOut.model_validate(asdict(r)) for r in rows]
+    q: PageQuery = req.query
+    offset, limit = q.window(q.limit)
+    rows, total = await statistics.unanswered_page(limit=limit, offset=offset, search=q.search,
+                                                   channel=q.channel)
+    return Paged([UnansweredOut.model_validate(asdict(r)) for r in rows], total)
 
 
 # ASCII only on purpose: pydantic (Rust regex) and JSON Schema clients (ECMA) disagree on what
@@ -165,7 +195,7 @@ async def put_channel_code(req: ApiRequest) -> ChannelCodeIn:
 async def delete_channel_code(req: ApiRequest) -> None:
     """Delete a channel code."""
     if not await welcome_settings.delete_channel_code(req.params["code"]):
-        raise ApiError(404, "not_found", "no such channel code")
+        raise ApiError(404, "not_found", "没有这个渠道码")
 
 
 class Attachment(BaseModel):
@@ -213,11 +243,11 @@ async def create_welcome_text(req: ApiRequest) -> WelcomeOut:
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
     except welcome_settings.UnknownChannelCode:
-        raise ApiError(400, "unknown_channel_code", "create the channel code first",
+        raise ApiError(400, "unknown_channel_code", "请先创建这个渠道码",
                        "channel_code") from None
     except welcome_settings.WelcomeExists as exc:
-        raise ApiError(409, "exists", "a welcome for this pair exists" if exc.raced else
-                       "a welcome for this channel code and staff member exists") from None
+        raise ApiError(409, "exists", "这个渠道码和员工的欢迎语刚被别人添加了" if exc.raced else
+                       "这个渠道码和员工已有一条欢迎语") from None
     return welcome_out(row)
 
 
@@ -231,7 +261,7 @@ async def delete_welcome_text(req: ApiRequest) -> None:
     """Delete a welcome."""
     wid = req.params["wid"]
     if not wid.isdigit() or not await welcome_settings.delete_welcome_text(int(wid)):
-        raise ApiError(404, "not_found", "no such welcome")
+        raise ApiError(404, "not_found", "没有这条欢迎语")
 
 
 class TemplateIn(BaseModel):
@@ -269,16 +299,16 @@ async def create_template(req: ApiRequest) -> TemplateOut:
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
     except TemplateNameTaken:
-        raise ApiError(409, "exists", "a template with this name exists", "name") from None
+        raise ApiError(409, "exists", "已有同名的入群欢迎语", "name") from None
     except (WeComAPIError, ValueError) as exc:
-        raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
+        raise ApiError(400, "wecom_refused", f"企业微信拒绝了：{str(exc)[:200]}") from None
     return tpl_out(row)
 
 
 def _template_id(req: ApiRequest) -> int:
     tid = req.params["tid"]
     if not tid.isdigit():
-        raise ApiError(404, "not_found", "no such template")
+        raise ApiError(404, "not_found", "没有这条入群欢迎语")
     return int(tid)
 
 
@@ -292,13 +322,13 @@ async def update_template(req: ApiRequest) -> TemplateOut:
             req.services.ports, _template_id(req), name=b.name, text=b.text,
             attachment=b.attachment, is_default=b.is_default)
     except NoSuchTemplate:
-        raise ApiError(404, "not_found", "no such template") from None
+        raise ApiError(404, "not_found", "没有这条入群欢迎语") from None
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
     except TemplateNameTaken:
-        raise ApiError(409, "exists", "another template has this name", "name") from None
+        raise ApiError(409, "exists", "已有同名的入群欢迎语", "name") from None
     except (WeComAPIError, ValueError) as exc:
-        raise ApiError(400, "wecom_refused", str(exc)[:200]) from None
+        raise ApiError(400, "wecom_refused", f"企业微信拒绝了：{str(exc)[:200]}") from None
     return tpl_out(row)
 
 
@@ -309,7 +339,7 @@ async def delete_template(req: ApiRequest) -> None:
     try:
         await welcome_settings.delete_template(req.services.ports, _template_id(req))
     except NoSuchTemplate:
-        raise ApiError(404, "not_found", "no such template") from None
+        raise ApiError(404, "not_found", "没有这条入群欢迎语") from None
 
 
 # -- the kefu welcome -------------------------------------------------------------------------
@@ -363,4 +393,4 @@ async def put_kf_welcome(req: ApiRequest) -> KfWelcomeOut:
 async def delete_kf_welcome(req: ApiRequest) -> None:
     """Back to the next default (every account's, then the settings')."""
     if not await welcome_settings.delete_kf_welcome(req.params["open_kfid"]):
-        raise ApiError(404, "not_found", "no welcome set for that account")
+        raise ApiError(404, "not_found", "这个客服账号没有设置欢迎语")

@@ -16,32 +16,39 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import models_json_schema
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 
 from bot.infra.logs import get_logger
 from bot.runtime import Services
+from bot.web.admin.paging import TOTAL_HEADER, Paged
+from bot.web.admin.validation_messages import first_problem, problems
 from bot.web.appkeys import SERVICES
 
 log = get_logger("bot.api")
 PREFIX = "/api/v1"
 ALL_ROLES = ("admin", "specialist", "viewer")
+ROLE_NAMES = {"admin": "管理员", "specialist": "服务专员", "viewer": "只读", "erp": "ERP"}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 problems: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.problems = problems
 
 
 class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    field: str | None = None
+    code: str = Field(description="machine-readable, stable")
+    message: str = Field(description="for people, in Chinese")
+    field: str | None = Field(default=None, description="the dotted field at fault")
+    problems: list[dict[str, Any]] | None = Field(
+        default=None, description="every problem (field, message) when there are several")
 
 
 class ErrorBody(BaseModel):
@@ -92,16 +99,17 @@ class Endpoint:
     media: tuple[str, ...] = ("application/json",)
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None
-                   ) -> web.Response:
-    body = ErrorBody(error=ErrorDetail(code=code, message=message, field=field))
-    return web.json_response(body.model_dump(), status=status)
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   problems: list[dict[str, str]] | None = None) -> web.Response:
+    body = ErrorBody(error=ErrorDetail(code=code, message=message, field=field,
+                                       problems=problems)).model_dump()
+    if problems is None:
+        del body["error"]["problems"]  # the body API users have always had
+    return web.json_response(body, status=status)
 
 
 def _field_of(err: ValidationError) -> tuple[str, str]:
-    first = err.errors(include_input=False, include_url=False)[0]
-    loc = ".".join(str(p) for p in first["loc"])
-    return loc, f"{loc or 'body'}: {first['msg']}" if loc else first["msg"]
+    return first_problem(err)
 
 
 class Api:
@@ -164,8 +172,11 @@ class Api:
                     req.body = ep.body.model_validate_json(raw or b"null")
                 except ValidationError as exc:
                     loc, msg = _field_of(exc)
-                    code = "invalid_json" if "json" in msg.lower() and not loc else "invalid_body"
-                    raise ApiError(400, code, msg, loc or None) from None
+                    kinds = {e["type"] for e in exc.errors(include_url=False)}
+                    code = "invalid_json" if kinds & {"json_invalid", "json_type"} and not loc \
+                        else "invalid_body"
+                    raise ApiError(400, code, msg, loc or None,
+                                   problems(exc) if len(exc.errors()) > 1 else None) from None
                 where = _nul_in(req.body.model_dump() if isinstance(req.body, BaseModel)
                                 else req.body)
                 if where is not None:
@@ -173,6 +184,12 @@ class Api:
             result = await ep.handler(req)
             if isinstance(result, web.StreamResponse):
                 return result
+            if isinstance(result, list) and isinstance(ep.response, list):
+                result = Paged(result, len(result))  # an unpaged list: all of it
+            if isinstance(result, Paged):
+                paged = web.json_response(_dump(result.items), status=ep.status)
+                paged.headers[TOTAL_HEADER] = str(result.total)
+                return paged
             if ep.status == 204:
                 return web.Response(status=204)
             return web.json_response(_dump(result), status=ep.status)
@@ -189,9 +206,10 @@ class Api:
             if principal is not None:
                 break
         if principal is None:
-            raise ApiError(401, "unauthorized", "a valid bearer token is required")
+            raise ApiError(401, "unauthorized", "请先登录（或在请求中带上有效的访问令牌）")
         if principal.role not in ep.roles:
-            raise ApiError(403, "forbidden", f"role {principal.role!r} may not do this")
+            role = ROLE_NAMES.get(principal.role, principal.role)
+            raise ApiError(403, "forbidden", f"角色「{role}」无权进行此操作")
         return principal
 
     # -- OpenAPI -----------------------------------------------------------------------------
@@ -245,7 +263,7 @@ class Api:
 
 # {name} or {name:regex}, where the regex may hold one level of braces ({1,18}).
 # Text with NUL cannot be stored (PostgreSQL refuses it) and is never meant: a clear 400.
-NUL_MESSAGE = "text may not contain NUL characters"
+NUL_MESSAGE = "文本不能含有 NUL 字符"
 # A numeric id in a path ([0-9]{1,N}) beyond what an id column holds names no row.
 _NUMERIC_ID = re.compile(r"^\[0-9\]\{1,\d+\}$")
 ID_MAX = 2**31 - 1
@@ -258,7 +276,7 @@ def _check_path_and_query(ep: Endpoint, request: web.Request) -> None:
     for name, pattern in _PATH_VARS.findall(ep.path):
         value = request.match_info.get(name, "")
         if pattern and _NUMERIC_ID.match(pattern) and value.isdigit() and int(value) > ID_MAX:
-            raise ApiError(404, "not_found", f"no {name} {value}")
+            raise ApiError(404, "not_found", f"找不到 {name} 为 {value} 的记录")
     for key, value in request.query.items():
         if "\x00" in key or "\x00" in value:
             raise ApiError(400, "invalid_query", NUL_MESSAGE, key)
@@ -313,6 +331,10 @@ def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
             "type": "array", "items": ref[model]}
         out[str(ep.status)] = {"description": "ok", "content": {"application/json": {
             "schema": schema}}}
+        if isinstance(ep.response, list):
+            out[str(ep.status)]["headers"] = {TOTAL_HEADER: {
+                "description": "how many rows match, on every page", "schema": {
+                    "type": "integer"}}}
     else:
         out[str(ep.status)] = {"description": "ok", "content": {m: {"schema": {}}
                                                                 for m in ep.media}}
@@ -345,19 +367,21 @@ async def error_middleware(
     try:
         return await handler(request)
     except ApiError as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.field)
+        return error_response(exc.status, exc.code, exc.message, exc.field, exc.problems)
     except TortoiseValidationError as exc:
         # A value the database column cannot hold (too long, out of range): the caller's input.
         # Mapping an exception to a status is HTTP work, so this ORM import stays in the web
         # layer; the domain would otherwise have to re-raise it as its own for every write.
-        return error_response(400, "invalid", str(exc)[:300])
+        return error_response(400, "invalid", f"取值超出允许的范围：{str(exc)[:200]}")
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
             exc.status, "http_error")
-        return error_response(exc.status, code, exc.reason)
+        message = {404: "没有这个接口", 405: "这个接口不支持此请求方法",
+                   413: "请求内容太大"}.get(exc.status, f"请求无法处理（HTTP {exc.status}）")
+        return error_response(exc.status, code, message)
     except Exception as exc:
         log.error("api.internal_error", path=request.path, error=type(exc).__name__,
                   exc_info=True)
-        return error_response(500, "internal", "internal error; see the server log")
+        return error_response(500, "internal", "服务内部错误，请查看服务日志")

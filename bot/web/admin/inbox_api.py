@@ -39,5 +39,5 @@ async def escalation_messages(req: ApiRequest) -> list[MessageOut]:
             raise NoSuchEscalation(raw)
         messages = await escalation_desk.last_messages(int(raw), req.query.limit)
     except NoSuchEscalation:
-        raise ApiError(404, "not_found", "no such escalation") from None
+        raise ApiError(404, "not_found", "没有这条转人工记录") from None
     return [MessageOut.model_validate(asdict(m)) for m in messages]

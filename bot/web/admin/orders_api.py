@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 from aiohttp import web
+from pydantic import BaseModel, Field
 
-from bot.orders import binding, erp, milestones, orders, timeline
+from bot.orders import binding, erp, groups, milestones, orders, timeline
 from bot.orders.order_errors import OrderError
 from bot.orders.schemas import (
     BindGroupIn,
@@ -22,6 +24,8 @@ from bot.orders.schemas import (
 )
 from bot.protocol.errors import WeComAPIError
 from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
+from bot.web.admin.names import staff_names
+from bot.web.admin.paging import ListQuery, Paged
 from bot.web.appkeys import SERVICES
 
 api = Api()
@@ -62,18 +66,32 @@ async def order_create(req: ApiRequest) -> OrderOut:
     return await orders.out_of(order)
 
 
+async def _named(req: ApiRequest, *found: OrderOut) -> OrderOut:
+    """The orders with their team's directory names and their group's name filled in (the
+    first one returned, for the one-order endpoints). Reads only: the ERP's writes make no
+    directory look-ups."""
+    people = await staff_names(req.services, [uid for o in found for uid in o.team.members()])
+    chats = await groups.group_names([o.group_chat_id for o in found if o.group_chat_id])
+    for o in found:
+        o.team_names = {uid: people[uid] for uid in o.team.members() if uid in people}
+        o.group_name = chats.get(o.group_chat_id or "")
+    return found[0] if found else None  # type: ignore[return-value]
+
+
 @api.route("GET", "/orders", roles=READ, query=OrderQuery, response=OrderPage, tag="orders",
            auth=(erp_signature,))
 async def order_list(req: ApiRequest) -> OrderPage:
     """Orders, filtered by stage, specialist and overdue."""
-    return await domain(lambda: orders.search(req.query))
+    page = await domain(lambda: orders.search(req.query))
+    await _named(req, *page.orders)
+    return page
 
 
 @api.route("GET", "/orders/{order_no}", roles=READ, response=OrderOut, tag="orders",
            auth=(erp_signature,))
 async def order_get(req: ApiRequest) -> OrderOut:
     """One order."""
-    return await domain(lambda: _get(req.params["order_no"]))
+    return await _named(req, await domain(lambda: _get(req.params["order_no"])))
 
 
 async def _get(order_no: str) -> OrderOut:
@@ -96,7 +114,7 @@ async def order_bind_group(req: ApiRequest) -> OrderOut:
         order = await domain(lambda: binding.bind(req.services.ports, req.params["order_no"],
                                                   req.body.chat_id))
     except WeComAPIError as exc:
-        raise ApiError(404, "not_found", f"WeCom does not return group {req.body.chat_id}: "
+        raise ApiError(404, "not_found", f"企业微信查不到客户群 {req.body.chat_id}："
                        f"{exc.errcode} {exc.errmsg}", "chat_id") from None
     return await orders.out_of(order)
 
@@ -116,4 +134,45 @@ async def order_milestone(req: ApiRequest) -> MilestoneOut:
            auth=(erp_signature,))
 async def order_timeline(req: ApiRequest) -> Timeline:
     """Milestones and every notification with its delivery state."""
-    return await domain(lambda: timeline.timeline(req.params["order_no"]))
+    t = await domain(lambda: timeline.timeline(req.params["order_no"]))
+    await _named(req, t.order)
+    notes = [n for e in t.entries for n in e.notifications]
+    people = await staff_names(req.services, [
+        *(n.recipient for n in notes if n.channel == "app"),
+        *(e.milestone.actor for e in t.entries if e.milestone and e.milestone.source != "erp")])
+    customer = t.order.customer.name
+    for e in t.entries:
+        if e.milestone is not None:
+            e.milestone.actor_name = people.get(e.milestone.actor)
+        for n in e.notifications:
+            n.recipient_name = (people.get(n.recipient) if n.channel == "app"
+                                else customer if n.channel == "kefu"
+                                else t.order.group_name if n.channel == "group" else None)
+    return t
+
+
+class GroupQuery(ListQuery):
+    unbound: bool = Field(default=False, description="only groups no order is bound to")
+
+
+class GroupOut(BaseModel):
+    chat_id: str
+    name: str
+    owner: str
+    owner_name: str | None = None
+    order_no: str | None = None
+    created_at: datetime | None = None
+
+
+@api.route("GET", "/groups", roles=READ, query=GroupQuery, response=[GroupOut], tag="orders")
+async def group_list(req: ApiRequest) -> Paged:
+    """The customer groups we know of, newest first (to pick one to bind to an order);
+    ``q`` searches name and chat_id."""
+    q: GroupQuery = req.query
+    offset, limit = q.window(50)
+    rows, total = await groups.known_groups(search=q.search, unbound=q.unbound, limit=limit,
+                                            offset=offset)
+    owners = await staff_names(req.services, [g.owner for g in rows])
+    return Paged([GroupOut(chat_id=g.chat_id, name=g.name, owner=g.owner,
+                           owner_name=owners.get(g.owner), order_no=g.order_no,
+                           created_at=g.joined_at) for g in rows], total)

@@ -22,7 +22,7 @@ ROLES = ("admin",)
 def _sandbox(req: ApiRequest) -> PlaygroundSandbox:
     sandbox = req.services.playground
     if sandbox is None:
-        raise ApiError(404, "not_sandbox", "the playground exists only with api_base = sandbox")
+        raise ApiError(404, "not_sandbox", "演练场只在使用内置沙箱（api_base = sandbox）时可用")
     return sandbox
 
 
@@ -30,7 +30,8 @@ async def _run(req: ApiRequest, action: Any) -> dict[str, Any]:
     try:
         result = await action
     except PlaygroundRefused as exc:
-        raise ApiError(400, "sandbox_refused", f"{exc.errcode}: {exc.errmsg}") from None
+        raise ApiError(400, "sandbox_refused",
+                       f"沙箱（企业微信）拒绝了：{exc.errcode} {exc.errmsg}") from None
     return {"result": result}
 
 
@@ -126,7 +127,8 @@ async def group_join(req: ApiRequest) -> dict[str, Any]:
     """A customer joins a group directly (chat_id) or by a join-way QR (config_id)."""
     b: GroupJoin = req.body
     if not (b.chat_id or b.config_id):
-        raise ApiError(400, "invalid_body", "give chat_id or config_id", "chat_id")
+        raise ApiError(400, "invalid_body", "请选择客户群（chat_id）或填写加群码（config_id）",
+                       "chat_id")
     return await _run(req, _sandbox(req).customer_joins_group(
         b.external_userid, chat_id=b.chat_id, config_id=b.config_id, join_scene=b.join_scene))
 

@@ -7,8 +7,9 @@ process swaps in the new matcher within a second.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.paging import ListQuery, Paged, page_of
 from keywords import RuleError
 
 api = Api()
@@ -88,7 +90,9 @@ def rule_error_response(exc: RuleError) -> web.Response:
     problems = [{"rule_id": p.rule_id, "field": p.field, "message": p.message}
                 for p in exc.problems]
     first = exc.problems[0]
-    body = {"error": {"code": "invalid_rule", "message": str(exc).split("\n")[0],
+    head = str(exc).split("\n")[0] if len(exc.problems) == 1 else \
+        f"规则有 {len(exc.problems)} 处问题，请逐一修改"
+    body = {"error": {"code": "invalid_rule", "message": head,
                       "field": first.field, "problems": problems}}
     return web.json_response(body, status=400)
 
@@ -98,10 +102,31 @@ def _rule(req: ApiRequest) -> dict[str, Any]:
     return body
 
 
-@api.route("GET", "/rules", roles=READ, response=[RuleOut], tag="rules")
-async def list_rules(req: ApiRequest) -> list[RuleOut]:
-    """All rules, by id."""
-    return [rule_out(r) for r in await rules_store.list_rules()]
+class RulesQuery(ListQuery):
+    page_size: int = Field(default=20, ge=1, le=500)
+    enabled: bool | None = None
+    action: Literal["reply", "escalate", "offer_group"] | None = None
+
+
+def _rule_matches(r: rules_store.StoredRule, q: RulesQuery) -> bool:
+    if q.enabled is not None and r.enabled != q.enabled:
+        return False
+    if q.action is not None and r.body.get("action", "reply") != q.action:
+        return False
+    text = q.search
+    if text is None:
+        return True
+    # The id, the name and every term a person could be looking for, as they were written.
+    return text.lower() in r.rule_id or text.lower() in json.dumps(
+        r.body, ensure_ascii=False).lower()
+
+
+@api.route("GET", "/rules", roles=READ, query=RulesQuery, response=[RuleOut], tag="rules")
+async def list_rules(req: ApiRequest) -> Paged:
+    """Rules, by id (all of them without ``page``); ``q`` searches id, name and terms."""
+    q: RulesQuery = req.query
+    rows = [rule_out(r) for r in await rules_store.list_rules() if _rule_matches(r, q)]
+    return page_of(rows, q, len(rows) or 1)
 
 
 @api.route("GET", "/rules/history", roles=READ, query=HistoryQuery, response=[ChangeOut],
@@ -117,7 +142,7 @@ async def get_rule(req: ApiRequest) -> RuleOut:
     try:
         return rule_out(await rules_store.get_rule(req.params["rule_id"]))
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
 
 
 @api.route("POST", "/rules", roles=("admin",), body=RuleIn, response=RuleOut, status=201,
@@ -130,7 +155,7 @@ async def create_rule(req: ApiRequest) -> Any:
     except RuleError as exc:
         return rule_error_response(exc)
     except rules_store.RuleExists:
-        raise ApiError(409, "exists", "a rule with this id exists", "id") from None
+        raise ApiError(409, "exists", "已有这个编号的规则", "id") from None
     await changed(req.services.ports)
     return rule_out(row)
 
@@ -144,9 +169,9 @@ async def update_rule(req: ApiRequest) -> Any:
     except RuleError as exc:
         return rule_error_response(exc)
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
-    except ValueError as exc:
-        raise ApiError(400, "invalid_rule", str(exc), "id") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
+    except ValueError:
+        raise ApiError(400, "invalid_rule", "请求体里的规则编号与地址中的不一致", "id") from None
     await changed(req.services.ports)
     return rule_out(row)
 
@@ -157,7 +182,7 @@ async def delete_rule(req: ApiRequest) -> None:
     try:
         await rules_store.delete_rule(req.params["rule_id"], _actor(req))
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
     await changed(req.services.ports)
 
 
@@ -165,7 +190,7 @@ async def _toggle(req: ApiRequest, enabled: bool) -> RuleOut:
     try:
         row = await rules_store.set_enabled(req.params["rule_id"], enabled, _actor(req))
     except rules_store.RuleNotFound:
-        raise ApiError(404, "not_found", "no such rule") from None
+        raise ApiError(404, "not_found", "没有这条规则") from None
     await changed(req.services.ports)
     return rule_out(row)
 

@@ -53,6 +53,7 @@ class HitOut(BaseModel):
 
 class MatchOut(BaseModel):
     rule_id: str
+    rule_name: str = ""
     action: str
     priority: int
     hits: list[HitOut]
@@ -107,7 +108,8 @@ async def export_rules(req: ApiRequest) -> web.Response:
 
 
 def _match(m: Any) -> MatchOut:
-    return MatchOut(rule_id=m.rule.id, action=m.rule.action, priority=m.rule.priority,
+    return MatchOut(rule_id=m.rule.id, rule_name=m.rule.name, action=m.rule.action,
+                    priority=m.rule.priority,
                     hits=[HitOut(kind=h.kind, term=h.term, start=h.start, end=h.end)
                           for h in m.hits], shadowed=list(m.won_over))
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from bot.conversations import contact_statistics, statistics
 from bot.infra.clock import cst_date
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.names import channel_names, rule_names, staff_names
 
 api = Api()
 READ = ("admin", "specialist", "viewer")
@@ -36,6 +37,7 @@ class RuleStatsQuery(RangeQuery):
 
 class RuleSeries(BaseModel):
     rule_id: str
+    rule_name: str | None = None
     hits: int
     replies: int
     suppressed: int
@@ -110,15 +112,17 @@ class ContactStatsOut(BaseModel):
     total: ContactCounts
     by_channel_code: dict[str, ContactCounts]  # the code the customer came through ("" = none)
     by_userid: dict[str, ContactCounts]
+    channel_names: dict[str, str] = {}  # code → the channel's name, where it has one
+    staff_names: dict[str, str] = {}  # userid → directory name
 
 
 def _range(q: RangeQuery, today: date | None = None) -> tuple[date, date]:
     until = q.until or today or cst_date(datetime.now(UTC))
     since = q.since or until - timedelta(days=DEFAULT_DAYS - 1)
     if since > until:
-        raise ApiError(400, "invalid_query", "since is after until", "since")
+        raise ApiError(400, "invalid_query", "开始日期（since）晚于结束日期（until）", "since")
     if (until - since).days >= MAX_DAYS:
-        raise ApiError(400, "invalid_query", f"at most {MAX_DAYS} days at a time", "since")
+        raise ApiError(400, "invalid_query", f"一次最多查询 {MAX_DAYS} 天", "since")
     return since, until
 
 
@@ -129,7 +133,11 @@ async def rule_stats(req: ApiRequest) -> RuleStatsOut:
     q: RuleStatsQuery = req.query
     since, until = _range(q)
     hits = await statistics.rule_hits(since, until, channel=q.channel, limit=q.limit)
-    return RuleStatsOut(since=since, until=until, **asdict(hits))
+    out = RuleStatsOut(since=since, until=until, **asdict(hits))
+    names = await rule_names()
+    for r in out.rules:
+        r.rule_name = names.get(r.rule_id)
+    return out
 
 
 @api.route("GET", "/stats/unanswered", roles=READ, query=UnansweredQuery,
@@ -168,4 +176,8 @@ async def contact_stats(req: ApiRequest) -> ContactStatsOut:
     deletes the member is lost; the channel is the code they were added through."""
     since, until = _range(req.query)
     figures = await contact_statistics.contact_changes(since, until)
-    return ContactStatsOut(since=since, until=until, **asdict(figures))
+    out = ContactStatsOut(since=since, until=until, **asdict(figures))
+    out.channel_names = {code: name for code, name in (await channel_names()).items()
+                         if code in out.by_channel_code}
+    out.staff_names = await staff_names(req.services, out.by_userid)
+    return out
