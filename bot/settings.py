@@ -199,8 +199,14 @@ class Settings(BaseModel):
     # The owner is reminded every N s until they send it; WeCom allows 3 reminders per task
     # in 24 h (docs 97610), so a 4th waits until a day after the 1st (bot/orders/grouptasks).
     # The defaults remind at 4, 8 and 12 h, then at 28, 32 and 36 h, and give up at 40 h.
-    group_task_remind_seconds: float = Field(default=4 * 3600.0, gt=0)
-    group_task_max_reminders: int = Field(default=6, ge=0)
+    group_task_remind_seconds: float = Field(
+        default=4 * 3600.0, gt=0,
+        description="seconds between reminders to a group task's owner; WeCom allows 3 per "
+                    "task in 24 h, so a 4th waits until a day after the 1st")
+    group_task_max_reminders: int = Field(
+        default=6, ge=0, le=30,
+        description="reminders before the task counts as failed; past 3 they are spread to "
+                    "stay within WeCom's 3 per 24 h")
     orders_kf_account: str = ""  # open_kfid for customer notices when the order names none
     orders_link_base: str = "http://127.0.0.1:8080/orders"  # text-card links: BASE/ORDER_NO
     # ERP: per-key signing secrets are derived from this; the database keeps only hashes.
