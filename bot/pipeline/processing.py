@@ -50,15 +50,21 @@ class EarlierPending(Exception):
     """A row waits for an earlier row of its thread: that one failed for now, or is busy."""
 
 
-async def _earlier_first(services: Services, row_id: int, thread: str) -> None:
-    """Handle the thread's rows before ``row_id`` that are still pending, oldest first.
+async def _earlier_first(services: Services, row_id: int, thread: str) -> bool:
+    """Handle the thread's rows before ``row_id`` that are still pending, oldest first;
+    returns whether ``row_id`` itself is still pending (someone may have handled it).
 
     A customer's messages are answered in the order they were sent even when one of them
-    comes back late (a retry, a row a killed worker left for the sweep): whoever handles a
-    later row handles the earlier ones first, or waits. Nearly always this is one indexed
-    read that finds nothing."""
+    comes back late (a retry, a row a killed worker left for the sweep) or is being handled
+    by another puller: whoever handles a later row handles the earlier ones first, or waits
+    for their handler (their row locks). Nearly always this is one indexed read that finds
+    the row alone. Locks are only ever awaited for earlier rows, so two handlers never
+    wait for each other."""
     wait = services.settings.conversations.kf_conversation_wait_seconds
-    for row in await inbox.pending_before(thread, row_id):
+    rows = await inbox.pending_upto(thread, row_id)
+    for row in rows:
+        if row.id == row_id:
+            continue
         try:
             with correlated(row.id):
                 async with services.store.lock(f"inbox:{row.id}",
@@ -69,6 +75,7 @@ async def _earlier_first(services: Services, row_id: int, thread: str) -> None:
             log.info("inbox.waits_for_earlier", inbox_id=row_id, earlier=row.id,
                      error=type(exc).__name__)
             raise EarlierPending(f"row {row.id} of its thread is still pending") from exc
+    return any(row.id == row_id for row in rows)
 
 
 async def _handle(services: Services, row_id: int, app_name: str, event_type: str,
@@ -127,8 +134,17 @@ async def _process_fresh(services: Services, row_id: int, app_name: str, event: 
         thread = inbox.kf_thread(getattr(event, "open_kfid", None),
                                  getattr(event, "external_userid", None))
         if thread is not None:
-            await _earlier_first(services, row_id, thread)
-        if isinstance(event, KfText):
+            # Under the row's lock: a later row's handler (another puller's) that reaches
+            # this one first waits for it, or handles it while this waits (and then skips).
+            async with services.store.lock(
+                f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5,
+                wait=settings.conversations.kf_conversation_wait_seconds,
+            ):
+                if await _earlier_first(services, row_id, thread):
+                    # Pending and held: no decision on it can exist yet (see on_customer_text).
+                    await _handle(services, row_id, app_name, event.event_type, 0,
+                                  lambda: event, fresh=isinstance(event, KfText))
+        elif isinstance(event, KfText):
             # Handled exactly once without the row lock: the decision is keyed by the msgid
             # under the conversation's lock, and the sends by the outbox's own lock. A
             # conversation busy past the lock's wait is retried below, like any failure.

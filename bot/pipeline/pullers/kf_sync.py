@@ -56,23 +56,18 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
         while True:
             try:
                 async with store.lock(f"kf:sync:{open_kfid}", ttl=SYNC_LOCK_TTL, wait=0):
-                    # The lock is let go only once what this puller stored is handled: the
-                    # next holder's handlers must not overtake ours (a customer's replies
-                    # go out in the order of their messages).
-                    while True:
-                        while (mark := await store.get(f"kf:dirty:{open_kfid}")) is not None:
-                            if time.monotonic() - started > PULL_BUDGET:
-                                # Still busy after the budget: a fresh job carries on (this
-                                # one must finish within the job timeout); the mark stays.
-                                await handler.wait()
-                                await services.queue.enqueue("kf_pull", open_kfid, mark)
-                                return stored
-                            await store.delete(f"kf:dirty:{open_kfid}")
-                            stored += await _pull(services, open_kfid,
-                                                  None if mark == _NO_TOKEN else mark, handler)
-                        await handler.wait()
-                        if await store.get(f"kf:dirty:{open_kfid}") is None:
-                            break
+                    # The next holder's handlers may start before ours are done: a
+                    # customer's order holds all the same (processing: a row's handler
+                    # handles or waits for the earlier rows of its customer first).
+                    while (mark := await store.get(f"kf:dirty:{open_kfid}")) is not None:
+                        if time.monotonic() - started > PULL_BUDGET:
+                            # Still busy after the budget: a fresh job carries on (this
+                            # one must finish within the job timeout); the mark stays.
+                            await services.queue.enqueue("kf_pull", open_kfid, mark)
+                            return stored
+                        await store.delete(f"kf:dirty:{open_kfid}")
+                        stored += await _pull(services, open_kfid,
+                                              None if mark == _NO_TOKEN else mark, handler)
             except LockTimeout:
                 return stored  # the holder sees our mark before it lets go
             if await store.get(f"kf:dirty:{open_kfid}") is None:
