@@ -366,6 +366,11 @@ async def run_fault(name: str, stack: Stack, load: Load, seed: int, index: int,
         if row.settle is not None:
             await asyncio.sleep(2.0)  # a late second answer would show now
             await measure(fleet, db_url, sent, row)
+        if row.settle is None:  # what is still open, for the report
+            left = await _db(db_url, "SELECT event_type, attempts, last_error, "
+                             "received_at, enqueued_at FROM inbox_event WHERE status <> 'done'"
+                             " ORDER BY id LIMIT 5")
+            row.notes += [f"open: {dict(r)}" for r in left]
         exited = fleet.exited()
         if exited:
             row.notes.append(f"exited on their own: {exited}")

@@ -23,10 +23,11 @@ from bot.runtime import Services
 log = get_logger("bot.pipeline.worker")
 POLL_DELAY = 0.01  # seconds between an idle arq worker's polls of its queue
 RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker that lost Redis
-# Back on a Redis that was lost, every row enqueued this long before may have lost its job
-# with it (a restarted Redis comes back empty): re-queued at once, not after
-# inbox_stale_seconds. A second job for a row that kept its own is harmless.
-RECOVER_OLDER_THAN = 1.0
+# Back on a Redis that was lost, every pending row may have lost its job with it (a
+# restarted Redis comes back empty): re-queued at once, not after inbox_stale_seconds; and
+# once more a little later for rows `serve` stored while its own connection was still
+# coming back (its enqueue failed). A second job for a row that kept its own is harmless.
+RECOVER_SWEEPS = ((0.0, 5.0), (5.0, 0.0))  # (rows enqueued this long ago, then pause)
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
@@ -110,14 +111,23 @@ async def run_worker(
                   timeout=settings.job_timeout_seconds),
              *(minutely(n) for n in PERIODIC)]
 
+    recovering: set[asyncio.Task[None]] = set()
+
+    async def recover_sweeps() -> None:
+        for older_than, pause in RECOVER_SWEEPS:
+            try:
+                count = await sweep_inbox(services, older_than=older_than)
+            except Exception as exc:  # the database may be out too: the periodic sweep follows
+                log.warning("worker.recover_failed", error=type(exc).__name__)
+                return
+            log.info("worker.recovered", requeued=count)
+            await asyncio.sleep(pause)
+
     async def recover(ctx: dict[str, Any]) -> None:
         # on_startup: arq runs it once connected, so this is Redis being back.
-        try:
-            count = await sweep_inbox(services, older_than=RECOVER_OLDER_THAN)
-        except Exception as exc:  # the database may be out too: the periodic sweep follows
-            log.warning("worker.recover_failed", error=type(exc).__name__)
-            return
-        log.info("worker.recovered", requeued=count)
+        task = asyncio.create_task(recover_sweeps())
+        recovering.add(task)
+        task.add_done_callback(recovering.discard)
 
     def make_worker(queue: str, after_outage: bool = False) -> Worker:
         return Worker(
