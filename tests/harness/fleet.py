@@ -125,7 +125,7 @@ class Fleet:
         await _run([WECOM_BOT, *args, "--config", str(self.config)])
 
     async def _spawn(self, name: str, *args: str) -> None:
-        log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 - the child holds it
+        log = open(self.folder / f"{name}.log", "ab")  # noqa: ASYNC230 - a local file, once per start
         self.procs[name] = await asyncio.create_subprocess_exec(
             WECOM_BOT, *args, env=self.env, cwd=self.folder, stdout=log, stderr=log)
         log.close()
@@ -197,7 +197,7 @@ class Fleet:
             return (await r.json())[what]
 
     async def stop(self) -> None:
-        for name, proc in self.procs.items():
+        for proc in self.procs.values():
             if proc.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
                     proc.terminate()
