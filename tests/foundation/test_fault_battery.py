@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+
 import pytest
 
 from tests.harness.fleet import AVAILABLE, ROOT
