@@ -93,7 +93,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     print(f"WeCom sandbox on http://{args.host}:{args.port}, callbacks to {local_url(settings)}",
           flush=True)
     try:
-        asyncio.run(run_sandbox(args.host, args.port, settings.wecom, local_url(settings)))
+        asyncio.run(run_sandbox(args.host, args.port, settings.wecom, local_url(settings),
+                                callback_retry_delay=args.callback_retry_delay,
+                                callback_timeout=args.callback_timeout))
     except KeyboardInterrupt:
         pass
     return 0
@@ -366,6 +368,10 @@ def build_parser() -> argparse.ArgumentParser:
                   "service (or `doctor`) against it.")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument("--callback-timeout", type=float, default=5.0, metavar="SECONDS",
+                         help="how long a callback may take before it is retried (WeCom: 5)")
+    sandbox.add_argument("--callback-retry-delay", type=float, default=1.0, metavar="SECONDS",
+                         help="the pause before each of a callback's 3 retries")
     return parser
 
 

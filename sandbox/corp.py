@@ -105,6 +105,7 @@ class Corp:
             lambda: self.callback_base_url,
             timeout=callback_timeout,
             retry_delay=callback_retry_delay,
+            answer_lost=lambda: self.faults.draw_callback_lost(),
         )
 
     # -- ids and time ----------------------------------------------------------------------

@@ -39,6 +39,7 @@ class Delivery:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     reply: str | None = None  # the decrypted passive reply, if any
     reply_error: str | None = None
+    plaintext: str = ""  # what was sent, so a reader can tell which event gave up
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class Delivery:
             "attempts": self.attempts,
             "reply": self.reply,
             "reply_error": self.reply_error,
+            "plaintext": self.plaintext,
         }
 
 
@@ -62,12 +64,14 @@ class CallbackDriver:
         timeout: float = 5.0,
         retries: int = 3,
         retry_delay: float = 1.0,
+        answer_lost: Callable[[], bool] = lambda: False,
     ) -> None:
         self.corp_id = corp_id
         self._base_url = base_url
         self.timeout = timeout
         self.retries = retries
         self.retry_delay = retry_delay
+        self._answer_lost = answer_lost
         self.deliveries: list[Delivery] = []
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -82,7 +86,7 @@ class CallbackDriver:
     def deliver(
         self, app: AppSpec, plaintext: str, fmt: str, label: str, on_reply: OnReply | None = None
     ) -> Delivery:
-        d = Delivery(next(self._ids), app.name, label, fmt)
+        d = Delivery(next(self._ids), app.name, label, fmt, plaintext=plaintext)
         self.deliveries.append(d)
         if not self._base_url():
             d.status = "skipped"  # no service to call back (a bare sandbox)
@@ -144,6 +148,9 @@ class CallbackDriver:
                     reply = await resp.read()
             except (aiohttp.ClientError, TimeoutError) as exc:
                 record["error"] = type(exc).__name__
+                continue
+            if self._answer_lost():
+                record["error"] = "AnswerLost"  # the service answered; WeCom never saw it
                 continue
             if record["status"] == 200:
                 d.status = "delivered"

@@ -16,6 +16,9 @@ class Faults:
     http5xx_burst: int = 0  # the next N calls answer HTTP 503
     lost_answer_burst: int = 0  # the next N calls take effect, then answer HTTP 503
     latency: float = 0.0  # seconds added to every call
+    # Callbacks out: the share of attempts whose answer WeCom never gets in time (the
+    # service got the callback; WeCom times out and sends it again).
+    callback_lost_rate: float = 0.0
     paths: tuple[str, ...] = ()  # only these API paths ("kf/send_msg"); empty: all but gettoken
     seed: int = 0
     _rng: random.Random = field(init=False, repr=False, compare=False)
@@ -47,6 +50,10 @@ class Faults:
         if self.error_rate and self._rng.random() < self.error_rate:
             return "busy"
         return None
+
+    def draw_callback_lost(self) -> bool:
+        """Whether this callback attempt's answer is lost (``callback_lost_rate``)."""
+        return bool(self.callback_lost_rate) and self._rng.random() < self.callback_lost_rate
 
     def draw_lost_answer(self, api: str) -> bool:
         """Whether this call, already carried out, loses its answer (``lost_answer_burst``)."""

@@ -193,9 +193,11 @@ async def enqueue_inbox(services: Services, row_id: int, *, time_boxed: bool,
                                         job_id=job_id)
 
 
-async def sweep_inbox(services: Services) -> int:
-    """Re-enqueue rows left pending (a crashed worker, a lost Redis job)."""
-    rows = await inbox.stale_pending(services.settings.inbox_stale_seconds)
+async def sweep_inbox(services: Services, older_than: float | None = None) -> int:
+    """Re-enqueue rows left pending (a crashed worker, a lost Redis job): those enqueued more
+    than ``older_than`` seconds ago (default ``inbox_stale_seconds``)."""
+    stale = services.settings.inbox_stale_seconds if older_than is None else older_than
+    rows = await inbox.stale_pending(stale)
     now = int(time.time())
     for row in rows:
         await enqueue_inbox(services, row.id, time_boxed=row.time_boxed, swept=now)

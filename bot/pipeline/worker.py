@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from bot.infra.logs import correlated, get_logger
-from bot.pipeline.processing import sweep
+from bot.pipeline.processing import sweep, sweep_inbox
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import (
     CORRELATION_ARG,
@@ -23,6 +23,11 @@ from bot.runtime import Services
 log = get_logger("bot.pipeline.worker")
 POLL_DELAY = 0.01  # seconds between an idle arq worker's polls of its queue
 RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker that lost Redis
+# Back on a Redis that was lost, every pending row may have lost its job with it (a
+# restarted Redis comes back empty): re-queued at once, not after inbox_stale_seconds; and
+# once more a little later for rows `serve` stored while its own connection was still
+# coming back (its enqueue failed). A second job for a row that kept its own is harmless.
+RECOVER_SWEEPS = ((0.0, 5.0), (5.0, 0.0))  # (rows enqueued this long ago, then pause)
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
@@ -106,13 +111,32 @@ async def run_worker(
                   timeout=settings.job_timeout_seconds),
              *(minutely(n) for n in PERIODIC)]
 
-    def make_worker(queue: str) -> Worker:
+    recovering: set[asyncio.Task[None]] = set()
+
+    async def recover_sweeps() -> None:
+        for older_than, pause in RECOVER_SWEEPS:
+            try:
+                count = await sweep_inbox(services, older_than=older_than)
+            except Exception as exc:  # the database may be out too: the periodic sweep follows
+                log.warning("worker.recover_failed", error=type(exc).__name__)
+                return
+            log.info("worker.recovered", requeued=count)
+            await asyncio.sleep(pause)
+
+    async def recover(ctx: dict[str, Any]) -> None:
+        # on_startup: arq runs it once connected, so this is Redis being back.
+        task = asyncio.create_task(recover_sweeps())
+        recovering.add(task)
+        task.add_done_callback(recovering.discard)
+
+    def make_worker(queue: str, after_outage: bool = False) -> Worker:
         return Worker(
             functions=functions,
             queue_name=queue,
             redis_settings=redis_settings,
             ctx={"services": services},
             cron_jobs=crons if queue == DEFAULT_QUEUE else [],
+            on_startup=recover if after_outage and queue == DEFAULT_QUEUE else None,
             burst=burst,
             handle_signals=False,
             keep_result=60,
@@ -160,8 +184,9 @@ async def _supervise(queue: str, make: Any, workers: dict[str, Any],
     reach: arq's poll raises and its worker ends) start a new one, with backoff. Nothing is
     lost meanwhile: inbox and outbox rows are durable and the sweep re-queues them."""
     pause = RESTART_MIN
+    lost = False
     while not stop.is_set():
-        worker = workers[queue] = make(queue)
+        worker = workers[queue] = make(queue, lost)
         started = asyncio.get_running_loop().time()
         try:
             await worker.async_run()
@@ -172,6 +197,7 @@ async def _supervise(queue: str, make: Any, workers: dict[str, Any],
         except Exception as exc:
             log.warning("worker.lost_redis", queue=queue, error=type(exc).__name__,
                         retry_in=round(pause, 1))
+            lost = True
         await _close(worker)
         if asyncio.get_running_loop().time() - started > RESTART_MAX:
             pause = RESTART_MIN  # it ran a good while: this is a new outage

@@ -77,3 +77,36 @@ async def test_the_sweep_requeues_a_row_whose_crashed_job_is_still_on_record(
 
         await wait_for(done)
         assert [m for m in services.sandbox.inbox("zhangwei") if "可用命令" in str(m)]
+
+
+@pytest.mark.parametrize("mode_settings", ["production"], indirect=True)
+async def test_rows_whose_jobs_redis_lost_are_handled_when_it_is_back(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A Redis restarted empty loses every queued job: the workers re-queue what is pending
+    when they are back on it, not only after ``inbox_stale_seconds`` (120 s here)."""
+    from bot.models import InboxEvent, InboxStatus
+    from bot.pipeline.inbox import NewEvent
+    from tests.harness.callbacks import Signed
+
+    async with private_redis() as redis:
+        settings = mode_settings(redis_url=redis.url)
+        assert settings.inbox_stale_seconds >= 120
+        async with serving(settings) as client:
+            services = services_of(client)
+            plaintext = Signed(settings).text_message("帮助", user="zhangwei")
+            row_id = await services.inbox.store(NewEvent(
+                app="main", dedupe_key="lost-with-redis:1", fmt="xml", event_type="text",
+                time_boxed=False, plaintext=plaintext))
+            assert row_id is not None
+            # Its job waits in Redis (deferred, so no worker takes it before the restart).
+            assert await services.queue.enqueue("process_inbox", row_id,
+                                                job_id=f"inbox:{row_id}", defer=3600)
+            await redis.stop()
+            await asyncio.sleep(1.5)
+            await redis.start()
+
+            async def done() -> bool:
+                return (await InboxEvent.get(id=row_id)).status == InboxStatus.DONE
+
+            await wait_for(done, timeout=20)

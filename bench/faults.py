@@ -1,0 +1,443 @@
+"""Fault battery: production mode as separate processes, one fault per run, under a mixed burst.
+
+    .venv/bin/python bench/faults.py [--quick] [--faults none,kill-worker,...] [--seed N]
+
+Per fault a fresh deploy starts (a database of its own on a private PostgreSQL cluster, a
+private Redis emptied, ``wecom-bot sandbox`` as WeCom retrying callbacks 3 times 5 s apart,
+one ``serve``, two ``worker``); a burst runs through the sandbox's control API (kf customers
+asking a question every ~2 s, new contacts, staff writing 帮助) and the fault hits at t = 8 s.
+Everything is then measured from the sandbox's records (what WeCom delivered, gave up on,
+and what people received) and the database:
+
+- sent / acked / gave up: callbacks WeCom started, got a 200 for, stopped retrying;
+- stored: acknowledged callbacks whose event is in the inbox (the rest are lost);
+- processed: inbox rows handled, of all rows (pulled kf messages included);
+- twice: a kf reply, a welcome or a staff answer received more than once;
+- lost: a kf question without its answer (the kf budget's share also shown apart), a staff
+  message acknowledged but unanswered, a new contact neither welcomed nor given up by WeCom;
+- order: kf customers whose answers came in another order than their questions;
+- welcomes: welcomed of new contacts, and why the others were not;
+- settle: seconds from recovery (or the burst's end, if later) until nothing is pending
+  and every outcome is in.
+
+Goal on every row: 0 lost, 0 twice, 0 out of order, settled within 30 s. Exits 1 when a row
+misses it. ``--quick`` (the test command's form): a few hundred events, kill -9 of a worker
+and a Redis restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.harness.fleet import Fleet, Stack  # noqa: E402
+
+SETTLE_GOAL = 30.0
+FAULT_AT = 8.0
+SEED_KF = "wkSandbox0000000000000000000001"
+STAFF = ("zhangwei", "lina", "wangqiang", "liuyang")
+QUESTION, ANSWER = "演练问题{:02d}", "演练答复{:02d}"
+
+
+def rules_yaml(n: int) -> str:
+    """One rule per question number, each with an answer of its own, so that the order of
+    the answers a customer gets shows the order they were sent in."""
+    rules = "".join(
+        f'  - id: drill-{k:02d}\n    name: 演练{k:02d}\n    priority: 100\n'
+        f'    channels: [kefu]\n    when:\n      exact: ["{QUESTION.format(k)}"]\n'
+        f'    action: reply\n    replies:\n      messages:\n'
+        f'        - text: "{ANSWER.format(k)}"\n'
+        for k in range(n))
+    return "rules:\n" + rules
+
+
+@dataclass
+class Load:
+    customers: int
+    questions: int
+    contacts: int
+    staff_messages: int
+    spacing: float = 2.0  # seconds between one customer's questions
+
+
+FULL = Load(customers=60, questions=8, contacts=60, staff_messages=30)
+QUICK = Load(customers=30, questions=6, contacts=30, staff_messages=12)
+
+
+# -- the faults -----------------------------------------------------------------------------
+# Each injects at t = FAULT_AT, recovers, and returns when recovery finished.
+
+Fault = Callable[[Fleet, Stack], Awaitable[None]]
+
+
+async def no_fault(fleet: Fleet, stack: Stack) -> None:
+    return None
+
+
+async def kill_worker(fleet: Fleet, stack: Stack) -> None:
+    await fleet.kill("worker0")
+    await asyncio.sleep(2.0)
+    await fleet.start_worker(0)
+
+
+async def kill_serve(fleet: Fleet, stack: Stack) -> None:
+    await fleet.kill("serve")
+    await asyncio.sleep(2.0)
+    await fleet.start_serve()
+
+
+async def redis_restart(fleet: Fleet, stack: Stack) -> None:
+    await stack.redis.stop()  # killed: it comes back empty
+    await asyncio.sleep(3.0)
+    await stack.redis.start()
+
+
+async def pg_restart(fleet: Fleet, stack: Stack) -> None:
+    await stack.pg.stop("fast")
+    await asyncio.sleep(3.0)
+    await stack.pg.start()
+
+
+async def pg_crash(fleet: Fleet, stack: Stack) -> None:
+    await stack.pg.stop("immediate")
+    await asyncio.sleep(3.0)
+    await stack.pg.start()
+
+
+async def wecom_faults(fleet: Fleet, stack: Stack) -> None:
+    # 20 % of API calls fail (-1, HTTP 503) for 8 s, after a burst of 45009s.
+    await fleet.control("faults", error_rate=0.1, http5xx_rate=0.1, rate_limit_burst=20,
+                        seed=7)
+    await asyncio.sleep(8.0)
+    await fleet.control("faults")
+
+
+async def wecom_retries(fleet: Fleet, stack: Stack) -> None:
+    # For 8 s WeCom loses 30 % of our answers and sends those callbacks again.
+    await fleet.control("faults", callback_lost_rate=0.3, seed=7)
+    await asyncio.sleep(8.0)
+    await fleet.control("faults")
+
+
+FAULTS: dict[str, Fault] = {
+    "none": no_fault, "kill-worker": kill_worker, "kill-serve": kill_serve,
+    "redis-restart": redis_restart, "pg-restart": pg_restart, "pg-crash": pg_crash,
+    "wecom-faults": wecom_faults, "wecom-retries": wecom_retries,
+}
+QUICK_FAULTS = ("kill-worker", "redis-restart")
+
+
+# -- the burst --------------------------------------------------------------------------------
+
+
+@dataclass
+class Sent:
+    questions: dict[str, int] = field(default_factory=dict)  # customer → questions asked
+    contacts: list[str] = field(default_factory=list)
+    staff: Counter[str] = field(default_factory=Counter)  # staff → 帮助 sent
+    refused: list[str] = field(default_factory=list)  # control calls the sandbox refused
+
+
+async def burst(fleet: Fleet, load: Load, rng: random.Random) -> Sent:
+    sent = Sent()
+    length = load.questions * load.spacing
+
+    async def act(what: str, **body: Any) -> bool:
+        try:
+            await fleet.control(what, **body)
+            return True
+        except Exception as exc:  # counted, not hidden: the row shows it
+            sent.refused.append(f"{what}: {exc}")
+            return False
+
+    async def customer(i: int) -> None:
+        euid = f"wmDrill{i:04d}"
+        await asyncio.sleep(rng.uniform(0, load.spacing))
+        for k in range(load.questions):
+            if await act("kf/customer_says", open_kfid=SEED_KF, external_userid=euid,
+                         text=QUESTION.format(k)):
+                sent.questions[euid] = k + 1
+            await asyncio.sleep(load.spacing * rng.uniform(0.8, 1.2))
+
+    async def contact(j: int) -> None:
+        await asyncio.sleep(rng.uniform(0, length))
+        euid = f"wmNew{j:04d}"
+        if await act("contact/add", userid=STAFF[j % len(STAFF)], external_userid=euid):
+            sent.contacts.append(euid)
+
+    async def staff(j: int) -> None:
+        await asyncio.sleep(rng.uniform(0, length))
+        who = STAFF[j % len(STAFF)]
+        if await act("app/staff_says", userid=who, text="帮助"):
+            sent.staff[who] += 1
+
+    await asyncio.gather(*(customer(i) for i in range(load.customers)),
+                         *(contact(j) for j in range(load.contacts)),
+                         *(staff(j) for j in range(load.staff_messages)))
+    return sent
+
+
+# -- measuring --------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    fault: str
+    sent: int = 0
+    acked: int = 0
+    gave_up: int = 0
+    stored: int = 0
+    unstored: int = 0  # acknowledged, not in the inbox
+    rows: int = 0
+    processed: int = 0
+    twice: int = 0
+    lost: int = 0
+    budget: int = 0
+    order: int = 0
+    welcomed: int = 0
+    contacts: int = 0
+    why: Counter[str] = field(default_factory=Counter)
+    staff: str = ""
+    settle: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return (not self.lost and not self.twice and not self.order
+                and self.settle is not None and self.settle <= SETTLE_GOAL)
+
+
+def _event_of(plaintext: str) -> tuple[str, dict[str, Any]]:
+    """The inbox key the service files this callback under, and its fields."""
+    from bot.protocol.events.parsing import dedupe_key, parse
+    from bot.protocol.safexml import parse_xml
+
+    return dedupe_key(parse(plaintext, fmt="xml"), plaintext), dict(parse_xml(plaintext))
+
+
+async def _db(url: str, query: str) -> list[Any]:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"), timeout=3)
+    try:
+        return list(await conn.fetch(query))
+    finally:
+        await conn.close()
+
+
+async def measure(fleet: Fleet, db_url: str, sent: Sent, row: Row) -> bool:
+    """Fill ``row`` from the sandbox's records and the database; True once settled."""
+    deliveries = await fleet.read("deliveries")
+    inboxes: dict[str, list[dict[str, Any]]] = await fleet.read("inboxes")
+    keys = {r["dedupe_key"]: r["status"]
+            for r in await _db(db_url, "SELECT dedupe_key, status FROM inbox_event")}
+    outbox_pending = (await _db(
+        db_url, "SELECT count(*) AS n FROM outbox_message WHERE status = 'pending'"))[0]["n"]
+    outcomes = {r["external_userid"]: (r["outcome"], r["errcode"]) for r in await _db(
+        db_url, "SELECT external_userid, outcome, errcode FROM welcome_outcome")}
+    budget_refs = {(r["conversation"].rsplit(":", 1)[-1], r["content"]) for r in await _db(
+        db_url, "SELECT i.conversation, i.content FROM conversation_message i WHERE "
+        "i.direction = 'in' AND (i.action = 'escalate:budget' OR EXISTS (SELECT 1 FROM "
+        "conversation_message o WHERE o.ref = 'kf:' || i.msgid AND o.direction = 'out' "
+        "AND o.fail_type = 6))")}
+
+    row.sent = len(deliveries)
+    row.acked = sum(d["status"] == "delivered" for d in deliveries)
+    row.gave_up = sum(d["status"] == "failed" for d in deliveries)
+    pending_deliveries = sum(d["status"] == "pending" for d in deliveries)
+    row.rows, row.processed = len(keys), sum(s == "done" for s in keys.values())
+    contact_delivery: dict[str, str] = {}
+    staff_acked: Counter[str] = Counter()
+    row.stored = row.unstored = 0
+    for d in deliveries:
+        key, fields = _event_of(d["plaintext"])
+        if d["status"] == "delivered":
+            if key in keys:
+                row.stored += 1
+            else:
+                row.unstored += 1
+        if fields.get("ChangeType") == "add_external_contact":
+            contact_delivery[str(fields.get("ExternalUserID"))] = d["status"]
+        if fields.get("MsgType") == "text" and d["status"] == "delivered":
+            staff_acked[str(fields.get("FromUserName"))] += 1
+
+    # kf: one answer per question, in the order asked.
+    row.twice = row.lost = row.budget = row.order = 0
+    for euid, asked in sent.questions.items():
+        expected = [ANSWER.format(k) for k in range(asked)]
+        got = [str((m.get("payload") or {}).get("content", "")) for m in inboxes.get(euid, [])
+               if m.get("channel") == "kf"]
+        got = [g for g in got if g.startswith("演练答复")]
+        counts = Counter(got)
+        row.twice += sum(n - 1 for n in counts.values() if n > 1)
+        for k, answer in enumerate(expected):
+            if answer not in counts:
+                if (euid, QUESTION.format(k)) in budget_refs:
+                    row.budget += 1
+                else:
+                    row.lost += 1
+        firsts = list(dict.fromkeys(got))
+        if firsts != [a for a in expected if a in counts]:
+            row.order += 1
+    row.lost += row.budget + row.unstored
+
+    # New contacts: welcomed once, or why not.
+    row.contacts, row.welcomed, row.why = len(sent.contacts), 0, Counter()
+    for euid in sent.contacts:
+        welcomes = [m for m in inboxes.get(euid, []) if m.get("channel") == "welcome"]
+        row.twice += max(0, len(welcomes) - 1)
+        if welcomes:
+            row.welcomed += 1
+            continue
+        status = contact_delivery.get(euid)
+        if status == "failed":
+            row.why["WeCom gave up"] += 1
+            continue
+        outcome = outcomes.get(euid)
+        reason = ("not processed" if outcome is None
+                  else f"{outcome[0]}" + (f" {outcome[1]}" if outcome[1] else ""))
+        row.why[reason] += 1
+        row.lost += 1
+
+    # Staff: a passive answer per acknowledged 帮助.
+    answered = 0
+    for who in sent.staff:
+        replies = [m for m in inboxes.get(who, []) if m.get("channel") == "app_reply"]
+        answered += len(replies)
+        row.twice += max(0, len(replies) - staff_acked[who])
+        row.lost += max(0, staff_acked[who] - len(replies))
+    row.staff = f"{answered}/{sum(sent.staff.values())}"
+
+    welcomes_open = sum(1 for e in sent.contacts if outcomes.get(e, ("",))[0] == "pending")
+    return (pending_deliveries == 0 and row.processed == row.rows and outbox_pending == 0
+            and welcomes_open == 0 and row.lost == 0)
+
+
+async def run_fault(name: str, stack: Stack, load: Load, seed: int, index: int,
+                    settle_limit: float) -> Row:
+    row = Row(name)
+    db_url = await stack.pg.create_database(f"faults_{index}")
+    await stack.redis.stop()
+    await stack.redis.start()
+    folder = stack.folder / name
+    folder.mkdir()
+    fleet = Fleet(folder, db_url, stack.redis.url, workers=2)
+    rules = folder / "rules.yaml"
+    rules.write_text(rules_yaml(load.questions), encoding="utf-8")
+    try:
+        await fleet.start()
+        await fleet.command("rules", "import", str(rules), "--replace")
+        await asyncio.sleep(1.0)  # every process has the rules (they are also told at once)
+        rng = random.Random(seed)
+        started = time.monotonic()
+
+        async def inject() -> float:
+            await asyncio.sleep(FAULT_AT)
+            await FAULTS[name](fleet, stack)
+            return time.monotonic()
+
+        sent, recovered = await asyncio.gather(burst(fleet, load, rng), inject())
+        since = max(recovered, time.monotonic())
+        row.notes += sent.refused[:3]
+        deadline = since + settle_limit
+        while True:
+            try:
+                settled = await measure(fleet, db_url, sent, row)
+            except Exception as exc:  # the database still recovering: look again
+                row.notes.append(f"measure: {type(exc).__name__}")
+                settled = False
+            if settled:
+                row.settle = time.monotonic() - since
+                break
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+        if row.settle is not None:
+            await asyncio.sleep(2.0)  # a late second answer would show now
+            await measure(fleet, db_url, sent, row)
+        if row.settle is None:  # what is still open, for the report
+            left = await _db(db_url, "SELECT event_type, attempts, last_error, "
+                             "received_at, enqueued_at FROM inbox_event WHERE status <> 'done'"
+                             " ORDER BY id LIMIT 5")
+            row.notes += [f"open: {dict(r)}" for r in left]
+        exited = fleet.exited()
+        if exited:
+            row.notes.append(f"exited on their own: {exited}")
+        row.notes.append(f"burst {since - started:.0f} s")
+    finally:
+        await fleet.stop()
+    return row
+
+
+def render(rows: list[Row]) -> str:
+    head = (f"{'fault':<14}{'sent':>6}{'acked':>6}{'gave up':>8}{'stored':>7}{'proc':>10}"
+            f"{'twice':>6}{'lost':>5}{'budget':>7}{'order':>6}{'welcomed':>9}{'staff':>7}"
+            f"{'settle s':>9}  goal")
+    lines = [head]
+    for r in rows:
+        settle = f"{r.settle:.1f}" if r.settle is not None else f">{SETTLE_GOAL:.0f}"
+        lines.append(
+            f"{r.fault:<14}{r.sent:>6}{r.acked:>6}{r.gave_up:>8}{r.stored:>7}"
+            f"{f'{r.processed}/{r.rows}':>10}{r.twice:>6}{r.lost:>5}{r.budget:>7}{r.order:>6}"
+            f"{f'{r.welcomed}/{r.contacts}':>9}{r.staff:>7}{settle:>9}  "
+            f"{'met' if r.ok else 'MISSED'}")
+        if r.why:
+            lines.append(f"{'':<14}welcomes not sent: "
+                         + ", ".join(f"{n} {why}" for why, n in r.why.most_common()))
+    return "\n".join(lines)
+
+
+async def run(faults: list[str], load: Load, seed: int, settle_limit: float,
+              verbose: bool = False) -> list[Row]:
+    stack = Stack()
+    rows = []
+    try:
+        await stack.start()
+        for i, name in enumerate(faults):
+            row = await run_fault(name, stack, load, seed, i, settle_limit)
+            rows.append(row)
+            if verbose:
+                print(render([row]).splitlines()[1], *row.notes, sep="\n    ", flush=True)
+    finally:
+        await stack.stop()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a few hundred events, two faults (the test command's form)")
+    parser.add_argument("--faults", default=None,
+                        help=f"comma-separated, of: {', '.join(FAULTS)}")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    load = QUICK if args.quick else FULL
+    faults = (args.faults.split(",") if args.faults
+              else list(QUICK_FAULTS if args.quick else FAULTS))
+    unknown = [f for f in faults if f not in FAULTS]
+    if unknown:
+        parser.error(f"unknown fault(s): {', '.join(unknown)}")
+    # Waiting past the goal tells by how much a row missed it.
+    rows = asyncio.run(run(faults, load, args.seed, settle_limit=SETTLE_GOAL * 2,
+                           verbose=True))
+    print(f"\n{load.customers} kf customers x {load.questions} questions ~{load.spacing:.0f} s "
+          f"apart, {load.contacts} new contacts, {load.staff_messages} staff messages; fault "
+          f"at t = {FAULT_AT:.0f} s; goal: 0 lost, 0 twice, 0 out of order, settled <= "
+          f"{SETTLE_GOAL:.0f} s after recovery")
+    print(render(rows))
+    return 0 if all(r.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
