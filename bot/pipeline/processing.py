@@ -21,15 +21,17 @@ from bot.protocol.events.archived import ArchivedMessage
 from bot.runtime import Services
 
 log = get_logger("bot.pipeline.processing")
+# A row's lock is renewed while its handler lives, so this is only how long a killed
+# worker's row stays out of reach of the sweep (not a cap on the work).
+ROW_LOCK_TTL = 10.0
 
 
 async def process_inbox(services: Services, inbox_id: int) -> None:
     """Dispatch one stored event to its handler; exactly once, whatever the retries."""
-    settings = services.settings
     with correlated(inbox_id):  # a swept job carries no id of its own journey
         try:
             async with services.store.lock(
-                f"inbox:{inbox_id}", ttl=settings.job_timeout_seconds + 5, wait=0
+                f"inbox:{inbox_id}", ttl=ROW_LOCK_TTL, wait=0
             ):
                 await _process(services, inbox_id)
         except LockTimeout:
@@ -68,7 +70,7 @@ async def _earlier_first(services: Services, row_id: int, thread: str) -> bool:
         try:
             with correlated(row.id):
                 async with services.store.lock(f"inbox:{row.id}",
-                                               ttl=services.settings.job_timeout_seconds + 5,
+                                               ttl=ROW_LOCK_TTL,
                                                wait=wait):
                     await _process(services, row.id, earlier_done=True)
         except Exception as exc:  # LockTimeout (busy elsewhere) or its failure
@@ -137,7 +139,7 @@ async def _process_fresh(services: Services, row_id: int, app_name: str, event: 
             # Under the row's lock: a later row's handler (another puller's) that reaches
             # this one first waits for it, or handles it while this waits (and then skips).
             async with services.store.lock(
-                f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5,
+                f"inbox:{row_id}", ttl=ROW_LOCK_TTL,
                 wait=settings.conversations.kf_conversation_wait_seconds,
             ):
                 if await _earlier_first(services, row_id, thread):
@@ -153,7 +155,7 @@ async def _process_fresh(services: Services, row_id: int, app_name: str, event: 
         else:
             try:
                 async with services.store.lock(
-                    f"inbox:{row_id}", ttl=settings.job_timeout_seconds + 5, wait=0
+                    f"inbox:{row_id}", ttl=ROW_LOCK_TTL, wait=0
                 ):
                     await _handle(services, row_id, app_name, event.event_type, 0,
                                   lambda: event)

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from bot.infra.logs import correlated, get_logger
-from bot.pipeline.processing import sweep, sweep_inbox
+from bot.pipeline.processing import ROW_LOCK_TTL, sweep, sweep_inbox
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import (
     CORRELATION_ARG,
@@ -28,6 +28,11 @@ RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker tha
 # once more a little later for rows `serve` stored while its own connection was still
 # coming back (its enqueue failed). A second job for a row that kept its own is harmless.
 RECOVER_SWEEPS = ((0.0, 5.0), (5.0, 0.0))  # (rows enqueued this long ago, then pause)
+# A worker starting (after a crash, say): the rows a killed worker held are out of reach
+# until their locks lapse (ROW_LOCK_TTL), not until arq's in-progress key for their job
+# does (the job timeout + 10 s) nor until inbox_stale_seconds: swept now and once more
+# after the locks' time.
+STARTUP_SWEEPS = ((ROW_LOCK_TTL, ROW_LOCK_TTL + 1), (ROW_LOCK_TTL, 0.0))
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
@@ -113,8 +118,8 @@ async def run_worker(
 
     recovering: set[asyncio.Task[None]] = set()
 
-    async def recover_sweeps() -> None:
-        for older_than, pause in RECOVER_SWEEPS:
+    async def recover_sweeps(sweeps: tuple[tuple[float, float], ...]) -> None:
+        for older_than, pause in sweeps:
             try:
                 count = await sweep_inbox(services, older_than=older_than)
             except Exception as exc:  # the database may be out too: the periodic sweep follows
@@ -123,11 +128,14 @@ async def run_worker(
             log.info("worker.recovered", requeued=count)
             await asyncio.sleep(pause)
 
-    async def recover(ctx: dict[str, Any]) -> None:
-        # on_startup: arq runs it once connected, so this is Redis being back.
-        task = asyncio.create_task(recover_sweeps())
-        recovering.add(task)
-        task.add_done_callback(recovering.discard)
+    def on_startup(sweeps: tuple[tuple[float, float], ...]) -> Any:
+        async def recover(ctx: dict[str, Any]) -> None:
+            # arq runs it once connected: the worker starting, or Redis being back.
+            task = asyncio.create_task(recover_sweeps(sweeps))
+            recovering.add(task)
+            task.add_done_callback(recovering.discard)
+
+        return recover
 
     def make_worker(queue: str, after_outage: bool = False) -> Worker:
         return Worker(
@@ -136,7 +144,8 @@ async def run_worker(
             redis_settings=redis_settings,
             ctx={"services": services},
             cron_jobs=crons if queue == DEFAULT_QUEUE else [],
-            on_startup=recover if after_outage and queue == DEFAULT_QUEUE else None,
+            on_startup=(on_startup(RECOVER_SWEEPS if after_outage else STARTUP_SWEEPS)
+                        if queue == DEFAULT_QUEUE else None),
             burst=burst,
             handle_signals=False,
             keep_result=60,
@@ -173,9 +182,9 @@ async def run_worker(
         log.warning("worker.drain_incomplete")
     for w in workers.values():
         await _close(w)
-    for t in (*tasks, waiter):
+    for t in (*tasks, waiter, *recovering):
         t.cancel()
-    await asyncio.gather(*tasks, waiter, return_exceptions=True)
+    await asyncio.gather(*tasks, waiter, *recovering, return_exceptions=True)
 
 
 async def _supervise(queue: str, make: Any, workers: dict[str, Any],

@@ -24,15 +24,7 @@ def _battery() -> object:
     return module
 
 
-# Open defect the battery found: arq runs the job a killed worker held again only when its
-# in-progress key lapses (job_timeout_seconds + 10 s), ~34 s after recovery in this load.
-# strict: once fixed, this fails until the mark goes.
-KILLED_WORKER_JOB = pytest.mark.xfail(
-    strict=True, reason="a kill -9'd worker's job comes back after job_timeout + 10 s")
-
-
-@pytest.mark.parametrize("fault", [pytest.param("kill-worker", marks=KILLED_WORKER_JOB),
-                                   "redis-restart"])
+@pytest.mark.parametrize("fault", ["kill-worker", "redis-restart"])
 async def test_quick_fault_battery_meets_the_goal(fault: str) -> None:
     faults = _battery()
     assert fault in faults.QUICK_FAULTS  # type: ignore[attr-defined]
