@@ -13,11 +13,14 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import Any, Protocol
 
 from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, watch_rules
+from bot.customers.book import CustomerBookAdapter
+from bot.customers.media_library import MediaLibrary
 from bot.delivery.writer import OutboxWriter
 from bot.infra import db
 from bot.infra.clock import SystemClock
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
+from bot.infra.media_files import LocalMediaStore
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
 from bot.pipeline.inbox import InboxWriter
@@ -174,13 +177,16 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
     """Every port's adapter, from what the process holds."""
     app_client = services.wecom.app(main.name)
     directory = WeComDirectory(services.store, app_client)
+    files = LocalMediaStore(services.settings.customers.media_dir)
+    by_url = MediaUploads(services.store, services.wecom, app_client).media_id_for_url
+    media = MediaLibrary(app_client, files, services.store, lambda: services.ports.clock, by_url)
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
         jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
         names=directory, commits=group_commit(), wecom=app_client,
         outbox=OutboxWriter(services, main.name),
         directory=directory,
-        media=MediaUploads(services.store, services.wecom, app_client),
+        media=media, media_files=files, customers=CustomerBookAdapter(),
     )
 
 

@@ -18,6 +18,7 @@ Q = dict[str, Any]
 ApiFn = Callable[["Sandbox", str, Q, Q], Q]
 Control = Callable[["Sandbox", Q], Awaitable[Any]]
 
+_EC = "externalcontact/"
 _GROUPCHAT = "externalcontact/groupchat/"
 _TEMPLATE = "externalcontact/group_welcome_template/"
 
@@ -40,6 +41,14 @@ API: dict[str, tuple[bool, ApiFn]] = {
         True,
         lambda s, a, q, b: s.contacts.api_send_welcome_msg(b),
     ),
+    _EC + "add_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_add_contact_way(a, b)),
+    _EC + "get_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_get_contact_way(b)),
+    _EC + "list_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_list_contact_way(b)),
+    _EC + "update_contact_way": (
+        True,
+        lambda s, a, q, b: s.contact_ways.api_update_contact_way(a, b),
+    ),
+    _EC + "del_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_del_contact_way(b)),
     _GROUPCHAT + "list": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_list(b)),
     _GROUPCHAT + "get": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_get(b)),
     _GROUPCHAT + "add_join_way": (True, lambda s, a, q, b: s.customer_groups.api_add_join_way(b)),
@@ -160,6 +169,9 @@ CONTROL: dict[str, Control] = {
     ),
     "contact/add": lambda s, b: s.contacts.staff_adds_customer(
         b["userid"], b.get("external_userid"), name=b.get("name"), state=b.get("state", "")
+    ),
+    "contact_way/scan": lambda s, b: s.contact_ways.customer_scans(
+        b["config_id"], b.get("external_userid"), name=b.get("name"), userid=b.get("userid")
     ),
     "contact/customer_deletes": lambda s, b: s.contacts.customer_deletes_staff(
         b["external_userid"], b["userid"]

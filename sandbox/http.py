@@ -175,11 +175,20 @@ async def _inbox(request: web.Request) -> web.Response:
     return web.json_response({"inbox": sb.corp.inbox(request.match_info["recipient"])})
 
 
+async def _qr(request: web.Request) -> web.Response:
+    """A 「联系我」 QR picture, as WeCom's qr_code URL serves one."""
+    image = request.app[SANDBOX_KEY].contact_ways.qr_image(request.match_info["config_id"])
+    if image is None:
+        return web.Response(status=404)
+    return web.Response(body=image, content_type="image/png")
+
+
 def build_sandbox_app(sandbox: Sandbox) -> web.Application:
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[SANDBOX_KEY] = sandbox
     app.router.add_route("*", "/cgi-bin/{api:.+}", _api)
     app.router.add_get("/sandbox/inbox/{recipient}", _inbox)
+    app.router.add_get("/sandbox/qr/{config_id}", _qr)
     app.router.add_get("/sandbox/{what:inboxes|calls|deliveries|world|dropped}", _read)
     app.router.add_post("/sandbox/{action:.+}", _control)
 

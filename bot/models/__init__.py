@@ -23,6 +23,16 @@ from bot.models.conversations import (
     WelcomeOutcome,
     WelcomeText,
 )
+from bot.models.customers import (
+    ContactSync,
+    ContactWay,
+    CorpTag,
+    Customer,
+    CustomerFollow,
+    CustomerTag,
+    MediaAsset,
+    TagEvent,
+)
 from bot.models.inbox import InboxEvent, InboxStatus
 from bot.models.orders import (
     ApiKey,
@@ -43,9 +53,15 @@ __all__ = [
     "ApiToken",
     "ChannelCode",
     "ContactEvent",
+    "ContactSync",
+    "ContactWay",
     "ConversationMessage",
+    "CorpTag",
+    "Customer",
+    "CustomerFollow",
     "CustomerGroup",
     "CustomerGroupMember",
+    "CustomerTag",
     "Direction",
     "Escalation",
     "EscalationStatus",
@@ -58,6 +74,7 @@ __all__ = [
     "KfConversation",
     "KfCursor",
     "KfWelcome",
+    "MediaAsset",
     "Milestone",
     "Notification",
     "NotificationStatus",
@@ -69,6 +86,7 @@ __all__ = [
     "RuleChange",
     "RuleRow",
     "RuleStat",
+    "TagEvent",
     "UnansweredQuestion",
     "WelcomeOutcome",
     "WelcomeText",

@@ -22,6 +22,7 @@ from bot.web.admin import (
     alerts_api,
     auth,
     console,
+    contact_ways_api,
     conversations_api,
     doctor_api,
     inbox_api,
@@ -57,6 +58,7 @@ def build_api() -> Api:
     api.include(stats_api.api)
     api.include(doctor_api.api)
     api.include(alerts_api.api)
+    api.include(contact_ways_api.api)
     return api
 
 
