@@ -46,6 +46,7 @@ def build_dispatcher() -> Dispatcher:
     from bot.conversations import routes_help as help
     from bot.conversations import routes_kefu as kefu
     from bot.conversations import routes_staff as staff
+    from bot.customers import customer_events as customers
     from bot.orders import router as orders
 
     dispatcher = Dispatcher("wecom-bot")
@@ -54,6 +55,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.include(kefu.router)
     dispatcher.include(contacts.router)
     dispatcher.include(orders.router)
+    dispatcher.include(customers.router)
     # Other domains' staff commands go above this line: the FAQ answers any other text.
     dispatcher.include(staff.faq_router)
     return dispatcher

@@ -49,6 +49,12 @@ API: dict[str, tuple[bool, ApiFn]] = {
         lambda s, a, q, b: s.contact_ways.api_update_contact_way(a, b),
     ),
     _EC + "del_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_del_contact_way(b)),
+    _EC + "get_corp_tag_list": (True, lambda s, a, q, b: s.corp_tags.api_get_corp_tag_list(b)),
+    _EC + "add_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_add_corp_tag(b)),
+    _EC + "edit_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_edit_corp_tag(b)),
+    _EC + "del_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_del_corp_tag(b)),
+    _EC + "mark_tag": (True, lambda s, a, q, b: s.corp_tags.api_mark_tag(a, b)),
+    _EC + "remark": (True, lambda s, a, q, b: s.contacts.api_remark(b)),
     _GROUPCHAT + "list": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_list(b)),
     _GROUPCHAT + "get": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_get(b)),
     _GROUPCHAT + "add_join_way": (True, lambda s, a, q, b: s.customer_groups.api_add_join_way(b)),
@@ -172,6 +178,13 @@ CONTROL: dict[str, Control] = {
     ),
     "contact_way/scan": lambda s, b: s.contact_ways.customer_scans(
         b["config_id"], b.get("external_userid"), name=b.get("name"), userid=b.get("userid")
+    ),
+    "tags/admin_edits": lambda s, b: s.corp_tags.admin_edits_tags(
+        b["change"], group_name=b.get("group_name", ""), name=b.get("name", ""),
+        tag_id=b.get("tag_id", "")
+    ),
+    "tags/staff_tags": lambda s, b: s.corp_tags.staff_tags_customer(
+        b["userid"], b["external_userid"], add=b.get("add", []), remove=b.get("remove", [])
     ),
     "contact/customer_deletes": lambda s, b: s.contacts.customer_deletes_staff(
         b["external_userid"], b["userid"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.customers import contact_ways, tags
+from bot.customers import contact_ways, refresh, tags
 from bot.customers import customer_store as db
 from bot.infra.logs import get_logger
 from bot.ports import Ports
@@ -81,6 +81,11 @@ class CustomerBookAdapter:
 
     async def apply_tags(self, ports: Ports, external_userid: str, refs: Sequence[str], *,
                          cause: str) -> list[str]:
+        row = await db.customer_by_euid(external_userid)
+        if row is None or not await db.taggable_follows(row):
+            # Not known as anyone's contact here (yet): ask WeCom, so the tag is marked for
+            # the members who have them rather than kept here only.
+            await refresh.contact(ports, external_userid)
         return await tags.apply_refs(ports, external_userid, refs, cause=cause)
 
     async def tag_names(self, external_userid: str) -> frozenset[str]:

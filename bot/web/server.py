@@ -33,6 +33,7 @@ from bot.web.admin import (
     rules_api,
     rules_io_api,
     stats_api,
+    tags_api,
 )
 from bot.web.admin.framework import Api, error_middleware
 from bot.web.appkeys import SERVICES
@@ -59,6 +60,7 @@ def build_api() -> Api:
     api.include(doctor_api.api)
     api.include(alerts_api.api)
     api.include(contact_ways_api.api)
+    api.include(tags_api.api)
     return api
 
 

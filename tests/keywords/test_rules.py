@@ -137,7 +137,7 @@ def ok(**over: object) -> dict:
             "not one of",
         ),
         (
-            [ok(replies={"messages": [{"video": {}}]})],
+            [ok(replies={"messages": [{"voice": {}}]})],
             "r1",
             "replies.messages[0]",
             "unknown message type",

@@ -12,7 +12,7 @@ from bot.conversations import rules_store
 from bot.conversations.conflicts import conflicts
 from bot.conversations.rulebook import changed
 from bot.web.admin.framework import Api, ApiRequest
-from bot.web.admin.rules_api import READ, rule_error_response
+from bot.web.admin.rules_api import READ, check_refs, rule_error_response
 from keywords import CHANNELS, RuleError
 
 api = Api()
@@ -87,6 +87,7 @@ async def import_rules(req: ApiRequest) -> Any:
     """Import a YAML or JSON rule file: all or nothing, with every problem listed."""
     actor = req.principal.name if req.principal else "api"
     try:
+        await check_refs(req.raw_body.decode("utf-8", "replace"))
         result = await rules_store.import_rules(req.raw_body.decode("utf-8", "replace"),
                                                 mode=req.query.mode, actor=actor,
                                                 dry_run=req.query.dry_run)
