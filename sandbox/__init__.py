@@ -22,6 +22,7 @@ from aiohttp import web
 from sandbox.aibot import AiBot
 from sandbox.app_messages import AppMessages
 from sandbox.config import AppSpec, CorpSpec
+from sandbox.contact_listing import ContactListing
 from sandbox.contact_ways import ContactWays
 from sandbox.corp import Clock, Corp, Limits, SandboxClock
 from sandbox.corp_tags import CorpTags
@@ -76,6 +77,8 @@ class Sandbox:
         self.contact_ways: ContactWays = ContactWays(self.corp, self.contacts)
         self.corp_tags: CorpTags = CorpTags(self.corp)
         self.contacts.describe_tags = self.corp_tags.follow_tags
+        self.contact_listing: ContactListing = ContactListing(self.corp,
+                                                              self.corp_tags.follow_tags)
         self.mass_messaging: MassMessaging = MassMessaging(self.corp, self.customer_groups)
         self.app_messages: AppMessages = AppMessages(self.corp)
         self.aibot: AiBot = AiBot(self.corp)

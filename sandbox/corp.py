@@ -20,6 +20,7 @@ from bot.protocol.safexml import build_xml
 from sandbox.config import AppSpec, CorpSpec
 from sandbox.driver import CallbackDriver, Delivery
 from sandbox.faults import Faults
+from sandbox.media import Media
 from sandbox.model import AppAdmin, Code, Customer, SandboxError, Staff
 
 Clock = Callable[[], float]
@@ -95,6 +96,8 @@ class Corp:
         self.staff: dict[str, Staff] = {}
         self.customers: dict[str, Customer] = {}
         self.codes: dict[str, Code] = {}
+        # Temporary and permanent media, corp-wide (a media_id is shared by the corp's apps).
+        self.media = Media(self)
         self.inboxes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.calls: list[dict[str, Any]] = []
         self._tokens: dict[str, tuple[str, float]] = {}  # token → (app, expires_at)

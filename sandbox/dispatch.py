@@ -49,6 +49,11 @@ API: dict[str, tuple[bool, ApiFn]] = {
         lambda s, a, q, b: s.contact_ways.api_update_contact_way(a, b),
     ),
     _EC + "del_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_del_contact_way(b)),
+    _EC + "list": (True, lambda s, a, q, b: s.contact_listing.api_list(a, q)),
+    _EC + "batch/get_by_user": (
+        True,
+        lambda s, a, q, b: s.contact_listing.api_batch_get_by_user(a, b),
+    ),
     _EC + "get_corp_tag_list": (True, lambda s, a, q, b: s.corp_tags.api_get_corp_tag_list(b)),
     _EC + "add_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_add_corp_tag(b)),
     _EC + "edit_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_edit_corp_tag(b)),
@@ -154,6 +159,17 @@ async def _kf_account(sb: Sandbox, b: Q) -> Any:
     return {"open_kfid": kf.open_kfid}
 
 
+async def _expire_media(sb: Sandbox, b: Q) -> Any:
+    """Temporary media die now, as after their 3 days (one ``media_id``, or all)."""
+    return {"expired": sb.corp.media.expire(b.get("media_id"))}
+
+
+async def _populate(sb: Sandbox, b: Q) -> Any:
+    """Many members and customers at once, no callbacks (a sync's or a bench's world)."""
+    return sb.contact_listing.populate(staff=int(b["staff"]), customers=int(b["customers"]),
+                                       follows_per_customer=int(b.get("follows", 1)))
+
+
 CONTROL: dict[str, Control] = {
     "kf/customer_says": lambda s, b: s.kf.customer_says(
         b["open_kfid"], b["external_userid"], b.get("text", ""), menu_id=b.get("menu_id")
@@ -232,5 +248,7 @@ CONTROL: dict[str, Control] = {
     "admin/egress_ip": _egress_ip,
     "kf/account": _kf_account,
     "faults": _faults,
+    "contact/populate": _populate,
+    "media/expire": _expire_media,
     "clock/advance": _advance,
 }

@@ -9,8 +9,6 @@ from bot.protocol import errors as E
 from sandbox.corp import Corp
 from sandbox.model import Customer, SandboxError
 
-MAX_ATTACHMENTS = 9
-
 
 class ExternalContacts:
     """Staff members and their customers (客户联系): adding and deleting each other, the
@@ -270,8 +268,7 @@ class ExternalContacts:
         attachments = body.get("attachments") or []
         if not text and not attachments:
             raise SandboxError(E.INVALID_PARAM, "text or attachments required")
-        if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
-            raise SandboxError(E.INVALID_PARAM, "at most 9 attachments")
+        self.corp.media.check_attachments(attachments)
         if text and len(str(text.get("content", "")).encode()) > 4000:
             raise SandboxError(E.CONTENT_TOO_LARGE, "text too long")
         code.used = True

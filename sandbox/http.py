@@ -65,12 +65,13 @@ async def _api_call(request: web.Request) -> web.StreamResponse:
         if api == "gettoken":
             result = corp.gettoken(query.get("corpid", ""), query.get("corpsecret", ""))
             app_name = result.pop("_app")
-        elif api == "media/upload":
+        elif api in ("media/upload", "media/uploadimg"):
             app_name = corp.check_token(query.get("access_token")).name
             corp.check_access(app_name, api, caller_ip)
             corp.limit_api(api)
             media = await _read_media(request)
-            result = sb.app_messages.api_media_upload(query.get("type", ""), media)
+            result = (corp.media.api_upload(query.get("type", ""), media)
+                      if api == "media/upload" else corp.media.api_uploadimg(media))
         elif api in API:
             needs_token, fn = API[api]
             if needs_token:

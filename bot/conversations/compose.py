@@ -91,8 +91,12 @@ async def kf_payloads(
                 link["desc"] = _fitting(m.desc, values, L.LINK_DESC)
             if m.pic_media is not None:
                 link["pic_media"] = m.pic_media
-            elif m.picurl:
-                link["thumb_media_id"] = m.picurl
+            elif m.picurl and media is not None:
+                # kf/send_msg's card takes a media_id, not a URL: the picture uploaded once.
+                try:
+                    link["thumb_media_id"] = await media(m.picurl)
+                except Exception as exc:
+                    log.warning("compose.media_failed", error=type(exc).__name__)
             out.append(("link", link))
         elif isinstance(m, MiniProgram):
             cover: dict[str, Any] = ({"pic_media": m.pic_media} if m.pic_media is not None

@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from bot.customers.media_refs import media_ids
 from bot.models import (
     ChannelCode,
     ContactEvent,
@@ -29,10 +30,13 @@ from bot.models import (
     CustomerGroupMember,
     CustomerTag,
     Escalation,
+    GroupWelcomeTemplate,
+    KfConversation,
     MediaAsset,
     Milestone,
     Notification,
     Order,
+    RuleRow,
     TagEvent,
     WelcomeOutcome,
     WelcomeText,
@@ -375,6 +379,16 @@ async def forget_media_ids(ids: Iterable[int]) -> int:
         media_id=None, media_expires_at=None))
 
 
+async def media_uses(media_key: int) -> list[str]:
+    """Where a library file is still referenced (welcomes, group templates, rules)."""
+    uses = [f"欢迎语（渠道 {w.channel_code or '全部'}，成员 {w.userid or '全部'}）"
+            for w in await WelcomeText.all() if media_key in media_ids(w.attachments)]
+    uses += [f"入群欢迎语「{t.name}」" for t in await GroupWelcomeTemplate.all()
+             if media_key in media_ids(t.attachment)]
+    uses += [f"规则 {r.rule_id}" for r in await RuleRow.all() if media_key in media_ids(r.body)]
+    return uses
+
+
 async def delete_media(media_key: int) -> None:
     await MediaAsset.filter(id=media_key).delete()
 
@@ -459,6 +473,31 @@ def _contact_facts(row: Customer, c: dict[str, Any]) -> None:
     row.avatar = str(c.get("avatar") or "")[:512]
     row.unionid = str(c["unionid"])[:64] if c.get("unionid") else row.unionid
     row.is_contact = True
+
+
+async def import_kefu_customers(after_id: int, limit: int = 1000) -> int:
+    """Customers for kf conversations past ``after_id`` (made, or marked as kefu
+    customers); returns the last conversation id looked at."""
+    rows = await KfConversation.filter(id__gt=after_id).order_by("id").limit(limit).values(
+        "id", "external_userid", "nickname")
+    if not rows:
+        return after_id
+    euids = list({r["external_userid"] for r in rows})
+    known = {c.external_userid: c for c in await Customer.filter(external_userid__in=euids)}
+    new = {}
+    for r in rows:
+        euid = r["external_userid"]
+        if euid not in known and euid not in new:
+            new[euid] = Customer(external_userid=euid, name=(r["nickname"] or "")[:64],
+                                 via_kefu=True)
+    if new:
+        await Customer.bulk_create(list(new.values()), ignore_conflicts=True)
+    await Customer.filter(external_userid__in=euids, via_kefu=False).update(via_kefu=True)
+    return int(rows[-1]["id"])
+
+
+async def kefu_of(external_userid: str) -> list[KfConversation]:
+    return await KfConversation.filter(external_userid=external_userid).order_by("id")
 
 
 async def sweep_gone_follows(before: datetime, at: datetime) -> int:

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.customers import customer_store as db
-from bot.customers.customer_errors import Invalid, NotFound
-from bot.customers.rich_content import media_ids
+from bot.customers.customer_errors import Conflict, Invalid, NotFound
+from bot.customers.media_refs import media_ids
 from bot.infra.logs import get_logger
 from bot.ports import Clock, MediaStore, Store, WeComApi
 
@@ -144,6 +144,9 @@ async def delete(files: MediaStore, media_key: int) -> None:
     asset = await db.media(media_key)
     if asset is None:
         raise NotFound("没有这个素材")
+    uses = await db.media_uses(media_key)
+    if uses:
+        raise Conflict(f"素材还在使用中：{'、'.join(uses[:5])}")
     await db.delete_media(media_key)
     await files.delete(asset.storage_key)
 

@@ -15,7 +15,7 @@ Attachments of ``send_welcome_msg`` and ``add_msg_template``:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from bot.customers import customer_store as db
@@ -142,18 +142,3 @@ def _url(value: Any, at: str) -> str:
     if len(value.encode()) > URL_MAX:
         raise Invalid(f"链接超过 {URL_MAX} 字节", at)
     return value
-
-
-def media_ids(value: Any) -> set[int]:
-    """Every library id referenced anywhere in ``value`` (``media`` and ``pic_media``)."""
-    found: set[int] = set()
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            if k in ("media", "pic_media") and isinstance(v, int) and not isinstance(v, bool):
-                found.add(v)
-            else:
-                found |= media_ids(v)
-    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        for v in value:
-            found |= media_ids(v)
-    return found

@@ -26,6 +26,7 @@ from bot.web.admin import (
     conversations_api,
     doctor_api,
     inbox_api,
+    media_api,
     notifications_api,
     orders_api,
     pipelines_api,
@@ -61,6 +62,7 @@ def build_api() -> Api:
     api.include(alerts_api.api)
     api.include(contact_ways_api.api)
     api.include(tags_api.api)
+    api.include(media_api.api)
     return api
 
 
