@@ -10,6 +10,7 @@ a full run that completes marks the follows it did not see as gone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from bot.customers import customer_store as db
 from bot.customers import tags
 from bot.infra.clock import CST
 from bot.infra.logs import get_logger
-from bot.infra.store import LockTimeout
+from bot.infra.store.locks import LockTimeout
 from bot.models import ContactSync
 from bot.ports import Ports
 from bot.protocol import errors as E
@@ -138,8 +139,25 @@ async def due(ports: Ports) -> str | None:
     return None
 
 
-async def status() -> ContactSync | None:
-    return await db.last_sync()
+@dataclass(frozen=True)
+class SyncRecord:
+    id: int
+    kind: str
+    status: str
+    contacts: int
+    calls: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+async def status() -> SyncRecord | None:
+    """The last run, as it stands."""
+    r = await db.last_sync()
+    if r is None:
+        return None
+    return SyncRecord(r.id, r.kind, r.status, r.contacts, r.calls, r.error, r.started_at,
+                      r.finished_at)
 
 
 async def job(ports: Ports, kind: str = "full") -> None:

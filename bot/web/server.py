@@ -24,6 +24,7 @@ from bot.web.admin import (
     console,
     contact_ways_api,
     conversations_api,
+    customers_api,
     doctor_api,
     inbox_api,
     media_api,
@@ -63,6 +64,7 @@ def build_api() -> Api:
     api.include(contact_ways_api.api)
     api.include(tags_api.api)
     api.include(media_api.api)
+    api.include(customers_api.api)
     return api
 
 

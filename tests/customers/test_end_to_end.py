@@ -105,4 +105,23 @@ async def test_channel_code_rich_welcome_tags_and_customer_record(
 
 
 async def check_record(w: World, admin: Admin, state: str) -> None:
-    """Filled in by the customer record's slice."""
+    status, page = await admin.call("GET", f"/customers?channel={state}&page_size=10")
+    assert status == 200 and page["total"] == 4
+    status, page = await admin.call("GET", "/customers?q=钱女士")
+    (found,) = page["items"]
+    assert found["tags"] == ["家博会", "意向-衣柜"] and found["staff"] == ["zhangwei"]
+    status, record = await admin.call("GET", f"/customers/{found['id']}")
+    assert status == 200
+    assert {t["name"]: t["cause"] for t in record["tags"]} == {
+        "家博会": f"channel:{state}", "意向-衣柜": "rule:wardrobe"}
+    assert all(t["marked"] for t in record["tags"])
+    (follow,) = record["follows"]
+    assert (follow["userid"], follow["state"], follow["channel"], follow["status"]) == (
+        "zhangwei", state, "家博会", "active")
+    assert record["kefu"][0]["open_kfid"] == KF
+    kinds = [e["kind"] for e in record["timeline"]]
+    assert kinds == ["contact", "welcome", "tag", "message_in", "message_out", "tag"], kinds
+    times = [e["at"] for e in record["timeline"]]
+    assert times == sorted(times)
+    assert record["timeline"][3]["text"] == "想了解衣柜"
+    assert record["timeline"][-1]["detail"]["cause"] == "rule:wardrobe"
