@@ -65,7 +65,8 @@ class ContactListing:
                             "createtime": f["createtime"],
                             "tag_id": [t["tag_id"] for t in tags],
                             "state": f.get("state", ""), "oper_userid": userid,
-                            "add_way": 1, "remark_mobiles": []},
+                            "add_way": 1,
+                            "remark_mobiles": list(f.get("remark_mobiles") or [])},
         }
 
     @staticmethod

@@ -214,6 +214,7 @@ class ExternalContacts:
                     "createtime": f["createtime"],
                     "state": f.get("state", ""),
                     "add_way": 1,
+                    "remark_mobiles": list(f.get("remark_mobiles") or []),
                     "tags": self.describe_tags(f),
                 }
                 for uid, f in c.follow.items()
@@ -241,6 +242,9 @@ class ExternalContacts:
         for name in ("remark", "description"):
             if body.get(name) is not None:
                 follow[name] = body[name]
+        mobiles = body.get("remark_mobiles")
+        if mobiles is not None:  # overwrites; [""] clears them all
+            follow["remark_mobiles"] = [str(m) for m in mobiles if m]
         return {}
 
     def _settle_holder(self, code: Any) -> None:

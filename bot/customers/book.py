@@ -11,7 +11,7 @@ from bot.customers import contact_ways, refresh, tags
 from bot.customers import customer_store as db
 from bot.infra.logs import get_logger
 from bot.ports import Ports
-from bot.protocol.errors import WeComAPIError, WeComError
+from bot.protocol.errors import WeComError
 
 log = get_logger("bot.customers.book")
 REMOVED = {"del_external_contact": "deleted_by_staff", "del_follow_user": "deleted_by_customer"}
@@ -38,8 +38,8 @@ async def contact_added(ports: Ports, event: Any) -> None:
         contact = dict(res.get("external_contact") or {})
         follow = next((f for f in res.get("follow_user") or [] if f.get("userid") == userid),
                       {})
-    except WeComAPIError as exc:
-        log.info("customers.contact_unread", errcode=exc.errcode)
+    except WeComError as exc:  # the record is made from the event alone
+        log.info("customers.contact_unread", error=type(exc).__name__)
     row = await db.ensure_customer(euid, name=(contact.get("name") or None),
                                    unionid=contact.get("unionid") or None)
     await db.put_follow(row, db.FollowFacts(

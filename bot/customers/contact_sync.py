@@ -48,7 +48,8 @@ def _page_items(res: dict[str, Any]) -> list[tuple[dict[str, Any], db.FollowFact
             userid=str(f["userid"]), remark=str(f.get("remark") or "")[:64],
             description=str(f.get("description") or "")[:160],
             add_time=_at(f.get("createtime")), state=str(f.get("state") or "")[:30],
-            add_way=f.get("add_way"), tag_ids=tuple(str(t) for t in f.get("tag_id") or ()))))
+            add_way=f.get("add_way"), tag_ids=tuple(str(t) for t in f.get("tag_id") or ()),
+            mobiles=tuple(str(m) for m in f.get("remark_mobiles") or () if m))))
     return out
 
 

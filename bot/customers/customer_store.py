@@ -210,6 +210,7 @@ class FollowFacts:
     state: str = ""
     add_way: int | None = None
     tag_ids: tuple[str, ...] = ()
+    mobiles: tuple[str, ...] = ()  # the member's remark_mobiles for them
 
 
 async def customer(customer_id: int) -> Customer | None:
@@ -239,9 +240,10 @@ async def put_follow(row: Customer, facts: FollowFacts, *, at: datetime) -> Cust
               "status": "active", "removed_at": None, "synced_at": at}
     follow, _ = await CustomerFollow.update_or_create(defaults=values, customer=row,
                                                       userid=facts.userid)
-    if not row.is_contact:
+    if not row.is_contact or (facts.mobiles and not row.phone):
         row.is_contact = True
-        await row.save(update_fields=["is_contact", "updated_at"])
+        row.phone = row.phone or (facts.mobiles[0][:32] if facts.mobiles else None)
+        await row.save(update_fields=["is_contact", "phone", "updated_at"])
     return follow
 
 
@@ -431,6 +433,10 @@ async def save_contacts_page(items: list[tuple[dict[str, Any], FollowFacts]], at
                 known[euid] = row
                 new.append(row)
             _contact_facts(known[euid], contact)
+        for contact, facts in items:  # a phone the member noted, when we know none
+            row = known[contact["external_userid"]]
+            if facts.mobiles and not row.phone:
+                row.phone = facts.mobiles[0][:32]
         if new:
             await Customer.bulk_create(new, using_db=conn)
             for row in await Customer.filter(
@@ -439,7 +445,8 @@ async def save_contacts_page(items: list[tuple[dict[str, Any], FollowFacts]], at
         old = [r for r in known.values() if r not in new]
         if old:
             await Customer.bulk_update(old, fields=["name", "type", "corp_name", "gender",
-                                                    "avatar", "unionid", "is_contact"],
+                                                    "avatar", "unionid", "is_contact",
+                                                    "phone"],
                                        using_db=conn)
         ids = [known[c["external_userid"]].id for c, _ in items]
         follows = {(f.customer_id, f.userid): f for f in await CustomerFollow.filter(  # type: ignore[attr-defined]
@@ -557,6 +564,32 @@ async def search_customers(*, q: str | None, tag: str | None, staff: str | None,
     return await query.order_by("-updated_at", "-id").offset(offset).limit(limit), total
 
 
+async def channel_names(states: Iterable[str]) -> dict[str, str]:
+    """state → the channel code's name (channel codes made here or by hand)."""
+    wanted = list({s for s in states if s})
+    if not wanted:
+        return {}
+    return {c.code: c.name for c in await ChannelCode.filter(code__in=wanted)}
+
+
+async def page_facts(rows: Sequence[Customer]) -> tuple[dict[int, list[str]],
+                                                          dict[int, list[str]]]:
+    """For a page of customers: their active members, and their tags' names."""
+    ids = [r.id for r in rows]
+    staff: dict[int, list[str]] = {i: [] for i in ids}
+    for f in await CustomerFollow.filter(customer_id__in=ids, status="active").order_by(
+            "id").values("customer_id", "userid"):
+        staff[int(f["customer_id"])].append(str(f["userid"]))
+    tags: dict[int, list[str]] = {i: [] for i in ids}
+    links = await CustomerTag.filter(customer_id__in=ids).order_by("at", "id").values(
+        "customer_id", "tag_id")
+    names = await tags_by_id(str(t["tag_id"]) for t in links)
+    for t in links:
+        tag = names.get(str(t["tag_id"]))
+        tags[int(t["customer_id"])].append(tag.name if tag else str(t["tag_id"]))
+    return staff, tags
+
+
 async def orders_of(external_userid: str) -> list[Order]:
     return await Order.filter(customer_external_userid=external_userid).order_by("id")
 
@@ -579,9 +612,12 @@ async def timeline_rows(row: Customer, limit: int) -> dict[str, list[Any]]:
     euid = row.external_userid
     orders = await orders_of(euid)
     order_ids = [o.id for o in orders]
+    # The conversation keys of their kf conversations (kefu:<open_kfid>:<euid>): the
+    # indexed column, not a scan for a suffix.
+    keys = [f"kefu:{k.open_kfid}:{euid}" for k in await kefu_of(euid)]
     return {
         "messages": await ConversationMessage.filter(
-            channel="kefu", conversation__endswith=f":{euid}").order_by("-id").limit(limit),
+            conversation__in=keys).order_by("-id").limit(limit) if keys else [],
         "welcomes": await WelcomeOutcome.filter(external_userid=euid).order_by("-id")
         .limit(limit),
         "tags": await TagEvent.filter(customer=row).order_by("-id").limit(limit),

@@ -93,14 +93,10 @@ async def search(*, q: str | None, tag: str | None, staff: str | None, channel: 
     rows, total = await db.search_customers(q=q, tag=tag, staff=staff, channel=channel,
                                             has_order=has_order,
                                             offset=(page - 1) * page_size, limit=page_size)
-    out = []
-    for r in rows:
-        follows = [f.userid for f in await db.follows_of(r) if f.status == "active"]
-        names = [t.name for t in await tags_of(r)]
-        out.append(CustomerSummary(r.id, r.external_userid, r.name,
-                                   mask_phone(r.phone) if mask else r.phone, r.is_contact,
-                                   r.via_kefu, follows, names, r.updated_at))
-    return out, total
+    members, tag_names = await db.page_facts(rows)
+    return [CustomerSummary(r.id, r.external_userid, r.name,
+                            mask_phone(r.phone) if mask else r.phone, r.is_contact, r.via_kefu,
+                            members[r.id], tag_names[r.id], r.updated_at) for r in rows], total
 
 
 async def get(customer_id: int, names: KnownNames, *, mask: bool) -> CustomerRecord:
@@ -113,8 +109,7 @@ async def get(customer_id: int, names: KnownNames, *, mask: bool) -> CustomerRec
 async def _record(row: Customer, names: KnownNames, *, mask: bool) -> CustomerRecord:
     euid = row.external_userid
     follows = await db.follows_of(row)
-    channels = {w.state: w.name for w in (await db.list_contact_ways(
-        q=None, userid=None, offset=0, limit=10_000))[0]}
+    channels = await db.channel_names(f.state for f in follows)
     orders = await db.orders_of(euid)
     phone = row.phone or next((o.customer_phone for o in orders if o.customer_phone), None)
     return CustomerRecord(

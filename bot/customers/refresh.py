@@ -40,7 +40,8 @@ async def contact(ports: Ports, external_userid: str) -> None:
         await db.put_follow(row, db.FollowFacts(
             userid=str(f.get("userid", "")), remark=str(f.get("remark") or ""),
             description=str(f.get("description") or ""), add_time=_at(f.get("createtime")),
-            state=str(f.get("state") or ""), add_way=f.get("add_way")), at=now)
+            state=str(f.get("state") or ""), add_way=f.get("add_way"),
+            mobiles=tuple(str(m) for m in f.get("remark_mobiles") or () if m)), at=now)
     await tags.seen_in_wecom([(external_userid, sorted(in_wecom))])
     # A tag we marked that no member has any more was taken off in the client.
     have = await db.customer_tag_ids(row)

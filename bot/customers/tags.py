@@ -24,7 +24,7 @@ from bot.infra.logs import get_logger
 from bot.models import CorpTag, Customer
 from bot.ports import Ports
 from bot.protocol import errors as E
-from bot.protocol.errors import WeComAPIError
+from bot.protocol.errors import WeComAPIError, WeComError
 
 log = get_logger("bot.customers.tags")
 MAX_NAME = 30  # characters: tag and group names (add_corp_tag)
@@ -120,8 +120,8 @@ async def edit(ports: Ports, item_id: str, *, name: str | None, order: int | Non
     """Rename or reorder a tag or a group (``item_id`` is either's id)."""
     if name is not None:
         name = _name(name, "name", "名称")
-    known = {t.tag_id for t in await db.corp_tags()} | {t.group_id for t in await db.corp_tags()}
-    if item_id not in known:
+    listed = await db.corp_tags()
+    if item_id not in {t.tag_id for t in listed} | {t.group_id for t in listed}:
         raise NotFound("没有这个标签或标签组")
     try:
         await ports.wecom.edit_corp_tag(item_id, name=name, order=order)
@@ -184,6 +184,9 @@ async def apply(ports: Ports, row: Customer, tags: Sequence[CorpTag], *, cause: 
                 # The member deleted them meanwhile: not a contact of theirs any more.
                 await db.remove_follow(row.external_userid, userid, "deleted_by_staff",
                                        datetime.now(UTC))
+        except WeComError as exc:
+            # WeCom did not answer: kept unmarked, and marked by the next application.
+            refusals.append(f"{type(exc).__name__} {userid}")
     outcome = ("marked" if marked and not refusals else "local" if not members else
                ("marked; " if marked else "") + ", ".join(refusals))[:200]
     out = {}

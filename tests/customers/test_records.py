@@ -20,6 +20,9 @@ async def test_record_search_masking_orders_groups_and_deletions(
     async with world(mode_settings()) as w:
         admin = await Admin.make(w.client)
         viewer = await Admin.make(w.client, "viewer")
+        # A phone the member noted for the third seed customer (remark_mobiles).
+        w.sandbox.corp.customers[SEED_CUSTOMERS[2][0]].follow["zhangwei"]["remark_mobiles"] = [
+            "13900009999"]
         await contact_sync.run(w.services.ports)  # the seed world's contacts, as on a start
         status, order = await admin.call("POST", "/orders", {
             "order_no": "SO-20261205001", "team": {"specialist": "zhangwei"},
@@ -37,7 +40,7 @@ async def test_record_search_masking_orders_groups_and_deletions(
         for query, expect in (("q=陈女士", 1), ("q=SO-20261205001", 1), ("q=5678", 1),
                               ("has_order=true", 1), ("has_order=false", 2),
                               ("staff=zhangwei", 3), ("staff=lina", 0), ("channel=seed", 3),
-                              ("q=nobody", 0)):
+                              ("q=nobody", 0), ("q=13900009999", 1)):
             status, page = await admin.call("GET", f"/customers?{query}")
             assert status == 200 and page["total"] == expect, (query, page)
         status, page = await admin.call("GET", "/customers?q=SO-20261205001")
@@ -70,3 +73,12 @@ async def test_record_search_masking_orders_groups_and_deletions(
         assert record["follows"][0]["status_text"] == "成员已删除客户"
         assert record["timeline"][-1]["text"] == "成员删除了客户"
         assert (await admin.call("GET", "/customers/999999"))[0] == 404
+
+        # Someone who only ever wrote to the kf account gets a record too (the minutely tick).
+        await w.sandbox.customer_says(KF, "wmKefuOnly7", "在吗")
+        await w.wait_kf(1, "wmKefuOnly7")
+        await w.settle()
+        await contact_sync.tick(w.services.ports)
+        status, page = await admin.call("GET", "/customers?q=wmKefuOnly7")
+        (kefu_only,) = page["items"]
+        assert kefu_only["via_kefu"] is True and kefu_only["is_contact"] is False
