@@ -30,6 +30,12 @@ async def contact_added(ports: Ports, event: Any) -> None:
     euid, userid = event.external_user_id or "", event.user_id or ""
     if not euid or not userid:
         return
+    if event.change_type == "add_half_external_contact":
+        # The member has not accepted yet: no contact relation (mark_tag would answer
+        # 84061). The customer is recorded; the follow, tags and remark come with
+        # add_external_contact once they accept.
+        await db.ensure_customer(euid)
+        return
     state = event.state or ""
     contact: dict[str, Any] = {}
     follow: dict[str, Any] = {}

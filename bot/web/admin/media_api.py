@@ -66,7 +66,8 @@ async def _read_upload(request: web.Request) -> tuple[str | None, str, bytes]:
             if not isinstance(part, BodyPartReader):
                 continue
             if part.name == "kind":
-                kind = (await part.text()).strip() or None
+                kind = (await part.read_chunk(16)).decode("utf-8", "replace").strip() or None
+                await part.release()
             elif part.name == "file":
                 name = part.filename or ""
                 chunks, size = [], 0
@@ -85,7 +86,7 @@ async def _read_upload(request: web.Request) -> tuple[str | None, str, bytes]:
                                    "图片和视频 10 MB，语音 2 MB）", "file")
             else:
                 await part.release()
-    except (ValueError, AssertionError, UnicodeDecodeError):
+    except (ValueError, AssertionError):
         raise ApiError(400, "invalid", "上传内容不是有效的 multipart/form-data", "file") from None
     if not name and not data:
         raise ApiError(400, "invalid", "请选择要上传的文件（file 字段）", "file")
