@@ -66,8 +66,11 @@ async def _read_upload(request: web.Request) -> tuple[str | None, str, bytes]:
             if not isinstance(part, BodyPartReader):
                 continue
             if part.name == "kind":
-                kind = (await part.read_chunk(16)).decode("utf-8", "replace").strip() or None
+                # A short field: its first KiB is all a kind can be (a chunk must be longer
+                # than the boundary).
+                head = await part.read_chunk(1024)
                 await part.release()
+                kind = head.decode("utf-8", "replace").strip()[:16] or None
             elif part.name == "file":
                 name = part.filename or ""
                 chunks, size = [], 0
