@@ -135,6 +135,11 @@ class SandboxPlayground:
         return await _refusing(self.sandbox.staff_adds_customer(
             userid, external_userid, name=name, state=state))
 
+    async def customer_scans_code(self, config_id: str, external_userid: str | None = None, *,
+                                  name: str | None = None) -> dict[str, Any]:
+        return await _refusing(self.sandbox.customer_scans_code(config_id, external_userid,
+                                                                name=name))
+
     async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]:
         return await _refusing(self.sandbox.staff_creates_group(owner, name))
 

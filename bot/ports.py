@@ -459,6 +459,11 @@ class PlaygroundSandbox(Protocol):
     async def staff_adds_customer(self, userid: str, external_userid: str | None = None, *,
                                   name: str | None = None, state: str = "") -> dict[str, Any]: ...
 
+    async def customer_scans_code(self, config_id: str, external_userid: str | None = None, *,
+                                  name: str | None = None) -> dict[str, Any]:
+        """A customer scans a 「联系我」 channel code: added with its state, and called back."""
+        ...
+
     async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]: ...
 
     async def customer_joins_group(self, external_userid: str, *, chat_id: str | None = None,

@@ -45,9 +45,18 @@ async def test_a_channel_code_made_scanned_changed_and_deleted(
         welcome = w.sandbox.inbox("wmExpoScan1")[-1]
         assert welcome["text"]["content"] == "您好周先生，感谢在展会上添加我们！"
         assert welcome["attachments"][0]["link"]["title"] == "展会优惠"
-        assert await ContactEvent.filter(channel_code=way["state"]).count() == 1
+        # The console's playground does the same.
+        status, scanned = await admin.call("POST", "/playground/contact/scan", {
+            "config_id": way["config_id"], "external_userid": "wmExpoScan2", "name": "吴女士"})
+        assert status == 200 and scanned["result"]["state"] == way["state"]
+        status, err = await admin.call("POST", "/playground/contact/scan",
+                                       {"config_id": "no-such-way"})
+        assert status == 400 and "41044" in err["error"]["message"]
+        await w.settle()
+        assert w.sandbox.inbox("wmExpoScan2")[-1]["text"]["content"] == (
+            "您好吴女士，感谢在展会上添加我们！")
         status, got = await admin.call("GET", f"/contact-ways/{way['id']}")
-        assert (status, got["added"], got["lost"]) == (200, 1, 0)
+        assert (status, got["added"], got["lost"]) == (200, 2, 0)
 
         # Changed: the members in WeCom, the welcome here; state cannot change.
         status, changed = await admin.call("PATCH", f"/contact-ways/{way['id']}", {
