@@ -55,6 +55,7 @@ async def test_a_channel_code_made_scanned_changed_and_deleted(
         await w.settle()
         assert w.sandbox.inbox("wmExpoScan2")[-1]["text"]["content"] == (
             "您好吴女士，感谢在展会上添加我们！")
+        assert await ContactEvent.filter(channel_code=way["state"]).count() == 2
         status, got = await admin.call("GET", f"/contact-ways/{way['id']}")
         assert (status, got["added"], got["lost"]) == (200, 2, 0)
 
