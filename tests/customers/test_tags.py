@@ -101,6 +101,14 @@ async def test_tags_given_by_channel_code_rule_api_and_client_each_with_its_caus
         assert "没有标签" in err["error"]["message"]
         from bot.conversations.rulebook import changed
         await changed(w.services.ports)
+        # The rule tester answers for a customer with given tags.
+        for tags, scoped in (([], False), (["意向-衣柜"], True)):
+            status, tried = await admin.call("POST", "/rules/test", {
+                "text": "价格", "channel": "kefu", "tags": tags})
+            winner = (tried["winner"] or {}).get("rule_id")
+            assert status == 200 and (winner == "wardrobe-price") == scoped, tried
+        status, tried = await admin.call("POST", "/rules/test", {"text": "衣柜", "channel": "kefu"})
+        assert tried["winner"]["tag"] == ["意向-衣柜"]
 
         await w.sandbox.customer_says(KF, "wmKfOnly1", "价格多少")
         await w.wait_kf(1, "wmKfOnly1")

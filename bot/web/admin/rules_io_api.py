@@ -42,6 +42,8 @@ class TestIn(BaseModel):
     at: datetime | None = None
     menu_id: str | None = None
     scope: dict[str, str] = Field(default_factory=dict)
+    # The customer's tags (names, or "组/名"), for rules scoped by tag.
+    tags: list[str] = Field(default_factory=list, max_length=100)
 
 
 class HitOut(BaseModel):
@@ -57,6 +59,7 @@ class MatchOut(BaseModel):
     priority: int
     hits: list[HitOut]
     shadowed: list[str]
+    tag: list[str] = Field(default_factory=list)  # the tags the rule gives the customer
 
 
 class NearMissOut(BaseModel):
@@ -110,7 +113,7 @@ async def export_rules(req: ApiRequest) -> web.Response:
 def _match(m: Any) -> MatchOut:
     return MatchOut(rule_id=m.rule.id, action=m.rule.action, priority=m.rule.priority,
                     hits=[HitOut(kind=h.kind, term=h.term, start=h.start, end=h.end)
-                          for h in m.hits], shadowed=list(m.won_over))
+                          for h in m.hits], shadowed=list(m.won_over), tag=list(m.rule.tag))
 
 
 @api.route("POST", "/rules/test", roles=READ, body=TestIn, response=TestOut, tag="rules")
@@ -119,8 +122,11 @@ async def test_rules(req: ApiRequest) -> TestOut:
     text and tokens, the rules it shadowed, and why near misses missed."""
     book = req.services.ports.rules
     b = req.body
+    scope: dict[str, object] = dict(b.scope)
+    if b.tags:
+        scope["tag"] = frozenset(b.tags)
     ex = book.matcher.explain(b.text, channel=b.channel, at=b.at, menu_id=b.menu_id,
-                              scope=b.scope or None)
+                              scope=scope or None)
     matches = [_match(m) for m in ex.matches]
     return TestOut(normalized=ex.normalized, tokens=list(ex.tokens),
                    winner=matches[0] if matches else None, matches=matches,
