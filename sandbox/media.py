@@ -67,6 +67,9 @@ class Media:
             raise SandboxError(E.INVALID_IMAGE_SIZE, "invalid image size")
         if sniff(data) not in ("jpg", "png"):
             raise SandboxError(E.INVALID_MEDIA_TYPE, "invalid media file type")
+        if self.corp.count(f"uploadimg:{self.corp.day()}", 86400.0) \
+                > self.corp.limits.uploadimg_per_day:
+            raise SandboxError(E.FREQ_LIMIT, "uploadimg count exceed daily limit")
         base = self.corp.public_base_url or "http://sandbox.invalid"
         url = f"{base}/sandbox/img/{self.corp.new_id('', 32)}.png"
         self.images[url] = data

@@ -22,6 +22,7 @@ async def test_a_channel_code_made_scanned_changed_and_deleted(
 ) -> None:
     async with world(mode_settings()) as w:
         admin = await Admin.make(w.client)
+        deliveries = w.sandbox.corp.driver.deliveries
         status, way = await admin.call("POST", "/contact-ways", {
             "name": "展会二维码", "users": ["zhangwei", "lina"], "remark": "2026 家博会",
             "welcome_text": "您好{nickname}，感谢在展会上添加我们！", "skip_verify": True,
@@ -33,6 +34,7 @@ async def test_a_channel_code_made_scanned_changed_and_deleted(
         assert (held.type, held.scene, held.user, held.state, held.remark) == (
             2, 2, ["zhangwei", "lina"], way["state"], "2026 家博会")
         assert way["qr_code"] == held.qr_code
+        assert deliveries == []  # changes made through the API call nothing back
         qr = await w.client.get(way["qr_download"], headers=admin.headers)
         assert qr.status == 200 and qr.content_type == "image/png"
         assert (await qr.read()).startswith(b"\x89PNG")
