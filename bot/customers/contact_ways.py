@@ -269,13 +269,24 @@ async def update(ports: Ports, way_id: int, spec: ContactWayInput) -> ContactWay
         welcome = await _welcome(
             spec.welcome_text if "welcome_text" in given else old_text,
             spec.welcome_attachments if "welcome_attachments" in given else old_items)
+    before: dict[str, Any] = {"user": list(way.users), "remark": way.remark,
+                              "skip_verify": way.skip_verify, "style": way.style}
     if wecom:
         try:
             await ports.wecom.update_contact_way(way.config_id, **wecom)
         except WeComAPIError as exc:
             raise refused(exc.errcode, "users" if exc.errcode in _MEMBER_CODES else None
                           ) from None
-    way = await db.update_contact_way(way, values, welcome)
+    try:
+        way = await db.update_contact_way(way, values, welcome)
+    except BaseException:
+        if wecom:  # not stored here: WeCom's way put back as it was
+            try:
+                await ports.wecom.update_contact_way(
+                    way.config_id, **{k: before[k] for k in wecom})
+            except WeComError as exc:
+                log.error("contact_way.update_not_undone", error=type(exc).__name__)
+        raise
     return await _record(way)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -223,9 +224,12 @@ async def customer_by_euid(external_userid: str) -> Customer | None:
 
 async def ensure_customer(external_userid: str, **facts: Any) -> Customer:
     """The customer row, made on first sight; given facts (name, …) overwrite when set."""
-    row, created = await Customer.get_or_create(external_userid=external_userid,
-                                                defaults={k: v for k, v in facts.items()
-                                                          if v is not None})
+    try:
+        row, created = await Customer.get_or_create(external_userid=external_userid,
+                                                    defaults={k: v for k, v in facts.items()
+                                                              if v is not None})
+    except IntegrityError:  # made at the same moment by another event
+        row, created = await Customer.get(external_userid=external_userid), False
     changed = {k: v for k, v in facts.items() if v is not None and getattr(row, k) != v}
     if not created and changed:
         for k, v in changed.items():
@@ -299,6 +303,14 @@ async def add_customer_tag(row: Customer, tag: CorpTag, *, cause: str, marked: b
                            outcome: str) -> bool:
     """Recorded with its cause; False when the customer had it already (an event is still
     written when WeCom was asked again)."""
+    try:
+        return await _add_customer_tag(row, tag, cause=cause, marked=marked, outcome=outcome)
+    except IntegrityError:  # given at the same moment by another event: theirs stands
+        return False
+
+
+async def _add_customer_tag(row: Customer, tag: CorpTag, *, cause: str, marked: bool,
+                            outcome: str) -> bool:
     async with in_transaction() as conn:
         existing = await CustomerTag.filter(customer=row, tag_id=tag.tag_id).using_db(
             conn).first()
