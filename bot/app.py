@@ -14,11 +14,14 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import Any, Protocol
 
 from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, watch_rules
+from bot.customers.book import CustomerBookAdapter
+from bot.customers.media_library import MediaLibrary
 from bot.delivery.writer import OutboxWriter
 from bot.infra import db
 from bot.infra.clock import SystemClock
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
+from bot.infra.media_files import LocalMediaStore
 from bot.infra.metrics import make_recorder
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
@@ -46,6 +49,7 @@ def build_dispatcher() -> Dispatcher:
     from bot.conversations import routes_help as help
     from bot.conversations import routes_kefu as kefu
     from bot.conversations import routes_staff as staff
+    from bot.customers import customer_events as customers
     from bot.orders import router as orders
 
     dispatcher = Dispatcher("wecom-bot")
@@ -54,6 +58,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.include(kefu.router)
     dispatcher.include(contacts.router)
     dispatcher.include(orders.router)
+    dispatcher.include(customers.router)
     # Other domains' staff commands go above this line: the FAQ answers any other text.
     dispatcher.include(staff.faq_router)
     return dispatcher
@@ -133,6 +138,11 @@ class SandboxPlayground:
         return await _refusing(self.sandbox.staff_adds_customer(
             userid, external_userid, name=name, state=state))
 
+    async def customer_scans_code(self, config_id: str, external_userid: str | None = None, *,
+                                  name: str | None = None) -> dict[str, Any]:
+        return await _refusing(self.sandbox.customer_scans_code(config_id, external_userid,
+                                                                name=name))
+
     async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]:
         return await _refusing(self.sandbox.staff_creates_group(owner, name))
 
@@ -177,13 +187,16 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
     """Every port's adapter, from what the process holds."""
     app_client = services.wecom.app(main.name)
     directory = WeComDirectory(services.store, app_client)
+    files = LocalMediaStore(services.settings.customers.media_dir)
+    by_url = MediaUploads(services.store, services.wecom, app_client).media_id_for_url
+    media = MediaLibrary(app_client, files, services.store, lambda: services.ports.clock, by_url)
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
         jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
         names=directory, commits=group_commit(), metrics=services.metrics, wecom=app_client,
         outbox=OutboxWriter(services, main.name),
         directory=directory,
-        media=MediaUploads(services.store, services.wecom, app_client),
+        media=media, media_files=files, customers=CustomerBookAdapter(),
     )
 
 

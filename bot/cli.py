@@ -247,7 +247,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
     async def main() -> int:
         from bot.conversations import rules_store
-        from keywords import RuleError
+        from bot.customers import rule_refs
+        from keywords import RuleError, load_rules
 
         if settings.embedded:
             await migrate(settings.database_url)
@@ -257,6 +258,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 sys.stdout.write(await rules_store.export_rules(args.format))
                 return 0
             try:
+                found = await rule_refs.problems(load_rules(text))
+                if found:  # tags and media the rules name must exist
+                    raise RuleError(found)
                 result = await rules_store.import_rules(
                     text, mode="replace" if args.replace else "merge", actor="cli",
                     dry_run=args.dry_run)

@@ -173,6 +173,61 @@ class WeComApi(Protocol):
 
     async def group_welcome_template_del(self, template_id: str) -> R.Result: ...
 
+    # 「联系我」, corp tags, customer lists and remarks (bot.wecom.api_customer)
+
+    async def add_contact_way(
+        self, *, type: int, scene: int, user: Sequence[str] = (), party: Sequence[int] = (),
+        style: int | None = None, remark: str | None = None, skip_verify: bool | None = None,
+        state: str | None = None,
+    ) -> R.ContactWayAddResult: ...
+
+    async def get_contact_way(self, config_id: str) -> R.ContactWayResult: ...
+
+    async def update_contact_way(
+        self, config_id: str, *, remark: str | None = None, skip_verify: bool | None = None,
+        style: int | None = None, state: str | None = None, user: Sequence[str] | None = None,
+        party: Sequence[int] | None = None,
+    ) -> R.Result: ...
+
+    async def del_contact_way(self, config_id: str) -> R.Result: ...
+
+    async def get_corp_tag_list(self, *, tag_id: Sequence[str] = (),
+                                group_id: Sequence[str] = ()) -> R.CorpTagListResult: ...
+
+    async def add_corp_tag(self, *, tags: Sequence[Mapping[str, Any]],
+                           group_id: str | None = None, group_name: str | None = None,
+                           order: int | None = None) -> R.CorpTagAddResult: ...
+
+    async def edit_corp_tag(self, id: str, *, name: str | None = None,
+                            order: int | None = None) -> R.Result: ...
+
+    async def del_corp_tag(self, *, tag_id: Sequence[str] = (),
+                           group_id: Sequence[str] = ()) -> R.Result: ...
+
+    async def mark_tag(self, userid: str, external_userid: str, *,
+                       add_tag: Sequence[str] = (), remove_tag: Sequence[str] = ()
+                       ) -> R.Result: ...
+
+    async def get_follow_user_list(self) -> R.FollowUserListResult: ...
+
+    async def batch_get_by_user(self, userid_list: Sequence[str], *,
+                                cursor: str | None = None, limit: int = 100
+                                ) -> R.BatchByUserResult: ...
+
+    async def remark(self, userid: str, external_userid: str, *, remark: str | None = None,
+                     description: str | None = None) -> R.Result: ...
+
+    async def media_upload(self, media_type: str, content: bytes, filename: str, *,
+                           content_type: str = "application/octet-stream",
+                           cached: bool = True) -> R.MediaUploadResult: ...
+
+    async def media_uploadimg(self, content: bytes, filename: str, *,
+                              content_type: str = "image/png") -> R.MediaUploadImgResult: ...
+
+    async def download(self, url: str, *, max_bytes: int) -> tuple[bytes, str]:
+        """A file WeCom hosts (a 「联系我」 QR picture) by its URL: bytes and content type."""
+        ...
+
 
 class Outbox(Protocol):
     """Every message to WeCom, written as a row in the domain's own transaction, then sent
@@ -241,9 +296,57 @@ class Directory(KnownNames, Protocol):
         ...
 
 
-class MediaStore(Protocol):
+class MessageMedia(Protocol):
+    """Media as messages carry them (``bot.customers.media_library``)."""
+
     async def media_id_for_url(self, url: str) -> str:
         """An image URL as a temporary media_id (downloaded and uploaded once, cached)."""
+        ...
+
+    async def resolve(self, api: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """A send's arguments with the media library's references (``{"media": id}``,
+        ``"pic_media": id``) turned into what ``api`` takes: a media_id that has hours left
+        of its 3 days (uploaded again otherwise), or a permanent picture URL. The same
+        arguments when they hold none."""
+        ...
+
+    async def forget(self, api: str, args: Mapping[str, Any]) -> bool:
+        """WeCom refused a media_id these arguments got (40007): drop the ones they
+        reference, so the next ``resolve`` uploads afresh. False when they reference none."""
+        ...
+
+
+class MediaStore(Protocol):
+    """Where the media library's files live: a local directory embedded, a directory every
+    process shares in production (``bot.infra.media_files``)."""
+
+    async def save(self, key: str, data: bytes) -> None: ...
+
+    async def load(self, key: str) -> bytes: ...
+
+    async def delete(self, key: str) -> None: ...
+
+
+class CustomerBook(Protocol):
+    """What the other domains ask of the customers domain (``bot.customers.book``)."""
+
+    async def contact_added(self, ports: Ports, event: Any) -> None:
+        """add_external_contact / add_half_external_contact: the customer and the follow
+        recorded, the channel code's tags and remark applied."""
+        ...
+
+    async def contact_removed(self, ports: Ports, event: Any) -> None:
+        """del_external_contact / del_follow_user."""
+        ...
+
+    async def apply_tags(self, ports: Ports, external_userid: str, tags: Sequence[str], *,
+                         cause: str) -> list[str]:
+        """Give the customer these corp tags (by name, or "组/名"); returns the names not
+        known (left out)."""
+        ...
+
+    async def tag_names(self, external_userid: str) -> frozenset[str]:
+        """The customer's tags by name and as "组/名" (never asks WeCom)."""
         ...
 
 
@@ -313,7 +416,9 @@ class Ports(LocalPorts):
     wecom: WeComApi
     outbox: Outbox
     directory: Directory
-    media: MediaStore
+    media: MessageMedia
+    media_files: MediaStore
+    customers: CustomerBook
     archive: ArchiveSource | None = None
 
     def local(self) -> LocalPorts:
@@ -376,6 +481,11 @@ class PlaygroundSandbox(Protocol):
 
     async def staff_adds_customer(self, userid: str, external_userid: str | None = None, *,
                                   name: str | None = None, state: str = "") -> dict[str, Any]: ...
+
+    async def customer_scans_code(self, config_id: str, external_userid: str | None = None, *,
+                                  name: str | None = None) -> dict[str, Any]:
+        """A customer scans a 「联系我」 channel code: added with its state, and called back."""
+        ...
 
     async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]: ...
 

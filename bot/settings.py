@@ -160,6 +160,20 @@ class ConversationsConfig(BaseModel):
         return v
 
 
+class CustomersConfig(BaseModel):
+    """The customer record, its contact sync and the media library (bot/customers)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # The media library's files. Embedded: a local directory; in production every process
+    # (serve and worker, on every host) must see the same files: a shared volume here.
+    media_dir: str = "data/media"
+    # The contact sync (externalcontact/batch/get_by_user): a full one on the first start,
+    # then one a day at this hour, 北京时间.
+    sync_on_first_start: bool = True
+    sync_hour: int = Field(default=3, ge=0, le=23)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -191,6 +205,7 @@ class Settings(BaseModel):
     inbox_stale_seconds: float = Field(default=120.0, gt=0)
     wecom: WeComConfig = WeComConfig()
     conversations: ConversationsConfig = ConversationsConfig()
+    customers: CustomersConfig = CustomersConfig()
     # Orders (bot/orders): the order number inside a customer group's name binds the group.
     order_no_pattern: str = r"(?<![A-Za-z0-9])([A-Z]{1,4}-?\d{6,14})(?![0-9])"
     # Milestones of one group within this window share one 群发 task (1 per group per day).

@@ -12,6 +12,7 @@ from .hours import Hours
 from .matcher import Explanation, Hit, Match, Matcher, NearMiss
 from .model import (
     CHANNELS,
+    File,
     Image,
     Link,
     Menu,
@@ -22,6 +23,7 @@ from .model import (
     Rule,
     Scope,
     Text,
+    Video,
     When,
 )
 from .normalize import normalize
@@ -30,6 +32,7 @@ from .rules import Problem, RuleError, load_rules
 __all__ = [
     "CHANNELS",
     "Explanation",
+    "File",
     "Hit",
     "Hours",
     "Image",
@@ -47,6 +50,7 @@ __all__ = [
     "RuleError",
     "Scope",
     "Text",
+    "Video",
     "When",
     "dump_rules",
     "load_rules",

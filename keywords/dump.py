@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from . import hours as hrs
-from .model import CHANNELS, SCOPE_KEYS, Image, Link, Menu, Message, Rule, Text
+from .model import CHANNELS, SCOPE_KEYS, File, Image, Link, Menu, Message, Rule, Text, Video
 from .rules import _MENU_ITEM_FIELDS, _MESSAGE_FIELDS, _WHEN_KEYS
 
 
@@ -45,6 +45,8 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
     if rule.cooldown_seconds:
         out["cooldown_seconds"] = rule.cooldown_seconds
     out["action"] = rule.action
+    if rule.tag:
+        out["tag"] = list(rule.tag)
     if rule.replies.messages or rule.replies.mode != "all":
         out["replies"] = {
             "mode": rule.replies.mode,
@@ -67,12 +69,14 @@ def message_to_dict(msg: Message) -> dict[str, Any]:
             body["tail"] = msg.tail
         return {"menu": body}
     if isinstance(msg, Image):
-        return {"image": _present(msg, ("url", "media_id"))}
+        return {"image": _present(msg, ("url", "media_id", "media"))}
+    if isinstance(msg, File | Video):
+        return {"file" if isinstance(msg, File) else "video": {"media": msg.media}}
     key = "link" if isinstance(msg, Link) else "miniprogram"
-    return {key: _present(msg, sum(_MESSAGE_FIELDS[key], ()))}
+    return {key: _present(msg, (*sum(_MESSAGE_FIELDS[key], ()), "pic_media"))}
 
 
-def _present(obj: object, names: Iterable[str]) -> dict[str, str]:
+def _present(obj: object, names: Iterable[str]) -> dict[str, Any]:
     return {n: getattr(obj, n) for n in names if getattr(obj, n) is not None}
 
 

@@ -160,4 +160,6 @@ def _scope_reason(rule: Rule, scope: Mapping[str, object] | None) -> str:
             got = None if scope is None else scope.get(key)
             if got not in wanted:
                 return f"{key} {got} not in rule scope"
+    if rule.scope.tag:
+        return "the customer has none of the rule's tags"
     return "not in rule scope"

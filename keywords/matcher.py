@@ -23,7 +23,7 @@ from . import normalize as nz
 from .dump import rule_to_dict
 from .evaluate import KIND_RANK, Compiled, Context, RawHit, evaluate, rank
 from .fuzzy import PinyinIndex
-from .model import Rule
+from .model import SCOPE_KEYS, Rule
 from .regexes import compile_pattern, gate_literal
 from .segment import RJiebaSegmenter, boundaries, term_freqs
 
@@ -138,6 +138,11 @@ class Matcher:
         ids = [r.id for r in self.rules]
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate rule ids")
+        self.by_id: dict[str, Rule] = dict(zip(ids, self.rules, strict=True))
+        # The scope keys some rule uses: a caller need not work out the others (a customer's
+        # tags cost a query).
+        self.scope_keys: frozenset[str] = frozenset(
+            k for r in self.rules for k in SCOPE_KEYS if getattr(r.scope, k))
         self.regex_timeout = regex_timeout
         self._seg = RJiebaSegmenter()
         self._compiled: list[Compiled] = []

@@ -20,6 +20,7 @@ from .model import (
     FUZZY_MODES,
     REPLY_MODES,
     SCOPE_KEYS,
+    File,
     Image,
     Link,
     Menu,
@@ -30,6 +31,7 @@ from .model import (
     Rule,
     Scope,
     Text,
+    Video,
     When,
 )
 from .normalize import normalize
@@ -38,7 +40,7 @@ from .regexes import compile_pattern
 _ID_RE = re.compile(r"^[a-z0-9_-]{1,64}$")
 _RULE_KEYS = (
     "id", "name", "enabled", "priority", "channels", "scope", "when", "hours",
-    "applies", "cooldown_seconds", "action", "replies",
+    "applies", "cooldown_seconds", "action", "replies", "tag",
 )  # fmt: skip
 _TERM_KEYS = ("exact", "any", "all", "contains", "exclude")
 _WHEN_KEYS = (*_TERM_KEYS[:4], "regex", "menu_id", "exclude", "fuzzy")
@@ -49,8 +51,9 @@ _MENU_ITEM_FIELDS = {
 }
 _MESSAGE_FIELDS = {
     "link": (("title", "url"), ("desc", "picurl")),
-    "miniprogram": (("appid", "pagepath", "thumb_media_id"), ("title",)),
+    "miniprogram": (("appid", "pagepath"), ("thumb_media_id", "title")),
 }
+_MESSAGE_KINDS = ("text", "image", "file", "video", "link", "miniprogram", "menu")
 
 
 class Problem(NamedTuple):
@@ -186,13 +189,19 @@ class _RuleParser:
             self.err("applies", f"{applies} 需要填写营业时间（hours）")
         action = self.choice(raw.get("action", "reply"), ACTIONS, "action")
         replies = self.replies(raw.get("replies"), action)
+        tags = self.strings(raw.get("tag", []), "tag")
+        for i, t in enumerate(tags):
+            if len(t) > 64:
+                self.err(f"tag[{i}]", "a tag is at most 64 characters")
+        if action == "tag" and not tags:
+            self.err("tag", "a tag action needs the tags to give: tag: [name, ...]")
         if not self.ok:
             return None
         assert self.rule_id is not None and when is not None and replies is not None
         return Rule(
             id=self.rule_id, name=name, enabled=enabled, priority=priority,
             channels=channels, scope=scope, when=when, hours=hours, applies=applies,
-            cooldown_seconds=cooldown, action=action, replies=replies,
+            cooldown_seconds=cooldown, action=action, replies=replies, tag=tags,
         )  # fmt: skip
 
     # -- small typed readers; each reports and returns a harmless default --
@@ -342,24 +351,52 @@ class _RuleParser:
                 out[k] = self.string(raw[k], f"{field}.{k}")
         return out
 
+    def media(self, value: Any, field: str) -> int:
+        """A media library id: a positive integer."""
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        self.err(field, "expected a media library id (a positive integer)")
+        return 0
+
     def message(self, value: Any, field: str) -> Message | None:
-        kind = self.one_key(value, field, ("text", "image", "link", "miniprogram", "menu"))
+        kind = self.one_key(value, field, _MESSAGE_KINDS)
         if kind is None:
             return None
         key, body = kind
         field = f"{field}.{key}"
         if key == "text":
             return Text(self.string(body, field))
+        if key in ("file", "video"):
+            raw = self.mapping(body, field, ("media",))
+            cls = File if key == "file" else Video
+            return cls(media=self.media(raw.get("media"), f"{field}.media"))
         if key == "image":
-            raw = self.mapping(body, field, ("url", "media_id"))
-            given = [k for k in ("url", "media_id") if raw.get(k) is not None]
+            raw = self.mapping(body, field, ("url", "media_id", "media"))
+            given = [k for k in ("url", "media_id", "media") if raw.get(k) is not None]
             if len(given) != 1:
-                self.err(field, "需要且只能填 url 或 media_id 之一")
+                self.err(field, "需要且只能填 url、media_id 或 media 之一")
                 return None
-            return Image(**{given[0]: self.string(raw[given[0]], f"{field}.{given[0]}")})
+            if given[0] == "media":
+                return Image(media=self.media(raw["media"], f"{field}.media"))
+            if given[0] == "url":
+                return Image(url=self.string(raw["url"], f"{field}.url"))
+            return Image(media_id=self.string(raw["media_id"], f"{field}.media_id"))
         if key in _MESSAGE_FIELDS:
-            cls = Link if key == "link" else MiniProgram
-            return cls(**self.fields(body, field, _MESSAGE_FIELDS[key]))
+            spec = _MESSAGE_FIELDS[key]
+            raw = self.mapping(body, field, (*spec[0], *spec[1], "pic_media"))
+            pic = raw.get("pic_media")
+            plain = {k: v for k, v in raw.items() if k != "pic_media"}
+            fields = self.fields(plain, field, spec)
+            if pic is not None:
+                fields["pic_media"] = self.media(pic, f"{field}.pic_media")
+            if key == "link":
+                if pic is not None and "picurl" in fields:
+                    self.err(field, "give picurl or pic_media, not both")
+                return Link(**fields)
+            if (pic is None) == ("thumb_media_id" not in fields):
+                self.err(field, "needs exactly one of thumb_media_id, pic_media")
+                return None
+            return MiniProgram(**fields)
         raw = self.mapping(body, field, ("head", "items", "tail"))
         items = raw.get("items")
         if not isinstance(items, list) or not items:

@@ -22,7 +22,10 @@ from aiohttp import web
 from sandbox.aibot import AiBot
 from sandbox.app_messages import AppMessages
 from sandbox.config import AppSpec, CorpSpec
+from sandbox.contact_listing import ContactListing
+from sandbox.contact_ways import ContactWays
 from sandbox.corp import Clock, Corp, Limits, SandboxClock
+from sandbox.corp_tags import CorpTags
 from sandbox.customer_groups import CustomerGroups
 from sandbox.external_contacts import ExternalContacts
 from sandbox.faults import Faults
@@ -72,6 +75,11 @@ class Sandbox:
         self.group_owner: GroupOwner = GroupOwner(self.corp, self.customer_groups)
         self.kf_endpoints: KfEndpoints = KfEndpoints(self.corp, self.kf, self.customer_groups)
         self.contacts: ExternalContacts = ExternalContacts(self.corp)
+        self.contact_ways: ContactWays = ContactWays(self.corp, self.contacts)
+        self.corp_tags: CorpTags = CorpTags(self.corp)
+        self.contacts.describe_tags = self.corp_tags.follow_tags
+        self.contact_listing: ContactListing = ContactListing(self.corp,
+                                                              self.corp_tags.follow_tags)
         self.mass_messaging: MassMessaging = MassMessaging(self.corp, self.customer_groups)
         self.app_messages: AppMessages = AppMessages(self.corp)
         self.aibot: AiBot = AiBot(self.corp)
@@ -95,6 +103,9 @@ class Sandbox:
         self.staff_edits_customer = self.contacts.staff_edits_customer
         self.customer_adds_unverified = self.contacts.customer_adds_unverified
         self.transfer_fails = self.contacts.transfer_fails
+        self.customer_scans_code = self.contact_ways.customer_scans
+        self.admin_edits_tags = self.corp_tags.admin_edits_tags
+        self.staff_tags_customer = self.corp_tags.staff_tags_customer
         self.owner_confirms_task = self.mass_messaging.owner_confirms_task
         self.staff_says = self.app_messages.staff_says
         self.staff_clicks_card = self.app_messages.staff_clicks_card

@@ -36,7 +36,6 @@ class AppMessages:
         self.corp = corp
         # message/send duplicate check (protocol.md §5.1): content fingerprint → (msgid, until)
         self.sent: dict[str, tuple[str, float]] = {}
-        self.media: dict[str, tuple[str, float]] = {}  # media_id → (type, created_at)
         self.dropped: list[dict[str, Any]] = []  # over the per-member limits, never delivered
 
     # -- actions ---------------------------------------------------------------------------------
@@ -105,7 +104,7 @@ class AppMessages:
         if msgtype == "markdown" and len(str(payload.get("content", "")).encode()) > _TEXT_LIMIT:
             raise SandboxError(E.CONTENT_TOO_LARGE, "content size out of limit")
         if msgtype in _MEDIA_TYPES:
-            self._check_media(payload.get("media_id"))
+            self.corp.media.check(payload.get("media_id"), msgtype)
         users = [u for u in str(body.get("touser", "")).split("|") if u]
         if len(users) > 1000:
             raise SandboxError(E.INVALID_PARAM, "at most 1000 users")
@@ -155,23 +154,6 @@ class AppMessages:
         fields = {k: body.get(k) for k in ("touser", "toparty", "totag", "msgtype")}
         fields["payload"] = body.get(str(body.get("msgtype")))
         return app_name + json.dumps(fields, sort_keys=True, ensure_ascii=False)
-
-    def _check_media(self, media_id: Any) -> None:
-        item = self.media.get(media_id) if isinstance(media_id, str) else None
-        if item is None or self.corp.now() - item[1] > self.corp.limits.media_ttl:
-            raise SandboxError(E.INVALID_MEDIA_ID, "invalid media_id")
-
-    def api_media_upload(self, kind: str, data: bytes | None) -> dict[str, Any]:
-        if kind not in _MEDIA_TYPES:
-            raise SandboxError(40004, "invalid media type")
-        if not data or len(data) < 5:
-            raise SandboxError(E.INVALID_PARAM, "media file missing or smaller than 5 bytes")
-        caps = {"image": 10, "voice": 2, "video": 10, "file": 20}
-        if len(data) > caps[kind] * 1024 * 1024:
-            raise SandboxError(40006, "invalid file size")
-        media_id = self.corp.new_id("3", 60)
-        self.media[media_id] = (kind, self.corp.now())
-        return {"type": kind, "media_id": media_id, "created_at": str(int(self.corp.now()))}
 
 
 def _cut(text: str) -> str:

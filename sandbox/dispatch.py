@@ -18,6 +18,7 @@ Q = dict[str, Any]
 ApiFn = Callable[["Sandbox", str, Q, Q], Q]
 Control = Callable[["Sandbox", Q], Awaitable[Any]]
 
+_EC = "externalcontact/"
 _GROUPCHAT = "externalcontact/groupchat/"
 _TEMPLATE = "externalcontact/group_welcome_template/"
 
@@ -41,6 +42,25 @@ API: dict[str, tuple[bool, ApiFn]] = {
         True,
         lambda s, a, q, b: s.contacts.api_send_welcome_msg(b),
     ),
+    _EC + "add_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_add_contact_way(a, b)),
+    _EC + "get_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_get_contact_way(b)),
+    _EC + "list_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_list_contact_way(b)),
+    _EC + "update_contact_way": (
+        True,
+        lambda s, a, q, b: s.contact_ways.api_update_contact_way(a, b),
+    ),
+    _EC + "del_contact_way": (True, lambda s, a, q, b: s.contact_ways.api_del_contact_way(b)),
+    _EC + "list": (True, lambda s, a, q, b: s.contact_listing.api_list(a, q)),
+    _EC + "batch/get_by_user": (
+        True,
+        lambda s, a, q, b: s.contact_listing.api_batch_get_by_user(a, b),
+    ),
+    _EC + "get_corp_tag_list": (True, lambda s, a, q, b: s.corp_tags.api_get_corp_tag_list(b)),
+    _EC + "add_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_add_corp_tag(b)),
+    _EC + "edit_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_edit_corp_tag(b)),
+    _EC + "del_corp_tag": (True, lambda s, a, q, b: s.corp_tags.api_del_corp_tag(b)),
+    _EC + "mark_tag": (True, lambda s, a, q, b: s.corp_tags.api_mark_tag(a, b)),
+    _EC + "remark": (True, lambda s, a, q, b: s.contacts.api_remark(b)),
     _GROUPCHAT + "list": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_list(b)),
     _GROUPCHAT + "get": (True, lambda s, a, q, b: s.customer_groups.api_groupchat_get(b)),
     _GROUPCHAT + "add_join_way": (True, lambda s, a, q, b: s.customer_groups.api_add_join_way(b)),
@@ -143,6 +163,17 @@ async def _kf_account(sb: Sandbox, b: Q) -> Any:
     return {"open_kfid": kf.open_kfid}
 
 
+async def _expire_media(sb: Sandbox, b: Q) -> Any:
+    """Temporary media die now, as after their 3 days (one ``media_id``, or all)."""
+    return {"expired": sb.corp.media.expire(b.get("media_id"))}
+
+
+async def _populate(sb: Sandbox, b: Q) -> Any:
+    """Many members and customers at once, no callbacks (a sync's or a bench's world)."""
+    return sb.contact_listing.populate(staff=int(b["staff"]), customers=int(b["customers"]),
+                                       follows_per_customer=int(b.get("follows", 1)))
+
+
 CONTROL: dict[str, Control] = {
     "kf/customer_says": lambda s, b: s.kf.customer_says(
         b["open_kfid"], b["external_userid"], b.get("text", ""), menu_id=b.get("menu_id")
@@ -164,6 +195,16 @@ CONTROL: dict[str, Control] = {
     ),
     "contact/add": lambda s, b: s.contacts.staff_adds_customer(
         b["userid"], b.get("external_userid"), name=b.get("name"), state=b.get("state", "")
+    ),
+    "contact_way/scan": lambda s, b: s.contact_ways.customer_scans(
+        b["config_id"], b.get("external_userid"), name=b.get("name"), userid=b.get("userid")
+    ),
+    "tags/admin_edits": lambda s, b: s.corp_tags.admin_edits_tags(
+        b["change"], group_name=b.get("group_name", ""), name=b.get("name", ""),
+        tag_id=b.get("tag_id", "")
+    ),
+    "tags/staff_tags": lambda s, b: s.corp_tags.staff_tags_customer(
+        b["userid"], b["external_userid"], add=b.get("add", []), remove=b.get("remove", [])
     ),
     "contact/customer_deletes": lambda s, b: s.contacts.customer_deletes_staff(
         b["external_userid"], b["userid"]
@@ -211,5 +252,7 @@ CONTROL: dict[str, Control] = {
     "admin/egress_ip": _egress_ip,
     "kf/account": _kf_account,
     "faults": _faults,
+    "contact/populate": _populate,
+    "media/expire": _expire_media,
     "clock/advance": _advance,
 }

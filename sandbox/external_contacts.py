@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.protocol import errors as E
 from sandbox.corp import Corp
 from sandbox.model import Customer, SandboxError
-
-MAX_ATTACHMENTS = 9
 
 
 class ExternalContacts:
@@ -18,6 +16,8 @@ class ExternalContacts:
 
     def __init__(self, corp: Corp) -> None:
         self.corp = corp
+        # A follow's corp tags as externalcontact/get lists them (the corp_tags part sets it).
+        self.describe_tags: Callable[[dict[str, Any]], list[dict[str, Any]]] = lambda f: []
 
     async def staff_adds_customer(
         self,
@@ -214,11 +214,38 @@ class ExternalContacts:
                     "createtime": f["createtime"],
                     "state": f.get("state", ""),
                     "add_way": 1,
+                    "remark_mobiles": list(f.get("remark_mobiles") or []),
+                    "tags": self.describe_tags(f),
                 }
                 for uid, f in c.follow.items()
             ],
         }
 
+
+    def api_remark(self, body: dict[str, Any]) -> dict[str, Any]:
+        """修改客户备注信息 (protocol-2.md §3.5): the member's remark (≤20 characters) and
+        description (≤150) of a customer they have; not all empty; no callback (an API
+        change)."""
+        self.corp.require_staff(body.get("userid"))
+        customer = self.corp.require_customer(body.get("external_userid"))
+        fields = ("remark", "description", "remark_company", "remark_mobiles",
+                  "remark_pic_mediaid")
+        if not any(body.get(f) not in (None, "") for f in fields):
+            raise SandboxError(E.INVALID_PARAM, "remark fields all empty")
+        for name, cap in (("remark", 20), ("description", 150), ("remark_company", 20)):
+            value = body.get(name)
+            if value is not None and (not isinstance(value, str) or len(value) > cap):
+                raise SandboxError(E.INVALID_PARAM, f"{name} exceed max length {cap}")
+        follow = customer.follow.get(body["userid"])
+        if follow is None:
+            raise SandboxError(E.NO_EXTERNAL_RELATION, "no external contact relationship")
+        for name in ("remark", "description"):
+            if body.get(name) is not None:
+                follow[name] = body[name]
+        mobiles = body.get("remark_mobiles")
+        if mobiles is not None:  # overwrites; [""] clears them all
+            follow["remark_mobiles"] = [str(m) for m in mobiles if m]
+        return {}
 
     def _settle_holder(self, code: Any) -> None:
         c = self.corp.codes.get(code) if isinstance(code, str) else None
@@ -245,8 +272,7 @@ class ExternalContacts:
         attachments = body.get("attachments") or []
         if not text and not attachments:
             raise SandboxError(E.INVALID_PARAM, "text or attachments required")
-        if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
-            raise SandboxError(E.INVALID_PARAM, "at most 9 attachments")
+        self.corp.media.check_attachments(attachments)
         if text and len(str(text.get("content", "")).encode()) > 4000:
             raise SandboxError(E.CONTENT_TOO_LARGE, "text too long")
         code.used = True

@@ -66,12 +66,13 @@ async def _api_call(request: web.Request) -> web.StreamResponse:
         if api == "gettoken":
             result = corp.gettoken(query.get("corpid", ""), query.get("corpsecret", ""))
             app_name = result.pop("_app")
-        elif api == "media/upload":
+        elif api in ("media/upload", "media/uploadimg"):
             app_name = corp.check_token(query.get("access_token")).name
             corp.check_access(app_name, api, caller_ip)
             corp.limit_api(api)
             media = await _read_media(request)
-            result = sb.app_messages.api_media_upload(query.get("type", ""), media)
+            result = (corp.media.api_upload(query.get("type", ""), media)
+                      if api == "media/upload" else corp.media.api_uploadimg(media))
         elif api in API:
             needs_token, fn = API[api]
             if needs_token:
@@ -205,6 +206,14 @@ def _login_routes(kind: str) -> tuple[Any, Any]:
     return page, confirm
 
 
+async def _qr(request: web.Request) -> web.Response:
+    """A 「联系我」 QR picture, as WeCom's qr_code URL serves one."""
+    image = request.app[SANDBOX_KEY].contact_ways.qr_image(request.match_info["config_id"])
+    if image is None:
+        return web.Response(status=404)
+    return web.Response(body=image, content_type="image/png")
+
+
 def build_sandbox_app(sandbox: Sandbox) -> web.Application:
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[SANDBOX_KEY] = sandbox
@@ -217,6 +226,7 @@ def build_sandbox_app(sandbox: Sandbox) -> web.Application:
         page, confirm = _login_routes(kind)
         app.router.add_get(page_path, page)
         app.router.add_get(page_path.rsplit("/", 1)[0] + "/confirm", confirm)
+    app.router.add_get("/sandbox/qr/{config_id}", _qr)
     app.router.add_get("/sandbox/{what:inboxes|calls|deliveries|world|dropped}", _read)
     app.router.add_post("/sandbox/{action:.+}", _control)
 

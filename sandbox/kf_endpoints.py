@@ -128,6 +128,7 @@ class KfEndpoints:
         kf = self.kf.account(body.get("open_kfid"))
         customer = self.corp.require_customer(body.get("touser"))
         msgtype, payload = self._check_payload(body, _SEND_TYPES)
+        self.corp.media.check_kf(msgtype, payload)
         s = self.kf.session(kf.open_kfid, customer.external_userid)
         if s.state not in (0, 1):
             raise SandboxError(E.KF_SESSION_STATE_INVALID, "send msg session status invalid")

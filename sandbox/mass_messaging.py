@@ -95,6 +95,10 @@ class MassMessaging:
             raise SandboxError(E.INVALID_PARAM, "text and at most one attachment")
         if text is not None and len(str(text.get("content", "")).encode()) > 3000:
             raise SandboxError(E.CONTENT_TOO_LARGE, "text too long")
+        for kind in kinds:
+            if not isinstance(body[kind], dict):
+                raise SandboxError(E.INVALID_PARAM, f"invalid {kind}")
+            self.corp.media.check_part(kind, body[kind])
         return {k: body[k] for k in ("text", *kinds) if k in body}
 
     def api_template_add(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -130,8 +134,7 @@ class MassMessaging:
         text = body.get("text")
         if not text and not attachments:
             raise SandboxError(E.INVALID_PARAM, "text or attachments required")
-        if len(attachments) > 9:
-            raise SandboxError(E.INVALID_PARAM, "at most 9 attachments")
+        self.corp.media.check_attachments(attachments)
         if text and len(str(text.get("content", "")).encode()) > 4000:
             raise SandboxError(E.CONTENT_TOO_LARGE, "text too long")
         assign: dict[str, str] = {}

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.infra.logs import get_logger
 from bot.protocol import text_limits as L
-from keywords import Image, Link, Menu, Message, MiniProgram, Rule, Text
+from keywords import File, Image, Link, Menu, Message, MiniProgram, Rule, Text, Video
 
 log = get_logger("bot.compose")
 VARIABLES = ("nickname", "order_no", "specialist")
@@ -70,6 +70,11 @@ async def kf_payloads(
                 body["tail_content"] = tail
             out.append(("msgmenu", body))
             out += after
+        elif isinstance(m, Image) and m.media is not None:
+            # A media library file: the outbox resolves it to a fresh media_id at each send.
+            out.append(("image", {"media": m.media}))
+        elif isinstance(m, File | Video):
+            out.append(("file" if isinstance(m, File) else "video", {"media": m.media}))
         elif isinstance(m, Image):
             media_id = m.media_id
             if media_id is None and m.url and media is not None:
@@ -80,15 +85,23 @@ async def kf_payloads(
             if media_id:
                 out.append(("image", {"media_id": media_id}))
         elif isinstance(m, Link):
-            link = {"title": _fitting(m.title, values, L.LINK_TITLE), "url": m.url}
+            link: dict[str, Any] = {"title": _fitting(m.title, values, L.LINK_TITLE),
+                                    "url": m.url}
             if m.desc:
                 link["desc"] = _fitting(m.desc, values, L.LINK_DESC)
-            if m.picurl:
-                link["thumb_media_id"] = m.picurl
+            if m.pic_media is not None:
+                link["pic_media"] = m.pic_media
+            elif m.picurl and media is not None:
+                # kf/send_msg's card takes a media_id, not a URL: the picture uploaded once.
+                try:
+                    link["thumb_media_id"] = await media(m.picurl)
+                except Exception as exc:
+                    log.warning("compose.media_failed", error=type(exc).__name__)
             out.append(("link", link))
         elif isinstance(m, MiniProgram):
-            out.append(("miniprogram", {"appid": m.appid, "pagepath": m.pagepath,
-                                        "thumb_media_id": m.thumb_media_id,
+            cover: dict[str, Any] = ({"pic_media": m.pic_media} if m.pic_media is not None
+                                     else {"thumb_media_id": m.thumb_media_id})
+            out.append(("miniprogram", {"appid": m.appid, "pagepath": m.pagepath, **cover,
                                         "title": m.title or ""}))
     return out
 

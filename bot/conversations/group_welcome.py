@@ -24,12 +24,18 @@ def _attachment(row: GroupWelcomeTemplate) -> dict[str, Any]:
     return dict(row.attachment or {})
 
 
+async def _resolved(ports: Ports, attachment: dict[str, Any] | None) -> dict[str, Any]:
+    """The attachment as WeCom takes it: media library files as a picture URL or media_id
+    (the template keeps our reference, so a later edit resolves afresh)."""
+    return await ports.media.resolve("group_welcome_template", attachment or {})
+
+
 async def create(ports: Ports, *, name: str, text: str, attachment: dict[str, Any] | None,
                  is_default: bool) -> GroupWelcomeTemplate:
     """Created in WeCom first: a template WeCom refused is never stored."""
     client = ports.wecom
     res = await client.group_welcome_template_add(text=text, notify=0,
-                                                  **(attachment or {}))
+                                                  **await _resolved(ports, attachment))
     async with in_transaction() as conn:
         if is_default:
             await GroupWelcomeTemplate.filter(is_default=True).using_db(conn).update(
@@ -46,14 +52,15 @@ async def update(ports: Ports, row: GroupWelcomeTemplate, *, name: str, text: st
     if row.template_id:
         try:
             await client.group_welcome_template_edit(row.template_id, text=text,
-                                                     **(attachment or {}))
+                                                     **await _resolved(ports, attachment))
             edited = True
         except WeComAPIError as exc:
             if exc.errcode != E.INVALID_PARAM:
                 raise
             # WeCom no longer has it (deleted in the admin console): made again below.
     if not edited:
-        res = await client.group_welcome_template_add(text=text, notify=0, **(attachment or {}))
+        res = await client.group_welcome_template_add(text=text, notify=0,
+                                                      **await _resolved(ports, attachment))
         row.template_id = res["template_id"]
     async with in_transaction() as conn:
         if is_default:

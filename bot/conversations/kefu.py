@@ -66,6 +66,12 @@ async def on_customer_text(ports: Ports, ev: KfText, *, fresh: bool = False) -> 
             # Rows committed just now: no other sender can have them yet.
             sent = await ports.outbox.send_now(planned, fresh=True)
         await _over_budget(ports, sent)
+    rule = ports.rules.matcher.by_id.get(rule_id) if rule_id else None
+    if rule is not None and rule.tag:
+        # The rule's tags for the customer (marked in WeCom where a member has them as a
+        # contact); giving a tag twice changes nothing, so a retried job may repeat it.
+        await ports.customers.apply_tags(ports, ev.external_userid, rule.tag,
+                                         cause=f"rule:{rule.id}")
     if action and action.startswith("escalate:"):
         await escalation.escalate_kf(ports, ev.open_kfid, ev.external_userid,
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
@@ -99,8 +105,11 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
     plan = Plan()
     unanswered = suppressed = False
     if conv.session_state not in (2, 3):
-        m = ports.rules.matcher.match(text, channel="kefu", at=at, menu_id=ev.menu_id,
-                                             scope={"open_kfid": ev.open_kfid})
+        matcher = ports.rules.matcher
+        scope: dict[str, object] = {"open_kfid": ev.open_kfid}
+        if "tag" in matcher.scope_keys:  # a rule for customers with a tag: theirs, read once
+            scope["tag"] = await ports.customers.tag_names(conv.external_userid)
+        m = matcher.match(text, channel="kefu", at=at, menu_id=ev.menu_id, scope=scope)
         if m is not None:
             conv.unmatched_streak = 0
             plan.rule_id = m.rule.id

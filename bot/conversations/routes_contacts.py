@@ -18,12 +18,16 @@ router = Router("contacts")
 
 @router.on(AddExternalContactEvent, AddHalfExternalContactEvent)
 async def added(event: AddExternalContactEvent, ctx: HandlerContext) -> None:
+    # The welcome first (its code lives 20 s), then the customer record, the channel code's
+    # tags and remark.
     await welcome.on_added(ctx.ports, event)
+    await ctx.ports.customers.contact_added(ctx.ports, event)
 
 
 @router.on(DelFollowUserEvent, DelExternalContactEvent)
 async def removed(event: DelFollowUserEvent, ctx: HandlerContext) -> None:
     await welcome.on_removed(ctx.ports, event)
+    await ctx.ports.customers.contact_removed(ctx.ports, event)
 
 
 @router.on(ArchivedMessage)

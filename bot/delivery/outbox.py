@@ -204,7 +204,7 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
                 return row
             except WeComError as exc:
                 raise _LookupFailed from exc
-        result = landed if landed is not None else await getattr(client, row.api)(**row.args)
+        result = landed if landed is not None else await _call(services, client, row)
     except WeComAPIError as exc:
         if _already_done(row, exc):
             await _finish(services, row, OutboxStatus.SENT, result={
@@ -245,6 +245,10 @@ async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | No
     except WeComError as exc:  # timeouts, 5xx: the client's own retries were not enough
         await _failed_attempt(services, row, str(exc), retryable=True)
         return row
+    except OSError as exc:  # a media library file not readable (its volume away) for now
+        await _failed_attempt(services, row, f"media file: {type(exc).__name__}",
+                              retryable=True)
+        return row
     except (KeyError, TypeError, ValueError) as exc:
         # A row that cannot be sent as it is (its app renamed away, args the API refuses):
         # failed at once, visible in the console, instead of pending and swept for ever.
@@ -259,6 +263,19 @@ class _LookupFailed(Exception):
 
 
 DISPATCH_WAIT_SECONDS = 5.0
+
+
+async def _call(services: Services, client: Any, row: OutboxMessage) -> Any:
+    """The row's call, its media library references resolved for this very try (a media_id
+    is never kept in the row, so none goes out stale); should WeCom still call one invalid
+    (40007), it is uploaded afresh and the call made once more."""
+    media = services.ports.media
+    try:
+        return await getattr(client, row.api)(**await media.resolve(row.api, row.args))
+    except WeComAPIError as exc:
+        if exc.errcode != E.INVALID_MEDIA_ID or not await media.forget(row.api, row.args):
+            raise
+    return await getattr(client, row.api)(**await media.resolve(row.api, row.args))
 
 
 def _unanswered(row: OutboxMessage) -> bool:

@@ -23,6 +23,16 @@ from bot.models.conversations import (
     WelcomeOutcome,
     WelcomeText,
 )
+from bot.models.customers import (
+    ContactSync,
+    ContactWay,
+    CorpTag,
+    Customer,
+    CustomerFollow,
+    CustomerTag,
+    MediaAsset,
+    TagEvent,
+)
 from bot.models.inbox import InboxEvent, InboxStatus
 from bot.models.orders import (
     ApiKey,
@@ -44,9 +54,15 @@ __all__ = [
     "ChannelCode",
     "ConsoleSession",
     "ContactEvent",
+    "ContactSync",
+    "ContactWay",
     "ConversationMessage",
+    "CorpTag",
+    "Customer",
+    "CustomerFollow",
     "CustomerGroup",
     "CustomerGroupMember",
+    "CustomerTag",
     "Direction",
     "Escalation",
     "EscalationStatus",
@@ -59,6 +75,7 @@ __all__ = [
     "KfConversation",
     "KfCursor",
     "KfWelcome",
+    "MediaAsset",
     "Milestone",
     "Notification",
     "NotificationStatus",
@@ -71,6 +88,7 @@ __all__ = [
     "RuleRow",
     "RuleStat",
     "StaffRole",
+    "TagEvent",
     "UnansweredQuestion",
     "WelcomeOutcome",
     "WelcomeText",

@@ -12,6 +12,7 @@ group's send result decides delivered or failed.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -73,18 +74,28 @@ async def schedule(ports: Ports, notice: GroupNotice) -> None:
                                      job_id=f"notice:{notice.id}")
 
 
-async def _text(order: Order, stages: pipelines.Stages, notice_id: int, specialist: str) -> str:
+MAX_ATTACHMENTS = 9  # add_msg_template
+
+
+async def _text(order: Order, stages: pipelines.Stages, notice_id: int, specialist: str
+                ) -> tuple[str, list[dict[str, Any]]]:
+    """The notice's text, a line per milestone, and the stages' attachments (the first nine
+    of them when a day's milestones bring more: WeCom takes nine)."""
     ms = await Milestone.filter(notifications__group_notice_id=notice_id).distinct() \
         .order_by("occurred_at", "id")
     lines = []
+    attachments: list[dict[str, Any]] = []
     for m in ms:
+        if m.stage in stages.names:
+            attachments += [a for a in stages.get(m.stage).group_attachments
+                            if a not in attachments]
         nxt = stages.after(m.stage) if m.stage in stages.names else None
         tpl = stages.get(m.stage).customer_template if m.stage in stages.names else "{stage}"
         lines.append(pipelines.render(
             tpl, order_no=order.order_no, stage=m.stage, note=(m.note + "。") if m.note else "",
             next_stage=nxt.name if nxt else "完成", next_date=order.expected_dates.get(
                 nxt.name, "") if nxt else "", customer=order.customer_name, specialist=specialist))
-    return "\n".join(lines)
+    return "\n".join(lines), attachments[:MAX_ATTACHMENTS]
 
 
 async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bool:
@@ -114,7 +125,7 @@ async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bo
                 .update(status=S.CREATED, sender=owner, next_check_at=now + timedelta(
                     seconds=ports.settings.group_task_check_seconds)):
             return False
-        text = await _text(order, stages, notice.id, specialist)
+        text, attachments = await _text(order, stages, notice.id, specialist)
         why = L.too_long(text, L.GROUPMSG_TEXT)
         if why is not None:
             # One 群发 per group per day: it cannot be split, and it is never cut.
@@ -125,7 +136,7 @@ async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bo
         task = await ports.outbox.add(
             key=f"grouptask:{notice.id}", api="add_msg_template",
             args={"chat_type": "group", "sender": owner, "chat_id_list": [notice.chat_id],
-                  "text": text},
+                  "text": text, **({"attachments": attachments} if attachments else {})},
             recipient=notice.chat_id, ref=f"group_notice:{notice.id}", using_db=conn)
         await GroupNotice.filter(id=notice.id).using_db(conn).update(outbox_id=task.id)
         await Notification.filter(group_notice_id=notice.id).using_db(conn).update(

@@ -54,6 +54,9 @@ class StageSpec(BaseModel):
     expected_days: float = Field(default=3, ge=0.01, le=365)
     team_template: str = Field(default=TEAM_TEMPLATE, min_length=1, max_length=400)
     customer_template: str = Field(default=CUSTOMER_TEMPLATE, min_length=1, max_length=400)
+    # Sent with the customer group's progress notice (the 群发 task: add_msg_template takes
+    # ≤9 attachments, media from the library; checked when the pipeline is saved).
+    group_attachments: list[dict[str, Any]] = Field(default_factory=list)
 
     @field_validator("team_template", "customer_template")
     @classmethod

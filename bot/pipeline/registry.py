@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.conversations import escalation, welcome
 from bot.conversations.escalation import check_sla
+from bot.customers import contact_sync
 from bot.delivery import outbox
 from bot.infra.logs import correlated
 from bot.orders import binding, grouptasks, kefu_notices
@@ -69,6 +70,8 @@ JOBS: dict[str, JobFunc] = {
     "orders_join_way": _with_ports(binding.create_join_way),
     "escalation_hand_over": _with_ports(escalation.hand_over),
     "welcome_outcome": _with_ports(welcome.settle_outcome),
+    "customers_sync": _with_ports(contact_sync.job),
+    "customers_tick": _with_ports(contact_sync.tick),
 }
 # Periodic jobs (besides the sweep): arq cron in production, bot.app's loop embedded.
-PERIODIC = ("kf_poll", "escalation_sla", "archive_poll")
+PERIODIC = ("kf_poll", "escalation_sla", "archive_poll", "customers_tick")

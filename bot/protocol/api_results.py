@@ -149,6 +149,41 @@ class AibotResponseResult(Result, total=False):
     pass
 
 
+class MediaUploadImgResult(Result, total=False):
+    url: str  # permanent (media/uploadimg)
+
+
+class ContactWayAddResult(Result, total=False):
+    config_id: str
+    qr_code: str  # only for scene 2 (QR)
+
+
+class ContactWayResult(Result, total=False):
+    contact_way: dict[str, Any]
+
+
+class ContactWayListResult(Result, total=False):
+    contact_way: list[dict[str, Any]]  # [{"config_id": ...}]
+    next_cursor: str
+
+
+class CorpTagListResult(Result, total=False):
+    tag_group: list[dict[str, Any]]  # {group_id, group_name, create_time, order, tag[]}
+
+
+class CorpTagAddResult(Result, total=False):
+    tag_group: dict[str, Any]
+
+
+class ExternalContactListResult(Result, total=False):
+    external_userid: list[str]
+
+
+class BatchByUserResult(Result, total=False):
+    external_contact_list: list[dict[str, Any]]  # {external_contact, follow_info}
+    next_cursor: str
+
+
 def drop_none(items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON body without the optional fields left as None."""
     pairs = items.items() if isinstance(items, Mapping) else items

@@ -48,6 +48,30 @@ INVALID_FILE_SIZE = 40006
 INVALID_AGENTID = 40056
 # Customer groups: unknown chat_id (sandbox choice; WeCom's page lists 40050 for chatid).
 INVALID_CHAT_ID = 40050
+# 「联系我」 (protocol-2.md §1.8): missing/invalid type and scene, over 100 members, bad
+# style, missing/invalid config_id, the corp's 500,000 API-made ways used up, a member who
+# never activated WeCom.
+CONTACT_WAY_MISSING_TYPE = 41037
+CONTACT_WAY_MISSING_SCENE = 41038
+CONTACT_WAY_INVALID_TYPE = 41039
+CONTACT_WAY_INVALID_SCENE = 41040
+CONTACT_WAY_TOO_MANY_USERS = 41041
+CONTACT_WAY_INVALID_STYLE = 41042
+CONTACT_WAY_MISSING_CONFIG_ID = 41043
+CONTACT_WAY_INVALID_CONFIG_ID = 41044
+CONTACT_WAY_QUOTA = 41045
+USER_NOT_ACTIVE = 41054
+# Corp tags (protocol-2.md §2): an invalid tag id; a bad or already used tag name.
+INVALID_TAG_ID = 40068
+INVALID_TAG_NAME = 40071
+# Media (protocol-2.md §4.1): a bad type parameter, image/video sizes out of range.
+INVALID_MEDIA_TYPE_PARAM = 40005
+INVALID_IMAGE_SIZE = 40009
+INVALID_VIDEO_SIZE = 40011
+MISSING_MEDIA_ID = 41006
+# Attachments of 群发 and welcomes (protocol-2.md §7.1): too many, of a type not accepted.
+TOO_MANY_ATTACHMENTS = 41064
+INVALID_ATTACHMENT_TYPE = 41065
 # 微信客服 (protocol.md §3.5 and issue threads quoting WeCom's errmsg).
 KF_INVALID_OPEN_KFID = 95000
 KF_OVER_SEND_LIMIT = 95001  # only used when the sandbox runs with kf_over_limit="error"

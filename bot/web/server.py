@@ -22,9 +22,12 @@ from bot.web.admin import (
     alerts_api,
     auth,
     console,
+    contact_ways_api,
     conversations_api,
+    customers_api,
     doctor_api,
     inbox_api,
+    media_api,
     notifications_api,
     orders_api,
     pipelines_api,
@@ -33,6 +36,7 @@ from bot.web.admin import (
     rules_io_api,
     session_api,
     stats_api,
+    tags_api,
 )
 from bot.web.admin.framework import Api, error_middleware
 from bot.web.appkeys import SERVICES
@@ -60,6 +64,10 @@ def build_api() -> Api:
     api.include(stats_api.api)
     api.include(doctor_api.api)
     api.include(alerts_api.api)
+    api.include(contact_ways_api.api)
+    api.include(tags_api.api)
+    api.include(media_api.api)
+    api.include(customers_api.api)
     return api
 
 

@@ -9,7 +9,13 @@ from typing import Any, cast
 
 import aiohttp
 
-from bot.protocol.api_results import MediaUploadResult, MessageSendResult, drop_none
+from bot.protocol.api_results import (
+    MediaUploadImgResult,
+    MediaUploadResult,
+    MessageSendResult,
+    drop_none,
+)
+from bot.protocol.errors import WeComHTTPError
 from bot.wecom.endpoints import Endpoints
 
 # Temporary media live 3 days; keep the cached id a little less than that.
@@ -63,16 +69,19 @@ class MessageAPI(Endpoints):
         filename: str,
         *,
         content_type: str = "application/octet-stream",
+        cached: bool = True,
     ) -> MediaUploadResult:
         """POST cgi-bin/media/upload?type= (docs 90253), multipart field ``media``.
 
         The media_id is cached in the store by content hash for its 3-day life, so the
-        same bytes are uploaded once."""
+        same bytes are uploaded once; ``cached=False`` always uploads (a caller that keeps
+        and renews media_ids itself, e.g. after WeCom refused one as expired)."""
         digest = hashlib.sha256(content).hexdigest()
         key = f"wecom:media:{self.client.wecom.corp_id}:{self.name}:{media_type}:{digest}"
-        cached = await self.client.store.get(key)
-        if cached is not None:
-            return cast(MediaUploadResult, json.loads(cached))
+        if cached:
+            hit = await self.client.store.get(key)
+            if hit is not None:
+                return cast(MediaUploadResult, json.loads(hit))
 
         def form() -> aiohttp.FormData:
             fd = aiohttp.FormData()
@@ -83,6 +92,38 @@ class MessageAPI(Endpoints):
         result = {k: res[k] for k in ("type", "media_id", "created_at") if k in res}
         await self.client.store.set(key, json.dumps(result), ttl=MEDIA_TTL)
         return cast(MediaUploadResult, {"errcode": 0, "errmsg": "ok", **result})
+
+    async def media_uploadimg(self, content: bytes, filename: str, *,
+                              content_type: str = "image/png") -> MediaUploadImgResult:
+        """POST cgi-bin/media/uploadimg (docs 90256): a picture as a permanent URL (JPG/PNG,
+        5 B to 2 MB; 100 a day per corp), for link cards' ``picurl`` and ``image.pic_url``."""
+
+        def form() -> aiohttp.FormData:
+            fd = aiohttp.FormData()
+            fd.add_field("media", content, filename=filename, content_type=content_type)
+            return fd
+
+        res = await self._call("POST", "media/uploadimg", data=form)
+        return cast(MediaUploadImgResult, res)
+
+
+class Downloads(Endpoints):
+    async def download(self, url: str, *, max_bytes: int) -> tuple[bytes, str]:
+        """A file WeCom hosts (a 「联系我」 QR picture) by URL: its bytes and content type.
+        Not an API call (no token); a failure or a file over ``max_bytes`` is a
+        WeComHTTPError that never carries the URL."""
+        timeout = aiohttp.ClientTimeout(total=self.client.retry.request_timeout)
+        try:
+            async with self.client.session.get(url, timeout=timeout) as resp:
+                if resp.status != 200:
+                    raise WeComHTTPError("download", f"HTTP {resp.status}", resp.status)
+                data = await resp.content.read(max_bytes + 1)
+                kind = resp.content_type
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise WeComHTTPError("download", type(exc).__name__) from None
+        if len(data) > max_bytes:
+            raise WeComHTTPError("download", f"larger than {max_bytes} bytes")
+        return data, kind
 
 
 def _split(value: Sequence[str] | str | None) -> list[str]:

@@ -45,8 +45,9 @@ from bot.settings import AppConfig, WeComConfig
 from bot.wecom import unknown_codes
 from bot.wecom.access_tokens import TokenManager
 from bot.wecom.api_contact import ContactAPI
+from bot.wecom.api_customer import CustomerAPI
 from bot.wecom.api_kf import KfAPI
-from bot.wecom.api_message import MessageAPI
+from bot.wecom.api_message import Downloads, MessageAPI
 from bot.wecom.api_user import UserAPI
 from bot.wecom.operator_alerts import OperatorAlerts
 from bot.wecom.policy import RateLimits, RetryPolicy
@@ -303,7 +304,7 @@ def _errcode(body: Mapping[str, Any]) -> int:
         return SYSTEM_BUSY
 
 
-class AppClient(MessageAPI, ContactAPI, KfAPI, UserAPI):
+class AppClient(MessageAPI, ContactAPI, CustomerAPI, KfAPI, UserAPI, Downloads):
     """Calls made with one app's access_token. Get it from ``WeComClient.app(name)``."""
 
     def __init__(self, client: WeComClient, config: AppConfig) -> None:

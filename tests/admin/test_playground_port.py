@@ -38,6 +38,10 @@ class FakePlayground:
                                   name: str | None = None, state: str = "") -> dict[str, Any]:
         return {"external_userid": external_userid or "wmNew"}
 
+    async def customer_scans_code(self, config_id: str, external_userid: str | None = None, *,
+                                  name: str | None = None) -> dict[str, Any]:
+        return {"external_userid": external_userid or "wmScan", "state": "s"}
+
     async def staff_creates_group(self, owner: str, name: str) -> dict[str, Any]:
         return {"chat_id": "wrChat"}
 

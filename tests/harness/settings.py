@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.settings import AppConfig, Settings, WeComConfig, random_aes_key
+from bot.settings import AppConfig, CustomersConfig, Settings, WeComConfig, random_aes_key
 from tests.harness import databases
 from tests.harness.env import PG_URL, REDIS_URL
 
@@ -48,6 +48,7 @@ def settings_factory(mode: str, folder: Path) -> SettingsFactory:
             "redis_url": REDIS_URL if production else "",
             "log_format": "json",
             "wecom": WeComConfig(corp_id=CORP_ID, api_base="sandbox", apps=apps),
+            "customers": CustomersConfig(media_dir=str(folder / "media")),
         }
         base.update(overrides)
         return Settings(**base)

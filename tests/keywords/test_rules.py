@@ -137,7 +137,7 @@ def ok(**over: object) -> dict:
             "只能是",
         ),
         (
-            [ok(replies={"messages": [{"video": {}}]})],
+            [ok(replies={"messages": [{"voice": {}}]})],
             "r1",
             "replies.messages[0]",
             "不认识的消息类型",

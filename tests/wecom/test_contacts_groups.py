@@ -48,7 +48,9 @@ async def test_welcome_code_20s_and_once(
     assert await _code(main.send_welcome_msg("no-such-code", text="x")) == E.WELCOME_CODE_INVALID
     attachments = [{"msgtype": "link", "link": {"title": "t", "url": "https://e.x"}}] * 10
     fresh = (await sandbox.staff_adds_customer("wangqiang"))["welcome_code"]
-    assert await _code(main.send_welcome_msg(fresh, attachments=attachments)) == E.INVALID_PARAM
+    # 41064 附件数量超过限制 (protocol-2.md §7.1)
+    assert await _code(main.send_welcome_msg(fresh, attachments=attachments)) == (
+        E.TOO_MANY_ATTACHMENTS)
 
 
 async def test_a_welcome_code_another_app_is_sending_with(

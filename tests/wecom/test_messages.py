@@ -56,16 +56,19 @@ async def test_media_upload_is_cached_by_content(
     client = make_client(config, store, server)
     try:
         main = client.app("main")
+        png = b"\x89PNG\r\n\x1a\n"  # WeCom takes JPG and PNG pictures only
         first = await main.media_upload(
-            "image", b"\x89PNG-bytes", "a.png", content_type="image/png"
+            "image", png + b"bytes", "a.png", content_type="image/png"
         )
-        again = await main.media_upload("image", b"\x89PNG-bytes", "b.png")
-        other = await main.media_upload("image", b"\x89PNG-other", "c.png")
+        again = await main.media_upload("image", png + b"bytes", "b.png")
+        other = await main.media_upload("image", png + b"other", "c.png")
         assert first["media_id"] == again["media_id"] != other["media_id"]
         assert len(calls(sandbox, "media/upload")) == 2
         await main.message_send("image", {"media_id": first["media_id"]}, touser="lina")
         assert sandbox.inbox("lina")[-1]["payload"] == {"media_id": first["media_id"]}
-        assert await _code(main.media_upload("sticker", b"12345", "x")) == 40004
+        # 40005 不合法的type参数; 40004 不合法的媒体文件类型 (protocol-2.md §4.1)
+        assert await _code(main.media_upload("sticker", b"123456", "x")) == 40005
+        assert await _code(main.media_upload("image", b"GIF89a-bytes", "x.gif")) == 40004
         assert await _code(main.message_send("image", {"media_id": "nope"}, touser="lina")) == (
             E.INVALID_MEDIA_ID
         )

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 from bot.conversations import escalation, escalation_desk, statistics, welcome_settings
 from bot.conversations.reply_limits import TextTooLong
 from bot.conversations.welcome_settings import NoSuchTemplate, TemplateNameTaken
+from bot.customers import rich_content
+from bot.customers.customer_errors import CustomersError
 from bot.protocol.errors import WeComAPIError
 from bot.settings import MENU_ID
 from bot.web.admin.framework import Api, ApiError, ApiRequest
@@ -199,25 +201,30 @@ async def delete_channel_code(req: ApiRequest) -> None:
 
 
 class Attachment(BaseModel):
-    """One send_welcome_msg attachment, e.g. {"msgtype": "image", "image": {"pic_url": …}}."""
+    """One send_welcome_msg attachment, e.g. {"msgtype": "image", "image": {"media": 3}}
+    (a media library file; bot.customers.rich_content says what each type takes)."""
 
     msgtype: Literal["image", "link", "miniprogram", "video", "file"]
-    image: dict[str, str] | None = None
-    link: dict[str, str] | None = None
-    miniprogram: dict[str, str] | None = None
-    video: dict[str, str] | None = None
-    file: dict[str, str] | None = None
+    image: dict[str, str | int] | None = None
+    link: dict[str, str | int] | None = None
+    miniprogram: dict[str, str | int] | None = None
+    video: dict[str, str | int] | None = None
+    file: dict[str, str | int] | None = None
 
 
 class WelcomeIn(BaseModel):
     channel_code: str | None = Field(default=None, max_length=30)
     userid: str | None = Field(default=None, max_length=64)
     text: str = Field(min_length=1, max_length=1300)
-    attachments: list[Attachment] = Field(default_factory=list, max_length=9)
+    attachments: list[Attachment] = Field(default_factory=list)
 
 
-class WelcomeOut(WelcomeIn):
+class WelcomeOut(BaseModel):
     id: int
+    channel_code: str | None
+    userid: str | None
+    text: str  # empty for a channel code's welcome of attachments only
+    attachments: list[Attachment]
 
 
 def welcome_out(w: welcome_settings.WelcomeTextRecord) -> WelcomeOut:
@@ -237,9 +244,14 @@ async def create_welcome_text(req: ApiRequest) -> WelcomeOut:
     """Add a welcome for a (channel code, staff member) pair; either may be null (any)."""
     b = req.body
     try:
+        attachments = await rich_content.check_attachments(
+            "send_welcome_msg", [_att(a) for a in b.attachments])
+    except CustomersError as exc:
+        raise ApiError(400, "invalid", exc.message, exc.field) from None
+    try:
         row = await welcome_settings.add_welcome_text(
             channel_code=b.channel_code, userid=b.userid, text=b.text,
-            attachments=[_att(a) for a in b.attachments])
+            attachments=attachments)
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
     except welcome_settings.UnknownChannelCode:
@@ -267,7 +279,8 @@ async def delete_welcome_text(req: ApiRequest) -> None:
 class TemplateIn(BaseModel):
     name: str = Field(min_length=1, max_length=64)
     text: str = Field(min_length=1, max_length=1000)
-    attachment: dict[str, dict[str, str]] | None = None  # {"image": {"pic_url": …}} etc.
+    # {"image": {"media": 3}} (a media library picture), {"link": {…}} etc.
+    attachment: dict[str, dict[str, str | int]] | None = None
     is_default: bool = False
 
 
@@ -292,9 +305,10 @@ async def list_templates(req: ApiRequest) -> list[TemplateOut]:
 async def create_template(req: ApiRequest) -> TemplateOut:
     """Create a template here and in WeCom (nothing is stored if WeCom refuses it)."""
     b = req.body
+    attachment = await _template_attachment(b.attachment)
     try:
         row = await welcome_settings.create_template(
-            req.services.ports, name=b.name, text=b.text, attachment=b.attachment,
+            req.services.ports, name=b.name, text=b.text, attachment=attachment,
             is_default=b.is_default)
     except TextTooLong as exc:
         raise ApiError(400, "too_long", str(exc), exc.field) from None
@@ -303,6 +317,14 @@ async def create_template(req: ApiRequest) -> TemplateOut:
     except (WeComAPIError, ValueError) as exc:
         raise ApiError(400, "wecom_refused", f"企业微信拒绝了：{str(exc)[:200]}") from None
     return tpl_out(row)
+
+
+async def _template_attachment(attachment: Any) -> dict[str, Any] | None:
+    """What group_welcome_template takes: one attachment, media from the library."""
+    try:
+        return await rich_content.check_template_attachment(attachment)
+    except CustomersError as exc:
+        raise ApiError(400, "invalid", exc.message, exc.field) from None
 
 
 def _template_id(req: ApiRequest) -> int:
@@ -317,10 +339,11 @@ def _template_id(req: ApiRequest) -> int:
 async def update_template(req: ApiRequest) -> TemplateOut:
     """Change a template here and in WeCom."""
     b = req.body
+    attachment = await _template_attachment(b.attachment)
     try:
         row = await welcome_settings.update_template(
             req.services.ports, _template_id(req), name=b.name, text=b.text,
-            attachment=b.attachment, is_default=b.is_default)
+            attachment=attachment, is_default=b.is_default)
     except NoSuchTemplate:
         raise ApiError(404, "not_found", "没有这条入群欢迎语") from None
     except TextTooLong as exc:

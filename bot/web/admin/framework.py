@@ -97,6 +97,9 @@ class Endpoint:
     tag: str
     auth: tuple[Authenticator, ...] = field(default_factory=tuple)
     media: tuple[str, ...] = ("application/json",)
+    # A multipart upload the handler reads itself (request.multipart()), past the app's
+    # client_max_size: the framework does not read the body first.
+    upload: bool = False
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None,
@@ -131,6 +134,7 @@ class Api:
         tag: str = "api",
         auth: Sequence[Authenticator] = (),
         media: Sequence[str] = ("application/json",),
+        upload: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Declare an endpoint. ``roles=()`` makes it public; ``auth`` adds authenticators
         tried before the bearer token (e.g. the ERP signature); ``media`` lists the content
@@ -140,7 +144,7 @@ class Api:
             self.endpoints.append(Endpoint(
                 method.upper(), path, handler, tuple(roles), body, query, response, status,
                 summary or (handler.__doc__ or "").strip().split("\n")[0], tag, tuple(auth),
-                tuple(media),
+                tuple(media), upload,
             ))
             return handler
 
@@ -156,7 +160,7 @@ class Api:
     def _wrap(self, ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def handle(request: web.Request) -> web.StreamResponse:
             services = request.app[SERVICES]
-            raw = await request.read() if request.can_read_body else b""
+            raw = await request.read() if request.can_read_body and not ep.upload else b""
             principal = await self._authenticate(ep, request, raw)
             _check_path_and_query(ep, request)
             req = ApiRequest(request, services, principal, dict(request.match_info),
@@ -246,6 +250,10 @@ class Api:
             if ep.body is not None:
                 op["requestBody"] = {"required": True, "content": {
                     "application/json": {"schema": ref[ep.body]}}}
+            elif ep.upload:
+                op["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary"}}}}}}
             if ep.roles:
                 op["security"] = [{"bearer": []}]
             path = _PATH_VARS.sub(r"{\1}", PREFIX + ep.path)
@@ -338,7 +346,7 @@ def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
     else:
         out[str(ep.status)] = {"description": "ok", "content": {m: {"schema": {}}
                                                                 for m in ep.media}}
-    codes = ["400"] if (ep.body or ep.query or "{" in ep.path) else []
+    codes = ["400"] if (ep.body or ep.query or ep.upload or "{" in ep.path) else []
     if ep.roles:
         codes += ["401", "403"]
     codes += ["404", "409"] if "{" in ep.path or ep.method != "GET" else []

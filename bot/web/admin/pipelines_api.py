@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from bot.customers import rich_content
+from bot.customers.customer_errors import CustomersError
 from bot.orders import pipelines
 from bot.orders.pipelines import PipelineSpec, StageSpec
-from bot.web.admin.framework import Api, ApiRequest
+from bot.web.admin.framework import Api, ApiError, ApiRequest
 from bot.web.admin.orders_api import READ, domain
 
 api = Api()
@@ -37,4 +39,11 @@ async def pipeline_get(req: ApiRequest) -> PipelineOut:
            body=PipelineSpec, response=PipelineOut, tag="pipelines")
 async def pipeline_put(req: ApiRequest) -> PipelineOut:
     """Create or replace an order type's pipeline (409 if it drops a stage in use)."""
+    for i, stage in enumerate(req.body.stages):
+        # What add_msg_template takes (≤9, media from the library), named by field.
+        try:
+            stage.group_attachments = await rich_content.check_attachments(
+                "add_msg_template", stage.group_attachments, f"stages[{i}].group_attachments")
+        except CustomersError as exc:
+            raise ApiError(400, "invalid", exc.message, exc.field) from None
     return _out(await domain(lambda: pipelines.save(req.params["order_type"], req.body)))

@@ -58,6 +58,12 @@ class ContactAdd(BaseModel):
     state: str = Field(default="", max_length=30)
 
 
+class CodeScan(BaseModel):
+    config_id: str = Field(min_length=1, max_length=64)
+    external_userid: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=64)
+
+
 class GroupCreate(BaseModel):
     owner: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=64)
@@ -111,6 +117,16 @@ async def contact_add(req: ApiRequest) -> dict[str, Any]:
     b: ContactAdd = req.body
     return await _run(req, _sandbox(req).staff_adds_customer(
         b.userid, b.external_userid, name=b.name, state=b.state))
+
+
+@api.route("POST", "/playground/contact/scan", body=CodeScan, response=ActionResult,
+           roles=ROLES, tag="playground")
+async def contact_scan(req: ApiRequest) -> dict[str, Any]:
+    """A customer scans a channel code (渠道活码): added to one of its members, welcomed,
+    tagged."""
+    b: CodeScan = req.body
+    return await _run(req, _sandbox(req).customer_scans_code(b.config_id, b.external_userid,
+                                                             name=b.name))
 
 
 @api.route("POST", "/playground/groups/create", body=GroupCreate, response=ActionResult,

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import rules_store
 from bot.conversations.rulebook import changed
+from bot.customers import rule_refs
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 from bot.web.admin.paging import ListQuery, Paged, page_of
-from keywords import RuleError
+from keywords import RuleError, load_rules
 
 api = Api()
 READ = ("admin", "specialist", "viewer")
@@ -102,6 +103,18 @@ def _rule(req: ApiRequest) -> dict[str, Any]:
     return body
 
 
+async def check_refs(source: Any) -> None:
+    """RuleError when rules name tags that do not exist or media of the wrong kind (the
+    customers domain knows those); a rule that does not load is left to rules_store."""
+    try:
+        rules = load_rules(source)
+    except RuleError:
+        return
+    found = await rule_refs.problems(rules)
+    if found:
+        raise RuleError(found)
+
+
 class RulesQuery(ListQuery):
     page_size: int = Field(default=20, ge=1, le=500)
     enabled: bool | None = None
@@ -150,6 +163,7 @@ async def get_rule(req: ApiRequest) -> RuleOut:
 async def create_rule(req: ApiRequest) -> Any:
     """Create a rule (the keywords rule format)."""
     try:
+        await check_refs([_rule(req)])
         row = await rules_store.create_rule(_rule(req), req.principal.name if req.principal
                                             else "api")
     except RuleError as exc:
@@ -165,6 +179,7 @@ async def create_rule(req: ApiRequest) -> Any:
 async def update_rule(req: ApiRequest) -> Any:
     """Replace a rule."""
     try:
+        await check_refs([{**_rule(req), "id": req.params["rule_id"]}])
         row = await rules_store.update_rule(req.params["rule_id"], _rule(req), _actor(req))
     except RuleError as exc:
         return rule_error_response(exc)

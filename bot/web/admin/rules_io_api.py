@@ -12,7 +12,7 @@ from bot.conversations import rules_store
 from bot.conversations.conflicts import conflicts
 from bot.conversations.rulebook import changed
 from bot.web.admin.framework import Api, ApiRequest
-from bot.web.admin.rules_api import READ, rule_error_response
+from bot.web.admin.rules_api import READ, check_refs, rule_error_response
 from keywords import CHANNELS, RuleError
 
 api = Api()
@@ -42,6 +42,8 @@ class TestIn(BaseModel):
     at: datetime | None = None
     menu_id: str | None = None
     scope: dict[str, str] = Field(default_factory=dict)
+    # The customer's tags (names, or "组/名"), for rules scoped by tag.
+    tags: list[str] = Field(default_factory=list, max_length=100)
 
 
 class HitOut(BaseModel):
@@ -58,6 +60,7 @@ class MatchOut(BaseModel):
     priority: int
     hits: list[HitOut]
     shadowed: list[str]
+    tag: list[str] = Field(default_factory=list)  # the tags the rule gives the customer
 
 
 class NearMissOut(BaseModel):
@@ -88,6 +91,7 @@ async def import_rules(req: ApiRequest) -> Any:
     """Import a YAML or JSON rule file: all or nothing, with every problem listed."""
     actor = req.principal.name if req.principal else "api"
     try:
+        await check_refs(req.raw_body.decode("utf-8", "replace"))
         result = await rules_store.import_rules(req.raw_body.decode("utf-8", "replace"),
                                                 mode=req.query.mode, actor=actor,
                                                 dry_run=req.query.dry_run)
@@ -111,7 +115,7 @@ def _match(m: Any) -> MatchOut:
     return MatchOut(rule_id=m.rule.id, rule_name=m.rule.name, action=m.rule.action,
                     priority=m.rule.priority,
                     hits=[HitOut(kind=h.kind, term=h.term, start=h.start, end=h.end)
-                          for h in m.hits], shadowed=list(m.won_over))
+                          for h in m.hits], shadowed=list(m.won_over), tag=list(m.rule.tag))
 
 
 @api.route("POST", "/rules/test", roles=READ, body=TestIn, response=TestOut, tag="rules")
@@ -120,8 +124,11 @@ async def test_rules(req: ApiRequest) -> TestOut:
     text and tokens, the rules it shadowed, and why near misses missed."""
     book = req.services.ports.rules
     b = req.body
+    scope: dict[str, object] = dict(b.scope)
+    if b.tags:
+        scope["tag"] = frozenset(b.tags)
     ex = book.matcher.explain(b.text, channel=b.channel, at=b.at, menu_id=b.menu_id,
-                              scope=b.scope or None)
+                              scope=scope or None)
     matches = [_match(m) for m in ex.matches]
     return TestOut(normalized=ex.normalized, tokens=list(ex.tokens),
                    winner=matches[0] if matches else None, matches=matches,
