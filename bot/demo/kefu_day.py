@@ -50,8 +50,9 @@ async def kefu_escalation(demo: Demo) -> None:
     before = len(demo.sandbox.inbox(KF_CUSTOMER))
     demo.say("孙先生 → 客服", "我要投诉，柜门装歪了一直没人管")
     await demo.sandbox.customer_says(_kf(demo), KF_CUSTOMER, "我要投诉，柜门装歪了一直没人管")
-    esc: Any = await demo.wait_for("an escalation", lambda: Escalation.filter(
-        external_userid=KF_CUSTOMER).first())
+    # Stored first, then routed: wait for the routing.
+    esc: Any = await demo.wait_for("an escalation routed", lambda: Escalation.filter(
+        external_userid=KF_CUSTOMER, servicer_userid__not_isnull=True).first())
     for m in demo.received(KF_CUSTOMER, before):
         demo.say("客服 → 孙先生", m["summary"].replace("\n", " "))
     who = esc.servicer_userid
