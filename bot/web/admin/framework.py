@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import models_json_schema
 from tortoise.exceptions import ValidationError as TortoiseValidationError
@@ -100,6 +101,7 @@ class Endpoint:
     # A multipart upload the handler reads itself (request.multipart()), past the app's
     # client_max_size: the framework does not read the body first.
     upload: bool = False
+    errors: tuple[int, ...] = ()  # error statuses beyond those the declaration implies
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None,
@@ -135,6 +137,7 @@ class Api:
         auth: Sequence[Authenticator] = (),
         media: Sequence[str] = ("application/json",),
         upload: bool = False,
+        errors: Sequence[int] = (),
     ) -> Callable[[Handler], Handler]:
         """Declare an endpoint. ``roles=()`` makes it public; ``auth`` adds authenticators
         tried before the bearer token (e.g. the ERP signature); ``media`` lists the content
@@ -144,7 +147,7 @@ class Api:
             self.endpoints.append(Endpoint(
                 method.upper(), path, handler, tuple(roles), body, query, response, status,
                 summary or (handler.__doc__ or "").strip().split("\n")[0], tag, tuple(auth),
-                tuple(media), upload,
+                tuple(media), upload, tuple(errors),
             ))
             return handler
 
@@ -350,6 +353,7 @@ def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
     if ep.roles:
         codes += ["401", "403"]
     codes += ["404", "409"] if "{" in ep.path or ep.method != "GET" else []
+    codes += [str(c) for c in ep.errors if str(c) not in codes]
     for code in codes:
         out[code] = error
     return out
@@ -381,6 +385,10 @@ async def error_middleware(
         # Mapping an exception to a status is HTTP work, so this ORM import stays in the web
         # layer; the domain would otherwise have to re-raise it as its own for every write.
         return error_response(400, "invalid", f"取值超出允许的范围：{str(exc)[:200]}")
+    except HttpProcessingError as exc:
+        # A body aiohttp could not parse as it was read (a multipart part's headers, say).
+        log.info("api.unparsable_body", path=request.path, error=type(exc).__name__)
+        return error_response(400, "invalid", "请求内容无法解析")
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

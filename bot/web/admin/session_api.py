@@ -86,7 +86,8 @@ async def _started(req: ApiRequest, kind: str, name: str, role: str) -> web.Resp
     return resp
 
 
-@api.route("POST", "/session", roles=(), body=SignInIn, response=Me, tag="auth")
+@api.route("POST", "/session", roles=(), body=SignInIn, response=Me, tag="auth",
+           errors=(401,))
 async def sign_in(req: ApiRequest) -> web.Response:
     """Sign in to the console with an API token: the answer sets the session cookie."""
     row = await verify_token(req.body.token.strip())
@@ -136,7 +137,8 @@ async def wecom_login_urls(req: ApiRequest) -> web.Response:
     return resp
 
 
-@api.route("POST", "/session/wecom", roles=(), body=WeComLoginIn, response=Me, tag="auth")
+@api.route("POST", "/session/wecom", roles=(), body=WeComLoginIn, response=Me, tag="auth",
+           errors=(401,))
 async def wecom_sign_in(req: ApiRequest) -> web.Response:
     """Finish a WeCom login: the code WeCom redirected with becomes the member's userid
     (auth/getuserinfo), who signs in with the role an admin gave that userid."""
