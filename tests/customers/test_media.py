@@ -60,10 +60,16 @@ async def test_uploads_wecom_would_refuse_are_refused_clearly_and_nothing_saved(
     assert _files(module_client) == []
 
 
-async def test_not_multipart_is_a_400(module_client: TestClient) -> None:
+async def test_not_multipart_or_malformed_is_a_400(module_client: TestClient) -> None:
     admin = await _admin(module_client)
     status, err = await admin.call("POST", "/media", {"file": "x"})
     assert status == 400 and "multipart" in err["error"]["message"]
+    # A part header with control characters (found by schemathesis): a 400, never a 500.
+    body = (b"--b0\r\nContent-Disposition: form-data; name=\"\x85\x1e\x14\"\r\n\r\nx\r\n"
+            b"--b0--\r\n")
+    resp = await module_client.post("/api/v1/media", data=body, headers={
+        **admin.headers, "Content-Type": "multipart/form-data; boundary=b0"})
+    assert resp.status == 400 and "multipart" in (await resp.json())["error"]["message"]
 
 
 async def test_upload_list_download_and_delete(module_client: TestClient) -> None:

@@ -10,10 +10,11 @@ from typing import Literal
 from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import BaseModel, Field
 
 from bot.customers import media_library
-from bot.customers.media_library import MAX_UPLOAD, MediaRecord
+from bot.customers.media_library import CONTENT_TYPES, MAX_UPLOAD, MediaRecord
 from bot.web.admin.customers_http import READ, WRITE, PageInfo, PageQuery, as_dict, domain, path_id
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 
@@ -89,7 +90,7 @@ async def _read_upload(request: web.Request) -> tuple[str | None, str, bytes]:
                                    "图片和视频 10 MB，语音 2 MB）", "file")
             else:
                 await part.release()
-    except (ValueError, AssertionError):
+    except (ValueError, AssertionError, HttpProcessingError):  # a malformed part or header
         raise ApiError(400, "invalid", "上传内容不是有效的 multipart/form-data", "file") from None
     if not name and not data:
         raise ApiError(400, "invalid", "请选择要上传的文件（file 字段）", "file")
@@ -122,8 +123,7 @@ async def get_media(req: ApiRequest) -> MediaOut:
 
 
 @api.route("GET", "/media/" + MEDIA_ID + "/content", roles=READ, tag=TAG,
-           media=("application/octet-stream", "image/png", "image/jpeg", "video/mp4",
-                  "audio/amr"))
+           media=("application/octet-stream", *sorted(set(CONTENT_TYPES.values()))))
 async def media_content(req: ApiRequest) -> web.Response:
     """The file itself (to preview or download)."""
     data, kind, name = await domain(media_library.content(
