@@ -176,7 +176,7 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
                 rules: Rulebook) -> Ports:
     """Every port's adapter, from what the process holds."""
     app_client = services.wecom.app(main.name)
-    directory = WeComDirectory(services.store, app_client)
+    directory = WeComDirectory(services.store, app_client, main.agent_id)
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
         jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,

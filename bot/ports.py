@@ -240,10 +240,19 @@ class Directory(KnownNames, Protocol):
         """A member's name from the WeCom directory, or the userid when it cannot tell."""
         ...
 
+    async def members(self) -> list[tuple[str, str]]:
+        """(userid, name) of the members the app sees (its visible range), by name."""
+        ...
+
 
 class MediaStore(Protocol):
     async def media_id_for_url(self, url: str) -> str:
         """An image URL as a temporary media_id (downloaded and uploaded once, cached)."""
+        ...
+
+    async def image(self, url: str) -> tuple[bytes, str]:
+        """A picture WeCom made (a 群活码's qr_code), its bytes and content type; raises
+        ``ValueError`` for what is not a picture or is too large."""
         ...
 
 

@@ -23,6 +23,7 @@ from bot.web.admin import (
     auth,
     console,
     conversations_api,
+    directory_api,
     doctor_api,
     inbox_api,
     notifications_api,
@@ -59,6 +60,7 @@ def build_api() -> Api:
     api.include(inbox_api.api)
     api.include(stats_api.api)
     api.include(doctor_api.api)
+    api.include(directory_api.api)
     api.include(alerts_api.api)
     return api
 

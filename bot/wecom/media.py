@@ -9,6 +9,7 @@ from bot.ports import Store
 from bot.wecom.client import AppClient, WeComClient
 
 MEDIA_URL_TTL = 2 * 24 * 3600
+IMAGE_MAX_BYTES = 2 * 1024 * 1024  # a QR picture is tens of KB; anything this big is not one
 
 
 class MediaUploads:
@@ -31,3 +32,14 @@ class MediaUploads:
         media_id = str(res["media_id"])
         await self.store.set(key, media_id, ttl=MEDIA_URL_TTL)
         return media_id
+
+    async def image(self, url: str) -> tuple[bytes, str]:
+        async with self.client.session.get(url) as resp:
+            resp.raise_for_status()
+            kind = resp.content_type
+            if not kind.startswith("image/"):
+                raise ValueError(f"not a picture: {kind}")
+            content = await resp.content.read(IMAGE_MAX_BYTES + 1)
+        if len(content) > IMAGE_MAX_BYTES:
+            raise ValueError("picture too large")
+        return content, kind

@@ -50,11 +50,11 @@ async def test_orders_list_filters_and_timeline(
             await page.locator(".el-select:has(#order-stage) .el-select__clear").click(
                 force=True)
             await page.wait_for_selector("#order-list [data-order=DD1001]")
-            await page.fill("#order-specialist", "zhangwei")
-            await page.press("#order-specialist", "Enter")
+            await choose(page, "order-specialist", "张伟")
             await page.wait_for_selector("#order-list [data-order=DD1002]", state="detached")
-            await page.fill("#order-specialist", "")
-            await page.press("#order-specialist", "Enter")
+            await page.locator(".el-select:has(#order-specialist) .el-select__clear").click(
+                force=True)
+            await page.wait_for_selector("#order-list [data-order=DD1002]")
             await page.fill("#order-search", "赵先")
             await page.press("#order-search", "Enter")
             await page.wait_for_selector("#order-list [data-order=DD1001]", state="detached")
