@@ -25,6 +25,7 @@ from bot.web.admin import (
     conversations_api,
     directory_api,
     doctor_api,
+    exports_api,
     inbox_api,
     notifications_api,
     orders_api,
@@ -61,6 +62,7 @@ def build_api() -> Api:
     api.include(stats_api.api)
     api.include(doctor_api.api)
     api.include(directory_api.api)
+    api.include(exports_api.api)
     api.include(alerts_api.api)
     return api
 
