@@ -10,7 +10,7 @@ import pytest
 from bot.api_access import create_token
 from bot.settings import Settings
 from bot.wecom.directory import MEMBERS_KEY
-from tests.harness.service import sandbox_of, serving, services_of
+from tests.harness.service import sandbox_of, services_of, serving
 
 
 @pytest.mark.parametrize("mode_settings", ["embedded"], indirect=True)
