@@ -16,7 +16,7 @@ import pytest
 from bot.api_access import create_token
 from bot.models import Escalation
 from bot.settings import Settings
-from tests.harness.browser import browser_page
+from tests.harness.browser import browser_page, screenshot_path
 from tests.harness.waiting import wait_for
 from tests.harness.world import CUSTOMER, KF, world
 
@@ -61,6 +61,9 @@ async def test_a_specialist_exports_what_they_resolved(
             await page.wait_for_selector(f"#page-escalations .ok:has-text('#{esc.id} 已解决')")
             await page.click("#esc-tabs button[data-status=resolved]")
             await page.wait_for_selector(card)
+            await page.click(f"{card} .esc-show")
+            await page.wait_for_selector(f"{card} .bubble")
+            await page.screenshot(path=str(screenshot_path("console-escalations.png", tmp_path)))
             async with page.expect_download() as info:
                 await page.click("#esc-export")
             download = await info.value

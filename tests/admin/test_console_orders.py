@@ -12,7 +12,7 @@ import pytest
 from bot.api_access import create_token
 from bot.models import Milestone
 from bot.settings import Settings
-from tests.harness.browser import browser_page, choose, screenshot_path, sign_in
+from tests.harness.browser import browser_page, choose, sign_in
 from tests.harness.world import world
 
 ROW = "#order-list tr.el-table__row"
@@ -89,8 +89,6 @@ async def test_orders_list_filters_and_timeline(
             await page.wait_for_selector("#order-detail h2:has-text('DD1002')")
             await page.click(f"{ROW}:has([data-order=DD1001])")
             await page.wait_for_selector("#order-timeline [data-status=sent]")
-            await page.screenshot(path=str(screenshot_path("console-orders.png", tmp_path)),
-                                  full_page=True)
             # Bad input from the API is shown, not swallowed.
             await page.fill("#milestone-name", "上天")
             await page.click("#milestone-form button[type=submit]")
