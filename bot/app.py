@@ -186,7 +186,7 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
                 rules: Rulebook) -> Ports:
     """Every port's adapter, from what the process holds."""
     app_client = services.wecom.app(main.name)
-    directory = WeComDirectory(services.store, app_client)
+    directory = WeComDirectory(services.store, app_client, main.agent_id)
     files = LocalMediaStore(services.settings.customers.media_dir)
     by_url = MediaUploads(services.store, services.wecom, app_client).media_id_for_url
     media = MediaLibrary(app_client, files, services.store, lambda: services.ports.clock, by_url)

@@ -295,6 +295,10 @@ class Directory(KnownNames, Protocol):
         """A member's name from the WeCom directory, or the userid when it cannot tell."""
         ...
 
+    async def members(self) -> list[tuple[str, str]]:
+        """(userid, name) of the members the app sees (its visible range), by name."""
+        ...
+
 
 class MessageMedia(Protocol):
     """Media as messages carry them (``bot.customers.media_library``)."""

@@ -8,7 +8,10 @@ Rules: join ways hold ≤5 groups and auto-create a group (``room_base_name`` +
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
+
+import segno
 
 from bot.protocol import errors as E
 from sandbox.corp import Corp
@@ -231,7 +234,9 @@ class CustomerGroups:
             int(body.get("room_base_id", 0)),
             state,
         )
-        way.qr_code = f"https://sandbox.invalid/joinway/{way.config_id}" if scene == 2 else ""
+        # WeCom answers a picture's address on its CDN; the sandbox serves the picture itself.
+        base = self.corp.public_base_url or "https://sandbox.invalid"
+        way.qr_code = f"{base}/sandbox/joinway/{way.config_id}.png" if scene == 2 else ""
         self.join_ways[way.config_id] = way
         return {"config_id": way.config_id}
 
@@ -250,6 +255,17 @@ class CustomerGroups:
                 "state": w.state,
             }
         }
+
+    def join_qr_png(self, config_id: str) -> bytes | None:
+        """The picture behind a 群活码's ``qr_code``: a real QR code (segno) of the join
+        address, as WeCom's encodes its own; None for a way that is gone or has no QR."""
+        way = self.join_ways.get(config_id)
+        if way is None or not way.qr_code:
+            return None
+        out = io.BytesIO()
+        segno.make_qr(f"https://work.weixin.qq.com/gm/{config_id}").save(out, kind="png",
+                                                                          scale=8, border=2)
+        return out.getvalue()
 
     def api_del_join_way(self, body: dict[str, Any]) -> dict[str, Any]:
         del self.join_ways[self._join_way(body.get("config_id")).config_id]

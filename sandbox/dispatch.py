@@ -31,6 +31,7 @@ API: dict[str, tuple[bool, ApiFn]] = {
         lambda s, a, q, b: s.aibot.api_aibot_response(q.get("response_code"), b),
     ),
     "user/get": (True, lambda s, a, q, b: s.contacts.api_user_get(a, q)),
+    "user/simplelist": (True, lambda s, a, q, b: s.contacts.api_user_simplelist(a, q)),
     "agent/get": (True, lambda s, a, q, b: s.contacts.api_agent_get(a, q)),
     "auth/getuserinfo": (True, lambda s, a, q, b: s.staff_login.api_getuserinfo(a, q)),
     "externalcontact/get_follow_user_list": (

@@ -161,6 +161,19 @@ class ExternalContacts:
         return {"userid": s.userid, "name": s.name, "department": [1], "main_department": 1,
                 "position": s.role, "status": 1 if s.active else 2}
 
+    def api_user_simplelist(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
+        """获取部门成员 (docs 90200). The sandbox's corp has one department, 1 (the whole corp):
+        another id is 60123 (无效的部门id); an app that does not see the whole department
+        (a visible range of members only) gets 60011, as WeCom answers for a department
+        outside the range."""
+        if str(query.get("department_id", "")) != "1":
+            raise SandboxError(E.INVALID_DEPARTMENT, "invalid party id")
+        if self.corp.admin[app].visible_users is not None:
+            raise SandboxError(E.NO_CONTACT_PRIVILEGE, "no privilege to access/modify "
+                               "contact/party/agent")
+        return {"userlist": [{"userid": s.userid, "name": s.name, "department": [1]}
+                             for s in self.corp.staff.values() if s.active]}
+
     def api_agent_get(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
         """获取指定的应用详情 (docs 90227): only the token's own app ("企业仅可获取当前凭证对应的
         应用"; another agentid: 301002). The visible range comes back as members

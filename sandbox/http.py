@@ -214,11 +214,19 @@ async def _qr(request: web.Request) -> web.Response:
     return web.Response(body=image, content_type="image/png")
 
 
+async def _join_qr(request: web.Request) -> web.Response:
+    png = request.app[SANDBOX_KEY].customer_groups.join_qr_png(request.match_info["config_id"])
+    if png is None:
+        raise web.HTTPNotFound()
+    return web.Response(body=png, content_type="image/png")
+
+
 def build_sandbox_app(sandbox: Sandbox) -> web.Application:
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[SANDBOX_KEY] = sandbox
     app.router.add_route("*", "/cgi-bin/{api:.+}", _api)
     app.router.add_get("/sandbox/inbox/{recipient}", _inbox)
+    app.router.add_get("/sandbox/joinway/{config_id}.png", _join_qr)
     # The login pages keep WeCom's paths (their hosts are open.weixin.qq.com and
     # login.work.weixin.qq.com); both end on a confirm beside the page.
     for kind, page_path in (("oauth", "/connect/oauth2/authorize"),

@@ -43,6 +43,10 @@ class UserResult(Result, total=False):
     status: int  # 1 activated, 2 disabled, 4 not activated, 5 left the company
 
 
+class UserSimpleListResult(Result, total=False):
+    userlist: list[dict[str, Any]]  # [{"userid", "name", "department": [...]}]
+
+
 class GroupChatListResult(Result, total=False):
     group_chat_list: list[dict[str, Any]]
     next_cursor: str

@@ -25,7 +25,9 @@ from bot.web.admin import (
     contact_ways_api,
     conversations_api,
     customers_api,
+    directory_api,
     doctor_api,
+    exports_api,
     inbox_api,
     media_api,
     notifications_api,
@@ -63,6 +65,8 @@ def build_api() -> Api:
     api.include(inbox_api.api)
     api.include(stats_api.api)
     api.include(doctor_api.api)
+    api.include(directory_api.api)
+    api.include(exports_api.api)
     api.include(alerts_api.api)
     api.include(contact_ways_api.api)
     api.include(tags_api.api)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from bot.protocol.api_results import AgentResult, AuthUserResult, UserResult
+from bot.protocol.api_results import AgentResult, AuthUserResult, UserResult, UserSimpleListResult
 from bot.wecom.endpoints import Endpoints
 
 
@@ -14,6 +14,14 @@ class UserAPI(Endpoints):
         app's visible range (else 60011); apps created after 2022-06-20 no longer get avatar,
         mobile, email and the like, but still the name. Unknown userid: 60111."""
         return cast(UserResult, await self._call("GET", "user/get", params={"userid": userid}))
+
+    async def user_simplelist(self, department_id: int) -> UserSimpleListResult:
+        """GET cgi-bin/user/simplelist?department_id=&fetch_child=1 (获取部门成员, docs 90200):
+        the members (userid, name, department) of a department and its sub-departments. The
+        app must see the department (else 60011); a self-built app still gets real names."""
+        res = await self._call("GET", "user/simplelist",
+                               params={"department_id": department_id, "fetch_child": 1})
+        return cast(UserSimpleListResult, res)
 
     async def auth_getuserinfo(self, code: str) -> AuthUserResult:
         """GET cgi-bin/auth/getuserinfo?code= (获取访问用户身份, docs 91023; the Web-login

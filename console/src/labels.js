@@ -23,6 +23,8 @@ export const API_NAME = {
   send_welcome_msg: "新客户欢迎语", add_msg_template: "群发任务", get_groupmsg_send_result: "群发结果",
   groupchat_add_join_way: "加群二维码", user_get: "成员信息",
 };
+// The built-in order type is "default"; others are named by whoever made them.
+export const orderType = (t) => (t === "default" ? "默认" : t);
 export const label = (map, key) => (key === null || key === undefined ? "" : map[key] || key);
 export const TIMELINE_KIND = { milestone: "里程碑", bound: "绑定客户群", join_qr: "加群二维码",
                                joined: "成员入群", confirm_ask: "请群主确认群发", overdue: "超期提醒",

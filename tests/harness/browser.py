@@ -73,6 +73,8 @@ async def choose(page: Any, select_id: str, label: str) -> None:
     option = page.locator(".el-select-dropdown__item:visible").filter(
         has_text=re.compile(rf"^\s*{re.escape(label)}(\s|$)"))
     await option.first.click()
+    # The list fades out: wait, so that the next choose() finds only its own list's options.
+    await page.locator(".el-select-dropdown__item:visible").first.wait_for(state="hidden")
 
 
 async def confirm(page: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
+from urllib.parse import quote
 
 from aiohttp import web
 from pydantic import BaseModel, Field
@@ -22,7 +23,7 @@ from bot.orders.schemas import (
     OrderQuery,
     Timeline,
 )
-from bot.protocol.errors import WeComAPIError
+from bot.protocol.errors import WeComAPIError, WeComError
 from bot.web.admin.framework import Api, ApiError, ApiRequest, Principal
 from bot.web.admin.names import staff_names
 from bot.web.admin.paging import ListQuery, Paged
@@ -149,6 +150,37 @@ async def order_timeline(req: ApiRequest) -> Timeline:
                                 else customer if n.channel == "kefu"
                                 else t.order.group_name if n.channel == "group" else None)
     return t
+
+
+class QrQuery(BaseModel):
+    download: bool = Field(default=False, description="as an attachment, to save")
+
+
+QR_MAX_BYTES = 2 * 1024 * 1024  # a QR picture is tens of KB; anything this big is not one
+
+
+@api.route("GET", "/orders/{order_no}/join-qr", roles=READ, query=QrQuery, tag="orders",
+           media=("image/png", "image/jpeg"))
+async def order_join_qr(req: ApiRequest) -> web.Response:
+    """The order's group join QR (群活码) picture, fetched from WeCom: the console shows it
+    from its own origin (its CSP admits no other) and saves it with ``download=true``."""
+    order = await domain(lambda: _get(req.params["order_no"]))
+    if not order.join_qr_code:
+        raise ApiError(404, "not_found", "这个订单还没有入群二维码（先绑定客户群）")
+    try:
+        body, kind = await req.services.ports.wecom.download(order.join_qr_code,
+                                                            max_bytes=QR_MAX_BYTES)
+    except WeComError as exc:
+        raise ApiError(502, "wecom_error", f"取不到企业微信的二维码图片：{exc}") from None
+    if not kind.startswith("image/"):
+        raise ApiError(502, "wecom_error", "企业微信返回的不是图片")
+    resp = web.Response(body=body, content_type=kind)
+    resp.headers["Cache-Control"] = "private, max-age=300"
+    if req.query.download:
+        ext = "jpg" if kind == "image/jpeg" else "png"
+        name = quote(f"{order.order_no}-入群二维码.{ext}")
+        resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return resp
 
 
 class GroupQuery(ListQuery):
