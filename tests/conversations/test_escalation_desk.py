@@ -58,8 +58,8 @@ async def test_last_messages_take_the_outbox_status() -> None:
         await escalation_desk.last_messages(esc.id + 100)
 
     assert await escalation_desk.counts_by_status() == {"open": 1, "resolved": 1}
-    [only] = await escalation_desk.escalations(status="open")
-    assert only.id == esc.id and only.status == "open" and only.channel == "kefu"
+    [only], total = await escalation_desk.escalations(status="open")
+    assert only.id == esc.id and only.status == "open" and only.channel == "kefu" and total == 1
 
 
 @pytest.mark.usefixtures("pg_database")

@@ -152,7 +152,7 @@ def ok(**over: object) -> dict:
             [ok(replies={"messages": [{"image": {}}]})],
             "r1",
             "replies.messages[0].image",
-            "url 或 media_id 之一",
+            "url、media_id 或 media 之一",
         ),
         (
             [ok(replies={"messages": [{"link": {"title": "t"}}]})],

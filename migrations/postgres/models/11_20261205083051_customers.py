@@ -126,14 +126,15 @@ COMMENT ON TABLE "tag_event" IS 'Every application or removal of a tag, with its
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
+    # Tables that reference customer go first.
     return """
         DROP TABLE IF EXISTS "contact_sync";
         DROP TABLE IF EXISTS "customer_tag";
         DROP TABLE IF EXISTS "customer_follow";
+        DROP TABLE IF EXISTS "tag_event";
         DROP TABLE IF EXISTS "contact_way";
         DROP TABLE IF EXISTS "customer";
         DROP TABLE IF EXISTS "corp_tag";
-        DROP TABLE IF EXISTS "tag_event";
         DROP TABLE IF EXISTS "media_asset";"""
 
 

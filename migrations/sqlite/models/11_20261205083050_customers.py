@@ -118,15 +118,16 @@ CREATE INDEX IF NOT EXISTS "idx_tag_event_at_c6d2bb" ON "tag_event" ("at");"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
+    # Tables that reference customer go first.
     return """
-        DROP TABLE IF EXISTS "media_asset";
+        DROP TABLE IF EXISTS "contact_sync";
         DROP TABLE IF EXISTS "customer_tag";
+        DROP TABLE IF EXISTS "customer_follow";
+        DROP TABLE IF EXISTS "tag_event";
         DROP TABLE IF EXISTS "contact_way";
         DROP TABLE IF EXISTS "customer";
-        DROP TABLE IF EXISTS "tag_event";
-        DROP TABLE IF EXISTS "contact_sync";
         DROP TABLE IF EXISTS "corp_tag";
-        DROP TABLE IF EXISTS "customer_follow";"""
+        DROP TABLE IF EXISTS "media_asset";"""
 
 
 MODELS_STATE = (
