@@ -216,8 +216,12 @@ async def test_a_repeated_claim_finishes_a_hand_over_that_was_cut_off(
         esc = await wait_for(lambda: _row(esc.id, servicer_userid="liuyang"))
         assert w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid == "liuyang"
         # The conversation follows (the hand-over, then WeCom's session event).
-        conv = await wait_for(lambda: KfConversation.get_or_none(
-            open_kfid=KF, external_userid=CUSTOMER, servicer_userid="liuyang"))
+
+        async def followed() -> KfConversation | None:
+            return await KfConversation.get_or_none(open_kfid=KF, external_userid=CUSTOMER,
+                                                    servicer_userid="liuyang")
+
+        conv = await wait_for(followed)
         assert conv.session_state == 3
 
 
