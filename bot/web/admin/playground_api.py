@@ -32,6 +32,10 @@ async def _run(req: ApiRequest, action: Any) -> dict[str, Any]:
     except PlaygroundRefused as exc:
         raise ApiError(400, "sandbox_refused",
                        f"沙箱（企业微信）拒绝了：{exc.errcode} {exc.errmsg}") from None
+    except (XMLError, UnicodeError):
+        # What WeCom's XML cannot carry (control characters, lone surrogates): no callback
+        # could ever bring it, so the playground cannot play it either.
+        raise ApiError(400, "invalid", "内容含有企业微信无法传递的字符（控制字符等）") from None
     return {"result": result}
 
 
