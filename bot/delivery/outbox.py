@@ -23,7 +23,7 @@ from tortoise.exceptions import IntegrityError
 
 from bot.infra.clock import utcnow
 from bot.infra.group_commit import group_commit
-from bot.infra.logs import get_logger
+from bot.infra.logs import correlated, correlation_id, get_logger
 from bot.infra.store import LockTimeout
 from bot.models import OutboxMessage, OutboxStatus
 from bot.protocol import errors as E
@@ -101,7 +101,8 @@ def new_row(
         args.setdefault("enable_duplicate_check", 1)
         args.setdefault("duplicate_check_interval", 1800)
     return OutboxMessage(key=key, app=app, api=api, args=args, recipient=recipient[:128],
-                         ref=ref, deadline=deadline, priority=priority, next_attempt_at=utcnow())
+                         ref=ref, deadline=deadline, priority=priority, next_attempt_at=utcnow(),
+                         inbox_id=correlation_id())
 
 
 async def add(
@@ -179,6 +180,13 @@ async def send_job(services: Services, row_id: int) -> None:
 
 
 async def _attempt(services: Services, row: OutboxMessage) -> OutboxMessage | None:
+    if row.inbox_id is not None and correlation_id() is None:
+        with correlated(row.inbox_id):
+            return await _attempt_once(services, row)
+    return await _attempt_once(services, row)
+
+
+async def _attempt_once(services: Services, row: OutboxMessage) -> OutboxMessage | None:
     # A deferred job may fire a hair early; a second of slack keeps it from being skipped.
     if row.status != OutboxStatus.PENDING or (
         row.next_attempt_at > utcnow() + timedelta(seconds=1)

@@ -34,6 +34,9 @@ class InboxEvent(Model):
     # Rows of one thread (one kf customer) are handled in id order, whoever handles them:
     # a retried or swept row goes before any later row of its thread (pipeline.processing).
     thread = fields.CharField(max_length=128, null=True)
+    # The passive reply the callback was answered with ({"content", "welcome"}): WeCom
+    # retries a callback whose answer it never got, and the retry gets the same reply.
+    passive_reply: fields.JSONField[dict[str, object]] = fields.JSONField(null=True)
 
     class Meta:
         table = "inbox_event"

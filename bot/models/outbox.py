@@ -35,6 +35,9 @@ class OutboxMessage(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # The inbox row whose journey made this message: its sends log under that id however
+    # late they run (a retry, a row the sweep picks up after a crash).
+    inbox_id = fields.BigIntField(null=True)
 
     class Meta:
         table = "outbox_message"

@@ -91,6 +91,17 @@ async def stale_pending(older_than: float, limit: int = 500) -> list[InboxEvent]
     )
 
 
+async def keep_passive_reply(row_id: int, record: dict[str, object]) -> None:
+    await InboxEvent.filter(id=row_id).update(passive_reply=record)
+
+
+async def passive_reply_for(dedupe_key: str) -> dict[str, object] | None:
+    """The passive reply an earlier delivery of this callback was answered with, if any."""
+    rows = await InboxEvent.filter(dedupe_key=dedupe_key).limit(1).values_list(
+        "passive_reply", flat=True)
+    return rows[0] if rows and isinstance(rows[0], dict) else None
+
+
 def kf_thread(open_kfid: str | None, external_userid: str | None) -> str | None:
     """The thread of a kf item: its customer on its account (None when it names neither)."""
     return f"kf:{open_kfid}:{external_userid}" if open_kfid and external_userid else None

@@ -27,6 +27,16 @@ class WelcomeReply(TextReply):
 
 Reply = TextReply
 
+
+def reply_record(reply: Reply) -> dict[str, object]:
+    """A reply as kept with its inbox row (to answer WeCom's retry the same way)."""
+    return {"content": reply.content, "welcome": isinstance(reply, WelcomeReply)}
+
+
+def reply_of_record(record: dict[str, object]) -> Reply:
+    content = str(record.get("content") or "")
+    return WelcomeReply(content) if record.get("welcome") else TextReply(content)
+
 STREAM_MAX_BYTES = 20_480  # an AI bot stream's content (protocol.md §6.3)
 
 

@@ -15,12 +15,20 @@ from typing import Any
 from aiohttp import web
 
 from bot.infra.logs import correlated, get_logger
+from bot.pipeline import inbox
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.processing import enqueue_inbox
 from bot.ports import PassiveContext
 from bot.protocol.crypto import CryptoError
 from bot.protocol.events import EventParseError, Fmt, KfMsgOrEvent, dedupe_key, parse
-from bot.protocol.replies import Reply, TextReply, passive_aibot_plaintext, passive_app_plaintext
+from bot.protocol.replies import (
+    Reply,
+    TextReply,
+    passive_aibot_plaintext,
+    passive_app_plaintext,
+    reply_of_record,
+    reply_record,
+)
 from bot.protocol.safexml import XMLError, parse_xml
 from bot.routing import AnswerActively
 from bot.runtime import Services
@@ -157,6 +165,12 @@ async def receive(request: web.Request) -> web.Response:
         except Exception as exc:
             raise Reject(503, f"inbox unavailable: {type(exc).__name__}") from None
         if row_id is None:
+            # WeCom retries a callback whose answer it never got: one we answered passively
+            # gets the same reply again (a staff command's answer is not lost with it).
+            kept = await _kept_reply(key)
+            if kept is not None:
+                _log("receive", request, "replayed", 200, started, **fields)
+                return _passive_response(services, app, event, reply_of_record(kept), fmt)
             _log("receive", request, "duplicate", 200, started, **fields)
             return _empty(200)
         fields["inbox_id"] = row_id
@@ -167,6 +181,7 @@ async def receive(request: web.Request) -> web.Response:
             if handled:
                 await services.inbox.mark_done(row_id)
                 if reply is not None:
+                    await _keep_reply(row_id, reply)
                     _log("receive", request, "replied", 200, started, **fields)
                     return _passive_response(services, app, event, reply, fmt)
                 _log("receive", request, "handled", 200, started, **fields)
@@ -192,6 +207,21 @@ async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> Non
     except Exception as exc:
         log.warning("callback.enqueue_failed", error=type(exc).__name__, inbox_id=row_id,
                     dedupe_key=key)
+
+
+async def _kept_reply(key: str) -> dict[str, object] | None:
+    try:
+        return await inbox.passive_reply_for(key)
+    except Exception as exc:  # the duplicate is acknowledged all the same
+        log.warning("callback.replay_unavailable", error=type(exc).__name__)
+        return None
+
+
+async def _keep_reply(row_id: int, reply: Reply) -> None:
+    try:
+        await inbox.keep_passive_reply(row_id, reply_record(reply))
+    except Exception as exc:  # the reply goes out all the same; only a retry would miss it
+        log.warning("callback.reply_not_kept", inbox_id=row_id, error=type(exc).__name__)
 
 
 async def _try_passive(

@@ -9,6 +9,7 @@ from bot.infra.clock import SettableClock
 from bot.models import (
     ContactEvent,
     Escalation,
+    InboxEvent,
     JoinWayRecord,
     OutboxMessage,
     OutboxStatus,
@@ -263,3 +264,21 @@ async def test_a_staff_faq_answer_too_long_for_a_passive_reply_goes_in_parts(
                        for m in got)
         assert first in text and second in text
         assert (await RuleStat.get(rule_id="long-faq", channel="app")).hits == 1
+
+
+async def test_a_passive_answer_wecom_never_got_is_given_again_on_its_retry(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """The service answered 帮助 inside the callback, but the answer never reached WeCom,
+    which sends the callback again: the retry gets the same answer (not an empty 200), the
+    command is not run twice, and the member reads the reply once."""
+    async with world(mode_settings()) as w:
+        lost = iter([True])  # the first answer is lost, every later one arrives
+        w.sandbox.corp.driver._answer_lost = lambda: next(lost, False)
+        await w.sandbox.staff_says("wangqiang", "帮助")
+        await w.sandbox.drain()
+        replies = [m for m in w.sandbox.inbox("wangqiang") if m["channel"] == "app_reply"]
+        assert len(replies) == 1 and "认领" in replies[0]["reply"], replies
+        [delivery] = [d for d in w.sandbox.corp.driver.deliveries if d.label == "app_text"]
+        assert [a.get("error") for a in delivery.attempts] == ["AnswerLost", None]
+        assert await InboxEvent.filter(event_type="text").count() == 1

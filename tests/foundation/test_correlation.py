@@ -66,3 +66,26 @@ async def test_a_kf_message_is_followed_from_its_callback_to_the_reply(
     second = journey(lines, item.id)
     assert "kefu.decided" in [e["event"] for e in second]
     assert [e["api"] for e in second if e["event"] == "outbox.finished"] == ["kf_send_msg"]
+
+
+@pytest.mark.parametrize("mode_settings", ["production"], indirect=True)
+async def test_a_send_the_sweep_picks_up_logs_under_the_journey_that_made_it(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A message made while handling inbox row N and sent later by a job that knows nothing
+    of N (a retry, the sweep after a crash) still logs under N: the row keeps it."""
+    from bot.delivery import outbox
+    from bot.infra.logs import correlated
+
+    with json_log() as log:
+        async with world(mode_settings()) as w:
+            with correlated(4242):
+                row = await outbox.add(key="corr:swept", app="main", api="message_send",
+                                       args={"msgtype": "text", "touser": ["zhangwei"],
+                                             "payload": {"content": "你好"}},
+                                       recipient="zhangwei")
+            assert row.inbox_id == 4242
+            await outbox.send_outbox(w.services, row.id)  # outside any journey
+    sends = [e for e in log.lines() if e["event"] == "outbox.finished"
+             and e.get("outbox_id") == row.id]
+    assert sends and all(e.get("inbox_id") == 4242 for e in sends), sends
