@@ -20,10 +20,10 @@ from typing import Any
 
 from tortoise import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 
 from bot.infra import sql
 from bot.infra.clock import cst_date
+from bot.infra.db import connection
 from bot.models import (
     ConversationMessage,
     KfConversation,
@@ -178,18 +178,29 @@ async def customer_wrote(latest: dict[tuple[str, str], datetime]) -> None:
     messages of a backlog know what is left for the newest. A new message in the same
     second as the last one known starts the count afresh too (it is new: the pull stored
     it just now)."""
+    conn = connection()
     for (open_kfid, external_userid), at in latest.items():
-        updated = await KfConversation.filter(
-            Q(last_customer_at__isnull=True) | Q(last_customer_at__lte=at),
-            open_kfid=open_kfid, external_userid=external_userid,
-        ).update(last_customer_at=at, sent_since_customer=0)
-        if not updated and not await KfConversation.exists(open_kfid=open_kfid,
-                                                           external_userid=external_userid):
+        if await _move_on(conn, open_kfid, external_userid, at):
+            continue
+        if not await KfConversation.exists(open_kfid=open_kfid, external_userid=external_userid):
             try:
                 await KfConversation.create(open_kfid=open_kfid, external_userid=external_userid,
                                             last_customer_at=at)
             except IntegrityError:  # made meanwhile (a decision's first contact): move it on
-                await KfConversation.filter(
-                    Q(last_customer_at__isnull=True) | Q(last_customer_at__lte=at),
-                    open_kfid=open_kfid, external_userid=external_userid,
-                ).update(last_customer_at=at, sent_since_customer=0)
+                await _move_on(conn, open_kfid, external_userid, at)
+
+
+async def _move_on(conn: BaseDBAsyncClient, open_kfid: str, external_userid: str,
+                   at: datetime) -> bool:
+    """The conversation's budget restarted at ``at`` unless it knows a later message;
+    False when no row changed (none yet, or a later message known). By hand: it runs for
+    every customer of every pull."""
+    p = sql.Params(sql.dialect_of(conn))
+    stamp, kfid, euid = p.add([sql.to_db(KfConversation, "last_customer_at", at), open_kfid,
+                               external_userid])
+    (again,) = p.add([sql.to_db(KfConversation, "last_customer_at", at)])
+    count, _ = await conn.execute_query(
+        f"UPDATE {sql.table(KfConversation)} SET last_customer_at = {stamp}, "  # noqa: S608
+        f"sent_since_customer = 0 WHERE open_kfid = {kfid} AND external_userid = {euid} "
+        f"AND (last_customer_at IS NULL OR last_customer_at <= {again})", p.values)
+    return bool(count)

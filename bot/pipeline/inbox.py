@@ -107,10 +107,10 @@ def kf_thread(open_kfid: str | None, external_userid: str | None) -> str | None:
     return f"kf:{open_kfid}:{external_userid}" if open_kfid and external_userid else None
 
 
-async def pending_upto(thread: str, row_id: int, limit: int = 100) -> list[InboxEvent]:
-    """The thread's rows up to ``row_id`` (itself included) still pending, oldest first."""
-    return await InboxEvent.filter(thread=thread, status=InboxStatus.PENDING,
-                                   id__lte=row_id).order_by("id").limit(limit)
+async def pending_upto(thread: str, row_id: int) -> list[int]:
+    """The ids of the thread's rows up to ``row_id`` (itself included) still pending,
+    oldest first."""
+    return await inbox_store.pending_ids_upto(thread, row_id)
 
 
 async def touch_enqueued(row_ids: list[int]) -> None:

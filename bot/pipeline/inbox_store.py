@@ -40,3 +40,15 @@ async def mark_done(row_ids: Sequence[int], at: datetime) -> None:
     await conn.execute_query(
         f"UPDATE {sql.table(InboxEvent)} SET status={status}, processed_at={stamp} "  # noqa: S608
         f"WHERE id IN ({','.join(ids)})", p.values)
+
+
+async def pending_ids_upto(thread: str, row_id: int, limit: int = 100) -> list[int]:
+    """The ids of the thread's pending rows up to ``row_id`` (itself included), oldest first.
+    Read for every pulled kf item: by hand, like the insert."""
+    conn = connection()
+    p = sql.Params(sql.dialect_of(conn))
+    t, status, upto = p.add([thread, InboxStatus.PENDING.value, row_id])
+    rows = await conn.execute_query_dict(
+        f"SELECT id FROM {sql.table(InboxEvent)} WHERE thread = {t} "  # noqa: S608
+        f"AND status = {status} AND id <= {upto} ORDER BY id LIMIT {int(limit)}", p.values)
+    return [int(r["id"]) for r in rows]

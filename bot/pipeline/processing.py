@@ -63,21 +63,20 @@ async def _earlier_first(services: Services, row_id: int, thread: str) -> bool:
     the row alone. Locks are only ever awaited for earlier rows, so two handlers never
     wait for each other."""
     wait = services.settings.conversations.kf_conversation_wait_seconds
-    rows = await inbox.pending_upto(thread, row_id)
-    for row in rows:
-        if row.id == row_id:
+    ids = await inbox.pending_upto(thread, row_id)
+    for earlier in ids:
+        if earlier == row_id:
             continue
         try:
-            with correlated(row.id):
-                async with services.store.lock(f"inbox:{row.id}",
-                                               ttl=ROW_LOCK_TTL,
+            with correlated(earlier):
+                async with services.store.lock(f"inbox:{earlier}", ttl=ROW_LOCK_TTL,
                                                wait=wait):
-                    await _process(services, row.id, earlier_done=True)
+                    await _process(services, earlier, earlier_done=True)
         except Exception as exc:  # LockTimeout (busy elsewhere) or its failure
-            log.info("inbox.waits_for_earlier", inbox_id=row_id, earlier=row.id,
+            log.info("inbox.waits_for_earlier", inbox_id=row_id, earlier=earlier,
                      error=type(exc).__name__)
-            raise EarlierPending(f"row {row.id} of its thread is still pending") from exc
-    return any(row.id == row_id for row in rows)
+            raise EarlierPending(f"row {earlier} of its thread is still pending") from exc
+    return row_id in ids
 
 
 async def _handle(services: Services, row_id: int, app_name: str, event_type: str,
