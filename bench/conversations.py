@@ -1,15 +1,29 @@
 """Conversation benchmark: N sandbox customers chatting with the service at once.
 
     .venv/bin/python bench/conversations.py [--customers 50] [--messages 20]
-        [--modes embedded,production] [--workers 1]
+        [--modes embedded,production] [--workers 1] [--rounds 1] [--statements]
 
 Each customer sends a question, waits for the reply in its sandbox inbox, then sends the
 next. Measured end to end (customer message in → reply delivered to the customer by the
 sandbox): messages/s and p50/p99 reply latency. Afterwards every customer must have exactly
 one reply per question (none twice, none missing, none later than 10 s, no send failed). The
 service runs in this process with the sandbox mounted (as ``wecom-bot serve`` does);
-production mode (PostgreSQL database ``bench_conv``, Redis db 11) runs ``wecom-bot worker``
-processes beside it.
+production mode (PostgreSQL, Redis) runs ``wecom-bot worker`` processes beside it.
+
+The baseline, in the same run and before each round's modes: a bare echo bot
+(``bench/echo_bot.py``: the kf callback, ``sync_msg``, ``send_msg`` of a fixed text; no
+database, no matcher, no outbox) under the same load. Printed as ratios to it: throughput
+(target ≥ 0.5×) and CPU per message. CPU per message is the sum over every process the
+load runs in, read from /proc: this process (the customers, the sandbox and, embedded, the
+service), the workers, the PostgreSQL backends of the bench's database and the Redis server
+(started by the bench for itself unless ``BENCH_REDIS`` names one; a shared Redis's CPU is
+everyone's). Also counted per message (``bench/probe.py``; the same on a loaded machine):
+SQL statements (transactions' BEGIN/COMMIT included) and Redis round trips, of this process
+and the workers; ``--statements`` lists each distinct statement.
+
+Environment: ``BENCH_PG`` (default the database ``bench_conv``), ``BENCH_REDIS`` (default a
+redis-server of the bench's own), ``BENCH_PORTS`` ("18300-18399": the ports the bench may
+listen on; default any free port).
 """
 
 from __future__ import annotations
@@ -17,33 +31,54 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import probe  # noqa: E402
+
 # Overridable, so that several checkouts can bench side by side.
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_conv")
-REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/11")
-QUESTIONS = ["请问什么时候发货", "安装要多久", "怎么开发票", "量尺怎么预约", "价格多少钱",
+QUESTIONS = ["请问多久能发货", "安装要多久", "怎么开发票", "量尺怎么预约", "价格多少钱",
              "板材环保吗", "柜门坏了怎么维修", "门店地址在哪"]
-TARGET_RATE, TARGET_P99 = 200.0, 0.5
+TARGET_RATIO, TARGET_P99 = 0.5, 0.5  # of the echo bot's msg/s; seconds
+
+
+def _ports() -> Iterator[int]:
+    span = os.environ.get("BENCH_PORTS")
+    if not span:
+        while True:
+            yield 0
+    low, _, high = span.partition("-")
+    while True:
+        yield from range(int(low), int(high or low) + 1)
+
+
+_PORTS = _ports()
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    for _ in range(1000):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", next(_PORTS)))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise RuntimeError("no free port in BENCH_PORTS")
 
 
-def write_config(path: Path, mode: str, port: int, db: str) -> None:
+def write_config(path: Path, mode: str, port: int, db: str, redis_url: str) -> None:
     from bot.settings import random_aes_key
 
     apps = "".join(
@@ -51,14 +86,37 @@ def write_config(path: Path, mode: str, port: int, db: str) -> None:
         f'token = "tok{name}"\nencoding_aes_key = "{random_aes_key()}"\n\n'
         for name, kind, agent in (("main", "app", "agent_id = 1000002\n"),
                                   ("aibot", "aibot", "")))
-    redis = f'redis_url = "{REDIS_URL}"\n' if mode == "production" else ""
+    redis = f'redis_url = "{redis_url}"\n' if mode == "production" else ""
     path.write_text(
         f'listen = "127.0.0.1:{port}"\ndatabase_url = "{db}"\n{redis}log_level = "warning"\n'
         f'callback_max_age_seconds = 0\n\n[wecom]\ncorp_id = "ww_bench_conv"\n'
         f'api_base = "sandbox"\napi_calls_per_minute = 100000\n\n{apps}', encoding="utf-8")
 
 
-async def reset(mode: str) -> None:
+class OwnRedis:
+    """A redis-server for this bench alone (its CPU is then the load's own)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+async def reset(mode: str, redis_url: str) -> None:
     if mode != "production":
         return
     import asyncpg
@@ -75,12 +133,115 @@ async def reset(mode: str) -> None:
         conn = await asyncpg.connect(url)
     await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await conn.close()
-    r = aioredis.from_url(REDIS_URL)
+    r = aioredis.from_url(redis_url)
     await r.flushdb()
     await r.aclose()
 
 
-async def run_mode(mode: str, customers: int, messages: int, workers: int) -> dict[str, Any]:
+async def drive(sandbox: Any, customers: int, messages: int, meter: probe.Meter,
+                outbox_failed: Callable[[], Any] | None = None) -> dict[str, Any]:
+    """The load: each customer asks, waits for the reply, asks again. The meter runs around
+    the load only (not the start-up nor the wait for stragglers)."""
+    from sandbox import SEED_KF
+
+    waiting: dict[str, asyncio.Event] = {}
+    received: dict[str, list[float]] = {}
+    original = sandbox.corp.deliver
+
+    def deliver(recipient: str, channel: str, sender: str, msgtype: str, **kw: Any) -> None:
+        original(recipient, channel, sender, msgtype, **kw)
+        if channel == "kf":
+            received.setdefault(recipient, []).append(time.perf_counter())
+            if recipient in waiting:
+                waiting[recipient].set()
+
+    sandbox.corp.deliver = deliver
+    latencies: list[float] = []
+    late = 0  # replies not there within 10 s: left out of the latencies, so counted here
+
+    async def customer(i: int) -> None:
+        nonlocal late
+        euid = f"wmBench{i:06d}"
+        waiting[euid] = asyncio.Event()
+        for k in range(messages):
+            waiting[euid].clear()
+            sent = time.perf_counter()
+            await sandbox.customer_says(SEED_KF, euid, QUESTIONS[(i + k) % len(QUESTIONS)])
+            try:
+                await asyncio.wait_for(waiting[euid].wait(), 10.0)
+            except TimeoutError:
+                late += 1
+                continue
+            latencies.append(received[euid][-1] - sent)
+
+    await meter.start()
+    await asyncio.gather(*(customer(i) for i in range(customers)))
+    reading = await meter.stop()
+    await asyncio.sleep(1.0)  # let stragglers (a double answer) show up
+    counts = [len(received.get(f"wmBench{i:06d}", [])) for i in range(customers)]
+    total = customers * messages
+    lat = sorted(latencies)
+    return {
+        "messages": total, "seconds": reading.seconds, "rate": total / reading.seconds,
+        "p50": statistics.median(lat) if lat else float("nan"),
+        "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan"),
+        "twice": sum(max(0, c - messages) for c in counts),
+        "missing": sum(max(0, messages - c) for c in counts), "late": late,
+        "outbox_failed": await outbox_failed() if outbox_failed else 0,
+        "cpu": reading.cpu, "seen": reading.seen, "counts": reading.counts,
+    }
+
+
+async def run_echo(customers: int, messages: int) -> dict[str, Any]:
+    from aiohttp import web
+
+    from bench.echo_bot import EchoBot
+    from bot.settings import load_settings
+    from sandbox import DEFAULT_PREFIX, Sandbox, mount_sandbox
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-echo-"))
+    port = free_port()
+    config = tmp / "bench.toml"
+    write_config(config, "embedded", port, f"sqlite://{tmp}/unused.sqlite3", "")
+    settings = load_settings(config, env={})
+    base = f"http://127.0.0.1:{port}"
+    sandbox = Sandbox(settings.wecom, callback_base_url=base)
+    app = web.Application()
+    mount_sandbox(app, sandbox, listen_url=base)
+    main = next(a for a in settings.wecom.apps if a.kind == "app")
+    bot = EchoBot(corp_id=settings.wecom.corp_id, secret=main.secret.get_secret_value(),
+                  token=main.token.get_secret_value(),
+                  aes_key=main.encoding_aes_key.get_secret_value(),
+                  api_base=base + DEFAULT_PREFIX)
+    bot.routes(app, f"/wecom/callback/{main.name}")
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        await bot.start()
+        result = await drive(sandbox, customers, messages, probe.Meter())
+    finally:
+        await bot.close()
+        await sandbox.close()
+        await runner.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"mode": "echo", **result}
+
+
+def _worker_command() -> list[str]:
+    # The worker with the probe installed first (its counts on SIGUSR1).
+    code = ("import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('bench_probe', {str(ROOT / 'bench/probe.py')!r})\n"  # noqa: E501
+            "probe = sys.modules['bench_probe'] = importlib.util.module_from_spec(spec)\n"
+            "spec.loader.exec_module(probe)\n"
+            "probe.install()\n"
+            "from bot.cli import main\n"
+            "sys.exit(main(['worker']))\n")
+    return [sys.executable, "-c", code]
+
+
+async def run_mode(mode: str, customers: int, messages: int, workers: int,
+                   redis_url: str, redis_private: bool) -> dict[str, Any]:
     from aiohttp import web
 
     from bot.conversations import rules_store
@@ -91,14 +252,15 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
     from bot.settings import load_settings
     from bot.web.appkeys import SERVICES
     from bot.web.server import create_app
-    from sandbox import SEED_KF
 
-    await reset(mode)
+    await reset(mode, redis_url)
     tmp = Path(tempfile.mkdtemp(prefix="bench-conv-"))
+    probe_dir = tmp / "probe"
+    probe_dir.mkdir()
     port = free_port()
     db = PG_URL if mode == "production" else f"sqlite://{tmp}/bot.sqlite3"
     config = tmp / "bench.toml"
-    write_config(config, mode, port, db)
+    write_config(config, mode, port, db, redis_url)
     settings = load_settings(config, env={})
     configure_logging("json", "warning")
     procs: list[subprocess.Popen[bytes]] = []
@@ -114,58 +276,25 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
         if mode == "production":
             await rules_store.import_rules(sample_rules_text(), mode="replace", actor="bench")
             await changed(services.ports)
-            env = {**os.environ, "WECOM_BOT_CONFIG": str(config)}
+            env = {**os.environ, "WECOM_BOT_CONFIG": str(config),
+                   "BENCH_PROBE_DIR": str(probe_dir)}
             # Started once, before the load; blocking here costs the measurement nothing.
-            procs = [subprocess.Popen([str(ROOT / ".venv/bin/wecom-bot"), "worker"], env=env,  # noqa: ASYNC220
+            procs = [subprocess.Popen(_worker_command(), env=env,  # noqa: ASYNC220
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                      for _ in range(workers)]
             await asyncio.sleep(3.0)  # workers connect and load the rules
-        waiting: dict[str, asyncio.Event] = {}
-        received: dict[str, list[float]] = {}
-        original = sandbox.corp.deliver
+        meter = probe.Meter(
+            workers=[p.pid for p in procs], probe_dir=str(probe_dir),
+            pg_url=PG_URL if mode == "production" else None,
+            redis_url=redis_url if mode == "production" else None)
 
-        def deliver(recipient: str, channel: str, sender: str, msgtype: str, **kw: Any) -> None:
-            original(recipient, channel, sender, msgtype, **kw)
-            if channel == "kf":
-                received.setdefault(recipient, []).append(time.perf_counter())
-                if recipient in waiting:
-                    waiting[recipient].set()
+        async def failed() -> int:
+            return await OutboxMessage.filter(status="failed").count()
 
-        sandbox.corp.deliver = deliver
-        latencies: list[float] = []
-        late = 0  # replies not there within 10 s: left out of the latencies, so counted here
-
-        async def customer(i: int) -> None:
-            nonlocal late
-            euid = f"wmBench{i:06d}"
-            waiting[euid] = asyncio.Event()
-            for k in range(messages):
-                waiting[euid].clear()
-                sent = time.perf_counter()
-                await sandbox.customer_says(SEED_KF, euid, QUESTIONS[(i + k) % len(QUESTIONS)])
-                try:
-                    await asyncio.wait_for(waiting[euid].wait(), 10.0)
-                except TimeoutError:
-                    late += 1
-                    continue
-                latencies.append(received[euid][-1] - sent)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(customer(i) for i in range(customers)))
-        elapsed = time.perf_counter() - started
-        await asyncio.sleep(1.0)  # let stragglers (a double answer) show up
-        counts = [len(received.get(f"wmBench{i:06d}", [])) for i in range(customers)]
-        twice = sum(max(0, c - messages) for c in counts)
-        missing = sum(max(0, messages - c) for c in counts)
-        total = customers * messages
-        failed = await OutboxMessage.filter(status="failed").count()
-        lat = sorted(latencies)
-        return {
-            "mode": mode, "messages": total, "seconds": elapsed, "rate": total / elapsed,
-            "p50": statistics.median(lat) if lat else float("nan"),
-            "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan"),
-            "twice": twice, "missing": missing, "late": late, "outbox_failed": failed,
-        }
+        result = await drive(sandbox, customers, messages, meter, failed)
+        if mode == "production" and not redis_private:
+            result["cpu"].pop("redis", None)  # a shared server's CPU is not the load's
+        return {"mode": mode, **result}
     finally:
         for p in procs:
             p.terminate()
@@ -178,6 +307,44 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int) -> di
             if p.poll() is None:
                 p.kill()
         await runner.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _per_message(r: dict[str, Any]) -> tuple[float, float, float]:
+    """(CPU ms, SQL statements, Redis round trips) per message."""
+    sql, redis = probe.totals(r["counts"])
+    n = r["messages"]
+    return sum(r["cpu"].values()) / n * 1000, sql / n, redis / n
+
+
+def report(rows: list[dict[str, Any]], customers: int, messages: int,
+           statements: bool) -> None:
+    echo = next(r for r in rows if r["mode"] == "echo")
+    echo_cpu = _per_message(echo)[0]
+    print(f"\n{customers} customers x {messages} messages each (targets: >= {TARGET_RATIO}x "
+          f"the echo bot's msg/s, p99 <= {TARGET_P99 * 1000:.0f} ms, none twice or missing)")
+    print(f"{'mode':<12}{'msg/s':>8}{'x echo':>8}{'p50 ms':>8}{'p99 ms':>8}{'twice':>6}"
+          f"{'missing':>8}{'late':>5}{'failed':>7}{'CPU ms/msg':>11}{'x echo':>8}"
+          f"{'SQL/msg':>8}{'Redis/msg':>10}{'ok':>4}")
+    for r in rows:
+        cpu, sql, redis = _per_message(r)
+        ratio = r["rate"] / echo["rate"]
+        ok = r is echo or (ratio >= TARGET_RATIO and r["p99"] <= TARGET_P99
+                           and not r["twice"] and not r["missing"] and not r["late"]
+                           and not r["outbox_failed"])
+        print(f"{r['mode']:<12}{r['rate']:>8.1f}{ratio:>8.2f}{r['p50'] * 1000:>8.1f}"
+              f"{r['p99'] * 1000:>8.1f}{r['twice']:>6}{r['missing']:>8}{r['late']:>5}"
+              f"{r['outbox_failed']:>7}{cpu:>11.2f}{cpu / echo_cpu:>8.2f}{sql:>8.2f}"
+              f"{redis:>10.2f}{'yes' if ok else 'NO':>4}")
+    print("CPU ms per message by process: "
+          + "; ".join(r["mode"] + " " + ", ".join(
+              f"{g} {c / r['messages'] * 1000:.2f}" + (f" ({r['seen'][g]})" if g != "bench" else "")
+              for g, c in r["cpu"].items()) for r in rows))
+    if statements:
+        for r in rows:
+            if r["counts"]:
+                print(f"\n{r['mode']}: statements and Redis commands per message")
+                print(probe.table(r["counts"], r["messages"]))
 
 
 def main() -> None:
@@ -186,20 +353,28 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--modes", default="embedded,production")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the echo bot and the modes, alternately")
+    parser.add_argument("--statements", action="store_true",
+                        help="list each distinct SQL statement and Redis command per message")
     args = parser.parse_args()
-    rows = []
-    for mode in args.modes.split(","):
-        rows.append(asyncio.run(run_mode(mode, args.customers, args.messages, args.workers)))
-    print(f"\n{args.customers} customers x {args.messages} messages each "
-          f"(targets: >= {TARGET_RATE:.0f} msg/s, p99 <= {TARGET_P99 * 1000:.0f} ms)")
-    print(f"{'mode':<12}{'msgs':>7}{'msg/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'twice':>7}{'missing':>9}{'late':>6}{'failed':>8}{'ok':>5}")
-    for r in rows:
-        ok = (r["rate"] >= TARGET_RATE and r["p99"] <= TARGET_P99 and not r["twice"]
-              and not r["missing"] and not r["late"] and not r["outbox_failed"])
-        print(f"{r['mode']:<12}{r['messages']:>7}{r['rate']:>9.1f}{r['p50'] * 1000:>9.1f}"
-              f"{r['p99'] * 1000:>9.1f}{r['twice']:>7}{r['missing']:>9}{r['late']:>6}"
-              f"{r['outbox_failed']:>8}{'yes' if ok else 'NO':>5}")
+    probe.install()
+    own = None
+    redis_url = os.environ.get("BENCH_REDIS", "")
+    if not redis_url and shutil.which("redis-server"):
+        own = OwnRedis()
+        redis_url = own.url
+    redis_url = redis_url or "redis://127.0.0.1:6379/11"
+    try:
+        for _ in range(args.rounds):
+            rows = [asyncio.run(run_echo(args.customers, args.messages))]
+            for mode in args.modes.split(","):
+                rows.append(asyncio.run(run_mode(mode, args.customers, args.messages,
+                                                 args.workers, redis_url, own is not None)))
+            report(rows, args.customers, args.messages, args.statements)
+    finally:
+        if own is not None:
+            own.stop()
 
 
 if __name__ == "__main__":

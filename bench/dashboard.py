@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_dashboard")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/10")
-QUESTIONS = ["请问什么时候发货", "安装要多久", "怎么开发票", "量尺怎么预约", "价格多少钱",
+QUESTIONS = ["请问多久能发货", "安装要多久", "怎么开发票", "量尺怎么预约", "价格多少钱",
              "板材环保吗", "柜门坏了怎么维修", "门店地址在哪", "你好", "这个颜色还有吗"]
 COLORS = ["#73bf69", "#f2cc0c", "#5794f2", "#ff780a", "#f2495c", "#b877d9", "#8ab8ff",
           "#fade2a", "#37872d", "#ca95e5"]

@@ -4,7 +4,8 @@
 
 Per fault a fresh deploy starts (a database of its own on a private PostgreSQL cluster, a
 private Redis emptied, ``wecom-bot sandbox`` as WeCom retrying callbacks 3 times 5 s apart,
-one ``serve``, two ``worker``); a burst runs through the sandbox's control API (kf customers
+or 1 s apart where the fault needs WeCom to give up (``RETRY_DELAY``), one ``serve``, two
+``worker``); a burst runs through the sandbox's control API (kf customers
 asking a question every ~2 s, new contacts, staff writing 帮助) and the fault hits at t = 8 s.
 Everything is then measured from the sandbox's records (what WeCom delivered, gave up on,
 and what people received) and the database:
@@ -16,7 +17,9 @@ and what people received) and the database:
 - lost: a kf question without its answer (the kf budget's share also shown apart), a staff
   message acknowledged but unanswered, a new contact neither welcomed nor given up by WeCom;
 - order: kf customers whose answers came in another order than their questions;
-- welcomes: welcomed of new contacts, and why the others were not;
+- welcomes: welcomed of new contacts, and why the others were not; a new contact whose
+  callback WeCom gave up on is shown apart, with whether reconciliation found it again
+  (its record made, its member told to greet in person): the row settles only once it has;
 - settle: seconds from recovery (or the burst's end, if later) until nothing is pending
   and every outcome is in.
 
@@ -29,11 +32,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +119,14 @@ async def pg_crash(fleet: Fleet, stack: Stack) -> None:
     await stack.pg.start()
 
 
+async def pg_outage(fleet: Fleet, stack: Stack) -> None:
+    # Longer than WeCom's retries (this row's sandbox retries 1 s apart): WeCom gives up on
+    # what it sends meanwhile, and reconciliation reads the new contacts back.
+    await stack.pg.stop("immediate")
+    await asyncio.sleep(6.0)
+    await stack.pg.start()
+
+
 async def wecom_faults(fleet: Fleet, stack: Stack) -> None:
     # 20 % of API calls fail (-1, HTTP 503) for 8 s, after a burst of 45009s.
     await fleet.control("faults", error_rate=0.1, http5xx_rate=0.1, rate_limit_burst=20,
@@ -133,8 +145,11 @@ async def wecom_retries(fleet: Fleet, stack: Stack) -> None:
 FAULTS: dict[str, Fault] = {
     "none": no_fault, "kill-worker": kill_worker, "kill-serve": kill_serve,
     "redis-restart": redis_restart, "pg-restart": pg_restart, "pg-crash": pg_crash,
-    "wecom-faults": wecom_faults, "wecom-retries": wecom_retries,
+    "pg-outage": pg_outage, "wecom-faults": wecom_faults, "wecom-retries": wecom_retries,
 }
+# The sandbox's pause between a callback's retries, where a fault needs WeCom's own pace
+# (3 retries 1 s apart: it gives up after ~3 s of failures); the others get 5 s.
+RETRY_DELAY = {"pg-outage": 1.0}
 QUICK_FAULTS = ("kill-worker", "redis-restart")
 
 
@@ -147,6 +162,7 @@ class Sent:
     contacts: list[str] = field(default_factory=list)
     staff: Counter[str] = field(default_factory=Counter)  # staff → 帮助 sent
     refused: list[str] = field(default_factory=list)  # control calls the sandbox refused
+    asked: dict[tuple[str, int], float] = field(default_factory=dict)  # (customer, k) → time
 
 
 async def burst(fleet: Fleet, load: Load, rng: random.Random) -> Sent:
@@ -165,6 +181,7 @@ async def burst(fleet: Fleet, load: Load, rng: random.Random) -> Sent:
         euid = f"wmDrill{i:04d}"
         await asyncio.sleep(rng.uniform(0, load.spacing))
         for k in range(load.questions):
+            sent.asked[(euid, k)] = time.time()  # the sandbox's clock: the wall clock
             if await act("kf/customer_says", open_kfid=SEED_KF, external_userid=euid,
                          text=QUESTION.format(k)):
                 sent.questions[euid] = k + 1
@@ -207,6 +224,8 @@ class Row:
     order: int = 0
     welcomed: int = 0
     contacts: int = 0
+    gave_up_contacts: int = 0  # new contacts whose callback WeCom gave up on
+    reconciled: int = 0  # of those, found again by reconciliation (record made, member told)
     why: Counter[str] = field(default_factory=Counter)
     staff: str = ""
     settle: float | None = None
@@ -246,6 +265,9 @@ async def measure(fleet: Fleet, db_url: str, sent: Sent, row: Row) -> bool:
         db_url, "SELECT count(*) AS n FROM outbox_message WHERE status = 'pending'"))[0]["n"]
     outcomes = {r["external_userid"]: (r["outcome"], r["errcode"]) for r in await _db(
         db_url, "SELECT external_userid, outcome, errcode FROM welcome_outcome")}
+    reconciled = {r["external_userid"] for r in await _db(
+        db_url, "SELECT external_userid FROM missed_event WHERE kind = 'contact_add' AND "
+        "done_at IS NOT NULL")}
     budget_refs = {(r["conversation"].rsplit(":", 1)[-1], r["content"]) for r in await _db(
         db_url, "SELECT i.conversation, i.content FROM conversation_message i WHERE "
         "i.direction = 'in' AND (i.action = 'escalate:budget' OR EXISTS (SELECT 1 FROM "
@@ -292,17 +314,25 @@ async def measure(fleet: Fleet, db_url: str, sent: Sent, row: Row) -> bool:
             row.order += 1
     row.lost += row.budget + row.unstored
 
-    # New contacts: welcomed once, or why not.
+    # New contacts: welcomed once, or why not. One whose callback WeCom gave up on can only
+    # be found again by reconciliation (its welcome code went with the callback).
     row.contacts, row.welcomed, row.why = len(sent.contacts), 0, Counter()
+    row.gave_up_contacts = row.reconciled = 0
     for euid in sent.contacts:
         welcomes = [m for m in inboxes.get(euid, []) if m.get("channel") == "welcome"]
         row.twice += max(0, len(welcomes) - 1)
         if welcomes:
             row.welcomed += 1
+            row.twice += euid in reconciled  # welcomed and reconciled: done twice
             continue
         status = contact_delivery.get(euid)
         if status == "failed":
-            row.why["WeCom gave up"] += 1
+            row.gave_up_contacts += 1
+            if euid in reconciled:
+                row.reconciled += 1
+                row.why["WeCom gave up, reconciled (record made, member told)"] += 1
+            else:
+                row.why["WeCom gave up, not reconciled (yet)"] += 1
             continue
         outcome = outcomes.get(euid)
         reason = ("not processed" if outcome is None
@@ -321,24 +351,68 @@ async def measure(fleet: Fleet, db_url: str, sent: Sent, row: Row) -> bool:
 
     welcomes_open = sum(1 for e in sent.contacts if outcomes.get(e, ("",))[0] == "pending")
     return (pending_deliveries == 0 and row.processed == row.rows and outbox_pending == 0
-            and welcomes_open == 0 and row.lost == 0)
+            and welcomes_open == 0 and row.lost == 0
+            and row.reconciled == row.gave_up_contacts)
 
 
-async def run_fault(name: str, stack: Stack, load: Load, seed: int, index: int,
-                    settle_limit: float) -> Row:
-    row = Row(name)
-    db_url = await stack.pg.create_database(f"faults_{index}")
+@contextlib.asynccontextmanager
+async def deployed(stack: Stack, name: str, database: str, load: Load, *, workers: int = 2,
+                   serves: int = 1, retry_delay: float = 5.0) -> AsyncIterator[tuple[Fleet, str]]:
+    """A fresh deploy on ``stack`` (a database of its own, Redis emptied), the drill's rules
+    loaded: the fleet and its database URL; stopped on the way out."""
+    db_url = await stack.pg.create_database(database)
     await stack.redis.stop()
     await stack.redis.start()
     folder = stack.folder / name
     folder.mkdir()
-    fleet = Fleet(folder, db_url, stack.redis.url, workers=2)
+    fleet = Fleet(folder, db_url, stack.redis.url, workers=workers, serves=serves,
+                  callback_retry_delay=retry_delay)
     rules = folder / "rules.yaml"
     rules.write_text(rules_yaml(load.questions), encoding="utf-8")
     try:
         await fleet.start()
         await fleet.command("rules", "import", str(rules), "--replace")
         await asyncio.sleep(1.0)  # every process has the rules (they are also told at once)
+        yield fleet, db_url
+    finally:
+        await fleet.stop()
+
+
+async def settle(fleet: Fleet, db_url: str, sent: Sent, row: Row, since: float,
+                 settle_limit: float) -> None:
+    """Measure into ``row`` until everything is settled (``row.settle``: seconds after
+    ``since``) or ``settle_limit`` has passed; what is still open goes to the notes."""
+    deadline = since + settle_limit
+    while True:
+        try:
+            settled = await measure(fleet, db_url, sent, row)
+        except Exception as exc:  # the database still recovering: look again
+            row.notes.append(f"measure: {type(exc).__name__}")
+            settled = False
+        if settled:
+            row.settle = time.monotonic() - since
+            break
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.5)
+    if row.settle is not None:
+        await asyncio.sleep(2.0)  # a late second answer would show now
+        await measure(fleet, db_url, sent, row)
+    if row.settle is None:  # what is still open, for the report
+        left = await _db(db_url, "SELECT event_type, attempts, last_error, "
+                         "received_at, enqueued_at FROM inbox_event WHERE status <> 'done'"
+                         " ORDER BY id LIMIT 5")
+        row.notes += [f"open: {dict(r)}" for r in left]
+    exited = fleet.exited()
+    if exited:
+        row.notes.append(f"exited on their own: {exited}")
+
+
+async def run_fault(name: str, stack: Stack, load: Load, seed: int, index: int,
+                    settle_limit: float) -> Row:
+    row = Row(name)
+    async with deployed(stack, name, f"faults_{index}", load,
+                        retry_delay=RETRY_DELAY.get(name, 5.0)) as (fleet, db_url):
         rng = random.Random(seed)
         started = time.monotonic()
 
@@ -350,33 +424,8 @@ async def run_fault(name: str, stack: Stack, load: Load, seed: int, index: int,
         sent, recovered = await asyncio.gather(burst(fleet, load, rng), inject())
         since = max(recovered, time.monotonic())
         row.notes += sent.refused[:3]
-        deadline = since + settle_limit
-        while True:
-            try:
-                settled = await measure(fleet, db_url, sent, row)
-            except Exception as exc:  # the database still recovering: look again
-                row.notes.append(f"measure: {type(exc).__name__}")
-                settled = False
-            if settled:
-                row.settle = time.monotonic() - since
-                break
-            if time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.5)
-        if row.settle is not None:
-            await asyncio.sleep(2.0)  # a late second answer would show now
-            await measure(fleet, db_url, sent, row)
-        if row.settle is None:  # what is still open, for the report
-            left = await _db(db_url, "SELECT event_type, attempts, last_error, "
-                             "received_at, enqueued_at FROM inbox_event WHERE status <> 'done'"
-                             " ORDER BY id LIMIT 5")
-            row.notes += [f"open: {dict(r)}" for r in left]
-        exited = fleet.exited()
-        if exited:
-            row.notes.append(f"exited on their own: {exited}")
+        await settle(fleet, db_url, sent, row, since, settle_limit)
         row.notes.append(f"burst {since - started:.0f} s")
-    finally:
-        await fleet.stop()
     return row
 
 
@@ -395,6 +444,9 @@ def render(rows: list[Row]) -> str:
         if r.why:
             lines.append(f"{'':<14}welcomes not sent: "
                          + ", ".join(f"{n} {why}" for why, n in r.why.most_common()))
+        if r.gave_up_contacts:
+            lines.append(f"{'':<14}new contacts WeCom gave up on: {r.gave_up_contacts}, "
+                         f"reconciled {r.reconciled}")
     return "\n".join(lines)
 
 

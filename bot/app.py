@@ -17,15 +17,17 @@ from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, wat
 from bot.customers.book import CustomerBookAdapter
 from bot.customers.media_library import MediaLibrary
 from bot.delivery.writer import OutboxWriter
-from bot.infra import db
-from bot.infra.clock import SystemClock
+from bot.infra import db, memory_report
+from bot.infra.clock import SystemClock, utcnow
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
 from bot.infra.media_files import LocalMediaStore
 from bot.infra.metrics import make_recorder
+from bot.infra.server_secrets import with_generated_secrets
 from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
 from bot.pipeline.inbox import InboxWriter
+from bot.pipeline.outages import OutageWatch, watch_forever
 from bot.pipeline.processing import sweep
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import ArqQueue, InProcessRunner
@@ -67,10 +69,7 @@ def build_dispatcher() -> Dispatcher:
 
 def local_url(settings: Settings) -> str:
     """How processes on this host reach the service (a wildcard bind is reached on loopback)."""
-    host = settings.host
-    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
-        host = "127.0.0.1"
-    return f"http://{host}:{settings.port}"
+    return settings.local_url
 
 
 def bind_public_url(services: Services, url: str) -> None:
@@ -192,7 +191,8 @@ def build_ports(services: Services, main: AppConfig, *, clock: Clock,
     media = MediaLibrary(app_client, files, services.store, lambda: services.ports.clock, by_url)
     return Ports(
         settings=services.settings, main_app=main, clock=clock, store=services.store,
-        jobs=services.queue, background=services, orders=DbOrdersLookup(), rules=rules,
+        jobs=services.queue, background=services,
+        orders=DbOrdersLookup(services.settings, lambda: services.ports.clock.now()), rules=rules,
         names=directory, commits=group_commit(), metrics=services.metrics, wecom=app_client,
         outbox=OutboxWriter(services, main.name),
         directory=directory,
@@ -215,6 +215,8 @@ async def running(
         if applied:
             log.info("db.migrated", applied=applied)
     await db.init_db(settings.database_url)
+    # Secrets the configuration leaves empty: made once, shared through the database.
+    settings = await with_generated_secrets(settings)
     store = make_store(settings.redis_url)
     metrics = make_recorder(settings.metrics_enabled, unknown_codes=unknown_codes.counts)
     runner: InProcessRunner | None = None
@@ -238,6 +240,7 @@ async def running(
         cryptos=make_cryptos(settings),
         wecom=WeComClient(settings.wecom, store, base_url=base_url, metrics=metrics),
         inbox=InboxWriter(),
+        outages=OutageWatch("serve" if role == "serve" else "worker"),
         sandbox=sandbox,
         playground=SandboxPlayground(sandbox) if sandbox is not None else None,
         metrics=metrics,
@@ -249,6 +252,11 @@ async def running(
     sweeper: asyncio.Task[None] | None = None
     periodic: asyncio.Task[None] | None = None
     rules_watch = await _start_rules(services, rules)
+    # Every process watches its storage; a serve also reconciles the time before it started.
+    outage_watch = asyncio.create_task(watch_forever(
+        services, services.outages, started=utcnow(),
+        check_startup=role == "serve" and settings.reconcile_on_start), name="outage-watch")
+    memory = memory_report.install(role, settings.tracemalloc, settings.tracemalloc_dir)
     try:
         if runner is not None:
             runner.ctx = services
@@ -260,7 +268,7 @@ async def running(
         yield services
     finally:
         await services.settle()
-        for task in (sweeper, periodic, rules_watch):
+        for task in (sweeper, periodic, rules_watch, outage_watch):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
@@ -271,6 +279,7 @@ async def running(
         await services.wecom.close()
         await store.close()
         await db.close_db()
+        memory_report.uninstall(memory)
         log.info("service.stopped", role=role)
 
 

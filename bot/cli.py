@@ -90,10 +90,17 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from sandbox import run_sandbox
 
     settings = _settings(args)
-    print(f"WeCom sandbox on http://{args.host}:{args.port}, callbacks to {local_url(settings)}",
+    urls = args.callback_url or [local_url(settings)]
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        print(f"wecom-bot sandbox: --callback-url {bad[0]!r} is not an http(s) URL",
+              file=sys.stderr)
+        return 2
+    print(f"WeCom sandbox on http://{args.host}:{args.port}, callbacks to {', '.join(urls)}",
           flush=True)
     try:
-        asyncio.run(run_sandbox(args.host, args.port, settings.wecom, local_url(settings),
+        asyncio.run(run_sandbox(args.host, args.port, settings.wecom, urls[0],
+                                callback_base_urls=urls if len(urls) > 1 else (),
                                 callback_retry_delay=args.callback_retry_delay,
                                 callback_timeout=args.callback_timeout))
     except KeyboardInterrupt:
@@ -123,15 +130,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.doctor import Report, diagnose, render_text
     from bot.infra.db import close_db, init_db, ping_db
     from bot.infra.store import make_store
+    from bot.pipeline.outage_queries import Summary, summary
     from bot.web.server import listening
     from bot.wecom.client import WeComClient
 
     settings = _settings(args)
     main_app = main_app_of(settings).name
 
+    reached: list[bool] = []
+
     async def database() -> None:
         await init_db(settings.database_url)
         await ping_db()
+        reached.append(True)
 
     async def redis() -> None:
         store = make_store(settings.redis_url)
@@ -140,12 +151,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         finally:
             await store.close()
 
+    async def outages() -> Summary:
+        if not reached:  # the database check before it failed: that says why
+            raise ConnectionError("database unreachable")
+        return await summary()
+
     async def check(base_url: str | None) -> Report:
         # A memory store: the doctor must fetch its own tokens, not reuse the service's.
         client = WeComClient(settings.wecom, make_store(""), base_url=base_url)
         try:
             return await diagnose(settings, client, main_app=main_app, database=database,
-                                  redis=redis)
+                                  redis=redis, outages=outages)
         finally:
             await client.close()
             await close_db()
@@ -372,6 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
                   "service (or `doctor`) against it.")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument("--callback-url", action="append", metavar="URL",
+                         help="the service's base URL for callbacks (default: http://{listen} "
+                         "from the config); repeat it for several serve processes and each "
+                         "callback POST goes to the next in turn, as the load balancer in "
+                         "front of them would (WeCom itself knows one URL per app)")
     sandbox.add_argument("--callback-timeout", type=float, default=5.0, metavar="SECONDS",
                          help="how long a callback may take before it is retried (WeCom: 5)")
     sandbox.add_argument("--callback-retry-delay", type=float, default=1.0, metavar="SECONDS",

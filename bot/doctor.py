@@ -19,7 +19,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.infra.logs import get_logger
 from bot.protocol import errors as E
@@ -27,6 +27,9 @@ from bot.protocol.errors import WeComAPIError, WeComError, WeComHTTPError, egres
 from bot.settings import AppConfig, Settings
 from bot.wecom.callback_probe import verify_callback_url
 from bot.wecom.client import AppClient, WeComClient
+
+if TYPE_CHECKING:
+    from bot.pipeline.outage_queries import Summary
 
 log = get_logger(__name__)
 
@@ -71,8 +74,10 @@ async def diagnose(
     main_app: str,
     database: Probe | None = None,
     redis: Probe | None = None,
+    outages: Callable[[], Awaitable[Summary]] | None = None,
 ) -> Report:
-    """Every check, in the order an operator fixes them."""
+    """Every check, in the order an operator fixes them; last, what recent outages cost
+    (``outages``: bot.pipeline.outage_queries.summary, when the database is reachable)."""
     checks: list[Check] = []
     for app in settings.wecom.apps:
         checks.extend(_callback_config(app))
@@ -89,6 +94,8 @@ async def diagnose(
                                          "redis_url"))
     else:
         checks.append(Check("redis", "Redis", "ok", "未配置 redis_url：嵌入模式，不使用 Redis"))
+    if outages is not None:
+        checks.append(await _outages(outages))
     report = Report(tuple(checks))
     log.info("doctor.done", failed=[c.id for c in report.failed],
              warned=[c.id for c in report.checks if c.status == "warn"])
@@ -373,6 +380,27 @@ async def _store_check(cid: str, title: str, probe: Probe | None, url: str, key:
         return Check(cid, title, "fail", f"{where} 无法连接（{type(exc).__name__}）",
                      f"确认 {title} 已启动、地址和账号正确、本机可以访问，或修改配置 {key}")
     return Check(cid, title, "ok", f"{where} 可以连接")
+
+
+async def _outages(read: Callable[[], Awaitable[Summary]]) -> Check:
+    """Callbacks lost to outages: WeCom gives up after ~3 s, so an outage costs what it sent
+    meanwhile; reconciliation reads back what it can. Warns while a recorded outage has
+    waited long for it (no worker running, or WeCom refusing the reads)."""
+    cid, title = "outages", "存储中断与补录"
+    try:
+        async with asyncio.timeout(PROBE_SECONDS):
+            s = await read()
+    except Exception as exc:
+        return Check(cid, title, "skip", f"无法读取（{type(exc).__name__}）")
+    text = (f"近 {s.days} 天存储中断 {s.outages} 次，被拒回调 {s.refused} 条（企业微信放弃 "
+            f"{s.lost} 条），补录 {s.missed} 项")
+    if s.stale:
+        return Check(cid, title, "warn", f"{text}；{s.stale} 次中断已记录超过 10 分钟仍未补录",
+                     "确认 wecom-bot worker 在运行；在控制台「停机补录」页（或 GET "
+                     "/api/v1/outages?open=true）查看未补录的中断和备注")
+    if s.open:
+        return Check(cid, title, "ok", f"{text}；{s.open} 次中断正在补录")
+    return Check(cid, title, "ok", text if s.outages else f"近 {s.days} 天没有存储中断")
 
 
 def _where(url: str) -> str:

@@ -47,6 +47,11 @@ class Clock(Protocol):
         ...
 
 
+# Seconds a crashed holder (a killed worker) keeps a lock from the others. Locks are renewed
+# while held, so this bounds no work; it is how long a crash stalls what waits for the lock.
+LOCK_TTL = 10.0
+
+
 class Store(Protocol):
     async def get(self, key: str) -> str | None: ...
 
@@ -67,7 +72,7 @@ class Store(Protocol):
         ...
 
     def lock(
-        self, name: str, *, ttl: float = 30.0, wait: float | None = None
+        self, name: str, *, ttl: float = LOCK_TTL, wait: float | None = None
     ) -> AbstractAsyncContextManager[None]:
         """A mutual-exclusion lock shared by every process using this store.
 
@@ -75,6 +80,14 @@ class Store(Protocol):
         as it needs: the lock is renewed while held); ``wait`` bounds how long to wait for it
         (None: forever), raising LockTimeout.
         """
+        ...
+
+    async def held(self, name: str) -> bool:
+        """Whether someone holds the lock ``name`` now (a crashed holder's until its ttl)."""
+        ...
+
+    async def set_and_held(self, key: str, value: str, ttl: float | None, lock: str) -> bool:
+        """``set(key, value, ttl)``, then ``held(lock)``, in one round trip."""
         ...
 
     async def publish(self, channel: str, message: str) -> None: ...
@@ -366,16 +379,47 @@ class OrderInfo:
     specialist: str | None = None  # userid of the order's service specialist
     stage: str | None = None  # current milestone, e.g. "量尺"
     group_chat_id: str | None = None  # the order's customer group, once bound
-    summary: str | None = None  # one or two lines for 进度 <订单号>
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChoice:
+    """One of a customer's orders, to pick from (a kf menu)."""
+
+    order_id: int
+    order_no: str
+    stage: str | None  # its current stage; None: not started
 
 
 class OrdersLookup(Protocol):
     """What conversations ask the orders domain: does this customer have an order, what is
-    the state of order N."""
+    the state of order N, how far along are the customer's orders; and the customer's
+    answer to an appointment menu, which the orders domain records."""
 
     async def for_customer(self, external_userid: str) -> OrderInfo | None: ...
 
     async def by_number(self, order_no: str) -> OrderInfo | None: ...
+
+    async def staff_progress(self, order_no: str, *, with_link: bool) -> str | None:
+        """What ``进度 <订单号>`` answers a member: stage, next stage and its expected date,
+        overdue; with the customer's progress page link if ``with_link``. None: no order."""
+        ...
+
+    async def orders_of_customer(self, external_userid: str) -> list[OrderChoice]:
+        """The orders the customer may ask about: the open ones, newest first; the newest
+        finished one when none is open; none when they have no order."""
+        ...
+
+    async def progress_reply(self, external_userid: str, order_id: int) -> str | None:
+        """The answer to the customer about that order: its stage, the next stage and its
+        expected date, the link to its progress page. None when it is not theirs."""
+        ...
+
+    async def appointment_answer(self, ports: Ports, external_userid: str,
+                                 menu_id: str | None) -> str | None:
+        """The customer picked from an appointment menu (a time, or "another time"): the
+        choice recorded on the order and told to its team; the reply to the customer.
+        None when the click is not an appointment menu of theirs."""
+        ...
 
 
 class Background(Protocol):

@@ -20,6 +20,7 @@ from bot.wecom.client import WeComClient
 
 if TYPE_CHECKING:
     from bot.pipeline.inbox import InboxWriter
+    from bot.pipeline.outages import OutageWatch
     from sandbox import Sandbox
 
 
@@ -32,6 +33,8 @@ class Services:
     cryptos: dict[str, WeComCrypto]
     wecom: WeComClient
     inbox: InboxWriter
+    # This process's view of its storage: an outage under way, recorded once it is over.
+    outages: OutageWatch
     # The built-in simulator when it is this process's WeCom (api_base = "sandbox").
     sandbox: Sandbox | None = None
     # The console's playground in that simulator (the composition root adapts it).

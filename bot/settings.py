@@ -14,7 +14,9 @@ import re
 import secrets
 import string
 import sys
+import tempfile
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +31,7 @@ from pydantic import (
 )
 
 from bot.protocol import text_limits as L
+from keywords.workdays import WorkingHours
 
 ENV_PREFIX = "WECOM_BOT_"
 # WECOM_BOT_* variables that are not settings: the config path, and what the test suite reads.
@@ -119,12 +122,23 @@ class ConversationsConfig(BaseModel):
     )
     human_menu_id: str = Field(default="human", pattern=MENU_ID)
     queue_notice: str = "当前咨询人数较多，您已进入排队，专员接入后会第一时间回复您。"
+    # The queue notice when the raise deadline falls outside working hours
+    # (``business_hours``): {when} is that deadline (e.g. 周一 09:15), {hours} the hours.
+    queue_notice_closed: str = ("您已进入排队。专员的工作时间是工作日 {hours}（北京时间），"
+                                "{when} 前会有专员联系您。")
     transfer_notice: str = "已为您转接专员{specialist}，请稍候。"
     servicer_cap: int = Field(default=5, ge=1)  # open escalations per servicer
+    # Unclaimed escalations: re-sent after this much working time (``business_hours``),
+    # raised to the supervisor after that much.
     sla_renotify_minutes: float = Field(default=5.0, gt=0)
     sla_raise_minutes: float = Field(default=15.0, gt=0)
     # kf account (open_kfid) → supervisor userid; "*" is the default for every account.
+    # Unclaimed escalations and low satisfaction ratings (≤ 2) are raised to them.
     supervisors: dict[str, str] = Field(default_factory=dict)
+    # When a servicer ends a kf session: the 1–5 rating menu with the end code (20 s, once).
+    session_survey: bool = True
+    # After a kf rating, the customer's next message within this is taken as its sentence.
+    survey_comment_minutes: float = Field(default=10.0, ge=0, le=1440)
     contact_welcome: str = "您好{nickname}，我是您的专属顾问，很高兴为您服务！"
     aibot_welcome: str = "你好，我是全屋定制助手。发送“帮助”查看我能做的事。"
     app_unmatched_hint: str = "没有找到相关答案。发送“帮助”查看可用命令。"
@@ -134,12 +148,29 @@ class ConversationsConfig(BaseModel):
     load_sample_rules: bool = True  # embedded mode: load the sample rules on first start
     rules_poll_seconds: float = Field(default=1.0, gt=0)
 
-    @field_validator("fallback_reply", "budget_notice", "kf_welcome_text", "queue_notice",
+    @field_validator("fallback_reply", "budget_notice", "kf_welcome_text",
                      "transfer_notice", "contact_welcome", "app_unmatched_hint")
     @classmethod
     def _fits(cls, v: str, info: ValidationInfo) -> str:
         # WeCom's limits in bytes for the message each text becomes (bot.protocol.text_limits).
         why = L.too_long(v, _TEXT_BYTES.get(str(info.field_name), L.KF_TEXT))
+        if why is not None:
+            raise ValueError(why)
+        return v
+
+    @field_validator("queue_notice", "queue_notice_closed")
+    @classmethod
+    def _queue_template(cls, v: str) -> str:
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"not a valid template ({exc})") from None
+        unknown = names - {"when", "hours"}
+        if unknown:
+            raise ValueError(f"unknown variables {sorted(unknown)}; use {{when}}, {{hours}}")
+        # Filled with the longest values they take.
+        why = L.too_long(v.format(when="12月31日（周四）09:00", hours="09:00–12:00、13:30–18:00"),
+                         L.KF_TEXT)
         if why is not None:
             raise ValueError(why)
         return v
@@ -190,6 +221,10 @@ class Settings(BaseModel):
     # Prometheus metrics: /metrics on serve (and on a worker's --metrics-listen); off, the
     # recording calls do nothing.
     metrics_enabled: bool = True
+    # Memory diagnosis (bot.infra.memory_report): N > 0 traces allocations with N frames
+    # each, and every SIGUSR2 writes a report of what grew to tracemalloc_dir. Costly.
+    tracemalloc: int = Field(default=0, ge=0, le=100)
+    tracemalloc_dir: str = Field(default_factory=tempfile.gettempdir)
     # A connection with no request under way (idle, or headers still trickling in) is closed
     # after this; more open connections than the cap close the longest idle first.
     http_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=3600)
@@ -203,6 +238,20 @@ class Settings(BaseModel):
     job_concurrency: int = Field(default=8, ge=1, le=256)
     inbox_sweep_seconds: float = Field(default=30.0, gt=0)
     inbox_stale_seconds: float = Field(default=120.0, gt=0)
+    # WeCom gives up on a callback after ~3 s of failures: what it sent while callbacks could
+    # not be stored, or while no serve answered, is read back from WeCom and reconciled
+    # (bot/pipeline/reconcile.py) this long after storage is back, so that the callbacks
+    # stored at the outage's end are handled first.
+    reconcile_delay_seconds: float = Field(default=15.0, ge=0, le=3600)
+    # Each serve start reconciles the time since the newest stored callback (nobody was
+    # answering then, or a serve crashed during an outage), at most this far back.
+    reconcile_on_start: bool = True
+    reconcile_max_hours: float = Field(default=72.0, gt=0, le=24 * 30)
+    # Working hours on the mainland business calendar, 北京时间 (weekends and statutory days
+    # off closed, 调休 workdays open): escalation SLA timers count only this time and
+    # overdue-stage alerts wait for it. "HH:MM-HH:MM", several comma-separated (a lunch
+    # break); empty: round the clock (wall-clock time, for a 24/7 team).
+    business_hours: str = "09:00-18:00"
     wecom: WeComConfig = WeComConfig()
     conversations: ConversationsConfig = ConversationsConfig()
     customers: CustomersConfig = CustomersConfig()
@@ -223,19 +272,59 @@ class Settings(BaseModel):
         description="reminders before the task counts as failed; past 3 they are spread to "
                     "stay within WeCom's 3 per 24 h")
     orders_kf_account: str = ""  # open_kfid for customer notices when the order names none
+    # An appointment's day-before reminder goes out at this hour (北京时间) of that day.
+    appointment_remind_hour: int = Field(default=10, ge=0, le=23)
     orders_link_base: str = "http://127.0.0.1:8080/orders"  # text-card links: BASE/ORDER_NO
+    # When the order's customer joins its group, the group's next owner-confirmed 群发 task
+    # opens with this welcome ({order_no} {customer} {progress_url}); empty: none.
+    orders_join_welcome: str = ("欢迎加入订单 {order_no} 的服务群！交付的每一步都会在群里同步，"
+                                "进度也可以随时在这里查看：{progress_url}")
     # ERP: per-key signing secrets are derived from this; the database keeps only hashes.
     erp_signing_secret: SecretStr = SecretStr("")
     erp_signature_window_seconds: int = Field(default=300, ge=1)
+    # The customer's progress page, GET {public_url}/p/{token}: links are signed with this
+    # (HMAC-SHA256). Empty: a secret made on the first start and kept in the database.
+    progress_link_secret: SecretStr = SecretStr("")
+    progress_link_days: int = Field(default=180, ge=1, le=3650)  # how long a link works
+    progress_page_per_minute: int = Field(default=30, ge=1)  # page requests per address
+    # Behind a load balancer that appends the client's address to X-Forwarded-For: the
+    # per-address limits take the last address it added instead of the balancer's own.
+    trust_forwarded_for: bool = False
 
-    @field_validator("erp_signing_secret")
+    @field_validator("erp_signing_secret", "progress_link_secret")
     @classmethod
-    def _erp_secret_length(cls, v: SecretStr) -> SecretStr:
-        # Every ERP key's secret is derived from it: a short one is guessable.
+    def _secret_length(cls, v: SecretStr) -> SecretStr:
+        # Every ERP key's secret and every progress link is derived from it: a short one is
+        # guessable.
         if v.get_secret_value() and len(v.get_secret_value()) < ERP_SECRET_MIN:
-            raise ValueError(f"must be at least {ERP_SECRET_MIN} characters (or empty: "
-                             "ERP signing off)")
+            raise ValueError(f"must be at least {ERP_SECRET_MIN} characters (or empty)")
         return v
+
+    @field_validator("orders_join_welcome")
+    @classmethod
+    def _join_welcome(cls, v: str) -> str:
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"not a valid template ({exc})") from None
+        unknown = names - {"order_no", "customer", "progress_url"}
+        if unknown:
+            raise ValueError(f"unknown variables {sorted(unknown)}; use {{order_no}}, "
+                             "{customer}, {progress_url}")
+        why = L.too_long(v, L.GROUPMSG_TEXT)
+        if why is not None:
+            raise ValueError(why)
+        return v
+
+    @field_validator("business_hours")
+    @classmethod
+    def _business_hours(cls, v: str) -> str:
+        hours_of(v)  # a ValueError names what is wrong
+        return v.strip()
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        return hours_of(self.business_hours)
 
     @field_validator("order_no_pattern")
     @classmethod
@@ -288,8 +377,27 @@ class Settings(BaseModel):
         return self.listen.rpartition(":")[0]
 
     @property
+    def local_url(self) -> str:
+        """How processes on this host reach the service (a wildcard bind on loopback)."""
+        host = self.host
+        if host in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104 - comparing, not binding
+            host = "127.0.0.1"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def link_base(self) -> str:
+        """Where people outside reach the service (links we give out): ``public_url``, else
+        this host's own address."""
+        return self.public_url or self.local_url
+
+    @property
     def port(self) -> int:
         return int(self.listen.rpartition(":")[2])
+
+
+@lru_cache(maxsize=8)
+def hours_of(text: str) -> WorkingHours:
+    return WorkingHours.parse(text)
 
 
 def random_aes_key() -> str:

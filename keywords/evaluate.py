@@ -22,7 +22,7 @@ RawHit = tuple[str, str, int, int]
 class Context(NamedTuple):
     channel: str | None
     scope: Mapping[str, object] | None
-    at: dt.datetime
+    at: dt.datetime | None  # None: now
     menu_id: str | None
 
 
@@ -61,15 +61,6 @@ def evaluate(
     hits: list[RawHit] = []
     norm = scan.norm
 
-    def term_hits(kind: str, terms: tuple[str, ...]) -> list[RawHit]:
-        out = []
-        for ti in range(len(terms)):
-            span = found.get((kind, ti))
-            if span is not None:
-                label = f"fuzzy-{kind}" if (ri, (kind, ti)) in scan.fuzzy else kind
-                out.append((label, c.originals[(kind, ti)], span[0], span[1]))
-        return out
-
     if c.exact:
         if norm in c.exact:
             term = next(t for t in rule.when.exact if _norm(t) == norm)
@@ -77,7 +68,7 @@ def evaluate(
         else:
             reasons.append("not an exact match")
     if c.all:
-        got = term_hits("all", c.all)
+        got = _term_hits(c, ri, scan, found, "all", c.all)
         hits.extend(got)
         if len(got) < len(c.all):
             have = {h[1] for h in got}
@@ -85,7 +76,7 @@ def evaluate(
             reasons.extend(f"all-term {t} missing" + _not_word(scan, ri, rule, "all", t)
                            for t in missing)  # fmt: skip
     if c.any:
-        got = term_hits("any", c.any)
+        got = _term_hits(c, ri, scan, found, "any", c.any)
         hits.extend(got)
         if not got:
             near = [rule.when.any[ti] for k, ti in scan.not_word.get(ri, ()) if k == "any"]
@@ -94,7 +85,7 @@ def evaluate(
             else:
                 reasons.append("no any-term present")
     if c.contains:
-        got = term_hits("contains", c.contains)
+        got = _term_hits(c, ri, scan, found, "contains", c.contains)
         hits.extend(got)
         if not got:
             reasons.append("no contains-term present")
@@ -106,7 +97,7 @@ def evaluate(
         else:
             reasons.append(f"menu_id {ctx.menu_id} not clicked" if ctx.menu_id else "no menu click")
     if rule.applies != "always" and rule.hours is not None and (explain or not reasons):
-        inside = rule.hours.contains(ctx.at)
+        inside = rule.hours.contains(ctx.at or dt.datetime.now(dt.UTC))
         if rule.applies == "inside_hours" and not inside:
             reasons.append("outside hours")
         elif rule.applies == "outside_hours" and inside:
@@ -131,6 +122,19 @@ def evaluate(
         elif not any(r.startswith("regex ") for r in reasons):
             reasons.append("no regex matched")
     return not reasons, hits, reasons
+
+
+def _term_hits(
+    c: Compiled, ri: int, scan: _Scan, found: Mapping[tuple[str, int], tuple[int, int]],
+    kind: str, terms: tuple[str, ...],
+) -> list[RawHit]:
+    out = []
+    for ti in range(len(terms)):
+        span = found.get((kind, ti))
+        if span is not None:
+            label = f"fuzzy-{kind}" if scan.fuzzy and (ri, (kind, ti)) in scan.fuzzy else kind
+            out.append((label, c.originals[(kind, ti)], span[0], span[1]))
+    return out
 
 
 def rank(c: Compiled, hits: list[RawHit]) -> tuple[object, ...]:

@@ -1,4 +1,4 @@
-"""Business-hours windows with an optional mainland-China holiday calendar."""
+"""Business-hours windows with an optional mainland-China holiday calendar (``workdays``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .workdays import is_open
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOLIDAY_CALENDARS = ("cn",)
@@ -44,31 +46,12 @@ class Hours:
         return self._open_on(day)
 
     def _open_on(self, day: dt.date) -> bool:
-        if self.holidays == "cn":
-            verdict = cn_day_override(day)
-            if verdict is not None:
-                return verdict
-        return day.weekday() in self.days
+        return is_open(day, self.days, self.holidays)
 
 
 @lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
-
-
-def cn_day_override(day: dt.date) -> bool | None:
-    """False on a statutory day off, True on a make-up workday (调休), else None.
-
-    chinese-calendar is maintained yearly from the State Council notices; for
-    years it does not cover yet we fall back to plain weekdays.
-    """
-    from chinese_calendar.constants import holidays, workdays
-
-    if day in holidays:
-        return False
-    if day in workdays:
-        return True
-    return None
 
 
 def parse_days(value: str) -> tuple[int, ...]:

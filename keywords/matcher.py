@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -29,6 +29,16 @@ from .segment import RJiebaSegmenter, boundaries, term_freqs
 
 # Specificity: the strongest condition a rule has (all given ones must hold).
 _WORD, _SUB, _EXCL, _GATE = range(4)
+
+
+# Per automaton pattern: the rules using it as a word (with the term's key), a substring,
+# an exclusion and a regex gate.
+_Usage = tuple[
+    tuple[tuple[int, tuple[str, int]], ...],
+    tuple[tuple[int, int], ...],
+    tuple[tuple[int, int], ...],
+    tuple[tuple[int, int], ...],
+]
 
 
 class Hit(NamedTuple):
@@ -65,6 +75,9 @@ class Explanation:
 
 class _Scan:
     """Per-call scratch state (never shared, so the Matcher stays immutable)."""
+
+    __slots__ = ("_bounds", "_gaps", "_offs", "_sorted", "excluded", "found", "fuzzy", "gated",
+                 "m", "norm", "not_word", "text", "tokens")  # fmt: skip
 
     def __init__(self, m: Matcher, text: str, norm: str) -> None:
         self.m, self.text, self.norm = m, text, norm
@@ -201,9 +214,18 @@ class Matcher:
             self._compiled.append(c)
 
         self._seg.add_words(term_freqs(self._seg, word_terms))
-        self._usage = [tuple(tuple(k) for k in u) for u in usage]
+        # Word hits carry their (kind, index) key ready-made: built once here, not per hit.
+        self._usage: list[_Usage] = [
+            (tuple((ri, self._word_key(ri, ti)) for ri, ti in u[_WORD]),
+             tuple(u[_SUB]), tuple(u[_EXCL]), tuple(u[_GATE]))
+            for u in usage
+        ]  # fmt: skip
         self._ac = ahocorasick_rs.AhoCorasick(list(patterns)) if patterns else None
         self._fuzzy = PinyinIndex([(ri, self._compiled[ri]) for ri in fuzzy_rules]) or None
+
+    def _word_key(self, ri: int, ti: int) -> tuple[str, int]:
+        n_any = len(self._compiled[ri].any)
+        return ("any", ti) if ti < n_any else ("all", ti - n_any)
 
     # -- public API --
 
@@ -261,8 +283,14 @@ class Matcher:
         self, text: str, ctx: Context, *, explain: bool, first_only: bool
     ) -> tuple[list[Match], _Scan, list[NearMiss]]:
         norm = nz.normalize(text)
+        found = (self._ac.find_matches_as_indexes(norm, overlapping=True)
+                 if self._ac is not None and norm else ())  # fmt: skip
         scan = _Scan(self, text, norm)
-        cands = self._candidates(scan, ctx.menu_id)
+        menu = ctx.menu_id
+        if not (found or explain or self._always or self._fuzzy is not None
+                or norm in self._exact or (isinstance(menu, str) and menu in self._menu)):
+            return [], scan, []  # most messages: no term of any rule in them
+        cands = self._candidates(scan, found, ctx.menu_id)
         if explain:
             cands |= set(scan.excluded) | set(scan.not_word)
         results: list[tuple[tuple[object, ...], int, list[RawHit]]] = []
@@ -294,17 +322,16 @@ class Matcher:
         ]
         return matches, scan, misses
 
-    def _candidates(self, scan: _Scan, menu_id: object) -> set[int]:
+    def _candidates(
+        self, scan: _Scan, found: Sequence[tuple[int, int, int]], menu_id: object
+    ) -> set[int]:
         cands: set[int] = set()
         norm = scan.norm
-        if self._ac is not None and norm:
+        if found:
             usage = self._usage
-            for pid, s, e in self._ac.find_matches_as_indexes(norm, overlapping=True):
+            for pid, s, e in found:
                 words, subs, excls, gates = usage[pid]
-                for ri, ti in words:
-                    c = self._compiled[ri]
-                    n_any = len(c.any)
-                    key = ("any", ti) if ti < n_any else ("all", ti - n_any)
+                for ri, key in words:
                     if scan.is_word(s, e):
                         scan.found.setdefault(ri, {}).setdefault(key, (s, e))
                         cands.add(ri)
@@ -329,9 +356,10 @@ def _alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _instant(at: object) -> dt.datetime:
+def _instant(at: object) -> dt.datetime | None:
+    """The instant to judge hours at; None is "now", read only if some rule has hours."""
     if at is None:
-        return dt.datetime.now(dt.UTC)
+        return None
     if not isinstance(at, dt.datetime):
         raise TypeError("at must be a datetime")
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)

@@ -12,7 +12,7 @@ SCOPE_KEYS = ("open_kfid", "chat_id", "userid", "tag")
 # Conditions that can make a rule hit; a rule needs at least one of them.
 POSITIVE_CONDITIONS = ("exact", "all", "any", "contains", "regex", "menu_id")
 APPLIES = ("always", "inside_hours", "outside_hours")
-ACTIONS = ("reply", "escalate", "offer_group", "tag")
+ACTIONS = ("reply", "escalate", "offer_group", "tag", "order_progress")
 REPLY_MODES = ("all", "random")
 FUZZY_MODES = ("pinyin",)
 

@@ -11,6 +11,10 @@ message (too slow for the hot path) and its phrase table only changes a few
 hundred idioms/names; a per-character table is ~50x faster, never changes
 length, and is applied identically to rules and messages, which is what
 matching needs.
+
+Most chat text needs only one thing: separators dropped. Two regexes built at import
+(which characters fold away, which fold to something else) let such text be normalized
+and mapped back with no Python work per character; anything else takes the table path.
 """
 
 from __future__ import annotations
@@ -67,9 +71,53 @@ class _FoldTable(dict[int, str]):
 
 _TABLE = _FoldTable()
 
+# Where the character classes are worked out: the BMP, surrogates aside. Other planes
+# (emoji among them) count as changing and take the table path: a class reaching past
+# the BMP makes re test its ranges one by one, which costs more than the table.
+_CLASSIFIED = (range(0xD800), range(0xE000, 0x10000))
+
+
+def _char_class(points: list[int]) -> str:
+    spans: list[tuple[int, int]] = []
+    for cp in points:
+        if spans and spans[-1][1] == cp - 1:
+            spans[-1] = (spans[-1][0], cp)
+        else:
+            spans.append((cp, cp))
+    esc = re.escape
+    return "".join(esc(chr(a)) if a == b else f"{esc(chr(a))}-{esc(chr(b))}" for a, b in spans)
+
+
+def _classify() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(runs of characters folded away, any character folded to something else)."""
+    stable = unicodedata.is_normalized
+    dropped: list[int] = []
+    changed: list[int] = []
+    for cp in itertools.chain(*_CLASSIFIED):
+        ch = chr(cp)
+        if stable("NFKC", ch) and ch.casefold() == ch:  # decided without folding: quicker
+            if not _keep(ch):
+                dropped.append(cp)
+            elif ch in _T2S:
+                changed.append(cp)
+            continue
+        folded = fold_char(ch)
+        if not folded:
+            dropped.append(cp)
+        elif folded != ch:
+            changed.append(cp)
+    astral = "\\U00010000-\\U0010ffff"
+    return (re.compile(f"[{_char_class(dropped)}]+"),
+            re.compile(f"[{_char_class(changed)}\\ud800-\\udfff]|[{astral}]"))  # fmt: skip
+
+
+_DROPPED, _CHANGED = _classify()
+
 
 def normalize(text: str) -> str:
     """Normalized text for matching (fast path, no offsets)."""
+    if _CHANGED.search(text) is None:
+        return _DROPPED.sub("", text)
     return text.translate(_TABLE)
 
 
@@ -89,6 +137,14 @@ _DROPPED_RUN = re.compile("\x00+")
 
 def offsets(text: str) -> list[int]:
     """For each normalized character, the index of its original character."""
+    if _CHANGED.search(text) is None:
+        kept: list[int] = []
+        start = 0
+        for run in _DROPPED.finditer(text):
+            kept.extend(range(start, run.start()))
+            start = run.end()
+        kept.extend(range(start, len(text)))
+        return kept
     mask = text.translate(_MASK)
     if "\x02" not in mask:  # common case, done in C: keep indexes whose mask is 1
         return list(itertools.compress(range(len(text)), mask.encode()))
@@ -100,11 +156,19 @@ def offsets(text: str) -> list[int]:
 
 def gaps(text: str) -> set[int]:
     """Normalized positions where something was dropped (a separator)."""
+    if _CHANGED.search(text) is None:
+        out: set[int] = set()
+        dropped = 0
+        for run in _DROPPED.finditer(text):
+            out.add(run.start() - dropped)
+            dropped += run.end() - run.start()
+        return out
     mask = text.translate(_MASK)
     if "\x02" in mask:
-        offs = offsets(text)
-        return {p for p in range(1, len(offs)) if offs[p] - offs[p - 1] > 1}
-    out: set[int] = set()
+        # Sentinels before and after the text: a drop at either end is a gap too.
+        offs = [-1, *offsets(text), len(text)]
+        return {p for p in range(len(offs) - 1) if offs[p + 1] - offs[p] > 1}
+    out = set()
     dropped = 0
     for run in _DROPPED_RUN.finditer(mask):
         out.add(run.start() - dropped)

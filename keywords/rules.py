@@ -192,9 +192,9 @@ class _RuleParser:
         tags = self.strings(raw.get("tag", []), "tag")
         for i, t in enumerate(tags):
             if len(t) > 64:
-                self.err(f"tag[{i}]", "a tag is at most 64 characters")
+                self.err(f"tag[{i}]", "标签最多 64 个字符")
         if action == "tag" and not tags:
-            self.err("tag", "a tag action needs the tags to give: tag: [name, ...]")
+            self.err("tag", "打标签的规则需要写明要打的标签：tag: [标签名, ...]")
         if not self.ok:
             return None
         assert self.rule_id is not None and when is not None and replies is not None
@@ -355,7 +355,7 @@ class _RuleParser:
         """A media library id: a positive integer."""
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return value
-        self.err(field, "expected a media library id (a positive integer)")
+        self.err(field, "应为素材库中的素材编号（正整数）")
         return 0
 
     def message(self, value: Any, field: str) -> Message | None:

@@ -13,6 +13,7 @@ Everything is in memory; ``clock`` is injectable (``SandboxClock().advance(s)``)
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -55,6 +56,7 @@ class Sandbox:
         *,
         clock: Clock | None = None,
         callback_base_url: str | None = None,
+        callback_base_urls: Sequence[str] = (),
         limits: Limits | None = None,
         seed_world: bool = True,
         seed: int = 0,
@@ -65,6 +67,7 @@ class Sandbox:
             wecom,
             clock=clock,
             callback_base_url=callback_base_url,
+            callback_base_urls=callback_base_urls,
             limits=limits,
             seed=seed,
             callback_retry_delay=callback_retry_delay,
@@ -86,6 +89,7 @@ class Sandbox:
         self.staff_login: StaffLogin = StaffLogin(self.corp)
 
         self.customer_says = self.kf.customer_says
+        self.customer_clicks = self.kf.customer_clicks
         self.customer_enters = self.kf.customer_enters
         self.set_servicer_status = self.kf.set_servicer_status
         self.servicer_says = self.kf.servicer_says
@@ -185,7 +189,8 @@ async def run_sandbox(
     callback_base_url: str | None,
     **kw: Any,
 ) -> None:
-    """``wecom-bot sandbox``: serve the sandbox on its own port until cancelled."""
+    """``wecom-bot sandbox``: serve the sandbox on its own port until cancelled. Several serve
+    processes: ``callback_base_urls=[...]`` in ``kw`` (see ``Corp.callback_base_urls``)."""
     sandbox = Sandbox(wecom_config, callback_base_url=callback_base_url, **kw)
     sandbox.corp.public_base_url = f"http://{host}:{port}"
     runner = web.AppRunner(build_sandbox_app(sandbox))

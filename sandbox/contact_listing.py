@@ -95,13 +95,13 @@ class ContactListing:
         users = [f"sync{start + i:04d}" for i in range(staff)]
         for u in users:
             self.corp.staff[u] = Staff(u, f"成员{u[-4:]}")
-        now = int(self.corp.now())
+        before = int(self.corp.now()) - 30 * 24 * 3600  # added before the service was there
         first = len(self.corp.customers)
         for i in range(customers):
             euid = f"wmSync{first + i:026d}"
             c = Customer(euid, f"客户{first + i}")
             for k in range(follows_per_customer):
-                c.follow[users[(i + k) % len(users)]] = {"createtime": now - i, "state": "",
+                c.follow[users[(i + k) % len(users)]] = {"createtime": before - i, "state": "",
                                                          "remark": ""}
             self.corp.customers[euid] = c
         return {"staff": users, "customers": customers}

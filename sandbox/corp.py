@@ -11,7 +11,7 @@ import random
 import string
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,11 @@ class SandboxClock:
     def advance(self, seconds: float) -> None:
         self.offset += seconds
 
+    def set(self, at: float) -> None:
+        """Read ``at`` (a Unix time) now and run on from there: tests put the corp on a
+        given day (a Friday evening, a holiday). Set it before the day's events."""
+        self.offset = at - time.time()
+
 
 @dataclass
 class Limits:
@@ -54,6 +59,9 @@ class Limits:
     kf_history: float = 3 * DAY
     welcome_ttl: float = 20.0
     kf_state_code_ttl: float = 48 * 3600.0
+    # The end of a session's msg_code (结束语/满意度评价): one message within 20 s
+    # (protocol-2.md §6.3).
+    kf_end_code_ttl: float = 20.0
     response_url_ttl: float = 3600.0
     media_ttl: float = 3 * DAY
     # media/uploadimg: 100 pictures a day per corp (SDK copies of docs 90256; the current
@@ -80,6 +88,7 @@ class Corp:
         *,
         clock: Clock | None = None,
         callback_base_url: str | None = None,
+        callback_base_urls: Sequence[str] = (),
         limits: Limits | None = None,
         seed: int = 0,
         callback_retry_delay: float = 1.0,
@@ -88,7 +97,11 @@ class Corp:
         self.corp_id = spec.corp_id
         self.clock: Clock = clock or SandboxClock()
         self.limits = limits or Limits()
-        self.callback_base_url = callback_base_url
+        # The service's callback base URL. With several serve processes behind one URL (a
+        # load balancer's, as WeCom knows one callback URL per app) ``callback_base_urls``
+        # lists each process's, taken in turn per POST; the first is then the URL.
+        self.callback_base_urls: tuple[str, ...] = tuple(callback_base_urls)
+        self.callback_base_url = callback_base_url or next(iter(self.callback_base_urls), None)
         self.public_base_url = ""  # where the sandbox is reachable (response_url), set on start
         self.apps: dict[str, AppSpec] = {a.name: a for a in spec.apps}
         self.admin: dict[str, AppAdmin] = {a.name: AppAdmin() for a in spec.apps}
@@ -108,11 +121,17 @@ class Corp:
         self._seq = 0
         self.driver = CallbackDriver(
             self.corp_id,
-            lambda: self.callback_base_url,
+            self.callback_targets,
             timeout=callback_timeout,
             retry_delay=callback_retry_delay,
             answer_lost=lambda: self.faults.draw_callback_lost(),
         )
+
+    def callback_targets(self) -> tuple[str, ...]:
+        """Where callbacks go: each of ``callback_base_urls`` in turn, else the one URL."""
+        if self.callback_base_urls:
+            return self.callback_base_urls
+        return (self.callback_base_url,) if self.callback_base_url else ()
 
     # -- ids and time ----------------------------------------------------------------------
 
@@ -164,7 +183,8 @@ class Corp:
         c = self.codes.get(code) if isinstance(code, str) else None
         if c is not None and c.kind in kinds and c.used and used_errcode is not None:
             raise SandboxError(used_errcode, "code already used")
-        if c is None or c.kind not in kinds or c.used or self.now() - c.issued_at > c.ttl:
+        # "Within N s" read strictly: at N s the code is gone (never more lenient than WeCom).
+        if c is None or c.kind not in kinds or c.used or self.now() - c.issued_at >= c.ttl:
             raise SandboxError(errcode, "invalid, used or expired code")
         return c
 

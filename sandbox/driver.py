@@ -1,7 +1,11 @@
 """Callback driver: encrypts what WeCom would send and POSTs it to the service.
 
 WeCom's behaviour (protocol.md §2.1): 5 s timeout, any non-200 is a failure, 3 retries.
-Each attempt is encrypted afresh (new nonce and ciphertext, same plaintext). Deliveries run
+Each attempt is encrypted afresh (new nonce and ciphertext, same plaintext). WeCom has one
+callback URL per app; a deploy of several ``serve`` processes puts a load balancer behind it.
+Given several base URLs the driver plays that balancer: each POST (a first try or a retry)
+goes to the next URL in turn, so a retry may reach another process than its first try did.
+Each attempt records the URL it went to. Deliveries run
 in the background; ``deliveries`` is the readable log, ``drain()`` waits for all of them.
 A passive reply (encrypted XML/JSON body) is decrypted and handed to ``on_reply``.
 """
@@ -13,7 +17,7 @@ import itertools
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +63,7 @@ class CallbackDriver:
     def __init__(
         self,
         corp_id: str,
-        base_url: Callable[[], str | None],
+        base_urls: Callable[[], Sequence[str]],
         *,
         timeout: float = 5.0,
         retries: int = 3,
@@ -67,7 +71,8 @@ class CallbackDriver:
         answer_lost: Callable[[], bool] = lambda: False,
     ) -> None:
         self.corp_id = corp_id
-        self._base_url = base_url
+        self._base_urls = base_urls  # the service's base URLs, taken in turn per POST
+        self._turn = itertools.count()
         self.timeout = timeout
         self.retries = retries
         self.retry_delay = retry_delay
@@ -88,7 +93,7 @@ class CallbackDriver:
     ) -> Delivery:
         d = Delivery(next(self._ids), app.name, label, fmt, plaintext=plaintext)
         self.deliveries.append(d)
-        if not self._base_url():
+        if not self._base_urls():
             d.status = "skipped"  # no service to call back (a bare sandbox)
             return d
         task = asyncio.get_running_loop().create_task(self._run(d, app, plaintext, on_reply))
@@ -128,13 +133,15 @@ class CallbackDriver:
     ) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
-        url = f"{(self._base_url() or '').rstrip('/')}/wecom/callback/{app.name}"
         crypto = self.crypto(app)
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(self.retry_delay)
+            base = self._next_base_url()
+            url = f"{base}/wecom/callback/{app.name}"
             query, body, ctype = self._envelope(app, crypto, plaintext, d.fmt)
-            record: dict[str, Any] = {"at": time.time(), "status": None, "error": None}
+            record: dict[str, Any] = {"at": time.time(), "status": None, "error": None,
+                                      "url": base}
             d.attempts.append(record)
             try:
                 async with self._session.post(
@@ -161,6 +168,12 @@ class CallbackDriver:
         log.warning(
             "sandbox.callback.failed", app=app.name, label=d.label, attempts=len(d.attempts)
         )
+
+    def _next_base_url(self) -> str:
+        urls = self._base_urls()
+        if not urls:  # unset while the callback waited for its retry
+            return ""
+        return urls[next(self._turn) % len(urls)].rstrip("/")
 
     def _read_reply(
         self,

@@ -214,7 +214,7 @@ class KfEndpoints:
         out: dict[str, Any] = {}
         if (target in (2, 3) and old in (0, 1, 2) and old != target) or target == 4:
             limits = self.corp.limits
-            ttl = limits.welcome_ttl if target == 4 else limits.kf_state_code_ttl
+            ttl = limits.kf_end_code_ttl if target == 4 else limits.kf_state_code_ttl
             out["msg_code"] = self.corp.issue_code(
                 "kf_state",
                 ttl,

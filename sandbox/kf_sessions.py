@@ -6,11 +6,11 @@ within 48 h of the customer's last message (beyond: send_msg succeeds and a msg_
 event with fail_type 6 — or 4 past 48 h — appears in sync_msg; ``limits.kf_over_limit =
 "error"`` answers 95001 instead); welcome_code 20 s and once, issued only when the customer
 neither wrote nor received anything from the account in 48 h and the console has no welcome
-of its own; state codes 48 h (20 s for the end code) and only while the session is still in
-that state; text over 2048 bytes, a menu head/tail over 1024 bytes refused (45002), a menu of
-more than 10 items 95008, never cut to fit; sync_msg cursors, has_more
-paging, limit ≤ 1000, the 3-day window, the callback Token (10 min) validated, and messages
-sent by the API never returned (origin 3/4/5 only).
+of its own; state codes 48 h (the session end's code 20 s, its 20th second excluded), one
+message each, and only while the session is still in that state; text over 2048 bytes, a
+menu head/tail over 1024 bytes refused (45002), a menu of more than 10 items 95008, never
+cut to fit; sync_msg cursors, has_more paging, limit ≤ 1000, the 3-day window, the callback
+Token (10 min) validated, and messages sent by the API never returned (origin 3/4/5 only).
 """
 
 from __future__ import annotations
@@ -113,6 +113,23 @@ class KfSessions:
         token = self.callback(open_kfid)
         return {"msgid": msg["msgid"], "token": token, "service_state": s.state}
 
+    async def customer_clicks(
+        self, open_kfid: str, external_userid: str, menu_id: str
+    ) -> dict[str, Any]:
+        """A WeChat customer taps a click item of a menu this kf account sent them: only an
+        item they really received, and it arrives as WeCom sends it, a text message of the
+        item's words with its ``menu_id``."""
+        for m in reversed(self.corp.inbox(external_userid)):
+            if m["channel"] != "kf" or m["from"] != open_kfid or m["msgtype"] != "msgmenu":
+                continue
+            for item in (m.get("payload") or {}).get("list") or []:
+                click = item.get("click") if item.get("type") == "click" else None
+                if click and click.get("id") == menu_id:
+                    return await self.customer_says(open_kfid, external_userid,
+                                                    str(click.get("content", "")),
+                                                    menu_id=menu_id)
+        raise SandboxError(E.INVALID_PARAM, f"the customer got no menu item {menu_id!r}")
+
     async def customer_enters(
         self, open_kfid: str, external_userid: str, *, scene: str = "", scene_param: str = ""
     ) -> dict[str, Any]:
@@ -203,7 +220,8 @@ class KfSessions:
         return {"msg_code": code, "token": self.callback(open_kfid)}
 
     def session_change(self, s: KfSession, state: int, change: int, servicer: str) -> str:
-        ttl = self.corp.limits.welcome_ttl if state == 4 else self.corp.limits.kf_state_code_ttl
+        ttl = self.corp.limits.kf_end_code_ttl if state == 4 \
+            else self.corp.limits.kf_state_code_ttl
         code = self.corp.issue_code(
             "kf_state",
             ttl,

@@ -17,6 +17,7 @@ SEED_STAFF = (
     Staff("liuyang", "刘洋", "supervisor"),
 )
 SEED_KF = "wkSandbox0000000000000000000001"
+SEED_AGE = 30 * 24 * 3600
 SEED_CUSTOMERS = (
     ("wmSandboxCustomer000000000000001", "陈女士"),
     ("wmSandboxCustomer000000000000002", "赵先生"),
@@ -32,7 +33,9 @@ def seed(corp: Corp, kf_sessions: KfSessions) -> None:
     kf.servicers["liuyang"] = Servicer("liuyang", 0)
     kf.servicers["lina"] = Servicer("lina", 1)  # 停止接待
     kf_sessions.accounts[kf.open_kfid] = kf
+    # The corp's customers from before the service: added a month ago.
+    added = int(corp.now()) - SEED_AGE
     for i, (euid, name) in enumerate(SEED_CUSTOMERS):
         c = Customer(euid, name, unionid=f"oSandboxUnion{i:04d}")
-        c.follow["zhangwei"] = {"createtime": int(corp.now()), "state": "seed", "remark": ""}
+        c.follow["zhangwei"] = {"createtime": added, "state": "seed", "remark": ""}
         corp.customers[euid] = c

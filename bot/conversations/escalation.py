@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.conversations import cards, outbound
 from bot.conversations.keys import kf_key
+from bot.infra.clock import when_text
 from bot.infra.logs import get_logger
 from bot.models import Escalation, EscalationStatus, KfConversation
 from bot.ports import LocalPorts, Ports
@@ -36,7 +37,7 @@ class NoSuchEscalation(EscalationError):
 
 def _lock(ports: Ports, conversation: str) -> Any:
     # Long enough for routing's WeCom calls (servicer list, trans, the notices).
-    return ports.store.lock(f"esc:{conversation}", ttl=90, wait=60)
+    return ports.store.lock(f"esc:{conversation}", wait=60)
 
 
 async def _open(ports: Ports, **fields: Any) -> Escalation:
@@ -140,7 +141,20 @@ async def _route_kf(ports: Ports, esc: Escalation, specialist: str | None) -> No
     await esc.save(update_fields=["queued"])
     await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(session_state=2)
     if res.get("msg_code"):
-        await _notice(ports, res["msg_code"], cfg.queue_notice, f"esc{esc.id}:q", euid)
+        await _notice(ports, res["msg_code"], queue_notice(ports), f"esc{esc.id}:q", euid)
+
+
+def queue_notice(ports: LocalPorts) -> str:
+    """What a queued customer is told: when the raise deadline falls outside working hours
+    (a Friday evening, a holiday, just before the closing), when they will be contacted,
+    else the plain queue notice."""
+    cfg, hours = ports.settings.conversations, ports.settings.working_hours
+    now = ports.clock.now()
+    wait = timedelta(minutes=cfg.sla_raise_minutes)
+    due = hours.add(now, wait)
+    values = {"when": when_text(due, now), "hours": hours.describe()}
+    text = cfg.queue_notice if due <= now + wait else cfg.queue_notice_closed
+    return text.format(**values)
 
 
 async def _notice(ports: Ports, code: str, text: str, key: str, euid: str) -> None:
@@ -259,43 +273,3 @@ async def todo(userid: str) -> list[Escalation]:
     claimed = await Escalation.filter(status__in=LIVE, claimed_by=userid).order_by("id")
     seen: dict[int, Escalation] = {e.id: e for e in [*mine, *claimed]}
     return sorted(seen.values(), key=lambda e: e.id)
-
-
-async def check_sla(ports: Ports) -> tuple[int, int]:
-    """Re-send unclaimed escalations after ``sla_renotify_minutes``, raise them to the
-    account's supervisor after ``sla_raise_minutes``. Returns (renotified, raised)."""
-    cfg = ports.settings.conversations
-    at = ports.clock.now()
-    renotified = raised = 0
-    stale = await Escalation.filter(status=EscalationStatus.OPEN, renotified_at=None,
-                                    notified_at__lte=at - timedelta(
-                                        minutes=cfg.sla_renotify_minutes))
-    for esc in stale:
-        try:
-            await notify(ports, esc, attempt=1)
-        except Exception as exc:  # e.g. its kf account is gone: the others still go out
-            log.warning("escalation.sla_failed", escalation=esc.id, error=type(exc).__name__)
-            continue
-        esc.renotified_at = at
-        await esc.save(update_fields=["renotified_at"])
-        renotified += 1
-    overdue = await Escalation.filter(status=EscalationStatus.OPEN, raised_at=None,
-                                      created_at__lte=at - timedelta(
-                                          minutes=cfg.sla_raise_minutes))
-    for esc in overdue:
-        sup = supervisor(ports, esc.open_kfid)
-        if sup:
-            try:
-                await notify(ports, esc, attempt=2, to=[sup])
-            except Exception as exc:
-                log.warning("escalation.sla_failed", escalation=esc.id,
-                            error=type(exc).__name__)
-                continue
-        esc.raised_to, esc.raised_at = sup, at
-        await esc.save(update_fields=["raised_to", "raised_at"])
-        raised += 1
-    ports.metrics.escalation_step("renotified", renotified)
-    ports.metrics.escalation_step("raised", raised)
-    if renotified or raised:
-        log.info("escalation.sla", renotified=renotified, raised=raised)
-    return renotified, raised

@@ -16,7 +16,15 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.conversations import compose, escalation, kefu_store, offer_group, outbound
+from bot.conversations import (
+    compose,
+    escalation,
+    kefu_store,
+    offer_group,
+    order_progress,
+    outbound,
+    surveys,
+)
 from bot.conversations.keys import kf_key
 from bot.infra.logs import get_logger
 from bot.infra.sql import get_row
@@ -30,6 +38,7 @@ from bot.models import (
     UnansweredQuestion,
     WelcomeOutcome,
 )
+from bot.models.surveys import parse_pick
 from bot.ports import Ports
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
@@ -38,6 +47,7 @@ from keywords import Message, Text, normalize
 
 log = get_logger("bot.kefu")
 WELCOME_WINDOW = 20.0
+APPOINTMENT_PICK = "appt-"  # an appointment menu's click ids (bot.orders.appointments)
 
 
 @dataclass
@@ -55,7 +65,7 @@ async def on_customer_text(ports: Ports, ev: KfText, *, fresh: bool = False) -> 
     key = kf_key(ev.open_kfid, ev.external_userid)
     ref = f"kf:{ev.msgid}"
     wait = ports.settings.conversations.kf_conversation_wait_seconds
-    async with ports.store.lock(f"conv:{key}", ttl=60, wait=wait):
+    async with ports.store.lock(f"conv:{key}", wait=wait):
         inbound = None if fresh else await ConversationMessage.get_or_none(
             msgid=ev.msgid, direction=Direction.IN)
         if inbound is not None:  # a retried job: the decision stands, finish the sending
@@ -77,6 +87,11 @@ async def on_customer_text(ports: Ports, ev: KfText, *, fresh: bool = False) -> 
                                      reason=action.split(":", 1)[1], rule_id=rule_id)
     elif action == "offer_group":
         await offer_group.after_kf_reply(ports, ev.open_kfid, ev.external_userid)
+    elif action and action.startswith(("rated:", "commented:")):
+        kind, _, survey_id = action.partition(":")
+        if survey_id.isdigit():
+            after = surveys.after_rating if kind == "rated" else surveys.after_comment
+            await after(ports, int(survey_id))
 
 
 async def _over_budget(ports: Ports, rows: list[OutboxMessage]) -> None:
@@ -104,17 +119,46 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
         conv.session_state = 0  # a customer message re-opens an ended session (§3.4)
     plan = Plan()
     unanswered = suppressed = False
-    if conv.session_state not in (2, 3):
+    answered = await _menu_answer(ports, conv.external_userid, ev, at)
+    if answered is not None:
+        # A rating or an appointment pick: recorded whoever has the session; answered only
+        # while the bot may speak.
+        reply, plan.action = answered
+        conv.unmatched_streak = 0
+        if conv.session_state not in (2, 3):
+            plan.messages = [Text(reply)]
+    elif conv.session_state not in (2, 3):
         matcher = ports.rules.matcher
         scope: dict[str, object] = {"open_kfid": ev.open_kfid}
         if "tag" in matcher.scope_keys:  # a rule for customers with a tag: theirs, read once
             scope["tag"] = await ports.customers.tag_names(conv.external_userid)
-        m = matcher.match(text, channel="kefu", at=at, menu_id=ev.menu_id, scope=scope)
-        if m is not None:
+        picked = order_progress.picked_order(ev.menu_id)
+        m = None if picked is not None else matcher.match(
+            text, channel="kefu", at=at, menu_id=ev.menu_id, scope=scope)
+        # The sentence after a rating, unless the customer asks for a person.
+        rated = await surveys.awaiting_comment(ports, conv.external_userid, at) \
+            if picked is None and not ev.menu_id and text.strip() \
+            and (m is None or m.rule.action != "escalate") else None
+        if rated is not None:
+            conv.unmatched_streak = 0
+            plan.messages = [Text(await surveys.take_comment(ports, rated, text))]
+            plan.action = f"commented:{rated.id}"
+        elif picked is not None:
+            # The customer picked one of their orders from the progress menu.
+            plan.messages = await order_progress.answer(ports, conv.external_userid, None, picked)
+            if plan.messages:
+                conv.unmatched_streak = 0
+            else:
+                _fallback(plan, conv, cfg)
+        elif m is not None:
             conv.unmatched_streak = 0
             plan.rule_id = m.rule.id
             if await _cooling_down(ports, m.rule, key, ev.msgid or ""):
                 suppressed = True
+            elif m.rule.action == "order_progress":
+                plan.messages = await order_progress.answer(ports, conv.external_userid, m.rule)
+                if not plan.messages:  # no order to tell of: as if nothing had matched
+                    _fallback(plan, conv, cfg)
             else:
                 plan.messages = compose.pick(m.rule)
                 if m.rule.action == "escalate":
@@ -125,12 +169,7 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
             plan.action = "escalate:menu"
         else:
             unanswered = True
-            conv.unmatched_streak += 1
-            if conv.unmatched_streak >= cfg.unmatched_escalate_after:
-                conv.unmatched_streak = 0
-                plan.action = "escalate:unmatched"
-            else:
-                plan.messages = [Text(cfg.fallback_reply)]
+            _fallback(plan, conv, cfg)
     values = await _variables(ports, conv, plan.messages)
     if plan.action == "offer_group":
         plan.messages += await offer_group.kf_extra_messages(ports, conv.external_userid)
@@ -178,6 +217,31 @@ async def _decide(ports: Ports, ev: KfText, key: str, ref: str
     log.info("kefu.decided", rule=plan.rule_id, replies=len(payloads), action=plan.action,
              state=conv.session_state)
     return plan.action, plan.rule_id, planned
+
+
+async def _menu_answer(ports: Ports, external_userid: str, ev: KfText, at: datetime
+                       ) -> tuple[str, str | None] | None:
+    """A click on a rating menu or an appointment menu of this customer's: (the reply,
+    the side effect to run after it); None for any other message."""
+    rating = parse_pick(ev.menu_id)
+    if rating is not None:
+        reply = await surveys.answer_click(ports, external_userid, *rating, ev.msgid or "", at)
+        return (reply, f"rated:{rating[0]}") if reply is not None else None
+    if ev.menu_id and ev.menu_id.startswith(APPOINTMENT_PICK):
+        reply = await ports.orders.appointment_answer(ports, external_userid, ev.menu_id)
+        return (reply, None) if reply is not None else None
+    return None
+
+
+def _fallback(plan: Plan, conv: KfConversation, cfg: Any) -> None:
+    """What an unanswered message gets: the fallback reply, which offers a person; the
+    escalation itself after ``unmatched_escalate_after`` in a row."""
+    conv.unmatched_streak += 1
+    if conv.unmatched_streak >= cfg.unmatched_escalate_after:
+        conv.unmatched_streak = 0
+        plan.action = "escalate:unmatched"
+    else:
+        plan.messages = [Text(cfg.fallback_reply)]
 
 
 def sent_at(send_time: int | None) -> datetime | None:
@@ -322,11 +386,13 @@ async def on_send_fail(ports: Ports, ev: KfMsgSendFail) -> None:
 
 
 async def on_session_change(ports: Ports, ev: KfSessionStatusChange) -> None:
-    """3 = ended: resolve the escalation; 1/2/4 = a person has it now."""
+    """3 = ended: resolve the escalation, then the survey with the end code; 1/2/4 = a
+    person has it now."""
     if not ev.open_kfid or not ev.external_userid:
         return
     conv = await _conversation(ev.open_kfid or "", ev.external_userid or "")
     key = kf_key(ev.open_kfid, ev.external_userid)
+    servicer = ev.old_servicer_userid or conv.servicer_userid
     if ev.change_type == 3:
         conv.session_state, conv.servicer_userid = 4, None
         await escalation.resolve_conversation(ports, key, by="session_end")
@@ -335,3 +401,5 @@ async def on_session_change(ports: Ports, ev: KfSessionStatusChange) -> None:
         await escalation.servicer_changed(key, ev.new_servicer_userid)
     # Only what this path owns: a full save would put back the decision fields as read above.
     await conv.save(update_fields=["session_state", "servicer_userid", "updated_at"])
+    if ev.change_type == 3:
+        await surveys.on_session_end(ports, ev, servicer)

@@ -13,13 +13,12 @@ in the caller's transaction (the group commit's, shared with other decisions).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from tortoise import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError
 
 from bot.infra import sql
 from bot.infra.clock import cst_date
@@ -177,30 +176,45 @@ async def customer_wrote(latest: dict[tuple[str, str], datetime]) -> None:
     them is decided): their budgets count from it, as WeCom's does, so decisions on older
     messages of a backlog know what is left for the newest. A new message in the same
     second as the last one known starts the count afresh too (it is new: the pull stored
-    it just now)."""
+    it just now). A customer without a conversation row gets one. One statement for the
+    whole batch (it runs for every pull)."""
+    if not latest:
+        return
     conn = connection()
-    for (open_kfid, external_userid), at in latest.items():
-        if await _move_on(conn, open_kfid, external_userid, at):
-            continue
-        if not await KfConversation.exists(open_kfid=open_kfid, external_userid=external_userid):
-            try:
-                await KfConversation.create(open_kfid=open_kfid, external_userid=external_userid,
-                                            last_customer_at=at)
-            except IntegrityError:  # made meanwhile (a decision's first contact): move it on
-                await _move_on(conn, open_kfid, external_userid, at)
-
-
-async def _move_on(conn: BaseDBAsyncClient, open_kfid: str, external_userid: str,
-                   at: datetime) -> bool:
-    """The conversation's budget restarted at ``at`` unless it knows a later message;
-    False when no row changed (none yet, or a later message known). By hand: it runs for
-    every customer of every pull."""
     p = sql.Params(sql.dialect_of(conn))
-    stamp, kfid, euid = p.add([sql.to_db(KfConversation, "last_customer_at", at), open_kfid,
-                               external_userid])
-    (again,) = p.add([sql.to_db(KfConversation, "last_customer_at", at)])
-    count, _ = await conn.execute_query(
-        f"UPDATE {sql.table(KfConversation)} SET last_customer_at = {stamp}, "  # noqa: S608
-        f"sent_since_customer = 0 WHERE open_kfid = {kfid} AND external_userid = {euid} "
-        f"AND (last_customer_at IS NULL OR last_customer_at <= {again})", p.values)
-    return bool(count)
+    fields = sql.insert_fields(KfConversation)
+    rows = []
+    for (open_kfid, external_userid), at in latest.items():
+        row = KfConversation(open_kfid=open_kfid, external_userid=external_userid,
+                             last_customer_at=at)
+        rows.append(p.add(sql.db_values(row, fields)))
+    await conn.execute_query(sql.insert_model_sql(KfConversation, rows) + _WROTE, p.values)
+
+
+# A customer's newest message restarts the budget unless a later message is known.
+_WROTE = (" ON CONFLICT (open_kfid, external_userid) DO UPDATE SET "
+          "last_customer_at = excluded.last_customer_at, sent_since_customer = 0 "
+          "WHERE kf_conversation.last_customer_at IS NULL "
+          "OR kf_conversation.last_customer_at <= excluded.last_customer_at")
+
+
+def customer_wrote_sql(p: sql.Params, wrote: Sequence[tuple[str, str, str, datetime]],
+                       stored: str) -> str:
+    """``customer_wrote`` as one part of a pull's statement on PostgreSQL (a data-modifying
+    ``WITH``): ``wrote`` holds (dedupe key, open_kfid, external_userid, sent at) of each
+    customer message of the batch, ``stored`` names the relation of the inbox rows the same
+    statement inserted (with their ``dedupe_key``), so only messages stored just now count."""
+    # One SQL text for any number of messages (sql.unnest says why).
+    messages = sql.unnest(p, ["text[]", "text[]", "text[]", "timestamptz[]"], [
+        (key, open_kfid, external_userid, sql.to_db(KfConversation, "last_customer_at", at))
+        for key, open_kfid, external_userid, at in wrote])
+    fields = sql.insert_fields(KfConversation)
+    template = sql.db_values(KfConversation(open_kfid="", external_userid=""), fields)
+    picked = {"open_kfid": "w.open_kfid", "external_userid": "w.external_userid",
+              "last_customer_at": "max(w.at)"}
+    select = [picked.get(f) or p.add([v])[0] for f, v in zip(fields, template, strict=True)]
+    cols = ", ".join(sql.quote(c) for c in sql.columns(KfConversation, fields))
+    return (f"INSERT INTO {sql.table(KfConversation)} ({cols}) "  # noqa: S608
+            f"SELECT {', '.join(select)} FROM {messages} "
+            f"AS w(key, open_kfid, external_userid, at) JOIN {stored} "
+            f"ON {stored}.dedupe_key = w.key GROUP BY w.open_kfid, w.external_userid" + _WROTE)

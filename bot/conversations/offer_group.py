@@ -25,7 +25,7 @@ async def join_way_qr(ports: Ports) -> str | None:
     row = await JoinWayRecord.get_or_none(state=cfg.offer_group_state)
     if row is not None:
         return row.qr_code
-    async with ports.store.lock(f"joinway:{cfg.offer_group_state}", ttl=30, wait=30):
+    async with ports.store.lock(f"joinway:{cfg.offer_group_state}", wait=30):
         row = await JoinWayRecord.get_or_none(state=cfg.offer_group_state)
         if row is not None:
             return row.qr_code

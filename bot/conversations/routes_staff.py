@@ -53,7 +53,7 @@ async def todo(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply
 
 @router.passive(TextMessage, AibotText, filters=[text_startswith("进度")])
 async def progress(event: TextMessage | AibotText, ctx: PassiveContext) -> TextReply:
-    return TextReply(await staff.progress_command(ctx.ports, _arg(event)))
+    return TextReply(await staff.progress_command(ctx.ports, _who(event), _arg(event)))
 
 
 def _is_claim(event: TemplateCardEvent) -> bool:

@@ -61,19 +61,16 @@ async def todo_command(ports: LocalPorts, userid: str) -> str:
     return "\n".join(lines)
 
 
-async def progress_command(ports: LocalPorts, arg: str) -> str:
+async def progress_command(ports: LocalPorts, userid: str, arg: str) -> str:
+    """The order's progress with the dates its customer is told; a member also gets the
+    customer's progress page link (to pass on)."""
     order_no = arg.strip()
     if not order_no:
         return "用法：进度 <订单号>"
-    order = await ports.orders.by_number(order_no)
-    if order is None:
+    text = await ports.orders.staff_progress(order_no, with_link=bool(userid))
+    if text is None:
         return f"没有找到订单 {order_no}"
-    if order.summary:
-        return order.summary
-    parts = [f"订单 {order.order_no}", f"当前阶段：{order.stage or '未知'}"]
-    if order.specialist:
-        parts.append(f"专员：{await ports.names.known_name(order.specialist)}")
-    return "\n".join(parts)
+    return text
 
 
 async def faq(ports: LocalPorts, channel: str, text: str, userid: str | None,

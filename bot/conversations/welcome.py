@@ -3,7 +3,8 @@
 The text is chosen by the most specific configuration: (channel code, staff member), then
 (channel code), then (staff member), then the default row, then the settings default.
 Outcomes are recorded (sent, missed, already_sent 41051, concurrent 41096, no_code, failed,
-too_long: the text grew past WeCom's 4000 bytes once {nickname} was filled; not sent).
+too_long: the text grew past WeCom's 4000 bytes once {nickname} was filled; not sent;
+callback_lost: the add's callback was lost in an outage, found by reconciliation).
 A welcome that could not go out at once (WeCom busy, another app sending with the same code)
 is retried inside its window; its outcome is then "pending" and settled by the
 ``welcome_outcome`` job once the window has closed. A missed window is never retried.
@@ -102,6 +103,9 @@ async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
 
 PENDING = "pending"
 TOO_LONG = "too_long"  # the filled text is over WeCom's limit: not sent
+# The add's callback never reached us (WeCom gave up during an outage): its code with it.
+# Reconciliation found the contact afterwards (bot.conversations.contact_recovery).
+CALLBACK_LOST = "callback_lost"
 SETTLE_SLACK = 1.0  # past the row's next attempt, for its answer
 
 

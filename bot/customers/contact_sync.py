@@ -37,7 +37,8 @@ def _at(value: Any) -> datetime | None:
         return None
 
 
-def _page_items(res: dict[str, Any]) -> list[tuple[dict[str, Any], db.FollowFacts]]:
+def page_items(res: dict[str, Any]) -> list[tuple[dict[str, Any], db.FollowFacts]]:
+    """A batch/get_by_user page as (contact, follow) pairs; items naming neither are left out."""
     out = []
     for item in res.get("external_contact_list") or []:
         contact = dict(item.get("external_contact") or {})
@@ -58,7 +59,7 @@ async def run(ports: Ports, *, kind: str = "full", budget: float | None = None
     """Start a sync (or carry on with the one under way) and work on it for ``budget``
     seconds at most (None: to the end). Returns the run; None when another process has it."""
     try:
-        async with ports.store.lock(LOCK, ttl=120, wait=0):
+        async with ports.store.lock(LOCK, wait=0):
             return await _run(ports, kind, budget)
     except LockTimeout:
         return None
@@ -96,7 +97,7 @@ async def _run(ports: Ports, kind: str, budget: float | None) -> ContactSync:
             await db.save_sync(sync, "status", "error", "finished_at", "calls")
             log.warning("sync.failed", errcode=exc.errcode)
             return sync
-        items = _page_items(dict(res))
+        items = page_items(dict(res))
         await db.save_contacts_page(items, clock.now())
         await tags.seen_in_wecom([(c["external_userid"], list(f.tag_ids)) for c, f in items
                                   if f.tag_ids])

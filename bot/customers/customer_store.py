@@ -18,6 +18,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.customers.media_refs import media_ids
+from bot.infra import sql
 from bot.models import (
     ChannelCode,
     ContactEvent,
@@ -292,6 +293,24 @@ async def mark_kefu(external_userid: str, name: str | None = None) -> Customer:
     return row
 
 
+async def adds_recorded(pairs: Sequence[tuple[str, str]], since: datetime
+                        ) -> dict[tuple[str, str], list[datetime]]:
+    """(member, customer) → when an add of theirs was recorded here (contact_event) since
+    ``since``: what the add_external_contact callback (or a reconciliation) left."""
+    euids = list({e for _, e in pairs})
+    if not euids:
+        return {}
+    wanted = set(pairs)
+    out: dict[tuple[str, str], list[datetime]] = {}
+    rows = await ContactEvent.filter(
+        change__in=["add_external_contact", "add_half_external_contact"],
+        external_userid__in=euids, at__gte=since).values_list("userid", "external_userid", "at")
+    for userid, euid, at in rows:
+        if (userid, euid) in wanted:
+            out.setdefault((str(userid), str(euid)), []).append(at)
+    return out
+
+
 # -- customer tags --------------------------------------------------------------------------
 
 
@@ -502,7 +521,13 @@ async def import_kefu_customers(after_id: int, limit: int = 1000) -> int:
     if not rows:
         return after_id
     euids = list({r["external_userid"] for r in rows})
-    known = {c.external_userid: c for c in await Customer.filter(external_userid__in=euids)}
+    # By hand, with one array parameter: up to `limit` ids, a new count every minute, and
+    # an IN list per count would be a prepared statement per count on every connection.
+    conn = Customer._meta.db
+    p = sql.Params(sql.dialect_of(conn))
+    known = {r["external_userid"]: r for r in await conn.execute_query_dict(
+        f"SELECT external_userid FROM {sql.table(Customer)} "  # noqa: S608
+        f"WHERE {sql.any_of(p, Customer, 'external_userid', euids)}", p.values)}
     new = {}
     for r in rows:
         euid = r["external_userid"]
@@ -511,7 +536,14 @@ async def import_kefu_customers(after_id: int, limit: int = 1000) -> int:
                                  via_kefu=True)
     if new:
         await Customer.bulk_create(list(new.values()), ignore_conflicts=True)
-    await Customer.filter(external_userid__in=euids, via_kefu=False).update(via_kefu=True)
+    p = sql.Params(sql.dialect_of(conn))
+    # Markers in the order they appear (SQLite's are positional).
+    (yes,) = p.add([True])
+    which = sql.any_of(p, Customer, "external_userid", euids)
+    (no,) = p.add([False])
+    await conn.execute_query(
+        f"UPDATE {sql.table(Customer)} SET via_kefu = {yes} "  # noqa: S608
+        f"WHERE {which} AND via_kefu = {no}", p.values)
     return int(rows[-1]["id"])
 
 

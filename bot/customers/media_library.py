@@ -218,7 +218,7 @@ class MediaLibrary:
 
     async def media_id(self, media_key: int) -> str:
         """A temporary media_id with at least ``RENEW_BEFORE`` of its life left."""
-        async with self.store.lock(f"media:{media_key}", ttl=120, wait=60):
+        async with self.store.lock(f"media:{media_key}", wait=60):
             asset = await db.media(media_key)
             if asset is None:
                 raise ValueError(f"media {media_key} is no longer in the library")
@@ -237,7 +237,7 @@ class MediaLibrary:
 
     async def image_url(self, media_key: int) -> str:
         """A permanent picture URL (media/uploadimg), made once per picture."""
-        async with self.store.lock(f"media:{media_key}", ttl=120, wait=60):
+        async with self.store.lock(f"media:{media_key}", wait=60):
             asset = await db.media(media_key)
             if asset is None:
                 raise ValueError(f"media {media_key} is no longer in the library")

@@ -18,6 +18,14 @@ from bot.ports import KnownNames
 TIMELINE_MAX = 200  # the newest entries of each kind; the merged timeline keeps this many
 _KIND_TEXT = {"add_external_contact": "添加为联系人", "add_half_external_contact": "免验证添加",
               "del_external_contact": "成员删除了客户", "del_follow_user": "客户删除了成员"}
+# The machine values inside the timeline's text, as people read them.
+_WELCOME_OUTCOME = {"sent": "已发送", "missed": "超时未发", "already_sent": "已被发过",
+                    "concurrent": "其他应用在发", "no_code": "无欢迎语凭证", "failed": "失败",
+                    "pending": "发送中", "too_long": "文本过长未发"}
+_NOTICE_STATUS = {"pending": "待发送", "sent": "已发送", "delivered": "已送达", "failed": "失败",
+                  "skipped": "已跳过"}
+_ESC_REASON = {"rule": "规则", "unmatched": "连续未识别", "menu": "菜单", "budget": "消息额度",
+               "archive": "会话存档"}
 _STATUS = {"active": "联系中", "deleted_by_staff": "成员已删除客户",
            "deleted_by_customer": "客户已删除成员", "gone": "企业微信中已不存在"}
 
@@ -133,11 +141,11 @@ async def _record(row: Customer, names: KnownNames, *, mask: bool) -> CustomerRe
         escalations=[{"id": e.id, "status": e.status.value, "reason": e.reason,
                       "rule_id": e.rule_id, "claimed_by": e.claimed_by,
                       "created_at": e.created_at} for e in await db.escalations_of(euid)],
-        timeline=await timeline(row),
+        timeline=await timeline(row, names),
     )
 
 
-async def timeline(row: Customer) -> list[TimelineEntry]:
+async def timeline(row: Customer, names: KnownNames) -> list[TimelineEntry]:
     """Every fact about the customer, oldest first (the newest ``TIMELINE_MAX``)."""
     got = await db.timeline_rows(row, TIMELINE_MAX)
     out: list[TimelineEntry] = []
@@ -148,7 +156,8 @@ async def timeline(row: Customer) -> list[TimelineEntry]:
                                                     "status": m.status}))
     for w in got["welcomes"]:
         label = "新客户欢迎语" if w.kind == "contact" else "客服欢迎语"
-        out.append(TimelineEntry(w.at, "welcome", f"{label}：{w.outcome}",
+        outcome = _WELCOME_OUTCOME.get(w.outcome, w.outcome)
+        out.append(TimelineEntry(w.at, "welcome", f"{label}：{outcome}",
                                  {"userid": w.userid, "channel_code": w.channel_code}))
     for t in got["tags"]:
         verb = "打上标签" if t.action == "add" else "移除标签"
@@ -169,14 +178,17 @@ async def timeline(row: Customer) -> list[TimelineEntry]:
                                  {"note": ms.note}))
     for n in got["notices"]:
         out.append(TimelineEntry(n.created_at, "notice",
-                                 f"订单 {n.order.order_no} 的通知（{n.status.value}）",
+                                 f"订单 {n.order.order_no} 的通知（"
+                                 f"{_NOTICE_STATUS.get(n.status.value, n.status.value)}）",
                                  {"kind": n.kind}))
     for e in got["escalations"]:
-        out.append(TimelineEntry(e.created_at, "escalation", f"转人工（{e.reason}）",
+        reason = _ESC_REASON.get(e.reason, e.reason)
+        out.append(TimelineEntry(e.created_at, "escalation", f"转人工（{reason}）",
                                  {"id": e.id, "status": e.status.value}))
         if e.claimed_at:
-            out.append(TimelineEntry(e.claimed_at, "escalation", f"{e.claimed_by} 接手",
-                                     {"id": e.id}))
+            who = await names.known_name(e.claimed_by)
+            out.append(TimelineEntry(e.claimed_at, "escalation", f"{who} 接手",
+                                     {"id": e.id, "userid": e.claimed_by}))
         if e.resolved_at:
             out.append(TimelineEntry(e.resolved_at, "escalation", "转人工已解决",
                                      {"id": e.id}))

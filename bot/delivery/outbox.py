@@ -21,6 +21,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
+from bot.delivery import outbox_store
 from bot.infra.clock import utcnow
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import correlated, correlation_id, get_logger
@@ -156,7 +157,7 @@ async def send_outbox(services: Services, row_id: int, *, row: OutboxMessage | N
         # only a minute overdue, and the kf msgid makes WeCom refuse a repeat anyway).
         return await _attempt(services, row)
     try:
-        async with services.store.lock(f"outbox:{row_id}", ttl=60, wait=0):
+        async with services.store.lock(f"outbox:{row_id}", wait=0):
             row = await OutboxMessage.get_or_none(id=row_id)
             if row is None:
                 return None
@@ -404,8 +405,7 @@ async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, 
 
     async def write(conn: BaseDBAsyncClient) -> None:
         nonlocal written
-        written = bool(await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING)
-                       .using_db(conn).update(**values))
+        written = await outbox_store.finish(conn, row.id, values)
 
     # Committed with other senders' results (SQLite); one statement needs no transaction.
     await group_commit().run(write, single_statement=True)

@@ -53,3 +53,21 @@ def next_cst_midnight(at: datetime) -> datetime:
     local = at.astimezone(UTC) + CST
     start = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     return start - CST
+
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def when_text(at: datetime, now: datetime) -> str:
+    """A moment in the coming days as people here read it, 北京时间: 今天 15:30, 明天 09:00,
+    周一 09:15 (within the week), else 10月8日（周四）09:15."""
+    day, today = cst_date(at), cst_date(now)
+    clock = (at.astimezone(UTC) + CST).strftime("%H:%M")
+    ahead = (day - today).days
+    if ahead == 0:
+        return f"今天 {clock}"
+    if ahead == 1:
+        return f"明天 {clock}"
+    if 1 < ahead < 7:
+        return f"周{_WEEKDAYS[day.weekday()]} {clock}"
+    return f"{day.month}月{day.day}日（周{_WEEKDAYS[day.weekday()]}）{clock}"

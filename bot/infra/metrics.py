@@ -141,8 +141,8 @@ class Recorder:
             "wecom_bot_escalations_live", "Escalations not resolved, by state (open, claimed)",
             ["state"], registry=r)
         self.escalations_breaching = Gauge(
-            "wecom_bot_escalations_unclaimed_past_raise", "Open escalations older than the "
-            "raise SLA (sla_raise_minutes)", registry=r)
+            "wecom_bot_escalations_unclaimed_past_raise", "Open escalations past the raise "
+            "SLA (sla_raise_minutes of working time, business_hours)", registry=r)
         self.group_tasks_waiting = Gauge(
             "wecom_bot_group_tasks_waiting_for_owner", "Group tasks created and waiting for "
             "the group owner to send them", registry=r)
@@ -150,6 +150,17 @@ class Recorder:
             "wecom_bot_wecom_operator_alert", "1 while WeCom refuses an app for a reason only "
             "an operator can fix (60020 untrusted IP, 301002), by app and errcode",
             ["app", "errcode"], registry=r)
+        self.outages = Counter(
+            "wecom_bot_storage_outages", "Outages recorded once storage was back, by who saw "
+            "them (serve: callbacks refused; worker: its storage out; startup: time no serve "
+            "answered)", ["source"], registry=r)
+        self.missed = Counter(
+            "wecom_bot_missed_events", "What WeCom gave up on during an outage, found by "
+            "reading WeCom back (contact_add, group_join, group_leave, group_dismissed)",
+            ["kind"], registry=r)
+        self.outages_open = Gauge(
+            "wecom_bot_outages_unreconciled", "Recorded outages not reconciled yet",
+            registry=r)
         self.state_errors = Counter(
             "wecom_bot_metrics_state_errors", "Scrapes whose database/store gauges could not "
             "be read (the gauges keep their last values)", registry=r)
@@ -188,6 +199,15 @@ class Recorder:
 
     def outbox_state(self, channel: str, state: str) -> None:
         self.outbox_finished.labels(channel, state).inc()
+
+    # -- outages -------------------------------------------------------------------------
+
+    def storage_outage(self, source: str) -> None:
+        self.outages.labels(source).inc()
+
+    def missed_event(self, kind: str, count: int = 1) -> None:
+        if count:
+            self.missed.labels(kind).inc(count)
 
     # -- the domain (bot.ports.Metrics) --------------------------------------------------
 
@@ -234,6 +254,12 @@ class NullRecorder(Recorder):
         pass
 
     def outbox_state(self, channel: str, state: str) -> None:
+        pass
+
+    def storage_outage(self, source: str) -> None:
+        pass
+
+    def missed_event(self, kind: str, count: int = 1) -> None:
         pass
 
     def rule_hit(self, rule_id: str, channel: str) -> None:

@@ -3,14 +3,16 @@
 Hot paths write SQL by hand where tortoise's query building costs more than the query. The
 pieces every such store needs live here: which dialect a connection speaks, its parameter
 markers, quoting, a model's columns and values as the database takes them, multi-row INSERT
-(plain, insert-ignore, add-to-counters upsert) and a cached single-row SELECT. Only
-identifiers from the models and parameter markers go into SQL text; every value is a
-parameter. The statements themselves live in one store module per domain or pipeline
+(plain, insert-ignore, add-to-counters upsert), sets of rows and value lists whose SQL text
+does not depend on their size on PostgreSQL (array parameters) and a cached single-row
+SELECT. Only identifiers from the models and parameter markers go into SQL text; every
+value is a parameter. The statements themselves live in one store module per domain or pipeline
 (``bot.conversations.kefu_store``, ``bot.pipeline.inbox_store``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -63,10 +65,18 @@ def table(model: type[Model]) -> str:
     return quote(model._meta.db_table)
 
 
-def insert_fields(model: type[Model]) -> list[str]:
-    """The fields an INSERT of ``model`` sets (all but a generated primary key)."""
-    meta = model._meta
-    return [f for f, c in meta.fields_db_projection.items() if c not in meta.generated_db_fields]
+_INSERT_FIELDS: dict[type[Model], tuple[str, ...]] = {}
+
+
+def insert_fields(model: type[Model]) -> tuple[str, ...]:
+    """The fields an INSERT of ``model`` sets (all but a generated primary key); worked out
+    once per model (it is asked for every row a hot path writes)."""
+    fields = _INSERT_FIELDS.get(model)
+    if fields is None:
+        meta = model._meta
+        fields = _INSERT_FIELDS[model] = tuple(
+            f for f, c in meta.fields_db_projection.items() if c not in meta.generated_db_fields)
+    return fields
 
 
 def columns(model: type[Model], fields: Sequence[str]) -> list[str]:
@@ -85,6 +95,19 @@ def db_values(instance: Model, fields: Sequence[str]) -> list[Any]:
 def to_db(model: type[Model], field: str, value: Any) -> Any:
     """One value as the database takes it for ``model.field``."""
     return model._meta.fields_map[field].to_db_value(value, model)
+
+
+def any_of(p: Params, model: type[Model], field: str, values: Sequence[Any], *,
+           column: str | None = None) -> str:
+    """The condition "``model.field`` is one of ``values``" (plain values, as the database
+    takes them; ``column``: the column as the statement names it, if not plainly). On
+    PostgreSQL one array parameter, so the statement's text is the same for any number of
+    values (see ``unnest`` for why that matters); on SQLite an ``IN`` list."""
+    column = column or quote(columns(model, [field])[0])
+    if p.dialect == POSTGRES:
+        (mark,) = p.add([list(values)])
+        return f"{column} = ANY({mark}::{array_type(model, field)})"
+    return f"{column} IN ({', '.join(p.add(list(values)))})"
 
 
 def insert_sql(
@@ -111,6 +134,46 @@ def insert_sql(
                 f"{quote(c)} = {table_name}.{quote(c)} + excluded.{quote(c)}" for c in add)
         else:
             sql += "DO NOTHING"
+    if returning:
+        sql += f" RETURNING {', '.join(quote(c) for c in returning)}"
+    return sql
+
+
+def array_type(model: type[Model], field: str) -> str:
+    """PostgreSQL: the array type of ``model.field``'s column, without a length limit (a cast
+    to ``varchar(n)`` would cut a longer value silently; the insert's own check refuses it)."""
+    sql_type = model._meta.fields_map[field].get_for_dialect(POSTGRES, "SQL_TYPE")
+    return re.sub(r"\(.*\)", "", str(sql_type)) + "[]"
+
+
+def unnest(p: Params, types: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """PostgreSQL: ``unnest($a::type[], $b::type[], …)``, a set of ``rows`` passed as one
+    array parameter per column (``types``: each column's array type).
+
+    Its SQL text is the same whatever the number of rows. asyncpg prepares and keeps one
+    statement per text on each pooled connection, with codecs for its every marker (50 KB
+    for a VALUES list of 100 inbox rows): multi-row VALUES of varying length filled every
+    connection's cache with one statement per length seen, and the processes' memory crept.
+    """
+    marks = [p.add([[row[i] for row in rows]])[0] for i in range(len(types))]
+    return f"unnest({', '.join(f'{m}::{t}' for m, t in zip(marks, types, strict=True))})"
+
+
+def insert_rows_sql(p: Params, model: type[Model], fields: Sequence[str],
+                    rows: Sequence[Sequence[Any]], *, conflict: Sequence[str] = (),
+                    returning: Sequence[str] = ()) -> str:
+    """An INSERT of ``rows`` (values as the database takes them, in ``fields`` order) of
+    ``model``; ``conflict`` and ``returning`` as in ``insert_sql`` (insert-ignore). On
+    PostgreSQL from ``unnest``: one SQL text for any number of rows."""
+    cols = columns(model, fields)
+    if p.dialect != POSTGRES:
+        return insert_sql(table(model), cols, [p.add(list(r)) for r in rows],
+                          conflict=conflict, returning=returning)
+    source = unnest(p, [array_type(model, f) for f in fields], rows)
+    sql = (f"INSERT INTO {table(model)} ({', '.join(quote(c) for c in cols)}) "  # noqa: S608
+           f"SELECT * FROM {source}")
+    if conflict:
+        sql += f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(quote(c) for c in returning)}"
     return sql

@@ -3,7 +3,7 @@
 Schema changes go through aerich (``scripts/makemigrations.py``), never by hand.
 """
 
-from bot.models.admin import ApiToken, ConsoleSession, Role, StaffRole
+from bot.models.admin import ApiToken, ConsoleSession, Role, ServerSecret, StaffRole
 from bot.models.conversations import (
     ChannelCode,
     ContactEvent,
@@ -36,6 +36,8 @@ from bot.models.customers import (
 from bot.models.inbox import InboxEvent, InboxStatus
 from bot.models.orders import (
     ApiKey,
+    Appointment,
+    AppointmentStatus,
     CustomerGroup,
     CustomerGroupMember,
     GroupNotice,
@@ -44,13 +46,18 @@ from bot.models.orders import (
     Notification,
     NotificationStatus,
     Order,
+    OrderMember,
     Pipeline,
 )
+from bot.models.outages import MissedEvent, StorageOutage
 from bot.models.outbox import OutboxMessage, OutboxStatus
+from bot.models.surveys import Survey, SurveyPerson
 
 __all__ = [
     "ApiKey",
     "ApiToken",
+    "Appointment",
+    "AppointmentStatus",
     "ChannelCode",
     "ConsoleSession",
     "ContactEvent",
@@ -77,9 +84,11 @@ __all__ = [
     "KfWelcome",
     "MediaAsset",
     "Milestone",
+    "MissedEvent",
     "Notification",
     "NotificationStatus",
     "Order",
+    "OrderMember",
     "OutboxMessage",
     "OutboxStatus",
     "Pipeline",
@@ -87,7 +96,11 @@ __all__ = [
     "RuleChange",
     "RuleRow",
     "RuleStat",
+    "ServerSecret",
     "StaffRole",
+    "StorageOutage",
+    "Survey",
+    "SurveyPerson",
     "TagEvent",
     "UnansweredQuestion",
     "WelcomeOutcome",

@@ -1,4 +1,5 @@
-"""Admin API access: bearer tokens with a role, stored only as a hash."""
+"""Admin API access: bearer tokens with a role, stored only as a hash; the service's own
+generated secrets."""
 
 from __future__ import annotations
 
@@ -57,3 +58,16 @@ class StaffRole(Model):
 
     class Meta:
         table = "staff_role"
+
+
+class ServerSecret(Model):
+    """A secret the service made for itself on its first start because the settings named
+    none (the progress links' signing key): kept here so that every process, and every
+    restart, signs and checks with the same one."""
+
+    name = fields.CharField(max_length=32, primary_key=True)
+    value = fields.CharField(max_length=128)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "server_secret"

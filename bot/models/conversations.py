@@ -211,7 +211,7 @@ class WelcomeText(Model):
 
 class WelcomeOutcome(Model):
     """What became of each welcome: sent, missed (past 20 s), already_sent (41051),
-    concurrent (41096), no_code, failed."""
+    concurrent (41096), no_code, failed, callback_lost (its callback lost in an outage)."""
 
     id = fields.BigIntField(primary_key=True)
     kind = fields.CharField(max_length=16)  # contact | kefu

@@ -42,11 +42,34 @@ class Order(Model):
     join_way_config_id = fields.CharField(max_length=64, null=True)
     join_qr_code = fields.CharField(max_length=512, null=True)
     overdue_notified_on = fields.CharField(max_length=10, null=True)  # CST day of last notice
+    # CST day the specialist was last asked to reach the customer in person (bot.orders.reach)
+    reach_asked_on = fields.CharField(max_length=10, null=True)
+    # The customer's progress page (bot.orders.progress_links): a link names this version,
+    # so revoking one (version + 1) voids every link given out before; the expiry of the
+    # link now given out (a new one is made when less than half its time is left).
+    progress_link_version = fields.IntField(default=1)
+    progress_link_expires_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "customer_order"
+
+
+class OrderMember(Model):
+    """A member of an order's team, searchable (the team itself is JSON).
+
+    Specialist, designer, installer or one of the others: "the orders I am on" reads this,
+    as SQLite cannot search inside JSON."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="members", on_delete=fields.CASCADE)
+    userid = fields.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        table = "order_member"
+        unique_together = (("order", "userid"),)
 
 
 class Milestone(Model):
@@ -62,6 +85,9 @@ class Milestone(Model):
     occurred_at = fields.DatetimeField()
     source = fields.CharField(max_length=16)  # api | erp | chat
     actor = fields.CharField(max_length=64)
+    # How its notice reached the customer (bot.orders.reach): {"channel", "kefu", "group",
+    # "asked", "at"}; None until decided.
+    reach: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -103,6 +129,38 @@ class GroupNotice(Model):
         unique_together = (("chat_id", "day"),)
 
 
+class AppointmentStatus(StrEnum):
+    PROPOSED = "proposed"  # offered to the customer (or being offered), no answer yet
+    CHOSEN = "chosen"  # the customer picked one of the slots
+    DECLINED = "declined"  # the customer asked for another time
+    REPLACED = "replaced"  # a newer proposal for the same stage took its place
+
+
+class Appointment(Model):
+    """One to three times proposed for a stage that needs an appointment (量尺, 安装), and
+    what the customer made of them."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="appointments")
+    stage = fields.CharField(max_length=32)
+    slots: Any = fields.JSONField()  # ISO 8601 instants (UTC), earliest first
+    status = fields.CharEnumField(AppointmentStatus, max_length=16,
+                                  default=AppointmentStatus.PROPOSED)
+    chosen_at = fields.DatetimeField(null=True, db_index=True)  # the slot the customer picked
+    decided_at = fields.DatetimeField(null=True)  # when they picked (or asked for another)
+    # When the day-before reminder went out; set once, with its notices (the claim).
+    reminded_at = fields.DatetimeField(null=True)
+    source = fields.CharField(max_length=16)  # api | erp | chat
+    proposed_by = fields.CharField(max_length=64)
+    # The request's own id (the API's event_id, a chat message's id): a repeat replays.
+    event_id = fields.CharField(max_length=128, null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_appointment"
+
+
 class NotificationStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -120,7 +178,11 @@ class Notification(Model):
         "models.Order", related_name="notifications")
     milestone: fields.ForeignKeyNullableRelation[Milestone] = fields.ForeignKeyField(
         "models.Milestone", related_name="notifications", null=True)
-    kind = fields.CharField(max_length=16)  # milestone | bound | joined | join_qr | overdue
+    # The appointment it tells of (a plain column: SQLite cannot add a foreign key later).
+    appointment_id = fields.IntField(null=True, db_index=True)
+    # milestone | bound | joined | join_qr | overdue | confirm_ask | welcome | reach_ask
+    # | survey | appointment | appt_in_person | appt_chosen | appt_declined | appt_reminder
+    kind = fields.CharField(max_length=16)
     channel = fields.CharField(max_length=8)  # app | group | kefu
     recipient = fields.CharField(max_length=64)
     status = fields.CharEnumField(NotificationStatus, max_length=16,

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
-from bot.models import CustomerGroup, CustomerGroupMember, Order
-from bot.orders import groups
+from bot.models import CustomerGroup, CustomerGroupMember, GroupNotice, Notification, Order
+from bot.orders import groups, grouptasks
 from bot.orders.notify import card, order_link
 from bot.orders.order_errors import Conflict, NotFound
 from bot.orders.orders import get
@@ -89,7 +90,7 @@ async def create_join_way(ports: Ports, order_id: int) -> None:
 
     Each step is saved as soon as it is done, so a retry after a failed ``get_join_way``
     does not create a second join way."""
-    async with ports.store.lock(f"orders:order:{order_id}", ttl=30, wait=30):
+    async with ports.store.lock(f"orders:order:{order_id}", wait=30):
         order = await Order.get_or_none(id=order_id)
         if order is None or not order.group_chat_id or order.join_qr_code:
             return
@@ -114,14 +115,16 @@ async def create_join_way(ports: Ports, order_id: int) -> None:
 
 
 async def members_joined(ports: Ports, chat_id: str,
-                         joined: list[CustomerGroupMember]) -> None:
+                         joined: list[CustomerGroupMember], *, detail: str | None = None
+                         ) -> None:
     """Customers who joined a bound group: link the order's customer (by the QR's state) and
-    tell the team."""
+    tell the team (``detail``: why, on the timeline, when it is not the join's callback)."""
     externals = [m for m in joined if m.type == groups.EXTERNAL]
     order = await Order.get_or_none(group_chat_id=chat_id) if externals else None
     if order is None:
         return
     rows = []
+    notices: list[GroupNotice] = []
     for m in externals:
         by_qr = order_id_in(m.state) == order.id
         if order.customer_external_userid is None and by_qr:
@@ -137,5 +140,24 @@ async def members_joined(ports: Ports, chat_id: str,
                 ports, conn, order, key=f"joined:{order.id}:{m.userid}:{when}", kind="joined",
                 title=f"订单 {order.order_no}：{who}已入群",
                 description=f"{who}（{m.userid[-6:]}）{how}加入了订单群。",
-                url=order_link(ports.settings.orders_link_base, order.order_no)))
+                url=order_link(ports.settings.orders_link_base, order.order_no),
+                detail=detail))
+            if m.userid == order.customer_external_userid:
+                welcome = await _welcome(ports, conn, order, chat_id)
+                notices += [welcome] if welcome is not None else []
     await ports.outbox.flush(rows)
+    for notice in notices:
+        await grouptasks.schedule(ports, notice)
+
+
+async def _welcome(ports: Ports, conn: BaseDBAsyncClient, order: Order,
+                   chat_id: str) -> GroupNotice | None:
+    """The order's customer is in its group: welcome them, with their progress page's link,
+    in the group's next 群发 task (WeCom lets no server post into a customer group: the
+    owner confirms it). Once per order and group."""
+    if not ports.settings.orders_join_welcome or await Notification.filter(
+            order_id=order.id, channel="group", kind=grouptasks.WELCOME, recipient=chat_id
+    ).using_db(conn).exists():
+        return None
+    return await grouptasks.attach(conn, ports, order, None, utcnow(),
+                                   kind=grouptasks.WELCOME)

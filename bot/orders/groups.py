@@ -45,7 +45,7 @@ class GroupUnknown(Exception):
 
 
 def group_lock(ports: Ports, chat_id: str) -> Any:
-    return ports.store.lock(f"orders:group:{chat_id}", ttl=30, wait=30)
+    return ports.store.lock(f"orders:group:{chat_id}", wait=30)
 
 
 async def sync(ports: Ports, chat_id: str) -> tuple[CustomerGroup, list[CustomerGroupMember]]:

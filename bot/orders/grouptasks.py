@@ -17,9 +17,11 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from bot.infra.clock import cst_day, next_cst_midnight, utcnow
+from bot.infra.clock import cst_day, next_cst_midnight
 from bot.infra.logs import get_logger
 from bot.models import (
+    Appointment,
+    AppointmentStatus,
     CustomerGroup,
     GroupNotice,
     Milestone,
@@ -29,8 +31,9 @@ from bot.models import (
     OutboxStatus,
 )
 from bot.models import GroupNoticeStatus as S
-from bot.orders import pipelines
+from bot.orders import pipelines, progress, progress_links
 from bot.orders.notify import card, order_link
+from bot.orders.slot_times import parse_stored, slot_text
 from bot.ports import Ports
 from bot.protocol import errors as E
 from bot.protocol import text_limits as L
@@ -40,8 +43,12 @@ log = get_logger("bot.orders.grouptasks")
 
 
 async def attach(conn: BaseDBAsyncClient, ports: Ports, order: Order,
-                 milestone: Milestone, now: datetime) -> GroupNotice:
-    """Add a milestone to the group's collecting notice (creating one if needed)."""
+                 milestone: Milestone | None, now: datetime, *,
+                 kind: str = "milestone", appointment: Appointment | None = None
+                 ) -> GroupNotice:
+    """Add a milestone (or, ``kind="welcome"``, the welcome of the order's customer who
+    joined; or an appointment's times or its chosen time) to the group's collecting
+    notice, creating one if needed."""
     chat = order.group_chat_id
     assert chat is not None
     notice = await GroupNotice.filter(chat_id=chat, status=S.COLLECTING).using_db(conn).first()
@@ -60,8 +67,9 @@ async def attach(conn: BaseDBAsyncClient, ports: Ports, order: Order,
                   day_start)
         notice = await GroupNotice.create(order=order, chat_id=chat, day=cst_day(day_start),
                                           due_at=due, using_db=conn)
-    await Notification.create(order=order, milestone=milestone, kind="milestone",
-                              channel="group", recipient=chat, group_notice=notice,
+    await Notification.create(order=order, milestone=milestone,
+                              appointment_id=appointment.id if appointment else None,
+                              kind=kind, channel="group", recipient=chat, group_notice=notice,
                               using_db=conn)
     return notice
 
@@ -69,39 +77,69 @@ async def attach(conn: BaseDBAsyncClient, ports: Ports, order: Order,
 async def schedule(ports: Ports, notice: GroupNotice) -> None:
     """Flush now if due; a later notice is left to the periodic tick (every ~30 s), which
     is durable, rather than a long-deferred job a restart would drop in embedded mode."""
-    if notice.due_at <= utcnow():
+    if notice.due_at <= ports.clock.now():
         await ports.jobs.enqueue("orders_flush_notice", notice.id,
                                      job_id=f"notice:{notice.id}")
 
 
 MAX_ATTACHMENTS = 9  # add_msg_template
+WELCOME = "welcome"  # a notification kind: the order's customer joined its group
 
 
-async def _text(order: Order, stages: pipelines.Stages, notice_id: int, specialist: str
+async def _text(ports: Ports, order: Order, stages: pipelines.Stages, notice_id: int,
+                specialist: str, link: str, now: datetime
                 ) -> tuple[str, list[dict[str, Any]]]:
-    """The notice's text, a line per milestone, and the stages' attachments (the first nine
-    of them when a day's milestones bring more: WeCom takes nine)."""
+    """The notice's text: the customer's welcome if they joined, a line per milestone, and
+    the progress page's link once (unless a template placed it); and the stages' attachments
+    (the first nine of them when a day's milestones bring more: WeCom takes nine)."""
     ms = await Milestone.filter(notifications__group_notice_id=notice_id).distinct() \
         .order_by("occurred_at", "id")
     lines = []
+    placed = False
+    if await Notification.filter(group_notice_id=notice_id, kind=WELCOME).exists():
+        welcome = ports.settings.orders_join_welcome
+        lines.append(pipelines.render(welcome, order_no=order.order_no,
+                                      customer=order.customer_name, progress_url=link))
+        placed = pipelines.uses(welcome, "progress_url")
     attachments: list[dict[str, Any]] = []
     for m in ms:
         if m.stage in stages.names:
             attachments += [a for a in stages.get(m.stage).group_attachments
                             if a not in attachments]
-        nxt = stages.after(m.stage) if m.stage in stages.names else None
         tpl = stages.get(m.stage).customer_template if m.stage in stages.names else "{stage}"
-        lines.append(pipelines.render(
-            tpl, order_no=order.order_no, stage=m.stage, note=(m.note + "。") if m.note else "",
-            next_stage=nxt.name if nxt else "完成", next_date=order.expected_dates.get(
-                nxt.name, "") if nxt else "", customer=order.customer_name, specialist=specialist))
-    return "\n".join(lines), attachments[:MAX_ATTACHMENTS]
+        placed = placed or pipelines.uses(tpl, "progress_url")
+        lines.append(pipelines.render(tpl, **progress.notice_values(
+            order, stages, stage=m.stage, note=m.note, reached_at=m.occurred_at, now=now,
+            specialist=specialist, progress_url=link)))
+    lines += await _appointment_lines(notice_id, now)
+    text = "\n".join(lines)
+    if not placed:
+        text = progress.with_link("", text, link)
+    return text, attachments[:MAX_ATTACHMENTS]
+
+
+async def _appointment_lines(notice_id: int, now: datetime) -> list[str]:
+    """An appointment's times the customer could not get in kf, and a chosen time."""
+    lines = []
+    notes = await Notification.filter(group_notice_id=notice_id, appointment_id__isnull=False
+                                      ).order_by("id")
+    found = {a.id: a for a in await Appointment.filter(id__in=[n.appointment_id for n in notes])}
+    for n in notes:
+        a = found.get(n.appointment_id or 0)
+        if a is None:
+            continue
+        if n.kind == "appt_chosen" and a.chosen_at is not None:
+            lines.append(f"【{a.stage}预约】已约定 {slot_text(a.chosen_at, now)}，届时见！")
+        elif a.status in (AppointmentStatus.PROPOSED, AppointmentStatus.DECLINED):
+            times = "、".join(slot_text(t, now) for t in parse_stored(a.slots))
+            lines.append(f"【{a.stage}预约】可选时间：{times}。请在群里告诉我们您方便的时间。")
+    return lines
 
 
 async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bool:
     """Create the 群发 task for a due notice; False when it must wait (not due, the previous
     task still pending, or a task already sent to this group today)."""
-    now = now or utcnow()
+    now = now or ports.clock.now()
     notice = await GroupNotice.get_or_none(id=notice_id)
     if notice is None or notice.status != S.COLLECTING or notice.due_at > now:
         return False
@@ -120,12 +158,14 @@ async def flush(ports: Ports, notice_id: int, now: datetime | None = None) -> bo
     # A directory look-up (WeCom API), so outside the transaction and only when used.
     specialist = await ports.directory.staff_name(order.specialist) if any(
         pipelines.uses(s.customer_template, "specialist") for s in stages.spec.stages) else ""
+    link = await progress_links.current_url(ports.settings, order, now)
     async with in_transaction() as conn:
         if not await GroupNotice.filter(id=notice.id, status=S.COLLECTING).using_db(conn) \
                 .update(status=S.CREATED, sender=owner, next_check_at=now + timedelta(
                     seconds=ports.settings.group_task_check_seconds)):
             return False
-        text, attachments = await _text(order, stages, notice.id, specialist)
+        text, attachments = await _text(ports, order, stages, notice.id, specialist, link,
+                                        now)
         why = L.too_long(text, L.GROUPMSG_TEXT)
         if why is not None:
             # One 群发 per group per day: it cannot be split, and it is never cut.
@@ -158,7 +198,7 @@ async def _fail(notice: GroupNotice, detail: str) -> None:
 
 async def check(ports: Ports, notice: GroupNotice, now: datetime | None = None) -> None:
     """Poll a created task: delivered, failed, or remind the owner (bounded)."""
-    now = now or utcnow()
+    now = now or ports.clock.now()
     cfg = ports.settings
     later = now + timedelta(seconds=cfg.group_task_check_seconds)
     row = await OutboxMessage.get_or_none(id=notice.outbox_id) if notice.outbox_id else None
@@ -242,7 +282,7 @@ def reminder_due(created: datetime, reminded: list[datetime], k: int,
 
 async def tick(ports: Ports, now: datetime | None = None) -> None:
     """Periodic: flush due notices (lost jobs, postponed ones) and poll created tasks."""
-    now = now or utcnow()
+    now = now or ports.clock.now()
     for notice in await GroupNotice.filter(status=S.COLLECTING, due_at__lte=now).limit(500):
         await flush(ports, notice.id, now)
     for notice in await GroupNotice.filter(status=S.CREATED, next_check_at__lte=now).limit(500):

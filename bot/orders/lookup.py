@@ -2,16 +2,22 @@
 offering the order's group, 进度) may ask about orders. Read-only and cheap.
 
 Two doors onto the same queries: ``order_for_customer`` / ``order_by_no`` (OrderSummary), and
-``DbOrdersLookup``, the adapter of the ``bot.ports.OrdersLookup`` port that conversations use.
+``DbOrdersLookup``, the adapter of the ``bot.ports.OrdersLookup`` port that conversations use
+(which also answers a customer's "到哪了", from ``bot.orders.progress``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.infra.clock import cst_date
 from bot.models import CustomerGroupMember, Order
-from bot.orders import pipelines
-from bot.ports import OrderInfo
+from bot.orders import appointments, pipelines, progress, progress_links
+from bot.orders.orders import plan_of
+from bot.ports import OrderChoice, OrderInfo, Ports
+from bot.settings import Settings
 
 ORDER_NO_MAX = Order._meta.fields_map["order_no"].max_length  # type: ignore[attr-defined]
 
@@ -65,25 +71,13 @@ async def order_for_customer(external_userid: str) -> OrderSummary | None:
     return await _summary(order) if order else None
 
 
-def progress_text(order: Order, stages: pipelines.Stages) -> str:
-    """What ``进度 <订单号>`` answers: stage, since when, next step and its date, overdue."""
-    from bot.orders.orders import out
-
-    view = out(order, stages)
-    lines = [f"订单 {order.order_no}（{' → '.join(stages.names)}）",
-             f"当前阶段：{order.stage or '未开始'}"
-             + (f"（自 {order.stage_since:%m-%d}）" if order.stage_since else ""),
-             f"下一步：{view.next_stage or '已完成'}"
-             + (f"，预计 {order.expected_dates[view.next_stage]}"
-                if view.next_stage in order.expected_dates else "")]
-    if view.overdue:
-        lines.append("⚠ 当前阶段已超期")
-    lines.append(f"客户群：{'已绑定' if order.group_chat_id else '未绑定'}")
-    return "\n".join(lines)
-
-
 class DbOrdersLookup:
-    """``bot.ports.OrdersLookup`` over the orders tables (built by the composition root)."""
+    """``bot.ports.OrdersLookup`` over the orders tables (built by the composition root with
+    the settings, for the progress links' key and address, and the service's clock)."""
+
+    def __init__(self, settings: Settings, now: Callable[[], datetime]) -> None:
+        self.settings = settings
+        self.now = now
 
     async def for_customer(self, external_userid: str) -> OrderInfo | None:
         order = await _current_order(external_userid)
@@ -95,10 +89,31 @@ class DbOrdersLookup:
         order = await Order.get_or_none(order_no=order_no)
         return await self._info(order) if order else None
 
+    async def staff_progress(self, order_no: str, *, with_link: bool) -> str | None:
+        if len(order_no) > ORDER_NO_MAX:
+            return None
+        order = await Order.get_or_none(order_no=order_no)
+        if order is None:
+            return None
+        now = self.now()
+        stages = await pipelines.load(order.order_type)
+        link = await progress_links.current_url(self.settings, order, now) \
+            if with_link else None
+        return progress.staff_text(order, stages, plan_of(order, stages, now), cst_date(now),
+                                   link)
+
+    async def orders_of_customer(self, external_userid: str) -> list[OrderChoice]:
+        return [OrderChoice(o.id, o.order_no, o.stage)
+                for o in await progress.open_orders(external_userid)]
+
+    async def progress_reply(self, external_userid: str, order_id: int) -> str | None:
+        return await progress.reply_for(self.settings, external_userid, order_id, self.now())
+
+    async def appointment_answer(self, ports: Ports, external_userid: str,
+                                 menu_id: str | None) -> str | None:
+        return await appointments.answer(ports, external_userid, menu_id, self.now())
+
     @staticmethod
     async def _info(order: Order) -> OrderInfo:
-        stages = await pipelines.load(order.order_type)
         return OrderInfo(order_no=order.order_no, specialist=order.specialist,
-                         stage=order.stage, group_chat_id=order.group_chat_id,
-                         summary=progress_text(order, stages))
-
+                         stage=order.stage, group_chat_id=order.group_chat_id)

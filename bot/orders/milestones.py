@@ -14,10 +14,9 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
 from bot.models import GroupNotice, Milestone, Notification, Order, OutboxMessage
-from bot.orders import grouptasks, pipelines
+from bot.orders import grouptasks, order_surveys, pipelines, progress, progress_links, reach
 from bot.orders.notify import card, order_link
 from bot.orders.order_errors import Conflict
 from bot.orders.orders import get
@@ -67,7 +66,7 @@ def _check_direction(stages: pipelines.Stages, current: str | None, target: str,
 
 async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,
                  actor: str, now: datetime | None = None) -> MilestoneOut:
-    now = now or utcnow()
+    now = now or ports.clock.now()
     digest = body_hash(data)
     order = await get(order_no)
     stages = await pipelines.load(order.order_type)
@@ -75,7 +74,7 @@ async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,
     replay = await _replay(order, data.event_id, digest)
     if replay is not None:
         return replay
-    async with ports.store.lock(f"orders:order:{order.id}", ttl=30, wait=30):
+    async with ports.store.lock(f"orders:order:{order.id}", wait=30):
         order = await Order.get(id=order.id)
         replay = await _replay(order, data.event_id, digest)
         if replay is not None:
@@ -85,10 +84,14 @@ async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,
         rows: list[OutboxMessage] = []
         notice: GroupNotice | None = None
         kefu: Notification | None = None
+        survey: Notification | None = None
         team_template = stages.get(data.milestone).team_template
         # A directory look-up (WeCom API), so outside the transaction and only when used.
         specialist = await ports.directory.staff_name(order.specialist) \
             if pipelines.uses(team_template, "specialist") else ""
+        # Likewise the progress link (issuing one may write the order).
+        link = await progress_links.current_url(ports.settings, order, now) \
+            if pipelines.uses(team_template, "progress_url") else ""
         try:
             async with in_transaction() as conn:
                 m = await Milestone.create(
@@ -97,12 +100,9 @@ async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,
                     occurred_at=occurred, source=source, actor=actor[:64], using_db=conn)
                 await Order.filter(id=order.id).using_db(conn).update(
                     stage=data.milestone, stage_since=occurred, overdue_notified_on=None)
-                nxt = stages.after(data.milestone)
-                values = {"order_no": order.order_no, "stage": data.milestone,
-                          "note": f"{data.note}。" if data.note else "",
-                          "next_stage": nxt.name if nxt else "完成",
-                          "next_date": order.expected_dates.get(nxt.name, "未定") if nxt else "—",
-                          "customer": order.customer_name or "", "specialist": specialist}
+                values = progress.notice_values(
+                    order, stages, stage=data.milestone, note=data.note, reached_at=occurred,
+                    now=now, specialist=specialist, progress_url=link)
                 team_text = pipelines.render(team_template, **values)
                 flag = "（强制）" if data.force else ""
                 rows.append(await card(
@@ -116,6 +116,8 @@ async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,
                     kefu = await Notification.create(
                         order=order, milestone=m, kind="milestone", channel="kefu",
                         recipient=order.customer_external_userid, using_db=conn)
+                if stages.get(data.milestone).survey:
+                    survey = await order_surveys.ask(conn, order, m)
         except IntegrityError:
             # Another process recorded the same event id between our check and insert.
             replay = await _replay(order, data.event_id, digest)
@@ -125,8 +127,13 @@ async def record(ports: Ports, order_no: str, data: MilestoneIn, *, source: str,
     await ports.outbox.flush(rows)
     if notice is not None:
         await grouptasks.schedule(ports, notice)
-    if kefu is not None:
+    if kefu is not None:  # its job settles how the notice reaches the customer
         await ports.jobs.enqueue("orders_kefu_notice", kefu.id, job_id=f"kefu:{kefu.id}")
+    else:
+        await reach.settle(ports, m.id)
+    if survey is not None:
+        await ports.jobs.enqueue("orders_kefu_notice", survey.id, job_id=f"kefu:{survey.id}",
+                                 defer=order_surveys.DELAY_SECONDS)
     log.info("milestones.recorded", order_id=order.id, milestone_id=m.id, forced=data.force,
              source=source)
     return out(order, m)

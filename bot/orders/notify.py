@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from bot.models import Milestone, Notification, Order, OutboxMessage
+from bot.models import Appointment, Milestone, Notification, Order, OutboxMessage
 from bot.orders.orders import team_of
 from bot.ports import Ports
 
@@ -28,9 +28,11 @@ def order_link(base: str, order_no: str) -> str:
 async def card(
     ports: Ports, conn: BaseDBAsyncClient, order: Order, *, key: str, kind: str, title: str,
     description: str, url: str, recipients: Sequence[str] | None = None,
-    milestone: Milestone | None = None,
+    milestone: Milestone | None = None, appointment: Appointment | None = None,
+    detail: str | None = None,
 ) -> OutboxMessage:
-    """A text card to ``recipients`` (default: the order's team) with one Notification each."""
+    """A text card to ``recipients`` (default: the order's team) with one Notification each
+    (``detail``: why it was sent, shown on the order's timeline)."""
     users = list(recipients) if recipients is not None else team_of(order).members()
     row = await ports.outbox.add(
         key=key, api="message_send",
@@ -39,6 +41,9 @@ async def card(
             "btntxt": "详情"}},
         recipient="|".join(users), ref=f"order:{order.id}", using_db=conn)
     for uid in users:
-        await Notification.create(order=order, milestone=milestone, kind=kind, channel="app",
-                                  recipient=uid, outbox_id=row.id, using_db=conn)
+        await Notification.create(order=order, milestone=milestone,
+                                  appointment_id=appointment.id if appointment else None,
+                                  kind=kind, channel="app", recipient=uid, outbox_id=row.id,
+                                  detail=detail,
+                                  using_db=conn)
     return row

@@ -1,4 +1,5 @@
-"""Pipelines: the ordered stages of an order type, their templates and expected durations.
+"""Pipelines: the ordered stages of an order type, their templates and expected durations
+(in business days, ``bot.orders.eta``).
 
 The default pipeline (签约 → 量尺 → 设计 → 方案确认 → 生产 → 发货 → 安装 → 验收) needs no row; an
 admin may store a pipeline per order type (including "default" to change it).
@@ -24,12 +25,16 @@ NO_SPACE = r"^[^\s\u0085\ufeff]+$"
 
 # What a template may use; anything else is refused when the pipeline is saved.
 TEMPLATE_VARS = frozenset({"order_no", "stage", "note", "next_stage", "next_date",
-                           "customer", "specialist"})
+                           "customer", "specialist", "progress_url"})
 TEAM_TEMPLATE = "订单 {order_no} 进入「{stage}」。{note}下一步：{next_stage}（预计 {next_date}）"
 CUSTOMER_TEMPLATE = "您好，您的订单 {order_no} 已进入「{stage}」阶段。{note}下一步：{next_stage}。"
 
 _DEFAULT = (("签约", 1), ("量尺", 3), ("设计", 7), ("方案确认", 3), ("生产", 20), ("发货", 3),
             ("安装", 2), ("验收", 2))
+# Stages of the default pipeline that are booked with the customer (a visit), and the one
+# after which the customer is asked to rate the team.
+_APPOINTMENT = frozenset({"量尺", "安装"})
+_SURVEY = frozenset({"验收"})
 
 
 _TEMPLATE_BYTES = {"team_template": L.TEXTCARD_DESC, "customer_template": L.KF_TEXT}
@@ -50,13 +55,20 @@ def _check_template(v: str) -> str:
 class StageSpec(BaseModel):
     # Flat on purpose: one object per stage keeps the API's schema simple for clients.
     name: str = Field(min_length=1, max_length=32, pattern=NO_SPACE)
+    # Business days on the mainland calendar (bot.orders.eta); part of a day takes the day.
     # ge, not gt: OpenAPI 3.0 has no numeric exclusiveMinimum (schema tools reject it).
-    expected_days: float = Field(default=3, ge=0.01, le=365)
+    expected_days: float = Field(default=3, ge=0.01, le=365,
+                                 description="expected length in business days (工作日)")
     team_template: str = Field(default=TEAM_TEMPLATE, min_length=1, max_length=400)
     customer_template: str = Field(default=CUSTOMER_TEMPLATE, min_length=1, max_length=400)
     # Sent with the customer group's progress notice (the 群发 task: add_msg_template takes
     # ≤9 attachments, media from the library; checked when the pipeline is saved).
     group_attachments: list[dict[str, Any]] = Field(default_factory=list)
+    # The stage is a visit booked with the customer (量尺, 安装): the team proposes times
+    # (bot.orders.appointments) and the customer picks one.
+    appointment: bool = Field(default=False, description="booked with the customer (预约)")
+    # Once the stage is reached the customer is asked to rate the team (满意度评价).
+    survey: bool = Field(default=False, description="ask the customer for a rating after it")
 
     @field_validator("team_template", "customer_template")
     @classmethod
@@ -82,7 +94,9 @@ class PipelineSpec(BaseModel):
         return v
 
 
-DEFAULT_PIPELINE = PipelineSpec(stages=[StageSpec(name=n, expected_days=d) for n, d in _DEFAULT])
+DEFAULT_PIPELINE = PipelineSpec(stages=[
+    StageSpec(name=n, expected_days=d, appointment=n in _APPOINTMENT, survey=n in _SURVEY)
+    for n, d in _DEFAULT])
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from bot.conversations import group_welcome
 from bot.conversations.routes_help import COMMANDS
 from bot.infra.logs import get_logger
 from bot.models import CustomerGroup, Order
-from bot.orders import binding, groups, milestones, orders
+from bot.orders import appointments, binding, groups, milestones, orders, slot_times
 from bot.orders.order_errors import OrderError
 from bot.orders.schemas import MilestoneIn
 from bot.ports import HandlerContext
@@ -25,6 +25,9 @@ log = get_logger("bot.orders.router")
 # 进度 <订单号> is the staff handlers' command; it answers with bot.orders.lookup's text.
 COMMANDS.append(("里程碑 <订单号> <节点> [备注]",
                  "记录订单里程碑（仅限该订单团队），并通知团队、客户群和客户"))
+COMMANDS.append(("预约 <订单号> <节点> <时间>…",
+                 "向客户提供 1–3 个上门时间（如 量尺 12月9日14:00 12月10日10:00），"
+                 "客户在微信客服中选择"))
 
 
 async def _bind_by_name(ctx: HandlerContext, group: CustomerGroup) -> None:
@@ -124,3 +127,33 @@ async def milestone_command(event: TextMessage | AibotText, ctx: HandlerContext)
         return TextReply(f"未记录：{str(exc).splitlines()[0]}")
     return TextReply(f"已记录：订单 {order_no} 进入「{result.milestone}」，已通知团队"
                      f"{'、客户群' if (await orders.get(order_no)).group_chat_id else ''}。")
+
+
+APPOINTMENT_USAGE = ("用法：预约 <订单号> <节点> <时间>…，最多 3 个时间，例如：\n"
+                     "预约 DD20260001 量尺 12月9日14:00 12月10日 10:00")
+
+
+@router.on(TextMessage, AibotText, filters=[text_startswith("预约")])
+async def appointment_command(event: TextMessage | AibotText, ctx: HandlerContext
+                              ) -> TextReply:
+    parts = (command_text(event) or "").split(maxsplit=3)
+    if len(parts) < 4:
+        return TextReply(APPOINTMENT_USAGE)
+    _, order_no, stage, times = parts
+    userid = _sender(event)
+    ports = ctx.ports
+    msg_id = event.msg_id or getattr(event, "create_time", None)
+    try:
+        order = await _team_order(order_no, userid)
+        slots = slot_times.parse_slots(times, ports.clock.now())
+        got = await appointments.propose(ports, order_no, stage, slots, source="chat",
+                                         actor=userid, event_id=f"chat:{msg_id}")
+    except OrderError as exc:
+        return TextReply(f"未预约：{exc.message}")
+    except slot_times.SlotError as exc:
+        return TextReply(f"未预约：{exc}")
+    way = ("将通过微信客服发给客户选择；客户暂时收不到时会提醒您当面确认。"
+           if order.customer_external_userid else
+           "订单还没有关联客户的微信，请当面或电话与客户确认。")
+    return TextReply(f"已记录订单 {order_no} 的「{got.stage}」预约，可选时间："
+                     f"{'、'.join(got.slot_texts)}。{way}")

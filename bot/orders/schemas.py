@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -70,6 +70,9 @@ class OrderOut(BaseModel):
     stage: str | None
     stage_since: datetime | None
     next_stage: str | None
+    # When the next stage is expected (business days on the mainland calendar; a late stage
+    # moves it to today at the earliest): what the customer is told.
+    next_date: date | None = None
     overdue: bool
     group_chat_id: str | None
     join_qr_code: str | None
@@ -77,6 +80,8 @@ class OrderOut(BaseModel):
     # For people: the team's directory names (userid → name) and the group's name.
     team_names: dict[str, str] = Field(default_factory=dict)
     group_name: str | None = None
+    # The customer's progress page (GET /p/{token}), in the one-order answers only.
+    progress_url: str | None = None
 
 
 class OrderQuery(BaseModel):
@@ -94,6 +99,8 @@ class OrderQuery(BaseModel):
                           description="order number, customer name or phone")
     order_type: str | None = Field(default=None, max_length=32)
     bound: bool | None = Field(default=None, description="has its customer group")
+    mine: bool = Field(default=False, description="only the orders whose team the caller is "
+                       "on (specialist, designer, installer or other member), by their userid")
 
     def window(self) -> tuple[int, int]:
         if self.page is None:
@@ -148,11 +155,57 @@ class MilestoneOut(BaseModel):
     actor_name: str | None = None
 
 
+class ReachOut(BaseModel):
+    """How a milestone's notice reached the customer (bot.orders.reach)."""
+
+    channel: Literal["kefu", "group"] | None = None  # None: no channel was open
+    kefu: str | None = None  # why 微信客服 was not used
+    group: str | None = None  # why the customer group's 群发 was not used
+    # None: not needed; "sent": the specialist was asked to reach the customer in person;
+    # "today": they were asked about this order earlier today (once a day at most).
+    asked: Literal["sent", "today"] | None = None
+    at: datetime | None = None  # when it was decided
+
+
+class AppointmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: str = Field(min_length=1, max_length=32, description="a stage marked appointment")
+    slots: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        min_length=1, max_length=3,
+        description="1–3 times, 北京时间 unless an offset is given: 2026-12-09 14:00, "
+                    "12月9日14:00, 2026-12-09T14:00:00+08:00")
+    event_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,100}$",
+                                 description="a repeat with the same id answers as the first")
+
+
+class AppointmentOut(BaseModel):
+    id: int
+    order_no: str
+    stage: str
+    slots: list[datetime]
+    slot_texts: list[str]  # as the customer sees them (北京时间)
+    status: Literal["proposed", "chosen", "declined", "replaced"]
+    chosen_at: datetime | None
+    chosen_text: str | None
+    decided_at: datetime | None
+    reminded_at: datetime | None
+    source: str
+    proposed_by: str
+    created_at: datetime
+    replayed: bool = False
+
+
 class TimelineEntry(BaseModel):
     at: datetime
     kind: str
     milestone: MilestoneOut | None
     notifications: list[NotificationOut]
+    # Why the entry is there, for people: a join or a leave found by reconciliation after an
+    # outage, a rating's score and sentence.
+    detail: str | None = None
+    reach: ReachOut | None = None  # milestones only, once decided
+    appointment: AppointmentOut | None = None
 
 
 class Timeline(BaseModel):

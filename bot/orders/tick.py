@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
-from bot.orders import grouptasks, overdue
+from bot.orders import appointments, grouptasks, overdue, reach
 from bot.orders import kefu_notices as kefu
 from bot.ports import Ports
 
@@ -23,11 +22,13 @@ async def _overdue(ports: Ports, now: datetime) -> None:
 
 
 async def tick(ports: Ports, now: datetime | None = None) -> None:
-    now = now or utcnow()
+    now = now or ports.clock.now()
     steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
         ("grouptasks", lambda: grouptasks.tick(ports, now)),
         ("kefu", lambda: kefu.sweep(ports)),
+        ("reach", lambda: reach.sweep(ports)),
         ("overdue", lambda: _overdue(ports, now)),
+        ("appointments", lambda: appointments.remind(ports, now)),
     )
     for name, step in steps:
         try:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tortoise.functions import Count
 
+from bot.conversations.escalation_sla import unclaimed_past_raise
 from bot.delivery.outbox import CHANNELS, channel_of
 from bot.infra.clock import utcnow
 from bot.infra.logs import get_logger
@@ -29,6 +30,7 @@ from bot.models import (
     InboxStatus,
     OutboxMessage,
     OutboxStatus,
+    StorageOutage,
 )
 from bot.runtime import Services
 
@@ -81,12 +83,11 @@ class StateGauges:
         for state in (EscalationStatus.OPEN, EscalationStatus.CLAIMED):
             m.escalations_open.labels(state.value).set(
                 await Escalation.filter(status=state).count())
-        raise_after = self.services.settings.conversations.sla_raise_minutes
-        m.escalations_breaching.set(await Escalation.filter(
-            status=EscalationStatus.OPEN,
-            created_at__lte=now - timedelta(minutes=raise_after)).count())
+        m.escalations_breaching.set(await unclaimed_past_raise(
+            self.services.settings, self.services.ports.clock.now()))
         m.group_tasks_waiting.set(
             await GroupNotice.filter(status=GroupNoticeStatus.CREATED).count())
+        m.outages_open.set(await StorageOutage.filter(reconciled_at__isnull=True).count())
 
         apps = [a.name for a in self.services.settings.wecom.apps]
         alerts = await self.services.wecom.alerts.active(apps)

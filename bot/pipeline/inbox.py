@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from bot.infra.clock import utcnow
 from bot.infra.group_commit import Batcher
@@ -43,17 +45,25 @@ class InboxWriter:
     async def mark_done(self, row_id: int) -> None:
         await self._done.submit(row_id)
 
+    async def store_pulled(self, events: Sequence[NewEvent],
+                           wrote: Sequence[tuple[str, str, str, datetime]],
+                           cursor: tuple[str, str] | None = None,
+                           ) -> tuple[list[int | None], dict[str, frozenset[int]]]:
+        """A kf pull's batch, stored at once (it is a batch already) with its customers'
+        budgets moved on (``wrote``) and the account's cursor after it (``cursor``), see
+        ``inbox_store.insert_pulled``: each event's new row id (None when seen before), and
+        by dedupe key, which earlier rows of its thread are still pending."""
+        if not events and cursor is None:
+            return [], {}
+        first = _first_of_each(events)
+        pulled = await inbox_store.insert_pulled(_rows(first.values()), wrote, cursor)
+        return _owned(events, first, pulled.ids), pulled.earlier
+
     @staticmethod
     async def _insert_many(events: list[NewEvent]) -> list[int | None]:
-        first: dict[str, NewEvent] = {}
-        for ev in events:
-            first.setdefault(ev.dedupe_key, ev)
-        stamp = utcnow()
-        ids = await inbox_store.insert_new([
-            (ev.app, ev.dedupe_key, ev.fmt, ev.event_type[:96], ev.time_boxed, ev.plaintext,
-             InboxStatus.PENDING.value, 0, stamp, stamp, ev.thread) for ev in first.values()])
-        # Only the first occurrence of a key in the batch owns the new row.
-        return [ids.get(ev.dedupe_key) if first[ev.dedupe_key] is ev else None for ev in events]
+        first = _first_of_each(events)
+        ids = await inbox_store.insert_new(_rows(first.values()))
+        return _owned(events, first, ids)
 
     @staticmethod
     async def _mark_many(row_ids: list[int]) -> list[None]:
@@ -61,6 +71,25 @@ class InboxWriter:
         # done), where building the ORM's update query cost more than running it.
         await inbox_store.mark_done(row_ids, utcnow())
         return [None] * len(row_ids)
+
+
+def _first_of_each(events: Iterable[NewEvent]) -> dict[str, NewEvent]:
+    first: dict[str, NewEvent] = {}
+    for ev in events:
+        first.setdefault(ev.dedupe_key, ev)
+    return first
+
+
+def _rows(events: Iterable[NewEvent]) -> list[tuple[Any, ...]]:
+    stamp = utcnow()
+    return [(ev.app, ev.dedupe_key, ev.fmt, ev.event_type[:96], ev.time_boxed, ev.plaintext,
+             InboxStatus.PENDING.value, 0, stamp, stamp, ev.thread) for ev in events]
+
+
+def _owned(events: Sequence[NewEvent], first: dict[str, NewEvent],
+           ids: dict[str, int]) -> list[int | None]:
+    # Only the first occurrence of a key in the batch owns the new row.
+    return [ids.get(ev.dedupe_key) if first[ev.dedupe_key] is ev else None for ev in events]
 
 
 async def record_failure(row_id: int, error: str, *, final: bool) -> None:
@@ -115,4 +144,4 @@ async def pending_upto(thread: str, row_id: int) -> list[int]:
 
 async def touch_enqueued(row_ids: list[int]) -> None:
     if row_ids:
-        await InboxEvent.filter(id__in=row_ids).update(enqueued_at=utcnow())
+        await inbox_store.touch_enqueued(row_ids, utcnow())

@@ -1,22 +1,34 @@
 """The inbox's hand-written SQL (the pipeline's one store module), on ``bot.infra.sql``.
 
 On the callback path, where building tortoise's queries cost more than running them: the
-insert-ignore of a burst of events (the unique dedupe key decides which are new) and
-marking rows done.
+insert-ignore of a burst of events (the unique dedupe key decides which are new),
+marking rows done and stamping rows queued again. And a kf pull's batch: its rows, its
+customers' budgets (the conversations' ``customer_wrote``) and which of its threads wait
+behind an earlier row, in one statement on PostgreSQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.conversations import kefu_store
 from bot.infra import sql
 from bot.infra.db import connection
-from bot.models import InboxEvent, InboxStatus
+from bot.models import InboxEvent, InboxStatus, KfCursor
 
 COLUMNS = ("app", "dedupe_key", "fmt", "event_type", "time_boxed", "plaintext", "status",
            "attempts", "received_at", "enqueued_at", "thread")
+
+
+def _insert(p: sql.Params, rows: Sequence[Sequence[Any]], returning: tuple[str, ...]) -> str:
+    # One SQL text for any number of rows on PostgreSQL (sql.unnest says why).
+    values = [[sql.to_db(InboxEvent, c, v) for c, v in zip(COLUMNS, row, strict=True)]
+              for row in rows]
+    return sql.insert_rows_sql(p, InboxEvent, COLUMNS, values, conflict=("dedupe_key",),
+                               returning=returning)
 
 
 async def insert_new(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
@@ -24,22 +36,99 @@ async def insert_new(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
     whose dedupe key is stored already; returns the ids of the rows inserted, by key."""
     conn = connection()
     p = sql.Params(sql.dialect_of(conn))
-    marks = [p.add([sql.to_db(InboxEvent, c, v) for c, v in zip(COLUMNS, row, strict=True)])
-             for row in rows]
-    statement = sql.insert_sql(sql.table(InboxEvent), COLUMNS, marks, conflict=("dedupe_key",),
-                               returning=("id", "dedupe_key"))
-    got = await conn.execute_query_dict(statement, p.values)
+    got = await conn.execute_query_dict(_insert(p, rows, ("id", "dedupe_key")), p.values)
     return {r["dedupe_key"]: int(r["id"]) for r in got}
+
+
+@dataclass(frozen=True)
+class Pulled:
+    ids: dict[str, int]  # the rows inserted, by dedupe key
+    earlier: dict[str, frozenset[int]]  # by key: its thread's earlier rows still pending
+
+
+async def insert_pulled(rows: Sequence[Sequence[Any]],
+                        wrote: Sequence[tuple[str, str, str, datetime]],
+                        cursor: tuple[str, str] | None = None) -> Pulled:
+    """``insert_new`` for a kf pull's batch, telling for each row inserted which earlier
+    rows of its thread are still pending (this batch's included); for the customer messages
+    among the rows inserted (``wrote``: dedupe key, open_kfid, external_userid, sent at),
+    the conversations' ``customer_wrote``; and the account's sync_msg cursor after the
+    batch (``cursor``: open_kfid, next_cursor), saved with it. One statement on
+    PostgreSQL; on SQLite (no data-modifying ``WITH``) one for each part."""
+    conn = connection()
+    p = sql.Params(sql.dialect_of(conn))
+    if not rows:
+        if cursor is not None:
+            await conn.execute_query(_save_cursor(p, *cursor), p.values)
+        return Pulled({}, {})
+    insert = _insert(p, rows, ("id", "dedupe_key", "thread"))
+    (pending,) = p.add([InboxStatus.PENDING.value])
+    batch_keys = sql.any_of(p, InboxEvent, "dedupe_key",
+                            [r[COLUMNS.index("dedupe_key")] for r in rows], column="e.dedupe_key")
+    table = sql.table(InboxEvent)
+    # The thread's earlier pending rows outside this batch: SQLite's sub-query would see
+    # the batch's own rows and PostgreSQL's not, so those are added below, alike on both.
+    ids_of = "ARRAY(SELECT e.id" if p.dialect == sql.POSTGRES else "(SELECT group_concat(e.id)"
+    insert += (f", {ids_of} FROM {table} e WHERE e.thread = {table}.thread "
+               f"AND e.status = {pending} AND e.id < {table}.id "
+               f"AND NOT {batch_keys}) AS earlier")
+    if p.dialect == sql.POSTGRES:
+        parts = [f"new AS ({insert})"]
+        if wrote:
+            parts.append(f"wrote AS ({kefu_store.customer_wrote_sql(p, wrote, 'new')})")
+        if cursor is not None:
+            parts.append(f"cursor AS ({_save_cursor(p, *cursor)})")
+        got = await conn.execute_query_dict(
+            f"WITH {', '.join(parts)} SELECT * FROM new", p.values)  # noqa: S608
+        ids = {r["dedupe_key"]: int(r["id"]) for r in got}
+    else:
+        got = await conn.execute_query_dict(insert, p.values)
+        ids = {r["dedupe_key"]: int(r["id"]) for r in got}
+        latest: dict[tuple[str, str], datetime] = {}
+        for key, open_kfid, external_userid, at in wrote:
+            who = (open_kfid, external_userid)
+            if key in ids and (who not in latest or latest[who] < at):
+                latest[who] = at
+        await kefu_store.customer_wrote(latest)
+        if cursor is not None:
+            p = sql.Params(sql.SQLITE)
+            await conn.execute_query(_save_cursor(p, *cursor), p.values)
+    earlier: dict[str, frozenset[int]] = {}
+    batch: dict[str, list[int]] = {}  # the batch's rows so far, by thread
+    for r in sorted(got, key=lambda r: int(r["id"])):
+        thread, found = r["thread"], r["earlier"]
+        before = [int(i) for i in (found.split(",") if isinstance(found, str) else found or [])]
+        earlier[r["dedupe_key"]] = frozenset([*before, *batch.get(thread, [])])
+        if thread:
+            batch.setdefault(thread, []).append(int(r["id"]))
+    return Pulled(ids, earlier)
+
+
+def _save_cursor(p: sql.Params, open_kfid: str, cursor: str) -> str:
+    row = KfCursor(open_kfid=open_kfid, cursor=cursor)
+    fields = sql.insert_fields(KfCursor)
+    return sql.insert_model_sql(KfCursor, [p.add(sql.db_values(row, fields))]) + (
+        " ON CONFLICT (open_kfid) DO UPDATE SET cursor = excluded.cursor, "
+        "updated_at = excluded.updated_at")
 
 
 async def mark_done(row_ids: Sequence[int], at: datetime) -> None:
     conn = connection()
     p = sql.Params(sql.dialect_of(conn))
     status, stamp = p.add([InboxStatus.DONE.value, sql.to_db(InboxEvent, "processed_at", at)])
-    ids = p.add(list(row_ids))
     await conn.execute_query(
         f"UPDATE {sql.table(InboxEvent)} SET status={status}, processed_at={stamp} "  # noqa: S608
-        f"WHERE id IN ({','.join(ids)})", p.values)
+        f"WHERE {sql.any_of(p, InboxEvent, 'id', row_ids)}", p.values)
+
+
+async def touch_enqueued(row_ids: Sequence[int], at: datetime) -> None:
+    """Stamp rows as enqueued (again) now: by hand, for one SQL text for any count."""
+    conn = connection()
+    p = sql.Params(sql.dialect_of(conn))
+    (stamp,) = p.add([sql.to_db(InboxEvent, "enqueued_at", at)])
+    await conn.execute_query(
+        f"UPDATE {sql.table(InboxEvent)} SET enqueued_at={stamp} "  # noqa: S608
+        f"WHERE {sql.any_of(p, InboxEvent, 'id', row_ids)}", p.values)
 
 
 async def pending_ids_upto(thread: str, row_id: int, limit: int = 100) -> list[int]:

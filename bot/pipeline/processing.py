@@ -3,8 +3,10 @@ the kf callback job, and the sweep that re-enqueues what a crash or a lost job l
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from bot.delivery import outbox
@@ -21,18 +23,13 @@ from bot.protocol.events.archived import ArchivedMessage
 from bot.runtime import Services
 
 log = get_logger("bot.pipeline.processing")
-# A row's lock is renewed while its handler lives, so this is only how long a killed
-# worker's row stays out of reach of the sweep (not a cap on the work).
-ROW_LOCK_TTL = 10.0
 
 
 async def process_inbox(services: Services, inbox_id: int) -> None:
     """Dispatch one stored event to its handler; exactly once, whatever the retries."""
     with correlated(inbox_id):  # a swept job carries no id of its own journey
         try:
-            async with services.store.lock(
-                f"inbox:{inbox_id}", ttl=ROW_LOCK_TTL, wait=0
-            ):
+            async with services.store.lock(f"inbox:{inbox_id}", wait=0):
                 await _process(services, inbox_id)
         except LockTimeout:
             log.info("inbox.busy", inbox_id=inbox_id)
@@ -69,8 +66,7 @@ async def _earlier_first(services: Services, row_id: int, thread: str) -> bool:
             continue
         try:
             with correlated(earlier):
-                async with services.store.lock(f"inbox:{earlier}", ttl=ROW_LOCK_TTL,
-                                               wait=wait):
+                async with services.store.lock(f"inbox:{earlier}", wait=wait):
                     await _process(services, earlier, earlier_done=True)
         except Exception as exc:  # LockTimeout (busy elsewhere) or its failure
             log.info("inbox.waits_for_earlier", inbox_id=row_id, earlier=earlier,
@@ -113,12 +109,19 @@ async def _handle(services: Services, row_id: int, app_name: str, event_type: st
     log.info("inbox.done", inbox_id=row_id, event_type=event_type)
 
 
-async def process_fresh(services: Services, row_id: int, app_name: str, event: Any) -> None:
-    """Handle a row this process has just stored (a kf pull) right here, without a job hop.
+async def process_fresh(services: Services, row_id: int, app_name: str, event: Any, *,
+                        first: bool = False, after: Sequence[asyncio.Task[bool]] = ()
+                        ) -> bool:
+    """Handle a row this process has just stored (a kf pull) right here, without a job hop;
+    returns whether the row is settled (handled, or failed for good), not left pending.
 
     Nobody else can hold it yet (the sweeper only takes rows pending for minutes; the lock
-    covers even that), so it is not read back. A failure is recorded on the row and the
-    rest of its tries run as ordinary ``process_inbox`` jobs.
+    covers even that), so it is not read back. ``after``: handlers of this process to let
+    finish first (the customer's earlier rows); they are waited for holding the row's lock,
+    so nobody else handles the row meanwhile. ``first``: when the row was stored, its
+    thread's earlier pending rows were all among those (a row never becomes pending again),
+    so if each of them settles, the look-up for earlier rows is skipped. A failure is
+    recorded on the row and the rest of its tries run as ordinary ``process_inbox`` jobs.
     """
     trigger = correlation_id()
     with correlated(row_id):
@@ -126,22 +129,31 @@ async def process_fresh(services: Services, row_id: int, app_name: str, event: A
             # The item's own journey starts here: this line ties it to the callback (or
             # job) whose pull brought it, so one grep of either id finds the link.
             log.info("inbox.pulled", pulled_by=trigger, event_type=event.event_type)
-        await _process_fresh(services, row_id, app_name, event)
+        return await _process_fresh(services, row_id, app_name, event, first, after)
 
 
-async def _process_fresh(services: Services, row_id: int, app_name: str, event: Any) -> None:
+def _settled(tasks: Sequence[asyncio.Task[bool]]) -> bool:
+    return all(not t.cancelled() and t.exception() is None and t.result() for t in tasks)
+
+
+async def _process_fresh(services: Services, row_id: int, app_name: str, event: Any,
+                         first: bool, after: Sequence[asyncio.Task[bool]]) -> bool:
     settings = services.settings
     try:
         thread = inbox.kf_thread(getattr(event, "open_kfid", None),
                                  getattr(event, "external_userid", None))
+        if thread is None and after:
+            await asyncio.wait(after)
         if thread is not None:
             # Under the row's lock: a later row's handler (another puller's) that reaches
             # this one first waits for it, or handles it while this waits (and then skips).
             async with services.store.lock(
-                f"inbox:{row_id}", ttl=ROW_LOCK_TTL,
-                wait=settings.conversations.kf_conversation_wait_seconds,
+                f"inbox:{row_id}", wait=settings.conversations.kf_conversation_wait_seconds
             ):
-                if await _earlier_first(services, row_id, thread):
+                if after:
+                    await asyncio.wait(after)
+                if (first and _settled(after)) or await _earlier_first(services, row_id,
+                                                                       thread):
                     # Pending and held: no decision on it can exist yet (see on_customer_text).
                     await _handle(services, row_id, app_name, event.event_type, 0,
                                   lambda: event, fresh=isinstance(event, KfText))
@@ -153,13 +165,13 @@ async def _process_fresh(services: Services, row_id: int, app_name: str, event: 
                           fresh=True)
         else:
             try:
-                async with services.store.lock(
-                    f"inbox:{row_id}", ttl=ROW_LOCK_TTL, wait=0
-                ):
+                async with services.store.lock(f"inbox:{row_id}", wait=0):
                     await _handle(services, row_id, app_name, event.event_type, 0,
                                   lambda: event)
             except LockTimeout:  # someone else is handling this very row
                 log.info("inbox.busy", inbox_id=row_id)
+                return False
+        return True
     except Exception:
         try:
             await services.queue.enqueue("process_inbox", row_id, job_id=f"inbox:{row_id}",
@@ -167,6 +179,7 @@ async def _process_fresh(services: Services, row_id: int, app_name: str, event: 
                                          defer=retry_delay(1))
         except Exception as exc:  # the sweeper finds the pending row later
             log.warning("inbox.enqueue_failed", inbox_id=row_id, error=type(exc).__name__)
+        return False
 
 
 def decode(fmt: str, plaintext: str) -> Any:

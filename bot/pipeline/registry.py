@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversations import escalation, welcome
-from bot.conversations.escalation import check_sla
+from bot.conversations.escalation_sla import check_sla
 from bot.customers import contact_sync
 from bot.delivery import outbox
 from bot.infra.logs import correlated
 from bot.orders import binding, grouptasks, kefu_notices
+from bot.pipeline import reconcile
 from bot.pipeline.processing import process_inbox, sweep_inbox
 from bot.pipeline.pullers import archive_sync, kf_sync
 from bot.pipeline.runners import JobFunc
@@ -72,6 +73,9 @@ JOBS: dict[str, JobFunc] = {
     "welcome_outcome": _with_ports(welcome.settle_outcome),
     "customers_sync": _with_ports(contact_sync.job),
     "customers_tick": _with_ports(contact_sync.tick),
+    # After an outage: what WeCom gave up on, read back (bot.pipeline.outages records it).
+    "reconcile_outages": reconcile.reconcile_outages,
+    "outages_tick": reconcile.tick,
 }
 # Periodic jobs (besides the sweep): arq cron in production, bot.app's loop embedded.
-PERIODIC = ("kf_poll", "escalation_sla", "archive_poll", "customers_tick")
+PERIODIC = ("kf_poll", "escalation_sla", "archive_poll", "customers_tick", "outages_tick")

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from bot.infra.logs import correlated, get_logger
-from bot.pipeline.processing import ROW_LOCK_TTL, sweep, sweep_inbox
+from bot.pipeline.processing import sweep, sweep_inbox
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import (
     CORRELATION_ARG,
@@ -18,6 +18,7 @@ from bot.pipeline.runners import (
     JobFunc,
     retry_delay,
 )
+from bot.ports import LOCK_TTL
 from bot.runtime import Services
 
 log = get_logger("bot.pipeline.worker")
@@ -29,10 +30,10 @@ RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker tha
 # coming back (its enqueue failed). A second job for a row that kept its own is harmless.
 RECOVER_SWEEPS = ((0.0, 5.0), (5.0, 0.0))  # (rows enqueued this long ago, then pause)
 # A worker starting (after a crash, say): the rows a killed worker held are out of reach
-# until their locks lapse (ROW_LOCK_TTL), not until arq's in-progress key for their job
+# until their locks lapse (LOCK_TTL), not until arq's in-progress key for their job
 # does (the job timeout + 10 s) nor until inbox_stale_seconds: swept now and once more
 # after the locks' time.
-STARTUP_SWEEPS = ((ROW_LOCK_TTL, ROW_LOCK_TTL + 1), (ROW_LOCK_TTL, 0.0))
+STARTUP_SWEEPS = ((LOCK_TTL, LOCK_TTL + 1), (LOCK_TTL, 0.0))
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:

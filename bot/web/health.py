@@ -6,7 +6,9 @@ migrations this release carries (``wecom-bot migrate`` not run yet for this depl
 while WeCom refuses every API app for a reason only an operator can fix (60020, the
 server's IP not among the trusted IPs): then nothing this service sends can go out. It is
 200 again as soon as that is over. A refusal of some apps only is listed in
-``wecom_alerts`` and keeps the service ready (callbacks are stored, messages wait)."""
+``wecom_alerts`` and keeps the service ready (callbacks are stored, messages wait). While
+this process sees a storage outage, ``outage`` says since when and how many callbacks it
+refused (bot.pipeline.outages)."""
 
 from __future__ import annotations
 
@@ -78,6 +80,11 @@ async def readiness(services: Services) -> tuple[bool, dict[str, object]]:
             "every app refused: 60020 (add the server's IP to the trusted IPs)"
     except Exception as exc:  # the store is down: already reported above
         body["wecom_alerts"] = f"unknown: {type(exc).__name__}"
+    window = services.outages.window
+    if window is not None:
+        # This process's outage under way: recorded, and reconciled, once it is over.
+        body["outage"] = {"since": window.started.isoformat(),
+                          "callbacks_refused": window.refused}
     ok = all(v == "ok" for v in checks.values())
     return ok, {"status": "ok" if ok else "unavailable", **body}
 

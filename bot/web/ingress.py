@@ -18,6 +18,7 @@ from bot.infra.logs import correlated, get_logger
 from bot.pipeline import inbox
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.processing import enqueue_inbox
+from bot.pipeline.pullers import kf_sync
 from bot.ports import PassiveContext
 from bot.protocol.crypto import CryptoError
 from bot.protocol.events import EventParseError, Fmt, KfMsgOrEvent, dedupe_key, parse
@@ -163,6 +164,9 @@ async def receive(request: web.Request) -> web.Response:
                 time_boxed=event.time_boxed, plaintext=plaintext,
             ))
         except Exception as exc:
+            # WeCom retries for ~3 s, then gives up: the outage is recorded once storage is
+            # back, and what can be read back is reconciled (bot.pipeline.outages).
+            services.outages.refused(key, event.event_type)
             raise Reject(503, f"inbox unavailable: {type(exc).__name__}") from None
         if row_id is None:
             # WeCom retries a callback whose answer it never got: one we answered passively
@@ -199,6 +203,10 @@ async def receive(request: web.Request) -> web.Response:
 async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> None:
     try:
         if isinstance(event, KfMsgOrEvent) and event.open_kf_id:
+            if await kf_sync.puller_at_work(services, event.open_kf_id, event.token):
+                # The puller at work pulls for it: done, like a job finding the lock taken.
+                await services.inbox.mark_done(row_id)
+                return
             # Only "pull me": the job gets what it needs and need not read the row.
             await services.queue.enqueue("kf_callback", row_id, event.open_kf_id, event.token,
                                          job_id=f"inbox:{row_id}")

@@ -16,7 +16,7 @@ from bot.infra.logs import get_logger
 from bot.pipeline.runners import InProcessRunner
 from bot.runtime import Services
 from bot.settings import Settings
-from bot.web import health
+from bot.web import health, progress_page, rating_page
 from bot.web import ingress as callback
 from bot.web.admin import (
     alerts_api,
@@ -32,6 +32,7 @@ from bot.web.admin import (
     media_api,
     notifications_api,
     orders_api,
+    outages_api,
     pipelines_api,
     playground_api,
     rules_api,
@@ -72,6 +73,7 @@ def build_api() -> Api:
     api.include(tags_api.api)
     api.include(media_api.api)
     api.include(customers_api.api)
+    api.include(outages_api.api)
     return api
 
 
@@ -82,6 +84,9 @@ def build_app(settings: Settings) -> web.Application:
                           middlewares=[error_middleware, console.console_headers])
     callback.add_routes(app)
     health.add_routes(app)
+    # The rating form first: the progress page's catch-all would take its path for a token.
+    rating_page.add_routes(app)
+    progress_page.add_routes(app)
     console.add_routes(app)
     api = build_api()
     api.add_routes(app)

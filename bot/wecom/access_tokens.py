@@ -38,7 +38,7 @@ class TokenManager:
         fetch: Fetch,
         *,
         refresh_ratio: float = 0.9,
-        lock_ttl: float = 30.0,
+        refresh_wait: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._clock = clock
@@ -48,7 +48,7 @@ class TokenManager:
         self._app = app
         self._fetch = fetch
         self._ratio = refresh_ratio
-        self._lock_ttl = lock_ttl
+        self._refresh_wait = refresh_wait  # for another process's refresh (a gettoken)
         self._local = asyncio.Lock()
         self._memo: tuple[str, float, float] | None = None  # token, refresh_at, read at
         # Bumped by invalidate: a store read that began before it must not become the memo.
@@ -84,7 +84,7 @@ class TokenManager:
             token = await self._cached()
             if token is not None:
                 return token
-            async with self._store.lock(self._lock_name, ttl=self._lock_ttl, wait=self._lock_ttl):
+            async with self._store.lock(self._lock_name, wait=self._refresh_wait):
                 token = await self._cached()
                 if token is not None:
                     return token

@@ -26,6 +26,7 @@ import aiohttp
 
 from bot.infra.logs import get_logger
 from bot.infra.metrics import NullRecorder, Recorder
+from bot.infra.ratelimit import RateLimiter
 from bot.ports import Store
 from bot.protocol.errors import (
     INVALID_SECRET,
@@ -51,7 +52,6 @@ from bot.wecom.api_message import Downloads, MessageAPI
 from bot.wecom.api_user import UserAPI
 from bot.wecom.operator_alerts import OperatorAlerts
 from bot.wecom.policy import RateLimits, RetryPolicy
-from bot.wecom.ratelimit import RateLimiter
 
 log = get_logger(__name__)
 

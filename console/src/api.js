@@ -31,10 +31,12 @@ function url(path, query) {
   return `/api/v1${path}${qs ? `?${qs}` : ""}`;
 }
 
-async function request(path, { method = "GET", body, query, text, type } = {}) {
+async function request(path, { method = "GET", body, query, text, type, form } = {}) {
   const headers = {};
   let payload;
-  if (text !== undefined) {
+  if (form !== undefined) {
+    payload = form; // multipart: the browser sets the boundary
+  } else if (text !== undefined) {
     headers["Content-Type"] = type || "application/yaml";
     payload = text;
   } else if (body !== undefined) {
@@ -68,6 +70,18 @@ export async function apiPage(path, query) {
   const { resp, data } = await request(path, { query });
   const total = Number(resp.headers.get("X-Total-Count") ?? (data || []).length);
   return { rows: data || [], total };
+}
+
+// A list endpoint that answers {items, total, page, page_size} (customers, channel codes,
+// media): the same shape as apiPage.
+export async function apiItems(path, query) {
+  const data = await api(path, { query });
+  return { rows: (data && data.items) || [], total: (data && data.total) || 0 };
+}
+
+// A multipart upload (the media library).
+export async function upload(path, form, query) {
+  return api(path, { method: "POST", form, query });
 }
 
 // A file the server makes (CSV): fetched with the credentials, then saved by the browser.

@@ -24,3 +24,32 @@ export function ago(iso) {
   if (min < 1440) return `${Math.round(min / 60)} 小时前`;
   return `${Math.round(min / 1440)} 天前`;
 }
+
+// A file size as people read it: "820 KB", "1.5 MB".
+export function fileSize(bytes) {
+  if (bytes === null || bytes === undefined) return "";
+  if (bytes < 1024) return `${bytes} 字节`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// UTF-8 bytes of a text (WeCom's limits are in bytes).
+export const utf8Bytes = (s) => new TextEncoder().encode(s || "").length;
+
+// A length of time as people read it: "6.2 秒", "3 分 12 秒", "1 小时 5 分", "2 天 3 小时".
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  const s = Number(seconds);
+  if (s < 60) return `${Math.round(s * 10) / 10} 秒`;
+  const whole = Math.round(s);
+  if (whole < 3600) return `${Math.floor(whole / 60)} 分 ${whole % 60} 秒`;
+  if (whole < 86400) return `${Math.floor(whole / 3600)} 小时 ${Math.floor((whole % 3600) / 60)} 分`;
+  return `${Math.floor(whole / 86400)} 天 ${Math.floor((whole % 86400) / 3600)} 小时`;
+}
+
+// From one time to another in Beijing time; the end without its day when it is the same day.
+export function span(start, end) {
+  const a = beijing(start, { seconds: true });
+  const b = beijing(end, { seconds: true });
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} – ${b.slice(11)}` : `${a} – ${b}`;
+}

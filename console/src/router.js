@@ -8,10 +8,15 @@ import Stats from "./pages/StatsPage.vue";
 import Welcome from "./pages/WelcomePage.vue";
 import Pipelines from "./pages/PipelinesPage.vue";
 import Notifications from "./pages/NotificationsPage.vue";
+import Outages from "./pages/OutagesPage.vue";
 import Unanswered from "./pages/UnansweredPage.vue";
 import Tokens from "./pages/TokensPage.vue";
 import StaffRoles from "./pages/StaffRolesPage.vue";
 import Doctor from "./pages/DoctorPage.vue";
+import Customers from "./pages/CustomersPage.vue";
+import ContactWays from "./pages/ContactWaysPage.vue";
+import Tags from "./pages/TagsPage.vue";
+import Media from "./pages/MediaPage.vue";
 
 export const pages = [
   { path: "/playground", name: "playground", title: "演练场", component: Playground, roles: ["admin"] },
@@ -19,11 +24,17 @@ export const pages = [
   { path: "/orders/:no?", name: "orders", title: "订单", component: Orders },
   { path: "/escalations", name: "escalations", title: "转人工", component: Escalations,
     roles: ["admin", "specialist"] },
+  { path: "/customers/:id?", name: "customers", title: "客户", component: Customers },
+  { path: "/contact-ways/:id?", name: "contact-ways", title: "渠道活码", component: ContactWays },
+  { path: "/tags", name: "tags", title: "客户标签", component: Tags },
+  { path: "/media", name: "media", title: "素材库", component: Media },
   { path: "/stats", name: "stats", title: "统计", component: Stats },
   { path: "/unanswered", name: "unanswered", title: "未回答问题", component: Unanswered },
   { path: "/welcome", name: "welcome", title: "欢迎语", component: Welcome },
   { path: "/pipelines", name: "pipelines", title: "里程碑模板", component: Pipelines },
   { path: "/notifications", name: "notifications", title: "通知", component: Notifications },
+  { path: "/outages", name: "outages", title: "停机补录", component: Outages,
+    roles: ["admin", "specialist", "viewer"] },
   { path: "/staff-roles", name: "staff-roles", title: "成员角色", component: StaffRoles, roles: ["admin"] },
   { path: "/tokens", name: "tokens", title: "访问令牌", component: Tokens, roles: ["admin"] },
   { path: "/doctor", name: "doctor", title: "上线检查", component: Doctor, roles: ["admin"] },

@@ -11,17 +11,19 @@ export const TERM_KINDS = [
   ["menu_id", "菜单点击", "客户点了这些菜单编号"],
 ];
 export const MESSAGE_TYPES = [["text", "文本"], ["image", "图片"], ["link", "图文链接"],
-                              ["miniprogram", "小程序"], ["menu", "菜单"]];
+                              ["miniprogram", "小程序"], ["menu", "菜单"], ["file", "文件"], ["video", "视频"]];
 export const MENU_ITEM_TYPES = [["click", "回复菜单"], ["view", "网页链接"], ["miniprogram", "小程序"]];
 export const TEXT_LIMIT = 2048; // WeCom's limit for a kf text, in UTF-8 bytes
 const KNOWN = ["id", "name", "priority", "channels", "scope", "when", "hours", "applies",
-               "cooldown_seconds", "action", "replies"];
+               "cooldown_seconds", "action", "replies", "tag"];
+export const SCOPE_KEYS = ["open_kfid", "chat_id", "userid", "tag"];
 
 export const bytes = (s) => new TextEncoder().encode(s || "").length;
 
 function blankMessage(type = "text") {
-  return { type, text: "", url: "", media_id: "", title: "", desc: "", picurl: "", appid: "",
-           pagepath: "", thumb_media_id: "", head: "", tail: "",
+  // media / pic_media: a media library file (素材库), by its number.
+  return { type, text: "", url: "", media_id: "", media: null, title: "", desc: "", picurl: "", pic_media: null,
+           appid: "", pagepath: "", thumb_media_id: "", head: "", tail: "",
            items: [{ type: "click", id: "", content: "", url: "", appid: "", pagepath: "" }] };
 }
 export const newMessage = blankMessage;
@@ -50,8 +52,8 @@ export function toForm(rule) {
     id: rule.id || "", name: rule.name || "", priority: rule.priority ?? 50,
     cooldown_seconds: rule.cooldown_seconds ?? 0, action: rule.action || "reply",
     channels: [...(rule.channels || [])],
-    scope: { open_kfid: [...((rule.scope || {}).open_kfid || [])], chat_id: [...((rule.scope || {}).chat_id || [])],
-             userid: [...((rule.scope || {}).userid || [])] },
+    scope: Object.fromEntries(SCOPE_KEYS.map((k) => [k, [...((rule.scope || {})[k] || [])]])),
+    tag: [...(rule.tag || [])],
     when: Object.fromEntries(TERM_KINDS.map(([k]) => [k, [...(when[k] || [])]])),
     fuzzy: when.fuzzy || "",
     hoursOn: Boolean(hours),
@@ -68,9 +70,14 @@ const pick = (o, keys) => Object.fromEntries(keys.filter((k) => o[k]).map((k) =>
 
 function messageTo(m) {
   if (m.type === "text") return { text: m.text };
-  if (m.type === "image") return { image: m.media_id ? { media_id: m.media_id } : { url: m.url } };
-  if (m.type === "link") return { link: pick(m, ["title", "url", "desc", "picurl"]) };
-  if (m.type === "miniprogram") return { miniprogram: pick(m, ["appid", "pagepath", "thumb_media_id", "title"]) };
+  if (m.type === "image") {
+    return { image: m.media ? { media: m.media } : m.media_id ? { media_id: m.media_id } : { url: m.url } };
+  }
+  if (m.type === "file" || m.type === "video") return { [m.type]: { media: m.media } };
+  if (m.type === "link") return { link: pick(m, ["title", "url", "desc", m.pic_media ? "pic_media" : "picurl"]) };
+  if (m.type === "miniprogram") {
+    return { miniprogram: pick(m, ["appid", "pagepath", "title", m.pic_media ? "pic_media" : "thumb_media_id"]) };
+  }
   return { menu: { ...pick(m, ["head", "tail"]), items: m.items.map((it) => ({
     [it.type]: pick(it, it.type === "click" ? ["id", "content"] : it.type === "view" ? ["url", "content"]
       : ["appid", "pagepath", "content"]) })) } };
@@ -80,6 +87,7 @@ export function toRule(f) {
   const rule = { ...f.extra, id: f.id.trim(), name: f.name, priority: Number(f.priority), action: f.action };
   if (Number(f.cooldown_seconds)) rule.cooldown_seconds = Number(f.cooldown_seconds);
   if (f.channels.length) rule.channels = [...f.channels];
+  if (f.tag.length) rule.tag = [...f.tag];
   const scope = Object.fromEntries(Object.entries(f.scope).filter(([, v]) => v.length));
   if (Object.keys(scope).length) rule.scope = scope;
   rule.when = Object.fromEntries(Object.entries(f.when).filter(([, v]) => v.length));

@@ -127,6 +127,14 @@ async def test_viewer_sees_notifications_not_admin_pages(
             await page.wait_for_selector("#notif-list td:has-text('<b>nobody</b>')")
             assert await page.locator("#page-notifications b").count() == 0
             assert await page.locator("#page-notifications button:has-text('重试')").count() == 0
+            # The customer pages: read, never write.
+            for name, controls in (("customers", "#sync-start"), ("contact-ways", "#way-new"),
+                                   ("tags", "#tag-sync, #tag-group-form"),
+                                   ("media", "#media-form")):
+                await page.evaluate(f"location.hash = '#/{name}'")
+                await page.wait_for_selector(f"#page-{name}")
+                await page.wait_for_load_state("networkidle")
+                assert await page.locator(controls).count() == 0, name
             # A page the viewer may not see sends them to one they may.
             await page.goto("/admin/#/tokens")
             await page.wait_for_selector("#page-tokens", state="detached")

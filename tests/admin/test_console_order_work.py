@@ -14,7 +14,7 @@ import pytest
 from bot.api_access import create_token
 from bot.models import Milestone, Order
 from bot.settings import Settings
-from tests.harness.browser import browser_page, choose, screenshot_path, sign_in
+from tests.harness.browser import browser_page, choose, confirm, screenshot_path, sign_in
 from tests.harness.waiting import one, wait_for
 from tests.harness.world import world
 
@@ -97,6 +97,19 @@ async def test_create_bind_force_and_read_an_order(
             assert "已绑定客户群" in timeline or "绑定" in timeline
             for english in ("bound", "join_qr", "milestone", "sent", "app"):
                 assert english not in timeline
+
+            # The customer's progress page link, and voiding it for a new one.
+            first = (await page.inner_text("#order-progress-url")).strip()
+            assert "/p/" in first
+            assert (await w.client.get(first[first.index("/p/"):])).status == 200
+            await page.click("#order-progress-revoke")
+            await confirm(page)
+            await page.wait_for_function(
+                "(old) => document.querySelector('#order-progress-url').textContent.trim()"
+                " !== old", arg=first)
+            second = (await page.inner_text("#order-progress-url")).strip()
+            assert (await w.client.get(first[first.index("/p/"):])).status == 404
+            assert (await w.client.get(second[second.index("/p/"):])).status == 200
             await page.screenshot(path=str(screenshot_path("console-orders.png", tmp_path)),
                                   full_page=True)
             assert page.js_errors == []

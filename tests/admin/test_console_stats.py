@@ -4,9 +4,11 @@ opening the rules editor prefilled."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +71,19 @@ async def test_charts_and_make_a_rule(
             assert await page.locator("#stats-unanswered b").count() == 0
             await page.screenshot(path=str(screenshot_path("console-stats.png", tmp_path)),
                                   full_page=True)
+            # Each card's table exports as the page shows it: the SLA figures, the new and
+            # lost customers per channel and per member.
+            async with page.expect_download() as info:
+                await page.click("#stats-esc-export")
+            text = await _text(await info.value)
+            assert "认领用时,中位数（分钟）,6" in text and "解决用时,P90（分钟）,20" in text
+            async with page.expect_download() as info:
+                await page.click("#stats-contacts-export")
+            download = await info.value
+            assert download.suggested_filename == "客户增减.csv"
+            text = await _text(download)
+            assert "渠道,,expo,1,1,0" in text and "成员,张伟,zhangwei,1,1,0" in text
+            assert await page.locator("#stats-contacts-members td:has-text('张伟')").count() == 1
 
             await row.locator("button.make-rule").click()
             await page.wait_for_selector("#page-rules #rule-problems .ok:has-text('未回答问题')")
@@ -87,3 +102,9 @@ async def test_charts_and_make_a_rule(
             await page.click("#chart-top g[data-label='coffee-table']")
             await page.wait_for_selector("#editor-title:has-text('coffee-table')")
             assert page.js_errors == []
+
+
+async def _text(download: Any) -> str:
+    raw = await asyncio.to_thread(Path(await download.path()).read_bytes)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return raw.decode("utf-8")

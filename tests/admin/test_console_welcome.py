@@ -7,10 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from aiohttp import FormData
 
 from bot.api_access import create_token
 from bot.models import ChannelCode, WelcomeText
 from bot.settings import Settings
+from sandbox.contact_ways import QR_PNG
 from tests.harness.browser import browser_page, choose, confirm, sign_in
 from tests.harness.world import world
 
@@ -23,6 +25,11 @@ async def test_channel_code_and_welcome(
 ) -> None:
     async with world(mode_settings()) as w:
         token = await create_token("root", "admin")
+        form = FormData(quote_fields=False)
+        form.add_field("file", QR_PNG, filename="展厅.png", content_type="image/png")
+        resp = await w.client.post("/api/v1/media", data=form,
+                                   headers={"Authorization": f"Bearer {token}"})
+        assert resp.status == 201
         async with browser_page(str(w.client.make_url("/"))) as page:
             await sign_in(page, token, "/admin/#/welcome")
             await page.wait_for_selector("#code-form")
@@ -38,6 +45,9 @@ async def test_channel_code_and_welcome(
 
             await choose(page, "welcome-code", "<i>展厅</i>")
             await page.fill("#welcome-text", TEXT)
+            # A picture from the media library goes with it.
+            await page.click("#welcome-att-add")
+            await choose(page, "welcome-att-media-0", "展厅.png")
             await page.click("#welcome-form button[type=submit]")
             await page.wait_for_selector("#welcome-list .welcome-text")
             assert await page.inner_text("#welcome-list .welcome-text") == TEXT
@@ -52,6 +62,8 @@ async def test_channel_code_and_welcome(
             await w.settle()
             sent = w.sandbox.inbox("wmShow1")[-1]
             assert sent["text"]["content"] == "感谢周先生来到<b>展厅</b>！"
+            (image,) = sent["attachments"]
+            assert image["msgtype"] == "image" and image["image"]["media_id"]
 
             await page.click("#welcome-list tr:has([data-welcome]) button.delete")
             await confirm(page)

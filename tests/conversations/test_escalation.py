@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.api_access import create_token
 from bot.conversations import rules_store
-from bot.conversations.escalation import check_sla
+from bot.conversations.escalation_sla import check_sla
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.infra.clock import SettableClock
 from bot.models import Escalation, EscalationStatus

@@ -16,7 +16,7 @@ async def test_customer_question_gets_the_rule_reply(
 ) -> None:
     async with world(mode_settings()) as w:
         await load_sample_rules(w)
-        await w.sandbox.customer_says(KF, CUSTOMER, "请问什么时候发货？")
+        await w.sandbox.customer_says(KF, CUSTOMER, "请问多久能发货？")
         texts = await w.wait_kf(1)
         assert "生产完成" in texts[0]
         await w.settle()

@@ -16,6 +16,7 @@ import pytest
 from bot.models import (
     ConversationMessage,
     Direction,
+    Escalation,
     InboxEvent,
     InboxStatus,
     UnansweredQuestion,
@@ -27,7 +28,7 @@ from tests.harness.waiting import wait_for
 from tests.harness.world import KF, World, world
 from tests.harness.world import load_sample_rules as _sample
 
-QUESTIONS = [("请问什么时候发货", "生产完成"), ("安装要多久", "安装"), ("怎么开发票", "发票")]
+QUESTIONS = [("请问多久能发货", "生产完成"), ("安装要多久", "安装"), ("怎么开发票", "发票")]
 
 
 def _count_pulls(w: World) -> list[int]:
@@ -227,3 +228,41 @@ async def test_a_backlog_spends_no_reply_wecom_would_refuse(
         assert "刘洋" in w.kf_texts("wmBacklog")[-1]  # a person follows up
         assert (await Escalation.get(external_userid="wmBacklog")).reason == "budget"
         assert await UnansweredQuestion.filter(conversation__contains="wmBacklog").exists()
+
+
+@pytest.mark.parametrize("mode_settings", ["production"], indirect=True)
+async def test_a_crash_inside_a_conversation_stalls_it_for_lock_ttl_at_most(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """Every lock a kf conversation takes on its way (the pull, the row, the conversation,
+    the escalation, the send) lapses LOCK_TTL after its holder is killed: the customer's
+    next message then waits that long at most. (The conversation's lock used to last 60 s
+    and the escalation's 90 s: a killed worker held the customer up for a minute.)"""
+    from bot.ports import LOCK_TTL
+
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        store = w.services.store
+        taken: dict[str, float] = {}
+        lock = store.lock
+
+        def spy(name: str, **kwargs: Any) -> Any:
+            taken[name.split(":")[0]] = max(taken.get(name.split(":")[0], 0.0),
+                                            kwargs.get("ttl", LOCK_TTL))
+            return lock(name, **kwargs)
+
+        store.lock = spy  # type: ignore[method-assign]
+        try:
+            await w.sandbox.customer_says(KF, "wmLocks", QUESTIONS[0][0])
+            await w.sandbox.customer_says(KF, "wmLocks", "转人工")
+            await w.wait_kf(2, euid="wmLocks", timeout=20)
+
+            async def escalated() -> bool:
+                return await Escalation.filter(external_userid="wmLocks").exists()
+
+            await wait_for(escalated, timeout=20)
+            await w.settle()
+        finally:
+            store.lock = lock  # type: ignore[method-assign]
+        assert {"kf", "inbox", "conv", "esc", "outbox"} <= taken.keys(), taken
+        assert max(taken.values()) <= LOCK_TTL, taken

@@ -69,7 +69,7 @@ async def test_import_export_dry_run_and_all_or_nothing(
         dry = await c.post("/api/v1/rules/import?mode=replace&dry_run=true",
                            data=sample_rules_text().encode(), headers=h)
         out = await dry.json()
-        assert dry.status == 200 and not out["applied"] and len(out["created"]) == 22
+        assert dry.status == 200 and not out["applied"] and len(out["created"]) == 23
         assert await rules_store.list_rules() == []
         broken = sample_rules_text() + "  - id: greeting\n    when: {any: [x]}\n"
         res = await c.post("/api/v1/rules/import", data=broken.encode(), headers=h)
@@ -80,12 +80,12 @@ async def test_import_export_dry_run_and_all_or_nothing(
                           headers=h)
         assert ok.status == 200 and (await ok.json())["applied"]
         exported = await (await c.get("/api/v1/rules/export?format=json", headers=h)).json()
-        assert len(exported["rules"]) == 22
+        assert len(exported["rules"]) == 23
         shadow = {**RULE, "id": "sofa-old", "priority": 10}
         merged = await c.post("/api/v1/rules/import?mode=merge",
                               json={"rules": [RULE, shadow]}, headers=h)
         assert (await merged.json())["created"] == ["sofa", "sofa-old"]
-        assert len(await rules_store.list_rules()) == 24
+        assert len(await rules_store.list_rules()) == 25
 
         tested = await c.post("/api/v1/rules/test", json={
             "text": "我要投诉你们的安装师傅", "channel": "kefu"}, headers=h)

@@ -125,3 +125,8 @@ async def check_record(w: World, admin: Admin, state: str) -> None:
     assert times == sorted(times)
     assert record["timeline"][3]["text"] == "想了解衣柜"
     assert record["timeline"][-1]["detail"]["cause"] == "rule:wardrobe"
+    # As people read them: the welcome's outcome and each tag's cause in Chinese, by name.
+    assert record["timeline"][1]["text"] == "新客户欢迎语：已发送"
+    assert record["timeline"][-1]["detail"]["cause_text"] == "关键词规则「wardrobe」"
+    assert {t["name"]: t["cause_text"] for t in record["tags"]} == {
+        "家博会": "渠道活码「家博会」", "意向-衣柜": "关键词规则「wardrobe」"}

@@ -3,9 +3,13 @@ filtered; phone masked for viewers; contacts deleted in WeCom reflected."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.customers import contact_sync
+from bot.models import Escalation, EscalationStatus
 from bot.settings import Settings
 from sandbox import SEED_CUSTOMERS
 from tests.harness.admin import Admin
@@ -51,10 +55,28 @@ async def test_record_search_masking_orders_groups_and_deletions(
         assert record["groups"][0]["chat_id"] == group["chat_id"]
         kinds = {e["kind"] for e in record["timeline"]}
         assert {"milestone", "group", "message_in", "message_out"} <= kinds
+        # Escalated and claimed: in Chinese, the member by name.
+        now = datetime.now(UTC)
+        await Escalation.create(channel="kefu", conversation=f"kefu:{KF}:{CHEN}",
+                                external_userid=CHEN, reason="unmatched",
+                                status=EscalationStatus.CLAIMED, claimed_by="zhangwei",
+                                created_at=now, claimed_at=now)
+        status, record = await admin.call("GET", f"/customers/{cid}")
+        texts = [e["text"] for e in record["timeline"] if e["kind"] == "escalation"]
+        assert texts == ["转人工（连续未识别）", "张伟 接手"], texts
         status, seen = await viewer.call("GET", f"/customers/{cid}")
         assert seen["phone"] == "138****5678"
         status, page = await viewer.call("GET", "/customers?q=陈女士")
         assert page["items"][0]["phone"] in (None, "138****5678")
+        # The export is the list: its filters, its masking, members by name.
+        for who, phone in ((admin, "13900009999"), (viewer, "139****9999")):
+            resp = await w.client.get("/api/v1/customers.csv", headers=who.headers,
+                                      params={"staff": "zhangwei", "q": "13900009999"})
+            text = await resp.text(encoding="utf-8")
+            assert text.startswith("\ufeff客户,客户 ID,手机号"), text[:40]
+            (row,) = list(csv.DictReader(io.StringIO(text[1:])))
+            assert row["手机号"] == phone and row["跟进成员"] == "张伟（zhangwei）"
+            assert row["企业微信联系人"] == "是"
 
         # Deleted in WeCom: by the customer (a one-way relation stays), then by the member.
         await w.sandbox.customer_deletes_staff(CHEN, "zhangwei")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.api_access import create_token
 from bot.models import CorpTag, Customer, CustomerTag, TagEvent
 from bot.settings import Settings
 from tests.harness.admin import Admin
@@ -136,6 +137,14 @@ async def test_tags_given_by_channel_code_rule_api_and_client_each_with_its_caus
         assert status == 200, now
         assert {t["name"]: t["cause"] for t in now} == {
             "衣柜": f"api:{admin_name(admin)}", "VIP": f"api:{admin_name(admin)}"}
+        assert now[0]["cause_text"] == f"控制台或接口（{admin_name(admin)}）"
+        specialist = Admin(w.client, await create_token("lina", "specialist"))
+        status, now = await specialist.call("POST", f"/customers/{row.id}/tags",
+                                            {"remove": ["VIP"]})
+        status, now = await specialist.call("POST", f"/customers/{row.id}/tags",
+                                            {"add": ["VIP"]})
+        assert status == 200 and [t["cause_text"] for t in now if t["name"] == "VIP"] == [
+            "控制台或接口（李娜・lina）"]
         assert follow["tags"] == {await _tag_id("衣柜"), await _tag_id("VIP")}
         status, err = await admin.call("POST", f"/customers/{row.id}/tags", {"add": ["无此"]})
         assert status == 400 and "没有标签" in err["error"]["message"]

@@ -73,7 +73,10 @@ CASES: list[tuple[str, dict[str, Any], type[KfMessage], dict[str, Any]]] = [
                                   old_servicer_userid="OLD", new_servicer_userid="NEW",
                                   msg_code="CODE"), ev.KfSessionStatusChange,
      {"change_type": 3, "old_servicer_userid": "OLD", "new_servicer_userid": "NEW",
-      "msg_code": "CODE", "time_boxed": False}),
+      "msg_code": "CODE", "time_boxed": True}),  # the end code: one message within 20 s
+    ("session-taken", event_item("session_status_change", change_type=1,
+                                 new_servicer_userid="NEW", msg_code="CODE"),
+     ev.KfSessionStatusChange, {"change_type": 1, "time_boxed": False}),  # a 48 h code
     ("recall", event_item("user_recall_msg", recall_msgid="R"), ev.KfOtherEvent,
      {"event_name": "user_recall_msg"}),
     ("event-without-event", {"msgtype": "event"}, ev.KfOtherEvent, {"event_name": None}),

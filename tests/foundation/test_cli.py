@@ -75,3 +75,14 @@ def test_rules_import_of_a_non_utf8_file_is_one_line_and_changes_nothing(
     assert "rules.yaml" in err and "UTF-8" in err and "nothing imported" in err
     assert cli_main(["rules", "export", "--format", "json", "--config", str(path)]) == 0
     assert capsys.readouterr().out == before
+
+
+def test_sandbox_refuses_a_callback_url_that_is_not_http(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config_file(tmp_path)
+    argv = ["sandbox", "--callback-url", "http://127.0.0.1:18700", "--callback-url",
+            "127.0.0.1:18701", "--config", str(path)]
+    assert cli_main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'127.0.0.1:18701'" in err and "http(s)" in err

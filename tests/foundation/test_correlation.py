@@ -51,7 +51,7 @@ async def test_a_kf_message_is_followed_from_its_callback_to_the_reply(
     with json_log() as log:
         async with world(mode_settings()) as w:
             await load_sample_rules(w)
-            await w.sandbox.customer_says(KF, CUSTOMER, "什么时候发货")
+            await w.sandbox.customer_says(KF, CUSTOMER, "多久能发货")
             await w.wait_kf(1)
             await w.settle()
             callback = await InboxEvent.get(event_type="kf_msg_or_event")

@@ -46,6 +46,8 @@ async def test_generated_hostile_input_gets_no_5xx(
         kinds = tally.summary()
         # Each layer was reached: signed plaintexts stored (200), forged signatures refused (403).
         assert kinds["plaintext"].get(200, 0) > 0 and kinds["verify"].get(403, 0) > 0, kinds
+        # No guess opens a progress page: not found, limited, or not a method it takes.
+        assert kinds["progress"] and set(kinds["progress"]) <= {404, 405, 429}, kinds
         assert await RuleChange.all().count() == revisions  # dry runs only
         assert (await client.get("/healthz")).status == 200
         assert (await client.get("/readyz")).status == 200

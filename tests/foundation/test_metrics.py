@@ -58,7 +58,7 @@ async def test_one_conversation_shows_at_every_seam(
     settings = mode_settings()
     async with world(settings) as w:
         await load_sample_rules(w)
-        await w.sandbox.customer_says(KF, CUSTOMER, "什么时候发货")
+        await w.sandbox.customer_says(KF, CUSTOMER, "多久能发货")
         await w.wait_kf(1)
         await w.sandbox.staff_adds_customer("zhangwei", "wmMetrics01")
         await w.settle()

@@ -32,6 +32,17 @@ async def test_get_set_delete_and_set_if_absent(store: Store) -> None:
     assert await store.get("k") == "new"
 
 
+async def test_whether_a_lock_is_held_is_seen_by_everyone(store: Store) -> None:
+    assert await store.held("busy") is False
+    async with store.lock("busy", ttl=5, wait=0):
+        assert await store.held("busy") is True
+        assert await store.set_and_held("mark", "m", 5, "busy") is True
+    assert await store.get("mark") == "m"
+    assert await store.held("busy") is False
+    assert await store.set_and_held("mark", "again", 5, "busy") is False
+    assert await store.get("mark") == "again"
+
+
 async def test_values_expire(store: Store) -> None:
     await store.set("short", "1", ttl=0.1)
     remaining = await store.ttl("short")
@@ -197,3 +208,20 @@ async def test_a_live_redis_lock_holder_keeps_it_past_its_ttl(redis_url: str) ->
     finally:
         await a.close()
         await b.close()
+
+
+async def test_the_memory_store_forgets_expired_keys_nobody_reads_again() -> None:
+    """A counter per address (the progress pages' limit) is written once and never read:
+    the in-process store drops such keys once expired instead of keeping every one."""
+    s = MemoryStore()
+    for i in range(5000):
+        await s.incr(f"rl:{i}", ttl=0.05)
+    await asyncio.sleep(0.1)
+    for i in range(5000, 10000):
+        await s.incr(f"rl:{i}", ttl=0.05)
+    assert len(s._data) <= 6000  # the first 5,000 went; a live key never does
+    await s.set("kept", "1")
+    await asyncio.sleep(0.1)
+    for i in range(10000, 30000):
+        await s.incr(f"rl:{i}", ttl=0.05)
+    assert await s.get("kept") == "1" and len(s._data) < 30000

@@ -80,3 +80,42 @@ async def choose(page: Any, select_id: str, label: str) -> None:
 async def confirm(page: Any) -> None:
     """Accept the confirmation box (删除、吊销…)."""
     await page.click(".el-message-box__btns .el-button--primary")
+
+
+# What people read on a page: every visible text outside what is data, and Latin words in it.
+# Proper names and abbreviations people read as they are.
+ALLOWED = {"WeCom", "API", "CSV", "JSON", "YAML", "ERP", "ID", "IP", "QR", "P90", "URL",
+           "Secret", "AgentId", "Token", "HTTP", "HTTPS", "SLA", "Excel", "PNG", "JPG", "AES",
+           "EncodingAESKey", "CorpID", "Redis", "PostgreSQL", "SQLite", "Prometheus", "KB",
+           "MB", "AMR"}
+# Text people read as data, not UI: ids, codes, the customers' own words.
+SKIP = "code, pre, kbd, .muted, .mono, .bubble, .cell-wrap, [data-id], .el-input, .el-textarea"
+VISIBLE_TEXT = """(skip) => {
+  const out = [];
+  const walk = document.createTreeWalker(document.querySelector('#app'), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || el.closest(skip)) continue;
+    if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+    out.push(n.textContent.trim());
+  }
+  return out;
+}"""
+OVERFLOW = """() => {
+  const main = document.querySelector('.main');
+  return {main: main.scrollWidth - main.clientWidth,
+          page: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.@-]*")
+
+
+def english(texts: list[str]) -> list[str]:
+    """Latin words that are neither allowed names nor shaped like ids (digits, _ . @ -)."""
+    found = []
+    for text in texts:
+        # 「李娜（lina）」: the id in brackets after a name is the console's secondary text.
+        for word in WORD.findall(re.sub(r"（[^）]*）", "", text)):
+            if word in ALLOWED or re.search(r"[0-9_.@-]", word) or len(word) == 1:
+                continue
+            found.append(f"{word!r} in {text[:60]!r}")
+    return found

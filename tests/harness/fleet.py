@@ -1,8 +1,8 @@
 """Production mode as separate processes, to crash and restart: a PostgreSQL cluster of its
 own, a Redis of its own, ``wecom-bot sandbox`` playing WeCom on its own port, one ``serve``
-and N ``worker`` processes pointed at it. For the fault battery (bench/faults.py and its
-short form in the tests); every other test runs the service in process
-(``tests.harness.service``)."""
+(or several, each on its own port) and N ``worker`` processes pointed at it. For the fault
+battery and the scale bench (bench/faults.py, bench/scale.py and their short forms in the
+tests); every other test runs the service in process (``tests.harness.service``)."""
 
 from __future__ import annotations
 
@@ -103,12 +103,18 @@ def write_config(path: Path, *, port: int, database_url: str, redis_url: str,
 
 class Fleet:
     """The processes of one production deploy, started from ``config``; each can be killed
-    (SIGKILL, as a crash) and started again."""
+    (SIGKILL, as a crash) and started again.
+
+    ``serves`` > 1: more ``serve`` processes, each on a port of its own (``ports``; the first
+    is ``port``, the config's ``listen``) and named ``serve``, ``serve1``, ... with a log each;
+    the sandbox sends callbacks to each in turn, as the load balancer in front of them would.
+    """
 
     def __init__(self, folder: Path, database_url: str, redis_url: str, *, workers: int = 2,
-                 callback_retry_delay: float = 5.0) -> None:
+                 serves: int = 1, callback_retry_delay: float = 5.0) -> None:
         self.folder = folder
         self.port = free_port()
+        self.ports = [self.port, *(free_port() for _ in range(serves - 1))]
         self.sandbox_port = free_port()
         self.sandbox_url = f"http://127.0.0.1:{self.sandbox_port}"
         self.config = folder / "bot.toml"
@@ -120,19 +126,28 @@ class Fleet:
         self.retry_delay = callback_retry_delay
         self.procs: dict[str, asyncio.subprocess.Process] = {}
         self.http: aiohttp.ClientSession | None = None
+        self.start_timeout = 30.0  # seconds a process may take to answer after its start
 
     async def command(self, *args: str) -> None:
         await _run([WECOM_BOT, *args, "--config", str(self.config)])
 
-    async def _spawn(self, name: str, *args: str) -> None:
+    @staticmethod
+    def serve_name(i: int) -> str:
+        return "serve" if i == 0 else f"serve{i}"
+
+    def serve_url(self, i: int) -> str:
+        return f"http://127.0.0.1:{self.ports[i]}"
+
+    async def _spawn(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
         log = open(self.folder / f"{name}.log", "ab")  # noqa: ASYNC230 - a local file, once per start
         self.procs[name] = await asyncio.create_subprocess_exec(
-            WECOM_BOT, *args, env=self.env, cwd=self.folder, stdout=log, stderr=log)
+            WECOM_BOT, *args, env={**self.env, **(env or {})}, cwd=self.folder, stdout=log,
+            stderr=log)
         log.close()
 
-    async def _healthy(self, url: str, name: str, timeout: float = 30.0) -> None:
+    async def _healthy(self, url: str, name: str) -> None:
         assert self.http is not None
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + self.start_timeout
         while True:
             try:
                 async with self.http.get(url, timeout=aiohttp.ClientTimeout(total=1)) as r:
@@ -149,17 +164,21 @@ class Fleet:
     async def start(self) -> None:
         self.http = aiohttp.ClientSession()
         await self.command("migrate")
-        await asyncio.gather(self.start_sandbox(), self.start_serve(),
+        await asyncio.gather(self.start_sandbox(),
+                             *(self.start_serve(i) for i in range(len(self.ports))),
                              *(self.start_worker(i) for i in range(self.workers)))
 
     async def start_sandbox(self) -> None:
+        urls = ([a for i in range(len(self.ports)) for a in ("--callback-url", self.serve_url(i))]
+                if len(self.ports) > 1 else [])
         await self._spawn("sandbox", "sandbox", "--port", str(self.sandbox_port),
-                          "--callback-retry-delay", str(self.retry_delay))
+                          "--callback-retry-delay", str(self.retry_delay), *urls)
         await self._healthy(f"{self.sandbox_url}/sandbox/world", "sandbox")
 
-    async def start_serve(self) -> None:
-        await self._spawn("serve", "serve")
-        await self._healthy(f"http://127.0.0.1:{self.port}/healthz", "serve")
+    async def start_serve(self, i: int = 0) -> None:
+        name = self.serve_name(i)
+        await self._spawn(name, "serve", env={"WECOM_BOT_LISTEN": f"127.0.0.1:{self.ports[i]}"})
+        await self._healthy(f"{self.serve_url(i)}/healthz", name)
 
     async def start_worker(self, i: int) -> None:
         await self._spawn(f"worker{i}", "worker")

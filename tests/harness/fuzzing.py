@@ -5,7 +5,8 @@ Three layers of callbacks: bytes and query strings no one signed; envelopes arou
 or forged ``Encrypt``; and — the layer only the holder of the app's keys can reach, where a
 parser bug would hide — correctly encrypted and signed plaintexts built from WeCom's own
 field names with hostile values (huge, negative and non-numeric numbers, NUL and control
-characters, 100 KB strings, unknown types, missing fields, nesting). Used by
+characters, 100 KB strings, unknown types, missing fields, nesting). Also the customers'
+progress page's tokens. Used by
 ``tests/foundation/test_fuzz.py`` (a short run) and ``bench/fuzz.py`` (≥ 100,000 cases).
 """
 
@@ -74,7 +75,7 @@ class Generator:
             ("raw", self.raw), ("verify", self.verify), ("envelope", self.envelope),
             ("plaintext", self.plaintext), ("plaintext", self.plaintext),
             ("plaintext", self.plaintext), ("aibot", self.aibot), ("erp", self.erp_case),
-            ("rules", self.rules),
+            ("rules", self.rules), ("progress", self.progress),
         ]
 
     def case(self) -> Case:
@@ -283,6 +284,17 @@ class Generator:
         # What an HTTP client can put in a header at all: visible ASCII.
         headers = {k: "".join(c for c in v if " " <= c <= "~") for k, v in headers.items()}
         return Case("erp", method, path, body=body, headers=headers)
+
+    def progress(self) -> Case:
+        """The customers' progress page: token-shaped guesses, escapes of any bytes, paths."""
+        r = self.rng
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        token = r.choice([
+            "".join(r.choice(alphabet) for _ in range(r.choice([38, 39, 40]))),
+            "".join(f"%{b:02X}" for b in r.randbytes(r.randrange(0, 60))),
+            self.hostile_text()[:300].replace("/", "%2F").replace("?", "%3F"),
+            "../" * r.randrange(1, 5) + "etc/passwd", "", "a/b/c"])
+        return Case("progress", r.choice(["GET", "GET", "HEAD", "POST"]), f"/p/{token}")
 
     def rules(self) -> Case:
         r = self.rng

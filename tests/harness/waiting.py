@@ -10,8 +10,12 @@ from typing import Any
 from bot.models import OutboxMessage, OutboxStatus
 
 
-async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Poll an async or sync predicate until it returns something truthy; return that."""
+async def wait_for(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """Poll an async or sync predicate until it returns something truthy; return that.
+
+    The default is generous on purpose: a passing test returns as soon as the condition
+    holds, and CI machines run the suite with two CPUs shared by PostgreSQL, Redis and
+    Chromium, where a step that takes 1 s here can take several."""
     deadline = time.monotonic() + timeout
     while True:
         result = predicate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -13,8 +14,8 @@ from bot.conversations import rules_store
 from bot.conversations.rulebook import changed, sample_rules_text
 from bot.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
 from bot.settings import Settings
-from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
-from tests.harness.service import sandbox_of, services_of, serving
+from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, SandboxClock
+from tests.harness.service import sandbox_of, services_of, serving, set_clock
 from tests.harness.waiting import wait_for
 
 KF = SEED_KF
@@ -28,6 +29,10 @@ class World:
         self.client = client
         self.services = services_of(client)
         self.sandbox: Sandbox = sandbox_of(client)
+
+    def set_clock(self, at: datetime) -> SandboxClock:
+        """WeCom's clock and the service's read ``at`` from now on (``advance`` moves both)."""
+        return set_clock(self.services, at)
 
     def kf_texts(self, euid: str = CUSTOMER) -> list[str]:
         out = []

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from keywords import Matcher, load_rules, normalize
-from keywords.normalize import offsets
+from keywords.normalize import _CLASSIFIED, _MASK, _TABLE, fold_char, gaps, offsets
 from keywords.segment import JiebaSegmenter, RJiebaSegmenter, term_freqs
 
 RULES = load_rules(
@@ -57,6 +57,39 @@ def test_offsets_map_every_normalized_char(text: str) -> None:
     assert len(offs) == len(norm)
     assert offs == sorted(offs)
     assert normalize(normalize(text)) == normalize(text) or "\u0301" in text or "ﬁ" in text
+
+
+def _by_table(text: str) -> tuple[str, list[int], set[int]]:
+    """The per-character definition the regex fast path must agree with."""
+    norm = text.translate(_TABLE)
+    offs = [i for i, ch in enumerate(text) for _ in range(len(_TABLE[ord(ch)]))]
+    mask = text.translate(_MASK)
+    holes = {p for p in range(1, len(offs)) if offs[p] - offs[p - 1] > 1}
+    if mask[:1] == "\x00":
+        holes.add(0)
+    if mask and mask[-1] == "\x00":
+        holes.add(len(norm))
+    return norm, offs, holes
+
+
+CHAT_CHARS = "沙发什么时候到安装ab AB，。！？~ \n😀\u200d\ufe0f裝Ａ①"
+CHAT = st.text(alphabet=st.sampled_from(list(CHAT_CHARS)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, CHAT))
+def test_the_fast_path_agrees_with_the_fold_table(text: str) -> None:
+    assert (normalize(text), offsets(text), gaps(text)) == _by_table(text)
+
+
+def test_every_classified_character_folds_as_the_regexes_say() -> None:
+    # Exhaustive over the characters the regexes decide alone: one wrong class would
+    # change what a rule matches for everybody who types that character.
+    for block in _CLASSIFIED:
+        for cp in block:
+            ch = chr(cp)
+            assert normalize(ch) == fold_char(ch), hex(cp)
+            assert normalize("a" + ch + "b") == "a" + fold_char(ch) + "b", hex(cp)
 
 
 def test_regex_timeout_is_a_no_hit() -> None:

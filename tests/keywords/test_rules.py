@@ -173,6 +173,14 @@ def ok(**over: object) -> dict:
             "应为非空文本",
         ),
         (["not a rule"], None, "rules[0]", "应为对象"),
+        ([ok(action="tag", replies=None)], "r1", "tag", "需要写明要打的标签"),
+        ([ok(tag=["长" * 65])], "r1", "tag[0]", "标签最多 64 个字符"),
+        (
+            [ok(replies={"messages": [{"file": {"media": "x"}}]})],
+            "r1",
+            "replies.messages[0].file.media",
+            "素材编号",
+        ),
     ],
 )
 def test_rule_errors(rules: list, rule_id: str | None, field: str, needle: str) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.infra.clock import utcnow
 from bot.models import Order
 from bot.orders import tick as orders_tick
 from bot.settings import Settings
@@ -58,5 +57,5 @@ async def bound_order(admin: Admin, order_no: str, owner: str = "zhangwei",
 
 async def run_tick(client: TestClient, ahead: float = 0.0) -> None:
     """The orders' periodic work as if ``ahead`` seconds had passed."""
-    now: datetime = utcnow() + timedelta(seconds=ahead)
+    now: datetime = services_of(client).ports.clock.now() + timedelta(seconds=ahead)
     await orders_tick.tick(services_of(client).ports, now)

@@ -7,7 +7,9 @@ arrive by API and by chat, the owner confirms the group task; every inbox is rea
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
+from bot.infra.clock import cst_date, utcnow
 from bot.models import (
     GroupNotice,
     GroupNoticeStatus,
@@ -16,13 +18,14 @@ from bot.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from bot.orders import eta
 from bot.settings import Settings
 from sandbox import SEED_KF
 from tests.harness.admin import Admin
 from tests.harness.policies import FAST
 from tests.harness.service import services_of, serving
 from tests.harness.waiting import one, outbox_settled, wait_for
-from tests.harness.world import CUSTOMER
+from tests.harness.world import CUSTOMER, World, load_sample_rules
 from tests.orders.helpers import bound_order, cards, new_order, orders_settings, run_tick
 
 NO = "DD20260001"
@@ -34,7 +37,11 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         services.wecom.retry = FAST
         sandbox = services.sandbox
         admin = await Admin.make(client)
-        await new_order(admin, NO, expected_dates={"量尺": "2026-12-01"})
+        await load_sample_rules(World(client))  # production mode starts with none
+        # A 量尺 date the ERP planned (ahead: one already past would move, as late stages do).
+        today = cst_date(utcnow())
+        measure_on = today + timedelta(days=30)
+        await new_order(admin, NO, expected_dates={"量尺": measure_on.isoformat()})
 
         # The specialist creates the group named after the order: bound, QR made.
         order = await bound_order(admin, NO)
@@ -54,9 +61,14 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
 
         # The customer talks to kefu (the conversations side pulls it and answers), so the
         # session allows milestone messages there.
+        # The question is about progress: the customer hears where their order is, and
+        # gets its page's link.
         await sandbox.customer_says(SEED_KF, CUSTOMER, "你好，想问下进度")
         await wait_for(lambda: one(KfConversation, external_userid=CUSTOMER,
                                    last_customer_at__isnull=False))
+        answer = await wait_for(lambda: [m["payload"]["content"] for m in sandbox.inbox(CUSTOMER)
+                                         if m["channel"] == "kf"])
+        assert NO in answer[0] and "还没有开始" in answer[0] and "/p/" in answer[0]
 
         # Milestone 1 by API; the same event again is a replay that notifies nobody.
         body = {"milestone": "签约", "event_id": "erp-1001", "note": "合同已签"}
@@ -75,7 +87,8 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
             signed = await wait_for(lambda uid=uid: cards(sandbox, uid, NO + "：签约"))
             measured = await wait_for(lambda uid=uid: cards(sandbox, uid, NO + "：量尺"))
             assert len(signed) == len(measured) == 1
-            assert "2026-12-01" in str(signed) and "已约周六上门" in str(measured)
+            assert eta.day_text(measure_on, today) in str(signed)
+            assert "已约周六上门" in str(measured)
 
         # Both milestones of the day go out as ONE group task, created when it is due.
         await run_tick(client, ahead=61)
@@ -98,14 +111,19 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         assert len(group_inbox) == 1 and group_inbox[0]["msgtype"] == "group_task"
         text = group_inbox[0]["text"]["content"]
         assert "签约" in text and "量尺" in text and text.index("签约") < text.index("量尺")
+        # It welcomes the customer who joined, and gives their progress page's link once.
+        assert text.startswith(f"欢迎加入订单 {NO} 的服务群") and text.count("/p/") == 1
+        link = answer[0][answer[0].index("http"):]
+        assert link in text
 
         # The customer got each milestone in kefu, once.
         def notices() -> list[str]:
             return [m["payload"]["content"] for m in sandbox.inbox(CUSTOMER)
-                    if m["channel"] == "kf" and NO in str(m.get("payload"))]
+                    if m["channel"] == "kf" and "已进入「" in str(m.get("payload"))]
 
         kf = await wait_for(lambda: len(notices()) == 2 and notices())
         assert "签约" in kf[0] and "量尺" in kf[1]
+        assert all(k.endswith(f"订单进度随时查看：{link}") for k in kf), kf
 
         # The default templates name nobody: no directory look-up was made for them (the
         # console's timeline below asks for the team's names, which is its own look-up).
@@ -115,6 +133,7 @@ async def test_order_group_milestones_end_to_end(mode_settings: Callable[..., Se
         assert status == 200 and tl["order"]["stage"] == "量尺"
         kinds = [e["kind"] for e in tl["entries"]]
         assert kinds[:3] == ["bound", "join_qr", "joined"] and kinds.count("milestone") == 2
+        assert "welcome" in kinds  # the customer's welcome in the group task
         ms = [e for e in tl["entries"] if e["kind"] == "milestone"]
         assert [m["milestone"]["source"] for m in ms] == ["api", "chat"]
         for e in ms:

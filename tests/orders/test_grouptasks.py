@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +13,7 @@ from bot.protocol.errors import WeComAPIError
 from bot.settings import Settings
 from tests.harness.admin import Admin
 from tests.harness.policies import FAST
-from tests.harness.service import services_of, serving
+from tests.harness.service import services_of, serving, set_clock
 from tests.harness.waiting import outbox_settled, wait_for
 from tests.orders.helpers import bound_order, new_order, orders_settings, run_tick
 
@@ -39,6 +40,8 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
     async with serving(settings) as client:
         services = services_of(client)
         services.wecom.retry = FAST
+        # 09:00 北京时间: the steps below span hours and must stay within one China day.
+        set_clock(services, datetime(2026, 12, 7, 1, 0, tzinfo=UTC))
         sandbox = services.sandbox
         admin = await Admin.make(client)
         await new_order(admin, NO)

@@ -187,3 +187,38 @@ async def test_a_token_the_console_would_not_accept_fails(config: WeComConfig,
     report = await run(config.model_copy(update={"apps": apps}), server)
     assert [c.id for c in report.failed] == ["callback_config:aibot"]
     assert "tok-with-dash" not in render_text(report)
+
+
+async def test_outages_are_summed_up_and_a_reconciliation_left_waiting_warns(
+    config: WeComConfig, server: TestServer,
+) -> None:
+    from bot.infra.store import MemoryStore
+    from bot.pipeline.outage_queries import Summary
+
+    async def check(summary: Summary | None) -> Any:
+        async def read() -> Summary:
+            if summary is None:
+                raise ConnectionRefusedError("refused")
+            return summary
+
+        client: WeComClient = make_client(config, MemoryStore(), server)
+        try:
+            report = await diagnose(settings_for(config), client, main_app="main",
+                                    database=ok, redis=ok, outages=read)
+        finally:
+            await client.close()
+        return by_id(report)["outages"]
+
+    quiet = await check(Summary(days=7, outages=0, refused=0, lost=0, missed=0, open=0,
+                                stale=0, last_started_at=None))
+    assert (quiet.status, quiet.message) == ("ok", "近 7 天没有存储中断")
+    busy = await check(Summary(days=7, outages=2, refused=150, lost=82, missed=12, open=1,
+                               stale=0, last_started_at=None))
+    assert busy.status == "ok" and busy.message == (
+        "近 7 天存储中断 2 次，被拒回调 150 条（企业微信放弃 82 条），补录 12 项；1 次中断正在补录")
+    stale = await check(Summary(days=7, outages=1, refused=0, lost=0, missed=0, open=1,
+                                stale=1, last_started_at=None))
+    assert stale.status == "warn" and "超过 10 分钟仍未补录" in stale.message
+    assert "wecom-bot worker" in stale.fix
+    unreadable = await check(None)
+    assert unreadable.status == "skip" and "ConnectionRefusedError" in unreadable.message

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
 from bot.protocol.safexml import parse_xml
+from bot.settings import WeComConfig
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox
 from tests.harness.receiver import Receiver
 from tests.harness.wecom_client import CORP
@@ -104,3 +108,33 @@ async def test_aibot_json_callback_and_stream_reply(sandbox: Sandbox, receiver: 
 async def test_no_callback_url_means_skipped(sandbox: Sandbox) -> None:
     await sandbox.customer_says(SEED_KF, C1, "hi")
     assert sandbox.corp.driver.deliveries[-1].status == "skipped"
+
+
+async def test_several_urls_take_callbacks_in_turn(sandbox: Sandbox, receiver: Receiver,
+                                                   config: WeComConfig) -> None:
+    # Two serve processes behind one balancer: each POST goes to the next URL, a retry too.
+    other = Receiver(config)
+    app = web.Application()
+    app.router.add_post("/wecom/callback/{app}", other.handle)
+    srv = TestServer(app, host="127.0.0.1")
+    await srv.start_server()
+    try:
+        first = sandbox.corp.callback_base_url
+        assert first is not None
+        second = str(srv.make_url("")).rstrip("/")
+        sandbox.corp.callback_base_urls = (first, second)
+        for i in range(4):
+            await sandbox.customer_says(SEED_KF, C1, f"第{i}句")
+        await sandbox.drain()
+        assert receiver.hits == other.hits == 2
+        assert [d.attempts[0]["url"] for d in sandbox.corp.driver.deliveries] == [
+            first, second, first, second]
+        receiver.status = 500  # the first process fails: the retry reaches the second
+        await sandbox.staff_adds_customer("zhangwei", state="s1")
+        await sandbox.drain()
+        delivery = sandbox.corp.driver.deliveries[-1]
+        assert delivery.status == "delivered"
+        assert [(a["url"], a["status"]) for a in delivery.attempts] == [
+            (first, 500), (second, 200)]
+    finally:
+        await srv.close()

@@ -6,8 +6,10 @@ import pytest
 
 from bot.protocol import errors as E
 from bot.protocol.errors import WeComAPIError
+from bot.settings import WeComConfig
 from bot.wecom.client import AppClient, WeComClient
 from sandbox import SEED_CUSTOMERS, SEED_KF, Sandbox, SandboxClock
+from sandbox.model import SandboxError
 
 C1, C2 = SEED_CUSTOMERS[0][0], SEED_CUSTOMERS[1][0]
 
@@ -304,3 +306,39 @@ async def test_kf_text_and_menu_sizes_refused_never_cut(main: AppClient, sandbox
     assert await _code(main.kf_send_msg_on_event(
         entered["welcome_code"], "text", {"content": "长" * 683})) == E.CONTENT_TOO_LARGE
     assert len(sandbox.inbox(C1)) == 1 and sandbox.inbox(C2) == []
+
+
+async def test_the_session_end_code_is_one_message_within_20_seconds(
+    config: WeComConfig,
+) -> None:
+    """protocol-2.md §6.3: the end of a session's msg_code takes one text or menu, within
+    20 s, while the session is still ended. Read strictly: at 20.0 s it is gone."""
+    now = [1_900_000_000.0]
+    sandbox = Sandbox(config, clock=lambda: now[0], callback_retry_delay=0.0)
+    menu = {"head_content": "请打分", "list": [{"type": "click", "click": {"id": "s-5",
+                                                                          "content": "5分"}}]}
+
+    def send(code: str, msgtype: str = "msgmenu", payload: object = menu) -> int:
+        try:
+            sandbox.kf_endpoints.send_msg_on_event({"code": code, "msgtype": msgtype,
+                                                    msgtype: payload})
+        except SandboxError as exc:
+            return exc.errcode
+        return 0
+
+    async def ended() -> str:
+        await sandbox.customer_says(SEED_KF, C1, "hi")
+        await sandbox.servicer_says(SEED_KF, C1, "zhangwei", "您好")
+        return str((await sandbox.servicer_ends_session(SEED_KF, C1))["msg_code"])
+
+    code = await ended()
+    now[0] += 19.999
+    assert send(code, "image", {"media_id": "x"}) == E.INVALID_PARAM  # text or a menu only
+    assert send(code) == 0 and sandbox.inbox(C1)[-1]["msgtype"] == "msgmenu"
+    assert send(code, "text", {"content": "again"}) == E.KF_INVALID_MSG_CODE  # once
+    code = await ended()
+    now[0] += 20.0
+    assert send(code) == E.KF_INVALID_MSG_CODE  # the 20th second is past the window
+    code = await ended()
+    await sandbox.customer_says(SEED_KF, C1, "还在吗")  # the session is no longer ended
+    assert send(code) == E.KF_INVALID_MSG_CODE

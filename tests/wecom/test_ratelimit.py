@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.infra.ratelimit import RateLimiter
 from bot.ports import Store
 from bot.settings import WeComConfig
 from bot.wecom.policy import RateLimits
-from bot.wecom.ratelimit import RateLimiter
 from sandbox import Sandbox, SandboxClock
 from tests.harness.wecom_client import calls, make_client
 
@@ -117,3 +118,63 @@ async def test_a_wait_longer_than_allowed_raises_limiter_busy(
     finally:
         await client.close()
     assert len(calls(sandbox, "kf/account/list")) == 1  # the refused call was never sent
+
+
+class _CountingStore:
+    """The test's store, its counter takes recorded: (time, count after, amount taken)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.takes: list[tuple[float, int, int]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        n = await self.store.incr(key, amount, ttl=ttl)
+        self.takes.append((time.monotonic(), n, amount))
+        return n
+
+
+async def test_a_busy_caller_takes_its_slots_in_leases(store: Store) -> None:
+    """A process making many calls takes several slots per store round trip (as many as it
+    used in the last second, capped), not one each."""
+    counting = _CountingStore(store)
+    limiter = RateLimiter(counting, prefix="rl-lease:")  # type: ignore[arg-type]
+    calls = 0
+    started = time.monotonic()
+    while time.monotonic() - started < 1.5:  # a steady stream of calls
+        assert await limiter.acquire("k", 10_000, 60.0) == 0.0
+        calls += 1
+        await asyncio.sleep(0.005)
+    assert len(counting.takes) < calls / 4, (len(counting.takes), calls)
+    assert max(amount for _, _, amount in counting.takes) <= 64
+    taken = counting.takes[-1][1]
+    assert calls <= taken <= calls + 64  # every call counted; at most a lease unused
+
+
+async def test_leased_slots_never_pass_the_limit_of_their_window(store: Store) -> None:
+    """Three callers as fast as they can against 3,200 calls per 0.4 s: no window of the
+    store's counter sees more calls than its limit (slots left in a lease when its window
+    ends are not used in the next). A call whose slot was taken just before a window ended
+    may be made just after: up to one per caller is allowed for that."""
+    limit, window = 3200, 0.4
+    counting = _CountingStore(store)
+    limiter = RateLimiter(counting, prefix="rl-window:")  # type: ignore[arg-type]
+    used: list[float] = []
+
+    async def caller() -> None:
+        started = time.monotonic()
+        while time.monotonic() - started < 1.0:
+            await limiter.acquire("k", limit, window)
+            used.append(time.monotonic())
+            if len(used) % 50 == 0:
+                await asyncio.sleep(0)
+
+    await asyncio.gather(*(caller() for _ in range(3)))
+    starts = [at for at, n, amount in counting.takes if n == amount]  # a new window
+    assert len(starts) >= 2  # the limit was reached: callers waited for the next window
+    per_window = [0] * len(starts)
+    for at in used:
+        per_window[max(k for k, s in enumerate(starts) if s <= at)] += 1
+    assert max(per_window) <= limit + 3, per_window

@@ -28,6 +28,10 @@ class LocalLocks:
     def __len__(self) -> int:
         return len(self._locks)
 
+    def held(self, name: str) -> bool:
+        item = self._locks.get(name)
+        return item is not None and item[0].locked()
+
     @asynccontextmanager
     async def hold(self, name: str, wait: float | None) -> AsyncIterator[float | None]:
         """Hold ``name`` in this process; yields what is left of ``wait``."""

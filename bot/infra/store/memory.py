@@ -9,6 +9,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.infra.store.locks import LocalLocks
+from bot.ports import LOCK_TTL
+
+_PURGE_MIN = 1024
 
 
 class MemoryStore:
@@ -16,6 +19,7 @@ class MemoryStore:
         self._data: dict[str, tuple[str, float | None]] = {}
         self._locks = LocalLocks()
         self._subscribers: defaultdict[str, set[asyncio.Queue[str]]] = defaultdict(set)
+        self._purge_at = _PURGE_MIN
 
     def _live(self, key: str) -> tuple[str, float | None] | None:
         item = self._data.get(key)
@@ -24,9 +28,19 @@ class MemoryStore:
             return None
         return item
 
-    @staticmethod
-    def _expiry(ttl: float | None) -> float | None:
+    def _expiry(self, ttl: float | None) -> float | None:
+        self._purge()
         return None if ttl is None else time.monotonic() + ttl
+
+    def _purge(self) -> None:
+        """Drop expired keys once the store has doubled since the last time: keys written
+        once and never read again (a counter per address) would otherwise stay forever."""
+        if len(self._data) < self._purge_at:
+            return
+        now = time.monotonic()
+        for key in [k for k, (_, exp) in self._data.items() if exp is not None and exp <= now]:
+            del self._data[key]
+        self._purge_at = max(_PURGE_MIN, 2 * len(self._data))
 
     async def get(self, key: str) -> str | None:
         item = self._live(key)
@@ -61,11 +75,18 @@ class MemoryStore:
 
     @asynccontextmanager
     async def lock(
-        self, name: str, *, ttl: float = 30.0, wait: float | None = None
+        self, name: str, *, ttl: float = LOCK_TTL, wait: float | None = None
     ) -> AsyncIterator[None]:
         # One process: a crashed holder cannot outlive us, so ``ttl`` has nothing to bound.
         async with self._locks.hold(name, wait):
             yield
+
+    async def held(self, name: str) -> bool:
+        return self._locks.held(name)
+
+    async def set_and_held(self, key: str, value: str, ttl: float | None, lock: str) -> bool:
+        await self.set(key, value, ttl)
+        return await self.held(lock)
 
     async def publish(self, channel: str, message: str) -> None:
         for q in list(self._subscribers[channel]):

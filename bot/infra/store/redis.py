@@ -12,6 +12,7 @@ from redis.exceptions import LockError
 
 from bot.infra.logs import get_logger
 from bot.infra.store.locks import LocalLocks, LockTimeout
+from bot.ports import LOCK_TTL
 
 log = get_logger("bot.infra.store")
 
@@ -20,13 +21,32 @@ MAX_CONNECTIONS = 128  # per process; a command waits for a free one beyond that
 
 async def _renew(lk: Any, ttl: float) -> None:
     while True:
-        await asyncio.sleep(ttl / 3)
         try:
             await lk.reacquire()
         except LockError:
             return  # lost (expired while Redis was away and taken): nothing to keep
         except Exception as exc:  # Redis unreachable for now: try again next round
             log.info("store.lock_renew_failed", error=type(exc).__name__)
+        await asyncio.sleep(ttl / 3)
+
+
+class _Renewal:
+    """Renews a held lock every third of its ttl. Nearly every hold ends long before the
+    first renewal (a kf message holds two locks for some milliseconds), so until then it is
+    a timer, not a task: a task per lock, started and cancelled, cost more than the lock."""
+
+    def __init__(self, lk: Any, ttl: float) -> None:
+        self._task: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(ttl / 3, self._start, lk, ttl)
+
+    def _start(self, lk: Any, ttl: float) -> None:
+        self._task = asyncio.create_task(_renew(lk, ttl))
+
+    async def stop(self) -> None:
+        self._timer.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
 
 
 class RedisStore:
@@ -73,7 +93,7 @@ class RedisStore:
 
     @asynccontextmanager
     async def lock(
-        self, name: str, *, ttl: float = 30.0, wait: float | None = None
+        self, name: str, *, ttl: float = LOCK_TTL, wait: float | None = None
     ) -> AsyncIterator[None]:
         # This process's contenders queue locally first: only one of them at a time polls
         # Redis, and the next is woken at once when the holder lets go.
@@ -88,17 +108,28 @@ class RedisStore:
                 raise LockTimeout(name)
             # While held, the lock is renewed: ``ttl`` is then how long a crashed holder
             # blocks the others, not a cap on the work (a pull longer than ttl keeps it).
-            renew = asyncio.create_task(_renew(lk, ttl))
+            renew = _Renewal(lk, ttl)
             try:
                 yield
             finally:
-                renew.cancel()
-                await asyncio.gather(renew, return_exceptions=True)
+                await renew.stop()
                 try:
                     await lk.release()
                 except LockError:
                     # Held past its timeout and taken by another: nothing of ours to release.
                     pass
+
+    async def held(self, name: str) -> bool:
+        if self._local.held(name):
+            return True
+        return bool(await self.redis.exists(self._k(f"lock:{name}")))
+
+    async def set_and_held(self, key: str, value: str, ttl: float | None, lock: str) -> bool:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(self._k(key), value, px=None if ttl is None else int(ttl * 1000))
+            pipe.exists(self._k(f"lock:{lock}"))
+            _, held = await pipe.execute()
+        return self._local.held(lock) or bool(held)
 
     async def publish(self, channel: str, message: str) -> None:
         await self.redis.publish(self._k(channel), message)

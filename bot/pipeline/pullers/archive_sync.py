@@ -41,7 +41,7 @@ async def poll(services: Services, limit: int = 1000) -> int:
     if source is None:
         return 0
     stored = 0
-    async with services.store.lock("archive:poll", ttl=120, wait=0):
+    async with services.store.lock("archive:poll", wait=0):
         while True:
             seq = int(await services.store.get(SEQ_KEY) or 0)
             records, next_seq = await source.fetch(seq, limit)

@@ -18,8 +18,9 @@ import time
 from datetime import datetime
 from typing import Any
 
-from bot.conversations import kefu, kefu_store
+from bot.conversations import kefu
 from bot.infra.logs import get_logger
+from bot.infra.sql import get_row
 from bot.infra.store import LockTimeout
 from bot.models import KfCursor
 from bot.pipeline.inbox import NewEvent, kf_thread
@@ -34,10 +35,7 @@ _NO_TOKEN = "-"  # noqa: S105 - a marker meaning "pull without a Token"
 
 
 PULL_BUDGET = 10.0  # seconds one job keeps pulling before it hands over to a fresh job
-# The account's pull lock is renewed while its holder lives; this is how long a crashed
-# holder (a killed worker) holds up every conversation of the account.
-SYNC_LOCK_TTL = 10.0
-_running: set[asyncio.Task[None]] = set()  # handlers outliving a cancelled puller job
+_running: set[asyncio.Task[bool]] = set()  # handlers outliving a cancelled puller job
 
 
 async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
@@ -55,7 +53,7 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
     try:
         while True:
             try:
-                async with store.lock(f"kf:sync:{open_kfid}", ttl=SYNC_LOCK_TTL, wait=0):
+                async with store.lock(f"kf:sync:{open_kfid}", wait=0):
                     # The next holder's handlers may start before ours are done: a
                     # customer's order holds all the same (processing: a row's handler
                     # handles or waits for the earlier rows of its customer first).
@@ -76,10 +74,25 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
         await handler.wait()
 
 
+async def puller_at_work(services: Any, open_kfid: str, token: str | None) -> bool:
+    """Where a callback is received: mark the account dirty and tell whether a puller holds
+    the account now. If one does, the callback needs no job of its own: the holder sees the
+    mark before it lets go, or looks again right after (``request_pull``), so the mark set
+    before this look is pulled either way. Under load most callbacks arrive while a pull is
+    under way, and each would otherwise cost a job that only finds the lock taken."""
+    return bool(await services.store.set_and_held(
+        f"kf:dirty:{open_kfid}", token or _NO_TOKEN, 600, f"kf:sync:{open_kfid}"))
+
+
 async def pull_job(services: Any, open_kfid: str, mark: str | None) -> int:
     """Job: pull for an account (a callback re-run by the sweeper: its Token or None), or
     carry on for a puller that ran out of its budget (its mark)."""
     return await request_pull(services, open_kfid, None if mark == _NO_TOKEN else mark)
+
+
+# The kf rows this process is handling, by thread: a row whose earlier pending rows are all
+# among them waits for their handlers instead of looking them up.
+_in_flight: dict[str, dict[int, asyncio.Task[bool]]] = {}
 
 
 class _Handler:
@@ -87,19 +100,29 @@ class _Handler:
 
     def __init__(self, services: Any) -> None:
         self.services = services
-        self.tails: dict[str, asyncio.Task[None]] = {}
+        self.tails: dict[str, asyncio.Task[bool]] = {}
 
-    def start(self, row_id: int, event: Any) -> None:
+    def start(self, row_id: int, event: Any, *, earlier: frozenset[int]) -> None:
+        """``earlier``: the rows of the item's thread before it that were pending when it
+        was stored."""
         who = str(getattr(event, "external_userid", None) or "")
-        task = asyncio.create_task(self._run(self.tails.get(who), row_id, event))
+        thread = kf_thread(getattr(event, "open_kfid", None),
+                           getattr(event, "external_userid", None))
+        here = {r: t for r, t in (_in_flight.get(thread) or {}).items() if r < row_id} \
+            if thread else {}
+        ahead = list(here.values())
+        # First once those are settled, if every earlier pending row is one of them.
+        first = thread is not None and earlier <= here.keys()
+        task = asyncio.create_task(process_fresh(
+            self.services, row_id, _app_name(self.services), event, first=first,
+            after=[*ahead, *([b] if (b := self.tails.get(who)) is not None else [])]))
         _running.add(task)
         task.add_done_callback(_running.discard)
+        if thread is not None:
+            rows = _in_flight.setdefault(thread, {})
+            rows[row_id] = task
+            task.add_done_callback(lambda _: _forget(thread, row_id))
         self.tails[who] = task
-
-    async def _run(self, before: asyncio.Task[None] | None, row_id: int, event: Any) -> None:
-        if before is not None:
-            await asyncio.wait([before])
-        await process_fresh(self.services, row_id, _app_name(self.services), event)
 
     async def wait(self) -> None:
         # asyncio.wait, not gather: a cancelled puller leaves the handlers running.
@@ -107,9 +130,17 @@ class _Handler:
             await asyncio.wait(list(self.tails.values()))
 
 
+def _forget(thread: str, row_id: int) -> None:
+    rows = _in_flight.get(thread)
+    if rows is not None:
+        rows.pop(row_id, None)
+        if not rows:
+            del _in_flight[thread]
+
+
 async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Handler) -> int:
     client = services.ports.wecom
-    row = await KfCursor.get_or_none(open_kfid=open_kfid)
+    row = await get_row(KfCursor, open_kfid=open_kfid)
     cursor = row.cursor if row else None
     saved = cursor
     # First pull of an account: don't answer days-old messages.
@@ -134,19 +165,14 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
             continue
         items = [i for i in res.get("msg_list") or [] if isinstance(i, dict)]
         fresh = [i for i in items if oldest is None or int(i.get("send_time") or 0) >= oldest]
-        rows = await _store(services, fresh)
-        await kefu_store.customer_wrote(_newest_by_customer([e for _, e in rows]))
         cursor = res.get("next_cursor") or cursor
-        if cursor and cursor != saved:
-            if row is None:
-                row, _ = await KfCursor.update_or_create(defaults={"cursor": cursor},
-                                                         open_kfid=open_kfid)
-            else:
-                await KfCursor.filter(open_kfid=open_kfid).update(cursor=cursor)
-            saved = cursor
+        # The cursor is saved with the batch it follows (never before it is stored).
+        rows = await _store(services, fresh, (open_kfid, cursor)
+                            if cursor and cursor != saved else None)
+        saved = cursor
         # Handled once stored and the cursor saved (a handler failure retries as a job).
-        for row_id, event in rows:
-            handler.start(row_id, event)
+        for row_id, event, earlier in rows:
+            handler.start(row_id, event, earlier=earlier)
         stored += len(rows)
         if len(items) > len(fresh):
             log.info("kefu.backlog_skipped", open_kfid=open_kfid, count=len(items) - len(fresh))
@@ -154,20 +180,18 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
             return stored
 
 
-def _newest_by_customer(events: list[Any]) -> dict[tuple[str, str], datetime]:
-    """When each customer of a batch last wrote: their messages (not events) stored just now,
-    so each is a message the conversation has not seen before."""
-    newest: dict[tuple[str, str], datetime] = {}
+def _customer_messages(events: list[Any]) -> list[tuple[str, str, str, datetime]]:
+    """The customer messages (not events) of a batch as (dedupe key, open_kfid,
+    external_userid, sent at): those stored just now are messages the conversation has not
+    seen before, and move its budget on (``kefu_store.customer_wrote``)."""
+    out = []
     for e in events:
         if not isinstance(e, KfMessage) or e.origin != 3 or e.msgtype == "event":
             continue
         at = kefu.sent_at(e.send_time)
-        if not e.open_kfid or not e.external_userid or at is None:
-            continue
-        who = (e.open_kfid, e.external_userid)
-        if who not in newest or newest[who] < at:
-            newest[who] = at
-    return newest
+        if e.open_kfid and e.external_userid and at is not None:
+            out.append((f"kf:{e.msgid}", e.open_kfid, e.external_userid, at))
+    return out
 
 
 _NO_SUCH_ACCOUNT = frozenset({E.KF_INVALID_OPEN_KFID, E.KF_OPEN_KFID_NOT_FOUND})
@@ -188,19 +212,23 @@ def _token_refused(exc: WeComAPIError) -> bool:
     return exc.errcode not in _NOT_THE_TOKEN
 
 
-async def _store(services: Any, items: list[dict[str, Any]]) -> list[tuple[int, Any]]:
+async def _store(services: Any, items: list[dict[str, Any]],
+                 cursor: tuple[str, str] | None) -> list[tuple[int, Any, frozenset[int]]]:
+    """The batch's new rows: (row id, event, the earlier rows of its thread still pending),
+    in the batch's order; stored in one go with the customers' budgets moved on
+    and the account's cursor after the batch (if it moved)."""
     events = [parse_kf_message(i) for i in items]
     keyed = [(e, i) for e, i in zip(events, items, strict=True) if e.msgid]
-    rows = await asyncio.gather(*(
-        services.inbox.store(NewEvent(
-            app=_app_name(services), dedupe_key=f"kf:{e.msgid}", fmt="kf",
-            event_type=e.event_type, time_boxed=e.time_boxed,
-            plaintext=json.dumps(i, ensure_ascii=False),
-            thread=kf_thread(getattr(e, "open_kfid", None), getattr(e, "external_userid", None)),
-        ))
-        for e, i in keyed
-    ))
-    return [(rid, e) for rid, (e, _) in zip(rows, keyed, strict=True) if rid]
+    new = [NewEvent(
+        app=_app_name(services), dedupe_key=f"kf:{e.msgid}", fmt="kf",
+        event_type=e.event_type, time_boxed=e.time_boxed,
+        plaintext=json.dumps(i, ensure_ascii=False),
+        thread=kf_thread(getattr(e, "open_kfid", None), getattr(e, "external_userid", None)),
+    ) for e, i in keyed]
+    ids, earlier = await services.inbox.store_pulled(
+        new, _customer_messages([e for e, _ in keyed]), cursor)
+    return [(rid, e, earlier.get(n.dedupe_key, frozenset()))
+            for rid, (e, _), n in zip(ids, keyed, new, strict=True) if rid]
 
 
 def _app_name(services: Any) -> str:

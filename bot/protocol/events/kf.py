@@ -133,6 +133,11 @@ class KfSessionStatusChange(KfEvent):
     new_servicer_userid: str | None = text("event.new_servicer_userid")
     msg_code: str | None = text("event.msg_code")  # for send_msg_on_event
 
+    @property
+    def time_boxed(self) -> bool:
+        # The end code is good for 20 s (protocol-2.md §6.3): its job goes first.
+        return self.change_type == 3 and bool(self.msg_code)
+
 
 @register(KF)
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,8 +11,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.customers import contact_sync, records
+from bot.ports import Directory
 from bot.web.admin.customers_http import READ, WRITE, PageInfo, PageQuery, as_dict, domain, path_id
 from bot.web.admin.framework import Api, ApiRequest
+from bot.web.admin.names import CauseNames
 
 api = Api()
 TAG = "customers"
@@ -58,6 +60,7 @@ class TagOut(BaseModel):
     name: str
     group_name: str
     cause: str
+    cause_text: str = ""  # the cause as people read it: 渠道活码「展厅」…
     marked: bool
     at: datetime
 
@@ -101,6 +104,17 @@ class SyncOut(BaseModel):
     finished_at: datetime | None = None
 
 
+class _DirectoryNames:
+    """Members by their directory name, read from WeCom when not known yet (cached a day):
+    the console's answers name people; only passive handlers must not ask."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+
+    async def known_name(self, userid: str | None) -> str:
+        return await self.directory.staff_name(userid) if userid else ""
+
+
 def _masked(req: ApiRequest) -> bool:
     return req.principal is None or req.principal.role == "viewer"
 
@@ -140,5 +154,13 @@ async def start_sync(req: ApiRequest) -> SyncOut:
 async def get_customer(req: ApiRequest) -> CustomerOut:
     """One customer, with everything we know and the timeline, oldest first."""
     rec = await domain(records.get(path_id(req.params, "customer_id", "客户"),
-                                   req.services.ports.names, mask=_masked(req)))
-    return CustomerOut.model_validate(as_dict(rec))
+                                   _DirectoryNames(req.services.ports.directory),
+                                   mask=_masked(req)))
+    out = CustomerOut.model_validate(as_dict(rec))
+    causes = CauseNames(req.services)
+    for t in out.tags:
+        t.cause_text = await causes.text(t.cause)
+    for e in out.timeline:
+        if e.kind == "tag" and isinstance(e.detail.get("cause"), str):
+            e.detail["cause_text"] = await causes.text(e.detail["cause"])
+    return out

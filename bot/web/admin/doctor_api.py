@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.doctor import diagnose
 from bot.infra.db import ping_db
+from bot.pipeline.outage_queries import summary as outage_summary
 from bot.web.admin.framework import Api, ApiRequest
 
 api = Api()
@@ -30,12 +31,13 @@ class DoctorReport(BaseModel):
 @api.route("GET", "/doctor", roles=("admin",), response=DoctorReport, tag="doctor")
 async def run_doctor(req: ApiRequest) -> DoctorReport:
     """Check the configuration against the corp: secrets, trusted IP, visible range,
-    permissions, kf accounts, callback URLs, clock, database and store."""
+    permissions, kf accounts, callback URLs, clock, database and store, and what recent
+    storage outages cost."""
     services = req.services
     settings = services.settings
     main = services.ports.main_app.name
     report = await diagnose(settings, services.wecom, main_app=main, database=ping_db,
-                            redis=services.store.ping)
+                            redis=services.store.ping, outages=outage_summary)
     return DoctorReport(ok=report.ok, checks=[
         DoctorCheck(id=c.id, title=c.title, status=c.status, message=c.message, fix=c.fix)
         for c in report.checks])

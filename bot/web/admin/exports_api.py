@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from aiohttp import web
+from pydantic import Field
 
 from bot.infra.clock import CST, cst_date
 from bot.orders.schemas import OrderQuery
-from bot.web.admin import conversations_api, notifications_api, orders_api, stats_api
+from bot.web.admin import (
+    conversations_api,
+    customers_api,
+    notifications_api,
+    orders_api,
+    stats_api,
+)
 from bot.web.admin.framework import Api, ApiRequest
+from bot.web.admin.names import channel_names, staff_names
 from bot.web.admin.paging import Paged
 
 api = Api()
@@ -31,9 +40,11 @@ BOM = "\ufeff"
 
 ESC_STATUS = {"open": "待认领", "claimed": "处理中", "resolved": "已解决"}
 ESC_REASON = {"rule": "规则", "unmatched": "连续未识别", "menu": "菜单", "budget": "消息额度",
-              "archive": "会话存档"}
+              "archive": "会话存档", "rating": "低分评价"}
 CHANNEL = {"kefu": "微信客服", "app": "应用消息", "aibot": "智能机器人", "archive": "会话存档",
-           "group": "客户群"}
+           "group": "客户群", "survey": "满意度评价"}
+RATED_ROLE = {"servicer": "接待人员", "specialist": "专员", "designer": "设计师",
+              "installer": "安装师傅"}
 NOTIF_STATUS = {"pending": "待发送", "sent": "已发送", "delivered": "已送达", "failed": "失败",
                 "missed": "已错过", "skipped": "已跳过"}
 API_NAME = {"message_send": "应用消息", "kf_send_msg": "客服消息",
@@ -202,3 +213,156 @@ async def unanswered_stats_csv(req: ApiRequest) -> web.StreamResponse:
         ("问题（归一化）", lambda g: g.normalized), ("次数", lambda g: g.count),
         ("例句", lambda g: g.example), ("最近一次", lambda g: beijing(g.last_at)),
     ], await _once(list(out.groups)))
+
+
+# -- the statistics page's other tables ------------------------------------------------------
+
+WELCOME_OUTCOME = {"sent": "已发送", "missed": "超时未发", "already_sent": "已被发过",
+                   "concurrent": "其他应用在发", "no_code": "无欢迎语凭证", "failed": "失败",
+                   "pending": "发送中", "too_long": "文本过长未发"}
+WELCOME_KIND = {"contact": "添加客户", "kefu": "微信客服"}
+Row = tuple[str, ...]
+
+
+def _outcome_columns(known: dict[str, str], seen: Sequence[dict[str, int]]) -> list[str]:
+    """The known values in their order, then any the labels do not know yet (never lost)."""
+    extra = sorted({k for counts in seen for k in counts} - set(known))
+    return [*known, *extra]
+
+
+async def _table(req: ApiRequest, name: str, header: Sequence[str], rows: list[Row]
+                 ) -> web.StreamResponse:
+    columns: list[Column] = [(h, operator.itemgetter(i)) for i, h in enumerate(header)]
+    return await csv_response(req, _stamp(name), columns, await _once(rows))
+
+
+@api.route("GET", "/stats/escalations.csv", roles=READ, query=stats_api.RangeQuery,
+           tag="exports", media=("text/csv",))
+async def escalation_stats_csv(req: ApiRequest) -> web.StreamResponse:
+    """The escalation SLA figures of the range (the statistics page's 转人工 card), as CSV:
+    one figure a row."""
+    out: stats_api.EscalationStatsOut = await stats_api.escalation_stats(req)
+
+    def minutes(v: float | None) -> str:
+        return "" if v is None else f"{v:g}"
+
+    rows: list[Row] = [
+        ("概况", "转人工总数", str(out.total)),
+        ("认领用时", "已认领", str(out.to_claim.count)),
+        ("认领用时", "中位数（分钟）", minutes(out.to_claim.median_minutes)),
+        ("认领用时", "P90（分钟）", minutes(out.to_claim.p90_minutes)),
+        ("解决用时", "已解决", str(out.to_resolve.count)),
+        ("解决用时", "中位数（分钟）", minutes(out.to_resolve.median_minutes)),
+        ("解决用时", "P90（分钟）", minutes(out.to_resolve.p90_minutes)),
+        ("概况", "再次提醒", str(out.renotified)), ("概况", "上报主管", str(out.raised)),
+        ("概况", "最久未认领（分钟）", minutes(out.open_oldest_minutes)),
+        *(("状态", ESC_STATUS.get(k, k), str(out.by_status.get(k, 0)))
+          for k in _outcome_columns(ESC_STATUS, [out.by_status])),
+        *(("原因", ESC_REASON.get(k, k), str(v)) for k, v in sorted(out.by_reason.items())),
+        *(("渠道", CHANNEL.get(k, k), str(v)) for k, v in sorted(out.by_channel.items())),
+    ]
+    return await _table(req, "转人工时效", ("分类", "项目", "数值"), rows)
+
+
+@api.route("GET", "/stats/welcome.csv", roles=READ, query=stats_api.RangeQuery,
+           tag="exports", media=("text/csv",))
+async def welcome_stats_csv(req: ApiRequest) -> web.StreamResponse:
+    """Welcome outcomes of the range by scene and by channel code, as CSV: one row each,
+    one column per outcome."""
+    out: stats_api.WelcomeStatsOut = await stats_api.welcome_stats(req)
+    names = await channel_names()
+    outcomes = _outcome_columns(WELCOME_OUTCOME, [*out.by_kind.values(),
+                                                  *out.by_channel_code.values()])
+
+    def row(group: str, name: str, code: str, counts: dict[str, int]) -> Row:
+        return (group, name, code, *(str(counts.get(o, 0)) for o in outcomes),
+                str(sum(counts.values())))
+
+    rows = [row("场景", WELCOME_KIND.get(k, k), k, c) for k, c in sorted(out.by_kind.items())]
+    rows += [row("渠道", names.get(code, "") if code else "（无渠道码）", code, c)
+             for code, c in sorted(out.by_channel_code.items())]
+    return await _table(req, "欢迎语统计", (
+        "分组", "名称", "代码", *(WELCOME_OUTCOME.get(o, o) for o in outcomes), "合计"), rows)
+
+
+@api.route("GET", "/stats/notifications.csv", roles=READ, tag="exports", media=("text/csv",))
+async def notification_stats_csv(req: ApiRequest) -> web.StreamResponse:
+    """Outbound messages in each state, per kind and overall, as CSV."""
+    out: notifications_api.DeliveryStats = await notifications_api.notification_stats(req)
+    statuses = _outcome_columns(NOTIF_STATUS, [out.by_status])
+
+    def row(name: str, code: str, counts: dict[str, int]) -> Row:
+        return (name, code, *(str(counts.get(s, 0)) for s in statuses),
+                str(sum(counts.values())))
+
+    rows = [row(API_NAME.get(a, a), a, c) for a, c in sorted(out.by_api.items())]
+    rows.append(row("全部", "", out.by_status))
+    return await _table(req, "通知投递", (
+        "类型", "接口", *(NOTIF_STATUS.get(s, s) for s in statuses), "合计"), rows)
+
+
+@api.route("GET", "/stats/contacts.csv", roles=READ, query=stats_api.RangeQuery,
+           tag="exports", media=("text/csv",))
+async def contact_stats_csv(req: ApiRequest) -> web.StreamResponse:
+    """New and lost customers of the range by channel code and by member, as CSV."""
+    out: stats_api.ContactStatsOut = await stats_api.contact_stats(req)
+
+    def row(group: str, name: str, code: str, c: stats_api.ContactCounts) -> Row:
+        return (group, name, code, str(c.added), str(c.lost), str(c.deleted))
+
+    rows = [row("合计", "全部", "", out.total)]
+    rows += [row("渠道", out.channel_names.get(code, "") if code else "（无渠道码）", code, c)
+             for code, c in sorted(out.by_channel_code.items())]
+    rows += [row("成员", out.staff_names.get(uid, uid) if uid else "（未知成员）", uid, c)
+             for uid, c in sorted(out.by_userid.items())]
+    return await _table(req, "客户增减", (
+        "分组", "名称", "渠道码或账号", "新增", "流失（客户删除员工）", "员工删除客户"), rows)
+
+
+@api.route("GET", "/customers.csv", roles=READ, query=customers_api.CustomerQuery,
+           tag="exports", media=("text/csv",))
+async def customers_csv(req: ApiRequest) -> web.StreamResponse:
+    """Customers matching the list's filters, as CSV (phone numbers masked for viewers, as
+    the list masks them)."""
+    names: dict[str, str] = {}
+
+    async def pages(n: int) -> list[Any]:
+        req.query = req.query.model_copy(update={"page": n, "page_size": PAGE})
+        rows = list((await customers_api.list_customers(req)).items)
+        names.update(await staff_names(req.services, [u for r in rows for u in r.staff]))
+        return rows
+
+    return await csv_response(req, _stamp("客户"), [
+        ("客户", lambda c: c.name), ("客户 ID", lambda c: c.external_userid),
+        ("手机号", lambda c: c.phone),
+        ("企业微信联系人", lambda c: "是" if c.is_contact else "否"),
+        ("来自微信客服", lambda c: "是" if c.via_kefu else "否"),
+        ("跟进成员", lambda c: "、".join(person(u, names.get(u)) for u in c.staff)),
+        ("标签", lambda c: "、".join(c.tags)), ("更新于", lambda c: beijing(c.updated_at)),
+    ], pages)
+
+
+class SatisfactionCsvQuery(stats_api.RangeQuery):
+    by: Literal["person", "stage"] = Field(default="person", description="one row per …")
+
+
+@api.route("GET", "/stats/satisfaction.csv", roles=READ, query=SatisfactionCsvQuery,
+           tag="exports", media=("text/csv",))
+async def satisfaction_csv(req: ApiRequest) -> web.StreamResponse:
+    """Satisfaction ratings of the range per person (``by=person``) or per stage, as CSV."""
+    by = req.query.by
+    out: stats_api.SatisfactionOut = await stats_api.satisfaction_stats(req)
+    scores: list[Column] = [
+        ("评价数", lambda r: r.count),
+        ("平均分", lambda r: "" if r.average is None else f"{r.average:.2f}"),
+        ("低分（≤2）", lambda r: r.low),
+        *((f"{n}分", lambda r, i=n - 1: r.by_score[i]) for n in range(5, 0, -1)),
+    ]
+    if by == "stage":
+        return await csv_response(req, _stamp("满意度-按阶段"), [
+            ("阶段", lambda r: r.stage or "无订单（客服会话）"), *scores,
+        ], await _once(list(out.stages)))
+    return await csv_response(req, _stamp("满意度-按人员"), [
+        ("人员", lambda r: person(r.userid, r.name)),
+        ("角色", lambda r: "、".join(RATED_ROLE.get(x, x) for x in r.roles)), *scores,
+    ], await _once(list(out.people)))

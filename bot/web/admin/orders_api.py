@@ -10,9 +10,21 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from bot.orders import binding, erp, groups, milestones, orders, timeline
+from bot.orders import (
+    appointments,
+    binding,
+    erp,
+    groups,
+    milestones,
+    orders,
+    progress,
+    slot_times,
+    timeline,
+)
 from bot.orders.order_errors import OrderError
 from bot.orders.schemas import (
+    AppointmentIn,
+    AppointmentOut,
     BindGroupIn,
     MilestoneIn,
     MilestoneOut,
@@ -82,8 +94,10 @@ async def _named(req: ApiRequest, *found: OrderOut) -> OrderOut:
 @api.route("GET", "/orders", roles=READ, query=OrderQuery, response=OrderPage, tag="orders",
            auth=(erp_signature,))
 async def order_list(req: ApiRequest) -> OrderPage:
-    """Orders, filtered by stage, specialist and overdue."""
-    page = await domain(lambda: orders.search(req.query))
+    """Orders, filtered by stage, specialist and overdue; ``mine``: the caller's own."""
+    member = req.principal.name if (req.query.mine and req.principal is not None) else None
+    page = await domain(lambda: orders.search(req.query, req.services.ports.clock.now(),
+                                              member=member))
     await _named(req, *page.orders)
     return page
 
@@ -91,12 +105,34 @@ async def order_list(req: ApiRequest) -> OrderPage:
 @api.route("GET", "/orders/{order_no}", roles=READ, response=OrderOut, tag="orders",
            auth=(erp_signature,))
 async def order_get(req: ApiRequest) -> OrderOut:
-    """One order."""
-    return await _named(req, await domain(lambda: _get(req.params["order_no"])))
+    """One order, with the link to its customer's progress page (``progress_url``)."""
+    return await _named(req, await domain(lambda: _with_link(req, req.params["order_no"])))
 
 
 async def _get(order_no: str) -> OrderOut:
     return await orders.out_of(await orders.get(order_no))
+
+
+async def _with_link(req: ApiRequest, order_no: str) -> OrderOut:
+    ports = req.services.ports
+    order = await orders.get(order_no)
+    found = await orders.out_of(order)
+    found.progress_url = await progress.link_of(ports.settings, order, ports.clock.now())
+    return found
+
+
+@api.route("POST", "/orders/{order_no}/progress-link/revoke", roles=("admin", "specialist", "erp"),
+           response=OrderOut, tag="orders", auth=(erp_signature,))
+async def order_revoke_progress_link(req: ApiRequest) -> OrderOut:
+    """Void every link to the order's progress page given out so far (they open a 404 page
+    from now on); the answer carries the new link (``progress_url``)."""
+    order_no = req.params["order_no"]
+
+    async def revoke() -> OrderOut:
+        await progress.revoke(await orders.get(order_no))
+        return await _with_link(req, order_no)
+
+    return await _named(req, await domain(revoke))
 
 
 @api.route("PATCH", "/orders/{order_no}", roles=WRITE, body=OrderPatch, response=OrderOut,
@@ -129,6 +165,39 @@ async def order_milestone(req: ApiRequest) -> MilestoneOut:
     source, actor = _actor(req)
     return await domain(lambda: milestones.record(
         req.services.ports, req.params["order_no"], req.body, source=source, actor=actor))
+
+
+@api.route("POST", "/orders/{order_no}/appointments", roles=("admin", "specialist", "erp"),
+           body=AppointmentIn, response=AppointmentOut, status=201, tag="orders",
+           auth=(erp_signature,))
+async def order_appointment(req: ApiRequest) -> AppointmentOut:
+    """Propose 1–3 times for a stage that needs an appointment (the pipeline's
+    ``appointment``): the customer gets them as a kf menu while their kf window is open,
+    otherwise the specialist is asked to settle it in person (and the group's task carries
+    the times). A newer proposal for the stage replaces the last. A specialist may propose
+    for their own orders only. A repeat with the same ``event_id`` answers as the first time."""
+    ports = req.services.ports
+    source, actor = _actor(req)
+    order_no = req.params["order_no"]
+    if req.principal is not None and req.principal.role == "specialist":
+        order = await domain(lambda: orders.get(order_no))
+        if req.principal.name not in orders.team_of(order).members():
+            raise ApiError(403, "forbidden", f"您不在订单 {order_no} 的团队中")
+    try:
+        slots = slot_times.parse_each(req.body.slots, ports.clock.now())
+    except slot_times.SlotError as exc:
+        raise ApiError(400, "invalid", str(exc), "slots") from None
+    return await domain(lambda: appointments.propose(
+        ports, order_no, req.body.stage, slots, source=source, actor=actor,
+        event_id=req.body.event_id))
+
+
+@api.route("GET", "/orders/{order_no}/appointments", roles=READ, response=[AppointmentOut],
+           tag="orders", auth=(erp_signature,))
+async def order_appointments(req: ApiRequest) -> list[AppointmentOut]:
+    """The order's appointments, oldest first, with what became of each."""
+    now = req.services.ports.clock.now()
+    return await domain(lambda: appointments.list_for(req.params["order_no"], now))
 
 
 @api.route("GET", "/orders/{order_no}/timeline", roles=READ, response=Timeline, tag="orders",

@@ -118,7 +118,7 @@ async def check_refs(source: Any) -> None:
 class RulesQuery(ListQuery):
     page_size: int = Field(default=20, ge=1, le=500)
     enabled: bool | None = None
-    action: Literal["reply", "escalate", "offer_group"] | None = None
+    action: Literal["reply", "escalate", "offer_group", "order_progress", "tag"] | None = None
 
 
 def _rule_matches(r: rules_store.StoredRule, q: RulesQuery) -> bool:

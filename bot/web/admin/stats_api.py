@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.conversations import contact_statistics, statistics
+from bot.conversations import contact_statistics, statistics, survey_statistics
 from bot.infra.clock import cst_date
 from bot.web.admin.framework import Api, ApiError, ApiRequest
 from bot.web.admin.names import channel_names, rule_names, staff_names
@@ -180,4 +180,50 @@ async def contact_stats(req: ApiRequest) -> ContactStatsOut:
     out.channel_names = {code: name for code, name in (await channel_names()).items()
                          if code in out.by_channel_code}
     out.staff_names = await staff_names(req.services, out.by_userid)
+    return out
+
+
+class PersonScoresOut(BaseModel):
+    userid: str
+    name: str | None = None  # the directory's name
+    roles: list[str]  # servicer | specialist | designer | installer
+    count: int
+    average: float | None
+    low: int  # ratings of 2 or less
+    by_score: list[int]  # how many 1s, 2s, … 5s
+
+
+class StageScoresOut(BaseModel):
+    stage: str  # "" for customers with no order
+    count: int
+    average: float | None
+    low: int
+    by_score: list[int]
+
+
+class SatisfactionOut(BaseModel):
+    since: date
+    until: date
+    asked: int  # surveys asked in the range
+    answered: int  # ratings given in the range
+    average: float | None
+    low: int
+    by_score: list[int]
+    by_kind: dict[str, int]  # session (end of a kefu session) | order (after a stage)
+    people: list[PersonScoresOut]
+    stages: list[StageScoresOut]
+
+
+@api.route("GET", "/stats/satisfaction", roles=READ, query=RangeQuery,
+           response=SatisfactionOut, tag="statistics")
+async def satisfaction_stats(req: ApiRequest) -> SatisfactionOut:
+    """Satisfaction ratings (1–5) given in the range: overall, per person (a session's
+    servicer, an order's specialist, designer and installer) and per stage; ``low`` counts
+    ratings of 2 or less (each raised to the supervisor)."""
+    since, until = _range(req.query)
+    figures = await survey_statistics.satisfaction(since, until)
+    out = SatisfactionOut(since=since, until=until, **asdict(figures))
+    names = await staff_names(req.services, [p.userid for p in out.people])
+    for p in out.people:
+        p.name = names.get(p.userid)
     return out

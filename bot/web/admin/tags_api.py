@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from bot.customers import customer_tags, tags
 from bot.web.admin.customers_http import READ, TAG_WRITE, WRITE, as_dict, domain, path_id
 from bot.web.admin.framework import Api, ApiError, ApiRequest
+from bot.web.admin.names import CauseNames
 
 api = Api()
 TAG = "tags"
@@ -65,6 +66,7 @@ class CustomerTagOut(BaseModel):
     name: str
     group_name: str
     cause: str  # channel:<state>, rule:<id>, api:<who>, wecom (set in WeCom's client)
+    cause_text: str = ""  # the cause as people read it: 渠道活码「展厅」…
     marked: bool  # marked in WeCom (else kept here only: no member has the customer)
     at: datetime
 
@@ -133,4 +135,5 @@ async def tag_customer(req: ApiRequest) -> list[CustomerTagOut]:
     now = await domain(customer_tags.change(
         req.services.ports, path_id(req.params, "customer_id", "客户"), add=req.body.add,
         remove=req.body.remove, cause=f"api:{who}"))
-    return [CustomerTagOut(**as_dict(t)) for t in now]
+    causes = CauseNames(req.services)
+    return [CustomerTagOut(**as_dict(t), cause_text=await causes.text(t.cause)) for t in now]

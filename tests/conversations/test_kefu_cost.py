@@ -1,0 +1,152 @@
+"""What one customer message costs the service, counted (issue 12: the restructured code
+ran about two SQL statements more per kf message than before; issue 18: the cost of each
+message is what limits conversations on a small machine)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from bot.models import InboxEvent, InboxStatus
+from bot.ports import Commits
+from bot.settings import Settings
+from tests.harness.statements import counting_statements
+from tests.harness.waiting import wait_for
+from tests.harness.world import KF, World, world
+from tests.harness.world import load_sample_rules as _sample
+
+QUESTION, ANSWER = "请问多久能发货", "生产完成"
+QUESTIONS = [(QUESTION, ANSWER), ("安装要多久", "安装")]
+
+
+def _enqueued(w: World) -> list[str]:
+    names: list[str] = []
+    queue = w.services.queue
+    original = queue.enqueue
+
+    async def spy(name: str, *args: Any, **kwargs: Any) -> Any:
+        names.append(name)
+        return await original(name, *args, **kwargs)
+
+    queue.enqueue = spy  # type: ignore[method-assign]
+    return names
+
+
+async def test_a_message_costs_a_bounded_number_of_statements(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A returning customer's message, answered by a rule: the callback stored, the pull
+    (cursor, items and the customer's budget in one statement on PostgreSQL), the decision
+    (the conversation read, then one statement), the reply's outcome, the rows done. No
+    look-up for earlier rows of the customer when there are none, no separate budget
+    update."""
+    settings = mode_settings()
+    async with world(settings) as w:
+        await _sample(w)
+        await w.sandbox.customer_says(KF, "wmCost", QUESTION)  # first contact: not counted
+        await w.wait_kf(1, euid="wmCost")
+        await w.settle()
+        with counting_statements(monkeypatch) as seen:
+            await w.sandbox.customer_says(KF, "wmCost", QUESTION)
+            texts = await w.wait_kf(2, euid="wmCost")
+            await w.settle()
+        assert ANSWER in texts[1]
+        ours = {s: n for s, n in seen.items()
+                if not s.startswith("SELECT COUNT(*)")}  # settle()'s own look
+        text = "\n".join(f"{n} {s[:100]}" for s, n in ours.items())
+        assert not any("WHERE thread =" in s for s in ours), text
+        assert not any(s.startswith('UPDATE "kf_conversation" SET last_customer_at')
+                       for s in ours), text
+        # PostgreSQL: the callback stored; the cursor read; the batch, the budget and the
+        # cursor in one; the conversation read; the rule's order look-up (two); the decision
+        # in one; the reply's outcome; both rows done. SQLite runs the pull's parts and the
+        # decision's in turn, the decision in a transaction.
+        budget = 19 if settings.embedded else 10
+        assert sum(ours.values()) <= budget, text
+
+
+class HeldCommits:
+    """The ``Commits`` port, its first decision held until the test lets it go (a customer
+    message still being handled when the customer's next one is pulled)."""
+
+    def __init__(self, real: Commits) -> None:
+        self.real = real
+        self.release = asyncio.Event()
+        self.holding = asyncio.Event()
+
+    async def run(self, write: Callable[[Any], Awaitable[Any]], *, order: str = "",
+                  single_statement: bool = False) -> Any:
+        if not self.release.is_set():
+            self.holding.set()
+            await self.release.wait()
+        return await self.real.run(write, order=order, single_statement=single_statement)
+
+
+async def test_the_next_message_waits_for_the_one_in_hand_without_looking_it_up(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The customer writes again while their last message is still being handled here: the
+    new row waits for that handler (holding its own row, so nobody else takes it) instead
+    of reading which earlier rows are pending; the answers keep their order."""
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        held = HeldCommits(w.services.ports.commits)
+        w.services.ports.commits = held
+        with counting_statements(monkeypatch) as seen:
+            await w.sandbox.customer_says(KF, "wmTwice", QUESTIONS[0][0])
+            await asyncio.wait_for(held.holding.wait(), 10)
+            await w.sandbox.customer_says(KF, "wmTwice", QUESTIONS[1][0])
+
+            async def both_stored() -> bool:
+                return await InboxEvent.filter(event_type="kf.text").count() == 2
+
+            await wait_for(both_stored, timeout=10)
+            held.release.set()
+            texts = await w.wait_kf(2, euid="wmTwice")
+            await w.settle()
+        assert QUESTIONS[0][1] in texts[0] and QUESTIONS[1][1] in texts[1], texts
+        assert len(w.kf_texts("wmTwice")) == 2
+        assert not any("WHERE thread =" in s for s in seen), list(seen)
+
+
+async def test_a_callback_during_a_pull_costs_no_job(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A callback that arrives while a puller holds the account only marks it dirty: the
+    puller sees the mark before it lets go (or right after) and pulls that message too, so
+    the callback needs no job of its own, and its row is done at once."""
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        jobs = _enqueued(w)
+        store = w.services.store
+        w.sandbox.set_faults(latency=0.4)  # WeCom answering slowly: pulls take a while
+        await w.sandbox.customer_says(KF, "wmFirst", QUESTION)
+
+        async def pulling() -> bool:
+            return bool(await store.held(f"kf:sync:{KF}"))
+
+        await wait_for(pulling, timeout=10)
+        await w.sandbox.customer_says(KF, "wmSecond", QUESTION)  # during that pull
+        for euid in ("wmFirst", "wmSecond"):
+            assert ANSWER in (await w.wait_kf(1, euid=euid, timeout=15))[0]
+        await w.settle()
+        assert jobs.count("kf_callback") == 1, jobs
+        callbacks = await InboxEvent.filter(event_type="kf_msg_or_event")
+        assert len(callbacks) == 2 and all(r.status == InboxStatus.DONE for r in callbacks)
+        assert len(w.kf_texts("wmFirst")) == len(w.kf_texts("wmSecond")) == 1
+
+
+async def test_a_callback_with_no_puller_at_work_starts_one(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        jobs = _enqueued(w)
+        await w.sandbox.customer_says(KF, "wmIdle", QUESTION)
+        texts = await w.wait_kf(1, euid="wmIdle")
+        await w.settle()
+        assert ANSWER in texts[0]
+        assert jobs.count("kf_callback") == 1
