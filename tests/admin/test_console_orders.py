@@ -88,6 +88,7 @@ async def test_orders_list_filters_and_timeline(
             await page.click(f"{ROW}:has([data-order=DD1002])")
             await page.wait_for_selector("#order-detail h2:has-text('DD1002')")
             await page.click(f"{ROW}:has([data-order=DD1001])")
+            await page.wait_for_selector("#order-detail h2:has-text('DD1001')")
             await page.wait_for_selector("#order-timeline [data-status=sent]")
             # Bad input from the API is shown, not swallowed.
             await page.fill("#milestone-name", "上天")

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.infra.clock import SettableClock, cst_date, utcnow
-from bot.models import KfConversation, Order, ServerSecret
+from bot.models import KfConversation, Notification, NotificationStatus, Order, ServerSecret
 from bot.orders import eta, pipelines, progress_links
 from bot.settings import Settings
 from keywords.workdays import add_workdays
@@ -76,6 +76,16 @@ async def order_at_measuring(admin: Admin, order_no: str = NO, customer: str = C
         status, _ = await admin.call("POST", f"/orders/{order_no}/milestones", {
             "milestone": stage, "event_id": f"{order_no}-{i}", "note": NOTE})
         assert status == 201
+    # The customer's milestone notices go out through a job: let them land before the test
+    # counts the customer's kf messages, or a late notice is taken for the answer.
+
+    async def notices_sent() -> bool:
+        return not await Notification.filter(
+            order__order_no=order_no, channel="kefu", kind="milestone",
+            status=NotificationStatus.PENDING, outbox_id__isnull=True).exists()
+
+    await wait_for(notices_sent)
+    await outbox_settled()
 
 
 def expected_design_date() -> str:
