@@ -17,7 +17,7 @@ from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, wat
 from bot.customers.book import CustomerBookAdapter
 from bot.customers.media_library import MediaLibrary
 from bot.delivery.writer import OutboxWriter
-from bot.infra import db, memory_report
+from bot.infra import db, memory_report, native_memory
 from bot.infra.clock import SystemClock, utcnow
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
@@ -210,6 +210,8 @@ async def running(
     expects ``wecom-bot migrate`` to have run and leaves jobs to ``wecom-bot worker``.
     """
     main = main_app_of(settings)
+    # Before the first connection: the threads those start get no arenas beyond the cap.
+    native_memory.limit_arenas(settings.malloc_arena_max)
     if settings.embedded:
         applied = await db.migrate(settings.database_url)
         if applied:
@@ -257,6 +259,8 @@ async def running(
         services, services.outages, started=utcnow(),
         check_startup=role == "serve" and settings.reconcile_on_start), name="outage-watch")
     memory = memory_report.install(role, settings.tracemalloc, settings.tracemalloc_dir)
+    trimming = asyncio.create_task(native_memory.trim_forever(settings.malloc_trim_seconds),
+                                   name="malloc-trim")
     try:
         if runner is not None:
             runner.ctx = services
@@ -268,7 +272,7 @@ async def running(
         yield services
     finally:
         await services.settle()
-        for task in (sweeper, periodic, rules_watch, outage_watch):
+        for task in (sweeper, periodic, rules_watch, outage_watch, trimming):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)

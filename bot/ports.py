@@ -312,6 +312,11 @@ class Directory(KnownNames, Protocol):
         """(userid, name) of the members the app sees (its visible range), by name."""
         ...
 
+    async def leader_of(self, userid: str) -> str | None:
+        """The member's 直属上级 as the WeCom directory gives it, None when it names none
+        (none set, outside the app's range, or WeCom cannot answer now)."""
+        ...
+
 
 class MessageMedia(Protocol):
     """Media as messages carry them (``bot.customers.media_library``)."""

@@ -225,6 +225,10 @@ class Settings(BaseModel):
     # each, and every SIGUSR2 writes a report of what grew to tracemalloc_dir. Costly.
     tracemalloc: int = Field(default=0, ge=0, le=100)
     tracemalloc_dir: str = Field(default_factory=tempfile.gettempdir)
+    # glibc's allocator (bot.infra.native_memory): arenas at most (0: glibc's default of 8
+    # per core), and how often free pages go back to the kernel (0: never).
+    malloc_arena_max: int = Field(default=2, ge=0, le=64)
+    malloc_trim_seconds: float = Field(default=60.0, ge=0)
     # A connection with no request under way (idle, or headers still trickling in) is closed
     # after this; more open connections than the cap close the longest idle first.
     http_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=3600)

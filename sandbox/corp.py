@@ -158,6 +158,13 @@ class Corp:
             raise SandboxError(E.INVALID_PARAM, "invalid userid")
         return s
 
+    def set_direct_leader(self, userid: str, leader: str) -> None:
+        """The admin sets a member's 直属上级 in the console ("" clears it)."""
+        staff = self.require_staff(userid)
+        if leader:
+            self.require_staff(leader)
+        staff.leader = leader
+
     def require_customer(self, external_userid: Any) -> Customer:
         c = self.customers.get(external_userid) if isinstance(external_userid, str) else None
         if c is None:

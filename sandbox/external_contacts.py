@@ -151,7 +151,9 @@ class ExternalContacts:
     # -- API ----------------------------------------------------------------------------------
 
     def api_user_get(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
-        """读取成员 (docs 90196): only members in the app's visible range (else 60011)."""
+        """读取成员 (docs 90196): only members in the app's visible range (else 60011).
+        ``direct_leader`` lists the member's 直属上级 only where the leader too is in the
+        app's visible range (so a leader outside it comes back as an empty list)."""
         s = self.corp.staff.get(query.get("userid") or "")
         if s is None:
             raise SandboxError(E.USERID_NOT_FOUND, "userid not found")
@@ -159,7 +161,9 @@ class ExternalContacts:
             raise SandboxError(E.NO_CONTACT_PRIVILEGE, "no privilege to access/modify "
                                "contact/party/agent")
         return {"userid": s.userid, "name": s.name, "department": [1], "main_department": 1,
-                "position": s.role, "status": 1 if s.active else 2}
+                "position": s.role, "status": 1 if s.active else 2,
+                "direct_leader": [s.leader] if s.leader and self.corp.visible(app, s.leader)
+                else []}
 
     def api_user_simplelist(self, app: str, query: dict[str, Any]) -> dict[str, Any]:
         """获取部门成员 (docs 90200). The sandbox's corp has one department, 1 (the whole corp):

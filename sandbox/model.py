@@ -37,6 +37,7 @@ class Staff:
     role: str = ""
     active: bool = True
     console_welcome: bool = False  # a console welcome → no WelcomeCode (docs 92277)
+    leader: str = ""  # 直属上级 (user/get's direct_leader), set in the admin console
 
 
 @dataclass

@@ -10,8 +10,10 @@ count for the order's team; their clicks and page ratings are recorded here as w
 A rating arrives as a kf menu click (``bot.models.surveys.pick_id``) or from the progress
 page's form. After a kf rating, the customer's next plain message within
 ``survey_comment_minutes`` is its sentence (unless it asks for a person). A rating of 2 or
-less is raised to the supervisor of the kf account (``conversations.supervisors``, as
-unclaimed escalations are): an escalation of its own, claimable and resolvable like any.
+less is raised to the rated person's 直属上级 as the WeCom directory gives it (the session's
+servicer, or the order's specialist), else to the kf account's supervisor
+(``conversations.supervisors``, as unclaimed escalations are): an escalation of its own,
+claimable and resolvable like any.
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ async def after_rating(ports: Ports, survey_id: int) -> None:
         s = await Survey.get(id=s.id)
         if s.escalation_id is not None:
             return
-        sup = escalation.supervisor(ports, s.open_kfid)
+        sup = await supervisor_for(ports, s)
         now = ports.clock.now()
         async with in_transaction() as conn:
             esc = await Escalation.create(
@@ -179,6 +181,24 @@ async def after_rating(ports: Ports, survey_id: int) -> None:
             await Survey.filter(id=s.id).using_db(conn).update(escalation_id=esc.id)
         await escalation.notify(ports, esc, to=[sup] if sup else [])
     log.info("surveys.raised", survey_id=s.id, escalation=esc.id, to_supervisor=bool(sup))
+
+
+# Whose 直属上级 hears of a low rating: the person it is chiefly about.
+_RATED_FIRST = ("servicer", "specialist", "designer", "installer")
+
+
+async def supervisor_for(ports: Ports, s: Survey) -> str | None:
+    """The rated person's 直属上级 (user/get's direct_leader), else the kf account's
+    configured supervisor: the directory may name none, or none the app can see."""
+    people = await SurveyPerson.filter(survey_id=s.id).values_list("userid", "role")
+    ranked = sorted((_RATED_FIRST.index(r) if r in _RATED_FIRST else len(_RATED_FIRST), str(u))
+                    for u, r in people)
+    if ranked:
+        rated = ranked[0][1]
+        leader = await ports.directory.leader_of(rated)
+        if leader and leader != rated:
+            return leader
+    return escalation.supervisor(ports, s.open_kfid)
 
 
 async def after_comment(ports: Ports, survey_id: int) -> None:

@@ -41,6 +41,7 @@ class UserResult(Result, total=False):
     name: str
     department: list[int]
     status: int  # 1 activated, 2 disabled, 4 not activated, 5 left the company
+    direct_leader: list[str]  # 直属上级, those in the app's visible range (at most one)
 
 
 class UserSimpleListResult(Result, total=False):

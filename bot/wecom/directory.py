@@ -1,5 +1,7 @@
 """How staff are named to customers and colleagues: by the name the WeCom directory gives
 (读取成员 user/get), kept a day per userid; by the userid when the directory cannot tell.
+The same call gives a member's 直属上级 (``direct_leader``), kept alike: whom a low rating of
+that member is raised to.
 
 A self-built app reads the names of the members in its visible range (WeCom stopped giving
 avatars, phones and emails to new apps in 2022, not names). Outside that range, or for a
@@ -32,6 +34,10 @@ _NO_NAME = frozenset({E.NO_CONTACT_PRIVILEGE, E.USERID_NOT_FOUND, E.NO_PERMISSIO
 
 def _key(userid: str) -> str:
     return f"directory:name:{userid}"
+
+
+def _leader_key(userid: str) -> str:
+    return f"directory:leader:{userid}"
 
 
 class UserReader(Protocol):
@@ -89,23 +95,42 @@ class WeComDirectory:
     async def staff_name(self, userid: str | None) -> str:
         if not userid:
             return ""
-        key = _key(userid)
-        cached = await self.store.get(key)
+        cached = await self.store.get(_key(userid))
         if cached is not None:
             return str(cached)
+        got = await self._lookup(userid)
+        return userid if got is None else got[0]
+
+    async def leader_of(self, userid: str) -> str | None:
+        if not userid:
+            return None
+        cached = await self.store.get(_leader_key(userid))
+        if cached is None:
+            got = await self._lookup(userid)
+            cached = "" if got is None else got[1]
+        return str(cached) or None
+
+    async def _lookup(self, userid: str) -> tuple[str, str] | None:
+        """One user/get: the member's (name, 直属上级 or ""), both cached; None when WeCom
+        cannot answer now (nothing cached, the next use asks again)."""
         try:
             async with asyncio.timeout(LOOKUP_SECONDS):
                 res = await self.app.user_get(userid)
         except E.WeComAPIError as exc:
             if exc.errcode not in _NO_NAME:
                 log.info("directory.lookup_failed", userid=userid, errcode=exc.errcode)
-                return userid
+                return None
             log.info("directory.no_name", userid=userid, errcode=exc.errcode)
-            await self.store.set(key, userid, ttl=UNKNOWN_TTL)
-            return userid
+            await self.store.set(_key(userid), userid, ttl=UNKNOWN_TTL)
+            await self.store.set(_leader_key(userid), "", ttl=UNKNOWN_TTL)
+            return userid, ""
         except (E.WeComError, aiohttp.ClientError, TimeoutError) as exc:
             log.info("directory.lookup_failed", userid=userid, error=type(exc).__name__)
-            return userid
+            return None
         name = str(res.get("name") or userid)
-        await self.store.set(key, name, ttl=NAME_TTL)
-        return name
+        # A list in the API (at most one today): the first is the one to raise things to.
+        leaders = [str(u) for u in res.get("direct_leader") or [] if u]
+        leader = leaders[0] if leaders else ""
+        await self.store.set(_key(userid), name, ttl=NAME_TTL)
+        await self.store.set(_leader_key(userid), leader, ttl=NAME_TTL)
+        return name, leader

@@ -52,6 +52,37 @@ async def test_the_sandbox_reads_members_as_wecom_does(
             raise AssertionError("an unknown userid must fail with 60111")
 
 
+async def test_a_members_leader_comes_from_the_directory_within_the_apps_range(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    async with world(mode_settings()) as w:
+        directory = w.services.ports.directory
+
+        def lookups() -> int:
+            return sum(1 for c in w.sandbox.calls if c["path"] == "user/get")
+
+        w.sandbox.corp.set_direct_leader("zhangwei", "liuyang")
+        # One user/get gives the name and the leader, both remembered.
+        assert await directory.staff_name("zhangwei") == "张伟"
+        assert await directory.leader_of("zhangwei") == "liuyang" and lookups() == 1
+        assert await directory.leader_of("lina") is None and lookups() == 2
+        assert await directory.leader_of("lina") is None and lookups() == 2
+        assert await directory.leader_of("nobody") is None
+        # WeCom names a leader only when the app sees the leader too (docs 90196).
+        w.sandbox.corp.set_direct_leader("wangqiang", "liuyang")
+        w.sandbox.corp.admin["main"].visible_users = {"zhangwei", "lina", "wangqiang"}
+        got = await w.services.wecom.app("main").user_get("wangqiang")
+        assert got["direct_leader"] == []
+        assert await directory.leader_of("wangqiang") is None
+        # WeCom busy: nothing is remembered, the next use asks again.
+        w.sandbox.corp.admin["main"].visible_users = None
+        w.sandbox.corp.set_direct_leader("liuyang", "zhangwei")
+        w.sandbox.set_faults(busy_burst=100, paths=("user/get",))
+        assert await directory.leader_of("liuyang") is None
+        w.sandbox.set_faults()
+        assert await directory.leader_of("liuyang") == "zhangwei"
+
+
 async def test_a_kefu_reply_names_the_customers_specialist(
     mode_settings: Callable[..., Settings],
 ) -> None:

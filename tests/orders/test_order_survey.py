@@ -19,6 +19,7 @@ from bot.models.surveys import pick_id
 from bot.orders import order_surveys
 from bot.settings import Settings
 from sandbox import SEED_KF
+from sandbox.model import Staff
 from tests.harness.admin import Admin
 from tests.harness.browser import PHONE, browser_page
 from tests.harness.policies import FAST
@@ -92,6 +93,31 @@ async def test_a_kf_menu_after_acceptance_counts_for_the_team(
         assert [(s["stage"], s["count"]) for s in stats["stages"]] == [("验收", 1)]
         page = await client.get(await progress_path(admin))
         assert "您已评价 5 分" in await page.text()
+        await outbox_settled()
+
+
+async def test_a_low_rating_goes_to_the_specialists_leader_from_the_directory(
+    embedded_settings: Callable[..., Settings],
+) -> None:
+    # The account's supervisor is configured, but the directory names the specialist's
+    # 直属上级: the rating is about the specialist's work, so it goes to that leader.
+    settings = orders_settings(embedded_settings, conversations={"supervisors": {"*": "liuyang"}})
+    async with serving(settings) as client:
+        sandbox = sandbox_of(client)
+        sandbox.corp.staff["zhoumin"] = Staff("zhoumin", "周敏", "manager")
+        sandbox.corp.set_direct_leader("zhangwei", "zhoumin")
+        await accepted_order(client, kf_open=True)
+        await wait_for(lambda: rating_menus(client))
+        survey = await Survey.get(kind="order", order_no=NO)
+        await sandbox.customer_clicks(SEED_KF, CUSTOMER, pick_id(survey.id, 2))
+        esc = await wait_for(lambda: one(Escalation, channel="survey"))
+        assert (esc.reason, esc.raised_to, esc.servicer_userid) == (
+            "rating", "zhoumin", "zhoumin")
+        card = (await wait_for(lambda: [m for m in sandbox.inbox("zhoumin")
+                                        if m["channel"] == "app"]))[-1]["payload"]
+        assert "张伟（专员）" in str(card["horizontal_content_list"])
+        assert not [m for m in sandbox.inbox("liuyang") if m["channel"] == "app"
+                    and "低分评价" in str(m["payload"])]
         await outbox_settled()
 
 
