@@ -44,6 +44,17 @@ _AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
 MENU_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 
+def _check_template(v: str, names: tuple[str, ...]) -> None:
+    """A ``str.format`` template that uses only ``names``: a clear error otherwise."""
+    try:
+        used = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a valid template ({exc})") from None
+    unknown = used - set(names)
+    if unknown:
+        raise ValueError(f"unknown variables {sorted(unknown)}; use "
+                         + ", ".join(f"{{{n}}}" for n in names))
+
 class ConfigError(Exception):
     """Invalid configuration: one line naming the key, never a secret value."""
 
@@ -161,13 +172,7 @@ class ConversationsConfig(BaseModel):
     @field_validator("queue_notice", "queue_notice_closed")
     @classmethod
     def _queue_template(cls, v: str) -> str:
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
-        except ValueError as exc:
-            raise ValueError(f"not a valid template ({exc})") from None
-        unknown = names - {"when", "hours"}
-        if unknown:
-            raise ValueError(f"unknown variables {sorted(unknown)}; use {{when}}, {{hours}}")
+        _check_template(v, ("when", "hours"))
         # Filled with the longest values they take.
         why = L.too_long(v.format(when="12月31日（周四）09:00", hours="09:00–12:00、13:30–18:00"),
                          L.KF_TEXT)
@@ -307,14 +312,7 @@ class Settings(BaseModel):
     @field_validator("orders_join_welcome")
     @classmethod
     def _join_welcome(cls, v: str) -> str:
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
-        except ValueError as exc:
-            raise ValueError(f"not a valid template ({exc})") from None
-        unknown = names - {"order_no", "customer", "progress_url"}
-        if unknown:
-            raise ValueError(f"unknown variables {sorted(unknown)}; use {{order_no}}, "
-                             "{customer}, {progress_url}")
+        _check_template(v, ("order_no", "customer", "progress_url"))
         why = L.too_long(v, L.GROUPMSG_TEXT)
         if why is not None:
             raise ValueError(why)
