@@ -21,7 +21,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from bot.delivery import outbox_store
+from bot.delivery import groupmsg_lookup, outbox_store
 from bot.infra.clock import utcnow
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import correlated, correlation_id, get_logger
@@ -202,7 +202,11 @@ async def _attempt_once(services: Services, row: OutboxMessage) -> OutboxMessage
         if row.api == "add_msg_template" and _unanswered(row):
             # The last try may have landed (its answer lost): ask WeCom before calling again.
             try:
-                landed = await _landed(client, row)
+                landed = await groupmsg_lookup.landed(services.store, client, row)
+            except LockTimeout:
+                # Another process has been listing for long (WeCom slow): ask again later.
+                await _reschedule(services, row, DISPATCH_WAIT_SECONDS)
+                return row
             except WeComAPIError as exc:
                 if exc.errcode != E.GROUPMSG_DISPATCHING:
                     raise _LookupFailed from exc
@@ -310,32 +314,6 @@ def errcode_of(row: OutboxMessage) -> int | None:
     None when WeCom never answered (a timeout, a 5xx) or the row has no error."""
     head = (row.last_error or "").split(" ", 1)[0]
     return int(head) if head.lstrip("-").isdigit() else None
-
-
-async def _landed(client: Any, row: OutboxMessage) -> dict[str, Any] | None:
-    """WeCom's record of a group task an earlier try created though its answer was lost
-    (``{"msgid", "recovered": True}``), else None. WeCom keeps no key of ours for a 群发, and
-    the client does not repeat the call (bot.wecom.client.NOT_REPEATABLE), so the record is
-    found by its text among the corp's 群发 since the row was made, and by its sender."""
-    args = row.args
-    if not args.get("text"):
-        return None
-    cursor = None
-    for _ in range(20):  # pages of 100: far more 群发 than a corp makes in an hour
-        page = await client.get_groupmsg_list_v2(
-            chat_type=args.get("chat_type", "single"),
-            start_time=int(row.created_at.timestamp()) - 60,
-            end_time=int(utcnow().timestamp()) + 60, filter_type=0, cursor=cursor)
-        for rec in page.get("group_msg_list") or []:
-            if (rec.get("text") or {}).get("content") != args["text"]:
-                continue
-            tasks = (await client.get_groupmsg_task(rec["msgid"])).get("task_list") or []
-            if args.get("sender") in (None, *(t.get("userid") for t in tasks)):
-                return {"msgid": rec["msgid"], "recovered": True}
-        cursor = page.get("next_cursor")
-        if not cursor:
-            break
-    return None
 
 
 async def _failed_attempt(services: Services, row: OutboxMessage, error: str,

@@ -279,6 +279,88 @@ async def test_group_task_look_up_while_wecom_dispatches_spends_no_attempt(
         assert done.result["recovered"] and len(sandbox.mass_messaging.tasks) == 1
 
 
+async def _group_task_unanswered(services: Services, chat: str, n: int, *,
+                                 landed: bool) -> OutboxMessage:
+    """A group-task row whose first try went unanswered (``landed``: WeCom made the task),
+    parked an hour ahead so only the test's own calls send it, its try recorded 10 s ago."""
+    sandbox = services.sandbox
+    assert sandbox is not None
+    if landed:
+        sandbox.set_faults(lost_answer_burst=1, paths=["externalcontact/add_msg_template"])
+    else:
+        sandbox.set_faults(http5xx_burst=1, paths=["externalcontact/add_msg_template"])
+    row = await outbox.add(key=f"grouptask:shared:{n}", app="main", api="add_msg_template",
+                           args={"chat_type": "group", "sender": "zhangwei",
+                                 "chat_id_list": [chat], "text": f"订单 S{n} 已发货"},
+                           recipient=chat)
+    await outbox.flush(services, [row])
+
+    async def tried() -> bool:
+        return (await OutboxMessage.get(id=row.id)).attempts == 1
+
+    await wait_for(tried)
+    sandbox.set_faults()
+    await OutboxMessage.filter(id=row.id).update(
+        next_attempt_at=utcnow() + timedelta(hours=1),
+        updated_at=utcnow() - timedelta(seconds=10))
+    return await OutboxMessage.get(id=row.id)
+
+
+async def _send_now(services: Services, row_id: int) -> OutboxMessage:
+    await OutboxMessage.filter(id=row_id).update(next_attempt_at=utcnow())
+    await outbox.send_outbox(services, row_id)
+    return await OutboxMessage.get(id=row_id)
+
+
+async def test_one_listing_of_the_corps_group_tasks_answers_every_unanswered_row(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """Rows whose tries went unanswered share one listing of the corp's 群发: a row that
+    finds nothing and creates its task anew does not keep the next row's look-up waiting on
+    WeCom's 41063 (a burst drained one row per wait when each listed on its own)."""
+    async with serving(mode_settings()) as client:
+        services = services_of(client)
+        sandbox = services.sandbox
+        chat = (await sandbox.staff_creates_group("zhangwei", "S 服务群"))["chat_id"]
+        lost = await _group_task_unanswered(services, chat, 1, landed=False)
+        kept = [await _group_task_unanswered(services, chat, n, landed=True) for n in (2, 3)]
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
+        listed = len(sandbox.calls)
+
+        resent = await _send_now(services, lost.id)
+        assert resent.status == OutboxStatus.SENT and not resent.result.get("recovered")
+        # Its new task is being dispatched now: a listing would answer 41063.
+        for row in kept:
+            found = await _send_now(services, row.id)
+            assert found.status == OutboxStatus.SENT and found.result.get("recovered")
+        listings = [c["errcode"] for c in sandbox.calls[listed:]
+                    if c["path"] == "externalcontact/get_groupmsg_list_v2"]
+        assert listings == [0]
+        assert len(sandbox.mass_messaging.tasks) == 3
+
+
+async def test_a_listing_older_than_a_rows_try_is_not_its_answer(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A listing that began before (or just after) a row's unanswered try cannot say the try
+    did not land: the row lists again and finds its task, rather than creating a second."""
+    async with serving(mode_settings()) as client:
+        services = services_of(client)
+        sandbox = services.sandbox
+        chat = (await sandbox.staff_creates_group("zhangwei", "T 服务群"))["chat_id"]
+        first = await _group_task_unanswered(services, chat, 11, landed=True)
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
+        assert (await _send_now(services, first.id)).result.get("recovered")
+        later = await _group_task_unanswered(services, chat, 12, landed=True)
+        await OutboxMessage.filter(id=later.id).update(updated_at=utcnow())
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
+        found = await _send_now(services, later.id)
+        assert found.status == OutboxStatus.SENT and found.result.get("recovered")
+        assert len(sandbox.mass_messaging.tasks) == 2
+        assert sum(1 for c in sandbox.calls
+                   if c["path"] == "externalcontact/get_groupmsg_list_v2") == 2
+
+
 async def _kf_session(services: object) -> tuple[object, str, str]:
     from sandbox import SEED_CUSTOMERS, SEED_KF
 
