@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -72,11 +74,16 @@ class Load:
     questions: int
     contacts: int
     staff_messages: int
+    # Orders with their groups bound before the burst; each gets a milestone during it. Kept
+    # so each member stays within WeCom's 30 app messages a minute (binding and milestone
+    # cards, QR and confirm requests), which would otherwise only make them wait.
+    orders: int = 0
     spacing: float = 2.0  # seconds between one customer's questions
 
 
-FULL = Load(customers=60, questions=8, contacts=60, staff_messages=30)
-QUICK = Load(customers=30, questions=6, contacts=30, staff_messages=12)
+FULL = Load(customers=60, questions=8, contacts=60, staff_messages=30, orders=12)
+QUICK = Load(customers=30, questions=6, contacts=30, staff_messages=12, orders=4)
+MILESTONE = "签约"
 
 
 # -- the faults -----------------------------------------------------------------------------
@@ -163,9 +170,71 @@ class Sent:
     staff: Counter[str] = field(default_factory=Counter)  # staff → 帮助 sent
     refused: list[str] = field(default_factory=list)  # control calls the sandbox refused
     asked: dict[tuple[str, int], float] = field(default_factory=dict)  # (customer, k) → time
+    milestones: list[dict[str, Any]] = field(default_factory=list)  # orders the API took it for
 
 
-async def burst(fleet: Fleet, load: Load, rng: random.Random) -> Sent:
+# -- orders ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Orders:
+    """Orders of the drill, made and bound before the burst, and the admin API to reach."""
+    api: str
+    token: str
+    plan: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def make_orders(fleet: Fleet, n: int) -> Orders:
+    """N orders, each with a team of the seed staff, a kf customer who has written (so the
+    session takes the milestone's message) and a customer group bound to it."""
+    token = (await fleet.command("admin", "create-token", "--name", "drill",
+                                 "--role", "admin")).strip()
+    orders = Orders(api=f"{fleet.serve_url(0)}/api/v1", token=token)
+    assert fleet.http is not None
+    headers = {"Authorization": f"Bearer {token}"}
+    for i in range(n):
+        no, customer = f"DRILL{i:04d}", f"wmOrder{i:04d}"
+        team = {"specialist": STAFF[i % len(STAFF)], "designer": STAFF[(i + 1) % len(STAFF)],
+                "installer": STAFF[(i + 2) % len(STAFF)]}
+        await fleet.control("kf/customer_says", open_kfid=SEED_KF, external_userid=customer,
+                            text="你好")
+        async with fleet.http.post(f"{orders.api}/orders", headers=headers, json={
+                "order_no": no, "customer": {"external_userid": customer, "open_kfid": SEED_KF},
+                "team": team}) as r:
+            if r.status != 201:
+                raise RuntimeError(f"order {no}: {r.status} {await r.text()}")
+        chat = (await fleet.control("groups/create", owner=team["specialist"],
+                                    name=f"{no} 服务群"))["chat_id"]
+        async with fleet.http.post(f"{orders.api}/orders/{no}/group", headers=headers,
+                                   json={"chat_id": chat}) as r:
+            if r.status not in (200, 201):
+                raise RuntimeError(f"bind {no}: {r.status} {await r.text()}")
+        orders.plan.append({"order_no": no, "customer": customer, "chat_id": chat, **team})
+    return orders
+
+
+async def record_milestone(fleet: Fleet, orders: Orders, order: dict[str, Any]) -> bool:
+    """POST the milestone as an ERP would: again on a failure (a serve down), with the same
+    event id, until the API takes it (or half a minute has passed)."""
+    assert fleet.http is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            async with fleet.http.post(
+                    f"{orders.api}/orders/{order['order_no']}/milestones",
+                    headers={"Authorization": f"Bearer {orders.token}"},
+                    json={"milestone": MILESTONE, "event_id": f"drill-{order['order_no']}"},
+                    timeout=aiohttp.ClientTimeout(total=10)) as r:
+                if r.status == 201:
+                    return True
+        except (aiohttp.ClientError, TimeoutError):
+            pass
+        await asyncio.sleep(1.0)
+    return False
+
+
+async def burst(fleet: Fleet, load: Load, rng: random.Random,
+                orders: Orders | None = None) -> Sent:
     sent = Sent()
     length = load.questions * load.spacing
 
@@ -199,9 +268,17 @@ async def burst(fleet: Fleet, load: Load, rng: random.Random) -> Sent:
         if await act("app/staff_says", userid=who, text="帮助"):
             sent.staff[who] += 1
 
+    async def milestone(order: dict[str, Any]) -> None:
+        await asyncio.sleep(rng.uniform(0, length))
+        if orders is not None and await record_milestone(fleet, orders, order):
+            sent.milestones.append(order)
+        else:
+            sent.refused.append(f"milestone {order['order_no']}: not taken")
+
     await asyncio.gather(*(customer(i) for i in range(load.customers)),
                          *(contact(j) for j in range(load.contacts)),
-                         *(staff(j) for j in range(load.staff_messages)))
+                         *(staff(j) for j in range(load.staff_messages)),
+                         *(milestone(o) for o in (orders.plan if orders else [])))
     return sent
 
 
@@ -228,6 +305,10 @@ class Row:
     reconciled: int = 0  # of those, found again by reconciliation (record made, member told)
     why: Counter[str] = field(default_factory=Counter)
     staff: str = ""
+    # Milestones: orders whose every notice (team cards, the owner's confirm request, the
+    # group task, the customer's kf message) arrived exactly once, of those the API took.
+    milestones: str = ""
+    notices_missing: Counter[str] = field(default_factory=Counter)  # by kind of notice
     settle: float | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -349,10 +430,48 @@ async def measure(fleet: Fleet, db_url: str, sent: Sent, row: Row) -> bool:
         row.lost += max(0, staff_acked[who] - len(replies))
     row.staff = f"{answered}/{sum(sent.staff.values())}"
 
+    # Milestones: each notice of each order once.
+    collecting = 0
+    if sent.milestones:
+        tasks = await fleet.read("tasks")
+        collecting = (await _db(db_url, "SELECT count(*) AS n FROM order_group_notice "
+                                "WHERE status = 'collecting'"))[0]["n"]
+        complete = 0
+        row.notices_missing = Counter()
+        for order in sent.milestones:
+            notices = _milestone_notices(order, inboxes, tasks)
+            row.twice += sum(max(0, n - 1) for n in notices.values())
+            missing = [what for what, n in notices.items() if n == 0]
+            row.lost += len(missing)
+            row.notices_missing.update(missing)
+            complete += not missing and all(n == 1 for n in notices.values())
+        row.milestones = f"{complete}/{len(sent.milestones)}"
+
     welcomes_open = sum(1 for e in sent.contacts if outcomes.get(e, ("",))[0] == "pending")
-    return (pending_deliveries == 0 and row.processed == row.rows and outbox_pending == 0
-            and welcomes_open == 0 and row.lost == 0
+    return (pending_deliveries == 0 and collecting == 0 and row.processed == row.rows
+            and outbox_pending == 0 and welcomes_open == 0 and row.lost == 0
             and row.reconciled == row.gave_up_contacts)
+
+
+def _milestone_notices(order: dict[str, Any], inboxes: dict[str, list[dict[str, Any]]],
+                      tasks: list[dict[str, Any]]) -> dict[str, int]:
+    """How many times each of one order's milestone notices arrived."""
+    no = order["order_no"]
+    title = f"订单 {no}：{MILESTONE}"
+    got: dict[str, int] = {}
+    for role in ("specialist", "designer", "installer"):
+        got[f"card {role}"] = sum(
+            1 for m in inboxes.get(order[role], []) if m.get("channel") == "app"
+            and (m.get("payload") or {}).get("title") == title)
+    mine = [t for t in tasks if order["chat_id"] in t["targets"]]
+    got["group task"] = len(mine)
+    got["confirm request"] = sum(
+        1 for m in inboxes.get(order["specialist"], []) if m.get("channel") == "app"
+        and (m.get("payload") or {}).get("title") == f"请确认群发：订单 {no}")
+    got["kf message"] = sum(
+        1 for m in inboxes.get(order["customer"], []) if m.get("channel") == "kf"
+        and MILESTONE in str((m.get("payload") or {}).get("content", "")))
+    return got
 
 
 @contextlib.asynccontextmanager
@@ -414,6 +533,7 @@ async def run_fault(name: str, stack: Stack, load: Load, seed: int, index: int,
     async with deployed(stack, name, f"faults_{index}", load,
                         retry_delay=RETRY_DELAY.get(name, 5.0)) as (fleet, db_url):
         rng = random.Random(seed)
+        orders = await make_orders(fleet, load.orders) if load.orders else None
         started = time.monotonic()
 
         async def inject() -> float:
@@ -421,7 +541,7 @@ async def run_fault(name: str, stack: Stack, load: Load, seed: int, index: int,
             await FAULTS[name](fleet, stack)
             return time.monotonic()
 
-        sent, recovered = await asyncio.gather(burst(fleet, load, rng), inject())
+        sent, recovered = await asyncio.gather(burst(fleet, load, rng, orders), inject())
         since = max(recovered, time.monotonic())
         row.notes += sent.refused[:3]
         await settle(fleet, db_url, sent, row, since, settle_limit)
@@ -439,11 +559,14 @@ def render(rows: list[Row]) -> str:
         lines.append(
             f"{r.fault:<14}{r.sent:>6}{r.acked:>6}{r.gave_up:>8}{r.stored:>7}"
             f"{f'{r.processed}/{r.rows}':>10}{r.twice:>6}{r.lost:>5}{r.budget:>7}{r.order:>6}"
-            f"{f'{r.welcomed}/{r.contacts}':>9}{r.staff:>7}{settle:>9}  "
+            f"{f'{r.welcomed}/{r.contacts}':>9}{r.staff:>7}{r.milestones or '-':>7}{settle:>9}  "
             f"{'met' if r.ok else 'MISSED'}")
         if r.why:
             lines.append(f"{'':<14}welcomes not sent: "
                          + ", ".join(f"{n} {why}" for why, n in r.why.most_common()))
+        if r.notices_missing:
+            lines.append(f"{'':<14}milestone notices missing: "
+                         + ", ".join(f"{n} {what}" for what, n in r.notices_missing.items()))
         if r.gave_up_contacts:
             lines.append(f"{'':<14}new contacts WeCom gave up on: {r.gave_up_contacts}, "
                          f"reconciled {r.reconciled}")
@@ -484,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = asyncio.run(run(faults, load, args.seed, settle_limit=SETTLE_GOAL * 2,
                            verbose=True))
     print(f"\n{load.customers} kf customers x {load.questions} questions ~{load.spacing:.0f} s "
-          f"apart, {load.contacts} new contacts, {load.staff_messages} staff messages; fault "
+          f"apart, {load.contacts} new contacts, {load.staff_messages} staff messages, "
+          f"{load.orders} milestones (orders: every notice once); fault "
           f"at t = {FAULT_AT:.0f} s; goal: 0 lost, 0 twice, 0 out of order, settled <= "
           f"{SETTLE_GOAL:.0f} s after recovery")
     print(render(rows))

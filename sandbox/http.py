@@ -166,6 +166,10 @@ async def _read(request: web.Request) -> web.Response:
         data = sb.world()
     elif what == "dropped":
         data = sb.app_messages.dropped
+    elif what == "tasks":  # 群发 made through add_msg_template, whether sent or not
+        data = [{"msgid": t.msgid, "chat_type": t.chat_type, "targets": list(t.assign),
+                 "senders": dict(t.senders), "text": (t.content.get("text") or {}).get("content")}
+                for t in sb.mass_messaging.tasks.values()]
     else:
         return web.json_response({"error": "unknown"}, status=404)
     return web.json_response({what: data})
@@ -235,7 +239,7 @@ def build_sandbox_app(sandbox: Sandbox) -> web.Application:
         app.router.add_get(page_path, page)
         app.router.add_get(page_path.rsplit("/", 1)[0] + "/confirm", confirm)
     app.router.add_get("/sandbox/qr/{config_id}", _qr)
-    app.router.add_get("/sandbox/{what:inboxes|calls|deliveries|world|dropped}", _read)
+    app.router.add_get("/sandbox/{what:inboxes|calls|deliveries|world|dropped|tasks}", _read)
     app.router.add_post("/sandbox/{action:.+}", _control)
 
     async def _close(_: web.Application) -> None:
