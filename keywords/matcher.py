@@ -274,6 +274,7 @@ class Matcher:
         """For the admin rule tester: tokens, all matches, and why near misses missed."""
         ctx = Context(channel, scope, _instant(at), menu_id)
         matches, scan, misses = self._run(text, ctx, explain=True, first_only=False)
+        assert scan is not None  # explaining always scans
         tokens = scan.tokens if scan.tokens is not None else self._seg.cut(scan.norm)
         return Explanation(scan.norm, tuple(tokens), tuple(matches), tuple(misses))
 
@@ -281,15 +282,15 @@ class Matcher:
 
     def _run(
         self, text: str, ctx: Context, *, explain: bool, first_only: bool
-    ) -> tuple[list[Match], _Scan, list[NearMiss]]:
+    ) -> tuple[list[Match], _Scan | None, list[NearMiss]]:
         norm = nz.normalize(text)
         found = (self._ac.find_matches_as_indexes(norm, overlapping=True)
                  if self._ac is not None and norm else ())  # fmt: skip
-        scan = _Scan(self, text, norm)
         menu = ctx.menu_id
         if not (found or explain or self._always or self._fuzzy is not None
                 or norm in self._exact or (isinstance(menu, str) and menu in self._menu)):
-            return [], scan, []  # most messages: no term of any rule in them
+            return [], None, []  # most messages: no term of any rule in them, no scratch
+        scan = _Scan(self, text, norm)
         cands = self._candidates(scan, found, ctx.menu_id)
         if explain:
             cands |= set(scan.excluded) | set(scan.not_word)
@@ -331,12 +332,15 @@ class Matcher:
             usage = self._usage
             for pid, s, e in found:
                 words, subs, excls, gates = usage[pid]
-                for ri, key in words:
+                if words:
+                    # One span, one answer: asked once, not once per rule using the term.
                     if scan.is_word(s, e):
-                        scan.found.setdefault(ri, {}).setdefault(key, (s, e))
-                        cands.add(ri)
+                        for ri, key in words:
+                            scan.found.setdefault(ri, {}).setdefault(key, (s, e))
+                            cands.add(ri)
                     else:
-                        scan.not_word.setdefault(ri, []).append(key)
+                        for ri, key in words:
+                            scan.not_word.setdefault(ri, []).append(key)
                 for ri, ti in subs:
                     scan.found.setdefault(ri, {}).setdefault(("contains", ti), (s, e))
                     cands.add(ri)
