@@ -79,6 +79,62 @@ def _stderr_logger(*_: Any) -> structlog.WriteLogger:
     return structlog.WriteLogger(sys.stderr)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (tests and daemons redirect it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
+class _ClientErrorsQuiet(logging.Filter):
+    """aiohttp logs a request it could not parse (an over-long URL, a broken header: the
+    client's fault, answered 400) as an error with a traceback; a stranger could fill the
+    log with them. They become one info line naming the error, without the request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if record.name.startswith("aiohttp") and exc is not None \
+                and type(exc).__module__.startswith("aiohttp.http_exceptions"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                f"http.bad_request {type(exc).__name__}", None, None, None)
+        return True
+
+
+def _route_stdlib(level: str, renderer: Any) -> None:
+    """Libraries log through the standard library (aiohttp, arq, tortoise): their lines go
+    through the same processors (redaction included) and renderer as ours, one JSON line
+    each, instead of bare text and tracebacks."""
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_logger_name,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            redact,
+            renderer,
+        ],
+    )
+    handler = _StderrHandler()
+    handler.setFormatter(formatter)
+    handler.addFilter(_ClientErrorsQuiet())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    # Libraries' own info lines (arq logs every job with its arguments) stay out, as before.
+    root.setLevel(max(logging.WARNING, logging.getLevelNamesMapping()[level.upper()]))
+
+
 def configure_logging(fmt: str = "json", level: str = "info", *, cache: bool = False) -> None:
     """``cache``: each logger resolves its configuration once, on first use (a few µs a
     line); for a process that configures logging once, not for tests that reconfigure."""
@@ -87,6 +143,7 @@ def configure_logging(fmt: str = "json", level: str = "info", *, cache: bool = F
         if fmt == "json"
         else structlog.dev.ConsoleRenderer(colors=False)
     )
+    _route_stdlib(level, renderer)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

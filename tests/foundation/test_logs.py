@@ -64,3 +64,27 @@ async def test_callback_logs_hold_no_secret_and_no_message_text(
     ]
     for secret in forbidden:
         assert secret not in err
+
+
+async def test_library_lines_are_json_and_a_request_aiohttp_cannot_parse_is_one_quiet_line(
+    capsys: pytest.CaptureFixture[str], json_logs: None
+) -> None:
+    """Lines of the libraries (aiohttp, arq, tortoise log through the standard library) come
+    out as JSON like ours, redacted; a request too broken to parse (answered 400 by aiohttp)
+    is one info line naming the error, not a traceback per request a stranger sends."""
+    import logging
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    logging.getLogger("arq.worker").warning("retrying token=%s", "SECRET9")
+    async with TestClient(TestServer(web.Application())) as client:
+        resp = await client.get("/?" + "a" * 10_000)
+        assert resp.status == 400
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all(line.startswith("{") for line in lines)
+    events = [json.loads(line) for line in lines]
+    assert events[0]["logger"] == "arq.worker" and "SECRET9" not in lines[0]
+    bad = [e for e in events if e["event"].startswith("http.bad_request")]
+    assert bad and all(e["level"] == "info" and "exception" not in e for e in bad)
+    assert not any("aaaa" in line for line in lines)
