@@ -131,15 +131,20 @@ async def _route_kf(ports: Ports, esc: Escalation, specialist: str | None) -> No
                 text = text.replace("{specialist}", await ports.directory.staff_name(userid))
             await _notice(ports, res["msg_code"], text, f"esc{esc.id}:t", euid)
         return
+    moved = True
     try:
         res = await client.kf_service_state_trans(kfid, euid, 2)
     except WeComAPIError as exc:
         if exc.errcode != E.KF_BAD_TRANSITION:
             raise
-        res = {}
+        # The session cannot be queued (ended meanwhile): people are still told, and the
+        # conversation keeps the state WeCom has.
+        res, moved = {}, False
     esc.queued = True
     await esc.save(update_fields=["queued"])
-    await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(session_state=2)
+    if moved:
+        await KfConversation.filter(open_kfid=kfid, external_userid=euid).update(
+            session_state=2)
     if res.get("msg_code"):
         await _notice(ports, res["msg_code"], queue_notice(ports), f"esc{esc.id}:q", euid)
 

@@ -325,3 +325,34 @@ async def test_specialists_are_told_even_when_routing_fails(
         await escalation.claim(w.services.ports, esc.id, "zhangwei")
         await wait_for(lambda: w.sandbox.kf.sessions[(KF, CUSTOMER)].servicer_userid
                        == "zhangwei")
+
+
+async def test_a_session_wecom_will_not_move_is_queued_for_people_and_keeps_its_state(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """WeCom refuses the hand-over with 95016 (不允许这种状态转移: the servicer ended the
+    session meanwhile): the escalation is queued and people are told, and the conversation
+    keeps the state WeCom has, not the queue's state a refused move would have given it."""
+    from bot.conversations.escalation import escalate_kf
+    from bot.models import KfConversation
+
+    settings = mode_settings(conversations={"supervisors": {KF: "liuyang"}})
+    async with world(settings) as w:
+        await _ready(w)
+        await w.sandbox.customer_says(KF, CUSTOMER, "你好")
+        await w.settle()
+        await w.sandbox.servicer_ends_session(KF, CUSTOMER)
+        await w.settle()
+        before = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
+        assert w.sandbox.kf.sessions[(KF, CUSTOMER)].state == 4
+        calls = len(w.sandbox.calls)
+        esc = await escalate_kf(w.services.ports, KF, CUSTOMER, reason="manual")
+        refused = [c["errcode"] for c in w.sandbox.calls[calls:]
+                   if c["path"] == "kf/service_state/trans"]
+        assert refused and set(refused) == {95016}
+        assert esc.queued and esc.servicer_userid is None and esc.notified_at is not None
+        after = await KfConversation.get(open_kfid=KF, external_userid=CUSTOMER)
+        assert after.session_state == before.session_state != 2
+        await w.settle()
+        assert any(f"claim:{esc.id}" in str(m["payload"]) for m in w.app_inbox("zhangwei")
+                   + w.app_inbox("liuyang"))
