@@ -51,21 +51,12 @@ async def _nickname(ports: Ports, external_userid: str) -> str:
 ADDED = ("add_external_contact", "add_half_external_contact")
 
 
-ID_MAX, STATE_MAX = 64, 30  # the widest ids WeCom issues; a 「联系我」 state (protocol-2 §1)
-
-
-def _implausible(ev: ExternalContactChange) -> bool:
-    """Ids longer than WeCom ever issues: not a real contact, so nothing to welcome or count
-    (and the columns could not hold them)."""
-    if len(ev.external_user_id or "") > ID_MAX or len(ev.user_id or "") > ID_MAX:
-        log.warning("welcome.implausible_ids", change=ev.change_type)
-        return True
-    return False
+# A 「联系我」 state (protocol-2 §1). Ids longer than WeCom issues never get here: the
+# pipeline acts on no such event (bot.protocol.events.implausible_id).
+STATE_MAX = 30
 
 
 async def on_added(ports: Ports, ev: ExternalContactChange) -> str:
-    if _implausible(ev):
-        return "ignored"
     euid, userid = ev.external_user_id or "", ev.user_id
     # A state longer than any code can carry came from no code of ours: no channel.
     state = ev.state if ev.state and len(ev.state) <= STATE_MAX else None
@@ -152,8 +143,6 @@ async def on_removed(ports: Ports, ev: ExternalContactChange) -> None:
     """del_follow_user (the customer deleted the staff member: a lost customer) and
     del_external_contact are kept for the statistics, with the channel code the customer
     was added through, so losses show per channel."""
-    if _implausible(ev):
-        return
     added = await (ContactEvent.filter(change__in=ADDED, userid=ev.user_id,
                                        external_userid=ev.external_user_id)
                    .order_by("-id").first())

@@ -104,8 +104,9 @@ async def record_failure(row_id: int, error: str, *, final: bool) -> None:
     await row.save(update_fields=["attempts", "last_error", "status", "processed_at"])
 
 
-async def record_undelivered(row_id: int, reason: str) -> None:
-    """The row's event was handled but its reply could not be delivered: done, with why."""
+async def record_done_with(row_id: int, reason: str) -> None:
+    """Done, with why it ended short of the usual (a reply that could not be delivered, an
+    event not acted on)."""
     await InboxEvent.filter(id=row_id).update(status=InboxStatus.DONE, last_error=reason[:500],
                                               processed_at=utcnow())
 

@@ -18,7 +18,7 @@ from bot.pipeline import inbox
 from bot.pipeline.reply_delivery import Undeliverable, deliver
 from bot.pipeline.runners import retry_delay
 from bot.ports import HandlerContext
-from bot.protocol.events import KfText, parse, parse_kf_message
+from bot.protocol.events import KfText, implausible_id, parse, parse_kf_message
 from bot.protocol.events.archived import ArchivedMessage
 from bot.runtime import Services
 
@@ -85,6 +85,12 @@ async def _handle(services: Services, row_id: int, app_name: str, event_type: st
         await inbox.record_failure(row_id, f"app {app_name!r} is no longer configured",
                                    final=True)
         return
+    bad = implausible_id(event)
+    if bad is not None:
+        # Signed with the app's keys but naming no one WeCom could: no handler acts on it.
+        await inbox.record_done_with(row_id, f"not acted on: {bad} longer than WeCom issues")
+        log.warning("inbox.implausible_id", inbox_id=row_id, event_type=event_type, field=bad)
+        return
     ctx = HandlerContext(app=app, corp_id=services.settings.wecom.corp_id,
                          ports=services.ports, fresh=fresh)
     try:
@@ -94,7 +100,7 @@ async def _handle(services: Services, row_id: int, app_name: str, event_type: st
     except Undeliverable as exc:
         # Handled, but its reply had nowhere to go (the AI bot's enter_chat welcome, once
         # the passive answer failed): done, with the reason on the row, not retried.
-        await inbox.record_undelivered(row_id, f"reply not delivered: {exc}")
+        await inbox.record_done_with(row_id, f"reply not delivered: {exc}")
         log.warning("inbox.reply_undelivered", inbox_id=row_id, event_type=event_type)
         return
     except Exception as exc:

@@ -21,7 +21,14 @@ from bot.pipeline.processing import enqueue_inbox
 from bot.pipeline.pullers import kf_sync
 from bot.ports import PassiveContext
 from bot.protocol.crypto import CryptoError
-from bot.protocol.events import EventParseError, Fmt, KfMsgOrEvent, dedupe_key, parse
+from bot.protocol.events import (
+    EventParseError,
+    Fmt,
+    KfMsgOrEvent,
+    dedupe_key,
+    implausible_id,
+    parse,
+)
 from bot.protocol.replies import (
     Reply,
     TextReply,
@@ -241,8 +248,8 @@ async def _try_passive(
     must not run it again (a second run would repeat its side effects).
     """
     route = services.dispatcher.route_for(event)
-    if route is None or route.local_handler is None:
-        return False, None
+    if route is None or route.local_handler is None or implausible_id(event) is not None:
+        return False, None  # the last: the job records it as not acted on
     ctx = PassiveContext(app=app, corp_id=services.settings.wecom.corp_id,
                          ports=services.ports.local())
     try:

@@ -95,3 +95,42 @@ async def test_events_naming_what_wecom_does_not_know_end_at_once(
         paths = Counter(c["path"] for c in services_of(client).sandbox.calls)
         assert paths["externalcontact/groupchat/get"] == 2, paths  # once per event
         assert paths["kf/sync_msg"] <= 2, paths  # with the Token, then without: no retries
+
+
+async def test_events_naming_ids_longer_than_wecom_issues_are_not_acted_on(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """Found by the 100,000-case fuzz on PostgreSQL: a signed contact or group event whose
+    userid or chat_id is longer than any WeCom issues (64) crashed its handler at the column
+    and was retried five times. Any such event is now done at once, with why, and no handler
+    runs (the passive one neither)."""
+    from bot.protocol.safexml import build_xml
+    from tests.harness.waiting import wait_for
+
+    settings = mode_settings()
+    signed = Signed(settings)
+    long_id = "进度 " + "A" * 70
+    async with serving(settings) as client:
+        corp = settings.wecom.corp_id
+        for fields in (
+            {"ToUserName": corp, "FromUserName": "sys", "CreateTime": 1, "MsgType": "event",
+             "Event": "change_external_contact", "ChangeType": "add_half_external_contact",
+             "UserID": long_id, "ExternalUserID": "wmOk"},
+            {"ToUserName": corp, "FromUserName": "sys", "CreateTime": 2, "MsgType": "event",
+             "Event": "change_external_chat", "ChangeType": "dismiss", "ChatId": long_id},
+            {"ToUserName": corp, "FromUserName": long_id, "CreateTime": 3, "MsgType": "text",
+             "Content": "帮助", "MsgId": "77001", "AgentID": 1000002},
+        ):
+            params, body = signed.post(build_xml(fields))
+            resp = await client.post("/wecom/callback/main", params=params, data=body)
+            assert resp.status == 200
+            assert await resp.read() == b""  # no passive answer for a member WeCom has not
+
+        async def settled() -> list[InboxEvent] | None:
+            rows = await InboxEvent.all()
+            return rows if len(rows) == 3 and all(r.status == "done" for r in rows) else None
+
+        rows = await wait_for(settled, timeout=20)
+        assert all(r.attempts == 0 and "longer than WeCom issues" in (r.last_error or "")
+                   for r in rows), [(r.event_type, r.last_error) for r in rows]
+        assert not services_of(client).sandbox.calls  # nothing asked of WeCom about them

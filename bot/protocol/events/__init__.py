@@ -73,7 +73,7 @@ from .kf import (
     KfVoice,
     parse_kf_message,
 )
-from .parsing import dedupe_key, parse
+from .parsing import dedupe_key, implausible_id, parse
 
 EVENT_CLASSES = MappingProxyType(_EVENT_CLASSES)
 """event_type → class, read-only."""
@@ -144,6 +144,7 @@ __all__ = [
     "VideoMessage",
     "VoiceMessage",
     "dedupe_key",
+    "implausible_id",
     "parse",
     "parse_kf_message",
 ]

@@ -135,3 +135,23 @@ def _utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+# Identifiers WeCom issues (a userid, an external_userid, a chat_id, an open_kfid, the corp
+# id) are at most 64 characters; the columns that keep them are that wide.
+ID_MAX = 64
+ID_FIELDS = frozenset({
+    "to_user_name", "from_user_name", "user_id", "external_user_id", "chat_id",
+    "mem_change_list", "open_kfid", "external_userid", "servicer_userid", "from_userid",
+})
+
+
+def implausible_id(event: Event) -> str | None:
+    """The field of ``event`` holding an identifier longer than WeCom ever issues (a forged
+    or broken event: nothing real to act on, and no column could hold it), else None."""
+    for name in ID_FIELDS:
+        value = getattr(event, name, None)
+        values = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(v, str) and len(v) > ID_MAX for v in values):
+            return name
+    return None
