@@ -94,7 +94,12 @@ class _StderrHandler(logging.StreamHandler):
 class _ClientErrorsQuiet(logging.Filter):
     """aiohttp logs a request it could not parse (an over-long URL, a broken header: the
     client's fault, answered 400) as an error with a traceback; a stranger could fill the
-    log with them. They become one info line naming the error, without the request."""
+    log with them. They become one info line naming the error, without the request (kept
+    only when the configured level shows info lines)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
@@ -103,7 +108,7 @@ class _ClientErrorsQuiet(logging.Filter):
             record.levelno, record.levelname = logging.INFO, "INFO"
             record.msg, record.args, record.exc_info, record.exc_text = (
                 f"http.bad_request {type(exc).__name__}", None, None, None)
-        return True
+        return record.levelno >= self.level
 
 
 def _route_stdlib(level: str, renderer: Any) -> None:
@@ -126,7 +131,7 @@ def _route_stdlib(level: str, renderer: Any) -> None:
     )
     handler = _StderrHandler()
     handler.setFormatter(formatter)
-    handler.addFilter(_ClientErrorsQuiet())
+    handler.addFilter(_ClientErrorsQuiet(logging.getLevelNamesMapping()[level.upper()]))
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(old)
