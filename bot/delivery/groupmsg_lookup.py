@@ -11,7 +11,8 @@ So a listing is shared: it is taken once (one process at a time, under a store l
 kept in the store as the texts' digests with their msgids. A row may use a listing that
 began after its own unanswered try was recorded (``updated_at``): had the try landed, WeCom
 listed it, because a listing it does not refuse shows every 群发 made before it began. The
-snapshot starts at the oldest pending group task of the app, so one listing serves them all.
+snapshot starts at the oldest pending group task of the app, so one listing serves them all;
+one cut short by the page cap is not shared.
 """
 
 from __future__ import annotations
@@ -86,8 +87,22 @@ async def _list(store: Store, client: Any, row: OutboxMessage,
         app=row.app, api="add_msg_template", status=OutboxStatus.PENDING,
         created_at__gte=utcnow() - MAX_SPAN,
     ).order_by("created_at").first()
+    own = int(row.created_at.timestamp()) - SLACK_SECONDS
     since = min(row.created_at, oldest.created_at) if oldest is not None else row.created_at
-    start = int(since.timestamp()) - SLACK_SECONDS
+    snapshot, complete = await _read(client, row, chat_type, int(since.timestamp())
+                                     - SLACK_SECONDS)
+    if not complete and snapshot["start"] < own:
+        # Too many 群发 to list from the oldest row: what this row needs may lie past the
+        # last page. It lists from its own start, as a row alone would, and shares nothing.
+        snapshot, complete = await _read(client, row, chat_type, own)
+    if complete:
+        await store.set(_key(row.app, chat_type), json.dumps(snapshot), ttl=SNAPSHOT_TTL)
+    return snapshot
+
+
+async def _read(client: Any, row: OutboxMessage, chat_type: str, start: int
+                ) -> tuple[dict[str, Any], bool]:
+    """The corp's 群发 from ``start`` as a snapshot, and whether every page was read."""
     began = utcnow().timestamp()
     texts: dict[str, list[str]] = {}
     cursor = None
@@ -104,8 +119,6 @@ async def _list(store: Store, client: Any, row: OutboxMessage,
         cursor = page.get("next_cursor")
         if not cursor:
             break
-    snapshot = {"began": began, "start": start, "texts": texts}
-    await store.set(_key(row.app, chat_type), json.dumps(snapshot), ttl=SNAPSHOT_TTL)
     log.info("outbox.groupmsg_listed", app=row.app, chat_type=chat_type, pages=pages,
-             records=sum(len(v) for v in texts.values()))
-    return snapshot
+             records=sum(len(v) for v in texts.values()), complete=not cursor)
+    return {"began": began, "start": start, "texts": texts}, not cursor

@@ -361,6 +361,36 @@ async def test_a_listing_older_than_a_rows_try_is_not_its_answer(
                    if c["path"] == "externalcontact/get_groupmsg_list_v2") == 2
 
 
+async def test_a_listing_cut_short_by_the_page_cap_is_not_a_rows_answer(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A shared listing starts at the oldest pending row; with more 群发 since then than its
+    pages reach, a later row's task may lie past the last page. The row then lists from its
+    own start (as alone) and finds its task, instead of creating a second one."""
+    from bot.delivery import groupmsg_lookup
+
+    async with serving(mode_settings()) as client:
+        services = services_of(client)
+        sandbox = services.sandbox
+        chat = (await sandbox.staff_creates_group("zhangwei", "U 服务群"))["chat_id"]
+        oldest = await _group_task_unanswered(services, chat, 21, landed=False)
+        await OutboxMessage.filter(id=oldest.id).update(
+            created_at=utcnow() - timedelta(minutes=10))  # pending for ten minutes
+        main = services.wecom.app("main")
+        sandbox.corp.clock.offset = -300.0  # one page's worth of other 群发, 5 minutes ago
+        for i in range(100):
+            await main.add_msg_template(sender="zhangwei", chat_type="group",
+                                        chat_id_list=[chat], text=f"其他群发 {i}")
+        sandbox.corp.clock.offset = 0.0
+        later = await _group_task_unanswered(services, chat, 22, landed=True)
+        sandbox.corp.clock.advance(sandbox.corp.limits.groupmsg_dispatch_seconds)
+        monkeypatch.setattr(groupmsg_lookup, "MAX_PAGES", 1)
+        tasks = len(sandbox.mass_messaging.tasks)
+        found = await _send_now(services, later.id)
+        assert found.status == OutboxStatus.SENT and found.result.get("recovered")
+        assert len(sandbox.mass_messaging.tasks) == tasks
+
+
 async def _kf_session(services: object) -> tuple[object, str, str]:
     from sandbox import SEED_CUSTOMERS, SEED_KF
 
