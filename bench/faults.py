@@ -268,9 +268,9 @@ async def burst(fleet: Fleet, load: Load, rng: random.Random,
         if await act("app/staff_says", userid=who, text="帮助"):
             sent.staff[who] += 1
 
-    async def milestone(order: dict[str, Any]) -> None:
+    async def milestone(made: Orders, order: dict[str, Any]) -> None:
         await asyncio.sleep(rng.uniform(0, length))
-        if orders is not None and await record_milestone(fleet, orders, order):
+        if await record_milestone(fleet, made, order):
             sent.milestones.append(order)
         else:
             sent.refused.append(f"milestone {order['order_no']}: not taken")
@@ -278,7 +278,7 @@ async def burst(fleet: Fleet, load: Load, rng: random.Random,
     await asyncio.gather(*(customer(i) for i in range(load.customers)),
                          *(contact(j) for j in range(load.contacts)),
                          *(staff(j) for j in range(load.staff_messages)),
-                         *(milestone(o) for o in (orders.plan if orders else [])))
+                         *(milestone(orders, o) for o in orders.plan) if orders else ())
     return sent
 
 

@@ -55,6 +55,7 @@ def _check_template(v: str, names: tuple[str, ...]) -> None:
         raise ValueError(f"unknown variables {sorted(unknown)}; use "
                          + ", ".join(f"{{{n}}}" for n in names))
 
+
 class ConfigError(Exception):
     """Invalid configuration: one line naming the key, never a secret value."""
 

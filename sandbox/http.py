@@ -167,8 +167,8 @@ async def _read(request: web.Request) -> web.Response:
     elif what == "dropped":
         data = sb.app_messages.dropped
     elif what == "tasks":  # 群发 made through add_msg_template, whether sent or not
-        data = [{"msgid": t.msgid, "chat_type": t.chat_type, "targets": list(t.assign),
-                 "senders": dict(t.senders), "text": (t.content.get("text") or {}).get("content")}
+        data = [{"msgid": t.msgid, "targets": list(t.assign),
+                 "text": (t.content.get("text") or {}).get("content")}
                 for t in sb.mass_messaging.tasks.values()]
     else:
         return web.json_response({"error": "unknown"}, status=404)

@@ -129,15 +129,16 @@ def _route_stdlib(level: str, renderer: Any) -> None:
             renderer,
         ],
     )
+    threshold = logging.getLevelNamesMapping()[level.upper()]
     handler = _StderrHandler()
     handler.setFormatter(formatter)
-    handler.addFilter(_ClientErrorsQuiet(logging.getLevelNamesMapping()[level.upper()]))
+    handler.addFilter(_ClientErrorsQuiet(threshold))
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(old)
     root.addHandler(handler)
     # Libraries' own info lines (arq logs every job with its arguments) stay out, as before.
-    root.setLevel(max(logging.WARNING, logging.getLevelNamesMapping()[level.upper()]))
+    root.setLevel(max(logging.WARNING, threshold))
 
 
 def configure_logging(fmt: str = "json", level: str = "info", *, cache: bool = False) -> None:

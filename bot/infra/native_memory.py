@@ -19,9 +19,6 @@ import asyncio
 import ctypes
 from typing import Any
 
-from bot.infra.logs import get_logger
-
-log = get_logger("bot.infra.native_memory")
 M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
 

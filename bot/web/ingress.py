@@ -249,7 +249,8 @@ async def _try_passive(
     """
     route = services.dispatcher.route_for(event)
     if route is None or route.local_handler is None or implausible_id(event) is not None:
-        return False, None  # the last: the job records it as not acted on
+        # An id longer than WeCom issues: no handler runs; the job records it as not acted on.
+        return False, None
     ctx = PassiveContext(app=app, corp_id=services.settings.wecom.corp_id,
                          ports=services.ports.local())
     try:
