@@ -117,7 +117,13 @@ class Router:
         routes = self._kinds.get(kind)
         if routes is None:
             routes = self._kinds[kind] = tuple(r for r in self._routes if r.accepts(*kind))
-        return next((r for r in routes if all(f(event) for f in r.filters)), None)
+        for route in routes:  # plain loops: every callback passes here
+            for accepts in route.filters:
+                if not accepts(event):
+                    break
+            else:
+                return route
+        return None
 
 
 class AnswerActively(Exception):

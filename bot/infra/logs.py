@@ -7,11 +7,13 @@ them are masked wherever they appear, and query strings are scrubbed of credenti
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sys
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+import orjson
 import structlog
 
 from bot.protocol.redaction import REDACTED, scrub_text
@@ -62,15 +64,37 @@ def _redact(value: Any, depth: int = 0) -> Any:
     return value
 
 
+_PLAIN = (int, float, bool, type(None))
+_SENSITIVE: dict[str, bool] = {}  # a key's verdict, by its spelling
+
+
 def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-    for k in list(event_dict):
-        if k == "event":
-            event_dict[k] = scrub_text(str(event_dict[k]))
-        elif k.lower() in SENSITIVE_KEYS:
+    # Every log line passes here: the common values (short strings, numbers) are taken in
+    # the loop itself rather than through _redact's checks.
+    for k, v in event_dict.items():
+        sensitive = _SENSITIVE.get(k)
+        if sensitive is None:
+            sensitive = k.lower() in SENSITIVE_KEYS
+            if len(_SENSITIVE) < 4096:  # keys are the code's names: a few hundred
+                _SENSITIVE[k] = sensitive
+        if sensitive:
             event_dict[k] = REDACTED
-        else:
-            event_dict[k] = _redact(event_dict[k])
+        elif type(v) is str:
+            if "=" in v:
+                event_dict[k] = scrub_text(v)
+        elif type(v) not in _PLAIN:
+            event_dict[k] = _redact(str(v) if k == "event" else v)
     return event_dict
+
+
+def _json_line(obj: Any, **_: Any) -> str:
+    """One log line as JSON: orjson (about 20x the standard library's speed on a line, and
+    every callback writes one); what orjson cannot take (an int past 64 bits, say) goes
+    through the standard library, with repr for what neither knows."""
+    try:
+        return orjson.dumps(obj, default=repr, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(obj, ensure_ascii=False, default=repr)
 
 
 def _stderr_logger(*_: Any) -> structlog.WriteLogger:
@@ -145,7 +169,7 @@ def configure_logging(fmt: str = "json", level: str = "info", *, cache: bool = F
     """``cache``: each logger resolves its configuration once, on first use (a few µs a
     line); for a process that configures logging once, not for tests that reconfigure."""
     renderer: Any = (
-        structlog.processors.JSONRenderer(ensure_ascii=False)
+        structlog.processors.JSONRenderer(serializer=_json_line)
         if fmt == "json"
         else structlog.dev.ConsoleRenderer(colors=False)
     )
@@ -183,9 +207,27 @@ def correlation_id() -> int | None:
     return value if isinstance(value, int) else None
 
 
+class _Correlated:
+    """Binds the id for the block and restores what was bound before: by the context
+    variable's token (structlog's bound_contextvars copies the whole context on entry,
+    a cost every callback paid)."""
+
+    __slots__ = ("_inbox_id", "_tokens")
+
+    def __init__(self, inbox_id: int) -> None:
+        self._inbox_id = inbox_id
+
+    def __enter__(self) -> None:
+        self._tokens = structlog.contextvars.bind_contextvars(
+            **{CORRELATION_KEY: self._inbox_id})
+
+    def __exit__(self, *_: object) -> None:
+        structlog.contextvars.reset_contextvars(**self._tokens)
+
+
 def correlated(inbox_id: int | None) -> contextlib.AbstractContextManager[Any]:
     """Every log line inside carries ``inbox_id`` (structlog's contextvars, so tasks started
     inside inherit it)."""
     if inbox_id is None:
         return contextlib.nullcontext()
-    return structlog.contextvars.bound_contextvars(**{CORRELATION_KEY: inbox_id})
+    return _Correlated(inbox_id)

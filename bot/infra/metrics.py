@@ -84,6 +84,7 @@ class Recorder:
     def __init__(self, *, unknown_codes: Callable[[], dict[int, int]] | None = None) -> None:
         r = self.registry = CollectorRegistry(auto_describe=True)
         self._rules = Capped(RULE_LABELS)
+        self._callback_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.callbacks = Counter(
             "wecom_bot_callbacks", "Callbacks answered, by app, outcome and HTTP status",
             ["app", "outcome", "status"], registry=r)
@@ -170,8 +171,15 @@ class Recorder:
     # -- the callback --------------------------------------------------------------------
 
     def callback(self, app: str, outcome: str, status: int, seconds: float) -> None:
-        self.callbacks.labels(app, outcome, str(status)).inc()
-        self.ack.labels(app).observe(seconds)
+        # Each callback records here: the labelled children are kept, not looked up again
+        # (labels() takes a lock and checks its values every time). The callers' labels
+        # are closed sets (bot.web.ingress), so the dict stays small.
+        children = self._callback_children.get((app, outcome, status))
+        if children is None:
+            children = self._callback_children[(app, outcome, status)] = (
+                self.callbacks.labels(app, outcome, str(status)), self.ack.labels(app))
+        children[0].inc()
+        children[1].observe(seconds)
 
     # -- jobs ----------------------------------------------------------------------------
 

@@ -25,12 +25,13 @@ class NewEvent:
 
 
 class InboxWriter:
-    """Writes to the inbox with group commit (bot.infra.group_commit): one transaction per burst."""
+    """Writes to the inbox with group commit (bot.infra.group_commit): the callbacks of a
+    burst are stored by one statement, and the rows their passive answers marked done
+    meanwhile are marked by that same statement (on PostgreSQL; two on SQLite)."""
 
     def __init__(self, *, max_batch: int = 256) -> None:
-        self._inserts: Batcher[NewEvent, int | None] = Batcher(self._insert_many,
-                                                                max_batch=max_batch)
-        self._done: Batcher[int, None] = Batcher(self._mark_many, max_batch=max_batch)
+        self._writes: Batcher[NewEvent | int, int | None] = Batcher(self._write_many,
+                                                                     max_batch=max_batch)
 
     async def store(self, event: NewEvent) -> int | None:
         """The new row's id once it is durable; None when the key was seen before (a retry).
@@ -40,10 +41,11 @@ class InboxWriter:
         the event). Raises on a storage failure, so the caller answers non-200 and WeCom
         retries.
         """
-        return await self._inserts.submit(event)
+        return await self._writes.submit(event)
 
     async def mark_done(self, row_id: int) -> None:
-        await self._done.submit(row_id)
+        """Once the row is durably done (its handler must not run again)."""
+        await self._writes.submit(row_id)
 
     async def store_pulled(self, events: Sequence[NewEvent],
                            wrote: Sequence[tuple[str, str, str, datetime]],
@@ -60,17 +62,13 @@ class InboxWriter:
         return _owned(events, first, pulled.ids), pulled.earlier
 
     @staticmethod
-    async def _insert_many(events: list[NewEvent]) -> list[int | None]:
+    async def _write_many(items: list[NewEvent | int]) -> list[int | None]:
+        events = [i for i in items if isinstance(i, NewEvent)]
+        done = [i for i in items if isinstance(i, int)]
         first = _first_of_each(events)
-        ids = await inbox_store.insert_new(_rows(first.values()))
-        return _owned(events, first, ids)
-
-    @staticmethod
-    async def _mark_many(row_ids: list[int]) -> list[None]:
-        # Hand-written like the insert: on the callback path (a passive answer marks its row
-        # done), where building the ORM's update query cost more than running it.
-        await inbox_store.mark_done(row_ids, utcnow())
-        return [None] * len(row_ids)
+        ids = await inbox_store.insert_new(_rows(first.values()), done=done, at=utcnow())
+        owned = iter(_owned(events, first, ids))
+        return [next(owned) if isinstance(i, NewEvent) else None for i in items]
 
 
 def _first_of_each(events: Iterable[NewEvent]) -> dict[str, NewEvent]:

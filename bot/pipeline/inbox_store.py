@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.conversations import kefu_store
 from bot.infra import sql
+from bot.infra.clock import utcnow
 from bot.infra.db import connection
 from bot.models import InboxEvent, InboxStatus, KfCursor
 
@@ -23,20 +24,45 @@ COLUMNS = ("app", "dedupe_key", "fmt", "event_type", "time_boxed", "plaintext", 
            "attempts", "received_at", "enqueued_at", "thread")
 
 
+# The stamps' position in COLUMNS: the only values whose database form differs from the
+# value (str, bool, int and None go in as they are), one stamp for a whole batch.
+_STAMPS = (COLUMNS.index("received_at"), COLUMNS.index("enqueued_at"))
+
+
 def _insert(p: sql.Params, rows: Sequence[Sequence[Any]], returning: tuple[str, ...]) -> str:
     # One SQL text for any number of rows on PostgreSQL (sql.unnest says why).
-    values = [[sql.to_db(InboxEvent, c, v) for c, v in zip(COLUMNS, row, strict=True)]
-              for row in rows]
+    converted: dict[Any, Any] = {}
+    values = []
+    for row in rows:
+        value = list(row)
+        for i in _STAMPS:
+            stamp = value[i]
+            if stamp not in converted:
+                converted[stamp] = sql.to_db(InboxEvent, COLUMNS[i], stamp)
+            value[i] = converted[stamp]
+        values.append(value)
     return sql.insert_rows_sql(p, InboxEvent, COLUMNS, values, conflict=("dedupe_key",),
                                returning=returning)
 
 
-async def insert_new(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
+async def insert_new(rows: Sequence[Sequence[Any]], *, done: Sequence[int] = (),
+                     at: datetime | None = None) -> dict[str, int]:
     """Insert ``rows`` (values in ``COLUMNS`` order, distinct dedupe keys), skipping those
-    whose dedupe key is stored already; returns the ids of the rows inserted, by key."""
+    whose dedupe key is stored already; returns the ids of the rows inserted, by key. And
+    marks the rows ``done`` done at ``at``: in the same statement on PostgreSQL (a burst's
+    callbacks and its passive answers cost one round trip), after it on SQLite."""
     conn = connection()
     p = sql.Params(sql.dialect_of(conn))
-    got = await conn.execute_query_dict(_insert(p, rows, ("id", "dedupe_key")), p.values)
+    if not rows:
+        if done:
+            await mark_done(done, at or utcnow())
+        return {}
+    insert = _insert(p, rows, ("id", "dedupe_key"))
+    if done and p.dialect == sql.POSTGRES:
+        insert = f"WITH done AS ({_mark_done_sql(p, done, at or utcnow())}) {insert}"
+    got = await conn.execute_query_dict(insert, p.values)
+    if done and p.dialect != sql.POSTGRES:
+        await mark_done(done, at or utcnow())
     return {r["dedupe_key"]: int(r["id"]) for r in got}
 
 
@@ -112,13 +138,16 @@ def _save_cursor(p: sql.Params, open_kfid: str, cursor: str) -> str:
         "updated_at = excluded.updated_at")
 
 
+def _mark_done_sql(p: sql.Params, row_ids: Sequence[int], at: datetime) -> str:
+    status, stamp = p.add([InboxStatus.DONE.value, sql.to_db(InboxEvent, "processed_at", at)])
+    return (f"UPDATE {sql.table(InboxEvent)} SET status={status}, "  # noqa: S608
+            f"processed_at={stamp} WHERE {sql.any_of(p, InboxEvent, 'id', row_ids)}")
+
+
 async def mark_done(row_ids: Sequence[int], at: datetime) -> None:
     conn = connection()
     p = sql.Params(sql.dialect_of(conn))
-    status, stamp = p.add([InboxStatus.DONE.value, sql.to_db(InboxEvent, "processed_at", at)])
-    await conn.execute_query(
-        f"UPDATE {sql.table(InboxEvent)} SET status={status}, processed_at={stamp} "  # noqa: S608
-        f"WHERE {sql.any_of(p, InboxEvent, 'id', row_ids)}", p.values)
+    await conn.execute_query(_mark_done_sql(p, row_ids, at), p.values)
 
 
 async def touch_enqueued(row_ids: Sequence[int], at: datetime) -> None:

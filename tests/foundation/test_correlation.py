@@ -3,6 +3,7 @@ job that handles its row, the jobs that queues, the outbox sends — carries its
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -89,3 +90,21 @@ async def test_a_send_the_sweep_picks_up_logs_under_the_journey_that_made_it(
     sends = [e for e in log.lines() if e["event"] == "outbox.finished"
              and e.get("outbox_id") == row.id]
     assert sends and all(e.get("inbox_id") == 4242 for e in sends), sends
+
+
+async def test_a_nested_journey_gives_the_outer_id_back() -> None:
+    from bot.infra.logs import correlated, correlation_id
+
+    async def inner() -> int | None:
+        return correlation_id()
+
+    assert correlation_id() is None
+    with correlated(1):
+        with correlated(2):
+            assert correlation_id() == 2
+            # A task started inside carries the id, and its own binding stays its own.
+            assert await asyncio.create_task(inner()) == 2
+        assert correlation_id() == 1
+        with correlated(None):
+            assert correlation_id() == 1
+    assert correlation_id() is None

@@ -46,6 +46,30 @@ async def test_concurrent_stores_keep_each_key_exactly_once(
         assert done.processed_at is not None and done.processed_at >= done.received_at
 
 
+async def test_done_marks_ride_with_the_stores_of_the_same_burst(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """A passive answer's done-mark and the next callbacks' rows share one flush: each
+    caller still gets its own result, and both writes are durable when it returns."""
+    async with serving(mode_settings()) as client:
+        writer = services_of(client).inbox
+        first = await asyncio.gather(*(writer.store(ev(f"msg:a{i}")) for i in range(20)))
+        assert all(isinstance(i, int) for i in first)
+        got = await asyncio.gather(
+            *(writer.mark_done(i) for i in first if i is not None),
+            *(writer.store(ev(f"msg:b{i}")) for i in range(20)),
+            writer.store(ev("msg:a1")))  # a retry inside the burst: still a duplicate
+        assert got[:20] == [None] * 20
+        assert all(isinstance(i, int) for i in got[20:40]) and got[40] is None
+        done = await InboxEvent.filter(status="done").values_list("id", flat=True)
+        assert sorted(done) == sorted(first)
+        pending = await InboxEvent.filter(status="pending").values_list("id", flat=True)
+        assert sorted(pending) == sorted(got[20:40])
+        # Marks alone, with no store beside them, are written too.
+        await writer.mark_done(got[20])
+        assert (await InboxEvent.get(id=got[20])).status == "done"
+
+
 async def test_batcher_shares_one_flush_between_concurrent_callers() -> None:
     flushes: list[list[int]] = []
 
