@@ -107,7 +107,19 @@ class WeComConfig(BaseModel):
         return self.api_base == SANDBOX
 
     def app(self, name: str) -> AppConfig | None:
-        return next((a for a in self.apps if a.name == name), None)
+        # Every callback looks its app up twice: a dict, not a scan of the tuple. Kept
+        # beside the model, by the tuple itself (model_copy would carry a cached field
+        # over to a copy with other apps).
+        apps = self.apps
+        index = _APP_INDEX.get(id(apps))
+        if index is None or index[0] is not apps:
+            if len(_APP_INDEX) >= 64:  # configs a process has seen: tests make many
+                _APP_INDEX.clear()
+            index = _APP_INDEX[id(apps)] = (apps, {a.name: a for a in apps})
+        return index[1].get(name)
+
+
+_APP_INDEX: dict[int, tuple[tuple[AppConfig, ...], dict[str, AppConfig]]] = {}
 
 
 # The settings texts that are not kf texts: the welcome menu's head, the contact welcome.

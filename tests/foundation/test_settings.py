@@ -135,3 +135,23 @@ def test_a_short_erp_signing_secret_is_refused_at_start_up(tmp_path: Path) -> No
     ok = load_settings(env={"WECOM_BOT_ERP_SIGNING_SECRET": "x" * 16})
     assert ok.erp_signing_secret.get_secret_value() == "x" * 16
     assert load_settings(env={}).erp_signing_secret.get_secret_value() == ""
+
+
+def test_an_app_is_found_by_name_in_each_copy_of_the_config() -> None:
+    # The look-up is indexed; a copy with other apps (as the sandbox's start makes) must
+    # answer with its own apps, not the ones looked up before the copy.
+    from bot.settings import AppConfig, WeComConfig
+
+    def app(name: str, agent_id: int) -> AppConfig:
+        return AppConfig(name=name, agent_id=agent_id, token="t",  # type: ignore[arg-type]
+                         encoding_aes_key="k" * 43)  # type: ignore[arg-type]
+
+    first = WeComConfig(apps=(app("main", 1), app("ops", 2)))
+    main = first.app("main")
+    assert main is not None and main.agent_id == 1
+    assert first.app("nope") is None
+    second = first.model_copy(update={"apps": (app("main", 7),)})
+    again = second.app("main")
+    assert again is not None and again.agent_id == 7
+    assert second.app("ops") is None
+    assert first.app("ops") is not None
