@@ -10,13 +10,12 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import LockError
 
+from bot.infra import redis_pool
 from bot.infra.logs import get_logger
 from bot.infra.store.locks import LocalLocks, LockTimeout
 from bot.ports import LOCK_TTL
 
 log = get_logger("bot.infra.store")
-
-MAX_CONNECTIONS = 128  # per process; a command waits for a free one beyond that
 
 
 async def _renew(lk: Any, ttl: float) -> None:
@@ -54,9 +53,9 @@ class RedisStore:
         # The blocking pool checks a connection's health outside its lock. redis-py 5.3's
         # plain pool holds its lock through that check, which waits a turn of the event
         # loop, so every command of the process queued behind every other (redis-py#3692):
-        # under load a GET took ~30 ms. (arq caps redis-py below 6.)
-        pool = aioredis.BlockingConnectionPool.from_url(
-            url, decode_responses=True, max_connections=MAX_CONNECTIONS, timeout=30)
+        # under load a GET took ~30 ms. (arq caps redis-py below 6.) bot.infra.redis_pool
+        # makes the check itself without waiting.
+        pool = redis_pool.pool(url, decode_responses=True)
         self.redis = aioredis.Redis.from_pool(pool)
         self.prefix = prefix
         self._local = LocalLocks()
