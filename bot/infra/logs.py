@@ -82,9 +82,16 @@ def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapp
         elif type(v) is str:
             if "=" in v:
                 event_dict[k] = scrub_text(v)
+        elif k == "event":  # the line's name: text, whatever it was given as
+            event_dict[k] = scrub_text(str(v))
         elif type(v) not in _PLAIN:
-            event_dict[k] = _redact(str(v) if k == "event" else v)
+            event_dict[k] = _redact(v)
     return event_dict
+
+
+# Dataclasses go through repr as they did with the standard library: orjson would write
+# every field, repr=False ones too (an event's raw payload).
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def _json_line(obj: Any, **_: Any) -> str:
@@ -92,7 +99,7 @@ def _json_line(obj: Any, **_: Any) -> str:
     every callback writes one); what orjson cannot take (an int past 64 bits, say) goes
     through the standard library, with repr for what neither knows."""
     try:
-        return orjson.dumps(obj, default=repr, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(obj, default=repr, option=_ORJSON_OPTIONS).decode()
     except TypeError:
         return json.dumps(obj, ensure_ascii=False, default=repr)
 

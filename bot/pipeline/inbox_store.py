@@ -45,6 +45,12 @@ def _insert(p: sql.Params, rows: Sequence[Sequence[Any]], returning: tuple[str, 
                                returning=returning)
 
 
+def marks_ride_with_inserts() -> bool:
+    """Whether ``insert_new`` marks rows done in its own statement (PostgreSQL), so a
+    flush of both is one write that fails or holds for all."""
+    return sql.dialect_of(connection()) == sql.POSTGRES
+
+
 async def insert_new(rows: Sequence[Sequence[Any]], *, done: Sequence[int] = (),
                      at: datetime | None = None) -> dict[str, int]:
     """Insert ``rows`` (values in ``COLUMNS`` order, distinct dedupe keys), skipping those
@@ -53,15 +59,14 @@ async def insert_new(rows: Sequence[Sequence[Any]], *, done: Sequence[int] = (),
     callbacks and its passive answers cost one round trip), after it on SQLite."""
     conn = connection()
     p = sql.Params(sql.dialect_of(conn))
-    if not rows:
-        if done:
-            await mark_done(done, at or utcnow())
-        return {}
-    insert = _insert(p, rows, ("id", "dedupe_key"))
-    if done and p.dialect == sql.POSTGRES:
-        insert = f"WITH done AS ({_mark_done_sql(p, done, at or utcnow())}) {insert}"
-    got = await conn.execute_query_dict(insert, p.values)
-    if done and p.dialect != sql.POSTGRES:
+    got: list[dict[str, Any]] = []
+    if rows:
+        insert = _insert(p, rows, ("id", "dedupe_key"))
+        if done and p.dialect == sql.POSTGRES:
+            insert = f"WITH done AS ({_mark_done_sql(p, done, at or utcnow())}) {insert}"
+            done = ()
+        got = await conn.execute_query_dict(insert, p.values)
+    if done:
         await mark_done(done, at or utcnow())
     return {r["dedupe_key"]: int(r["id"]) for r in got}
 

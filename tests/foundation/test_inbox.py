@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,9 @@ from bot.infra.group_commit import Batcher
 from bot.models import InboxEvent
 from bot.pipeline.inbox import NewEvent
 from bot.settings import Settings
+from tests.harness.databases import prepare
 from tests.harness.service import services_of, serving
+from tests.harness.settings import settings_factory
 
 
 def ev(key: str) -> NewEvent:
@@ -68,6 +71,44 @@ async def test_done_marks_ride_with_the_stores_of_the_same_burst(
         # Marks alone, with no store beside them, are written too.
         await writer.mark_done(got[20])
         assert (await InboxEvent.get(id=got[20])).status == "done"
+
+
+async def test_on_sqlite_a_failed_mark_fails_only_the_marks_of_its_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite stores and marks in two statements: when one fails, its callers get the
+    error and the others their results (a stored callback answered 503 would wait for the
+    sweep, and a welcome code would expire meanwhile)."""
+    from bot.pipeline import inbox_store
+
+    await prepare("embedded", tmp_path)
+    async with serving(settings_factory("embedded", tmp_path)()) as client:
+        writer = services_of(client).inbox
+        first = await asyncio.gather(*(writer.store(ev(f"msg:a{i}")) for i in range(5)))
+        real_mark, real_insert = inbox_store.mark_done, inbox_store.insert_new
+
+        async def locked(*_: object, **__: object) -> None:
+            raise OSError("database is locked")
+
+        monkeypatch.setattr(inbox_store, "mark_done", locked)
+        got = await asyncio.gather(
+            *(writer.mark_done(i) for i in first if i is not None),
+            *(writer.store(ev(f"msg:b{i}")) for i in range(5)), return_exceptions=True)
+        assert all(isinstance(g, OSError) for g in got[:5]), got
+        assert all(isinstance(g, int) for g in got[5:]), got
+        assert await InboxEvent.filter(dedupe_key__startswith="msg:b").count() == 5
+        assert await InboxEvent.filter(status="done").count() == 0
+
+        monkeypatch.setattr(inbox_store, "mark_done", real_mark)
+        monkeypatch.setattr(inbox_store, "insert_new", locked)
+        got = await asyncio.gather(
+            *(writer.mark_done(i) for i in first if i is not None),
+            writer.store(ev("msg:c")), return_exceptions=True)
+        assert got[:5] == [None] * 5 and isinstance(got[5], OSError), got
+        assert sorted(await InboxEvent.filter(status="done").values_list("id", flat=True)) \
+            == sorted(first)
+        monkeypatch.setattr(inbox_store, "insert_new", real_insert)
+        assert isinstance(await writer.store(ev("msg:c")), int)
 
 
 async def test_batcher_shares_one_flush_between_concurrent_callers() -> None:

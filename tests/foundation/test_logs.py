@@ -37,6 +37,27 @@ def test_redaction_processor_masks_sensitive_keys_anywhere() -> None:
     assert scrub_text("a?key=K&b=2") == f"a?key={REDACTED}&b=2"
 
 
+def test_a_line_renders_what_the_standard_library_could_not_and_hides_what_repr_hides(
+    capsys: pytest.CaptureFixture[str], json_logs: None,
+) -> None:
+    # A typed event logged whole shows its repr, never its repr=False raw payload (every
+    # element of the callback); a datetime is ISO text; an int past 64 bits and a set
+    # still make a line.
+    import datetime as dt
+
+    from bot.protocol.events import parse
+
+    event = parse("<xml><MsgType>text</MsgType><Content>hi</Content>"
+                  "<Unmodelled>raw-only</Unmodelled></xml>")
+    log = get_logger("t")
+    log.info("t.event", ev=event, at=dt.datetime(2026, 12, 6, 8, 0, tzinfo=dt.UTC))
+    log.info("t.odd", big=2**70, tags={"a"})
+    first, second = (json.loads(x) for x in capsys.readouterr().err.splitlines())
+    assert first["ev"].startswith("TextMessage(") and "raw-only" not in json.dumps(first)
+    assert first["at"] == "2026-12-06T08:00:00+00:00"
+    assert second["big"] == 2**70 and second["tags"] == "{'a'}"
+
+
 async def test_callback_logs_hold_no_secret_and_no_message_text(
     mode_settings: Callable[..., Settings], capsys: pytest.CaptureFixture[str], json_logs: None
 ) -> None:
