@@ -33,6 +33,17 @@ class XMLError(ValueError):
     """The document is not acceptable XML. The message never contains document content."""
 
 
+def _add(out: dict[str, Any], name: str, value: Any) -> None:
+    """A child into its parent's dict: a repeated name becomes a list of its values (values
+    are only ever str or dict, so a list found there can only be one made here)."""
+    if name not in out:
+        out[name] = value
+    elif isinstance(prev := out[name], list):
+        prev.append(value)
+    else:
+        out[name] = [prev, value]
+
+
 class _Builder:
     """Builds the dict while expat streams the document (no element tree, no recursion).
 
@@ -73,14 +84,7 @@ class _Builder:
         if not self.stack:
             self.result = value if children is not None else {}
             return
-        out = self.stack[-1][1]
-        # Values are only ever str or dict, so a list here can only be one we made.
-        if name not in out:
-            out[name] = value
-        elif isinstance(prev := out[name], list):
-            prev.append(value)
-        else:
-            out[name] = [prev, value]
+        _add(self.stack[-1][1], name, value)
 
     def data(self, text: str) -> None:
         self.text.append(text)
@@ -136,13 +140,7 @@ def _parse_flat(data: bytes | str) -> dict[str, Any] | None:
         return None
     out: dict[str, Any] = {}
     for name, cdata, plain in _FLAT_CHILD.findall(text, m.start(1), m.end(1)):
-        value = cdata or plain
-        if name not in out:
-            out[name] = value
-        elif isinstance(prev := out[name], list):
-            prev.append(value)
-        else:
-            out[name] = [prev, value]
+        _add(out, name, cdata or plain)
     return out
 
 
