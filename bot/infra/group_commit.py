@@ -16,9 +16,23 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+class Failed:
+    """A flush's result for one caller whose own write failed while others' held: that
+    caller's ``submit`` raises ``exc``, the others get their results."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+
 class Batcher(Generic[T, R]):
+    """``flush`` gets the items of a burst and returns a result per item, or raises for all
+    of them; a ``Failed`` result fails its caller alone."""
+
     def __init__(
-        self, flush: Callable[[list[T]], Awaitable[Sequence[R]]], *, max_batch: int = 256
+        self, flush: Callable[[list[T]], Awaitable[Sequence[R | Failed]]], *,
+        max_batch: int = 256
     ) -> None:
         self._flush = flush
         self._max = max_batch
@@ -45,13 +59,12 @@ class Batcher(Generic[T, R]):
                     raise
                 continue
             for (_, fut), result in zip(batch, results, strict=True):
-                if not fut.done():
+                if fut.done():
+                    continue
+                if isinstance(result, Failed):
+                    fut.set_exception(result.exc)
+                else:
                     fut.set_result(result)
-
-
-class _Failed:
-    def __init__(self, exc: Exception) -> None:
-        self.exc = exc
 
 
 Write = Callable[[Any], Awaitable[Any]]
@@ -97,10 +110,7 @@ class GroupCommit:
                 return await write(conn)
             async with in_transaction() as conn:
                 return await write(conn)
-        result = await self._batcher.submit((order, write))
-        if isinstance(result, _Failed):
-            raise result.exc
-        return result
+        return await self._batcher.submit((order, write))
 
     @staticmethod
     async def _commit(items: list[tuple[str, Write]]) -> list[Any]:
@@ -122,7 +132,7 @@ class GroupCommit:
                 async with in_transaction() as conn:
                     results.append(await w(conn))
             except Exception as exc:
-                results.append(_Failed(exc))
+                results.append(Failed(exc))
         return results
 
 

@@ -1,5 +1,5 @@
-"""The Redis connection pool of every client this service opens (the store, the job queue,
-the worker).
+"""The Redis connection pool of the store (bot.infra.store.redis: locks, marks, counters);
+arq's clients, the job queue and the worker, keep redis-py's own.
 
 redis-py 5 checks each connection it hands out with a read under a zero timeout: a timer
 and a turn of the event loop for every command, about a third of a command's CPU here

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.infra.clock import utcnow
-from bot.infra.group_commit import Batcher
+from bot.infra.group_commit import Batcher, Failed
 from bot.models import InboxEvent, InboxStatus
 from bot.pipeline import inbox_store
 
@@ -24,16 +24,6 @@ class NewEvent:
     thread: str | None = None  # see InboxEvent.thread
 
 
-class _Failed:
-    """A caller's share of a flush whose statement failed (the other statement of the
-    flush, on SQLite, may have worked for the others)."""
-
-    __slots__ = ("exc",)
-
-    def __init__(self, exc: Exception) -> None:
-        self.exc = exc
-
-
 class InboxWriter:
     """Writes to the inbox with group commit (bot.infra.group_commit): the callbacks of a
     burst are stored by one statement, and the rows their passive answers marked done
@@ -42,8 +32,8 @@ class InboxWriter:
     answer 503 for callbacks that are stored."""
 
     def __init__(self, *, max_batch: int = 256) -> None:
-        self._writes: Batcher[NewEvent | int, int | _Failed | None] = Batcher(
-            self._write_many, max_batch=max_batch)
+        self._writes: Batcher[NewEvent | int, int | None] = Batcher(self._write_many,
+                                                                     max_batch=max_batch)
 
     async def store(self, event: NewEvent) -> int | None:
         """The new row's id once it is durable; None when the key was seen before (a retry).
@@ -53,11 +43,11 @@ class InboxWriter:
         the event). Raises on a storage failure, so the caller answers non-200 and WeCom
         retries.
         """
-        return _result(await self._writes.submit(event))
+        return await self._writes.submit(event)
 
     async def mark_done(self, row_id: int) -> None:
         """Once the row is durably done (its handler must not run again)."""
-        _result(await self._writes.submit(row_id))
+        await self._writes.submit(row_id)
 
     async def store_pulled(self, events: Sequence[NewEvent],
                            wrote: Sequence[tuple[str, str, str, datetime]],
@@ -74,13 +64,13 @@ class InboxWriter:
         return _owned(events, first, pulled.ids), pulled.earlier
 
     @staticmethod
-    async def _write_many(items: list[NewEvent | int]) -> list[int | _Failed | None]:
+    async def _write_many(items: list[NewEvent | int]) -> list[int | Failed | None]:
         events = [i for i in items if isinstance(i, NewEvent)]
         done = [i for i in items if isinstance(i, int)]
         first = _first_of_each(events)
         rows = _rows(first.values())
-        stored: list[int | None] | _Failed
-        marked: _Failed | None = None
+        stored: Sequence[int | Failed | None]
+        marked: Failed | None = None
         if not done or inbox_store.marks_ride_with_inserts():
             # One statement: it fails for all of them or for none (raised to each).
             stored = _owned(events, first,
@@ -89,20 +79,13 @@ class InboxWriter:
             try:
                 stored = _owned(events, first, await inbox_store.insert_new(rows))
             except Exception as exc:
-                stored = _Failed(exc)
+                stored = [Failed(exc)] * len(events)
             try:
                 await inbox_store.mark_done(done, utcnow())
             except Exception as exc:
-                marked = _Failed(exc)
-        owned = iter(()) if isinstance(stored, _Failed) else iter(stored)
-        return [marked if not isinstance(i, NewEvent)
-                else stored if isinstance(stored, _Failed) else next(owned) for i in items]
-
-
-def _result(value: int | _Failed | None) -> int | None:
-    if isinstance(value, _Failed):
-        raise value.exc
-    return value
+                marked = Failed(exc)
+        each = iter(stored)
+        return [next(each) if isinstance(i, NewEvent) else marked for i in items]
 
 
 def _first_of_each(events: Iterable[NewEvent]) -> dict[str, NewEvent]:

@@ -118,6 +118,7 @@ _CHILD = (r"<([A-Za-z_][A-Za-z0-9_.\-]*)>(?:<!\[CDATA\[([^\]]*(?:\](?!\]>)[^\]]*
           r"|([^<&\]]*))</\{ref}>")
 _FLAT_CHILD = re.compile(_CHILD.format(ref=1))
 _FLAT_DOC = re.compile(f"<xml>((?:{_WS}{_CHILD.format(ref=2)})*){_WS}</xml>{_WS}")
+# The "]" a flat document may hold beyond its sections' ends (see _parse_flat).
 _SPARE_BRACKETS = 32
 # Every byte but the control characters: deleting them leaves only the controls.
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.infra.group_commit import Batcher
+from bot.infra.group_commit import Batcher, Failed
 from bot.models import InboxEvent
 from bot.pipeline.inbox import NewEvent
 from bot.settings import Settings
@@ -138,3 +138,14 @@ async def test_batcher_failure_reaches_every_caller_of_that_batch() -> None:
     assert await batcher.submit(7) == 7  # the next batch is unaffected
     with pytest.raises(OSError):
         await batcher.submit(3)
+
+
+async def test_a_failed_result_fails_its_caller_alone() -> None:
+    async def flush(items: list[int]) -> list[int | Failed]:
+        return [Failed(OSError(f"row {i}")) if i == 3 else i for i in items]
+
+    batcher: Batcher[int, int] = Batcher(flush)
+    results = await asyncio.gather(*(batcher.submit(i) for i in range(5)),
+                                   return_exceptions=True)
+    assert results[:3] == [0, 1, 2] and results[4] == 4
+    assert isinstance(results[3], OSError) and str(results[3]) == "row 3"

@@ -37,6 +37,14 @@ def test_redaction_processor_masks_sensitive_keys_anywhere() -> None:
     assert scrub_text("a?key=K&b=2") == f"a?key={REDACTED}&b=2"
 
 
+def test_a_lines_name_is_text_and_a_key_is_judged_whatever_its_case() -> None:
+    # The redaction's fast paths: a line named by a non-text value still gets a text name,
+    # and a key's verdict, cached by its spelling, holds for every spelling.
+    for _ in range(2):  # the second time from the cache
+        out = redact(None, "info", {"event": 7, "Token": "T1", "TOKEN": "T2", "n": None})
+        assert out == {"event": "7", "Token": REDACTED, "TOKEN": REDACTED, "n": None}
+
+
 def test_a_line_renders_what_the_standard_library_could_not_and_hides_what_repr_hides(
     capsys: pytest.CaptureFixture[str], json_logs: None,
 ) -> None:
