@@ -100,16 +100,24 @@ class TokenManager:
 
     async def invalidate(self, token: str) -> None:
         """Forget ``token`` if it is still the cached one (WeCom rejected it)."""
-        self._memo = None  # whatever it holds, the next read goes to the store
+        self._forget()  # whatever the memo holds, the next read goes to the store
+        try:
+            async with self._local:
+                raw = await self._store.get(self._key)
+                if raw is None:
+                    return
+                try:
+                    current = json.loads(raw).get("token")
+                except ValueError:
+                    current = None
+                if current in (token, None):
+                    await self._store.delete(self._key)
+                    log.info("wecom.token.invalidated", app=self._app)
+        finally:
+            # Again once the store no longer holds it: a read made while this waited for
+            # the lock could still find the rejected token there, and must not keep it.
+            self._forget()
+
+    def _forget(self) -> None:
+        self._memo = None
         self._generation += 1
-        async with self._local:
-            raw = await self._store.get(self._key)
-            if raw is None:
-                return
-            try:
-                current = json.loads(raw).get("token")
-            except ValueError:
-                current = None
-            if current in (token, None):
-                await self._store.delete(self._key)
-                log.info("wecom.token.invalidated", app=self._app)

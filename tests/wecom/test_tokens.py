@@ -170,6 +170,28 @@ async def test_a_read_racing_an_invalidation_is_not_remembered(store: Store) -> 
     assert await tm.get() == "t1"  # but t0 was not kept for the calls after it
 
 
+async def test_a_read_made_while_an_invalidation_waits_is_not_remembered(store: Store) -> None:
+    # The invalidation waits for the manager's lock (a refresh of this process under way);
+    # meanwhile another call reads the store, which still holds the rejected token. That
+    # call goes with it (WeCom will reject it, and it retries), but the calls after the
+    # invalidation must not get it from the memo (a retry that did failed for good).
+    fetched: list[str] = []
+
+    async def fetch() -> tuple[str, int]:
+        fetched.append(f"t{len(fetched)}")
+        return fetched[-1], 7200
+
+    tm = TokenManager(store, "corp", "main", fetch)
+    assert await tm.get() == "t0"
+    async with tm._local:
+        invalidating = asyncio.create_task(tm.invalidate("t0"))
+        await asyncio.sleep(0.01)  # it has forgotten the memo and waits for the lock
+        assert await tm.get() == "t0"  # read from the store, not yet cleaned
+    await invalidating
+    assert await tm.get() == "t1"
+    assert fetched == ["t0", "t1"]
+
+
 async def test_token_rejected_twice_raises_token_error(
     config: WeComConfig, store: Store, server: TestServer, sandbox: Sandbox
 ) -> None:
