@@ -6,6 +6,7 @@ import asyncio
 import sys
 import textwrap
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -225,3 +226,99 @@ async def test_the_memory_store_forgets_expired_keys_nobody_reads_again() -> Non
     for i in range(10000, 30000):
         await s.incr(f"rl:{i}", ttl=0.05)
     assert await s.get("kept") == "1" and len(s._data) < 30000
+
+
+def _count_commands(store: Any) -> list[int]:
+    """Counts the commands the store's client sends (one each way; a pipeline is one)."""
+    sent = [0]
+    send = store.redis.execute_command
+
+    async def counted(*args: Any, **options: Any) -> Any:
+        sent[0] += 1
+        return await send(*args, **options)
+
+    store.redis.execute_command = counted
+    return sent
+
+
+async def test_a_burst_of_redis_locks_shares_its_round_trips(redis_url: str) -> None:
+    """Locks taken and let go side by side (a pull's messages) travel in shared scripts,
+    and each is still exclusive: another process finds every one of them taken."""
+    a = make_store(redis_url, prefix="t:")
+    b = make_store(redis_url, prefix="t:")
+    inside = asyncio.Event()
+    go = asyncio.Event()
+
+    async def hold(i: int) -> None:
+        async with a.lock(f"burst:{i}", ttl=5, wait=1):
+            inside.set()
+            await go.wait()
+
+    try:
+        async with a.lock("warm", ttl=5):  # the script is loaded once, outside the count
+            pass
+        sent = _count_commands(a)
+        tasks = [asyncio.create_task(hold(i)) for i in range(40)]
+        await inside.wait()
+        await asyncio.sleep(0.05)
+        taking, sent[0] = sent[0], 0
+        for i in range(40):
+            assert await b.held(f"burst:{i}")
+            with pytest.raises(LockTimeout):
+                async with b.lock(f"burst:{i}", ttl=5, wait=0):
+                    pass
+        go.set()
+        await asyncio.gather(*tasks)
+        releasing = sent[0]
+        # 40 takes and 40 releases: a few scripts each, not a command per lock.
+        assert 1 <= taking <= 5 and 1 <= releasing <= 5, (taking, releasing)
+        for i in range(40):
+            assert not await b.held(f"burst:{i}")
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_a_redis_lock_taker_cancelled_in_flight_leaves_nothing_held(
+    redis_url: str,
+) -> None:
+    """Cancelled while its script is on the way, the taker may have set the key: it is
+    let go at once, not left blocking everyone for the lock's ttl."""
+    a = make_store(redis_url, prefix="t:")
+    try:
+        taker = asyncio.create_task(_enter(a, "cancelled", ttl=30))
+        await asyncio.sleep(0)  # the take is submitted; its script not yet answered
+        taker.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await taker
+        for _ in range(100):
+            if not await a.held("cancelled"):
+                break
+            await asyncio.sleep(0.01)
+        assert not await a.held("cancelled")
+    finally:
+        await a.close()
+
+
+async def _enter(s: Store, name: str, ttl: float) -> None:
+    async with s.lock(name, ttl=ttl):
+        await asyncio.sleep(3600)
+
+
+async def test_a_redis_lock_lost_past_its_ttl_is_not_released_for_its_new_holder(
+    redis_url: str,
+) -> None:
+    """A holder whose lock expired (Redis away past the ttl) and was taken by another does
+    not let go of the other's lock on its way out."""
+    a = make_store(redis_url, prefix="t:")
+    b = make_store(redis_url, prefix="t:")
+    try:
+        async with a.lock("stolen", ttl=5):
+            await a.redis.delete("t:lock:stolen")  # as if it had expired
+            async with b.lock("stolen", ttl=5, wait=0):
+                pass
+            await b.redis.set("t:lock:stolen", "someone-else", px=5000)
+        assert await b.redis.get("t:lock:stolen") == "someone-else"
+    finally:
+        await a.close()
+        await b.close()

@@ -5,25 +5,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import LockError
 
 from bot.infra import redis_pool
 from bot.infra.logs import get_logger
 from bot.infra.store.locks import LocalLocks, LockTimeout
+from bot.infra.store.redis_locks import RedisLocks
 from bot.ports import LOCK_TTL
 
 log = get_logger("bot.infra.store")
 
 
-async def _renew(lk: Any, ttl: float) -> None:
+async def _renew(locks: RedisLocks, key: str, token: str, ttl: float) -> None:
     while True:
         try:
-            await lk.reacquire()
-        except LockError:
-            return  # lost (expired while Redis was away and taken): nothing to keep
+            if not await locks.extend(key, token, ttl):
+                return  # lost (expired while Redis was away and taken): nothing to keep
         except Exception as exc:  # Redis unreachable for now: try again next round
             log.info("store.lock_renew_failed", error=type(exc).__name__)
         await asyncio.sleep(ttl / 3)
@@ -34,12 +32,13 @@ class _Renewal:
     first renewal (a kf message holds two locks for some milliseconds), so until then it is
     a timer, not a task: a task per lock, started and cancelled, cost more than the lock."""
 
-    def __init__(self, lk: Any, ttl: float) -> None:
+    def __init__(self, locks: RedisLocks, key: str, token: str, ttl: float) -> None:
         self._task: asyncio.Task[None] | None = None
-        self._timer = asyncio.get_running_loop().call_later(ttl / 3, self._start, lk, ttl)
+        self._timer = asyncio.get_running_loop().call_later(
+            ttl / 3, self._start, locks, key, token, ttl)
 
-    def _start(self, lk: Any, ttl: float) -> None:
-        self._task = asyncio.create_task(_renew(lk, ttl))
+    def _start(self, locks: RedisLocks, key: str, token: str, ttl: float) -> None:
+        self._task = asyncio.create_task(_renew(locks, key, token, ttl))
 
     async def stop(self) -> None:
         self._timer.cancel()
@@ -59,6 +58,7 @@ class RedisStore:
         self.redis = aioredis.Redis.from_pool(pool)
         self.prefix = prefix
         self._local = LocalLocks()
+        self._locks = RedisLocks(self.redis)
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -97,26 +97,18 @@ class RedisStore:
         # This process's contenders queue locally first: only one of them at a time polls
         # Redis, and the next is woken at once when the holder lets go.
         async with self._local.hold(name, wait) as left:
-            lk = self.redis.lock(
-                self._k(f"lock:{name}"),
-                timeout=ttl,
-                blocking_timeout=left,
-                sleep=0.01,
-            )
-            if not await lk.acquire():
+            key, token = self._k(f"lock:{name}"), self._locks.token()
+            if not await self._locks.take(key, token, ttl, left):
                 raise LockTimeout(name)
             # While held, the lock is renewed: ``ttl`` is then how long a crashed holder
             # blocks the others, not a cap on the work (a pull longer than ttl keeps it).
-            renew = _Renewal(lk, ttl)
+            renew = _Renewal(self._locks, key, token, ttl)
             try:
                 yield
             finally:
                 await renew.stop()
-                try:
-                    await lk.release()
-                except LockError:
-                    # Held past its timeout and taken by another: nothing of ours to release.
-                    pass
+                # False when held past its ttl and taken by another: nothing of ours left.
+                await self._locks.release(key, token)
 
     async def held(self, name: str) -> bool:
         if self._local.held(name):

@@ -1,0 +1,105 @@
+"""Redis locks whose commands travel together: one script per burst, not one call per lock.
+
+A kf message takes and lets go of two locks (its inbox row's and its conversation's); a
+process handling a pull's messages side by side would spend four Redis round trips on each
+message, the dearest part of its handling (bench/round_trips.py: a lock cycle cost about
+seven bare TCP round trips). Every take, release and renewal this process asks for while
+one script is in flight goes into the next script (``group_commit.Batcher``: no timer, so a
+lone lock costs what it did). Each caller still waits for its own answer: a lock is held
+once the script that set it returned, and let go before ``release`` returns.
+
+The semantics are those of the usual single-instance Redis lock: SET NX PX with a token of
+the holder's own, released and renewed only while the key still holds that token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+from collections.abc import Coroutine
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from bot.infra.group_commit import Batcher
+
+# KEYS[i] with ARGV[3i-2..3i] = op, token, ttl in ms. Ops: a = take (SET NX PX),
+# r = release (DEL if ours), e = extend (PEXPIRE if ours). One answer per key: 1 or 0.
+_SCRIPT = """
+local out = {}
+for i = 1, #KEYS do
+  local op, token = ARGV[3 * i - 2], ARGV[3 * i - 1]
+  if op == 'a' then
+    out[i] = redis.call('SET', KEYS[i], token, 'NX', 'PX', ARGV[3 * i]) and 1 or 0
+  elseif redis.call('GET', KEYS[i]) == token then
+    if op == 'r' then
+      redis.call('DEL', KEYS[i])
+    else
+      redis.call('PEXPIRE', KEYS[i], ARGV[3 * i])
+    end
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out
+"""
+
+POLL = 0.01  # seconds between tries while waiting for a lock another process holds
+TAKE, RELEASE, EXTEND = "a", "r", "e"
+_Op = tuple[str, str, str, int]  # op, key, token, ttl in ms
+
+
+class RedisLocks:
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self._script = redis.register_script(_SCRIPT)
+        self._tokens = itertools.count()
+        self._me = os.urandom(8).hex()  # tokens unique across processes, cheap to make
+        self._batcher: Batcher[_Op, bool] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cleanups: set[asyncio.Task[bool]] = set()
+
+    def token(self) -> str:
+        return f"{self._me}:{next(self._tokens)}"
+
+    async def _run(self, ops: list[_Op]) -> list[bool]:
+        keys = [key for _, key, _, _ in ops]
+        args: list[Any] = []
+        for op, _, token, ttl_ms in ops:
+            args += (op, token, ttl_ms)
+        return [bool(x) for x in await self._script(keys=keys, args=args)]
+
+    def _op(self, op: str, key: str, token: str, ttl: float) -> Coroutine[Any, Any, bool]:
+        loop = asyncio.get_running_loop()
+        if self._batcher is None or self._loop is not loop:  # a drain task is per loop
+            self._batcher, self._loop = Batcher(self._run), loop
+        return self._batcher.submit((op, key, token, max(1, int(ttl * 1000))))
+
+    async def take(self, key: str, token: str, ttl: float, wait: float | None) -> bool:
+        """Take the lock, trying every ``POLL`` seconds for up to ``wait`` (None: for
+        ever); False when it stayed taken."""
+        loop = asyncio.get_running_loop()
+        stop = None if wait is None else loop.time() + wait
+        while True:
+            try:
+                if await self._op(TAKE, key, token, ttl):
+                    return True
+            except asyncio.CancelledError:
+                # The script may have set the key after all: let it go rather than leave
+                # it blocking everyone for its ttl.
+                task = asyncio.ensure_future(self._op(RELEASE, key, token, ttl))
+                self._cleanups.add(task)
+                task.add_done_callback(self._cleanups.discard)
+                raise
+            if stop is not None and loop.time() + POLL > stop:
+                return False
+            await asyncio.sleep(POLL)
+
+    async def release(self, key: str, token: str) -> bool:
+        """False when the lock was no longer ours (it expired and another took it)."""
+        return bool(await self._op(RELEASE, key, token, 1))
+
+    async def extend(self, key: str, token: str, ttl: float) -> bool:
+        """Give a held lock ``ttl`` from now; False when it is no longer ours."""
+        return bool(await self._op(EXTEND, key, token, ttl))
