@@ -22,8 +22,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from bot.delivery import groupmsg_lookup, outbox_store
+from bot.infra import sql
 from bot.infra.clock import utcnow
-from bot.infra.group_commit import group_commit
+from bot.infra.db import connection
+from bot.infra.group_commit import Failed, group_commit, loop_batcher
 from bot.infra.logs import correlated, correlation_id, get_logger
 from bot.infra.store import LockTimeout
 from bot.models import OutboxMessage, OutboxStatus
@@ -385,8 +387,12 @@ async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, 
         nonlocal written
         written = await outbox_store.finish(conn, row.id, values)
 
-    # Committed with other senders' results (SQLite); one statement needs no transaction.
-    await group_commit().run(write, single_statement=True)
+    if sql.is_postgres(connection()):
+        # Senders finishing side by side (a pull's replies) share one statement.
+        written = await loop_batcher("outbox.finish", _finish_together).submit((row.id, values))
+    else:
+        # Committed with other senders' results in one transaction (one fsync).
+        await group_commit().run(write, single_statement=True)
     if written:
         for name, value in values.items():
             setattr(row, name, value)
@@ -397,6 +403,10 @@ async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, 
     row.status, row.result, row.last_error = fresh.status, fresh.result, fresh.last_error
     log.info("outbox.already_finished", outbox_id=row.id, api=row.api,
              status=fresh.status.value, ours=status.value)
+
+
+async def _finish_together(items: list[tuple[int, dict[str, Any]]]) -> list[bool | Failed]:
+    return await outbox_store.finish_together(connection(), items)
 
 
 # A later fact may move a row only forward: pending → sent → delivered, and failed from

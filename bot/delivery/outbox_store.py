@@ -7,12 +7,13 @@ the statement itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tortoise import BaseDBAsyncClient
 
 from bot.infra import sql
+from bot.infra.group_commit import Failed
 from bot.models import OutboxMessage, OutboxStatus
 
 
@@ -28,3 +29,61 @@ async def finish(conn: BaseDBAsyncClient, row_id: int, values: Mapping[str, Any]
         f"UPDATE {sql.table(OutboxMessage)} SET {sets} "  # noqa: S608
         f"WHERE id = {rid} AND status = {pending}", p.values)
     return bool(count)
+
+
+async def finish_together(conn: BaseDBAsyncClient, items: Sequence[tuple[int, Mapping[str, Any]]]
+                          ) -> list[bool | Failed]:
+    """PostgreSQL: ``finish`` for the rows of several senders at once, one statement per
+    set of fields (nearly always one: every sent row writes the same fields); per row,
+    whether it was still pending. Should a statement fail, each of its rows is written
+    alone, so a row that cannot be written fails only its own sender."""
+    out: list[bool | Failed] = [False] * len(items)
+    left = list(range(len(items)))
+    while left:
+        # A row named twice (two senders' outcomes at once) goes in a later round: one
+        # UPDATE … FROM writes a row once, whichever of its two matches it takes.
+        seen: set[int] = set()
+        now: dict[tuple[str, ...], list[int]] = {}
+        later = []
+        for i in left:
+            row_id, values = items[i]
+            if row_id in seen:
+                later.append(i)
+                continue
+            seen.add(row_id)
+            now.setdefault(tuple(values), []).append(i)
+        for fields, indexes in now.items():
+            try:
+                done = await _update_pending(conn, fields, [items[i] for i in indexes])
+            except Exception as exc:
+                if len(indexes) == 1:
+                    out[indexes[0]] = Failed(exc)
+                    continue
+                for i in indexes:
+                    try:
+                        out[i] = await finish(conn, *items[i])
+                    except Exception as one:
+                        out[i] = Failed(one)
+                continue
+            for i in indexes:
+                out[i] = items[i][0] in done
+        left = later
+    return out
+
+
+async def _update_pending(conn: BaseDBAsyncClient, fields: tuple[str, ...],
+                          items: Sequence[tuple[int, Mapping[str, Any]]]) -> set[int]:
+    p = sql.Params(sql.POSTGRES)
+    cols = sql.columns(OutboxMessage, fields)
+    source = sql.unnest(
+        p, ["BIGINT[]", *(sql.array_type(OutboxMessage, f) for f in fields)],
+        [[row_id, *(sql.to_db(OutboxMessage, f, values[f]) for f in fields)]
+         for row_id, values in items])
+    (pending,) = p.add([OutboxStatus.PENDING.value])
+    names = ", ".join(["id", *(sql.quote(c) for c in cols)])
+    sets = ", ".join(f"{sql.quote(c)} = v.{sql.quote(c)}" for c in cols)
+    rows = await conn.execute_query_dict(
+        f"UPDATE {sql.table(OutboxMessage)} AS o SET {sets} "  # noqa: S608
+        f"FROM {source} AS v({names}) WHERE o.id = v.id AND o.status = {pending} "
+        "RETURNING o.id", p.values)
+    return {int(r["id"]) for r in rows}

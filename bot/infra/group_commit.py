@@ -147,3 +147,21 @@ def group_commit() -> GroupCommit:
     if group is None:
         group = _GROUPS[loop] = GroupCommit()
     return group
+
+
+_BATCHERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Batcher[Any, Any]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def loop_batcher(name: str, flush: Callable[[list[T]], Awaitable[Sequence[R | Failed]]]
+                 ) -> Batcher[T, R]:
+    """The running event loop's batcher called ``name`` (made with ``flush`` on first use):
+    a batcher's drain task belongs to one loop."""
+    loop = asyncio.get_running_loop()
+    named = _BATCHERS.get(loop)
+    if named is None:
+        named = _BATCHERS[loop] = {}
+    batcher = named.get(name)
+    if batcher is None:
+        batcher = named[name] = Batcher(flush)
+    return batcher

@@ -566,3 +566,40 @@ async def test_statuses_only_move_forward(mode_settings: Callable[..., Settings]
         assert not await outbox.mark(row.id, OutboxStatus.DELIVERED)
         assert (await OutboxMessage.get(id=other.id)).status == OutboxStatus.DELIVERED
         assert (await OutboxMessage.get(id=row.id)).status == OutboxStatus.FAILED
+
+
+async def test_senders_finishing_together_share_a_statement_and_keep_their_own_fates(
+    pg_database: str,
+) -> None:
+    """PostgreSQL: the outcomes of rows sent side by side are written in one statement;
+    each sender still learns whether its row was pending (a later fact stands), a row named
+    twice is written once, and a value the database refuses fails only its own sender."""
+    from bot.delivery import outbox_store
+    from bot.infra.db import connection
+    from bot.infra.group_commit import Failed
+
+    rows = [await outbox.add(key=f"together:{i}", app="main", api="message_send",
+                             args={"msgtype": "text", "payload": {"content": "好"},
+                                   "touser": "lina"}, recipient="lina")
+            for i in range(6)]
+    await OutboxMessage.filter(id=rows[1].id).update(status=OutboxStatus.FAILED)
+    now = utcnow()
+    sent = {"status": OutboxStatus.SENT, "result": {"msgid": "m"}, "last_error": None,
+            "updated_at": now, "sent_at": now, "attempts": 1}
+    missed = {"status": OutboxStatus.MISSED, "result": None, "last_error": "late",
+              "updated_at": now}
+    got = await outbox_store.finish_together(connection(), [
+        (rows[0].id, sent), (rows[1].id, sent), (rows[2].id, missed),
+        (rows[0].id, missed)])
+    assert got == [True, False, True, False]
+    assert [(await OutboxMessage.get(id=r.id)).status for r in rows[:3]] == [
+        OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.MISSED]
+    first = await OutboxMessage.get(id=rows[0].id)
+    assert first.result == {"msgid": "m"} and first.attempts == 1 and first.sent_at
+
+    too_long = {**missed, "last_error": "x" * 501}  # the column holds 500
+    got = await outbox_store.finish_together(connection(), [
+        (rows[3].id, missed), (rows[4].id, too_long), (rows[5].id, sent)])
+    assert got[0] is True and isinstance(got[1], Failed) and got[2] is True, got
+    assert [(await OutboxMessage.get(id=r.id)).status for r in rows[3:]] == [
+        OutboxStatus.MISSED, OutboxStatus.PENDING, OutboxStatus.SENT]
