@@ -27,7 +27,6 @@ from bot.conversations import (
 )
 from bot.conversations.keys import kf_key
 from bot.infra.logs import get_logger
-from bot.infra.sql import get_row
 from bot.models import (
     ConversationMessage,
     Direction,
@@ -296,8 +295,9 @@ async def _cooling_down(ports: Ports, rule: Any, key: str, msgid: str) -> bool:
 async def _conversation(open_kfid: str, external_userid: str) -> KfConversation:
     """The conversation row, made on first contact. Not tortoise's get_or_create: that is a
     transaction with SELECT … FOR UPDATE, three round trips for what is nearly always one
-    plain read (and the caller holds the conversation's lock)."""
-    conv = await get_row(KfConversation, open_kfid=open_kfid, external_userid=external_userid)
+    plain read (and the caller holds the conversation's lock). Read together with the other
+    decisions under way (one SELECT for a pull's customers)."""
+    conv = await kefu_store.conversation(open_kfid, external_userid)
     if conv is not None:
         return conv
     try:

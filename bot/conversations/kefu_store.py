@@ -23,6 +23,7 @@ from tortoise import BaseDBAsyncClient
 from bot.infra import sql
 from bot.infra.clock import cst_date
 from bot.infra.db import connection
+from bot.infra.group_commit import loop_batcher
 from bot.models import (
     ConversationMessage,
     KfConversation,
@@ -218,3 +219,31 @@ def customer_wrote_sql(p: sql.Params, wrote: Sequence[tuple[str, str, str, datet
             f"SELECT {', '.join(select)} FROM {messages} "
             f"AS w(key, open_kfid, external_userid, at) JOIN {stored} "
             f"ON {stored}.dedupe_key = w.key GROUP BY w.open_kfid, w.external_userid" + _WROTE)
+
+
+async def conversation(open_kfid: str, external_userid: str) -> KfConversation | None:
+    """The conversation row, read with those of the other decisions under way side by side
+    (a pull's customers): one SELECT for all of them. Each asks holding its conversation's
+    lock, and the SELECT runs after it asked, so it reads what the last holder wrote."""
+    return await loop_batcher("kf.conversations", conversations).submit(
+        (open_kfid, external_userid))
+
+
+async def conversations(keys: Sequence[tuple[str, str]]) -> list[KfConversation | None]:
+    """The conversation rows of ``keys`` (open_kfid, external_userid), None where there is
+    none."""
+    conn = connection()
+    p = sql.Params(sql.dialect_of(conn))
+    unique = list(dict.fromkeys(keys))
+    if p.dialect == sql.POSTGRES:
+        # One SQL text for any number of keys (sql.unnest says why).
+        wanted = f"SELECT * FROM {sql.unnest(p, ['text[]', 'text[]'], unique)}"  # noqa: S608
+    else:
+        wanted = "VALUES " + ", ".join(f"({', '.join(p.add(k))})" for k in unique)
+    projection = KfConversation._meta.fields_db_projection
+    rows = await conn.execute_query_dict(
+        f"SELECT {', '.join(sql.quote(c) for c in projection.values())} "  # noqa: S608
+        f"FROM {sql.table(KfConversation)} WHERE (open_kfid, external_userid) IN ({wanted})",
+        p.values)
+    found = {(r["open_kfid"], r["external_userid"]): r for r in rows}
+    return [KfConversation._init_from_db(**found[k]) if k in found else None for k in keys]

@@ -150,3 +150,43 @@ async def test_a_callback_with_no_puller_at_work_starts_one(
         await w.settle()
         assert ANSWER in texts[0]
         assert jobs.count("kf_callback") == 1
+
+
+async def test_a_pulls_customers_share_their_reads_and_their_reply_outcomes(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Customers whose messages arrive in one pull are decided side by side: their
+    conversation rows are read in one SELECT (or a few), not one each, and on PostgreSQL
+    their replies' outcomes are written together; each still gets its own answer, once."""
+    settings = mode_settings()
+    customers = [f"wmPull{i}" for i in range(6)]
+    async with world(settings) as w:
+        await _sample(w)
+        for euid in customers:  # known customers: their conversation rows exist
+            await w.sandbox.customer_says(KF, euid, QUESTION)
+            await w.wait_kf(1, euid=euid)
+        await w.settle()
+        store = w.services.store
+        w.sandbox.set_faults(latency=0.4)  # a slow pull, so the next messages queue up
+        with counting_statements(monkeypatch) as seen:
+            await w.sandbox.customer_says(KF, "wmOpener", QUESTION)
+
+            async def pulling() -> bool:
+                return bool(await store.held(f"kf:sync:{KF}"))
+
+            await wait_for(pulling, timeout=10)
+            for euid in customers:  # during that pull: all in the next one
+                await w.sandbox.customer_says(KF, euid, QUESTIONS[1][0])
+            for euid in customers:
+                texts = await w.wait_kf(2, euid=euid, timeout=20)
+                assert QUESTIONS[1][1] in texts[1], texts
+            await w.settle()
+        for euid in customers:
+            assert len(w.kf_texts(euid)) == 2
+        reads = sum(n for s, n in seen.items() if s.startswith("SELECT")
+                    and 'FROM "kf_conversation"' in s)
+        assert reads <= 3, list(seen)  # the opener's, and one or two for the six
+        if not settings.embedded:
+            outcomes = sum(n for s, n in seen.items()
+                           if s.startswith('UPDATE "outbox_message" AS o'))
+            assert outcomes <= 4, list(seen)
