@@ -4,11 +4,12 @@ Storing one kf decision, all or nothing: the conversation's new state, the custo
 message, the planned replies (outbox rows and their history rows), the rule's day counters
 and an unanswered question. And the rule counters' upsert on its own (``add_rule_counts``).
 
-The same statements either way, written by hand (tortoise's query building cost more than
-the queries). On PostgreSQL a decision's statements are parts of one statement
-(data-modifying ``WITH``): one round trip instead of seven (BEGIN, five writes, COMMIT), and
-a single statement is atomic by itself. SQLite has no such ``WITH``; there they run in turn
-in the caller's transaction (the group commit's, shared with other decisions).
+Written by hand (tortoise's query building cost more than the queries). On PostgreSQL the
+decisions under way side by side (a pull's customers) are parts of one statement
+(data-modifying ``WITH`` over arrays): one round trip for all of them instead of seven each
+(BEGIN, five writes, COMMIT), and a single statement is atomic by itself. SQLite has no
+such ``WITH``; there a decision's writes run in turn in the caller's transaction (the group
+commit's, shared with other decisions).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tortoise import BaseDBAsyncClient
 from bot.infra import sql
 from bot.infra.clock import cst_date
 from bot.infra.db import connection
-from bot.infra.group_commit import loop_batcher
+from bot.infra.group_commit import Failed, loop_batcher
 from bot.models import (
     ConversationMessage,
     KfConversation,
@@ -58,14 +59,37 @@ class Decision:
 
 async def record(conn: BaseDBAsyncClient, d: Decision) -> None:
     """Store ``d`` on ``conn``; afterwards its outbox rows carry their ids (and are saved
-    rows, so the sender updates them)."""
-    if sql.is_postgres(conn):
-        await _one_statement(conn, d)
-    else:
+    rows, so the sender updates them). On PostgreSQL, outside a transaction, with the other
+    decisions under way side by side (a pull's customers): one statement for all of them."""
+    if not sql.is_postgres(conn):
         await _in_turn(conn, d)
+    elif conn is connection():
+        await loop_batcher("kf.decisions", _record_together).submit(d)
+    else:
+        await _together(conn, [d])
     for row, message in d.replies:
         row.id = message.outbox_id
         row._saved_in_db = True
+
+
+async def _record_together(ds: list[Decision]) -> list[Failed | None]:
+    """Should the shared statement fail, each decision is stored alone, so one that cannot
+    be (a duplicate outbox key) fails only its own caller."""
+    conn = connection()
+    try:
+        await _together(conn, ds)
+        return [None] * len(ds)
+    except Exception:
+        if len(ds) == 1:
+            raise
+    out: list[Failed | None] = []
+    for d in ds:
+        try:
+            await _together(conn, [d])
+            out.append(None)
+        except Exception as exc:
+            out.append(Failed(exc))
+    return out
 
 
 # The rule counters: per rule, channel and day (China time), added to atomically.
@@ -137,23 +161,89 @@ def _count(p: sql.Params, d: Decision) -> str:
                       replies=len(d.replies), suppressed=int(d.suppressed))
 
 
-async def _one_statement(conn: BaseDBAsyncClient, d: Decision) -> None:
+def _types(model: type[Any], fields: Sequence[str]) -> list[str]:
+    return [sql.array_type(model, f) for f in fields]
+
+
+def _names(count: int) -> str:
+    return ", ".join(f"c{i}" for i in range(count))
+
+
+async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
+    """PostgreSQL: decisions of distinct conversations in one statement, whose SQL text is
+    the same for any number of them and of their replies (``sql.unnest`` says why)."""
     p = sql.Params(sql.POSTGRES)
-    parts = [f"c AS ({_update_conversation(p, d)})"]
-    for i, (row, _) in enumerate(d.replies):
-        parts.append(f"o{i} AS ({_insert_row(p, row, ('id',))})")
-    # Each history row names the outbox row this very statement inserts.
-    parts.append(f"m AS ({_history(p, d, lambda i: f'(SELECT id FROM o{i})')})")  # noqa: S608
-    if d.rule_id:
-        parts.append(f"s AS ({_count(p, d)})")
-    if d.unanswered is not None:
-        parts.append(f"u AS ({_insert_row(p, d.unanswered)})")
-    ids = ", ".join(f"(SELECT id FROM o{i}) AS o{i}"  # noqa: S608
-                    for i in range(len(d.replies)))
-    (got,) = await conn.execute_query_dict(f"WITH {', '.join(parts)} SELECT {ids or 'NULL'}",
-                                           p.values)
-    for i, (_, message) in enumerate(d.replies):
-        message.outbox_id = got[f"o{i}"]
+    # c: each conversation's new state (see CONVERSATION_FIELDS, REOPEN and the budget).
+    conv_types = ["BIGINT[]", *_types(KfConversation, CONVERSATION_FIELDS), "INT[]",
+                  "TIMESTAMPTZ[]"]
+    convs = sql.unnest(p, conv_types, [
+        [d.conversation.id, *sql.db_values(d.conversation, CONVERSATION_FIELDS),
+         len(d.replies), sql.to_db(KfConversation, "last_customer_at", d.customer_at)]
+        for d in ds])
+    n = len(CONVERSATION_FIELDS)
+    sets = ", ".join(f"{sql.quote(c)} = v.c{i + 1}" for i, c in
+                     enumerate(sql.columns(KfConversation, CONVERSATION_FIELDS)))
+    newer = f"(k.last_customer_at IS NULL OR k.last_customer_at < v.c{n + 2})"
+    parts = [
+        f"c AS (UPDATE {sql.table(KfConversation)} AS k SET {sets}, "  # noqa: S608
+        "session_state = CASE WHEN k.session_state = 4 THEN 0 ELSE k.session_state END, "
+        f"sent_since_customer = CASE WHEN {newer} THEN v.c{n + 1} "
+        f"ELSE k.sent_since_customer + v.c{n + 1} END, "
+        f"last_customer_at = CASE WHEN {newer} THEN v.c{n + 2} ELSE k.last_customer_at END "
+        f"FROM {convs} AS v({_names(n + 3)}) WHERE k.id = v.c0)"]
+    # o: the replies' outbox rows.
+    out_fields = sql.insert_fields(OutboxMessage)
+    parts.append("o AS (" + sql.insert_rows_sql(
+        p, OutboxMessage, out_fields,
+        [sql.db_values(row, out_fields) for d in ds for row, _ in d.replies],
+        returning=("id", "key")) + ")")
+    # m: the customer's message, then its replies, each linked to its outbox row (by key);
+    # ids follow the rows' order.
+    fields = sql.insert_fields(ConversationMessage)
+    link = fields.index("outbox_id")
+    rows = []
+    for d in ds:
+        rows.append([*sql.db_values(d.inbound, fields)[:link], None,
+                     *sql.db_values(d.inbound, fields)[link + 1:]])
+        for row, message in d.replies:
+            values = sql.db_values(message, fields)
+            rows.append([*values[:link], row.key, *values[link + 1:]])
+    types = _types(ConversationMessage, fields)
+    types[link] = "text[]"
+    history = sql.unnest(p, types, rows)
+    picked = ", ".join("o.id" if i == link else f"v.c{i}" for i in range(len(fields)))
+    cols = ", ".join(sql.quote(c) for c in sql.columns(ConversationMessage, fields))
+    parts.append(
+        f"m AS (INSERT INTO {sql.table(ConversationMessage)} ({cols}) "  # noqa: S608
+        f"SELECT {picked} FROM {history} WITH ORDINALITY AS v({_names(len(fields))}, ord) "
+        f"LEFT JOIN o ON o.key = v.c{link} ORDER BY v.ord)")
+    # s: the rules' day counters, added up per counter first (a statement may not change a
+    # row twice) and in key order (concurrent statements lock shared rows alike).
+    counts: dict[tuple[date, str], list[int]] = {}
+    for d in ds:
+        if d.rule_id:
+            tally = counts.setdefault((cst_date(d.at), d.rule_id), [0, 0, 0])
+            tally[0] += 0 if d.suppressed else 1
+            tally[1] += len(d.replies)
+            tally[2] += int(d.suppressed)
+    stat_fields = [*_COUNTER_KEY, *_COUNTERS]
+    parts.append("s AS (" + sql.insert_rows_sql(
+        p, RuleStat, stat_fields,
+        [[day, rule_id, "kefu", *tally] for (day, rule_id), tally in sorted(counts.items())])
+        + f" ON CONFLICT ({', '.join(sql.quote(c) for c in _COUNTER_KEY)}) DO UPDATE SET "
+        + ", ".join(f"{sql.quote(c)} = {sql.table(RuleStat)}.{sql.quote(c)} + "
+                    f"excluded.{sql.quote(c)}" for c in _COUNTERS) + ")")
+    # u: the questions nothing answered.
+    asked = [d.unanswered for d in ds if d.unanswered is not None]
+    q_fields = sql.insert_fields(UnansweredQuestion)
+    parts.append("u AS (" + sql.insert_rows_sql(
+        p, UnansweredQuestion, q_fields, [sql.db_values(q, q_fields) for q in asked]) + ")")
+    got = await conn.execute_query_dict(
+        f"WITH {', '.join(parts)} SELECT id, key FROM o", p.values)  # noqa: S608
+    ids = {r["key"]: r["id"] for r in got}
+    for d in ds:
+        for row, message in d.replies:
+            message.outbox_id = ids[row.key]
 
 
 async def _in_turn(conn: BaseDBAsyncClient, d: Decision) -> None:

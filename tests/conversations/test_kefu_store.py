@@ -1,0 +1,139 @@
+"""kf decisions stored together on PostgreSQL: the decisions under way side by side share
+one statement, and each keeps exactly what it would have stored alone."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.conversations import kefu_store
+from bot.delivery import outbox
+from bot.infra.clock import utcnow
+from bot.infra.db import connection
+from bot.models import (
+    ConversationMessage,
+    Direction,
+    KfConversation,
+    OutboxMessage,
+    RuleStat,
+    UnansweredQuestion,
+)
+
+
+def _decision(conv: KfConversation, n: int, *, replies: int, rule: str | None,
+              unanswered: bool = False, suppressed: bool = False,
+              key: str | None = None) -> kefu_store.Decision:
+    ref = f"kf:m{conv.external_userid}{n}"
+    at = utcnow()
+    conv.unmatched_streak = n
+    pairs = []
+    for i in range(replies):
+        row = outbox.new_row(key=key or f"{ref}:{i}", app="main", api="kf_send_msg",
+                             args={"touser": conv.external_userid, "open_kfid": "wkA",
+                                   "msgtype": "text", "payload": {"content": f"答{i}"}},
+                             recipient=conv.external_userid, ref=ref)
+        pairs.append((row, ConversationMessage(
+            channel="kefu", conversation=f"kefu:wkA:{conv.external_userid}",
+            direction=Direction.OUT, msgtype="text", content=f"答{i}",
+            payload={"content": f"答{i}"}, ref=ref, msgid=row.args["msgid"], rule_id=rule,
+            status="planned")))
+    text = f"问题{n}"
+    return kefu_store.Decision(
+        conversation=conv,
+        inbound=ConversationMessage(channel="kefu", conversation=f"kefu:wkA:{conv.external_userid}",
+                                    direction=Direction.IN, msgtype="text", content=text,
+                                    msgid=f"m{conv.external_userid}{n}", rule_id=rule),
+        replies=pairs, rule_id=rule, at=at, customer_at=at - timedelta(seconds=1),
+        unanswered=UnansweredQuestion(channel="kefu", conversation=conv.external_userid,
+                                      content=text, normalized=text) if unanswered else None,
+        suppressed=suppressed)
+
+
+async def _conversations(count: int) -> list[KfConversation]:
+    return [await KfConversation.create(open_kfid="wkA", external_userid=f"wm{i}",
+                                        session_state=4 if i == 0 else 0,
+                                        sent_since_customer=2)
+            for i in range(count)]
+
+
+async def test_decisions_under_way_together_share_one_statement(
+    pg_database: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    convs = await _conversations(4)
+    ds = [_decision(convs[0], 1, replies=2, rule="ship"),
+          _decision(convs[1], 1, replies=1, rule="ship"),
+          _decision(convs[2], 1, replies=0, rule=None, unanswered=True),
+          _decision(convs[3], 1, replies=3, rule="ship", suppressed=True)]
+    statements = []
+    execute = type(connection()).execute_query_dict
+
+    async def counted(self: object, query: str, values: list[object] | None = None) -> object:
+        statements.append(query)
+        return await execute(self, query, values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(connection()), "execute_query_dict", counted)
+    await asyncio.gather(*(kefu_store.record(connection(), d) for d in ds))
+    monkeypatch.undo()
+    assert len(statements) == 1, statements
+
+    # Every reply's row stored and linked, in order after its customer's message.
+    for d in ds:
+        ids = [row.id for row, _ in d.replies]
+        assert all(ids) and len(set(ids)) == len(ids)
+        stored = await ConversationMessage.filter(
+            conversation=d.inbound.conversation).order_by("id")
+        assert [m.direction for m in stored] == [Direction.IN] + [Direction.OUT] * len(ids)
+        assert [m.outbox_id for m in stored[1:]] == ids
+        assert [(await OutboxMessage.get(id=i)).key for i in ids] == [
+            row.key for row, _ in d.replies]
+    # The counters added up across decisions of one rule, not overwritten by one another.
+    (stat,) = await RuleStat.filter(rule_id="ship")
+    assert (stat.hits, stat.replies, stat.suppressed) == (2, 6, 1)
+    assert await UnansweredQuestion.filter(content="问题1").count() == 1
+    # Each conversation's own state: reopened, streak, a budget counted from its message.
+    fresh = {c.external_userid: c for c in await KfConversation.all()}
+    assert fresh["wm0"].session_state == 0
+    assert [fresh[f"wm{i}"].sent_since_customer for i in range(4)] == [2, 1, 0, 3]
+    assert all(fresh[f"wm{i}"].unmatched_streak == 1 for i in range(4))
+
+
+async def test_a_decision_that_cannot_be_stored_fails_alone(pg_database: str) -> None:
+    convs = await _conversations(3)
+    await kefu_store.record(connection(), _decision(convs[0], 1, replies=1, rule=None,
+                                                    key="taken"))
+    ds = [_decision(convs[1], 2, replies=1, rule="ship"),
+          _decision(convs[2], 2, replies=1, rule=None, key="taken"),  # a duplicate key
+          _decision(convs[0], 3, replies=2, rule="ship")]
+    got = await asyncio.gather(*(kefu_store.record(connection(), d) for d in ds),
+                               return_exceptions=True)
+    assert got[0] is None and got[2] is None and isinstance(got[1], Exception), got
+    assert await ConversationMessage.filter(msgid="mwm22").count() == 0  # nothing of it
+    assert (await KfConversation.get(external_userid="wm2")).unmatched_streak == 0
+    assert await ConversationMessage.filter(msgid="mwm12").count() == 1
+    assert await ConversationMessage.filter(msgid="mwm03").count() == 1
+    (stat,) = await RuleStat.filter(rule_id="ship")
+    assert (stat.hits, stat.replies) == (2, 3)
+
+
+async def test_any_number_of_decisions_and_replies_is_one_sql_text(
+    pg_database: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """asyncpg prepares and keeps a statement per SQL text (tests/foundation/
+    test_statement_texts.py says why that matters): batches of every size and shape are one
+    text."""
+    convs = await _conversations(8)
+    texts: set[str] = set()
+    execute = type(connection()).execute_query_dict
+
+    async def seen(self: object, query: str, values: list[object] | None = None) -> object:
+        texts.add(query)
+        return await execute(self, query, values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(connection()), "execute_query_dict", seen)
+    for n, size in enumerate([1, 2, 5, 8, 3]):
+        ds = [_decision(convs[i], n + 10, replies=(i + n) % 4, rule="ship" if i % 2 else None,
+                        unanswered=i % 3 == 0) for i in range(size)]
+        await asyncio.gather(*(kefu_store.record(connection(), d) for d in ds))
+    assert len(texts) == 1
