@@ -322,3 +322,32 @@ async def test_a_redis_lock_lost_past_its_ttl_is_not_released_for_its_new_holder
     finally:
         await a.close()
         await b.close()
+
+
+async def test_redis_commands_under_way_together_share_a_pipeline(redis_url: str) -> None:
+    """Reads and writes asked for side by side (a pull's customers each read a mark) go in
+    one pipeline, in order; a command Redis refuses fails only its own caller."""
+    a = make_store(redis_url, prefix="t:")
+    pipelines = [0]
+    make = a.redis.pipeline
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pipelines[0] += 1
+        return make(*args, **kwargs)
+
+    try:
+        await a.set("mark:0", "v0")
+        await a.redis.hset("t:a-hash", "f", "1")  # GET of it: WRONGTYPE
+        a.redis.pipeline = counted  # type: ignore[method-assign]
+        sent = _count_commands(a)
+        got = await asyncio.gather(
+            *(a.get(f"mark:{i}") for i in range(30)),
+            a.set("mark:new", "x", ttl=5), a.set_if_absent("mark:0", "other"),
+            a.get("a-hash"), return_exceptions=True)
+        assert got[:30] == ["v0", *[None] * 29]
+        assert got[30] is None and got[31] is False and isinstance(got[32], Exception)
+        assert pipelines[0] <= 2 and sent[0] == 0, (pipelines, sent)
+        assert await a.get("mark:new") == "x" and await a.get("mark:0") == "v0"
+        assert 0 < (await a.ttl("mark:new") or 0) <= 5
+    finally:
+        await a.close()
