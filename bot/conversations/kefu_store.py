@@ -45,6 +45,13 @@ REOPEN = "session_state = CASE WHEN session_state = 4 THEN 0 ELSE session_state 
 # (``customer_wrote``), possibly while a decision on an older one is under way.
 
 
+def lock_order(alias: str) -> str:
+    """Statements that change several conversation rows lock them in this one order: a
+    decision batch and a pull's budgets touch the same customers at once, and in orders of
+    their own they deadlocked (PostgreSQL aborts one of the two after a second)."""
+    return f"ORDER BY {alias}.open_kfid, {alias}.external_userid"
+
+
 @dataclass
 class Decision:
     conversation: KfConversation
@@ -184,13 +191,17 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
     sets = ", ".join(f"{sql.quote(c)} = v.c{i + 1}" for i, c in
                      enumerate(sql.columns(KfConversation, CONVERSATION_FIELDS)))
     newer = f"(k.last_customer_at IS NULL OR k.last_customer_at < v.c{n + 2})"
+    conversations = sql.table(KfConversation)
+    (ids,) = p.add([[d.conversation.id for d in ds]])
     parts = [
-        f"c AS (UPDATE {sql.table(KfConversation)} AS k SET {sets}, "  # noqa: S608
+        f"c AS (UPDATE {conversations} AS k SET {sets}, "  # noqa: S608
         "session_state = CASE WHEN k.session_state = 4 THEN 0 ELSE k.session_state END, "
         f"sent_since_customer = CASE WHEN {newer} THEN v.c{n + 1} "
         f"ELSE k.sent_since_customer + v.c{n + 1} END, "
         f"last_customer_at = CASE WHEN {newer} THEN v.c{n + 2} ELSE k.last_customer_at END "
-        f"FROM {convs} AS v({_names(n + 3)}) WHERE k.id = v.c0)"]
+        f"FROM {convs} AS v({_names(n + 3)}), (SELECT t.id FROM {conversations} AS t "
+        f"WHERE t.id = ANY({ids}::BIGINT[]) {lock_order('t')} FOR UPDATE) AS l "
+        "WHERE k.id = v.c0 AND l.id = k.id)"]
     # o: the replies' outbox rows.
     out_fields = sql.insert_fields(OutboxMessage)
     parts.append("o AS (" + sql.insert_rows_sql(
@@ -240,10 +251,10 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
         p, UnansweredQuestion, q_fields, [sql.db_values(q, q_fields) for q in asked]) + ")")
     got = await conn.execute_query_dict(
         f"WITH {', '.join(parts)} SELECT id, key FROM o", p.values)  # noqa: S608
-    ids = {r["key"]: r["id"] for r in got}
+    stored = {r["key"]: r["id"] for r in got}
     for d in ds:
         for row, message in d.replies:
-            message.outbox_id = ids[row.key]
+            message.outbox_id = stored[row.key]
 
 
 async def _in_turn(conn: BaseDBAsyncClient, d: Decision) -> None:
@@ -275,7 +286,7 @@ async def customer_wrote(latest: dict[tuple[str, str], datetime]) -> None:
     p = sql.Params(sql.dialect_of(conn))
     fields = sql.insert_fields(KfConversation)
     rows = []
-    for (open_kfid, external_userid), at in latest.items():
+    for (open_kfid, external_userid), at in sorted(latest.items()):  # see lock_order
         row = KfConversation(open_kfid=open_kfid, external_userid=external_userid,
                              last_customer_at=at)
         rows.append(p.add(sql.db_values(row, fields)))
@@ -308,7 +319,8 @@ def customer_wrote_sql(p: sql.Params, wrote: Sequence[tuple[str, str, str, datet
     return (f"INSERT INTO {sql.table(KfConversation)} ({cols}) "  # noqa: S608
             f"SELECT {', '.join(select)} FROM {messages} "
             f"AS w(key, open_kfid, external_userid, at) JOIN {stored} "
-            f"ON {stored}.dedupe_key = w.key GROUP BY w.open_kfid, w.external_userid" + _WROTE)
+            f"ON {stored}.dedupe_key = w.key GROUP BY w.open_kfid, w.external_userid "
+            f"{lock_order('w')}" + _WROTE)
 
 
 async def conversation(open_kfid: str, external_userid: str) -> KfConversation | None:

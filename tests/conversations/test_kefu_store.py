@@ -137,3 +137,29 @@ async def test_any_number_of_decisions_and_replies_is_one_sql_text(
                         unanswered=i % 3 == 0) for i in range(size)]
         await asyncio.gather(*(kefu_store.record(connection(), d) for d in ds))
     assert len(texts) == 1
+
+
+async def test_decisions_and_a_pull_on_the_same_customers_never_deadlock(
+    pg_database: str,
+) -> None:
+    """A pull's statement moves the budgets of customers whose earlier messages are being
+    decided in a batch at that moment: both lock those conversation rows, and both do it in
+    one order (open_kfid, external_userid), so neither waits for the other in a cycle
+    (PostgreSQL would abort one after a second's wait)."""
+    import random
+
+    from bot.pipeline import inbox_store
+
+    convs = await _conversations(200)
+    rnd = random.Random(7)
+    for n in range(30):
+        picked = rnd.sample(convs, len(convs))
+        ds = [_decision(c, n + 100, replies=1, rule=None) for c in picked]
+        now = utcnow()
+        pulled = list(reversed(picked))  # the pull's order: the other way round
+        rows = [("main", f"kf:stress{n}:{c.external_userid}", "kf", "text", False, "{}",
+                 "pending", 0, now, now, f"kf:wkA:{c.external_userid}") for c in pulled]
+        wrote = [(f"kf:stress{n}:{c.external_userid}", "wkA", c.external_userid, now)
+                 for c in pulled]
+        await asyncio.gather(kefu_store._together(connection(), ds),
+                             inbox_store.insert_pulled(rows, wrote))
