@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.infra.clock import cst_date
-from bot.models import CustomerGroupMember, Order
-from bot.orders import appointments, pipelines, progress, progress_links
+from bot.models import Order
+from bot.orders import appointments, lookup_store, pipelines, progress, progress_links
 from bot.orders.orders import plan_of
 from bot.ports import OrderChoice, OrderInfo, Ports
 from bot.settings import Settings
@@ -51,12 +51,7 @@ async def order_by_no(order_no: str) -> OrderSummary | None:
 
 
 async def _current_order(external_userid: str) -> Order | None:
-    orders = await Order.filter(customer_external_userid=external_userid).order_by("-id")
-    if not orders:
-        chats = await CustomerGroupMember.filter(
-            userid=external_userid, left_at__isnull=True).values_list("group_id", flat=True)
-        orders = await Order.filter(group_chat_id__in=list(chats)).order_by("-id") \
-            if chats else []
+    orders = await lookup_store.orders_of_customer(external_userid)
     for order in orders:
         stages = await pipelines.load(order.order_type)
         if not stages.names or order.stage != stages.names[-1]:

@@ -1,0 +1,58 @@
+"""A customer's orders in one statement: by the customer, else by the groups they are in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.infra.clock import utcnow
+from bot.infra.db import close_db, init_db
+from bot.models import CustomerGroup, CustomerGroupMember, Order
+from bot.orders import lookup_store
+from tests.harness.databases import fresh_postgres, fresh_sqlite
+from tests.harness.env import PG_URL
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "postgres":
+        await fresh_postgres()
+        await init_db(PG_URL)
+    else:
+        await init_db(f"sqlite://{await fresh_sqlite(tmp_path)}")
+    try:
+        yield request.param
+    finally:
+        await close_db()
+
+
+async def _order(no: str, customer: str | None = None, chat: str | None = None) -> Order:
+    return await Order.create(order_no=no, customer_external_userid=customer,
+                              group_chat_id=chat, specialist="zhangwei",
+                              team={"specialist": "zhangwei", "others": []})
+
+
+async def _member(chat: str, userid: str, *, left: bool = False) -> None:
+    group, _ = await CustomerGroup.get_or_create(chat_id=chat)
+    await CustomerGroupMember.create(group=group, userid=userid, type=2,
+                                     left_at=utcnow() if left else None)
+
+
+async def test_a_customers_orders_by_themselves_else_by_their_groups(database: str) -> None:
+    await _order("A1", customer="wmOwner", chat="wrA")
+    await _order("A2", customer="wmOwner")
+    await _order("B1", chat="wrB")
+    await _order("C1", chat="wrC")
+    for chat in ("wrA", "wrB"):
+        await _member(chat, "wmRelative")
+    await _member("wrC", "wmRelative", left=True)  # left that group: not theirs any more
+    await _member("wrB", "wmOwner")  # their own orders come first, and alone
+
+    own = await lookup_store.orders_of_customer("wmOwner")
+    assert [o.order_no for o in own] == ["A2", "A1"]
+    assert own[0].team == {"specialist": "zhangwei", "others": []}
+    assert [o.order_no for o in await lookup_store.orders_of_customer("wmRelative")] == [
+        "B1", "A1"]
+    assert await lookup_store.orders_of_customer("wmNobody") == []
