@@ -190,3 +190,44 @@ async def test_a_pulls_customers_share_their_reads_and_their_reply_outcomes(
             outcomes = sum(n for s, n in seen.items()
                            if s.startswith('UPDATE "outbox_message" AS o'))
             assert outcomes <= 4, list(seen)
+
+
+async def test_a_row_whose_earlier_row_settled_while_it_was_stored_is_not_looked_up(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The customer's previous message was pending when the next one was stored, and its
+    handler here finished before the new row's started: this process knows it settled, so
+    the new row reads nothing about earlier rows."""
+    from bot.pipeline.pullers import kf_sync
+
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        held = HeldCommits(w.services.ports.commits)
+        w.services.ports.commits = held
+        store = kf_sync._store
+        first: list[int] = []
+
+        async def stored_then_earlier_settles(*args: Any) -> Any:
+            rows = await store(*args)
+            if first and any(earlier for _, _, earlier in rows):
+                held.release.set()
+
+                async def settled() -> bool:
+                    row = await InboxEvent.get(id=first[0])
+                    return row.status == InboxStatus.DONE and first[0] not in \
+                        kf_sync._in_flight.get(row.thread or "", {})
+
+                await wait_for(settled, timeout=10)
+            first.extend(r for r, _, _ in rows)
+            return rows
+
+        monkeypatch.setattr(kf_sync, "_store", stored_then_earlier_settles)
+        with counting_statements(monkeypatch) as seen:
+            await w.sandbox.customer_says(KF, "wmQuick", QUESTIONS[0][0])
+            await asyncio.wait_for(held.holding.wait(), 10)
+            await w.sandbox.customer_says(KF, "wmQuick", QUESTIONS[1][0])
+            texts = await w.wait_kf(2, euid="wmQuick")
+            await w.settle()
+        assert QUESTIONS[0][1] in texts[0] and QUESTIONS[1][1] in texts[1], texts
+        assert held.release.is_set()  # the second row was stored with the first pending
+        assert not any("WHERE thread =" in s for s in seen), list(seen)

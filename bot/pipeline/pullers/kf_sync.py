@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -111,8 +112,12 @@ class _Handler:
         here = {r: t for r, t in (_in_flight.get(thread) or {}).items() if r < row_id} \
             if thread else {}
         ahead = list(here.values())
-        # First once those are settled, if every earlier pending row is one of them.
-        first = thread is not None and earlier <= here.keys()
+        # First once those are settled, if every earlier pending row is one of them or has
+        # settled here since the batch was stored (its handler done while the batch's
+        # statement ran: a row never becomes pending again).
+        settled = _settled_here()
+        first = thread is not None and all(r in here or settled.get(r) == thread
+                                           for r in earlier)
         task = asyncio.create_task(process_fresh(
             self.services, row_id, _app_name(self.services), event, first=first,
             after=[*ahead, *([b] if (b := self.tails.get(who)) is not None else [])]))
@@ -121,7 +126,7 @@ class _Handler:
         if thread is not None:
             rows = _in_flight.setdefault(thread, {})
             rows[row_id] = task
-            task.add_done_callback(lambda _: _forget(thread, row_id))
+            task.add_done_callback(lambda t: _forget(thread, row_id, t))
         self.tails[who] = task
 
     async def wait(self) -> None:
@@ -130,7 +135,28 @@ class _Handler:
             await asyncio.wait(list(self.tails.values()))
 
 
-def _forget(thread: str, row_id: int) -> None:
+# The rows this event loop's handlers settled lately (handled, or failed for good), with
+# their threads, oldest first. Per loop: a loop serves one database (tests start a fresh one,
+# its ids from 1 again, with a loop of their own).
+_SETTLED: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, str]] = (
+    weakref.WeakKeyDictionary())
+SETTLED_KEPT = 10_000
+
+
+def _settled_here() -> dict[int, str]:
+    loop = asyncio.get_running_loop()
+    settled = _SETTLED.get(loop)
+    if settled is None:
+        settled = _SETTLED[loop] = {}
+    return settled
+
+
+def _forget(thread: str, row_id: int, task: asyncio.Task[bool]) -> None:
+    if not task.cancelled() and task.exception() is None and task.result():
+        settled = _settled_here()
+        settled[row_id] = thread
+        if len(settled) > SETTLED_KEPT:
+            del settled[next(iter(settled))]
     rows = _in_flight.get(thread)
     if rows is not None:
         rows.pop(row_id, None)
