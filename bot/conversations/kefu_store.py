@@ -20,10 +20,11 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise import BaseDBAsyncClient
+from tortoise.backends.base.client import TransactionalDBClient
 
 from bot.infra import sql
 from bot.infra.clock import cst_date
-from bot.infra.db import connection
+from bot.infra.db import base_connection, connection, in_a_transaction
 from bot.infra.group_commit import Failed, loop_batcher
 from bot.models import (
     ConversationMessage,
@@ -70,32 +71,43 @@ async def record(conn: BaseDBAsyncClient, d: Decision) -> None:
     decisions under way side by side (a pull's customers): one statement for all of them."""
     if not sql.is_postgres(conn):
         await _in_turn(conn, d)
-    elif conn is connection():
-        await loop_batcher("kf.decisions", _record_together).submit(d)
-    else:
+    elif isinstance(conn, TransactionalDBClient):  # the caller's transaction: its own write
         await _together(conn, [d])
+    else:
+        # Stored before the caller lets go of the conversation's lock, even if cancelled.
+        await loop_batcher("kf.decisions", _record_together).submit_shielded(d)
     for row, message in d.replies:
         row.id = message.outbox_id
         row._saved_in_db = True
 
 
 async def _record_together(ds: list[Decision]) -> list[Failed | None]:
-    """Should the shared statement fail, each decision is stored alone, so one that cannot
-    be (a duplicate outbox key) fails only its own caller."""
-    conn = connection()
-    try:
-        await _together(conn, ds)
-        return [None] * len(ds)
-    except Exception:
-        if len(ds) == 1:
-            raise
-    out: list[Failed | None] = []
-    for d in ds:
+    """Should a shared statement fail, each of its decisions is stored alone, so one that
+    cannot be (a duplicate outbox key) fails only its own caller. A conversation decided
+    twice in one batch (its lock lost meanwhile) goes in a later statement: one
+    ``UPDATE … FROM`` changes a row once, with one of its two matches."""
+    conn = base_connection()
+    out: list[Failed | None] = [None] * len(ds)
+    left = list(range(len(ds)))
+    while left:
+        seen: set[int] = set()
+        now: list[int] = []
+        later: list[int] = []
+        for i in left:
+            (later if ds[i].conversation.id in seen else now).append(i)
+            seen.add(ds[i].conversation.id)
         try:
-            await _together(conn, [d])
-            out.append(None)
+            await _together(conn, [ds[i] for i in now])
         except Exception as exc:
-            out.append(Failed(exc))
+            if len(now) == 1:
+                out[now[0]] = Failed(exc)
+            else:
+                for i in now:
+                    try:
+                        await _together(conn, [ds[i]])
+                    except Exception as one:
+                        out[i] = Failed(one)
+        left = later
     return out
 
 
@@ -327,14 +339,22 @@ async def conversation(open_kfid: str, external_userid: str) -> KfConversation |
     """The conversation row, read with those of the other decisions under way side by side
     (a pull's customers): one SELECT for all of them. Each asks holding its conversation's
     lock, and the SELECT runs after it asked, so it reads what the last holder wrote."""
-    return await loop_batcher("kf.conversations", conversations).submit(
+    if in_a_transaction():  # it reads what its own transaction wrote
+        return (await conversations([(open_kfid, external_userid)]))[0]
+    return await loop_batcher("kf.conversations", _conversations_outside).submit(
         (open_kfid, external_userid))
 
 
-async def conversations(keys: Sequence[tuple[str, str]]) -> list[KfConversation | None]:
+async def _conversations_outside(keys: Sequence[tuple[str, str]]
+                                 ) -> list[KfConversation | None]:
+    return await conversations(keys, base_connection())
+
+
+async def conversations(keys: Sequence[tuple[str, str]], conn: BaseDBAsyncClient | None = None
+                        ) -> list[KfConversation | None]:
     """The conversation rows of ``keys`` (open_kfid, external_userid), None where there is
     none."""
-    conn = connection()
+    conn = conn or connection()
     p = sql.Params(sql.dialect_of(conn))
     unique = list(dict.fromkeys(keys))
     if p.dialect == sql.POSTGRES:

@@ -24,7 +24,7 @@ from tortoise.exceptions import IntegrityError
 from bot.delivery import groupmsg_lookup, outbox_store
 from bot.infra import sql
 from bot.infra.clock import utcnow
-from bot.infra.db import connection
+from bot.infra.db import base_connection, connection, in_a_transaction
 from bot.infra.group_commit import Failed, group_commit, loop_batcher
 from bot.infra.logs import correlated, correlation_id, get_logger
 from bot.infra.store import LockTimeout
@@ -387,9 +387,11 @@ async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, 
         nonlocal written
         written = await outbox_store.finish(conn, row.id, values)
 
-    if sql.is_postgres(connection()):
-        # Senders finishing side by side (a pull's replies) share one statement.
-        written = await loop_batcher("outbox.finish", _finish_together).submit((row.id, values))
+    if sql.is_postgres(connection()) and not in_a_transaction():
+        # Senders finishing side by side (a pull's replies) share one statement; written
+        # before the sender lets go of the row's lock, even if cancelled.
+        written = await loop_batcher("outbox.finish", _finish_together).submit_shielded(
+            (row.id, values))
     else:
         # Committed with other senders' results in one transaction (one fsync).
         await group_commit().run(write, single_statement=True)
@@ -406,7 +408,7 @@ async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, 
 
 
 async def _finish_together(items: list[tuple[int, dict[str, Any]]]) -> list[bool | Failed]:
-    return await outbox_store.finish_together(connection(), items)
+    return await outbox_store.finish_together(base_connection(), items)
 
 
 # A later fact may move a row only forward: pending → sent → delivered, and failed from

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import BaseDBAsyncClient, Tortoise
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.context import TortoiseContext
 
 MODELS = ["bot.models", "aerich.models"]
@@ -108,6 +109,22 @@ def connection() -> BaseDBAsyncClient:
     from bot.models import InboxEvent
 
     return InboxEvent._meta.db
+
+
+def base_connection() -> BaseDBAsyncClient:
+    """The connection outside any transaction, even when asked from inside one: what a
+    batch of several callers' writes goes through (the task that flushes a batch inherits
+    the context of the caller that started it, its transaction included)."""
+    conn = connection()
+    while isinstance(conn, TransactionalDBClient):
+        conn = conn._parent
+    return conn
+
+
+def in_a_transaction() -> bool:
+    """Whether the caller runs inside a transaction (its writes then belong to it, not to a
+    batch shared with others)."""
+    return isinstance(connection(), TransactionalDBClient)
 
 
 async def ping_db() -> bool:

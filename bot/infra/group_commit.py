@@ -40,31 +40,60 @@ class Batcher(Generic[T, R]):
         self._task: asyncio.Task[None] | None = None
 
     async def submit(self, item: T) -> R:
+        """``item``'s result. A caller cancelled meanwhile leaves its item in the batch: it
+        is flushed all the same (see ``submit_shielded``)."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain())
         return await future
 
+    async def submit_shielded(self, item: T, *, grace: float = 10.0) -> R:
+        """``submit``, but a caller cancelled while its item waits still waits for the
+        item's flush (up to ``grace`` seconds) before the cancellation goes on: a write made
+        under a lock lands before the lock is let go, else the next holder could read
+        around it and its own write join the same batch."""
+        task = asyncio.ensure_future(self.submit(item))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            deadline = asyncio.get_running_loop().time() + grace
+            while not task.done():
+                left = deadline - asyncio.get_running_loop().time()
+                if left <= 0:
+                    break
+                try:
+                    await asyncio.wait([task], timeout=left)
+                except asyncio.CancelledError:
+                    continue  # cancelled again: still the same flush to wait for
+            if task.done() and not task.cancelled():
+                task.exception()  # retrieved: this caller is cancelled, not failed
+            raise
+
     async def _drain(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending[: self._max], self._pending[self._max :]
-            try:
-                results = await self._flush([item for item, _ in batch])
-            except BaseException as exc:
-                for _, fut in batch:
-                    if not fut.done():
-                        fut.set_exception(exc if isinstance(exc, Exception) else RuntimeError())
-                if not isinstance(exc, Exception):
-                    raise
-                continue
-            for (_, fut), result in zip(batch, results, strict=True):
-                if fut.done():
+        try:
+            while self._pending:
+                batch, self._pending = self._pending[: self._max], self._pending[self._max :]
+                try:
+                    results = await self._flush([item for item, _ in batch])
+                except BaseException as exc:
+                    for _, fut in batch:
+                        if not fut.done():
+                            fut.set_exception(
+                                exc if isinstance(exc, Exception) else RuntimeError())
+                    if not isinstance(exc, Exception):
+                        raise
                     continue
-                if isinstance(result, Failed):
-                    fut.set_exception(result.exc)
-                else:
-                    fut.set_result(result)
+                for (_, fut), result in zip(batch, results, strict=True):
+                    if fut.done():
+                        continue
+                    if isinstance(result, Failed):
+                        fut.set_exception(result.exc)
+                    else:
+                        fut.set_result(result)
+        finally:
+            # A finished task holds its loop: a batcher kept per loop would keep it alive.
+            self._task = None
 
 
 Write = Callable[[Any], Awaitable[Any]]
@@ -102,7 +131,7 @@ class GroupCommit:
         from tortoise.transactions import in_transaction
 
         from bot.infra import sql
-        from bot.infra.db import connection
+        from bot.infra.db import connection, in_a_transaction
 
         conn = connection()
         if sql.dialect_of(conn) != sql.SQLITE:
@@ -110,11 +139,19 @@ class GroupCommit:
                 return await write(conn)
             async with in_transaction() as conn:
                 return await write(conn)
-        return await self._batcher.submit((order, write))
+        if in_a_transaction():  # the caller's own transaction commits it
+            return await write(conn)
+        # Committed before the caller lets go of the locks it holds, even if cancelled.
+        return await self._batcher.submit_shielded((order, write))
 
     @staticmethod
     async def _commit(items: list[tuple[str, Write]]) -> list[Any]:
-        from tortoise.transactions import in_transaction
+        from bot.infra.db import base_connection
+
+        def in_transaction() -> Any:
+            # Not the context's connection: the task flushing the batch inherited the
+            # context of the caller that started it.
+            return base_connection()._in_transaction()
 
         if len(items) > 1:
             ranked = sorted(range(len(items)), key=lambda i: items[i][0])

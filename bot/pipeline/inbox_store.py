@@ -17,7 +17,7 @@ from typing import Any
 from bot.conversations import kefu_store
 from bot.infra import sql
 from bot.infra.clock import utcnow
-from bot.infra.db import connection
+from bot.infra.db import base_connection, connection
 from bot.models import InboxEvent, InboxStatus, KfCursor
 
 COLUMNS = ("app", "dedupe_key", "fmt", "event_type", "time_boxed", "plaintext", "status",
@@ -56,8 +56,9 @@ async def insert_new(rows: Sequence[Sequence[Any]], *, done: Sequence[int] = (),
     """Insert ``rows`` (values in ``COLUMNS`` order, distinct dedupe keys), skipping those
     whose dedupe key is stored already; returns the ids of the rows inserted, by key. And
     marks the rows ``done`` done at ``at``: in the same statement on PostgreSQL (a burst's
-    callbacks and its passive answers cost one round trip), after it on SQLite."""
-    conn = connection()
+    callbacks and its passive answers cost one round trip), after it on SQLite. Outside
+    any transaction (the inbox writer's batch flushes it for many callers)."""
+    conn = base_connection()
     p = sql.Params(sql.dialect_of(conn))
     got: list[dict[str, Any]] = []
     if rows:
@@ -150,7 +151,7 @@ def _mark_done_sql(p: sql.Params, row_ids: Sequence[int], at: datetime) -> str:
 
 
 async def mark_done(row_ids: Sequence[int], at: datetime) -> None:
-    conn = connection()
+    conn = base_connection()  # as insert_new
     p = sql.Params(sql.dialect_of(conn))
     await conn.execute_query(_mark_done_sql(p, row_ids, at), p.values)
 

@@ -4,6 +4,7 @@ one statement, and each keeps exactly what it would have stored alone."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -163,3 +164,67 @@ async def test_decisions_and_a_pull_on_the_same_customers_never_deadlock(
                  for c in pulled]
         await asyncio.gather(kefu_store._together(connection(), ds),
                              inbox_store.insert_pulled(rows, wrote))
+
+
+async def test_a_decision_whose_caller_is_cancelled_lands_before_the_cancel_goes_on(
+    pg_database: str,
+) -> None:
+    """The caller holds the conversation's lock while its decision waits behind a batch in
+    flight: cancelled then (a job's timeout), it still waits for its write, so the next
+    holder of the lock reads the conversation as this decision left it."""
+    convs = await _conversations(2)
+    first = asyncio.create_task(kefu_store.record(connection(), _decision(convs[0], 1,
+                                                                          replies=1, rule=None)))
+    await asyncio.sleep(0)  # its batch is in flight
+    queued = asyncio.create_task(kefu_store.record(connection(), _decision(convs[1], 1,
+                                                                           replies=2, rule=None)))
+    await asyncio.sleep(0)  # queued behind it
+    queued.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    # Already stored: the customer's message and both replies.
+    assert await ConversationMessage.filter(conversation="kefu:wkA:wm1").count() == 3
+    assert (await KfConversation.get(id=convs[1].id)).sent_since_customer == 2
+    await first
+
+
+async def test_one_conversation_decided_twice_in_a_batch_keeps_both(pg_database: str) -> None:
+    """Should two decisions of one conversation meet in a batch (its lock lost meanwhile),
+    they are stored one after the other: one UPDATE … FROM would keep only one's change."""
+    (conv,) = await _conversations(1)
+    conv.sent_since_customer = 0
+    await conv.save()
+    a = _decision(conv, 1, replies=2, rule=None)
+    b = _decision(conv, 2, replies=1, rule=None)
+    b.customer_at = a.customer_at  # the same message time: the budget adds up
+    await asyncio.gather(kefu_store.record(connection(), a), kefu_store.record(connection(), b))
+    assert (await KfConversation.get(id=conv.id)).sent_since_customer == 3
+
+
+async def test_a_decision_in_a_callers_transaction_is_not_batched_with_others(
+    pg_database: str,
+) -> None:
+    """A decision recorded inside a transaction belongs to it; another caller's decision
+    batched at the same moment does not ride in that transaction and survive its rollback
+    only by chance."""
+    from tortoise.transactions import in_transaction
+
+    convs = await _conversations(2)
+
+    class Rollback(Exception):
+        pass
+
+    async def inside() -> None:
+        with contextlib.suppress(Rollback):
+            async with in_transaction() as conn:
+                await kefu_store.record(conn, _decision(convs[0], 1, replies=1, rule=None))
+                await asyncio.sleep(0.05)
+                raise Rollback
+
+    async def outside() -> None:
+        await asyncio.sleep(0)
+        await kefu_store.record(connection(), _decision(convs[1], 1, replies=1, rule=None))
+
+    await asyncio.gather(inside(), outside())
+    assert await ConversationMessage.filter(conversation="kefu:wkA:wm0").count() == 0
+    assert await ConversationMessage.filter(conversation="kefu:wkA:wm1").count() == 2

@@ -351,3 +351,57 @@ async def test_redis_commands_under_way_together_share_a_pipeline(redis_url: str
         assert 0 < (await a.ttl("mark:new") or 0) <= 5
     finally:
         await a.close()
+
+
+async def test_a_redis_command_or_lock_refused_fails_only_its_own_caller(
+    redis_url: str,
+) -> None:
+    """A value Redis cannot take, or a lock key holding something else, fails the caller
+    who asked, not the others sharing its pipeline or script; no lock is left set."""
+    a = make_store(redis_url, prefix="t:")
+    try:
+        await a.set("ok", "1")
+        got = await asyncio.gather(a.get("ok"), a.set("bad", None),  # type: ignore[arg-type]
+                                   a.delete("gone"), return_exceptions=True)
+        assert got[0] == "1" and isinstance(got[1], Exception) and got[2] is None, got
+        go = asyncio.Event()
+
+        async def spoiled() -> None:
+            async with a.lock("spoiled", ttl=30, wait=0):
+                # Its key replaced by something else: Redis refuses the release's GET.
+                await a.redis.delete("t:lock:spoiled")
+                await a.redis.hset("t:lock:spoiled", "f", "1")
+                await go.wait()
+
+        async def hold(name: str) -> str:
+            await go.wait()  # taken in the same script as the spoiled release
+            async with a.lock(name, ttl=30, wait=0):
+                return name
+
+        tasks = [asyncio.create_task(c) for c in (spoiled(), hold("x"), hold("y"))]
+        await asyncio.sleep(0.05)
+        go.set()
+        got = await asyncio.gather(*tasks, return_exceptions=True)
+        assert isinstance(got[0], Exception) and got[1:] == ["x", "y"], got
+        assert not await a.redis.exists("t:lock:x", "t:lock:y")
+    finally:
+        await a.close()
+
+
+def test_a_loops_batchers_do_not_keep_the_loop_alive() -> None:
+    """Batchers kept per event loop hold no finished task (which would hold its loop), so
+    a closed loop and its batchers go (tests run a loop each)."""
+    import gc
+
+    from bot.infra import group_commit
+
+    async def flush(items: list[int]) -> list[int]:
+        return items
+
+    async def use() -> int:
+        return await group_commit.loop_batcher("test.leak", flush).submit(7)
+
+    before = len(group_commit._BATCHERS)
+    assert asyncio.run(use()) == 7
+    gc.collect()
+    assert len(group_commit._BATCHERS) == before

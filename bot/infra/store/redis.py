@@ -83,16 +83,27 @@ class RedisStore:
 
     async def _pipeline(self, items: list[tuple[tuple[Any, ...], ...]]
                         ) -> list[list[Any] | Failed]:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for commands in items:
-                for command in commands:
-                    pipe.execute_command(*command)
-            results = iter(await pipe.execute(raise_on_error=False))
+        encoder = self.redis.get_encoder()
         out: list[list[Any] | Failed] = []
-        for commands in items:
-            mine = [next(results) for _ in commands]
+        sent: list[int] = []  # the items that went into the pipeline
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for i, commands in enumerate(items):
+                try:
+                    # Encoded here, item by item: a value Redis cannot take fails its own
+                    # caller, not the whole pipeline's.
+                    encoded = [(c[0], *(encoder.encode(a) for a in c[1:])) for c in commands]
+                except Exception as exc:
+                    out.append(Failed(exc))
+                    continue
+                out.append([])
+                sent.append(i)
+                for command in encoded:
+                    pipe.execute_command(*command)
+            results = iter(await pipe.execute(raise_on_error=False) if sent else [])
+        for i in sent:
+            mine = [next(results) for _ in items[i]]
             error = next((r for r in mine if isinstance(r, Exception)), None)
-            out.append(Failed(error) if error is not None else mine)
+            out[i] = Failed(error) if error is not None else mine
         return out
 
     async def get(self, key: str) -> str | None:

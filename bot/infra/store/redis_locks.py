@@ -21,30 +21,45 @@ from collections.abc import Coroutine
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
-from bot.infra.group_commit import Batcher
+from bot.infra.group_commit import Batcher, Failed
 
 # KEYS[i] with ARGV[3i-2..3i] = op, token, ttl in ms. Ops: a = take (SET NX PX),
-# r = release (DEL if ours), e = extend (PEXPIRE if ours). One answer per key: 1 or 0.
+# r = release (DEL if ours), e = extend (PEXPIRE if ours). One answer per key: 1 or 0, or
+# -1 when Redis refused that key's command (pcall: the others' still run).
 _SCRIPT = """
 local out = {}
 for i = 1, #KEYS do
   local op, token = ARGV[3 * i - 2], ARGV[3 * i - 1]
+  local r
   if op == 'a' then
-    out[i] = redis.call('SET', KEYS[i], token, 'NX', 'PX', ARGV[3 * i]) and 1 or 0
-  elseif redis.call('GET', KEYS[i]) == token then
-    if op == 'r' then
-      redis.call('DEL', KEYS[i])
-    else
-      redis.call('PEXPIRE', KEYS[i], ARGV[3 * i])
-    end
-    out[i] = 1
+    r = redis.pcall('SET', KEYS[i], token, 'NX', 'PX', ARGV[3 * i])
   else
-    out[i] = 0
+    r = redis.pcall('GET', KEYS[i])
+    if r == token then
+      if op == 'r' then
+        r = redis.pcall('DEL', KEYS[i])
+      else
+        r = redis.pcall('PEXPIRE', KEYS[i], ARGV[3 * i])
+      end
+    else
+      r = (type(r) == 'table' and r.err) and r or false
+    end
+  end
+  if type(r) == 'table' and r.err then
+    out[i] = -1
+  else
+    out[i] = r and 1 or 0
   end
 end
 return out
 """
+
+def _quietly(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # a release that failed too: the key expires with its ttl
+
 
 POLL = 0.01  # seconds between tries while waiting for a lock another process holds
 TAKE, RELEASE, EXTEND = "a", "r", "e"
@@ -63,12 +78,13 @@ class RedisLocks:
     def token(self) -> str:
         return f"{self._me}:{next(self._tokens)}"
 
-    async def _run(self, ops: list[_Op]) -> list[bool]:
+    async def _run(self, ops: list[_Op]) -> list[bool | Failed]:
         keys = [key for _, key, _, _ in ops]
         args: list[Any] = []
         for op, _, token, ttl_ms in ops:
             args += (op, token, ttl_ms)
-        return [bool(x) for x in await self._script(keys=keys, args=args)]
+        return [Failed(RedisError(f"lock command refused for {key}")) if x == -1 else bool(x)
+                for x, key in zip(await self._script(keys=keys, args=args), keys, strict=True)]
 
     def _op(self, op: str, key: str, token: str, ttl: float) -> Coroutine[Any, Any, bool]:
         loop = asyncio.get_running_loop()
@@ -85,11 +101,13 @@ class RedisLocks:
             try:
                 if await self._op(TAKE, key, token, ttl):
                     return True
-            except asyncio.CancelledError:
-                # The script may have set the key after all: let it go rather than leave
-                # it blocking everyone for its ttl.
+            except BaseException:
+                # Cancelled, or the answer lost (a timeout, a dropped connection): the
+                # script may have set the key all the same. Let it go rather than leave it
+                # blocking everyone for its ttl.
                 task = asyncio.ensure_future(self._op(RELEASE, key, token, ttl))
                 self._cleanups.add(task)
+                task.add_done_callback(_quietly)
                 task.add_done_callback(self._cleanups.discard)
                 raise
             if stop is not None and loop.time() + POLL > stop:
