@@ -14,7 +14,7 @@ import pytest_asyncio
 from aiohttp.test_utils import TestClient
 
 from bot.infra.db import close_db, init_db
-from tests.harness.databases import flush_redis, fresh_postgres, prepare
+from tests.harness.databases import flush_redis, fresh_postgres, fresh_sqlite, prepare
 from tests.harness.env import PG_URL, REDIS_URL
 from tests.harness.service import serving
 from tests.harness.settings import MODES, SettingsFactory, settings_factory
@@ -42,6 +42,22 @@ async def pg_database() -> AsyncIterator[str]:
     await init_db(PG_URL)
     try:
         yield PG_URL
+    finally:
+        await close_db()
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated, empty database of each dialect for tests of store modules (no service):
+    PostgreSQL through a one-connection pool (so that connection's prepared statements are
+    all the process holds), or a SQLite file."""
+    if request.param == "postgres":
+        await fresh_postgres()
+        await init_db(f"{PG_URL}?maxsize=1")
+    else:
+        await init_db(f"sqlite://{await fresh_sqlite(tmp_path)}")
+    try:
+        yield request.param
     finally:
         await close_db()
 

@@ -10,34 +10,14 @@ connection's prepared statements are all the process holds.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.customers import customer_store
 from bot.infra.clock import utcnow
-from bot.infra.db import close_db, connection, init_db
+from bot.infra.db import connection
 from bot.models import Customer, InboxEvent, KfConversation
 from bot.pipeline import inbox, inbox_store
-from tests.harness.databases import fresh_postgres, fresh_sqlite
-from tests.harness.env import PG_URL
 
 SIZES = range(1, 31)
 WARM = 5  # sizes run before the count is taken: every statement of the path prepared once
-
-
-@pytest.fixture(params=["postgres", "sqlite"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "postgres":
-        await fresh_postgres()
-        await init_db(f"{PG_URL}?maxsize=1")
-    else:
-        await init_db(f"sqlite://{await fresh_sqlite(tmp_path)}")
-    try:
-        yield request.param
-    finally:
-        await close_db()
 
 
 async def prepared(database: str) -> int:

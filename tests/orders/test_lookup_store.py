@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.infra.clock import utcnow
-from bot.infra.db import close_db, init_db
 from bot.models import CustomerGroup, CustomerGroupMember, Order
 from bot.orders import lookup_store
-from tests.harness.databases import fresh_postgres, fresh_sqlite
-from tests.harness.env import PG_URL
-
-
-@pytest.fixture(params=["postgres", "sqlite"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "postgres":
-        await fresh_postgres()
-        await init_db(PG_URL)
-    else:
-        await init_db(f"sqlite://{await fresh_sqlite(tmp_path)}")
-    try:
-        yield request.param
-    finally:
-        await close_db()
 
 
 async def _order(no: str, customer: str | None = None, chat: str | None = None) -> Order:
