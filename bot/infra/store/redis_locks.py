@@ -56,6 +56,7 @@ end
 return out
 """
 
+
 def _quietly(task: asyncio.Future[Any]) -> None:
     if not task.cancelled():
         task.exception()  # a release that failed too: the key expires with its ttl
@@ -83,8 +84,8 @@ class RedisLocks:
         args: list[Any] = []
         for op, _, token, ttl_ms in ops:
             args += (op, token, ttl_ms)
-        return [Failed(RedisError(f"lock command refused for {key}")) if x == -1 else bool(x)
-                for x, key in zip(await self._script(keys=keys, args=args), keys, strict=True)]
+        return [Failed(RedisError("Redis refused a lock command")) if x == -1 else bool(x)
+                for x in await self._script(keys=keys, args=args)]
 
     def _op(self, op: str, key: str, token: str, ttl: float) -> Coroutine[Any, Any, bool]:
         loop = asyncio.get_running_loop()
