@@ -140,11 +140,25 @@ async def keep_passive_reply(row_id: int, record: dict[str, object]) -> None:
     await InboxEvent.filter(id=row_id).update(passive_reply=record)
 
 
-async def passive_reply_for(dedupe_key: str) -> dict[str, object] | None:
-    """The passive reply an earlier delivery of this callback was answered with, if any."""
+@dataclass(frozen=True)
+class EarlierDelivery:
+    """What became of the row an earlier delivery of a callback stored."""
+
+    row_id: int
+    pending: bool
+    time_boxed: bool
+    received_at: datetime
+    passive_reply: dict[str, object] | None  # what it was answered with, if passively
+
+
+async def earlier_delivery(dedupe_key: str) -> EarlierDelivery | None:
     rows = await InboxEvent.filter(dedupe_key=dedupe_key).limit(1).values_list(
-        "passive_reply", flat=True)
-    return rows[0] if rows and isinstance(rows[0], dict) else None
+        "id", "status", "time_boxed", "received_at", "passive_reply")
+    if not rows:
+        return None
+    row_id, status, time_boxed, received_at, reply = rows[0]
+    return EarlierDelivery(int(row_id), status == InboxStatus.PENDING, bool(time_boxed),
+                           received_at, reply if isinstance(reply, dict) else None)
 
 
 def kf_thread(open_kfid: str | None, external_userid: str | None) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.infra.clock import utcnow
 from bot.infra.logs import correlated, get_logger
 from bot.pipeline import inbox
 from bot.pipeline.inbox import NewEvent
@@ -47,6 +48,10 @@ log = get_logger("bot.callback")
 
 # A passive reply must be ready well inside WeCom's 5 s; past this the job path answers.
 PASSIVE_BUDGET_SECONDS = 1.0
+# A retry finding its row still pending this long after it was stored: the request that
+# stored it is over (its passive attempt included), so nothing but a dead process left the
+# row without a job (WeCom retries 5 s after a callback it got no answer to).
+REQUEUE_AFTER_SECONDS = PASSIVE_BUDGET_SECONDS + 1.0
 
 
 class Reject(Exception):
@@ -178,10 +183,18 @@ async def receive(request: web.Request) -> web.Response:
         if row_id is None:
             # WeCom retries a callback whose answer it never got: one we answered passively
             # gets the same reply again (a staff command's answer is not lost with it).
-            kept = await _kept_reply(key)
-            if kept is not None:
+            earlier = await _earlier(key)
+            if earlier is not None and earlier.passive_reply is not None:
                 _log("receive", request, "replayed", 200, started, **fields)
-                return _passive_response(services, app, event, reply_of_record(kept), fmt)
+                return _passive_response(services, app, event,
+                                         reply_of_record(earlier.passive_reply), fmt)
+            if earlier is not None and earlier.pending and (
+                    utcnow() - earlier.received_at).total_seconds() > REQUEUE_AFTER_SECONDS:
+                # The process that stored it may have died between the insert and queuing
+                # its job (the ack follows the insert, the queuing the ack): queued again,
+                # rather than left to the sweep minutes later. A job still queued refuses
+                # the id; one that finds the row done does nothing.
+                services.spawn(_requeue(services, earlier))
             _log("receive", request, "duplicate", 200, started, **fields)
             return _empty(200)
         fields["inbox_id"] = row_id
@@ -224,12 +237,20 @@ async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> Non
                     dedupe_key=key)
 
 
-async def _kept_reply(key: str) -> dict[str, object] | None:
+async def _earlier(key: str) -> inbox.EarlierDelivery | None:
     try:
-        return await inbox.passive_reply_for(key)
+        return await inbox.earlier_delivery(key)
     except Exception as exc:  # the duplicate is acknowledged all the same
         log.warning("callback.replay_unavailable", error=type(exc).__name__)
         return None
+
+
+async def _requeue(services: Services, earlier: inbox.EarlierDelivery) -> None:
+    try:
+        await enqueue_inbox(services, earlier.row_id, time_boxed=earlier.time_boxed)
+    except Exception as exc:  # the sweeper finds the pending row later
+        log.warning("callback.enqueue_failed", error=type(exc).__name__,
+                    inbox_id=earlier.row_id)
 
 
 async def _keep_reply(row_id: int, reply: Reply) -> None:

@@ -196,3 +196,51 @@ async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
 
         await wait_for(done)
         assert await sweep_inbox(services) == 0
+
+
+async def test_wecoms_retry_of_a_row_stored_but_never_queued_queues_it(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """The serve that stored a callback died before queuing its job and before its ack:
+    WeCom's retry finds the row stored and still pending, and queues it again, instead of
+    leaving it to the sweep minutes later (the fault battery's kill-serve found one)."""
+    from datetime import timedelta
+
+    from bot.pipeline import inbox
+
+    settings = mode_settings(inbox_stale_seconds=600)
+    signed = Signed(settings)
+    async with serving(settings) as client:
+        services = services_of(client)
+        plaintext = signed.text_message("在吗", msg_id=78)
+        row_id = await services.inbox.store(inbox.NewEvent(
+            app="main", dedupe_key="msg:78", fmt="xml", event_type="text", time_boxed=False,
+            plaintext=plaintext))
+        assert row_id is not None
+        # Out of the sweeps' reach (a worker's start-up sweeps take rows queued 10 s ago):
+        # only the retry can queue it here.
+        await InboxEvent.filter(id=row_id).update(enqueued_at=utcnow() + timedelta(hours=1))
+        queued: list[tuple[Any, ...]] = []
+        enqueue = services.queue.enqueue
+
+        async def spy(name: str, *args: Any, **kwargs: Any) -> Any:
+            queued.append((name, *args))
+            return await enqueue(name, *args, **kwargs)
+
+        services.queue.enqueue = spy  # type: ignore[method-assign]
+        # A retry right after the store: the request that stored it may still be at work
+        # (a passive attempt), so it is not queued a second time.
+        again = await post_callback(client, signed, plaintext)
+        assert again.status == 200
+        await services.settle()
+        assert queued == []
+        await InboxEvent.filter(id=row_id).update(received_at=utcnow() - timedelta(seconds=5))
+        again = await post_callback(client, signed, plaintext)  # WeCom's retry, 5 s on
+        assert again.status == 200 and await again.read() == b""
+
+        async def done() -> bool:
+            return (await InboxEvent.get(id=row_id)).status == InboxStatus.DONE
+
+        await wait_for(done)
+        assert queued == [("process_inbox", row_id)]
+        assert [r.id for r in await inbox_rows()] == [row_id]
