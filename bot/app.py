@@ -28,7 +28,7 @@ from bot.infra.store import make_store
 from bot.orders.lookup import DbOrdersLookup
 from bot.pipeline.inbox import InboxWriter
 from bot.pipeline.outages import OutageWatch, watch_forever
-from bot.pipeline.processing import sweep
+from bot.pipeline.processing import STARTUP_SWEEPS, recover_sweeps, sweep
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import ArqQueue, InProcessRunner
 from bot.ports import Clock, JobQueue, PlaygroundRefused, Ports, Rulebook
@@ -267,6 +267,11 @@ async def running(
             await runner.start()
             sweeper = asyncio.create_task(_sweep_forever(services), name="inbox-sweeper")
             periodic = asyncio.create_task(_periodic_forever(services), name="periodic")
+        elif role == "serve":
+            # The workers sweep every 30 s, rows stale for minutes; what a killed serve
+            # stored and never queued is queued by the next one's start (STARTUP_SWEEPS).
+            sweeper = asyncio.create_task(recover_sweeps(services, STARTUP_SWEEPS),
+                                          name="startup-sweeps")
         log.info("service.started", role=role, embedded=settings.embedded,
                  sandbox=settings.wecom.is_sandbox, apps=[a.name for a in settings.wecom.apps])
         yield services

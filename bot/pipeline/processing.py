@@ -17,7 +17,7 @@ from bot.orders.tick import tick as orders_tick
 from bot.pipeline import inbox
 from bot.pipeline.reply_delivery import Undeliverable, deliver
 from bot.pipeline.runners import retry_delay
-from bot.ports import HandlerContext
+from bot.ports import LOCK_TTL, HandlerContext
 from bot.protocol.events import KfText, implausible_id, parse, parse_kf_message
 from bot.protocol.events.archived import ArchivedMessage
 from bot.runtime import Services
@@ -225,6 +225,32 @@ async def sweep_inbox(services: Services, older_than: float | None = None) -> in
     if rows:
         log.info("inbox.swept", count=len(rows))
     return len(rows)
+
+
+# Back on a Redis that was lost, every pending row may have lost its job with it (a
+# restarted Redis comes back empty): re-queued at once, not after inbox_stale_seconds; and
+# once more a little later for rows `serve` stored while its own connection was still
+# coming back (its enqueue failed). A second job for a row that kept its own is harmless.
+RECOVER_SWEEPS = ((0.0, 5.0), (5.0, 0.0))  # (rows enqueued this long ago, then pause)
+# A worker starting (after a crash, say): the rows a killed worker held are out of reach
+# until their locks lapse (LOCK_TTL), not until arq's in-progress key for their job
+# does (the job timeout + 10 s) nor until inbox_stale_seconds: swept now and once more
+# after the locks' time. A `serve` starting (after a kill, say) sweeps alike: its
+# predecessor may have stored and acknowledged callbacks it never queued (the queuing
+# follows the ack), and the second sweep reaches those stored just before it died.
+STARTUP_SWEEPS = ((LOCK_TTL, LOCK_TTL + 1), (LOCK_TTL, 0.0))
+
+
+async def recover_sweeps(services: Services, sweeps: tuple[tuple[float, float], ...]) -> None:
+    """``sweep_inbox`` for each (older_than, then pause) of ``sweeps``."""
+    for older_than, pause in sweeps:
+        try:
+            count = await sweep_inbox(services, older_than=older_than)
+        except Exception as exc:  # the database may be out too: the periodic sweep follows
+            log.warning("inbox.recover_failed", error=type(exc).__name__)
+            return
+        log.info("inbox.recovered", requeued=count)
+        await asyncio.sleep(pause)
 
 
 async def sweep(services: Services) -> None:

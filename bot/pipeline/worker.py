@@ -9,7 +9,12 @@ import time
 from typing import Any
 
 from bot.infra.logs import correlated, get_logger
-from bot.pipeline.processing import sweep, sweep_inbox
+from bot.pipeline.processing import (
+    RECOVER_SWEEPS,
+    STARTUP_SWEEPS,
+    recover_sweeps,
+    sweep,
+)
 from bot.pipeline.registry import JOBS, PERIODIC
 from bot.pipeline.runners import (
     CORRELATION_ARG,
@@ -18,22 +23,11 @@ from bot.pipeline.runners import (
     JobFunc,
     retry_delay,
 )
-from bot.ports import LOCK_TTL
 from bot.runtime import Services
 
 log = get_logger("bot.pipeline.worker")
 POLL_DELAY = 0.01  # seconds between an idle arq worker's polls of its queue
 RESTART_MIN, RESTART_MAX = 0.5, 10.0  # backoff between restarts of a worker that lost Redis
-# Back on a Redis that was lost, every pending row may have lost its job with it (a
-# restarted Redis comes back empty): re-queued at once, not after inbox_stale_seconds; and
-# once more a little later for rows `serve` stored while its own connection was still
-# coming back (its enqueue failed). A second job for a row that kept its own is harmless.
-RECOVER_SWEEPS = ((0.0, 5.0), (5.0, 0.0))  # (rows enqueued this long ago, then pause)
-# A worker starting (after a crash, say): the rows a killed worker held are out of reach
-# until their locks lapse (LOCK_TTL), not until arq's in-progress key for their job
-# does (the job timeout + 10 s) nor until inbox_stale_seconds: swept now and once more
-# after the locks' time.
-STARTUP_SWEEPS = ((LOCK_TTL, LOCK_TTL + 1), (LOCK_TTL, 0.0))
 
 
 def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any:
@@ -119,20 +113,10 @@ async def run_worker(
 
     recovering: set[asyncio.Task[None]] = set()
 
-    async def recover_sweeps(sweeps: tuple[tuple[float, float], ...]) -> None:
-        for older_than, pause in sweeps:
-            try:
-                count = await sweep_inbox(services, older_than=older_than)
-            except Exception as exc:  # the database may be out too: the periodic sweep follows
-                log.warning("worker.recover_failed", error=type(exc).__name__)
-                return
-            log.info("worker.recovered", requeued=count)
-            await asyncio.sleep(pause)
-
     def on_startup(sweeps: tuple[tuple[float, float], ...]) -> Any:
         async def recover(ctx: dict[str, Any]) -> None:
             # arq runs it once connected: the worker starting, or Redis being back.
-            task = asyncio.create_task(recover_sweeps(sweeps))
+            task = asyncio.create_task(recover_sweeps(services, sweeps))
             recovering.add(task)
             task.add_done_callback(recovering.discard)
 

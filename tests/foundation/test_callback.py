@@ -7,6 +7,7 @@ import asyncio
 import json
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bot.infra.clock import utcnow
@@ -244,3 +245,33 @@ async def test_wecoms_retry_of_a_row_stored_but_never_queued_queues_it(
         await wait_for(done)
         assert queued == [("process_inbox", row_id)]
         assert [r.id for r in await inbox_rows()] == [row_id]
+
+
+async def test_a_serve_starting_queues_rows_a_killed_serve_stored_and_never_queued(
+    tmp_path: Path,
+) -> None:
+    """Production: a serve killed after acknowledging a callback but before queuing its job
+    leaves a pending row no job will run; the next serve's start-up sweep queues it (the
+    workers' own sweep takes only rows stale for minutes)."""
+    from datetime import timedelta
+
+    from bot.app import running
+    from bot.pipeline import inbox
+    from tests.harness.databases import prepare
+    from tests.harness.settings import settings_factory
+
+    await prepare("production", tmp_path)
+    settings = settings_factory("production", tmp_path)()
+    async with running(settings) as services:
+        row_id = await services.inbox.store(inbox.NewEvent(
+            app="main", dedupe_key="msg:79", fmt="xml", event_type="text", time_boxed=False,
+            plaintext=Signed(settings).text_message("在吗", msg_id=79)))
+        assert row_id is not None
+        stored_at = utcnow() - timedelta(minutes=1)
+        await InboxEvent.filter(id=row_id).update(enqueued_at=stored_at)
+    async with running(settings):
+
+        async def queued() -> bool:
+            return (await InboxEvent.get(id=row_id)).enqueued_at > stored_at
+
+        await wait_for(queued)
