@@ -57,6 +57,11 @@ def _with_ports(fn: JobFunc) -> JobFunc:
     return run
 
 
+async def kf_pull_if_left(services: Services, open_kfid: str) -> int:
+    """A callback's check, a lock's ttl later, that its mark was not left to a dead puller."""
+    return await kf_sync.pull_if_left(services, open_kfid)
+
+
 JOBS: dict[str, JobFunc] = {
     "process_inbox": process_inbox,
     "kf_callback": kf_callback,
@@ -64,6 +69,7 @@ JOBS: dict[str, JobFunc] = {
     "send_outbox": outbox.send_job,
     "kf_poll": kf_poll,
     "kf_pull": kf_pull,
+    "kf_pull_if_left": kf_pull_if_left,
     "escalation_sla": escalation_sla,
     "archive_poll": archive_poll,
     "orders_flush_notice": _with_ports(grouptasks.flush),

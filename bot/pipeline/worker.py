@@ -63,7 +63,8 @@ def _arq_function(name: str, fn: JobFunc, max_tries: int, timeout: float) -> Any
     return func(run, name=name, max_tries=max_tries, timeout=timeout, keep_result=keep)
 
 
-_NO_RESULT = frozenset({"process_inbox", "kf_callback", "send_outbox", "kf_pull"})
+_NO_RESULT = frozenset({"process_inbox", "kf_callback", "send_outbox", "kf_pull",
+                        "kf_pull_if_left"})
 
 
 async def run_worker(

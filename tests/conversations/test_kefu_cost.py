@@ -232,3 +232,25 @@ async def test_a_row_whose_earlier_row_settled_while_it_was_stored_is_not_looked
         assert QUESTIONS[0][1] in texts[0] and QUESTIONS[1][1] in texts[1], texts
         assert held.release.is_set()  # the second row was stored with the first pending
         assert not any("WHERE thread =" in s for s in seen), list(seen)
+
+
+async def test_a_mark_left_to_a_puller_that_died_is_pulled_a_locks_ttl_later(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The callback finds the account's pull lock held and leaves its mark to the holder;
+    the holder died (its lock lapses, nobody releases it): a check a lock's ttl later pulls
+    the mark, instead of the next minute's poll (the fault battery's kill-worker lost the
+    answers of one account's last questions so)."""
+    from bot.pipeline.pullers import kf_sync
+
+    settings = mode_settings()
+    if settings.embedded:
+        pytest.skip("a puller dies with its process here, the lock with it")
+    monkeypatch.setattr(kf_sync, "LOCK_TTL", 0.5)
+    async with world(settings) as w:
+        await _sample(w)
+        # A dead puller's lock: nobody renews it, it lapses in a second.
+        assert await w.services.store.set_if_absent(f"lock:kf:sync:{KF}", "dead", ttl=1.0)
+        await w.sandbox.customer_says(KF, "wmLeft", QUESTION)
+        texts = await w.wait_kf(1, euid="wmLeft", timeout=8)
+        assert ANSWER in texts[0]

@@ -26,6 +26,7 @@ from bot.infra.store import LockTimeout
 from bot.models import KfCursor
 from bot.pipeline.inbox import NewEvent, kf_thread
 from bot.pipeline.processing import process_fresh
+from bot.ports import LOCK_TTL
 from bot.protocol import errors as E
 from bot.protocol.errors import RateLimitError, TokenError, WeComAPIError
 from bot.protocol.events import parse_kf_message
@@ -68,7 +69,9 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
                         stored += await _pull(services, open_kfid,
                                               None if mark == _NO_TOKEN else mark, handler)
             except LockTimeout:
-                return stored  # the holder sees our mark before it lets go
+                # The holder sees our mark before it lets go, unless it died holding it.
+                await check_later(services, open_kfid)
+                return stored
             if await store.get(f"kf:dirty:{open_kfid}") is None:
                 return stored
     finally:
@@ -81,8 +84,42 @@ async def puller_at_work(services: Any, open_kfid: str, token: str | None) -> bo
     mark before it lets go, or looks again right after (``request_pull``), so the mark set
     before this look is pulled either way. Under load most callbacks arrive while a pull is
     under way, and each would otherwise cost a job that only finds the lock taken."""
-    return bool(await services.store.set_and_held(
+    at_work = bool(await services.store.set_and_held(
         f"kf:dirty:{open_kfid}", token or _NO_TOKEN, 600, f"kf:sync:{open_kfid}"))
+    if at_work:
+        await check_later(services, open_kfid)
+    return at_work
+
+
+# Accounts whose mark this process left to a puller at work, with the LOCK_TTL window it
+# last asked for a check in: one check job per account and window, not one per callback.
+_checks: dict[str, int] = {}
+
+
+async def check_later(services: Any, open_kfid: str) -> None:
+    """A mark left to the puller at work is pulled by it, unless it dies holding the lock:
+    then the mark would wait for the next minute's poll. A job a lock's ttl later pulls
+    what is still marked (``pull_if_left``)."""
+    window = int(time.time() // LOCK_TTL)
+    if _checks.get(open_kfid) == window:
+        return
+    _checks[open_kfid] = window
+    try:
+        await services.queue.enqueue("kf_pull_if_left", open_kfid, defer=LOCK_TTL + 1,
+                                     job_id=f"kf:left:{open_kfid}:{window}")
+    except Exception as exc:  # the minute's poll is still there
+        log.warning("kefu.check_not_queued", error=type(exc).__name__)
+
+
+async def pull_if_left(services: Any, open_kfid: str) -> int:
+    """Job: pull an account still marked and held by nobody (its puller died holding the
+    lock, which has lapsed since); nothing when the mark is gone or a puller holds it (it
+    sees the mark)."""
+    mark = await services.store.get(f"kf:dirty:{open_kfid}")
+    if mark is None or await services.store.held(f"kf:sync:{open_kfid}"):
+        return 0
+    log.info("kefu.mark_left", open_kfid=open_kfid)
+    return await request_pull(services, open_kfid, None if mark == _NO_TOKEN else mark)
 
 
 async def pull_job(services: Any, open_kfid: str, mark: str | None) -> int:
