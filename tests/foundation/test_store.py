@@ -392,16 +392,19 @@ def test_a_loops_batchers_do_not_keep_the_loop_alive() -> None:
     """Batchers kept per event loop hold no finished task (which would hold its loop), so
     a closed loop and its batchers go (tests run a loop each)."""
     import gc
+    import weakref
 
     from bot.infra import group_commit
 
     async def flush(items: list[int]) -> list[int]:
         return items
 
+    loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+
     async def use() -> int:
+        loops.append(weakref.ref(asyncio.get_running_loop()))
         return await group_commit.loop_batcher("test.leak", flush).submit(7)
 
-    before = len(group_commit._BATCHERS)
     assert asyncio.run(use()) == 7
     gc.collect()
-    assert len(group_commit._BATCHERS) == before
+    assert loops[0]() is None  # the loop is gone, and with it its batchers

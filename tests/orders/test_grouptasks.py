@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -40,8 +40,11 @@ async def test_reminders_then_one_task_per_day(embedded_settings: Callable[..., 
     async with serving(settings) as client:
         services = services_of(client)
         services.wecom.retry = FAST
-        # 09:00 北京时间: the steps below span hours and must stay within one China day.
-        set_clock(services, datetime(2026, 12, 7, 1, 0, tzinfo=UTC))
+        # 09:00 北京时间 tomorrow: the steps below span hours and must stay within one China
+        # day, and the service's clock must stay ahead of the real one (a fixed date became
+        # the past once the real clock passed it).
+        tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+        set_clock(services, datetime.combine(tomorrow, time(1, 0), tzinfo=UTC))
         sandbox = services.sandbox
         admin = await Admin.make(client)
         await new_order(admin, NO)

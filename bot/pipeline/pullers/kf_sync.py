@@ -100,6 +100,8 @@ async def check_later(services: Any, open_kfid: str) -> None:
     """A mark left to the puller at work is pulled by it, unless it dies holding the lock:
     then the mark would wait for the next minute's poll. A job a lock's ttl later pulls
     what is still marked (``pull_if_left``)."""
+    if services.settings.embedded:  # one process: a puller dies with everything else
+        return
     window = int(time.time() // LOCK_TTL)
     if _checks.get(open_kfid) == window:
         return
