@@ -169,24 +169,31 @@ async def test_handler_errors_are_retried_then_marked_failed(
         assert "downstream hiccup" in (got["msg:2"].last_error or "")
 
 
+async def _stored_never_queued(services: Any, signed: Signed, msg_id: int) -> tuple[str, int]:
+    """A text callback's row as a process leaves it that died between storing it and queuing
+    its job: pending, no job. Returns the callback's plaintext and the row's id."""
+    from bot.pipeline.inbox import NewEvent
+
+    plaintext = signed.text_message("在吗", msg_id=msg_id)
+    row_id = await services.inbox.store(NewEvent(
+        app="main", dedupe_key=f"msg:{msg_id}", fmt="xml", event_type="text", time_boxed=False,
+        plaintext=plaintext))
+    assert row_id is not None
+    return plaintext, row_id
+
+
 async def test_sweeper_re_enqueues_rows_a_crash_left_pending(
     mode_settings: Callable[..., Settings],
 ) -> None:
     from datetime import timedelta
 
-    from bot.pipeline import inbox
     from bot.pipeline.processing import sweep_inbox
 
     settings = mode_settings(inbox_stale_seconds=60)
     signed = Signed(settings)
     async with serving(settings) as client:
         services = services_of(client)
-        # As if the process died between storing and enqueueing: a pending row, no job.
-        plaintext = signed.text_message("在吗", msg_id=77)
-        row_id = await services.inbox.store(inbox.NewEvent(
-            app="main", dedupe_key="msg:77", fmt="xml", event_type="text", time_boxed=False,
-            plaintext=plaintext))
-        assert row_id is not None
+        _, row_id = await _stored_never_queued(services, signed, 77)
         row = await InboxEvent.get(id=row_id)
         assert await sweep_inbox(services) == 0  # not stale yet
         await InboxEvent.filter(id=row.id).update(enqueued_at=utcnow() - timedelta(minutes=5))
@@ -207,17 +214,12 @@ async def test_wecoms_retry_of_a_row_stored_but_never_queued_queues_it(
     leaving it to the sweep minutes later (the fault battery's kill-serve found one)."""
     from datetime import timedelta
 
-    from bot.pipeline import inbox
 
     settings = mode_settings(inbox_stale_seconds=600)
     signed = Signed(settings)
     async with serving(settings) as client:
         services = services_of(client)
-        plaintext = signed.text_message("在吗", msg_id=78)
-        row_id = await services.inbox.store(inbox.NewEvent(
-            app="main", dedupe_key="msg:78", fmt="xml", event_type="text", time_boxed=False,
-            plaintext=plaintext))
-        assert row_id is not None
+        plaintext, row_id = await _stored_never_queued(services, signed, 78)
         # Out of the sweeps' reach (a worker's start-up sweeps take rows queued 10 s ago):
         # only the retry can queue it here.
         await InboxEvent.filter(id=row_id).update(enqueued_at=utcnow() + timedelta(hours=1))
@@ -256,17 +258,13 @@ async def test_a_serve_starting_queues_rows_a_killed_serve_stored_and_never_queu
     from datetime import timedelta
 
     from bot.app import running
-    from bot.pipeline import inbox
     from tests.harness.databases import prepare
     from tests.harness.settings import settings_factory
 
     await prepare("production", tmp_path)
     settings = settings_factory("production", tmp_path)()
     async with running(settings) as services:
-        row_id = await services.inbox.store(inbox.NewEvent(
-            app="main", dedupe_key="msg:79", fmt="xml", event_type="text", time_boxed=False,
-            plaintext=Signed(settings).text_message("在吗", msg_id=79)))
-        assert row_id is not None
+        _, row_id = await _stored_never_queued(services, Signed(settings), 79)
         stored_at = utcnow() - timedelta(minutes=1)
         await InboxEvent.filter(id=row_id).update(enqueued_at=stored_at)
     async with running(settings):
