@@ -88,14 +88,7 @@ async def _record_together(ds: list[Decision]) -> list[Failed | None]:
     ``UPDATE … FROM`` changes a row once, with one of its two matches."""
     conn = base_connection()
     out: list[Failed | None] = [None] * len(ds)
-    left = list(range(len(ds)))
-    while left:
-        seen: set[int] = set()
-        now: list[int] = []
-        later: list[int] = []
-        for i in left:
-            (later if ds[i].conversation.id in seen else now).append(i)
-            seen.add(ds[i].conversation.id)
+    for now in sql.distinct_rounds([d.conversation.id for d in ds]):
         try:
             await _together(conn, [ds[i] for i in now])
         except Exception as exc:
@@ -107,7 +100,6 @@ async def _record_together(ds: list[Decision]) -> list[Failed | None]:
                         await _together(conn, [ds[i]])
                     except Exception as one:
                         out[i] = Failed(one)
-        left = later
     return out
 
 

@@ -38,20 +38,11 @@ async def finish_together(conn: BaseDBAsyncClient, items: Sequence[tuple[int, Ma
     whether it was still pending. Should a statement fail, each of its rows is written
     alone, so a row that cannot be written fails only its own sender."""
     out: list[bool | Failed] = [False] * len(items)
-    left = list(range(len(items)))
-    while left:
-        # A row named twice (two senders' outcomes at once) goes in a later round: one
-        # UPDATE … FROM writes a row once, whichever of its two matches it takes.
-        seen: set[int] = set()
+    # A row named twice (two senders' outcomes at once) goes in a later round.
+    for round_ in sql.distinct_rounds([row_id for row_id, _ in items]):
         now: dict[tuple[str, ...], list[int]] = {}
-        later = []
-        for i in left:
-            row_id, values = items[i]
-            if row_id in seen:
-                later.append(i)
-                continue
-            seen.add(row_id)
-            now.setdefault(tuple(values), []).append(i)
+        for i in round_:
+            now.setdefault(tuple(items[i][1]), []).append(i)
         for fields, indexes in now.items():
             try:
                 done = await _update_pending(conn, fields, [items[i] for i in indexes])
@@ -67,7 +58,6 @@ async def finish_together(conn: BaseDBAsyncClient, items: Sequence[tuple[int, Ma
                 continue
             for i in indexes:
                 out[i] = items[i][0] in done
-        left = later
     return out
 
 

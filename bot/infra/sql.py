@@ -207,3 +207,19 @@ async def get_row(model: type[M], **where: Any) -> M | None:
             f"FROM {table(model)} WHERE {cond} LIMIT 1")
     rows = await conn.execute_query_dict(sql, list(where.values()))
     return model._init_from_db(**rows[0]) if rows else None
+
+
+def distinct_rounds(keys: Sequence[Any]) -> list[list[int]]:
+    """The indexes of ``keys`` in rounds where each key appears at most once, in order: one
+    ``UPDATE … FROM`` changes a row once, with one of its matches, so writes that name a row
+    twice go in statements one after the other."""
+    rounds: list[list[int]] = []
+    seen: list[set[Any]] = []
+    for i, key in enumerate(keys):
+        n = next((n for n, taken in enumerate(seen) if key not in taken), len(seen))
+        if n == len(seen):
+            rounds.append([])
+            seen.append(set())
+        rounds[n].append(i)
+        seen[n].add(key)
+    return rounds
