@@ -37,9 +37,16 @@ from bot.models import (
 # What a decision changes in the conversation row (other fields belong to other paths, e.g.
 # the servicer a session change records). The session state is not written from the value the
 # decision read: a person may have taken the session meanwhile (a claim, a session change),
-# and that must stand. The one change a decision makes to it is in REOPEN.
+# and that must stand. The one change a decision makes to it is ``reopen``.
 CONVERSATION_FIELDS = ("unmatched_streak", "nickname", "updated_at")
-REOPEN = "session_state = CASE WHEN session_state = 4 THEN 0 ELSE session_state END"
+
+
+def reopen(current: str = "session_state") -> str:
+    """The one change a decision makes to the session state: an ended session (4) reopens;
+    ``current`` names the row's present state in the statement."""
+    return f"session_state = CASE WHEN {current} = 4 THEN 0 ELSE {current} END"
+
+
 # The kf budget is relative, like WeCom's: replies add to what was sent since the customer's
 # last message, and a message newer than the last one known starts the count afresh. The
 # puller moves ``last_customer_at`` forward as soon as it sees a newer message
@@ -135,7 +142,7 @@ def _update_conversation(p: sql.Params, d: Decision) -> str:
     conv = d.conversation
     marks = p.add(sql.db_values(conv, CONVERSATION_FIELDS))
     sets = [*(f"{sql.quote(c)} = {m}" for c, m in zip(
-        sql.columns(KfConversation, CONVERSATION_FIELDS), marks, strict=True)), REOPEN]
+        sql.columns(KfConversation, CONVERSATION_FIELDS), marks, strict=True)), reopen()]
     # Markers are added in the order they appear (SQLite's are positional).
     newer = _newer(p, d.customer_at)
     sent, more = p.add([len(d.replies), len(d.replies)])
@@ -184,7 +191,7 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
     """PostgreSQL: decisions of distinct conversations in one statement, whose SQL text is
     the same for any number of them and of their replies (``sql.unnest`` says why)."""
     p = sql.Params(sql.POSTGRES)
-    # c: each conversation's new state (see CONVERSATION_FIELDS, REOPEN and the budget).
+    # c: each conversation's new state (see CONVERSATION_FIELDS, reopen and the budget).
     conv_types = ["BIGINT[]", *_types(KfConversation, CONVERSATION_FIELDS), "INT[]",
                   "TIMESTAMPTZ[]"]
     convs = sql.unnest(p, conv_types, [
@@ -199,7 +206,7 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
     (ids,) = p.add([[d.conversation.id for d in ds]])
     parts = [
         f"c AS (UPDATE {conversations} AS k SET {sets}, "  # noqa: S608
-        "session_state = CASE WHEN k.session_state = 4 THEN 0 ELSE k.session_state END, "
+        f"{reopen('k.session_state')}, "
         f"sent_since_customer = CASE WHEN {newer} THEN v.c{n + 1} "
         f"ELSE k.sent_since_customer + v.c{n + 1} END, "
         f"last_customer_at = CASE WHEN {newer} THEN v.c{n + 2} ELSE k.last_customer_at END "
