@@ -97,6 +97,7 @@ async def measure(n: int, rounds: int) -> list[tuple[str, float]]:
     await ours.delete("bench:round_trips")
     await library.aclose()
     await ours.aclose()
+    out += await job_enqueues(n, rounds)
 
     pg = await asyncpg.connect(PG_URL)
     out.append(("PostgreSQL SELECT $1 (asyncpg, one connection)", await cpu_us(
@@ -115,6 +116,42 @@ async def measure(n: int, rounds: int) -> list[tuple[str, float]]:
         out.append(("SQLite SELECT ? (aiosqlite: a hop to its thread)", await cpu_us(
             lambda: db.execute_fetchall("SELECT ?", (1,)), n, rounds)))
         await db.close()
+    return out
+
+
+async def job_enqueues(n: int, rounds: int) -> list[tuple[str, float]]:
+    """A job queued by arq's own ``enqueue_job`` (WATCH, EXISTS, MULTI/EXEC: three round
+    trips on a held connection) and by the service's ``ArqQueue`` (one script for the jobs
+    of a burst), alone and 16 at once (per job)."""
+    from bot.pipeline.runners import DEFAULT_QUEUE, ArqQueue
+
+    queue = await ArqQueue.connect(REDIS_URL)
+    ids = iter(range(10**9))
+    queue_name = "bench:round_trips:jobs"
+
+    def burst(enqueue: Callable[[], Awaitable[object]], size: int) -> Op:
+        async def op() -> None:
+            await asyncio.gather(*(enqueue() for _ in range(size)))
+        return op
+
+    def arq() -> Awaitable[object]:
+        return queue.pool.enqueue_job("bench", _job_id=f"bench:a{next(ids)}",
+                                      _queue_name=queue_name)
+
+    def ours() -> Awaitable[object]:
+        return queue.enqueue("bench", job_id=f"bench:o{next(ids)}")
+
+    out = [("job queued, arq's enqueue_job (3 round trips)", await cpu_us(arq, n, rounds)),
+           ("job queued, bot's ArqQueue (one script)", await cpu_us(ours, n, rounds))]
+    for name, enqueue in (("arq's enqueue_job", arq), ("bot's ArqQueue", ours)):
+        per_burst = await cpu_us(burst(enqueue, 16), max(1, n // 16), rounds)
+        out.append((f"job queued 16 at once, {name}", per_burst / 16))
+    # Only what this bench made: the database may be another's too.
+    stale = [key async for key in queue.pool.scan_iter(match="arq:job:bench:*", count=1000)]
+    for i in range(0, len(stale), 1000):
+        await queue.pool.delete(*stale[i:i + 1000])
+    await queue.pool.delete(queue_name, DEFAULT_QUEUE)
+    await queue.close()
     return out
 
 

@@ -12,6 +12,7 @@ value is a parameter. The statements themselves live in one store module per dom
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -139,6 +140,7 @@ def insert_sql(
     return sql
 
 
+@functools.cache  # a column's type is fixed; reading it from tortoise costs every batch
 def array_type(model: type[Model], field: str) -> str:
     """PostgreSQL: the array type of ``model.field``'s column, without a length limit (a cast
     to ``varchar(n)`` would cut a longer value silently; the insert's own check refuses it)."""

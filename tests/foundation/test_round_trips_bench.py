@@ -26,4 +26,5 @@ async def test_every_round_trip_is_priced(monkeypatch: pytest.MonkeyPatch,
     assert any("bot.infra.redis_pool" in n for n in names)
     assert any("through the pool" in n for n in names)
     assert any("aiosqlite" in n for n in names)
+    assert sum("ArqQueue" in n for n in names) == 2
     assert all(us > 0 for _, us in results), results
