@@ -8,13 +8,14 @@ Written by hand (tortoise's query building cost more than the queries). On Postg
 decisions under way side by side (a pull's customers) are parts of one statement
 (data-modifying ``WITH`` over arrays): one round trip for all of them instead of seven each
 (BEGIN, five writes, COMMIT), and a single statement is atomic by itself. SQLite has no
-such ``WITH``; there a decision's writes run in turn in the caller's transaction (the group
-commit's, shared with other decisions).
+such ``WITH``; there the decisions of a group commit's transaction (a burst's, shared) are
+written at its end: each conversation's update, then one statement for all their outbox
+rows, one for their history, one for the counters, one for the questions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,7 +26,7 @@ from tortoise.backends.base.client import TransactionalDBClient
 from bot.infra import sql
 from bot.infra.clock import cst_date
 from bot.infra.db import base_connection, connection, in_a_transaction
-from bot.infra.group_commit import Failed, loop_batcher
+from bot.infra.group_commit import Failed, defer, loop_batcher
 from bot.models import (
     ConversationMessage,
     KfConversation,
@@ -73,16 +74,24 @@ class Decision:
 
 
 async def record(conn: BaseDBAsyncClient, d: Decision) -> None:
-    """Store ``d`` on ``conn``; afterwards its outbox rows carry their ids (and are saved
+    """Store ``d`` on ``conn``; once stored, its outbox rows carry their ids (and are saved
     rows, so the sender updates them). On PostgreSQL, outside a transaction, with the other
-    decisions under way side by side (a pull's customers): one statement for all of them."""
+    decisions under way side by side (a pull's customers): one statement for all of them.
+    On SQLite, in a group commit's transaction, with the other decisions of that
+    transaction, just before it commits (``group_commit.defer``)."""
     if not sql.is_postgres(conn):
-        await _in_turn(conn, d)
-    elif isinstance(conn, TransactionalDBClient):  # the caller's transaction: its own write
+        if not defer(conn, _in_turns, d):
+            await _in_turns(conn, [d])
+        return
+    if isinstance(conn, TransactionalDBClient):  # the caller's transaction: its own write
         await _together(conn, [d])
     else:
         # Stored before the caller lets go of the conversation's lock, even if cancelled.
         await loop_batcher("kf.decisions", _record_together).submit_shielded(d)
+    _saved(d)
+
+
+def _saved(d: Decision) -> None:
     for row, message in d.replies:
         row.id = message.outbox_id
         row._saved_in_db = True
@@ -156,27 +165,18 @@ def _update_conversation(p: sql.Params, d: Decision) -> str:
             f"WHERE id = {where}")
 
 
-def _insert_row(p: sql.Params, instance: Any, returning: tuple[str, ...] = ()) -> str:
-    model = type(instance)
-    return sql.insert_model_sql(model, [p.add(sql.db_values(instance, sql.insert_fields(model)))],
-                                returning=returning)
-
-
-def _history(p: sql.Params, d: Decision, outbox_id: Callable[[int], str]) -> str:
-    """One INSERT for the customer's message and the replies, in order (ids follow the rows'
-    order); ``outbox_id(i)``: the SQL naming reply i's outbox row, called in its place."""
-    fields = sql.insert_fields(ConversationMessage)
-    link = fields.index("outbox_id")
-    rows = [p.add(sql.db_values(d.inbound, fields))]
-    for i, (_, message) in enumerate(d.replies):
-        values = sql.db_values(message, fields)
-        rows.append([*p.add(values[:link]), outbox_id(i), *p.add(values[link + 1:])])
-    return sql.insert_model_sql(ConversationMessage, rows)
-
-
-def _count(p: sql.Params, d: Decision) -> str:
-    return _count_sql(p, d.rule_id or "", "kefu", d.at, hits=0 if d.suppressed else 1,
-                      replies=len(d.replies), suppressed=int(d.suppressed))
+def _counts(ds: Sequence[Decision]) -> list[tuple[tuple[date, str], list[int]]]:
+    """The decisions' rule day counters (hits, replies, suppressed), added up per counter
+    (a statement may not change a row twice) and in key order (concurrent statements lock
+    shared rows alike)."""
+    counts: dict[tuple[date, str], list[int]] = {}
+    for d in ds:
+        if d.rule_id:
+            tally = counts.setdefault((cst_date(d.at), d.rule_id), [0, 0, 0])
+            tally[0] += 0 if d.suppressed else 1
+            tally[1] += len(d.replies)
+            tally[2] += int(d.suppressed)
+    return sorted(counts.items())
 
 
 def _types(model: type[Any], fields: Sequence[str]) -> list[str]:
@@ -241,17 +241,10 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
         f"LEFT JOIN o ON o.key = v.c{link} ORDER BY v.ord)")
     # s: the rules' day counters, added up per counter first (a statement may not change a
     # row twice) and in key order (concurrent statements lock shared rows alike).
-    counts: dict[tuple[date, str], list[int]] = {}
-    for d in ds:
-        if d.rule_id:
-            tally = counts.setdefault((cst_date(d.at), d.rule_id), [0, 0, 0])
-            tally[0] += 0 if d.suppressed else 1
-            tally[1] += len(d.replies)
-            tally[2] += int(d.suppressed)
     stat_fields = [*_COUNTER_KEY, *_COUNTERS]
     parts.append("s AS (" + sql.insert_rows_sql(
         p, RuleStat, stat_fields,
-        [[day, rule_id, "kefu", *tally] for (day, rule_id), tally in sorted(counts.items())])
+        [[day, rule_id, "kefu", *tally] for (day, rule_id), tally in _counts(ds)])
         + f" ON CONFLICT ({', '.join(sql.quote(c) for c in _COUNTER_KEY)}) DO UPDATE SET "
         + ", ".join(f"{sql.quote(c)} = {sql.table(RuleStat)}.{sql.quote(c)} + "
                     f"excluded.{sql.quote(c)}" for c in _COUNTERS) + ")")
@@ -268,20 +261,43 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
             message.outbox_id = stored[row.key]
 
 
-async def _in_turn(conn: BaseDBAsyncClient, d: Decision) -> None:
+async def _in_turns(conn: BaseDBAsyncClient, ds: list[Decision]) -> None:
+    """SQLite, in the caller's transaction: each conversation's update in turn (each its
+    own values), then the decisions' outbox rows, history rows, counters and questions one
+    statement each."""
     async def run(build: Any, *args: Any) -> list[dict[str, Any]]:
         p = sql.Params(sql.SQLITE)
         return await conn.execute_query_dict(build(p, *args), p.values)
 
-    await run(_update_conversation, d)
-    for row, message in d.replies:
-        (got,) = await run(_insert_row, row, ("id",))
-        message.outbox_id = got["id"]
-    await run(lambda p: _history(p, d, lambda i: p.add([d.replies[i][1].outbox_id])[0]))
-    if d.rule_id:
-        await run(_count, d)
-    if d.unanswered is not None:
-        await run(_insert_row, d.unanswered)
+    for d in ds:
+        await run(_update_conversation, d)
+    out_fields = sql.insert_fields(OutboxMessage)
+    replies = [(row, message) for d in ds for row, message in d.replies]
+    if replies:
+        got = await run(lambda p: sql.insert_rows_sql(
+            p, OutboxMessage, out_fields, [sql.db_values(row, out_fields) for row, _ in replies],
+            returning=("id", "key")))
+        stored = {r["key"]: r["id"] for r in got}
+        for row, message in replies:
+            message.outbox_id = stored[row.key]
+    fields = sql.insert_fields(ConversationMessage)
+    messages = [m for d in ds for m in (d.inbound, *(m for _, m in d.replies))]
+    await run(lambda p: sql.insert_rows_sql(
+        p, ConversationMessage, fields, [sql.db_values(m, fields) for m in messages]))
+    counts = _counts(ds)
+    if counts:
+        await run(lambda p: sql.insert_sql(
+            sql.table(RuleStat), [*_COUNTER_KEY, *_COUNTERS],
+            [p.add([day.isoformat(), rule_id, "kefu", *tally])
+             for (day, rule_id), tally in counts],
+            conflict=_COUNTER_KEY, add=_COUNTERS))
+    asked = [d.unanswered for d in ds if d.unanswered is not None]
+    if asked:
+        q_fields = sql.insert_fields(UnansweredQuestion)
+        await run(lambda p: sql.insert_rows_sql(
+            p, UnansweredQuestion, q_fields, [sql.db_values(q, q_fields) for q in asked]))
+    for d in ds:
+        _saved(d)
 
 
 async def customer_wrote(latest: dict[tuple[str, str], datetime]) -> None:

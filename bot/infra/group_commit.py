@@ -146,31 +146,61 @@ class GroupCommit:
 
     @staticmethod
     async def _commit(items: list[tuple[str, Write]]) -> list[Any]:
-        from bot.infra.db import base_connection
-
-        def in_transaction() -> Any:
-            # Not the context's connection: the task flushing the batch inherited the
-            # context of the caller that started it.
-            return base_connection()._in_transaction()
-
         if len(items) > 1:
             ranked = sorted(range(len(items)), key=lambda i: items[i][0])
             try:
                 out: list[Any] = [None] * len(items)
-                async with in_transaction() as conn:
-                    for i in ranked:
-                        out[i] = await items[i][1](conn)
+                written = await _in_one_transaction([items[i][1] for i in ranked])
+                for i, result in zip(ranked, written, strict=True):
+                    out[i] = result
                 return out
             except Exception:  # noqa: S110 - each one again, alone
                 pass
         results: list[Any] = []
         for _, w in items:
             try:
-                async with in_transaction() as conn:
-                    results.append(await w(conn))
+                results.extend(await _in_one_transaction([w]))
             except Exception as exc:
                 results.append(Failed(exc))
         return results
+
+
+Flush = Callable[[Any, list[Any]], Awaitable[None]]
+# The writes deferred in each shared transaction under way (see ``defer``), by the id of its
+# connection: {flush: items}.
+_DEFERRED: dict[int, dict[Flush, list[Any]]] = {}
+
+
+def defer(conn: Any, flush: Flush, item: Any) -> bool:
+    """Inside a group commit's transaction (``conn``, as its writes are given it): ``item``
+    is written by ``flush(conn, items)`` together with the items its other writes deferred
+    to the same ``flush``, after the last of them ran and before the commit, so a burst's
+    rows of one kind cost one statement instead of one each (SQLite, where each statement
+    is a hop to aiosqlite's thread). The writer's results that depend on the write (ids)
+    are set by ``flush``. False for any other connection: the caller writes now."""
+    pending = _DEFERRED.get(id(conn))
+    if pending is None:
+        return False
+    pending.setdefault(flush, []).append(item)
+    return True
+
+
+async def _in_one_transaction(writes: list[Write]) -> list[Any]:
+    """``writes`` in one transaction, then what they deferred; their results."""
+    from bot.infra.db import base_connection
+
+    # Not the context's connection: the task flushing the batch inherited the context of
+    # the caller that started it.
+    async with base_connection()._in_transaction() as conn:
+        deferred: dict[Flush, list[Any]] = {}
+        _DEFERRED[id(conn)] = deferred
+        try:
+            out = [await w(conn) for w in writes]
+            for flush, items in deferred.items():
+                await flush(conn, items)
+        finally:
+            del _DEFERRED[id(conn)]
+        return out
 
 
 _GROUPS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommit] = (

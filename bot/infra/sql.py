@@ -12,7 +12,6 @@ value is a parameter. The statements themselves live in one store module per dom
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -140,12 +139,18 @@ def insert_sql(
     return sql
 
 
-@functools.cache  # a column's type is fixed; reading it from tortoise costs every batch
+_ARRAY_TYPES: dict[tuple[type[Model], str], str] = {}
+
+
 def array_type(model: type[Model], field: str) -> str:
     """PostgreSQL: the array type of ``model.field``'s column, without a length limit (a cast
-    to ``varchar(n)`` would cut a longer value silently; the insert's own check refuses it)."""
-    sql_type = model._meta.fields_map[field].get_for_dialect(POSTGRES, "SQL_TYPE")
-    return re.sub(r"\(.*\)", "", str(sql_type)) + "[]"
+    to ``varchar(n)`` would cut a longer value silently; the insert's own check refuses it).
+    Kept once worked out: a column's type is fixed, and every batch asks for it."""
+    known = _ARRAY_TYPES.get((model, field))
+    if known is None:
+        sql_type = model._meta.fields_map[field].get_for_dialect(POSTGRES, "SQL_TYPE")
+        known = _ARRAY_TYPES[(model, field)] = re.sub(r"\(.*\)", "", str(sql_type)) + "[]"
+    return known
 
 
 def unnest(p: Params, types: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

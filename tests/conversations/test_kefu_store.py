@@ -1,10 +1,12 @@
-"""kf decisions stored together on PostgreSQL: the decisions under way side by side share
-one statement, and each keeps exactly what it would have stored alone."""
+"""kf decisions stored together: on PostgreSQL the decisions under way side by side share
+one statement, on SQLite a group commit's decisions share one statement per kind of row; each
+keeps exactly what it would have stored alone."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import pytest
@@ -228,3 +230,85 @@ async def test_a_decision_in_a_callers_transaction_is_not_batched_with_others(
     await asyncio.gather(inside(), outside())
     assert await ConversationMessage.filter(conversation="kefu:wkA:wm0").count() == 0
     assert await ConversationMessage.filter(conversation="kefu:wkA:wm1").count() == 2
+
+
+def _through_commits(d: kefu_store.Decision) -> Awaitable[object]:
+    """``d`` recorded as the kf path records it: through the group commit."""
+    from bot.infra.group_commit import group_commit
+
+    return group_commit().run(lambda conn: kefu_store.record(conn, d),
+                              order=d.rule_id or "", single_statement=True)
+
+
+async def test_a_bursts_decisions_through_the_group_commit_share_their_statements(
+    database: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On SQLite the decisions of a group commit's transaction are written at its end, each
+    conversation's update on its own and every kind of row in one statement for all of
+    them; each decision keeps exactly what it would have stored alone (as on PostgreSQL,
+    where the burst is one statement)."""
+    convs = await _conversations(4)
+    ds = [_decision(convs[0], 1, replies=2, rule="ship"),
+          _decision(convs[1], 1, replies=1, rule="ship"),
+          _decision(convs[2], 1, replies=0, rule=None, unanswered=True),
+          _decision(convs[3], 1, replies=3, rule="ship", suppressed=True)]
+    statements: list[str] = []
+    execute = type(connection()).execute_query_dict
+
+    async def counted(self: object, query: str, values: list[object] | None = None) -> object:
+        statements.append(query)
+        return await execute(self, query, values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(connection()), "execute_query_dict", counted)
+    await asyncio.gather(*(_through_commits(d) for d in ds))
+    monkeypatch.undo()
+    # One by one they took 4 + 5 + 3 + 6 = 18 statements (an update, an insert per reply,
+    # the history, the counter, the question).
+    assert len(statements) == (1 if database == "postgres" else 4 + 4), statements
+
+    for d in ds:
+        ids = [row.id for row, _ in d.replies]
+        assert all(ids) and len(set(ids)) == len(ids)
+        assert all(row._saved_in_db for row, _ in d.replies)
+        stored = await ConversationMessage.filter(
+            conversation=d.inbound.conversation).order_by("id")
+        assert [m.direction for m in stored] == [Direction.IN] + [Direction.OUT] * len(ids)
+        assert [m.outbox_id for m in stored[1:]] == ids
+        assert [(await OutboxMessage.get(id=i)).key for i in ids] == [
+            row.key for row, _ in d.replies]
+    (stat,) = await RuleStat.filter(rule_id="ship")
+    assert (stat.hits, stat.replies, stat.suppressed) == (2, 6, 1)
+    assert await UnansweredQuestion.filter(content="问题1").count() == 1
+    fresh = {c.external_userid: c for c in await KfConversation.all()}
+    assert fresh["wm0"].session_state == 0
+    assert [fresh[f"wm{i}"].sent_since_customer for i in range(4)] == [2, 1, 0, 3]
+    assert all(fresh[f"wm{i}"].unmatched_streak == 1 for i in range(4))
+
+    # A second burst on the same rule adds to its counter; one conversation decided twice
+    # in a burst (its lock lost meanwhile) keeps both changes.
+    again = [_decision(convs[0], 2, replies=1, rule="ship"),
+             _decision(convs[0], 3, replies=1, rule="ship")]
+    again[1].customer_at = again[0].customer_at
+    await asyncio.gather(*(_through_commits(d) for d in again))
+    (stat,) = await RuleStat.filter(rule_id="ship")
+    assert (stat.hits, stat.replies) == (4, 8)
+    assert (await KfConversation.get(id=convs[0].id)).sent_since_customer == 2
+
+
+async def test_a_decision_of_a_failed_burst_fails_alone(database: str) -> None:
+    """A burst whose shared transaction fails (one decision's outbox key is taken) is
+    written again decision by decision: the others land, the bad one leaves nothing."""
+    convs = await _conversations(3)
+    await _through_commits(_decision(convs[0], 1, replies=1, rule=None, key="taken"))
+    ds = [_decision(convs[1], 2, replies=1, rule="ship"),
+          _decision(convs[2], 2, replies=1, rule=None, key="taken"),
+          _decision(convs[0], 3, replies=2, rule="ship")]
+    got = await asyncio.gather(*(_through_commits(d) for d in ds), return_exceptions=True)
+    assert got[0] is None and got[2] is None and isinstance(got[1], Exception), got
+    assert await ConversationMessage.filter(msgid="mwm22").count() == 0
+    assert (await KfConversation.get(external_userid="wm2")).unmatched_streak == 0
+    assert await ConversationMessage.filter(msgid="mwm12").count() == 1
+    assert await ConversationMessage.filter(msgid="mwm03").count() == 1
+    assert all(row.id for d in (ds[0], ds[2]) for row, _ in d.replies)
+    (stat,) = await RuleStat.filter(rule_id="ship")
+    assert (stat.hits, stat.replies) == (2, 3)
