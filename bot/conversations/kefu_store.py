@@ -9,8 +9,9 @@ decisions under way side by side (a pull's customers) are parts of one statement
 (data-modifying ``WITH`` over arrays): one round trip for all of them instead of seven each
 (BEGIN, five writes, COMMIT), and a single statement is atomic by itself. SQLite has no
 such ``WITH``; there the decisions of a group commit's transaction (a burst's, shared) are
-written at its end: each conversation's update, then one statement for all their outbox
-rows, one for their history, one for the counters, one for the questions.
+written at its end, one statement for all their conversations' updates (``UPDATE … FROM``
+their rows of values), one for their outbox rows, one for their history, one for the
+counters, one for the questions.
 """
 
 from __future__ import annotations
@@ -142,27 +143,33 @@ def _count_sql(p: sql.Params, rule_id: str, channel: str, at: datetime, *, hits:
                           conflict=_COUNTER_KEY, add=_COUNTERS)
 
 
-def _newer(p: sql.Params, at: datetime) -> str:
-    (mark,) = p.add([sql.to_db(KfConversation, "last_customer_at", at)])
-    return f"(last_customer_at IS NULL OR last_customer_at < {mark})"
+def _conversation_values(d: Decision) -> list[Any]:
+    """A decision's row of new conversation state, as ``_conversation_sets`` reads it: c0
+    the row's id, then CONVERSATION_FIELDS, the replies planned, the customer's time."""
+    return [d.conversation.id, *sql.db_values(d.conversation, CONVERSATION_FIELDS),
+            len(d.replies), sql.to_db(KfConversation, "last_customer_at", d.customer_at)]
 
 
-def _update_conversation(p: sql.Params, d: Decision) -> str:
-    conv = d.conversation
-    marks = p.add(sql.db_values(conv, CONVERSATION_FIELDS))
-    sets = [*(f"{sql.quote(c)} = {m}" for c, m in zip(
-        sql.columns(KfConversation, CONVERSATION_FIELDS), marks, strict=True)), reopen()]
-    # Markers are added in the order they appear (SQLite's are positional).
-    newer = _newer(p, d.customer_at)
-    sent, more = p.add([len(d.replies), len(d.replies)])
-    sets.append(f"sent_since_customer = CASE WHEN {newer} THEN {sent} "
-                f"ELSE sent_since_customer + {more} END")
-    newer = _newer(p, d.customer_at)
-    (stamp,) = p.add([sql.to_db(KfConversation, "last_customer_at", d.customer_at)])
-    sets.append(f"last_customer_at = CASE WHEN {newer} THEN {stamp} ELSE last_customer_at END")
-    where = p.add([conv.id])[0]
-    return (f"UPDATE {sql.table(KfConversation)} SET {', '.join(sets)} "  # noqa: S608
-            f"WHERE id = {where}")
+def _update_conversations(p: sql.Params, ds: Sequence[Decision]) -> str:
+    """SQLite: the conversations of ``ds`` (distinct) updated in one statement."""
+    names = [f"c{i}" for i in range(len(CONVERSATION_FIELDS) + 3)]
+    source = sql.values_rows(p, names, [_conversation_values(d) for d in ds])
+    return (f"UPDATE {sql.table(KfConversation)} AS k SET {_conversation_sets()} "  # noqa: S608
+            f"FROM {source} AS v WHERE k.id = v.c0")
+
+
+def _conversation_sets() -> str:
+    """The SET of a decision's conversation update, from its row ``v`` of new state
+    (``_conversation_values``) onto the row ``k``: the fields, ``reopen`` and the budget."""
+    n = len(CONVERSATION_FIELDS)
+    sets = [f"{sql.quote(c)} = v.c{i + 1}"
+            for i, c in enumerate(sql.columns(KfConversation, CONVERSATION_FIELDS))]
+    newer = f"(k.last_customer_at IS NULL OR k.last_customer_at < v.c{n + 2})"
+    return ", ".join([
+        *sets, reopen("k.session_state"),
+        f"sent_since_customer = CASE WHEN {newer} THEN v.c{n + 1} "
+        f"ELSE k.sent_since_customer + v.c{n + 1} END",
+        f"last_customer_at = CASE WHEN {newer} THEN v.c{n + 2} ELSE k.last_customer_at END"])
 
 
 def _counts(ds: Sequence[Decision]) -> list[tuple[tuple[date, str], list[int]]]:
@@ -194,22 +201,12 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
     # c: each conversation's new state (see CONVERSATION_FIELDS, reopen and the budget).
     conv_types = ["BIGINT[]", *_types(KfConversation, CONVERSATION_FIELDS), "INT[]",
                   "TIMESTAMPTZ[]"]
-    convs = sql.unnest(p, conv_types, [
-        [d.conversation.id, *sql.db_values(d.conversation, CONVERSATION_FIELDS),
-         len(d.replies), sql.to_db(KfConversation, "last_customer_at", d.customer_at)]
-        for d in ds])
+    convs = sql.unnest(p, conv_types, [_conversation_values(d) for d in ds])
     n = len(CONVERSATION_FIELDS)
-    sets = ", ".join(f"{sql.quote(c)} = v.c{i + 1}" for i, c in
-                     enumerate(sql.columns(KfConversation, CONVERSATION_FIELDS)))
-    newer = f"(k.last_customer_at IS NULL OR k.last_customer_at < v.c{n + 2})"
     conversations = sql.table(KfConversation)
     (ids,) = p.add([[d.conversation.id for d in ds]])
     parts = [
-        f"c AS (UPDATE {conversations} AS k SET {sets}, "  # noqa: S608
-        f"{reopen('k.session_state')}, "
-        f"sent_since_customer = CASE WHEN {newer} THEN v.c{n + 1} "
-        f"ELSE k.sent_since_customer + v.c{n + 1} END, "
-        f"last_customer_at = CASE WHEN {newer} THEN v.c{n + 2} ELSE k.last_customer_at END "
+        f"c AS (UPDATE {conversations} AS k SET {_conversation_sets()} "  # noqa: S608
         f"FROM {convs} AS v({_names(n + 3)}), (SELECT t.id FROM {conversations} AS t "
         f"WHERE t.id = ANY({ids}::BIGINT[]) {lock_order('t')} FOR UPDATE) AS l "
         "WHERE k.id = v.c0 AND l.id = k.id)"]
@@ -262,15 +259,16 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
 
 
 async def _in_turns(conn: BaseDBAsyncClient, ds: list[Decision]) -> None:
-    """SQLite, in the caller's transaction: each conversation's update in turn (each its
-    own values), then the decisions' outbox rows, history rows, counters and questions one
-    statement each."""
+    """SQLite, in the caller's transaction: the decisions' conversation updates, outbox
+    rows, history rows, counters and questions, one statement each."""
     async def run(build: Any, *args: Any) -> list[dict[str, Any]]:
         p = sql.Params(sql.SQLITE)
         return await conn.execute_query_dict(build(p, *args), p.values)
 
-    for d in ds:
-        await run(_update_conversation, d)
+    # A conversation decided twice here (its lock lost meanwhile) goes in a later statement:
+    # one UPDATE … FROM changes a row once, with one of its matches.
+    for now in sql.distinct_rounds([d.conversation.id for d in ds]):
+        await run(_update_conversations, [ds[i] for i in now])
     out_fields = sql.insert_fields(OutboxMessage)
     replies = [(row, message) for d in ds for row, message in d.replies]
     if replies:

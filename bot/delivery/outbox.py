@@ -25,7 +25,7 @@ from bot.delivery import groupmsg_lookup, outbox_store
 from bot.infra import sql
 from bot.infra.clock import utcnow
 from bot.infra.db import base_connection, connection, in_a_transaction
-from bot.infra.group_commit import Failed, group_commit, loop_batcher
+from bot.infra.group_commit import Failed, defer, group_commit, loop_batcher
 from bot.infra.logs import correlated, correlation_id, get_logger
 from bot.infra.store import LockTimeout
 from bot.models import OutboxMessage, OutboxStatus
@@ -381,20 +381,24 @@ async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, 
     if status == OutboxStatus.SENT:
         values["sent_at"] = utcnow()
         values["attempts"] = row.attempts + 1
-    written = False
+    # Whether the row was still pending: set by the write, or at the end of the group
+    # commit's transaction when the write was deferred to it.
+    outcome: list[bool] = [False]
 
     async def write(conn: BaseDBAsyncClient) -> None:
-        nonlocal written
-        written = await outbox_store.finish(conn, row.id, values)
+        if not defer(conn, _finish_deferred, (row.id, values, outcome)):
+            outcome[0] = await outbox_store.finish(conn, row.id, values)
 
     if sql.is_postgres(connection()) and not in_a_transaction():
         # Senders finishing side by side (a pull's replies) share one statement; written
         # before the sender lets go of the row's lock, even if cancelled.
-        written = await loop_batcher("outbox.finish", _finish_together).submit_shielded(
+        outcome[0] = await loop_batcher("outbox.finish", _finish_together).submit_shielded(
             (row.id, values))
     else:
-        # Committed with other senders' results in one transaction (one fsync).
+        # Committed with other senders' results in one transaction (one fsync); on SQLite
+        # in one statement with them.
         await group_commit().run(write, single_statement=True)
+    written = outcome[0]
     if written:
         for name, value in values.items():
             setattr(row, name, value)
@@ -409,6 +413,18 @@ async def _finish(services: Services, row: OutboxMessage, status: OutboxStatus, 
 
 async def _finish_together(items: list[tuple[int, dict[str, Any]]]) -> list[bool | Failed]:
     return await outbox_store.finish_together(base_connection(), items)
+
+
+async def _finish_deferred(conn: BaseDBAsyncClient,
+                           items: list[tuple[int, dict[str, Any], list[bool]]]) -> None:
+    """The outcomes a group commit's transaction deferred (SQLite), written together. One
+    that cannot be written fails the transaction, whose writes then run again one by one:
+    it fails only its own sender."""
+    got = await outbox_store.finish_together(conn, [(rid, values) for rid, values, _ in items])
+    for (_, _, outcome), result in zip(items, got, strict=True):
+        if isinstance(result, Failed):
+            raise result.exc
+        outcome[0] = result
 
 
 # A later fact may move a row only forward: pending → sent → delivered, and failed from

@@ -33,10 +33,10 @@ async def finish(conn: BaseDBAsyncClient, row_id: int, values: Mapping[str, Any]
 
 async def finish_together(conn: BaseDBAsyncClient, items: Sequence[tuple[int, Mapping[str, Any]]]
                           ) -> list[bool | Failed]:
-    """PostgreSQL: ``finish`` for the rows of several senders at once, one statement per
-    set of fields (nearly always one: every sent row writes the same fields); per row,
-    whether it was still pending. Should a statement fail, each of its rows is written
-    alone, so a row that cannot be written fails only its own sender."""
+    """``finish`` for the rows of several senders at once, one statement per set of fields
+    (nearly always one: every sent row writes the same fields); per row, whether it was
+    still pending. Should a statement fail, each of its rows is written alone, so a row
+    that cannot be written fails only its own sender."""
     out: list[bool | Failed] = [False] * len(items)
     # A row named twice (two senders' outcomes at once) goes in a later round.
     for round_ in sql.distinct_rounds([row_id for row_id, _ in items]):
@@ -63,17 +63,23 @@ async def finish_together(conn: BaseDBAsyncClient, items: Sequence[tuple[int, Ma
 
 async def _update_pending(conn: BaseDBAsyncClient, fields: tuple[str, ...],
                           items: Sequence[tuple[int, Mapping[str, Any]]]) -> set[int]:
-    p = sql.Params(sql.POSTGRES)
+    p = sql.Params(sql.dialect_of(conn))
     cols = sql.columns(OutboxMessage, fields)
-    source = sql.unnest(
-        p, ["BIGINT[]", *(sql.array_type(OutboxMessage, f) for f in fields)],
-        [[row_id, *(sql.to_db(OutboxMessage, f, values[f]) for f in fields)]
-         for row_id, values in items])
+    names = ["id", *(sql.quote(c) for c in cols)]
+    rows = [[row_id, *(sql.to_db(OutboxMessage, f, values[f]) for f in fields)]
+            for row_id, values in items]
+    if p.dialect == sql.POSTGRES:
+        source = sql.unnest(
+            p, ["BIGINT[]", *(sql.array_type(OutboxMessage, f) for f in fields)], rows)
+        source += f" AS v({', '.join(names)})"
+        returned = "o.id"
+    else:
+        # SQLite takes neither a column list after the alias nor a qualified RETURNING.
+        source, returned = sql.values_rows(p, names, rows) + " AS v", "id"
     (pending,) = p.add([OutboxStatus.PENDING.value])
-    names = ", ".join(["id", *(sql.quote(c) for c in cols)])
     sets = ", ".join(f"{sql.quote(c)} = v.{sql.quote(c)}" for c in cols)
-    rows = await conn.execute_query_dict(
+    got = await conn.execute_query_dict(
         f"UPDATE {sql.table(OutboxMessage)} AS o SET {sets} "  # noqa: S608
-        f"FROM {source} AS v({names}) WHERE o.id = v.id AND o.status = {pending} "
-        "RETURNING o.id", p.values)
-    return {int(r["id"]) for r in rows}
+        f"FROM {source} WHERE o.id = v.id AND o.status = {pending} "
+        f"RETURNING {returned}", p.values)
+    return {int(r["id"]) for r in got}

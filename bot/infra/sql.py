@@ -166,6 +166,14 @@ def unnest(p: Params, types: Sequence[str], rows: Sequence[Sequence[Any]]) -> st
     return f"unnest({', '.join(f'{m}::{t}' for m, t in zip(marks, types, strict=True))})"
 
 
+def values_rows(p: Params, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """SQLite: ``rows`` as a subquery whose columns are called ``names`` (quoted as given),
+    for an ``UPDATE … FROM`` that gives each row its own values (PostgreSQL: ``unnest``)."""
+    picked = ", ".join(f"column{i + 1} AS {name}" for i, name in enumerate(names))
+    values = ", ".join("(" + ", ".join(p.add(list(row))) + ")" for row in rows)
+    return f"(SELECT {picked} FROM (VALUES {values}))"  # noqa: S608
+
+
 def insert_rows_sql(p: Params, model: type[Model], fields: Sequence[str],
                     rows: Sequence[Sequence[Any]], *, conflict: Sequence[str] = (),
                     returning: Sequence[str] = ()) -> str:

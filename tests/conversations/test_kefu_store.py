@@ -1,5 +1,5 @@
 """kf decisions stored together: on PostgreSQL the decisions under way side by side share
-one statement, on SQLite a group commit's decisions share one statement per kind of row; each
+one statement, on SQLite a group commit's decisions one statement per kind of row; each
 keeps exactly what it would have stored alone."""
 
 from __future__ import annotations
@@ -243,10 +243,9 @@ def _through_commits(d: kefu_store.Decision) -> Awaitable[object]:
 async def test_a_bursts_decisions_through_the_group_commit_share_their_statements(
     database: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """On SQLite the decisions of a group commit's transaction are written at its end, each
-    conversation's update on its own and every kind of row in one statement for all of
-    them; each decision keeps exactly what it would have stored alone (as on PostgreSQL,
-    where the burst is one statement)."""
+    """On SQLite the decisions of a group commit's transaction are written at its end,
+    every kind of row in one statement for all of them (on PostgreSQL the burst is one
+    statement); each decision keeps exactly what it would have stored alone."""
     convs = await _conversations(4)
     ds = [_decision(convs[0], 1, replies=2, rule="ship"),
           _decision(convs[1], 1, replies=1, rule="ship"),
@@ -263,8 +262,8 @@ async def test_a_bursts_decisions_through_the_group_commit_share_their_statement
     await asyncio.gather(*(_through_commits(d) for d in ds))
     monkeypatch.undo()
     # One by one they took 4 + 5 + 3 + 6 = 18 statements (an update, an insert per reply,
-    # the history, the counter, the question).
-    assert len(statements) == (1 if database == "postgres" else 4 + 4), statements
+    # the history, the counter, the question); now one per kind of row.
+    assert len(statements) == (1 if database == "postgres" else 5), statements
 
     for d in ds:
         ids = [row.id for row, _ in d.replies]

@@ -603,3 +603,51 @@ async def test_senders_finishing_together_share_a_statement_and_keep_their_own_f
     assert got[0] is True and isinstance(got[1], Failed) and got[2] is True, got
     assert [(await OutboxMessage.get(id=r.id)).status for r in rows[3:]] == [
         OutboxStatus.MISSED, OutboxStatus.PENDING, OutboxStatus.SENT]
+
+
+async def test_senders_finishing_side_by_side_write_their_outcomes_in_one_statement(
+    database: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both dialects: the outcomes of senders finishing at once go in one UPDATE (SQLite:
+    at the end of the group commit's transaction they share); each sender still learns
+    whether its row was pending, and a row finished already keeps its state."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.infra.db import connection
+    from bot.infra.metrics import make_recorder
+
+    rows = [await outbox.add(key=f"side:{i}", app="main", api="message_send",
+                             args={"msgtype": "text", "payload": {"content": "好"},
+                                   "touser": "lina"}, recipient="lina")
+            for i in range(5)]
+    await OutboxMessage.filter(id=rows[1].id).update(status=OutboxStatus.FAILED,
+                                                     last_error="earlier")
+    updates: list[str] = []
+    client = type(connection())
+    for name in ("execute_query", "execute_query_dict"):
+        original = getattr(client, name)
+
+        async def counted(self: object, query: str, values: object = None, *,
+                          _original: object = original) -> object:
+            if query.startswith("UPDATE") and "outbox_message" in query:
+                updates.append(query)
+            return await _original(self, query, values)  # type: ignore[operator]
+
+        monkeypatch.setattr(client, name, counted)
+    services = SimpleNamespace(metrics=make_recorder(False))
+    await asyncio.gather(*(
+        outbox._finish(services, row, OutboxStatus.SENT, result={"msgid": f"m{i}"})  # type: ignore[arg-type]
+        for i, row in enumerate(rows[:4])),
+        outbox._finish(services, rows[4], OutboxStatus.MISSED, error="late"))  # type: ignore[arg-type]
+    monkeypatch.undo()
+    # One statement per set of fields written: the sent rows', the missed row's.
+    assert len(updates) == 2, updates
+    assert [r.status for r in rows] == [OutboxStatus.SENT, OutboxStatus.FAILED,
+                                        OutboxStatus.SENT, OutboxStatus.SENT,
+                                        OutboxStatus.MISSED]
+    assert rows[1].last_error == "earlier"  # read back: the later fact stands
+    stored = {r.id: r for r in await OutboxMessage.filter(key__startswith="side:")}
+    assert [stored[r.id].status for r in rows] == [r.status for r in rows]
+    assert stored[rows[2].id].result == {"msgid": "m2"} and stored[rows[2].id].attempts == 1
+    assert stored[rows[4].id].last_error == "late"
