@@ -236,26 +236,26 @@ class InProcessRunner:
 # atomic by being a script instead of by WATCH/MULTI: one round trip for a burst where arq
 # takes three per job, on a connection held throughout. KEYS[3i-2..3i] = job key, result
 # key, queue; ARGV[4i-3..4i] = payload, expiry ms, score, job id. One answer per job: 1
-# queued, 0 already queued or done (its id taken), -1 Redis refused it (pcall: not the
-# others).
+# queued, 0 already queued or done (its id taken), or Redis's error when it refused the job
+# (pcall: not the others).
 _ENQUEUE = """
 local out = {}
 for i = 1, #KEYS / 3 do
   local job = KEYS[3 * i - 2]
   local r = redis.pcall('EXISTS', job, KEYS[3 * i - 1])
   if type(r) == 'table' and r.err then
-    out[i] = -1
+    out[i] = r.err
   elseif r > 0 then
     out[i] = 0
   else
     r = redis.pcall('PSETEX', job, ARGV[4 * i - 2], ARGV[4 * i - 3])
     if type(r) == 'table' and r.err then
-      out[i] = -1
+      out[i] = r.err
     else
       r = redis.pcall('ZADD', KEYS[3 * i], ARGV[4 * i - 1], ARGV[4 * i])
       if type(r) == 'table' and r.err then
         redis.pcall('DEL', job)
-        out[i] = -1
+        out[i] = r.err
       else
         out[i] = 1
       end
@@ -314,15 +314,15 @@ class ArqQueue:
 
     async def _queue_many(self, jobs: list[_Job]) -> list[bool | Failed]:
         from arq.constants import job_key_prefix, result_key_prefix
-        from redis.exceptions import RedisError
+        from redis.exceptions import ResponseError
 
         keys: list[str] = []
         args: list[Any] = []
         for job_id, queue, payload, score, expires in jobs:
             keys += (job_key_prefix + job_id, result_key_prefix + job_id, queue)
             args += (payload, expires, score, job_id)
-        return [Failed(RedisError("Redis refused a job")) if x == -1 else bool(x)
-                for x in await self._script(keys=keys, args=args)]
+        return [Failed(ResponseError(x.decode(errors="replace"))) if isinstance(x, bytes)
+                else bool(x) for x in await self._script(keys=keys, args=args)]
 
     async def close(self) -> None:
         await self.pool.aclose()

@@ -9,6 +9,7 @@ import time
 import pytest
 from arq.constants import job_key_prefix, result_key_prefix
 from arq.jobs import Job, JobStatus
+from redis.exceptions import ResponseError
 
 from bot.infra.logs import correlated
 from bot.pipeline.runners import CORRELATION_ARG, DEFAULT_QUEUE, FAST_QUEUE, ArqQueue
@@ -86,7 +87,8 @@ async def test_a_job_redis_refuses_fails_alone(queue: ArqQueue) -> None:
         queue.enqueue("a", job_id="refused", priority=True), queue.enqueue("a", job_id="third"),
         return_exceptions=True)
     assert results[:2] == [True, True] and results[3] is True
-    assert isinstance(results[2], Exception)
+    # Redis's own reason, as arq's enqueue_job would have raised it.
+    assert isinstance(results[2], ResponseError) and "WRONGTYPE" in str(results[2])
     assert await queue.pool.zrange(DEFAULT_QUEUE, 0, -1) == [b"first", b"second", b"third"]
     # Nothing of the refused job is left to block its id.
     assert await queue.pool.exists(job_key_prefix + "refused") == 0
@@ -112,3 +114,12 @@ async def test_jobs_queued_are_run_by_an_arq_worker(redis_url: str, queue: ArqQu
     finally:
         await worker.close()
     assert sorted(ran) == [(n, "字") for n in range(5)]
+
+
+async def test_the_script_is_loaded_again_after_redis_lost_it(queue: ArqQueue) -> None:
+    """A restarted Redis has no scripts: the next burst loads it again and is queued."""
+    assert await queue.enqueue("a", job_id="before") is True
+    await queue.pool.script_flush()
+    assert await asyncio.gather(queue.enqueue("a", job_id="after"),
+                                queue.enqueue("a", job_id="also")) == [True, True]
+    assert await queue.pool.zcard(DEFAULT_QUEUE) == 3
