@@ -61,6 +61,30 @@ async def _conversations(count: int) -> list[KfConversation]:
             for i in range(count)]
 
 
+async def _each_kept_its_own(ds: list[kefu_store.Decision]) -> None:
+    """What the four decisions of the burst tests stored: each exactly its own."""
+    # Every reply's row stored and linked, in order after its customer's message.
+    for d in ds:
+        ids = [row.id for row, _ in d.replies]
+        assert all(ids) and len(set(ids)) == len(ids)
+        assert all(row._saved_in_db for row, _ in d.replies)
+        stored = await ConversationMessage.filter(
+            conversation=d.inbound.conversation).order_by("id")
+        assert [m.direction for m in stored] == [Direction.IN] + [Direction.OUT] * len(ids)
+        assert [m.outbox_id for m in stored[1:]] == ids
+        assert [(await OutboxMessage.get(id=i)).key for i in ids] == [
+            row.key for row, _ in d.replies]
+    # The counters added up across decisions of one rule, not overwritten by one another.
+    (stat,) = await RuleStat.filter(rule_id="ship")
+    assert (stat.hits, stat.replies, stat.suppressed) == (2, 6, 1)
+    assert await UnansweredQuestion.filter(content="问题1").count() == 1
+    # Each conversation's own state: reopened, streak, a budget counted from its message.
+    fresh = {c.external_userid: c for c in await KfConversation.all()}
+    assert fresh["wm0"].session_state == 0
+    assert [fresh[f"wm{i}"].sent_since_customer for i in range(4)] == [2, 1, 0, 3]
+    assert all(fresh[f"wm{i}"].unmatched_streak == 1 for i in range(4))
+
+
 async def test_decisions_under_way_together_share_one_statement(
     pg_database: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -81,25 +105,7 @@ async def test_decisions_under_way_together_share_one_statement(
     monkeypatch.undo()
     assert len(statements) == 1, statements
 
-    # Every reply's row stored and linked, in order after its customer's message.
-    for d in ds:
-        ids = [row.id for row, _ in d.replies]
-        assert all(ids) and len(set(ids)) == len(ids)
-        stored = await ConversationMessage.filter(
-            conversation=d.inbound.conversation).order_by("id")
-        assert [m.direction for m in stored] == [Direction.IN] + [Direction.OUT] * len(ids)
-        assert [m.outbox_id for m in stored[1:]] == ids
-        assert [(await OutboxMessage.get(id=i)).key for i in ids] == [
-            row.key for row, _ in d.replies]
-    # The counters added up across decisions of one rule, not overwritten by one another.
-    (stat,) = await RuleStat.filter(rule_id="ship")
-    assert (stat.hits, stat.replies, stat.suppressed) == (2, 6, 1)
-    assert await UnansweredQuestion.filter(content="问题1").count() == 1
-    # Each conversation's own state: reopened, streak, a budget counted from its message.
-    fresh = {c.external_userid: c for c in await KfConversation.all()}
-    assert fresh["wm0"].session_state == 0
-    assert [fresh[f"wm{i}"].sent_since_customer for i in range(4)] == [2, 1, 0, 3]
-    assert all(fresh[f"wm{i}"].unmatched_streak == 1 for i in range(4))
+    await _each_kept_its_own(ds)
 
 
 async def test_a_decision_that_cannot_be_stored_fails_alone(pg_database: str) -> None:
@@ -265,23 +271,7 @@ async def test_a_bursts_decisions_through_the_group_commit_share_their_statement
     # the history, the counter, the question); now one per kind of row.
     assert len(statements) == (1 if database == "postgres" else 5), statements
 
-    for d in ds:
-        ids = [row.id for row, _ in d.replies]
-        assert all(ids) and len(set(ids)) == len(ids)
-        assert all(row._saved_in_db for row, _ in d.replies)
-        stored = await ConversationMessage.filter(
-            conversation=d.inbound.conversation).order_by("id")
-        assert [m.direction for m in stored] == [Direction.IN] + [Direction.OUT] * len(ids)
-        assert [m.outbox_id for m in stored[1:]] == ids
-        assert [(await OutboxMessage.get(id=i)).key for i in ids] == [
-            row.key for row, _ in d.replies]
-    (stat,) = await RuleStat.filter(rule_id="ship")
-    assert (stat.hits, stat.replies, stat.suppressed) == (2, 6, 1)
-    assert await UnansweredQuestion.filter(content="问题1").count() == 1
-    fresh = {c.external_userid: c for c in await KfConversation.all()}
-    assert fresh["wm0"].session_state == 0
-    assert [fresh[f"wm{i}"].sent_since_customer for i in range(4)] == [2, 1, 0, 3]
-    assert all(fresh[f"wm{i}"].unmatched_streak == 1 for i in range(4))
+    await _each_kept_its_own(ds)
 
     # A second burst on the same rule adds to its counter; one conversation decided twice
     # in a burst (its lock lost meanwhile) keeps both changes.
