@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.infra.clock import utcnow
-from bot.infra.db import base_connection
 from bot.infra.group_commit import Batcher, Failed
 from bot.models import InboxEvent, InboxStatus
 from bot.pipeline import inbox_store
@@ -29,8 +28,8 @@ class InboxWriter:
     """Writes to the inbox with group commit (bot.infra.group_commit): the callbacks of a
     burst are stored by one statement, and the rows their passive answers marked done
     meanwhile are marked by that same statement on PostgreSQL. On SQLite these are two
-    statements in one transaction, and each caller shares the fate of its own only: a
-    failed mark must not answer 503 for callbacks that are stored."""
+    statements, and each caller shares the fate of its own only: a failed mark must not
+    answer 503 for callbacks that are stored."""
 
     def __init__(self, *, max_batch: int = 256) -> None:
         self._writes: Batcher[NewEvent | int, int | None] = Batcher(self._write_many,
@@ -77,23 +76,14 @@ class InboxWriter:
             stored = _owned(events, first,
                             await inbox_store.insert_new(rows, done=done, at=utcnow()))
         else:
-            # SQLite: both statements in one transaction, so the burst costs one commit (one
-            # fsync) where it cost two. A statement that fails takes back only its own
-            # change (SQLite keeps the transaction), so a failed mark does not fail the
-            # inserts; a failed commit fails both, and then neither is stored.
             try:
-                async with base_connection()._in_transaction() as conn:
-                    try:
-                        stored = _owned(events, first,
-                                        await inbox_store.insert_new(rows, conn=conn))
-                    except Exception as exc:
-                        stored = [Failed(exc)] * len(events)
-                    try:
-                        await inbox_store.mark_done(done, utcnow(), conn=conn)
-                    except Exception as exc:
-                        marked = Failed(exc)
+                stored = _owned(events, first, await inbox_store.insert_new(rows))
             except Exception as exc:
-                stored, marked = [Failed(exc)] * len(events), Failed(exc)
+                stored = [Failed(exc)] * len(events)
+            try:
+                await inbox_store.mark_done(done, utcnow())
+            except Exception as exc:
+                marked = Failed(exc)
         each = iter(stored)
         return [next(each) if isinstance(i, NewEvent) else marked for i in items]
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise import BaseDBAsyncClient
-
 from bot.conversations import kefu_store
 from bot.infra import sql
 from bot.infra.clock import utcnow
@@ -54,15 +52,13 @@ def marks_ride_with_inserts() -> bool:
 
 
 async def insert_new(rows: Sequence[Sequence[Any]], *, done: Sequence[int] = (),
-                     at: datetime | None = None, conn: BaseDBAsyncClient | None = None
-                     ) -> dict[str, int]:
+                     at: datetime | None = None) -> dict[str, int]:
     """Insert ``rows`` (values in ``COLUMNS`` order, distinct dedupe keys), skipping those
     whose dedupe key is stored already; returns the ids of the rows inserted, by key. And
     marks the rows ``done`` done at ``at``: in the same statement on PostgreSQL (a burst's
     callbacks and its passive answers cost one round trip), after it on SQLite. Outside
-    any transaction (the inbox writer's batch flushes it for many callers), unless ``conn``
-    is one of the writer's own."""
-    conn = conn or base_connection()
+    any transaction (the inbox writer's batch flushes it for many callers)."""
+    conn = base_connection()
     p = sql.Params(sql.dialect_of(conn))
     got: list[dict[str, Any]] = []
     if rows:
@@ -72,7 +68,7 @@ async def insert_new(rows: Sequence[Sequence[Any]], *, done: Sequence[int] = (),
             done = ()
         got = await conn.execute_query_dict(insert, p.values)
     if done:
-        await mark_done(done, at or utcnow(), conn=conn)
+        await mark_done(done, at or utcnow())
     return {r["dedupe_key"]: int(r["id"]) for r in got}
 
 
@@ -154,9 +150,8 @@ def _mark_done_sql(p: sql.Params, row_ids: Sequence[int], at: datetime) -> str:
             f"processed_at={stamp} WHERE {sql.any_of(p, InboxEvent, 'id', row_ids)}")
 
 
-async def mark_done(row_ids: Sequence[int], at: datetime,
-                    conn: BaseDBAsyncClient | None = None) -> None:
-    conn = conn or base_connection()  # as insert_new
+async def mark_done(row_ids: Sequence[int], at: datetime) -> None:
+    conn = base_connection()  # as insert_new
     p = sql.Params(sql.dialect_of(conn))
     await conn.execute_query(_mark_done_sql(p, row_ids, at), p.values)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -110,40 +109,6 @@ async def test_on_sqlite_a_failed_mark_fails_only_the_marks_of_its_flush(
             == sorted(first)
         monkeypatch.setattr(inbox_store, "insert_new", real_insert)
         assert isinstance(await writer.store(ev("msg:c")), int)
-
-
-async def test_on_sqlite_a_flushs_stores_and_marks_share_one_commit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """SQLite: a flush holding both new rows and done-marks writes them in one transaction
-    (one commit, one fsync, where two statements outside a transaction cost two)."""
-    from tortoise.backends.base.client import TransactionalDBClient
-
-    from bot.pipeline import inbox_store
-
-    await prepare("embedded", tmp_path)
-    async with serving(settings_factory("embedded", tmp_path)()) as client:
-        writer = services_of(client).inbox
-        first = await asyncio.gather(*(writer.store(ev(f"msg:a{i}")) for i in range(5)))
-        used: list[object] = []
-        real_mark, real_insert = inbox_store.mark_done, inbox_store.insert_new
-
-        async def mark(*args: Any, **kwargs: Any) -> None:
-            used.append(kwargs.get("conn"))
-            await real_mark(*args, **kwargs)
-
-        async def insert(*args: Any, **kwargs: Any) -> dict[str, int]:
-            used.append(kwargs.get("conn"))
-            return await real_insert(*args, **kwargs)
-
-        monkeypatch.setattr(inbox_store, "mark_done", mark)
-        monkeypatch.setattr(inbox_store, "insert_new", insert)
-        got = await asyncio.gather(*(writer.mark_done(i) for i in first if i is not None),
-                                   *(writer.store(ev(f"msg:b{i}")) for i in range(5)))
-        assert got[:5] == [None] * 5 and all(isinstance(g, int) for g in got[5:])
-        assert len(used) == 2 and used[0] is used[1], used
-        assert isinstance(used[0], TransactionalDBClient)
-        assert await InboxEvent.filter(status="done").count() == 5
 
 
 async def test_batcher_shares_one_flush_between_concurrent_callers() -> None:
