@@ -81,8 +81,8 @@ async def record(conn: BaseDBAsyncClient, d: Decision) -> None:
     On SQLite, in a group commit's transaction, with the other decisions of that
     transaction, just before it commits (``group_commit.defer``)."""
     if not sql.is_postgres(conn):
-        if not defer(conn, _in_turns, d):
-            await _in_turns(conn, [d])
+        if not defer(conn, _together_on_sqlite, d):
+            await _together_on_sqlite(conn, [d])
         return
     if isinstance(conn, TransactionalDBClient):  # the caller's transaction: its own write
         await _together(conn, [d])
@@ -258,7 +258,7 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
             message.outbox_id = stored[row.key]
 
 
-async def _in_turns(conn: BaseDBAsyncClient, ds: list[Decision]) -> None:
+async def _together_on_sqlite(conn: BaseDBAsyncClient, ds: list[Decision]) -> None:
     """SQLite, in the caller's transaction: the decisions' conversation updates, outbox
     rows, history rows, counters and questions, one statement each."""
     async def run(build: Any, *args: Any) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -94,6 +94,26 @@ class Batcher(Generic[T, R]):
         finally:
             # A finished task holds its loop: a batcher kept per loop would keep it alive.
             self._task = None
+
+
+class LoopBatcher(Generic[T, R]):
+    """A ``Batcher`` for the event loop at hand, made anew when the loop changes: for an
+    object that outlives a loop (a store or queue kept across tests, each with a loop of
+    its own), as a batcher's drain task and futures belong to one loop."""
+
+    __slots__ = ("_batcher", "_flush", "_loop")
+
+    def __init__(self, flush: Callable[[list[T]], Awaitable[Sequence[R | Failed]]]) -> None:
+        self._flush = flush
+        self._batcher: Batcher[T, R] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def submit(self, item: T) -> Coroutine[Any, Any, R]:
+        """``Batcher.submit`` on this loop's batcher."""
+        loop = asyncio.get_running_loop()
+        if self._batcher is None or self._loop is not loop:
+            self._batcher, self._loop = Batcher(self._flush), loop
+        return self._batcher.submit(item)
 
 
 Write = Callable[[Any], Awaitable[Any]]

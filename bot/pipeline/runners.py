@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.infra.group_commit import Batcher, Failed
+from bot.infra.group_commit import Failed, LoopBatcher
 from bot.infra.logs import correlated, correlation_id, get_logger
 
 log = get_logger("bot.pipeline.runners")
@@ -281,8 +281,7 @@ class ArqQueue:
     def __init__(self, pool: Any) -> None:
         self.pool = pool
         self._script = pool.register_script(_ENQUEUE)
-        self._batcher: Batcher[_Job, bool] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._batcher: LoopBatcher[_Job, bool] = LoopBatcher(self._queue_many)
 
     @classmethod
     async def connect(cls, redis_url: str) -> ArqQueue:
@@ -307,9 +306,6 @@ class ArqQueue:
                                 serializer=self.pool.job_serializer)
         job: _Job = (job_id or uuid.uuid4().hex, FAST_QUEUE if priority else DEFAULT_QUEUE,
                      payload, now_ms + delay_ms, delay_ms + self.pool.expires_extra_ms)
-        loop = asyncio.get_running_loop()
-        if self._batcher is None or self._loop is not loop:  # a drain task is per loop
-            self._batcher, self._loop = Batcher(self._queue_many), loop
         return await self._batcher.submit(job)
 
     async def _queue_many(self, jobs: list[_Job]) -> list[bool | Failed]:

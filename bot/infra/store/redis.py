@@ -10,7 +10,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from bot.infra import redis_pool
-from bot.infra.group_commit import Batcher, Failed
+from bot.infra.group_commit import Failed, LoopBatcher
 from bot.infra.logs import get_logger
 from bot.infra.store.locks import LocalLocks, LockTimeout
 from bot.infra.store.redis_locks import RedisLocks
@@ -66,8 +66,8 @@ class RedisStore:
         self.prefix = prefix
         self._local = LocalLocks()
         self._locks = RedisLocks(self.redis)
-        self._batcher: Batcher[tuple[tuple[Any, ...], ...], list[Any]] | None = None
-        self._batcher_loop: asyncio.AbstractEventLoop | None = None
+        self._batcher: LoopBatcher[tuple[tuple[Any, ...], ...], list[Any]] = LoopBatcher(
+            self._pipeline)
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -76,9 +76,6 @@ class RedisStore:
         """``commands`` in this order, in the same pipeline as the other commands asked for
         while one is in flight (a pull's customers each read a mark: one round trip for
         all). Not a transaction: as if sent one after the other."""
-        loop = asyncio.get_running_loop()
-        if self._batcher is None or self._batcher_loop is not loop:  # a drain task per loop
-            self._batcher, self._batcher_loop = Batcher(self._pipeline), loop
         return await self._batcher.submit(commands)
 
     async def _pipeline(self, items: list[tuple[tuple[Any, ...], ...]]

@@ -23,7 +23,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from bot.infra.group_commit import Batcher, Failed
+from bot.infra.group_commit import Failed, LoopBatcher
 
 # KEYS[i] with ARGV[3i-2..3i] = op, token, ttl in ms. Ops: a = take (SET NX PX),
 # r = release (DEL if ours), e = extend (PEXPIRE if ours). One answer per key: 1 or 0, or
@@ -72,8 +72,7 @@ class RedisLocks:
         self._script = redis.register_script(_SCRIPT)
         self._tokens = itertools.count()
         self._me = os.urandom(8).hex()  # tokens unique across processes, cheap to make
-        self._batcher: Batcher[_Op, bool] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._batcher: LoopBatcher[_Op, bool] = LoopBatcher(self._run)
         self._cleanups: set[asyncio.Task[bool]] = set()
 
     def token(self) -> str:
@@ -88,9 +87,6 @@ class RedisLocks:
                 for x in await self._script(keys=keys, args=args)]
 
     def _op(self, op: str, key: str, token: str, ttl: float) -> Coroutine[Any, Any, bool]:
-        loop = asyncio.get_running_loop()
-        if self._batcher is None or self._loop is not loop:  # a drain task is per loop
-            self._batcher, self._loop = Batcher(self._run), loop
         return self._batcher.submit((op, key, token, max(1, int(ttl * 1000))))
 
     async def take(self, key: str, token: str, ttl: float, wait: float | None) -> bool:
