@@ -51,8 +51,10 @@ async def test_signed_requests(embedded_settings: Callable[..., Settings]) -> No
         bad = [
             signed(key_id, secret, other, sig="0" * 64),
             signed(key_id, secret, body),  # signed for another body than the one sent
-            signed(key_id, secret, other, ts=int(time.time()) - 301),
-            signed(key_id, secret, other, ts=int(time.time()) + 301),
+            # A minute past the 300 s window either way: the requests before these take time,
+            # and a future stamp only one second out would come inside the window meanwhile.
+            signed(key_id, secret, other, ts=int(time.time()) - 360),
+            signed(key_id, secret, other, ts=int(time.time()) + 360),
             {k: v for k, v in signed(key_id, secret, other).items() if k != "X-Timestamp"},
             signed("erp_unknown", secret, other),
             signed(key_id, "not-the-secret", other),
@@ -131,6 +133,23 @@ async def test_rotated_master_secret_invalidates_keys(
             settings.erp_signing_secret)("")})
         with pytest.raises(erp.SignatureError, match="未配置 ERP 签名密钥"):
             await erp.create_key(unconfigured, "erp-new")
+
+
+async def test_the_time_window_edges(embedded_settings: Callable[..., Settings]) -> None:
+    """300 s either side of the server's clock is inside the window; one second more is not."""
+    settings = orders_settings(embedded_settings)
+    async with serving(settings):
+        key_id, secret = await erp.create_key(settings, "erp-window")
+        stamp = 1_800_000_000
+        headers = signed(key_id, secret, b"{}", ts=stamp)
+        for now in (stamp - 300, stamp + 300):
+            row = await erp.verify(settings, _Store(), headers, "POST", "/api/v1/orders",
+                                   b"{}", now=now)
+            assert row is not None and row.key_id == key_id
+        for now in (stamp - 301, stamp + 301, stamp + 300.5):
+            with pytest.raises(erp.SignatureError, match="时间窗口"):
+                await erp.verify(settings, _Store(), headers, "POST", "/api/v1/orders",
+                                 b"{}", now=now)
 
 
 class _Store:
