@@ -52,6 +52,14 @@ class Clock(Protocol):
 LOCK_TTL = 10.0
 
 
+class SetWatch(Protocol):
+    async def next(self, within: float) -> bool:
+        """Whether a set came since the watch began (or since the last True), waiting up
+        to ``within`` seconds for one. Best effort: one may go unheard (Redis lost the
+        subscription), so a waiter reads the key itself after."""
+        ...
+
+
 class Store(Protocol):
     async def get(self, key: str) -> str | None: ...
 
@@ -87,7 +95,12 @@ class Store(Protocol):
         ...
 
     async def set_and_held(self, key: str, value: str, ttl: float | None, lock: str) -> bool:
-        """``set(key, value, ttl)``, then ``held(lock)``, in one round trip."""
+        """``set(key, value, ttl)``, then ``held(lock)``, in one round trip; the set is
+        announced to ``sets_of(key)`` in every process (the lock's holder may be waiting)."""
+        ...
+
+    def sets_of(self, key: str) -> SetWatch:
+        """From now on, the ``set_and_held`` calls on ``key``, any process's."""
         ...
 
     async def publish(self, channel: str, message: str) -> None: ...

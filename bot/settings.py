@@ -137,6 +137,10 @@ class ConversationsConfig(BaseModel):
     kf_budget: int = Field(default=5, ge=1, le=5)  # kf/send_msg per customer message (48 h)
     budget_notice: str = "您的问题我已记录，稍后将由专员为您继续服务。"
     kf_backlog_seconds: int = Field(default=600, ge=0)  # first pull skips older messages
+    # Production: how long a kf puller stays with its account once it has pulled it clean,
+    # woken by the next callback's mark. Under a steady stream the callbacks then find it at
+    # work and need no job each (a job costs several Redis round trips). 0: it leaves at once.
+    kf_pull_linger_seconds: float = Field(default=0.5, ge=0, le=5)
     # How long a customer message waits for its conversation's previous one (the conversation's
     # lock) before it is handed back to be retried as a job.
     kf_conversation_wait_seconds: float = Field(default=30.0, gt=0)

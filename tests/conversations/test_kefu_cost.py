@@ -152,6 +152,43 @@ async def test_a_callback_with_no_puller_at_work_starts_one(
         assert jobs.count("kf_callback") == 1
 
 
+async def test_a_puller_stays_a_while_for_the_next_callback(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """Production: a puller that pulled its account clean stays ``kf_pull_linger_seconds``,
+    woken by the next callback's mark, so the callbacks of a steady stream need no job each
+    (a job costs arq's round trips); then it leaves, and the next callback starts a job
+    again. Embedded mode, where a job is a put on an in-process queue, leaves at once."""
+    base = mode_settings()
+    settings = base.model_copy(update={"conversations": base.conversations.model_copy(
+        update={"kf_pull_linger_seconds": 2.0})})
+    async with world(settings) as w:
+        await _sample(w)
+        jobs = _enqueued(w)
+        store = w.services.store
+
+        async def free() -> bool:
+            return not await store.held(f"kf:sync:{KF}")
+
+        await w.sandbox.customer_says(KF, "wmSteady", QUESTION)
+        assert ANSWER in (await w.wait_kf(1, euid="wmSteady"))[0]
+        if settings.embedded:
+            await wait_for(free, timeout=5)
+        else:
+            assert await store.held(f"kf:sync:{KF}")  # staying for the next one
+        await w.sandbox.customer_says(KF, "wmSteady", QUESTIONS[1][0])
+        assert QUESTIONS[1][1] in (await w.wait_kf(2, euid="wmSteady"))[1]
+        assert jobs.count("kf_callback") == (2 if settings.embedded else 1), jobs
+        await wait_for(free, timeout=10)  # production: the linger is over
+        await w.sandbox.customer_says(KF, "wmSteady", QUESTION)
+        await w.wait_kf(3, euid="wmSteady")
+        await w.settle()
+        assert jobs.count("kf_callback") == (3 if settings.embedded else 2), jobs
+        callbacks = await InboxEvent.filter(event_type="kf_msg_or_event")
+        assert len(callbacks) == 3 and all(r.status == InboxStatus.DONE for r in callbacks)
+        assert len(w.kf_texts("wmSteady")) == 3  # none twice
+
+
 async def test_a_pulls_customers_share_their_reads_and_their_reply_outcomes(
     mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
 ) -> None:

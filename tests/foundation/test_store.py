@@ -13,6 +13,7 @@ import pytest
 from bot.infra.store import LockTimeout, MemoryStore, make_store
 from bot.infra.store.locks import LocalLocks
 from bot.ports import Store
+from tests.harness.waiting import wait_for
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -42,6 +43,75 @@ async def test_whether_a_lock_is_held_is_seen_by_everyone(store: Store) -> None:
     assert await store.held("busy") is False
     assert await store.set_and_held("mark", "again", 5, "busy") is False
     assert await store.get("mark") == "again"
+
+
+async def test_a_set_and_held_is_heard_by_whoever_watches_its_key(
+    store: Store, redis_url: str
+) -> None:
+    """A lock holder waiting for a key (a kf puller for its account's mark) hears of each
+    ``set_and_held`` on it, another process's too; not of other keys, nor of sets made
+    before its watch."""
+    memory = isinstance(store, MemoryStore)
+    setter = store if memory else make_store(redis_url, prefix="t:")  # a second process
+    try:
+        marks = store.sets_of("mark")
+
+        async def heard() -> bool:
+            # The subscription comes up in the background: until then a set goes unheard,
+            # which only costs a waiter its timeout.
+            await setter.set_and_held("mark", "m", 5, "busy")
+            return await marks.next(0.05)
+
+        await wait_for(heard, timeout=5)
+        assert await marks.next(0.1) is False  # that set was taken
+        await setter.set_and_held("another", "x", 5, "busy")
+        assert await marks.next(0.1) is False
+        await setter.set_and_held("mark", "1", 5, "busy")
+        await setter.set_and_held("mark", "2", 5, "busy")
+        assert await marks.next(5) is True  # both at once
+        assert await marks.next(0.1) is False
+        late = store.sets_of("mark")  # made after those sets: none of them is its
+        assert await late.next(0.1) is False
+        waiting = asyncio.create_task(late.next(5))
+        await asyncio.sleep(0.05)
+        await setter.set_and_held("mark", "3", 5, "busy")
+        assert await waiting is True
+        assert await marks.next(0.1) is True
+        assert await store.get("mark") == "3"
+    finally:
+        if setter is not store:
+            await setter.close()
+
+
+async def test_sets_are_heard_again_after_redis_dropped_the_subscription(
+    redis_url: str,
+) -> None:
+    """Redis restarted (or dropped the connection): the listener ends, and the next watch
+    subscribes again."""
+    store, setter = make_store(redis_url, prefix="t:"), make_store(redis_url, prefix="t:")
+    try:
+        async def heard_by(marks: Any) -> bool:
+            await setter.set_and_held("mark", "m", 5, "busy")
+            return bool(await marks.next(0.05))
+
+        async def subscribers() -> set[str]:
+            found = await setter.redis.execute_command(  # type: ignore[attr-defined]
+                "CLIENT", "LIST", "TYPE", "pubsub")
+            return {f.split("=", 1)[1] for line in str(found).splitlines()
+                    for f in line.split() if f.startswith("id=")}
+
+        others = await subscribers()
+        first = store.sets_of("mark")
+        await wait_for(lambda: heard_by(first), timeout=5)
+        for client in await subscribers() - others:  # this store's, no one else's
+            await setter.redis.execute_command("CLIENT", "KILL", "ID", client)  # type: ignore[attr-defined]
+        await wait_for(lambda: store._listener.done(), timeout=5)  # type: ignore[attr-defined]
+        second = store.sets_of("mark")
+        await wait_for(lambda: heard_by(second), timeout=5)
+    finally:
+        await store.close()
+        await setter.close()
+    assert store._listener.done()  # type: ignore[attr-defined]
 
 
 async def test_values_expire(store: Store) -> None:

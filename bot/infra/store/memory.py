@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.infra.store.announcements import Announcements
 from bot.infra.store.locks import LocalLocks
-from bot.ports import LOCK_TTL
+from bot.ports import LOCK_TTL, SetWatch
 
 _PURGE_MIN = 1024
 
@@ -20,6 +21,7 @@ class MemoryStore:
         self._locks = LocalLocks()
         self._subscribers: defaultdict[str, set[asyncio.Queue[str]]] = defaultdict(set)
         self._purge_at = _PURGE_MIN
+        self._announced = Announcements()
 
     def _live(self, key: str) -> tuple[str, float | None] | None:
         item = self._data.get(key)
@@ -86,7 +88,11 @@ class MemoryStore:
 
     async def set_and_held(self, key: str, value: str, ttl: float | None, lock: str) -> bool:
         await self.set(key, value, ttl)
+        self._announced.heard(key)
         return await self.held(lock)
+
+    def sets_of(self, key: str) -> SetWatch:
+        return self._announced.watch(key)
 
     async def publish(self, channel: str, message: str) -> None:
         for q in list(self._subscribers[channel]):

@@ -12,11 +12,14 @@ import redis.asyncio as aioredis
 from bot.infra import redis_pool
 from bot.infra.group_commit import Failed, LoopBatcher
 from bot.infra.logs import get_logger
+from bot.infra.store.announcements import Announcements
 from bot.infra.store.locks import LocalLocks, LockTimeout
 from bot.infra.store.redis_locks import RedisLocks
-from bot.ports import LOCK_TTL
+from bot.ports import LOCK_TTL, SetWatch
 
 log = get_logger("bot.infra.store")
+# Where ``set_and_held`` announces the keys it sets (the key, unprefixed, as the message).
+SETS_CHANNEL = "sets"
 
 
 async def _renew(locks: RedisLocks, key: str, token: str, ttl: float) -> None:
@@ -68,6 +71,8 @@ class RedisStore:
         self._locks = RedisLocks(self.redis)
         self._batcher: LoopBatcher[tuple[tuple[Any, ...], ...], list[Any]] = LoopBatcher(
             self._pipeline)
+        self._announced = Announcements()
+        self._listener: asyncio.Task[None] | None = None
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -156,9 +161,25 @@ class RedisStore:
         return bool(await self.redis.exists(self._k(f"lock:{name}")))
 
     async def set_and_held(self, key: str, value: str, ttl: float | None, lock: str) -> bool:
-        _, held = await self._send(_set(self._k(key), value, ttl),
-                                   ("EXISTS", self._k(f"lock:{lock}")))
+        # The announcement rides in the same round trip; with nobody listening it is a no-op.
+        _, held, _ = await self._send(_set(self._k(key), value, ttl),
+                                      ("EXISTS", self._k(f"lock:{lock}")),
+                                      ("PUBLISH", self._k(SETS_CHANNEL), key))
         return self._local.held(lock) or bool(held)
+
+    def sets_of(self, key: str) -> SetWatch:
+        # One subscription per store, made on the first watch (and again after Redis lost
+        # it): only processes that wait for sets listen to them.
+        if self._listener is None or self._listener.done():
+            self._listener = asyncio.create_task(self._listen(), name="store-sets")
+        return self._announced.watch(key)
+
+    async def _listen(self) -> None:
+        try:
+            async for key in self.subscribe(SETS_CHANNEL):
+                self._announced.heard(key)
+        except Exception as exc:  # Redis gone: waits time out until the next watch
+            log.info("store.sets_unheard", error=type(exc).__name__)
 
     async def publish(self, channel: str, message: str) -> None:
         await self.redis.publish(self._k(channel), message)
@@ -181,4 +202,7 @@ class RedisStore:
         return bool(await self.redis.ping())
 
     async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            await asyncio.gather(self._listener, return_exceptions=True)
         await self.redis.aclose()

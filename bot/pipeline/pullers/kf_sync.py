@@ -3,7 +3,9 @@
 ``kf_msg_or_event`` carries no content, only a Token for ``kf/sync_msg`` (protocol.md §2.5).
 A callback marks the account dirty; whoever holds the account's lock pulls until it is clean,
 so a burst of callbacks costs a few pulls, not one each, and none is lost: the holder checks
-the mark again after releasing the lock. Each item goes into the durable inbox keyed by its
+the mark again after releasing the lock. In production the holder stays a little while once
+the account is clean, woken by the next callback's mark (``Store.sets_of``), so a steady
+stream of callbacks costs a job now and then rather than one per quiet moment. Each item goes into the durable inbox keyed by its
 msgid (the dedupe); the cursor is saved only after the batch is stored; then the puller
 handles the stored items itself (per customer in order, customers concurrently) while it
 pulls on; an item whose handling fails is retried as an ordinary inbox job. A one-minute
@@ -26,7 +28,7 @@ from bot.infra.store import LockTimeout
 from bot.models import KfCursor
 from bot.pipeline.inbox import NewEvent, kf_thread
 from bot.pipeline.processing import process_fresh
-from bot.ports import LOCK_TTL
+from bot.ports import LOCK_TTL, SetWatch
 from bot.protocol import errors as E
 from bot.protocol.errors import RateLimitError, TokenError, WeComAPIError
 from bot.protocol.events import parse_kf_message
@@ -48,7 +50,11 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
     as a batch is stored, so the next pull overlaps with the handling of the last one.
     """
     store = services.store
-    await store.set(f"kf:dirty:{open_kfid}", token or _NO_TOKEN, ttl=600)
+    dirty = f"kf:dirty:{open_kfid}"
+    await store.set(dirty, token or _NO_TOKEN, ttl=600)
+    # Embedded, a job is a put on an in-process queue: staying would save nothing.
+    linger = 0.0 if services.settings.embedded else \
+        services.settings.conversations.kf_pull_linger_seconds
     handler = _Handler(services)
     stored = 0
     started = time.monotonic()
@@ -56,26 +62,41 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
         while True:
             try:
                 async with store.lock(f"kf:sync:{open_kfid}", wait=0):
-                    # The next holder's handlers may start before ours are done: a
-                    # customer's order holds all the same (processing: a row's handler
-                    # handles or waits for the earlier rows of its customer first).
-                    while (mark := await store.get(f"kf:dirty:{open_kfid}")) is not None:
+                    # Watched before the first read, so a callback's mark set after it is
+                    # heard: the puller stays with the account a while once it is clean,
+                    # and the callbacks of a steady stream find it at work (no job each).
+                    marks = store.sets_of(dirty) if linger > 0 else None
+                    while True:
+                        # The next holder's handlers may start before ours are done: a
+                        # customer's order holds all the same (processing: a row's handler
+                        # handles or waits for the earlier rows of its customer first).
+                        mark = await store.get(dirty)
+                        if mark is None:
+                            if marks is None or not await _another(marks, linger, started):
+                                break
+                            continue
                         if time.monotonic() - started > PULL_BUDGET:
                             # Still busy after the budget: a fresh job carries on (this
                             # one must finish within the job timeout); the mark stays.
                             await services.queue.enqueue("kf_pull", open_kfid, mark)
                             return stored
-                        await store.delete(f"kf:dirty:{open_kfid}")
+                        await store.delete(dirty)
                         stored += await _pull(services, open_kfid,
                                               None if mark == _NO_TOKEN else mark, handler)
             except LockTimeout:
                 # The holder sees our mark before it lets go, unless it died holding it.
                 await check_later(services, open_kfid)
                 return stored
-            if await store.get(f"kf:dirty:{open_kfid}") is None:
+            if await store.get(dirty) is None:
                 return stored
     finally:
         await handler.wait()
+
+
+async def _another(marks: SetWatch, linger: float, started: float) -> bool:
+    """Whether a callback marked the account within ``linger`` (and the job's budget)."""
+    left = PULL_BUDGET - (time.monotonic() - started)
+    return left > 0 and await marks.next(min(linger, left))
 
 
 async def puller_at_work(services: Any, open_kfid: str, token: str | None) -> bool:
