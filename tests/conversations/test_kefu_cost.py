@@ -271,6 +271,31 @@ async def test_a_row_whose_earlier_row_settled_while_it_was_stored_is_not_looked
         assert not any("WHERE thread =" in s for s in seen), list(seen)
 
 
+async def test_a_mark_is_pulled_once_a_dead_pullers_lock_lapses_however_late(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The check queued for a mark ran while the dead puller's lock was still alive (it was
+    renewed until its holder died): it looks again until the lock lapses, instead of
+    leaving the mark to the next minute's poll (the fault battery's kill-worker, once
+    pullers stayed for the next mark: the check was queued before the kill)."""
+    from bot.pipeline.pullers import kf_sync
+
+    settings = mode_settings()
+    if settings.embedded:
+        pytest.skip("a puller dies with its process here, the lock with it")
+    monkeypatch.setattr(kf_sync, "PULL_LOCK_TTL", 0.5)
+    async with world(settings) as w:
+        await _sample(w)
+        jobs = _enqueued(w)
+        # The first check runs 1.5 s after the callback; this lock lapses after 3 s.
+        assert await w.services.store.set_if_absent(f"lock:kf:sync:{KF}", "dead", ttl=3.0)
+        await w.sandbox.customer_says(KF, "wmLate", QUESTION)
+        texts = await w.wait_kf(1, euid="wmLate", timeout=10)
+        assert ANSWER in texts[0]
+        await w.settle()
+        assert jobs.count("kf_pull_if_left") >= 2, jobs  # looked again while held
+
+
 async def test_a_mark_left_to_a_puller_that_died_is_pulled_a_locks_ttl_later(
     mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -283,7 +308,7 @@ async def test_a_mark_left_to_a_puller_that_died_is_pulled_a_locks_ttl_later(
     settings = mode_settings()
     if settings.embedded:
         pytest.skip("a puller dies with its process here, the lock with it")
-    monkeypatch.setattr(kf_sync, "LOCK_TTL", 0.5)
+    monkeypatch.setattr(kf_sync, "PULL_LOCK_TTL", 0.5)
     async with world(settings) as w:
         await _sample(w)
         # A dead puller's lock: nobody renews it, it lapses in a second.

@@ -5,11 +5,11 @@ A callback marks the account dirty; whoever holds the account's lock pulls until
 so a burst of callbacks costs a few pulls, not one each, and none is lost: the holder checks
 the mark again after releasing the lock. In production the holder stays a little while once
 the account is clean, woken by the next callback's mark (``Store.sets_of``), so a steady
-stream of callbacks costs a job now and then rather than one per quiet moment. Each item goes into the durable inbox keyed by its
-msgid (the dedupe); the cursor is saved only after the batch is stored; then the puller
-handles the stored items itself (per customer in order, customers concurrently) while it
-pulls on; an item whose handling fails is retried as an ordinary inbox job. A one-minute
-poll (without Token) catches a missed callback.
+stream of callbacks costs a job now and then rather than one per quiet moment. Each item
+goes into the durable inbox keyed by its msgid (the dedupe); the cursor is saved only after
+the batch is stored; then the puller handles the stored items itself (per customer in
+order, customers concurrently) while it pulls on; an item whose handling fails is retried
+as an ordinary inbox job. A one-minute poll (without Token) catches a missed callback.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bot.infra.store import LockTimeout
 from bot.models import KfCursor
 from bot.pipeline.inbox import NewEvent, kf_thread
 from bot.pipeline.processing import process_fresh
-from bot.ports import LOCK_TTL, SetWatch
+from bot.ports import SetWatch
 from bot.protocol import errors as E
 from bot.protocol.errors import RateLimitError, TokenError, WeComAPIError
 from bot.protocol.events import parse_kf_message
@@ -39,6 +39,11 @@ _NO_TOKEN = "-"  # noqa: S105 - a marker meaning "pull without a Token"
 
 
 PULL_BUDGET = 10.0  # seconds one job keeps pulling before it hands over to a fresh job
+# The pull lock's ttl: how long a killed puller keeps its account from being pulled (a live
+# one renews it every third of that). Short, because a puller holds it most of the time
+# (it stays for the next mark): a customer's questions meanwhile would come as a backlog,
+# and an old question is only answered if the budget leaves the newest one its answer.
+PULL_LOCK_TTL = 3.0
 _running: set[asyncio.Task[bool]] = set()  # handlers outliving a cancelled puller job
 
 
@@ -61,7 +66,7 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
     try:
         while True:
             try:
-                async with store.lock(f"kf:sync:{open_kfid}", wait=0):
+                async with store.lock(f"kf:sync:{open_kfid}", ttl=PULL_LOCK_TTL, wait=0):
                     # Watched before the first read, so a callback's mark set after it is
                     # heard: the puller stays with the account a while once it is clean,
                     # and the callbacks of a steady stream find it at work (no job each).
@@ -112,7 +117,7 @@ async def puller_at_work(services: Any, open_kfid: str, token: str | None) -> bo
     return at_work
 
 
-# Accounts whose mark this process left to a puller at work, with the LOCK_TTL window it
+# Accounts whose mark this process left to a puller at work, with the PULL_LOCK_TTL window it
 # last asked for a check in: one check job per account and window, not one per callback.
 _checks: dict[str, int] = {}
 
@@ -123,13 +128,18 @@ async def check_later(services: Any, open_kfid: str) -> None:
     what is still marked (``pull_if_left``)."""
     if services.settings.embedded:  # one process: a puller dies with everything else
         return
-    window = int(time.time() // LOCK_TTL)
+    window = int(time.time() // PULL_LOCK_TTL)
     if _checks.get(open_kfid) == window:
         return
     _checks[open_kfid] = window
+    await _check(services, open_kfid, defer=PULL_LOCK_TTL + 1,
+                 job_id=f"kf:left:{open_kfid}:{window}")
+
+
+async def _check(services: Any, open_kfid: str, *, defer: float, job_id: str) -> None:
     try:
-        await services.queue.enqueue("kf_pull_if_left", open_kfid, defer=LOCK_TTL + 1,
-                                     job_id=f"kf:left:{open_kfid}:{window}")
+        await services.queue.enqueue("kf_pull_if_left", open_kfid, defer=defer,
+                                     job_id=job_id)
     except Exception as exc:  # the minute's poll is still there
         log.warning("kefu.check_not_queued", error=type(exc).__name__)
 
@@ -139,7 +149,16 @@ async def pull_if_left(services: Any, open_kfid: str) -> int:
     lock, which has lapsed since); nothing when the mark is gone or a puller holds it (it
     sees the mark)."""
     mark = await services.store.get(f"kf:dirty:{open_kfid}")
-    if mark is None or await services.store.held(f"kf:sync:{open_kfid}"):
+    if mark is None:
+        return 0
+    if await services.store.held(f"kf:sync:{open_kfid}"):
+        # Held still: by a live puller (staying for the next mark, it takes this one any
+        # moment, and the next look finds none) or by a dead one whose lock has not lapsed
+        # yet (renewed until it died): looked at again soon, until the mark is gone.
+        again = PULL_LOCK_TTL / 2
+        # An id per due time: never this job's own, nor one arq still keeps the result of.
+        await _check(services, open_kfid, defer=again,
+                     job_id=f"kf:left:{open_kfid}:again:{int(time.time() / again) + 1}")
         return 0
     log.info("kefu.mark_left", open_kfid=open_kfid)
     return await request_pull(services, open_kfid, None if mark == _NO_TOKEN else mark)
