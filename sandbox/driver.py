@@ -81,6 +81,7 @@ class CallbackDriver:
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     def crypto(self, app: AppSpec) -> WeComCrypto:
         receive_id = "" if app.kind == "aibot" else self.corp_id
@@ -93,8 +94,10 @@ class CallbackDriver:
     ) -> Delivery:
         d = Delivery(next(self._ids), app.name, label, fmt, plaintext=plaintext)
         self.deliveries.append(d)
-        if not self._base_urls():
-            d.status = "skipped"  # no service to call back (a bare sandbox)
+        if not self._base_urls() or self._closed:
+            # No service to call back (a bare sandbox), or the sandbox is shutting down: a
+            # delivery now would open a session close() no longer sees.
+            d.status = "skipped"
             return d
         task = asyncio.get_running_loop().create_task(self._run(d, app, plaintext, on_reply))
         self._tasks.add(task)
@@ -106,6 +109,7 @@ class CallbackDriver:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def close(self) -> None:
+        self._closed = True
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -99,6 +99,7 @@ class WeComClient:
         self.metrics = metrics or NullRecorder()
         self._session = session
         self._owns_session = session is None
+        self._closed = False
         self._apps: dict[str, AppClient] = {}
         # WeCom's clock: the Date header of its last answer, minus our clock halfway through
         # that call (seconds; the header has whole seconds, so ±1 s is noise).
@@ -108,12 +109,17 @@ class WeComClient:
 
     @property
     def session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            # A call after close() (work outliving the shutdown) would open a session nobody
+            # closes any more.
+            raise RuntimeError("the WeCom client is closed")
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
             self._owns_session = True
         return self._session
 
     async def close(self) -> None:
+        self._closed = True
         if self._owns_session and self._session is not None:
             await self._session.close()
 

@@ -138,3 +138,17 @@ async def test_several_urls_take_callbacks_in_turn(sandbox: Sandbox, receiver: R
             (first, 500), (second, 200)]
     finally:
         await srv.close()
+
+
+async def test_a_closed_sandbox_calls_back_no_more(sandbox: Sandbox, receiver: Receiver) -> None:
+    """What happens in a sandbox after its close() (a service's late reply making a kf
+    event) is not delivered: its delivery would open an HTTP session close() no longer
+    sees."""
+    await sandbox.customer_says(SEED_KF, C1, "你好")
+    await sandbox.drain()
+    await sandbox.close()
+    hits = receiver.hits
+    await sandbox.customer_says(SEED_KF, C1, "还在吗")
+    await sandbox.drain()
+    assert sandbox.corp.driver.deliveries[-1].status == "skipped"
+    assert receiver.hits == hits
