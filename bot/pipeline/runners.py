@@ -237,9 +237,10 @@ class InProcessRunner:
 # takes three per job, on a connection held throughout. KEYS[3i-2..3i] = job key, result
 # key, queue; ARGV[4i-3..4i] = payload, expiry ms, score, job id. One answer per job: 1
 # queued, 0 already queued or done (its id taken), or Redis's error when it refused the job
-# (pcall: not the others).
+# (pcall: not the others). Then one PUBLISH per queue that got a job (``wake_channel``).
 _ENQUEUE = """
 local out = {}
+local woken = {}
 for i = 1, #KEYS / 3 do
   local job = KEYS[3 * i - 2]
   local r = redis.pcall('EXISTS', job, KEYS[3 * i - 1])
@@ -258,12 +259,22 @@ for i = 1, #KEYS / 3 do
         out[i] = r.err
       else
         out[i] = 1
+        woken[KEYS[3 * i]] = true
       end
     end
   end
 end
+for queue in pairs(woken) do
+  redis.pcall('PUBLISH', queue .. ':wake', '1')
+end
 return out
 """
+
+
+def wake_channel(queue: str) -> str:
+    """Where ``_ENQUEUE`` announces that a queue got jobs (the worker waits on it between
+    polls, ``bot.pipeline.worker``)."""
+    return f"{queue}:wake"
 
 # A job to queue: job id, queue, payload, score (ms), expiry (ms).
 _Job = tuple[str, str, bytes, int, int]

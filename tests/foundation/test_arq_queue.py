@@ -13,6 +13,7 @@ from redis.exceptions import ResponseError
 
 from bot.infra.logs import correlated
 from bot.pipeline.runners import CORRELATION_ARG, DEFAULT_QUEUE, FAST_QUEUE, ArqQueue
+from tests.harness.waiting import wait_for
 
 
 @pytest.fixture
@@ -123,3 +124,51 @@ async def test_the_script_is_loaded_again_after_redis_lost_it(queue: ArqQueue) -
     assert await asyncio.gather(queue.enqueue("a", job_id="after"),
                                 queue.enqueue("a", job_id="also")) == [True, True]
     assert await queue.pool.zcard(DEFAULT_QUEUE) == 3
+
+
+async def test_the_worker_polls_when_a_job_is_announced_not_all_the_time(
+    redis_url: str, queue: ArqQueue, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Idle, the worker waits for ``ArqQueue``'s announcement instead of polling every
+    ``poll_delay``: with the idle poll set to a minute, a queued job still runs at once,
+    and the queue is read a few times, not a hundred times a second."""
+    import redis.asyncio as aioredis
+    from arq.connections import RedisSettings
+    from arq.worker import func
+
+    from bot.pipeline import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "IDLE_POLL", 60.0)
+    ran: list[int] = []
+
+    async def job(ctx: dict[str, object], n: int) -> None:
+        ran.append(n)
+
+    watcher = aioredis.from_url(redis_url)
+    worker = worker_module._waking_worker()(
+        functions=[func(job, name="job")], queue_name=DEFAULT_QUEUE,
+        redis_settings=RedisSettings.from_dsn(redis_url), poll_delay=0.01,
+        handle_signals=False)
+    running = asyncio.create_task(worker.main())
+
+    async def polls() -> int:
+        stats = await watcher.info("commandstats")
+        return int(stats.get("cmdstat_zrangebyscore", {}).get("calls", 0))
+
+    async def listening() -> bool:
+        return bool((await watcher.pubsub_numsub(f"{DEFAULT_QUEUE}:wake"))[0][1])
+
+    try:
+        await wait_for(listening, timeout=10)
+        before = await polls()
+        await asyncio.sleep(0.5)  # idle: the old worker read its queue ~50 times meanwhile
+        assert await polls() - before <= 2
+        for n in range(3):
+            await queue.enqueue("job", n, job_id=f"w{n}")
+            await wait_for(lambda n=n: n in ran, timeout=10)  # the minute's poll is far off
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await worker.close()
+        await watcher.aclose()
+    assert ran == [0, 1, 2]
