@@ -225,8 +225,14 @@ async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> Non
         if isinstance(event, KfMsgOrEvent) and event.open_kf_id:
             if await kf_sync.puller_at_work(services, event.open_kf_id, event.token):
                 # The puller at work pulls for it: done, like a job finding the lock taken.
-                await services.inbox.mark_done(row_id)
-                return
+                try:
+                    await services.inbox.mark_done(row_id)
+                    return
+                except Exception as exc:
+                    # The database out for a moment: the job below marks it, retrying,
+                    # rather than the sweep minutes later.
+                    log.warning("callback.mark_failed", error=type(exc).__name__,
+                                inbox_id=row_id)
             # Only "pull me": the job gets what it needs and need not read the row.
             await services.queue.enqueue("kf_callback", row_id, event.open_kf_id, event.token,
                                          job_id=f"inbox:{row_id}")

@@ -139,6 +139,41 @@ async def test_a_callback_during_a_pull_costs_no_job(
         assert len(w.kf_texts("wmFirst")) == len(w.kf_texts("wmSecond")) == 1
 
 
+async def test_a_callback_left_to_the_puller_whose_row_cannot_be_marked_queues_its_job(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """The database failed the mark of a callback left to the puller at work (the fault
+    battery's pg-crash): its job marks the row, retrying, instead of the row waiting
+    minutes for the sweep."""
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        jobs = _enqueued(w)
+        store, inbox = w.services.store, w.services.inbox
+        w.sandbox.set_faults(latency=0.4)  # a slow pull: the next callback finds it at work
+        await w.sandbox.customer_says(KF, "wmFirst", QUESTION)
+
+        async def pulling() -> bool:
+            return bool(await store.held(f"kf:sync:{KF}"))
+
+        await wait_for(pulling, timeout=10)
+        mark = inbox.mark_done
+        failed: list[int] = []
+
+        async def failing_once(row_id: int) -> None:
+            if not failed:
+                failed.append(row_id)
+                raise ConnectionError("database restarting")
+            await mark(row_id)
+
+        inbox.mark_done = failing_once  # type: ignore[method-assign]
+        await w.sandbox.customer_says(KF, "wmSecond", QUESTION)
+        assert ANSWER in (await w.wait_kf(1, euid="wmSecond", timeout=15))[0]
+        await w.settle()
+        assert failed and jobs.count("kf_callback") == 2, jobs
+        callbacks = await InboxEvent.filter(event_type="kf_msg_or_event")
+        assert len(callbacks) == 2 and all(r.status == InboxStatus.DONE for r in callbacks)
+
+
 async def test_a_callback_with_no_puller_at_work_starts_one(
     mode_settings: Callable[..., Settings],
 ) -> None:
