@@ -5,6 +5,7 @@ message is what limits conversations on a small machine)."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -222,6 +223,49 @@ async def test_a_puller_stays_a_while_for_the_next_callback(
         callbacks = await InboxEvent.filter(event_type="kf_msg_or_event")
         assert len(callbacks) == 3 and all(r.status == InboxStatus.DONE for r in callbacks)
         assert len(w.kf_texts("wmSteady")) == 3  # none twice
+
+
+async def test_a_puller_staying_with_its_account_reads_the_cursor_once(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Production: the pulls of one stay (one hold of the account's lock) read the saved
+    sync_msg cursor once, then go on from the one each saved; the next stay reads it again,
+    and finds the last one saved (nothing pulled twice, nothing missed)."""
+    from bot.models import KfCursor
+
+    base = mode_settings()
+    if base.embedded:
+        pytest.skip("embedded pullers do not stay: each pull is a hold of its own")
+    settings = base.model_copy(update={"conversations": base.conversations.model_copy(
+        update={"kf_pull_linger_seconds": 2.0})})
+    reads = 'FROM "kf_cursor"'
+    async with world(settings) as w:
+        await _sample(w)
+        store = w.services.store
+
+        async def free() -> bool:
+            return not await store.held(f"kf:sync:{KF}")
+
+        def cursor_reads(seen: Counter[str]) -> int:
+            return sum(n for s, n in seen.items() if s.startswith("SELECT") and reads in s)
+
+        await w.sandbox.customer_says(KF, "wmCursor", QUESTION)
+        assert ANSWER in (await w.wait_kf(1, euid="wmCursor"))[0]
+        first = (await KfCursor.get(open_kfid=KF)).cursor
+        assert await store.held(f"kf:sync:{KF}")  # staying for the next one
+        with counting_statements(monkeypatch) as seen:
+            await w.sandbox.customer_says(KF, "wmCursor", QUESTIONS[1][0])
+            assert QUESTIONS[1][1] in (await w.wait_kf(2, euid="wmCursor"))[1]
+        assert cursor_reads(seen) == 0, seen
+        # The stay's second pull saved the cursor it moved to.
+        assert (await KfCursor.get(open_kfid=KF)).cursor != first
+        await wait_for(free, timeout=10)  # the stay is over
+        with counting_statements(monkeypatch) as seen:
+            await w.sandbox.customer_says(KF, "wmCursor", QUESTION)
+            await w.wait_kf(3, euid="wmCursor")
+            await w.settle()
+        assert cursor_reads(seen) == 1, seen  # a new stay reads it again
+        assert len(w.kf_texts("wmCursor")) == 3  # none twice, none missed
 
 
 async def test_a_pulls_customers_share_their_reads_and_their_reply_outcomes(

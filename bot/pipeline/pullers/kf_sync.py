@@ -71,6 +71,7 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
                     # heard: the puller stays with the account a while once it is clean,
                     # and the callbacks of a steady stream find it at work (no job each).
                     marks = store.sets_of(dirty) if linger > 0 else None
+                    cursor = _Cursor()  # read by the hold's first pull, kept by the rest
                     while True:
                         # The next holder's handlers may start before ours are done: a
                         # customer's order holds all the same (processing: a row's handler
@@ -87,7 +88,8 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
                             return stored
                         await store.delete(dirty)
                         stored += await _pull(services, open_kfid,
-                                              None if mark == _NO_TOKEN else mark, handler)
+                                              None if mark == _NO_TOKEN else mark, handler,
+                                              cursor)
             except LockTimeout:
                 # The holder sees our mark before it lets go, unless it died holding it.
                 await check_later(services, open_kfid)
@@ -243,14 +245,32 @@ def _forget(thread: str, row_id: int, task: asyncio.Task[bool]) -> None:
             del _in_flight[thread]
 
 
-async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Handler) -> int:
+class _Cursor:
+    """An account's saved sync_msg cursor, as one hold of its pull lock knows it: read from
+    the database by the hold's first pull, then kept as the hold's pulls save it, since
+    nobody else pulls the account meanwhile (under a steady stream a puller holds the lock
+    for many pulls, each one statement fewer). Should the lock be lost after all and
+    another puller move the cursor on, an older one only pulls items again, which the
+    inbox's dedupe key refuses."""
+
+    __slots__ = ("read", "saved", "value")
+
+    def __init__(self) -> None:
+        self.read = False
+        self.saved = False  # the account has a cursor row (it was pulled before)
+        self.value: str | None = None
+
+
+async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Handler,
+                known: _Cursor) -> int:
     client = services.ports.wecom
-    row = await get_row(KfCursor, open_kfid=open_kfid)
-    cursor = row.cursor if row else None
-    saved = cursor
+    if not known.read:
+        row = await get_row(KfCursor, open_kfid=open_kfid)
+        known.read, known.saved, known.value = True, row is not None, row.cursor if row else None
+    cursor = saved = known.value
     # First pull of an account: don't answer days-old messages.
     backlog = services.settings.conversations.kf_backlog_seconds
-    oldest = None if row else services.ports.clock.now().timestamp() - backlog
+    oldest = None if known.saved else services.ports.clock.now().timestamp() - backlog
     stored = 0
     while True:
         try:
@@ -272,9 +292,11 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
         fresh = [i for i in items if oldest is None or int(i.get("send_time") or 0) >= oldest]
         cursor = res.get("next_cursor") or cursor
         # The cursor is saved with the batch it follows (never before it is stored).
-        rows = await _store(services, fresh, (open_kfid, cursor)
-                            if cursor and cursor != saved else None)
+        moved = cursor if cursor and cursor != saved else None
+        rows = await _store(services, fresh, (open_kfid, moved) if moved else None)
         saved = cursor
+        if moved:
+            known.saved, known.value = True, moved
         # Handled once stored and the cursor saved (a handler failure retries as a job).
         for row_id, event, earlier in rows:
             handler.start(row_id, event, earlier=earlier)
