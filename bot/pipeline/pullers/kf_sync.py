@@ -253,12 +253,11 @@ class _Cursor:
     another puller move the cursor on, an older one only pulls items again, which the
     inbox's dedupe key refuses."""
 
-    __slots__ = ("read", "saved", "value")
+    __slots__ = ("read", "value")
 
     def __init__(self) -> None:
         self.read = False
-        self.saved = False  # the account has a cursor row (it was pulled before)
-        self.value: str | None = None
+        self.value: str | None = None  # None: the account was never pulled (no cursor row)
 
 
 async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Handler,
@@ -266,11 +265,11 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
     client = services.ports.wecom
     if not known.read:
         row = await get_row(KfCursor, open_kfid=open_kfid)
-        known.read, known.saved, known.value = True, row is not None, row.cursor if row else None
-    cursor = saved = known.value
+        known.read, known.value = True, row.cursor if row else None
+    cursor = known.value
     # First pull of an account: don't answer days-old messages.
     backlog = services.settings.conversations.kf_backlog_seconds
-    oldest = None if known.saved else services.ports.clock.now().timestamp() - backlog
+    oldest = None if cursor else services.ports.clock.now().timestamp() - backlog
     stored = 0
     while True:
         try:
@@ -292,11 +291,10 @@ async def _pull(services: Any, open_kfid: str, token: str | None, handler: _Hand
         fresh = [i for i in items if oldest is None or int(i.get("send_time") or 0) >= oldest]
         cursor = res.get("next_cursor") or cursor
         # The cursor is saved with the batch it follows (never before it is stored).
-        moved = cursor if cursor and cursor != saved else None
+        moved = cursor if cursor and cursor != known.value else None
         rows = await _store(services, fresh, (open_kfid, moved) if moved else None)
-        saved = cursor
         if moved:
-            known.saved, known.value = True, moved
+            known.value = moved
         # Handled once stored and the cursor saved (a handler failure retries as a job).
         for row_id, event, earlier in rows:
             handler.start(row_id, event, earlier=earlier)
