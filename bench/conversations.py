@@ -358,6 +358,15 @@ def main() -> None:
     parser.add_argument("--statements", action="store_true",
                         help="list each distinct SQL statement and Redis command per message")
     args = parser.parse_args()
+    from sandbox.corp import Limits
+
+    # Each run's sandbox is a fresh corp holding WeCom's limit of calls per API and minute:
+    # past it the echo bot, which has no retries, would stall on 45009.
+    per_minute = Limits().api_per_minute
+    if args.customers * args.messages > per_minute:
+        parser.error(f"{args.customers} x {args.messages} messages in one run would pass "
+                     f"WeCom's {per_minute:,} kf/send_msg calls a minute (the sandbox holds "
+                     "to it); use --rounds for a longer measurement")
     probe.install()
     own = None
     redis_url = os.environ.get("BENCH_REDIS", "")

@@ -222,8 +222,9 @@ async def _together(conn: BaseDBAsyncClient, ds: Sequence[Decision]) -> None:
     link = fields.index("outbox_id")
     rows = []
     for d in ds:
-        rows.append([*sql.db_values(d.inbound, fields)[:link], None,
-                     *sql.db_values(d.inbound, fields)[link + 1:]])
+        inbound = sql.db_values(d.inbound, fields)
+        inbound[link] = None
+        rows.append(inbound)
         for row, message in d.replies:
             values = sql.db_values(message, fields)
             rows.append([*values[:link], row.key, *values[link + 1:]])
