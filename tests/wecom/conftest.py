@@ -29,8 +29,14 @@ def clock() -> SandboxClock:
 
 
 @pytest.fixture
-def sandbox(config: WeComConfig, clock: SandboxClock) -> Sandbox:
-    return Sandbox(config, clock=clock, limits=Limits(), callback_retry_delay=0.0)
+async def sandbox(config: WeComConfig, clock: SandboxClock) -> AsyncIterator[Sandbox]:
+    # Closed here too, not only by a server's cleanup: a test may point the callbacks at
+    # a URL of its own, and the deliveries' HTTP session would outlive the test.
+    sandbox = Sandbox(config, clock=clock, limits=Limits(), callback_retry_delay=0.0)
+    try:
+        yield sandbox
+    finally:
+        await sandbox.close()
 
 
 @pytest.fixture
