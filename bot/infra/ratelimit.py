@@ -11,7 +11,8 @@ limit, at most 64) and hands them out locally until the window ends or a second 
 Every slot is counted in the store before it is used, so the limit holds across processes as
 before; what a lease costs is that slots it took and did not use (demand stopped) are lost to
 the window, at most one lease's worth per process. Under load this saves a store round trip on
-nearly every WeCom call.
+nearly every WeCom call. Calls that arrive while a take of their key is under way (a burst)
+wait for its answer and are served from its lease, rather than each taking slots at once.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Lease:
     count: int = 0
     last: int = 0  # calls in the second before
     window_end: float = 0.0  # monotonic time the store's current window ends (0: unknown)
+    taking: asyncio.Event | None = None  # set once this process's take under way is answered
 
 
 class RateLimiter:
@@ -62,10 +64,21 @@ class RateLimiter:
             lease.last = lease.count if second == lease.second + 1 else 0
             lease.second, lease.count = second, 0
         lease.count += 1
-        if lease.left > 0 and now < lease.until:
-            lease.left -= 1
+        if self._hand_out(lease):
             return lease, 0
-        return lease, max(1, min(cap, max(lease.last, lease.count)))
+        return lease, self._size(lease, cap)
+
+    @staticmethod
+    def _hand_out(lease: _Lease) -> bool:
+        """Whether a leased slot was there for the call (then it is taken)."""
+        if lease.left > 0 and time.monotonic() < lease.until:
+            lease.left -= 1
+            return True
+        return False
+
+    @staticmethod
+    def _size(lease: _Lease, cap: int) -> int:
+        return max(1, min(cap, max(lease.last, lease.count)))
 
     async def acquire(
         self, key: str, limit: int, window: float, *, max_wait: float | None = None
@@ -79,16 +92,34 @@ class RateLimiter:
         lease, size = self._leased(full, limit)
         if not size:
             return waited  # a slot of the lease
+        while lease is not None and lease.taking is not None:
+            # A burst of calls (a pull's replies, side by side): a take is under way, so
+            # they wait for its answer (one round trip) and its lease rather than each
+            # taking slots of its own. Should it fall short, the first of them takes for
+            # the burst so far (its size counts them), and the rest wait for that one.
+            await lease.taking.wait()
+            if self._hand_out(lease):
+                return waited
+            size = self._size(lease, min(LEASE_MAX, limit // LEASE_SHARE))
         while True:
             sent = time.monotonic()
-            n = await self._store.incr(full, size, ttl=window)
-            got = min(size, limit - (n - size))
-            if got > 0:
-                if lease is not None:
-                    # A counter this take created ends a window after it was sent, or later.
-                    await self._keep(lease, full, got - 1,
-                                     sent + window if n == size else None)
-                return waited
+            taking = None
+            if lease is not None and lease.taking is None:
+                taking = lease.taking = asyncio.Event()
+            try:
+                n = await self._store.incr(full, size, ttl=window)
+                got = min(size, limit - (n - size))
+                if got > 0:
+                    if lease is not None:
+                        # A counter this take created ends a window after it was sent, or
+                        # later.
+                        await self._keep(lease, full, got - 1,
+                                         sent + window if n == size else None)
+                    return waited
+            finally:
+                if lease is not None and taking is not None:
+                    lease.taking = None  # answered, failed or cancelled: the others go on
+                    taking.set()
             left = await self._store.ttl(full)
             if left is None:
                 # A counter without expiry (lost ttl): restore it, then wait a window.

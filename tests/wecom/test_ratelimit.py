@@ -178,3 +178,47 @@ async def test_leased_slots_never_pass_the_limit_of_their_window(store: Store) -
     for at in used:
         per_window[max(k for k, s in enumerate(starts) if s <= at)] += 1
     assert max(per_window) <= limit + 3, per_window
+
+
+async def test_a_burst_of_calls_shares_one_take(store: Store) -> None:
+    """Calls arriving side by side (a pull's replies) while a take of slots is under way
+    wait for its answer and are served from its lease, every call still counted before it
+    is made: a round trip or two for the burst, not one each (each took slots of its own,
+    of growing sizes, so a burst of 25 took 325). Should the take fail, those that waited
+    for it go on with a take of their own."""
+    counting = _CountingStore(store)
+    limiter = RateLimiter(counting, prefix="rl-burst:")  # type: ignore[arg-type]
+    for _ in range(40):  # a busy second before: the next take leases as many
+        await limiter.acquire("k", 10_000, 60.0)
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(1.1)  # the lease's time is up: the burst must take anew
+    before = len(counting.takes)
+    assert await asyncio.gather(*(limiter.acquire("k", 10_000, 60.0) for _ in range(25))) \
+        == [0.0] * 25
+    # The first call takes for itself (no demand known yet); the next one for the burst.
+    burst = counting.takes[before:]
+    assert len(burst) <= 2 and sum(amount for _, _, amount in burst) <= 25 + 25, burst
+
+    class _Failing(_CountingStore):
+        fail = False
+
+        async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+            if self.fail:
+                self.fail = False
+                await asyncio.sleep(0.01)
+                raise ConnectionError("store away")
+            return await super().incr(key, amount, ttl)
+
+    failing = _Failing(store)
+    prefix = f"rl-burst-failing-{time.time_ns()}:"  # counted afresh, whatever ran before
+    limiter = RateLimiter(failing, prefix=prefix)  # type: ignore[arg-type]
+    for _ in range(40):
+        await limiter.acquire("k", 10_000, 60.0)
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(1.1)
+    failing.fail = True
+    got = await asyncio.gather(*(limiter.acquire("k", 10_000, 60.0) for _ in range(5)),
+                               return_exceptions=True)
+    assert [type(g) for g in got] == [ConnectionError, float, float, float, float]
+    taken = int(await store.get(prefix + "k") or 0)
+    assert 40 + 4 <= taken <= 40 + 4 + 64  # every call made counted; at most a lease unused
