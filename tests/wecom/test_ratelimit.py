@@ -186,8 +186,13 @@ async def test_a_burst_of_calls_shares_one_take(store: Store) -> None:
     is made: a round trip or two for the burst, not one each (each took slots of its own,
     of growing sizes, so a burst of 25 took 325). Should the take fail, those that waited
     for it go on with a take of their own."""
-    counting = _CountingStore(store)
-    limiter = RateLimiter(counting, prefix="rl-burst:")  # type: ignore[arg-type]
+    class _RoundTrips(_CountingStore):
+        async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+            await asyncio.sleep(0.002)  # a round trip, also for the in-process store
+            return await super().incr(key, amount, ttl)
+
+    counting = _RoundTrips(store)
+    limiter = RateLimiter(counting, prefix=f"rl-burst-{time.time_ns()}:")  # type: ignore[arg-type]
     for _ in range(40):  # a busy second before: the next take leases as many
         await limiter.acquire("k", 10_000, 60.0)
         await asyncio.sleep(0.005)
