@@ -84,7 +84,7 @@ class Recorder:
     def __init__(self, *, unknown_codes: Callable[[], dict[int, int]] | None = None) -> None:
         r = self.registry = CollectorRegistry(auto_describe=True)
         self._rules = Capped(RULE_LABELS)
-        self._callback_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._children: dict[tuple[Any, tuple[str, ...]], Any] = {}  # see _child
         self.callbacks = Counter(
             "wecom_bot_callbacks", "Callbacks answered, by app, outcome and HTTP status",
             ["app", "outcome", "status"], registry=r)
@@ -170,29 +170,33 @@ class Recorder:
 
     # -- the callback --------------------------------------------------------------------
 
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, kept rather than looked up again: labels() takes a
+        lock and checks its values every time, and the hot paths (each callback, job,
+        WeCom call and reply) record here. Their labels are closed sets (api_label, the
+        errcode table, the first 50 rule ids), so the dict stays small."""
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
     def callback(self, app: str, outcome: str, status: int, seconds: float) -> None:
-        # Each callback records here: the labelled children are kept, not looked up again
-        # (labels() takes a lock and checks its values every time). The callers' labels
-        # are closed sets (bot.web.ingress), so the dict stays small.
-        children = self._callback_children.get((app, outcome, status))
-        if children is None:
-            children = self._callback_children[(app, outcome, status)] = (
-                self.callbacks.labels(app, outcome, str(status)), self.ack.labels(app))
-        children[0].inc()
-        children[1].observe(seconds)
+        self._child(self.callbacks, app, outcome, str(status)).inc()
+        self._child(self.ack, app).observe(seconds)
 
     # -- jobs ----------------------------------------------------------------------------
 
     def job(self, name: str, outcome: str, seconds: float) -> None:
-        self.jobs.labels(name, outcome).inc()
-        self.job_seconds.labels(name).observe(seconds)
+        self._child(self.jobs, name, outcome).inc()
+        self._child(self.job_seconds, name).observe(seconds)
 
     # -- WeCom ---------------------------------------------------------------------------
 
     def wecom_call(self, api: str, errcode: str, seconds: float) -> None:
         label = api_label(api)
-        self.wecom_calls.labels(label, errcode).inc()
-        self.wecom_seconds.labels(label).observe(seconds)
+        self._child(self.wecom_calls, label, errcode).inc()
+        self._child(self.wecom_seconds, label).observe(seconds)
 
     def ratelimit_wait(self, api: str, seconds: float) -> None:
         self.ratelimit_waits.labels(api_label(api)).observe(seconds)
@@ -206,7 +210,7 @@ class Recorder:
     # -- the outbox ----------------------------------------------------------------------
 
     def outbox_state(self, channel: str, state: str) -> None:
-        self.outbox_finished.labels(channel, state).inc()
+        self._child(self.outbox_finished, channel, state).inc()
 
     # -- outages -------------------------------------------------------------------------
 
@@ -220,7 +224,7 @@ class Recorder:
     # -- the domain (bot.ports.Metrics) --------------------------------------------------
 
     def rule_hit(self, rule_id: str, channel: str) -> None:
-        self.rule_hits.labels(self._rules(rule_id), channel).inc()
+        self._child(self.rule_hits, self._rules(rule_id), channel).inc()
 
     def kf_budget_skip(self, reason: str, count: int = 1) -> None:
         self.kf_budget.labels(reason).inc(count)

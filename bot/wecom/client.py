@@ -104,6 +104,7 @@ class WeComClient:
         # WeCom's clock: the Date header of its last answer, minus our clock halfway through
         # that call (seconds; the header has whole seconds, so ±1 s is noise).
         self.clock_skew: float | None = None
+        self._date_seen: tuple[str, float] = ("", 0.0)  # the last Date header, parsed
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -206,11 +207,13 @@ class WeComClient:
     def _note_clock(self, date: str | None, sent_at: float) -> None:
         if not date:
             return
-        try:
-            theirs = parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError):
-            return
-        self.clock_skew = theirs - (sent_at + time.time()) / 2
+        if date != self._date_seen[0]:
+            # Parsed once per second of the server's clock, not for every call.
+            try:
+                self._date_seen = (date, parsedate_to_datetime(date).timestamp())
+            except (TypeError, ValueError):
+                return
+        self.clock_skew = self._date_seen[1] - (sent_at + time.time()) / 2
 
     async def _request(
         self,

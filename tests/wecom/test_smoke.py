@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.wecom.client import WeComClient
@@ -28,3 +30,34 @@ async def test_a_closed_client_opens_no_new_session(client: WeComClient) -> None
     await client.close()
     with pytest.raises(RuntimeError, match="closed"):
         await main.kf_account_list()
+
+
+async def test_the_clock_skew_follows_the_date_header_parsed_once_per_value(
+    client: WeComClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answer's Date header moves the skew estimate; a header seen just before (the
+    same second of WeCom's clock) is not parsed again."""
+    import time
+    from email.utils import formatdate
+
+    from bot.wecom import client as client_module
+
+    parsed: list[str] = []
+    real = client_module.parsedate_to_datetime
+
+    def counting(date: str) -> Any:
+        parsed.append(date)
+        return real(date)
+
+    monkeypatch.setattr(client_module, "parsedate_to_datetime", counting)
+    now = time.time()
+    ahead = formatdate(int(now) + 30, usegmt=True)
+    client._note_clock(ahead, now)
+    client._note_clock(ahead, now)
+    assert parsed == [ahead] and client.clock_skew is not None
+    assert 28 <= client.clock_skew <= 31
+    behind = formatdate(int(now) - 60, usegmt=True)
+    client._note_clock(behind, time.time())
+    assert parsed == [ahead, behind] and -62 <= client.clock_skew <= -59
+    client._note_clock("not a date", time.time())  # ignored, the estimate kept
+    assert -62 <= client.clock_skew <= -59
