@@ -34,6 +34,17 @@ async def test_get_set_delete_and_set_if_absent(store: Store) -> None:
     assert await store.get("k") == "new"
 
 
+async def test_take_reads_and_deletes_a_value(store: Store) -> None:
+    await store.delete("taken")
+    assert await store.take("taken") is None
+    await store.set("taken", "v", ttl=60)
+    assert await store.take("taken") == "v"
+    assert await store.get("taken") is None and await store.take("taken") is None
+    await store.set("taken", "short", ttl=0.05)
+    await asyncio.sleep(0.1)
+    assert await store.take("taken") is None  # expired: as if unset
+
+
 async def test_whether_a_lock_is_held_is_seen_by_everyone(store: Store) -> None:
     assert await store.held("busy") is False
     async with store.lock("busy", ttl=5, wait=0):
@@ -354,20 +365,24 @@ async def test_a_redis_lock_taker_cancelled_in_flight_leaves_nothing_held(
 ) -> None:
     """Cancelled while its script is on the way, the taker may have set the key: it is
     let go at once, not left blocking everyone for the lock's ttl."""
-    a = make_store(redis_url, prefix="t:")
+    a, b = make_store(redis_url, prefix="t:"), make_store(redis_url, prefix="t:")
     try:
+        await b.delete("lock:cancelled")  # a run killed before could have left it
         taker = asyncio.create_task(_enter(a, "cancelled", ttl=30))
         await asyncio.sleep(0)  # the take is submitted; its script not yet answered
         taker.cancel()
         with pytest.raises(asyncio.CancelledError):
             await taker
-        for _ in range(100):
-            if not await a.held("cancelled"):
-                break
-            await asyncio.sleep(0.01)
-        assert not await a.held("cancelled")
+        # Another process gets it within moments, not after the ttl. Asked at once, on its
+        # own connection, it could beat the take's script to the key (and held() could say
+        # False before that script set it): the script and the release follow within
+        # milliseconds, so it asks a little later.
+        await asyncio.sleep(0.2)
+        async with b.lock("cancelled", ttl=5, wait=2.0):
+            pass
     finally:
         await a.close()
+        await b.close()
 
 
 async def _enter(s: Store, name: str, ttl: float) -> None:
