@@ -71,6 +71,10 @@ class Store(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def take(self, key: str) -> str | None:
+        """The key's value, deleted by the same round trip (None when unset)."""
+        ...
+
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         """Add to a counter; ``ttl`` applies when the counter is created."""
         ...

@@ -266,3 +266,37 @@ async def test_a_crash_inside_a_conversation_stalls_it_for_lock_ttl_at_most(
             store.lock = lock  # type: ignore[method-assign]
         assert {"kf", "inbox", "conv", "esc", "outbox"} <= taken.keys(), taken
         assert max(taken.values()) <= LOCK_TTL, taken
+
+
+async def test_a_puller_past_its_budget_hands_the_mark_to_a_fresh_job(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A puller still busy after PULL_BUDGET queues a kf_pull job with the account's mark
+    and leaves the mark in place, rather than taking it; the job pulls and answers."""
+    from bot.pipeline.pullers import kf_sync
+
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        store, queue = w.services.store, w.services.queue
+        queued: list[tuple[Any, ...]] = []
+        real_enqueue = queue.enqueue
+
+        async def holding(name: str, *args: Any, **kw: Any) -> Any:
+            if name == "kf_pull":
+                queued.append(args)  # held back: run below, once the budget is normal
+                return True
+            return await real_enqueue(name, *args, **kw)
+
+        monkeypatch.setattr(queue, "enqueue", holding)
+        monkeypatch.setattr(kf_sync, "PULL_BUDGET", -1.0)  # spent before the first pull
+        await w.sandbox.customer_says(KF, "wmBudget", QUESTIONS[0][0])
+        await wait_for(lambda: bool(queued), timeout=10)
+        assert queued[0][0] == KF and queued[0][1]  # the account, with its mark
+        assert await store.get(f"kf:dirty:{KF}") == queued[0][1]  # the mark stays
+        assert w.kf_texts("wmBudget") == []  # nothing pulled yet
+        monkeypatch.undo()
+        await real_enqueue("kf_pull", *queued[0])
+        texts = await w.wait_kf(1, euid="wmBudget", timeout=10)
+        await w.settle()
+        assert QUESTIONS[0][1] in texts[0]
+        assert await store.get(f"kf:dirty:{KF}") is None

@@ -60,6 +60,11 @@ class MemoryStore:
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
 
+    async def take(self, key: str) -> str | None:
+        item = self._live(key)
+        self._data.pop(key, None)
+        return None if item is None else item[0]
+
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         item = self._live(key)
         if item is None:

@@ -122,6 +122,11 @@ class RedisStore:
     async def delete(self, key: str) -> None:
         await self._send(("DEL", self._k(key)))
 
+    async def take(self, key: str) -> str | None:
+        # GET and DEL in one pipeline rather than GETDEL, which needs Redis 6.2.
+        value, _ = await self._send(("GET", self._k(key)), ("DEL", self._k(key)))
+        return None if value is None else str(value)
+
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         k = self._k(key)
         async with self.redis.pipeline(transaction=True) as pipe:

@@ -76,17 +76,21 @@ async def request_pull(services: Any, open_kfid: str, token: str | None) -> int:
                         # The next holder's handlers may start before ours are done: a
                         # customer's order holds all the same (processing: a row's handler
                         # handles or waits for the earlier rows of its customer first).
-                        mark = await store.get(dirty)
+                        if time.monotonic() - started > PULL_BUDGET:
+                            # Still busy after the budget: a fresh job carries on (this
+                            # one must finish within the job timeout); the mark stays.
+                            mark = await store.get(dirty)
+                            if mark is None:
+                                break
+                            await services.queue.enqueue("kf_pull", open_kfid, mark)
+                            return stored
+                        # Read and cleared in one round trip: a mark set after it is pulled
+                        # by the next round (or whoever holds the account next).
+                        mark = await store.take(dirty)
                         if mark is None:
                             if marks is None or not await _another(marks, linger, started):
                                 break
                             continue
-                        if time.monotonic() - started > PULL_BUDGET:
-                            # Still busy after the budget: a fresh job carries on (this
-                            # one must finish within the job timeout); the mark stays.
-                            await services.queue.enqueue("kf_pull", open_kfid, mark)
-                            return stored
-                        await store.delete(dirty)
                         stored += await _pull(services, open_kfid,
                                               None if mark == _NO_TOKEN else mark, handler,
                                               cursor)
