@@ -168,18 +168,19 @@ class Recorder:
         if unknown_codes is not None:
             r.register(_UnknownCodes(unknown_codes))
 
-    # -- the callback --------------------------------------------------------------------
-
     def _child(self, metric: Any, *labels: str) -> Any:
         """``metric.labels(*labels)``, kept rather than looked up again: labels() takes a
         lock and checks its values every time, and the hot paths (each callback, job,
-        WeCom call and reply) record here. Their labels are closed sets (api_label, the
-        errcode table, the first 50 rule ids), so the dict stays small."""
+        WeCom call and reply) record here. Every label set is closed (api_label, the
+        errcode table, the first 50 rule ids, the names of jobs, apps and outcomes), so
+        the dict stays small."""
         key = (metric, labels)
         child = self._children.get(key)
         if child is None:
             child = self._children[key] = metric.labels(*labels)
         return child
+
+    # -- the callback --------------------------------------------------------------------
 
     def callback(self, app: str, outcome: str, status: int, seconds: float) -> None:
         self._child(self.callbacks, app, outcome, str(status)).inc()
@@ -199,13 +200,13 @@ class Recorder:
         self._child(self.wecom_seconds, label).observe(seconds)
 
     def ratelimit_wait(self, api: str, seconds: float) -> None:
-        self.ratelimit_waits.labels(api_label(api)).observe(seconds)
+        self._child(self.ratelimit_waits, api_label(api)).observe(seconds)
 
     def ratelimit_gave_up(self, api: str) -> None:
-        self.ratelimit_busy.labels(api_label(api)).inc()
+        self._child(self.ratelimit_busy, api_label(api)).inc()
 
     def token_refresh(self, app: str, ok: bool) -> None:
-        self.token_refreshes.labels(app, "ok" if ok else "failed").inc()
+        self._child(self.token_refreshes, app, "ok" if ok else "failed").inc()
 
     # -- the outbox ----------------------------------------------------------------------
 
@@ -215,11 +216,11 @@ class Recorder:
     # -- outages -------------------------------------------------------------------------
 
     def storage_outage(self, source: str) -> None:
-        self.outages.labels(source).inc()
+        self._child(self.outages, source).inc()
 
     def missed_event(self, kind: str, count: int = 1) -> None:
         if count:
-            self.missed.labels(kind).inc(count)
+            self._child(self.missed, kind).inc(count)
 
     # -- the domain (bot.ports.Metrics) --------------------------------------------------
 
@@ -227,11 +228,11 @@ class Recorder:
         self._child(self.rule_hits, self._rules(rule_id), channel).inc()
 
     def kf_budget_skip(self, reason: str, count: int = 1) -> None:
-        self.kf_budget.labels(reason).inc(count)
+        self._child(self.kf_budget, reason).inc(count)
 
     def escalation_step(self, step: str, count: int = 1) -> None:
         if count:
-            self.escalations.labels(step).inc(count)
+            self._child(self.escalations, step).inc(count)
 
     # -- exposition ----------------------------------------------------------------------
 

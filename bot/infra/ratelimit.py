@@ -32,6 +32,11 @@ LEASE_SECONDS = 1.0  # how long leased slots are handed out (and the demand they
 _MARGIN = 0.05  # seconds: leased slots stop this long before the store's window ends
 
 
+def _cap(limit: int) -> int:
+    """The most slots one lease takes of ``limit``."""
+    return min(LEASE_MAX, limit // LEASE_SHARE)
+
+
 @dataclass
 class _Lease:
     left: int = 0  # slots taken in the store, not handed out yet
@@ -52,7 +57,7 @@ class RateLimiter:
     def _leased(self, full: str, limit: int) -> tuple[_Lease | None, int]:
         """The key's lease and how many slots to take from the store now; (None, 1) for a
         limit too small to lease from."""
-        cap = min(LEASE_MAX, limit // LEASE_SHARE)
+        cap = _cap(limit)
         if cap < 2:
             return None, 1
         lease = self._leases.get(full)
@@ -100,7 +105,7 @@ class RateLimiter:
             await lease.taking.wait()
             if self._hand_out(lease):
                 return waited
-            size = self._size(lease, min(LEASE_MAX, limit // LEASE_SHARE))
+            size = self._size(lease, _cap(limit))
         while True:
             sent = time.monotonic()
             taking = None

@@ -184,8 +184,8 @@ async def test_a_burst_of_calls_shares_one_take(store: Store) -> None:
     """Calls arriving side by side (a pull's replies) while a take of slots is under way
     wait for its answer and are served from its lease, every call still counted before it
     is made: a round trip or two for the burst, not one each (each took slots of its own,
-    of growing sizes, so a burst of 25 took 325). Should the take fail, those that waited
-    for it go on with a take of their own."""
+    as many as the second's calls so far: 25 takes and 725 slots for 25 calls here). Should
+    the take fail, those that waited for it go on with a take of their own."""
     class _RoundTrips(_CountingStore):
         async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
             await asyncio.sleep(0.002)  # a round trip, also for the in-process store
