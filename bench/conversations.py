@@ -1,7 +1,7 @@
 """Conversation benchmark: N sandbox customers chatting with the service at once.
 
     .venv/bin/python bench/conversations.py [--customers 50] [--messages 20]
-        [--modes embedded,production] [--workers 1] [--rounds 1] [--statements]
+        [--modes embedded,production] [--workers 1] [--rounds 1] [--statements] [--stages]
 
 Each customer sends a question, waits for the reply in its sandbox inbox, then sends the
 next. Measured end to end (customer message in → reply delivered to the customer by the
@@ -19,7 +19,9 @@ service), the workers, the PostgreSQL backends of the bench's database and the R
 (started by the bench for itself unless ``BENCH_REDIS`` names one; a shared Redis's CPU is
 everyone's). Also counted per message (``bench/probe.py``; the same on a loaded machine):
 SQL statements (transactions' BEGIN/COMMIT included) and Redis round trips, of this process
-and the workers; ``--statements`` lists each distinct statement.
+and the workers; ``--statements`` lists each distinct statement. ``--stages`` times each
+step of a message's way, from the customer's question to the reply handed to them
+(``bench/stages.py``), to show where the time goes.
 
 Environment: ``BENCH_PG`` (default the database ``bench_conv``), ``BENCH_REDIS`` (default a
 redis-server of the bench's own), ``BENCH_PORTS`` ("18300-18399": the ports the bench may
@@ -45,7 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import probe  # noqa: E402
+from bench import probe, stages  # noqa: E402
 
 # Overridable, so that several checkouts can bench side by side.
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_conv")
@@ -175,8 +177,10 @@ async def drive(sandbox: Any, customers: int, messages: int, meter: probe.Meter,
             latencies.append(received[euid][-1] - sent)
 
     await meter.start()
+    stages.collect()  # only the load's own moments (not the last run's)
     await asyncio.gather(*(customer(i) for i in range(customers)))
     reading = await meter.stop()
+    moments = stages.collect() + stages.read(str(meter.probe_dir))
     await asyncio.sleep(1.0)  # let stragglers (a double answer) show up
     counts = [len(received.get(f"wmBench{i:06d}", [])) for i in range(customers)]
     total = customers * messages
@@ -189,6 +193,7 @@ async def drive(sandbox: Any, customers: int, messages: int, meter: probe.Meter,
         "missing": sum(max(0, messages - c) for c in counts), "late": late,
         "outbox_failed": await outbox_failed() if outbox_failed else 0,
         "cpu": reading.cpu, "seen": reading.seen, "counts": reading.counts,
+        "stages": moments,
     }
 
 
@@ -228,20 +233,26 @@ async def run_echo(customers: int, messages: int) -> dict[str, Any]:
     return {"mode": "echo", **result}
 
 
-def _worker_command() -> list[str]:
-    # The worker with the probe installed first (its counts on SIGUSR1).
+def _worker_command(stages: bool) -> list[str]:
+    # The worker with the probe installed first (its counts on SIGUSR1), and the stages'
+    # moments noted if asked for (written on the same signal).
     code = ("import importlib.util, sys\n"
-            f"spec = importlib.util.spec_from_file_location('bench_probe', {str(ROOT / 'bench/probe.py')!r})\n"  # noqa: E501
-            "probe = sys.modules['bench_probe'] = importlib.util.module_from_spec(spec)\n"
-            "spec.loader.exec_module(probe)\n"
-            "probe.install()\n"
-            "from bot.cli import main\n"
+            "def load(name):\n"
+            f"    path = {str(ROOT / 'bench')!r} + '/' + name + '.py'\n"
+            "    spec = importlib.util.spec_from_file_location('bench_' + name, path)\n"
+            "    module = sys.modules['bench_' + name] = importlib.util.module_from_spec(spec)\n"
+            "    spec.loader.exec_module(module)\n"
+            "    return module\n"
+            "load('probe').install()\n"
+            + ("load('stages').install()\n" if stages else "")
+            + "from bot.cli import main\n"
             "sys.exit(main(['worker']))\n")
     return [sys.executable, "-c", code]
 
 
 async def run_mode(mode: str, customers: int, messages: int, workers: int,
-                   redis_url: str, redis_private: bool) -> dict[str, Any]:
+                   redis_url: str, redis_private: bool, with_stages: bool = False
+                   ) -> dict[str, Any]:
     from aiohttp import web
 
     from bot.conversations import rules_store
@@ -279,7 +290,7 @@ async def run_mode(mode: str, customers: int, messages: int, workers: int,
             env = {**os.environ, "WECOM_BOT_CONFIG": str(config),
                    "BENCH_PROBE_DIR": str(probe_dir)}
             # Started once, before the load; blocking here costs the measurement nothing.
-            procs = [subprocess.Popen(_worker_command(), env=env,  # noqa: ASYNC220
+            procs = [subprocess.Popen(_worker_command(with_stages), env=env,  # noqa: ASYNC220
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                      for _ in range(workers)]
             await asyncio.sleep(3.0)  # workers connect and load the rules
@@ -318,7 +329,7 @@ def _per_message(r: dict[str, Any]) -> tuple[float, float, float]:
 
 
 def report(rows: list[dict[str, Any]], customers: int, messages: int,
-           statements: bool) -> None:
+           statements: bool, with_stages: bool = False) -> None:
     echo = next(r for r in rows if r["mode"] == "echo")
     echo_cpu = _per_message(echo)[0]
     print(f"\n{customers} customers x {messages} messages each (targets: >= {TARGET_RATIO}x "
@@ -340,6 +351,11 @@ def report(rows: list[dict[str, Any]], customers: int, messages: int,
           + "; ".join(r["mode"] + " " + ", ".join(
               f"{g} {c / r['messages'] * 1000:.2f}" + (f" ({r['seen'][g]})" if g != "bench" else "")
               for g, c in r["cpu"].items()) for r in rows))
+    if with_stages:
+        for r in rows:
+            if r["stages"]:
+                print(f"\n{r['mode']}: where a message's time goes (bench/stages.py)")
+                print(stages.report(r["stages"]))
     if statements:
         for r in rows:
             if r["counts"]:
@@ -357,6 +373,8 @@ def main() -> None:
                         help="repeat the echo bot and the modes, alternately")
     parser.add_argument("--statements", action="store_true",
                         help="list each distinct SQL statement and Redis command per message")
+    parser.add_argument("--stages", action="store_true",
+                        help="time each step of a message's way from question to reply")
     args = parser.parse_args()
     from sandbox.corp import Limits
 
@@ -368,6 +386,8 @@ def main() -> None:
                      f"WeCom's {per_minute:,} kf/send_msg calls a minute (the sandbox holds "
                      "to it); use --rounds for a longer measurement")
     probe.install()
+    if args.stages:
+        stages.install()
     own = None
     redis_url = os.environ.get("BENCH_REDIS", "")
     if not redis_url and shutil.which("redis-server"):
@@ -379,8 +399,9 @@ def main() -> None:
             rows = [asyncio.run(run_echo(args.customers, args.messages))]
             for mode in args.modes.split(","):
                 rows.append(asyncio.run(run_mode(mode, args.customers, args.messages,
-                                                 args.workers, redis_url, own is not None)))
-            report(rows, args.customers, args.messages, args.statements)
+                                                 args.workers, redis_url, own is not None,
+                                                 args.stages)))
+            report(rows, args.customers, args.messages, args.statements, args.stages)
     finally:
         if own is not None:
             own.stop()
