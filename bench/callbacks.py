@@ -6,7 +6,7 @@ Loopback only and bounded in time. For each mode it starts ``wecom-bot serve`` i
 process, and a load generator in another process sends correctly encrypted POST callbacks with
 distinct MsgIds: first as fast as it can (throughput), then at a fixed 500/s (latency). The
 same generator then hits a bare aiohttp handler that only returns 200, in the same run, for the
-baseline. Afterwards it checks the inbox: every acknowledged callback stored exactly once.
+baseline (on the event loop ``serve`` runs on, ``bot.infra.event_loop``). Afterwards it checks the inbox: every acknowledged callback stored exactly once.
 Production mode needs PostgreSQL (it makes a database of its own) and Redis on this machine.
 """
 
@@ -28,6 +28,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Its own database: the test suite resets `test` as it runs (BENCH_PG_DB, BENCH_REDIS_URL
@@ -119,7 +121,7 @@ async def fire(url: str, requests: list[tuple[str, bytes]], concurrency: int,
 
 def load_main(args: argparse.Namespace) -> None:
     requests = build_requests(args.requests, args.start_id)
-    result = asyncio.run(fire(args.load, requests, args.concurrency, args.rate or None))
+    result = event_loop.run(fire(args.load, requests, args.concurrency, args.rate or None))
     print(json.dumps(result))
 
 
@@ -135,15 +137,19 @@ def run_load(url: str, n: int, start_id: int, concurrency: int, rate: float = 0.
 
 # ---- servers -----------------------------------------------------------------------------------
 
+# On the loop `serve` runs on (bot.infra.event_loop), so the ratio is our code's cost alone.
 BARE = """
 import sys
 from aiohttp import web
+from bot.infra import event_loop
 async def ok(request):
     await request.read()
     return web.Response(status=200)
 app = web.Application()
 app.router.add_post("/wecom/callback/main", ok)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+make = event_loop.factory()
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None,
+            loop=make() if make else None)
 """
 
 
@@ -235,7 +241,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def bench_mode(mode: str, args: argparse.Namespace, baseline: dict[str, Any],
                metrics: bool = True) -> dict[str, Any]:
     if mode == "production":
-        asyncio.run(reset_production())
+        event_loop.run(reset_production())
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         port = free_port()
@@ -260,7 +266,7 @@ def bench_mode(mode: str, args: argparse.Namespace, baseline: dict[str, Any],
         finally:
             stop(proc)
         sent = 300 + args.requests + args.rate_requests
-        total, distinct = asyncio.run(count_inbox(mode, tmp))
+        total, distinct = event_loop.run(count_inbox(mode, tmp))
     return {
         "mode": mode, "metrics": metrics, "counted": counted if metrics else None,
         "burst": burst, "paced": paced, "dup_acked": dup["statuses"].get("200", 0),

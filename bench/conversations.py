@@ -7,8 +7,8 @@ Each customer sends a question, waits for the reply in its sandbox inbox, then s
 next. Measured end to end (customer message in → reply delivered to the customer by the
 sandbox): messages/s and p50/p99 reply latency. Afterwards every customer must have exactly
 one reply per question (none twice, none missing, none later than 10 s, no send failed). The
-service runs in this process with the sandbox mounted (as ``wecom-bot serve`` does);
-production mode (PostgreSQL, Redis) runs ``wecom-bot worker`` processes beside it.
+service runs in this process with the sandbox mounted (as ``wecom-bot serve`` does, on its
+event loop, ``bot.infra.event_loop``, as the echo bot does too); production mode (PostgreSQL, Redis) runs ``wecom-bot worker`` processes beside it.
 
 The baseline, in the same run and before each round's modes: a bare echo bot
 (``bench/echo_bot.py``: the kf callback, ``sync_msg``, ``send_msg`` of a fixed text; no
@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import probe, stages  # noqa: E402
+from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
 
 # Overridable, so that several checkouts can bench side by side.
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_conv")
@@ -396,9 +397,9 @@ def main() -> None:
     redis_url = redis_url or "redis://127.0.0.1:6379/11"
     try:
         for _ in range(args.rounds):
-            rows = [asyncio.run(run_echo(args.customers, args.messages))]
+            rows = [event_loop.run(run_echo(args.customers, args.messages))]
             for mode in args.modes.split(","):
-                rows.append(asyncio.run(run_mode(mode, args.customers, args.messages,
+                rows.append(event_loop.run(run_mode(mode, args.customers, args.messages,
                                                  args.workers, redis_url, own is not None,
                                                  args.stages)))
             report(rows, args.customers, args.messages, args.statements, args.stages)

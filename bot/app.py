@@ -17,7 +17,7 @@ from bot.conversations.rulebook import RuleBook, load_sample_if_first_start, wat
 from bot.customers.book import CustomerBookAdapter
 from bot.customers.media_library import MediaLibrary
 from bot.delivery.writer import OutboxWriter
-from bot.infra import db, memory_report, native_memory
+from bot.infra import db, event_loop, memory_report, native_memory
 from bot.infra.clock import SystemClock, utcnow
 from bot.infra.group_commit import group_commit
 from bot.infra.logs import get_logger
@@ -273,7 +273,8 @@ async def running(
             sweeper = asyncio.create_task(recover_sweeps(services, STARTUP_SWEEPS),
                                           name="startup-sweeps")
         log.info("service.started", role=role, embedded=settings.embedded,
-                 sandbox=settings.wecom.is_sandbox, apps=[a.name for a in settings.wecom.apps])
+                 sandbox=settings.wecom.is_sandbox, apps=[a.name for a in settings.wecom.apps],
+                 event_loop=event_loop.running_name())
         yield services
     finally:
         await services.settle()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bot.infra import event_loop
 from bot.infra.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 
@@ -48,7 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for app_cfg in settings.wecom.apps:
         print(f"  callback URL for {app_cfg.name!r}: {base}/wecom/callback/{app_cfg.name}",
               flush=True)
-    asyncio.run(serve(app, settings, sock))
+    event_loop.run(serve(app, settings, sock), settings.event_loop)
     return 0
 
 
@@ -81,7 +81,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             async with listening(operations_app(services), host.strip("[]"), int(port)):
                 await run_worker(services, burst=args.burst)
 
-    asyncio.run(main())
+    event_loop.run(main(), settings.event_loop)
     return 0
 
 
@@ -99,10 +99,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     print(f"WeCom sandbox on http://{args.host}:{args.port}, callbacks to {', '.join(urls)}",
           flush=True)
     try:
-        asyncio.run(run_sandbox(args.host, args.port, settings.wecom, urls[0],
-                                callback_base_urls=urls if len(urls) > 1 else (),
-                                callback_retry_delay=args.callback_retry_delay,
-                                callback_timeout=args.callback_timeout))
+        event_loop.run(run_sandbox(args.host, args.port, settings.wecom, urls[0],
+                                   callback_base_urls=urls if len(urls) > 1 else (),
+                                   callback_retry_delay=args.callback_retry_delay,
+                                   callback_timeout=args.callback_timeout),
+                       settings.event_loop)
     except KeyboardInterrupt:
         pass
     return 0
@@ -111,14 +112,14 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo.runner import run_demo
 
-    return asyncio.run(run_demo())
+    return event_loop.run(run_demo())
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.infra.db import migrate
 
     settings = _settings(args)
-    applied = asyncio.run(migrate(settings.database_url))
+    applied = event_loop.run(migrate(settings.database_url), settings.event_loop)
     print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
     return 0
 
@@ -172,7 +173,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 return await check(base_url)
         return await check(None)
 
-    report = asyncio.run(main())
+    report = event_loop.run(main(), settings.event_loop)
     if args.json:
         print(json.dumps({"ok": report.ok, "checks": [c.as_dict() for c in report.checks]},
                          ensure_ascii=False, indent=2))
@@ -236,7 +237,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
         finally:
             await close_db()
 
-    return asyncio.run(main())
+    return event_loop.run(main(), settings.event_loop)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -302,7 +303,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         finally:
             await close_db()
 
-    return asyncio.run(main())
+    return event_loop.run(main(), settings.event_loop)
 
 
 DESCRIPTION = """\

@@ -239,6 +239,8 @@ class Settings(BaseModel):
     callback_max_age_seconds: int = Field(default=300, ge=0)
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # The processes' event loop (bot.infra.event_loop): uvloop, or the standard library's.
+    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Prometheus metrics: /metrics on serve (and on a worker's --metrics-listen); off, the
     # recording calls do nothing.

@@ -60,6 +60,10 @@ def test_a_stop_finishes_replies_in_flight_and_does_not_sit_out_the_drain(
             server.kill()
             server.communicate()
     assert server.returncode == 0, log.decode(errors="replace")[-2000:]
+    # The process ran on uvloop (bot.infra.event_loop), signals and the drain included.
+    started = [json.loads(line) for line in log.decode().splitlines()
+               if '"service.started"' in line]
+    assert [s["event_loop"] for s in started] == ["uvloop"], started
     # Well under the 20 s drain limit that a refused sandbox used to run into.
     assert took < 10, f"stop took {took:.1f} s"
     with sqlite3.connect(db) as conn:
