@@ -299,16 +299,17 @@ async def _together_on_sqlite(conn: BaseDBAsyncClient, ds: list[Decision]) -> No
         _saved(d)
 
 
-async def customer_wrote(latest: dict[tuple[str, str], datetime]) -> None:
+async def customer_wrote(latest: dict[tuple[str, str], datetime],
+                         conn: BaseDBAsyncClient | None = None) -> None:
     """The newest new message each customer sent, as a pull just stored it (before any of
     them is decided): their budgets count from it, as WeCom's does, so decisions on older
     messages of a backlog know what is left for the newest. A new message in the same
     second as the last one known starts the count afresh too (it is new: the pull stored
     it just now). A customer without a conversation row gets one. One statement for the
-    whole batch (it runs for every pull)."""
+    whole batch (it runs for every pull). ``conn``: the transaction it belongs to."""
     if not latest:
         return
-    conn = connection()
+    conn = conn or connection()
     p = sql.Params(sql.dialect_of(conn))
     fields = sql.insert_fields(KfConversation)
     rows = []

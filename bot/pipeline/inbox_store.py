@@ -18,6 +18,7 @@ from bot.conversations import kefu_store
 from bot.infra import sql
 from bot.infra.clock import utcnow
 from bot.infra.db import base_connection, connection
+from bot.infra.group_commit import group_commit
 from bot.models import InboxEvent, InboxStatus, KfCursor
 
 COLUMNS = ("app", "dedupe_key", "fmt", "event_type", "time_boxed", "plaintext", "status",
@@ -86,7 +87,8 @@ async def insert_pulled(rows: Sequence[Sequence[Any]],
     among the rows inserted (``wrote``: dedupe key, open_kfid, external_userid, sent at),
     the conversations' ``customer_wrote``; and the account's sync_msg cursor after the
     batch (``cursor``: open_kfid, next_cursor), saved with it. One statement on
-    PostgreSQL; on SQLite (no data-modifying ``WITH``) one for each part."""
+    PostgreSQL; on SQLite (no data-modifying ``WITH``) one for each part, in one
+    transaction."""
     conn = connection()
     p = sql.Params(sql.dialect_of(conn))
     if not rows:
@@ -114,17 +116,26 @@ async def insert_pulled(rows: Sequence[Sequence[Any]],
             f"WITH {', '.join(parts)} SELECT * FROM new", p.values)  # noqa: S608
         ids = {r["dedupe_key"]: int(r["id"]) for r in got}
     else:
-        got = await conn.execute_query_dict(insert, p.values)
+        async def write(tx: Any) -> list[dict[str, Any]]:
+            # May run twice (alone after a failed shared try): built from plain values.
+            rows = await tx.execute_query_dict(insert, p.values)
+            new = {r["dedupe_key"] for r in rows}
+            latest: dict[tuple[str, str], datetime] = {}
+            for key, open_kfid, external_userid, at in wrote:
+                who = (open_kfid, external_userid)
+                if key in new and (who not in latest or latest[who] < at):
+                    latest[who] = at
+            await kefu_store.customer_wrote(latest, tx)
+            if cursor is not None:
+                q = sql.Params(sql.SQLITE)
+                await tx.execute_query(_save_cursor(q, *cursor), q.values)
+            return list(rows)
+
+        # One write of the group commit: the batch, the budgets and the cursor commit
+        # together, in the transaction the decisions under way share (three statements
+        # committed on their own each waited for that transaction, and cost a commit).
+        got = await group_commit().run(write)
         ids = {r["dedupe_key"]: int(r["id"]) for r in got}
-        latest: dict[tuple[str, str], datetime] = {}
-        for key, open_kfid, external_userid, at in wrote:
-            who = (open_kfid, external_userid)
-            if key in ids and (who not in latest or latest[who] < at):
-                latest[who] = at
-        await kefu_store.customer_wrote(latest)
-        if cursor is not None:
-            p = sql.Params(sql.SQLITE)
-            await conn.execute_query(_save_cursor(p, *cursor), p.values)
     earlier: dict[str, frozenset[int]] = {}
     batch: dict[str, list[int]] = {}  # the batch's rows so far, by thread
     for r in sorted(got, key=lambda r: int(r["id"])):

@@ -77,8 +77,9 @@ async def test_a_message_costs_a_bounded_number_of_statements(
         # PostgreSQL: the callback stored; the cursor read; the batch, the budget and the
         # cursor in one; the conversation read; the rule's order look-up (two); the decision
         # in one; the reply's outcome; both rows done. SQLite runs the pull's parts and the
-        # decision's in turn, the decision in a transaction.
-        budget = 19 if settings.embedded else 10
+        # decision's in turn, each in a transaction (the group commit's: under load they
+        # share one with the writes under way; alone, its BEGIN and COMMIT are counted).
+        budget = 21 if settings.embedded else 10
         assert sum(ours.values()) <= budget, text
 
 

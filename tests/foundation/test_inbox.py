@@ -149,3 +149,31 @@ async def test_a_failed_result_fails_its_caller_alone() -> None:
                                    return_exceptions=True)
     assert results[:3] == [0, 1, 2] and results[4] == 4
     assert isinstance(results[3], OSError) and str(results[3]) == "row 3"
+
+
+async def test_a_kf_pull_is_stored_whole_or_not_at_all(
+    database: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pull's rows, its customers' budgets and the account's cursor commit together
+    (one statement on PostgreSQL, one transaction on SQLite): a pull whose cursor cannot be
+    saved leaves nothing behind, and is pulled again whole."""
+    from bot.infra.clock import utcnow
+    from bot.models import KfConversation, KfCursor
+    from bot.pipeline import inbox_store
+
+    stamp = utcnow()
+    rows = [("main", f"kf:whole{i}", "kf", "text", False, "{}", "pending", 0, stamp, stamp,
+             f"kf:wkA:wm{i}") for i in range(3)]
+    wrote = [(f"kf:whole{i}", "wkA", f"wm{i}", stamp) for i in range(3)]
+    monkeypatch.setattr(inbox_store, "_save_cursor",
+                        lambda p, *_: "INSERT INTO no_such_table VALUES (1)")
+    with pytest.raises(Exception, match="no_such_table"):
+        await inbox_store.insert_pulled(rows, wrote, ("wkA", "cursor1"))
+    assert await InboxEvent.all().count() == 0
+    assert await KfConversation.all().count() == 0
+    assert await KfCursor.all().count() == 0
+    monkeypatch.undo()
+    pulled = await inbox_store.insert_pulled(rows, wrote, ("wkA", "cursor1"))
+    assert len(pulled.ids) == 3
+    assert (await KfCursor.get(open_kfid="wkA")).cursor == "cursor1"
+    assert await KfConversation.all().count() == 3
