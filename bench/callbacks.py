@@ -6,8 +6,9 @@ Loopback only and bounded in time. For each mode it starts ``wecom-bot serve`` i
 process, and a load generator in another process sends correctly encrypted POST callbacks with
 distinct MsgIds: first as fast as it can (throughput), then at a fixed 500/s (latency). The
 same generator then hits a bare aiohttp handler that only returns 200, in the same run, for the
-baseline (on the event loop ``serve`` runs on, ``bot.infra.event_loop``). Afterwards it checks the inbox: every acknowledged callback stored exactly once.
-Production mode needs PostgreSQL (it makes a database of its own) and Redis on this machine.
+baseline (on the event loop ``serve`` runs on, ``bot.infra.event_loop``). Afterwards it checks
+the inbox: every acknowledged callback stored exactly once. Production mode needs PostgreSQL
+(it makes a database of its own) and Redis on this machine.
 """
 
 from __future__ import annotations

@@ -3,12 +3,13 @@
     .venv/bin/python bench/conversations.py [--customers 50] [--messages 20]
         [--modes embedded,production] [--workers 1] [--rounds 1] [--statements] [--stages]
 
-Each customer sends a question, waits for the reply in its sandbox inbox, then sends the
-next. Measured end to end (customer message in → reply delivered to the customer by the
-sandbox): messages/s and p50/p99 reply latency. Afterwards every customer must have exactly
-one reply per question (none twice, none missing, none later than 10 s, no send failed). The
-service runs in this process with the sandbox mounted (as ``wecom-bot serve`` does, on its
-event loop, ``bot.infra.event_loop``, as the echo bot does too); production mode (PostgreSQL, Redis) runs ``wecom-bot worker`` processes beside it.
+Each customer sends a question, waits for the reply in its sandbox inbox, then sends the next.
+Measured end to end (customer message in → reply delivered to the customer by the sandbox):
+messages/s and p50/p99 reply latency. Afterwards every customer must have exactly one reply per
+question (none twice, none missing, none later than 10 s, no send failed). The service runs in
+this process with the sandbox mounted (as ``wecom-bot serve`` does, on its event loop,
+``bot.infra.event_loop``, as the echo bot does too); production mode (PostgreSQL, Redis) runs
+``wecom-bot worker`` processes beside it.
 
 The baseline, in the same run and before each round's modes: a bare echo bot
 (``bench/echo_bot.py``: the kf callback, ``sync_msg``, ``send_msg`` of a fixed text; no
