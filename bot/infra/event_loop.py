@@ -2,8 +2,9 @@
 
 uvloop (libuv, by the asyncpg authors) by default: the same asyncio API with a cheaper loop
 and transports. Each callback, job, database and Redis round trip passes through the loop
-several times, and in bench/callbacks.py and bench/conversations.py uvloop took 20-30 % off
-the CPU a callback cost and about 10 % off a kf message's. ``event_loop = "asyncio"`` (or
+several times: in bench/callbacks.py uvloop took about a quarter off the CPU of an embedded
+callback (a production one's stayed within the noise), in bench/conversations.py about a
+tenth off a kf message's. ``event_loop = "asyncio"`` (or
 ``WECOM_BOT_EVENT_LOOP=asyncio``) runs the standard library's loop instead, as does a
 machine without uvloop (it has no Windows build).
 """
@@ -35,6 +36,6 @@ def run(main: Coroutine[Any, Any, T], choice: str = "uvloop") -> T:
 
 
 def running_name() -> str:
-    """The running loop's kind, for the start-up line and the doctor: uvloop or asyncio."""
+    """The running loop's kind, for the start-up line: uvloop or asyncio."""
     module = type(asyncio.get_running_loop()).__module__
     return "uvloop" if module.startswith("uvloop") else "asyncio"

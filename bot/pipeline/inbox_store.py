@@ -118,8 +118,8 @@ async def insert_pulled(rows: Sequence[Sequence[Any]],
     else:
         async def write(tx: Any) -> list[dict[str, Any]]:
             # May run twice (alone after a failed shared try): built from plain values.
-            rows = await tx.execute_query_dict(insert, p.values)
-            new = {r["dedupe_key"] for r in rows}
+            inserted = await tx.execute_query_dict(insert, p.values)
+            new = {r["dedupe_key"] for r in inserted}
             latest: dict[tuple[str, str], datetime] = {}
             for key, open_kfid, external_userid, at in wrote:
                 who = (open_kfid, external_userid)
@@ -129,7 +129,7 @@ async def insert_pulled(rows: Sequence[Sequence[Any]],
             if cursor is not None:
                 q = sql.Params(sql.SQLITE)
                 await tx.execute_query(_save_cursor(q, *cursor), q.values)
-            return list(rows)
+            return list(inserted)
 
         # One write of the group commit: the batch, the budgets and the cursor commit
         # together, in the transaction the decisions under way share (three statements

@@ -331,8 +331,8 @@ def _model_of(response: Any) -> type[BaseModel] | None:
 
 
 def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
-    error = {"description": "error", "content": {"application/json": {
-        "schema": ref[ErrorBody]}}}
+    as_json = {"application/json": {"schema": ref[ErrorBody]}}
+    error = {"description": "error", "content": as_json}
     out: dict[str, Any] = {}
     model = _model_of(ep.response)
     if ep.status == 204:
@@ -349,13 +349,17 @@ def _responses(ep: Endpoint, ref: dict[type[BaseModel], Any]) -> dict[str, Any]:
     else:
         out[str(ep.status)] = {"description": "ok", "content": {m: {"schema": {}}
                                                                 for m in ep.media}}
-    codes = ["400"] if (ep.body or ep.query or ep.upload or "{" in ep.path) else []
-    if ep.roles:
-        codes += ["401", "403"]
+    codes = ["401", "403"] if ep.roles else []
     codes += ["404", "409"] if "{" in ep.path or ep.method != "GET" else []
     codes += [str(c) for c in ep.errors if str(c) not in codes]
     for code in codes:
         out[code] = error
+    # Bad input is a 400 in JSON. And any request whose request line or a header passes
+    # aiohttp's limits (8,190 bytes) is refused by its HTTP parser before the API sees it:
+    # a 400 in plain text, on any path.
+    out["400"] = {"description": "error; in plain text when the request line or a header "
+                                 "is over 8,190 bytes", "content": {
+        **as_json, "text/plain": {"schema": {"type": "string"}}}}
     return out
 
 
