@@ -235,7 +235,7 @@ async def run_echo(customers: int, messages: int) -> dict[str, Any]:
     return {"mode": "echo", **result}
 
 
-def _worker_command(stages: bool) -> list[str]:
+def _worker_command(with_stages: bool) -> list[str]:
     # The worker with the probe installed first (its counts on SIGUSR1), and the stages'
     # moments noted if asked for (written on the same signal).
     code = ("import importlib.util, sys\n"
@@ -246,7 +246,7 @@ def _worker_command(stages: bool) -> list[str]:
             "    spec.loader.exec_module(module)\n"
             "    return module\n"
             "load('probe').install()\n"
-            + ("load('stages').install()\n" if stages else "")
+            + ("load('stages').install()\n" if with_stages else "")
             + "from bot.cli import main\n"
             "sys.exit(main(['worker']))\n")
     return [sys.executable, "-c", code]

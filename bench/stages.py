@@ -158,9 +158,8 @@ def report(moments: list[tuple[str, str, float]]) -> str:
             left_out += 1
             continue
         for k in range(len(lists[0])):
-            for (a, ta), (b, tb) in zip(zip(seen, lists, strict=True),
-                                        zip(seen[1:], lists[1:], strict=True), strict=False):
-                steps[f"{a} → {b}"].append((tb[k] - ta[k]) * 1000)
+            for i in range(1, len(seen)):
+                steps[f"{seen[i - 1]} → {seen[i]}"].append((lists[i][k] - lists[i - 1][k]) * 1000)
             steps[f"{seen[0]} → {seen[-1]}"].append((lists[-1][k] - lists[0][k]) * 1000)
     lines = [f"{'step':<22}{'mean ms':>9}{'p50 ms':>9}{'p90 ms':>9}"]
     for step, values in steps.items():

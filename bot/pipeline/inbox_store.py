@@ -114,7 +114,6 @@ async def insert_pulled(rows: Sequence[Sequence[Any]],
             parts.append(f"cursor AS ({_save_cursor(p, *cursor)})")
         got = await conn.execute_query_dict(
             f"WITH {', '.join(parts)} SELECT * FROM new", p.values)  # noqa: S608
-        ids = {r["dedupe_key"]: int(r["id"]) for r in got}
     else:
         async def write(tx: Any) -> list[dict[str, Any]]:
             # May run twice (alone after a failed shared try): built from plain values.
@@ -135,7 +134,7 @@ async def insert_pulled(rows: Sequence[Sequence[Any]],
         # together, in the transaction the decisions under way share (three statements
         # committed on their own each waited for that transaction, and cost a commit).
         got = await group_commit().run(write)
-        ids = {r["dedupe_key"]: int(r["id"]) for r in got}
+    ids = {r["dedupe_key"]: int(r["id"]) for r in got}
     earlier: dict[str, frozenset[int]] = {}
     batch: dict[str, list[int]] = {}  # the batch's rows so far, by thread
     for r in sorted(got, key=lambda r: int(r["id"])):
