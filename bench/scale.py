@@ -33,7 +33,6 @@ reach two serve processes and their jobs two workers.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
 import statistics
 import sys
@@ -57,6 +56,7 @@ from bench.faults import (  # noqa: E402
     deployed,
     settle,
 )
+from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
 from tests.harness.fleet import Fleet, Stack  # noqa: E402
 
 
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--customers, --questions, --serves and --workers must be at least 1")
     load = Load(customers=args.customers, questions=args.questions, contacts=args.contacts,
                 staff_messages=args.contacts // 2, spacing=args.spacing)
-    layouts = asyncio.run(run(load, [(1, 1), (args.serves, args.workers)], args.seed))
+    layouts = event_loop.run(run(load, [(1, 1), (args.serves, args.workers)], args.seed))
     print(f"{load.customers} kf customers x {load.questions} questions ~{load.spacing:g} s "
           f"apart, {load.contacts} new contacts, {load.staff_messages} staff 帮助; "
           "goal: 0 lost, 0 twice, 0 out of order, settled")

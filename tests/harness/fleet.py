@@ -38,14 +38,23 @@ def _as_postgres(argv: list[str]) -> list[str]:
 
 
 async def _run(argv: list[str]) -> str:
-    """Run a command to its end; its standard output (a failure raises with both outputs)."""
-    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)
-    out, err = await proc.communicate()
+    """Run a command to its end; its standard output (a failure raises with both outputs).
+
+    The outputs go to files, not pipes, and are read once the command has exited. With pipes
+    the read ends only when every holder of their write ends has closed them, and ``pg_ctl
+    start`` leaves a daemon behind: on uvloop (libuv spawns without closing inherited
+    descriptors) the postmaster kept a copy of the pipe, and the harness waited forever.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = await asyncio.create_subprocess_exec(*argv, stdout=out, stderr=err)
+        await proc.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        both = (out + err).decode(errors="replace")
+        both = (stdout + stderr).decode(errors="replace")
         raise RuntimeError(f"{argv[0:3]} failed: {both[-1500:]}")
-    return out.decode(errors="replace")
+    return stdout.decode(errors="replace")
 
 
 class PrivatePostgres:
