@@ -5,6 +5,9 @@ terms come from jieba's own dictionary (any, all, contains, exclude and a few
 regex), and 5,000 chat-length messages per size (5-80 characters, some
 traditional, some full-width) of which roughly 10-40 % hit something. The
 naive baseline (loop over rules, `in` per term) runs on the same data.
+Latency is timed per message; ``best p99`` is the p99 of each message's fastest
+of 3 passes (the matcher's own cost, the host's interruptions left out), shown
+beside the single pass that the targets judge.
 """
 
 from __future__ import annotations
@@ -177,6 +180,11 @@ def main() -> None:
         for text in msgs[:500]:  # warm caches (fold table, pinyin, etc.)
             matcher.match(text)
         lat = timed(matcher.match, msgs)
+        # Each message's fastest of 3 passes: what the matcher itself costs, without the
+        # host's interruptions (on a shared machine they make most of a single pass's p99).
+        # Shown beside the single pass; the targets are judged on the single pass.
+        again = [timed(matcher.match, msgs) for _ in range(2)]
+        best = [min(t) for t in zip(lat, *again, strict=True)]
         hit_rate = sum(matcher.match(t) is not None for t in msgs) / len(msgs)
         for text in msgs[:1000]:
             assert matcher.match(text) == (matcher.match_all(text) or [None])[0]
@@ -188,6 +196,7 @@ def main() -> None:
                 "mean": mean,
                 "p50": pct(lat, 0.50),
                 "p99": pct(lat, 0.99),
+                "best_p99": pct(best, 0.99),
                 "msgs/s": 1e6 / mean,
                 "compile_s": compile_s,
                 "traced_mib": traced,
@@ -201,7 +210,7 @@ def main() -> None:
     rss_now = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     head = (
-        f"{'rules':>6} {'mean µs':>8} {'p50 µs':>7} {'p99 µs':>7} {'msg/s':>9} "
+        f"{'rules':>6} {'mean µs':>8} {'p50 µs':>7} {'p99 µs':>7} {'best p99':>8} {'msg/s':>9} "
         f"{'compile s':>9} {'traced MiB':>10} {'hit %':>6} {'naive µs':>9} {'speedup':>8}"
     )
     print(head)
@@ -209,6 +218,7 @@ def main() -> None:
     for r in rows:
         print(
             f"{r['rules']:>6} {r['mean']:>8.1f} {r['p50']:>7.1f} {r['p99']:>7.1f} "
+            f"{r['best_p99']:>8.1f} "
             f"{r['msgs/s']:>9.0f} {r['compile_s']:>9.2f} {r['traced_mib']:>10.1f} "
             f"{r['hit%']:>6.1f} {r['naive_mean']:>9.0f} {r['speedup']:>7.0f}x"
         )
@@ -217,6 +227,8 @@ def main() -> None:
         f"{start['startup']:.2f} s, peak RSS {start['rss_mib']:.0f} MiB"
         f"\n(traced MiB = Python allocations while compiling, tracemalloc; this bench "
         f"process, with jieba's dictionary loaded for data generation: {rss_now:.0f} MiB)"
+        f"\n(best p99 = the p99 of each message's fastest of 3 passes: the matcher's own cost, "
+        f"the host's interruptions left out; the targets below judge the single pass)"
     )
     big, small = rows[-1], rows[0]
     targets = [
