@@ -128,7 +128,7 @@ async def insert_pulled(rows: Sequence[Sequence[Any]],
             if cursor is not None:
                 q = sql.Params(sql.SQLITE)
                 await tx.execute_query(_save_cursor(q, *cursor), q.values)
-            return list(inserted)
+            return inserted
 
         # One write of the group commit: the batch, the budgets and the cursor commit
         # together, in the transaction the decisions under way share (three statements
