@@ -117,8 +117,8 @@ class _Scan:
                 return False
         if self._bounds is None:
             self.tokens = self.m._seg.cut(norm)
-            self._bounds = boundaries(self.tokens)
-            self._sorted = sorted(self._bounds)
+            self._sorted = boundaries(self.tokens)
+            self._bounds = set(self._sorted)
         if start in self._bounds and end in self._bounds:
             return True
         # Dropped separators (spaces, punctuation) are boundaries too.

@@ -157,23 +157,19 @@ def offsets(text: str) -> list[int]:
 def gaps(text: str) -> set[int]:
     """Normalized positions where something was dropped (a separator)."""
     if _CHANGED.search(text) is None:
-        out: set[int] = set()
-        dropped = 0
-        for run in _DROPPED.finditer(text):
-            out.add(run.start() - dropped)
-            dropped += run.end() - run.start()
-        return out
+        return _between(_DROPPED.split(text))
     mask = text.translate(_MASK)
-    if "\x02" in mask:
-        # Sentinels before and after the text: a drop at either end is a gap too.
-        offs = [-1, *offsets(text), len(text)]
-        return {p for p in range(len(offs) - 1) if offs[p + 1] - offs[p] > 1}
-    out = set()
-    dropped = 0
-    for run in _DROPPED_RUN.finditer(mask):
-        out.add(run.start() - dropped)
-        dropped += run.end() - run.start()
-    return out
+    if "\x02" not in mask:
+        return _between(_DROPPED_RUN.split(mask))
+    # Sentinels before and after the text: a drop at either end is a gap too.
+    offs = [-1, *offsets(text), len(text)]
+    return {p for p in range(len(offs) - 1) if offs[p + 1] - offs[p] > 1}
+
+
+def _between(kept: list[str]) -> set[int]:
+    """Where the runs fell that split() cut the kept pieces apart at (in C, no loop here:
+    a run at either end leaves an empty piece, so it counts too)."""
+    return set(itertools.accumulate(map(len, kept[:-1])))
 
 
 def to_original(offs: list[int], start: int, end: int) -> tuple[int, int]:

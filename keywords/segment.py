@@ -87,6 +87,6 @@ def term_freqs(seg: RJiebaSegmenter, terms: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def boundaries(tokens: list[str]) -> set[int]:
-    """Offsets where a token starts or ends (0 and len(text) included)."""
-    return set(itertools.accumulate(map(len, tokens), initial=0))
+def boundaries(tokens: list[str]) -> list[int]:
+    """Offsets where a token starts or ends, in order (0 and len(text) included)."""
+    return list(itertools.accumulate(map(len, tokens), initial=0))
