@@ -266,6 +266,10 @@ class Settings(BaseModel):
     job_concurrency: int = Field(default=8, ge=1, le=256)
     inbox_sweep_seconds: float = Field(default=30.0, gt=0)
     inbox_stale_seconds: float = Field(default=120.0, gt=0)
+    # Settled callbacks (their decrypted text with them) are deleted this long after they
+    # came. Not under 4 days: kf/sync_msg hands out the last 3, and an older dedupe key
+    # must still refuse anything it hands out again.
+    inbox_keep_days: float = Field(default=7.0, ge=4, le=3650)
     # WeCom gives up on a callback after ~3 s of failures: what it sent while callbacks could
     # not be stored, or while no serve answered, is read back from WeCom and reconciled
     # (bot/pipeline/reconcile.py) this long after storage is back, so that the callbacks

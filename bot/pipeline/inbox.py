@@ -140,6 +140,42 @@ async def keep_passive_reply(row_id: int, record: dict[str, object]) -> None:
     await InboxEvent.filter(id=row_id).update(passive_reply=record)
 
 
+# Settled rows go in batches of this many, and one run deletes at most this many batches:
+# a short statement never holds the callbacks' inserts up for long (SQLite has one writer),
+# and a run keeps up with far more than WeCom's 10,000 calls a minute could bring.
+PRUNE_BATCH = 5_000
+PRUNE_BATCHES_PER_RUN = 20
+
+
+async def prune_settled(keep_days: float) -> int:
+    """Delete the rows settled (done or failed) that were received over ``keep_days`` ago,
+    and their decrypted text with them: how many went.
+
+    A retry of a callback comes within seconds and kf/sync_msg hands out the last 3 days
+    (protocol-2.md §6.2), so older dedupe keys are never asked for again. Pending rows stay
+    whatever their age (nothing acknowledged is lost), and so does the newest row: a
+    serve's start reads when the last callback came (``outages.startup_window``).
+    """
+    before = utcnow() - timedelta(days=keep_days)
+    newest = await InboxEvent.all().order_by("-id").limit(1).values_list("id", flat=True)
+    if not newest:
+        return 0
+    deleted = 0
+    for _ in range(PRUNE_BATCHES_PER_RUN):
+        ids = await (InboxEvent.filter(received_at__lt=before, id__lt=newest[0],
+                                       status__in=[InboxStatus.DONE, InboxStatus.FAILED])
+                     # By arrival: a range of its index, which ends at once when nothing
+                     # is old enough (in id order the scan would walk the whole table).
+                     .order_by("received_at", "id").limit(PRUNE_BATCH)
+                     .values_list("id", flat=True))
+        if not ids:
+            break
+        deleted += await InboxEvent.filter(id__in=ids).delete()
+        if len(ids) < PRUNE_BATCH:
+            break
+    return deleted
+
+
 @dataclass(frozen=True)
 class EarlierDelivery:
     """What became of the row an earlier delivery of a callback stored."""

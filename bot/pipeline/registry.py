@@ -9,9 +9,9 @@ from bot.conversations import escalation, welcome
 from bot.conversations.escalation_sla import check_sla
 from bot.customers import contact_sync
 from bot.delivery import outbox
-from bot.infra.logs import correlated
+from bot.infra.logs import correlated, get_logger
 from bot.orders import binding, grouptasks, kefu_notices
-from bot.pipeline import reconcile
+from bot.pipeline import inbox, reconcile
 from bot.pipeline.processing import process_inbox, sweep_inbox
 from bot.pipeline.pullers import archive_sync, kf_sync
 from bot.pipeline.runners import JobFunc
@@ -26,6 +26,19 @@ async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
     with correlated(inbox_id):
         await kf_sync.request_pull(services, open_kfid, token)
         await services.inbox.mark_done(inbox_id)
+
+
+log = get_logger("bot.pipeline.registry")
+
+
+async def inbox_prune(services: Services) -> int:
+    """Every minute: the settled callbacks past ``inbox_keep_days`` deleted, a few batches
+    at a time (the inbox would otherwise grow without end, its unique index with it, and
+    keep every customer's words for ever)."""
+    deleted = await inbox.prune_settled(services.settings.inbox_keep_days)
+    if deleted:
+        log.info("inbox.pruned", rows=deleted)
+    return deleted
 
 
 async def kf_poll(services: Services) -> int:
@@ -68,6 +81,7 @@ JOBS: dict[str, JobFunc] = {
     "sweep_inbox": sweep_inbox,
     "send_outbox": outbox.send_job,
     "kf_poll": kf_poll,
+    "inbox_prune": inbox_prune,
     "kf_pull": kf_pull,
     "kf_pull_if_left": kf_pull_if_left,
     "escalation_sla": escalation_sla,
@@ -84,4 +98,5 @@ JOBS: dict[str, JobFunc] = {
     "outages_tick": reconcile.tick,
 }
 # Periodic jobs (besides the sweep): arq cron in production, bot.app's loop embedded.
-PERIODIC = ("kf_poll", "escalation_sla", "archive_poll", "customers_tick", "outages_tick")
+PERIODIC = ("kf_poll", "escalation_sla", "archive_poll", "customers_tick", "outages_tick",
+            "inbox_prune")

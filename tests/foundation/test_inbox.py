@@ -177,3 +177,52 @@ async def test_a_kf_pull_is_stored_whole_or_not_at_all(
     assert len(pulled.ids) == 3
     assert (await KfCursor.get(open_kfid="wkA")).cursor == "cursor1"
     assert await KfConversation.all().count() == 3
+
+
+async def test_settled_rows_past_the_keep_days_are_pruned_in_batches(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Done and failed rows older than ``inbox_keep_days`` go, a batch at a time; pending
+    rows stay whatever their age, as do recent rows and the newest row of all (a serve's
+    start reads when the last callback came). A key pruned is a new callback again."""
+    from datetime import timedelta
+
+    from bot.infra.clock import utcnow
+    from bot.pipeline import inbox
+    from bot.pipeline.registry import JOBS
+
+    settings = mode_settings(inbox_keep_days=7)
+    async with serving(settings) as client:
+        services = services_of(client)
+        writer = services.inbox
+        ids = {}
+        for key in [*(f"old-done:{i}" for i in range(7)), "old-failed", "old-pending",
+                    "recent-done", "newest-old-done"]:
+            ids[key] = await writer.store(ev(key))
+        for key, row_id in ids.items():
+            if "done" in key:
+                await writer.mark_done(row_id)
+        await inbox.record_failure(ids["old-failed"], "boom", final=True)
+        long_ago = utcnow() - timedelta(days=7, minutes=1)
+        for i in range(7):  # oldest first: old-done:0 .. old-done:6, then old-failed
+            await InboxEvent.filter(dedupe_key=f"old-done:{i}").update(
+                received_at=long_ago - timedelta(minutes=10 - i))
+        await InboxEvent.filter(dedupe_key__in=["old-failed", "old-pending"]).update(
+            received_at=long_ago - timedelta(minutes=1))
+        await InboxEvent.filter(dedupe_key="newest-old-done").update(received_at=long_ago)
+        recent = utcnow() - timedelta(days=6, hours=23)
+        await InboxEvent.filter(dedupe_key="recent-done").update(received_at=recent)
+
+        monkeypatch.setattr(inbox, "PRUNE_BATCH", 3)
+        monkeypatch.setattr(inbox, "PRUNE_BATCHES_PER_RUN", 2)
+        assert await JOBS["inbox_prune"](services) == 6  # two batches of three, oldest first
+        left = set(await InboxEvent.all().values_list("dedupe_key", flat=True))
+        assert left == {"old-done:6", "old-failed", "old-pending", "recent-done",
+                        "newest-old-done"}
+        assert await JOBS["inbox_prune"](services) == 2
+        assert await JOBS["inbox_prune"](services) == 0
+        left = set(await InboxEvent.all().values_list("dedupe_key", flat=True))
+        assert left == {"old-pending", "recent-done", "newest-old-done"}
+        assert (await InboxEvent.get(dedupe_key="old-pending")).status == "pending"
+        # Past the keep days a key is forgotten: the same key stores a new row.
+        assert await writer.store(ev("old-done:0")) is not None

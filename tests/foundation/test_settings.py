@@ -73,6 +73,9 @@ def test_wecom_table_from_environment_json() -> None:
         (('kind = "app"', 'kind = "robot"'), "wecom.apps.0.kind"),
         (('listen = "0.0.0.0:9090"', 'listen = "0.0.0.0:9090"\nsurprise = 1'), "surprise"),
         (('secret = "s3cr3t-value"', 'secret = ""'), "wecom.apps.main.secret"),
+        # Under 4 days a key kf/sync_msg may hand out again (3 days back) would be forgotten.
+        (('listen = "0.0.0.0:9090"', 'listen = "0.0.0.0:9090"\ninbox_keep_days = 3'),
+         "inbox_keep_days"),
     ],
 )
 def test_invalid_configuration_names_the_key_and_hides_secrets(
