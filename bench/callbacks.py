@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Its own database: the test suite resets `test` as it runs (BENCH_PG_DB, BENCH_REDIS_URL
@@ -122,7 +122,7 @@ async def fire(url: str, requests: list[tuple[str, bytes]], concurrency: int,
 
 def load_main(args: argparse.Namespace) -> None:
     requests = build_requests(args.requests, args.start_id)
-    result = event_loop.run(fire(args.load, requests, args.concurrency, args.rate or None))
+    result = loop.run(fire(args.load, requests, args.concurrency, args.rate or None))
     print(json.dumps(result))
 
 
@@ -142,13 +142,13 @@ def run_load(url: str, n: int, start_id: int, concurrency: int, rate: float = 0.
 BARE = """
 import sys
 from aiohttp import web
-from bot.infra import event_loop
+from bench import loop
 async def ok(request):
     await request.read()
     return web.Response(status=200)
 app = web.Application()
 app.router.add_post("/wecom/callback/main", ok)
-make = event_loop.factory()
+make = loop.factory()
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None,
             loop=make() if make else None)
 """
@@ -242,7 +242,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def bench_mode(mode: str, args: argparse.Namespace, baseline: dict[str, Any],
                metrics: bool = True) -> dict[str, Any]:
     if mode == "production":
-        event_loop.run(reset_production())
+        loop.run(reset_production())
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         port = free_port()
@@ -267,7 +267,7 @@ def bench_mode(mode: str, args: argparse.Namespace, baseline: dict[str, Any],
         finally:
             stop(proc)
         sent = 300 + args.requests + args.rate_requests
-        total, distinct = event_loop.run(count_inbox(mode, tmp))
+        total, distinct = loop.run(count_inbox(mode, tmp))
     return {
         "mode": mode, "metrics": metrics, "counted": counted if metrics else None,
         "burst": burst, "paced": paced, "dup_acked": dup["statuses"].get("200", 0),
@@ -309,7 +309,7 @@ def main() -> None:
     results = [bench_mode(m, args, baseline, metrics)
                for m in args.modes.split(",") if m for metrics in switches]
     print(f"\ncallback ingestion, {args.requests} callbacks, concurrency {args.concurrency}, "
-          f"loopback, {os.cpu_count()} cores")
+          f"loopback, {os.cpu_count()} cores, every process on {loop.choice()}")
     header = (f"{'server':<34}{'cb/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}"
               f"{'cpu ms/cb':>11}{'p99@500/s':>11}{'stored':>9}{'dups':>6}{'target':>8}")
     print(header)

@@ -48,8 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import probe, stages  # noqa: E402
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop, probe, stages  # noqa: E402  (loop: the one serve and worker run on)
 
 # Overridable, so that several checkouts can bench side by side.
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_conv")
@@ -335,7 +334,8 @@ def report(rows: list[dict[str, Any]], customers: int, messages: int,
     echo = next(r for r in rows if r["mode"] == "echo")
     echo_cpu = _per_message(echo)[0]
     print(f"\n{customers} customers x {messages} messages each (targets: >= {TARGET_RATIO}x "
-          f"the echo bot's msg/s, p99 <= {TARGET_P99 * 1000:.0f} ms, none twice or missing)")
+          f"the echo bot's msg/s, p99 <= {TARGET_P99 * 1000:.0f} ms, none twice or missing; "
+          f"every process on {loop.choice()})")
     print(f"{'mode':<12}{'msg/s':>8}{'x echo':>8}{'p50 ms':>8}{'p99 ms':>8}{'twice':>6}"
           f"{'missing':>8}{'late':>5}{'failed':>7}{'CPU ms/msg':>11}{'x echo':>8}"
           f"{'SQL/msg':>8}{'Redis/msg':>10}{'ok':>4}")
@@ -398,9 +398,9 @@ def main() -> None:
     redis_url = redis_url or "redis://127.0.0.1:6379/11"
     try:
         for _ in range(args.rounds):
-            rows = [event_loop.run(run_echo(args.customers, args.messages))]
+            rows = [loop.run(run_echo(args.customers, args.messages))]
             for mode in args.modes.split(","):
-                rows.append(event_loop.run(run_mode(mode, args.customers, args.messages,
+                rows.append(loop.run(run_mode(mode, args.customers, args.messages,
                                                     args.workers, redis_url, own is not None,
                                                     args.stages)))
             report(rows, args.customers, args.messages, args.statements, args.stages)

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 
 SYNC_APIS = ("externalcontact/get_follow_user_list", "externalcontact/batch/get_by_user")
 
@@ -122,7 +122,7 @@ def main() -> int:
     parser.add_argument("--staff", type=int, default=20)
     parser.add_argument("--pg", default="", help="a PostgreSQL database of its own")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
-    return event_loop.run(bench(parser.parse_args()))
+    return loop.run(bench(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_dashboard")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/10")
@@ -376,4 +376,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    event_loop.run(main())
+    loop.run(main())

@@ -47,7 +47,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 from tests.harness.fleet import Fleet, Stack  # noqa: E402
 
 SETTLE_GOAL = 30.0
@@ -605,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown fault(s): {', '.join(unknown)}")
     # Waiting past the goal tells by how much a row missed it.
-    rows = event_loop.run(run(faults, load, args.seed, settle_limit=SETTLE_GOAL * 2,
+    rows = loop.run(run(faults, load, args.seed, settle_limit=SETTLE_GOAL * 2,
                               verbose=True))
     print(f"\n{load.customers} kf customers x {load.questions} questions ~{load.spacing:.0f} s "
           f"apart, {load.contacts} new contacts, {load.staff_messages} staff messages, "

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_fuzz")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/7")
@@ -101,4 +101,4 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mode", choices=("embedded", "production"), default="embedded")
     args = parser.parse_args()
-    sys.exit(event_loop.run(main(args.cases, args.seed, args.mode)))
+    sys.exit(loop.run(main(args.cases, args.seed, args.mode)))

@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 from tests.harness.fleet import WECOM_BOT, Fleet, Stack  # noqa: E402
 
 SEED_KF = "wkSandbox0000000000000000000001"
@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         args.reports = str(Path.cwd() / "memory-reports")
     if args.reports:
         args.reports = str(Path(args.reports).resolve())
-    return event_loop.run(_stoppable(run(args)))
+    return loop.run(_stoppable(run(args)))
 
 
 async def _stoppable(main: Any) -> int:

@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 
 # A database and Redis db of its own: other work on this machine (the test suites, other
 # benches) uses ``test`` and lower Redis dbs, and an arq worker on a shared db takes jobs
@@ -243,7 +243,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = event_loop.run(run(args))
+    result = loop.run(run(args))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
@@ -167,7 +167,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="calls per round")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    results = event_loop.run(measure(args.n, args.rounds))
+    results = loop.run(measure(args.n, args.rounds))
     base = results[0][1]
     print(f"\nround trips from this process, {args.n} calls x {args.rounds} rounds, "
           f"median CPU µs per call ({os.cpu_count()} cores)")

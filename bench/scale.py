@@ -45,6 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import loop  # noqa: E402  (the loop serve and worker run on)
 from bench.faults import (  # noqa: E402
     ANSWER,
     FULL,
@@ -56,7 +57,6 @@ from bench.faults import (  # noqa: E402
     deployed,
     settle,
 )
-from bot.infra import event_loop  # noqa: E402  (the loop serve and worker run on)
 from tests.harness.fleet import Fleet, Stack  # noqa: E402
 
 
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--customers, --questions, --serves and --workers must be at least 1")
     load = Load(customers=args.customers, questions=args.questions, contacts=args.contacts,
                 staff_messages=args.contacts // 2, spacing=args.spacing)
-    layouts = event_loop.run(run(load, [(1, 1), (args.serves, args.workers)], args.seed))
+    layouts = loop.run(run(load, [(1, 1), (args.serves, args.workers)], args.seed))
     print(f"{load.customers} kf customers x {load.questions} questions ~{load.spacing:g} s "
           f"apart, {load.contacts} new contacts, {load.staff_messages} staff 帮助; "
           "goal: 0 lost, 0 twice, 0 out of order, settled")

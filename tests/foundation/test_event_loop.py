@@ -41,3 +41,19 @@ def test_run_returns_the_result_and_raises_the_error() -> None:
 
     with pytest.raises(ValueError, match="boom"):
         event_loop.run(fails())
+
+
+def test_the_benches_run_on_the_loop_their_services_read(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """A bench's own process (its in-process service, load and baselines) follows
+    WECOM_BOT_EVENT_LOOP as the services it starts do, and refuses what they refuse."""
+    from bench import loop
+
+    monkeypatch.delenv("WECOM_BOT_EVENT_LOOP", raising=False)
+    assert loop.run(_which()) == "uvloop"
+    monkeypatch.setenv("WECOM_BOT_EVENT_LOOP", "asyncio")
+    assert loop.run(_which()) == "asyncio"
+    assert loop.factory() is None
+    monkeypatch.setenv("WECOM_BOT_EVENT_LOOP", "tokio")
+    with pytest.raises(ConfigError, match="event_loop"):
+        loop.choice()
