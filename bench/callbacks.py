@@ -293,7 +293,8 @@ def main() -> None:
         return
 
     port = free_port()
-    bare = subprocess.Popen([sys.executable, "-c", BARE, str(port)])
+    # From the checkout, wherever the bench was started: the script imports bench.loop.
+    bare = subprocess.Popen([sys.executable, "-c", BARE, str(port)], cwd=ROOT)
     try:
         wait_ready(f"http://127.0.0.1:{port}/", bare)
         url = f"http://127.0.0.1:{port}/wecom/callback/main"

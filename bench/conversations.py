@@ -401,8 +401,8 @@ def main() -> None:
             rows = [loop.run(run_echo(args.customers, args.messages))]
             for mode in args.modes.split(","):
                 rows.append(loop.run(run_mode(mode, args.customers, args.messages,
-                                                    args.workers, redis_url, own is not None,
-                                                    args.stages)))
+                                              args.workers, redis_url, own is not None,
+                                              args.stages)))
             report(rows, args.customers, args.messages, args.statements, args.stages)
     finally:
         if own is not None:

@@ -606,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown fault(s): {', '.join(unknown)}")
     # Waiting past the goal tells by how much a row missed it.
     rows = loop.run(run(faults, load, args.seed, settle_limit=SETTLE_GOAL * 2,
-                              verbose=True))
+                        verbose=True))
     print(f"\n{load.customers} kf customers x {load.questions} questions ~{load.spacing:.0f} s "
           f"apart, {load.contacts} new contacts, {load.staff_messages} staff messages, "
           f"{load.orders} milestones (orders: every notice once); fault "
