@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -140,11 +141,12 @@ async def keep_passive_reply(row_id: int, record: dict[str, object]) -> None:
     await InboxEvent.filter(id=row_id).update(passive_reply=record)
 
 
-# Settled rows go in batches of this many, and one run deletes at most this many batches:
-# a short statement never holds the callbacks' inserts up for long (SQLite has one writer),
-# and a run keeps up with far more than WeCom's 10,000 calls a minute could bring.
+# Settled rows go in batches of this many (a short statement never holds the callbacks'
+# inserts up for long: SQLite has one writer), batch after batch for up to PRUNE_SECONDS a
+# run, well inside a job's timeout. At 40-50 ms a batch on PostgreSQL here, a run deletes
+# about a million rows: more than any traffic one deploy takes in a minute.
 PRUNE_BATCH = 5_000
-PRUNE_BATCHES_PER_RUN = 20
+PRUNE_SECONDS = 10.0
 
 
 async def prune_settled(keep_days: float) -> int:
@@ -161,7 +163,8 @@ async def prune_settled(keep_days: float) -> int:
     if not newest:
         return 0
     deleted = 0
-    for _ in range(PRUNE_BATCHES_PER_RUN):
+    until = time.monotonic() + PRUNE_SECONDS
+    while True:
         ids = await (InboxEvent.filter(received_at__lt=before, id__lt=newest[0],
                                        status__in=[InboxStatus.DONE, InboxStatus.FAILED])
                      # By arrival: a range of its index, which ends at once when nothing
@@ -171,7 +174,7 @@ async def prune_settled(keep_days: float) -> int:
         if not ids:
             break
         deleted += await InboxEvent.filter(id__in=ids).delete()
-        if len(ids) < PRUNE_BATCH:
+        if len(ids) < PRUNE_BATCH or time.monotonic() >= until:
             break
     return deleted
 

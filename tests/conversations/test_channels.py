@@ -177,10 +177,12 @@ async def test_archive_escalate_rule_raises_an_escalation_without_reply(
         await load_sample_rules(w)
         source = MemoryArchiveSource()
         w.services.ports.archive = source
+        now_ms = int(w.services.ports.clock.now().timestamp() * 1000)
         source.add({"msgid": "a1", "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",
-                    "msgtime": 1, "msgtype": "text", "text": {"content": "安装师傅迟到了"}})
+                    "msgtime": now_ms - 2000, "msgtype": "text",
+                    "text": {"content": "安装师傅迟到了"}})
         source.add({"msgid": "a2", "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",
-                    "msgtime": 2, "msgtype": "text", "text": {"content": "我要投诉！"}})
+                    "msgtime": now_ms - 1000, "msgtype": "text", "text": {"content": "我要投诉！"}})
         assert await poll(w.services) == 2
         assert await poll(w.services) == 0  # seq saved: nothing twice
 
@@ -192,6 +194,35 @@ async def test_archive_escalate_rule_raises_an_escalation_without_reply(
         await w.settle()
         assert w.app_inbox("liuyang")[-1]["msgtype"] == "template_card"
         assert w.sandbox.inbox("wrG1") == [] and w.sandbox.inbox("wmGroupCust1") == []
+
+
+async def test_archive_records_older_than_the_inbox_remembers_are_not_acted_on(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """The archive's seq lives in the store: lost, the pull starts again from 0. A record
+    sent before the inbox's keys reach back (inbox_keep_days) could have been handled
+    already, so it is skipped; a recent one, or one without a readable msgtime, is not."""
+    settings = mode_settings(inbox_keep_days=7, conversations={"supervisors": {"*": "liuyang"}})
+    async with world(settings) as w:
+        await load_sample_rules(w)
+        source = MemoryArchiveSource()
+        w.services.ports.archive = source
+        now_ms = int(w.services.ports.clock.now().timestamp() * 1000)
+        day = 86_400_000
+
+        def rec(msgid: str, msgtime: object) -> dict[str, Any]:
+            return {"msgid": msgid, "action": "send", "from": "wmGroupCust1",
+                    "roomid": "wrG1", "msgtime": msgtime, "msgtype": "text",
+                    "text": {"content": "我要投诉！"}}
+
+        source.add(rec("old", now_ms - 7 * day - 2 * 3_600_000))
+        source.add(rec("edge", now_ms - 7 * day + 2 * 3_600_000))
+        source.add(rec("fresh", now_ms))
+        source.add(rec("unreadable", "yesterday"))
+        assert await poll(w.services) == 3
+        stored = await InboxEvent.filter(fmt="archive").values_list("dedupe_key", flat=True)
+        assert sorted(stored) == ["archive:edge", "archive:fresh", "archive:unreadable"]
+        await w.settle()
 
 
 async def test_a_new_groups_owner_is_told_which_welcome_template_to_pick(

@@ -214,8 +214,9 @@ async def test_settled_rows_past_the_keep_days_are_pruned_in_batches(
         await InboxEvent.filter(dedupe_key="recent-done").update(received_at=recent)
 
         monkeypatch.setattr(inbox, "PRUNE_BATCH", 3)
-        monkeypatch.setattr(inbox, "PRUNE_BATCHES_PER_RUN", 2)
-        assert await JOBS["inbox_prune"](services) == 6  # two batches of three, oldest first
+        monkeypatch.setattr(inbox, "PRUNE_SECONDS", 0.0)  # one batch a run
+        assert await JOBS["inbox_prune"](services) == 3  # oldest first
+        assert await JOBS["inbox_prune"](services) == 3
         left = set(await InboxEvent.all().values_list("dedupe_key", flat=True))
         assert left == {"old-done:6", "old-failed", "old-pending", "recent-done",
                         "newest-old-done"}
@@ -224,5 +225,14 @@ async def test_settled_rows_past_the_keep_days_are_pruned_in_batches(
         left = set(await InboxEvent.all().values_list("dedupe_key", flat=True))
         assert left == {"old-pending", "recent-done", "newest-old-done"}
         assert (await InboxEvent.get(dedupe_key="old-pending")).status == "pending"
+        # Batch after batch within a run's time; the newest row is now a later one.
+        monkeypatch.setattr(inbox, "PRUNE_SECONDS", 10.0)
+        more = [await writer.store(ev(f"more:{i}")) for i in range(7)]
+        for row_id in more:
+            await writer.mark_done(row_id)
+        await InboxEvent.filter(dedupe_key__startswith="more:").update(received_at=long_ago)
+        assert await JOBS["inbox_prune"](services) == 7  # more:0-5 and newest-old-done
+        left = set(await InboxEvent.all().values_list("dedupe_key", flat=True))
+        assert left == {"old-pending", "recent-done", "more:6"}
         # Past the keep days a key is forgotten: the same key stores a new row.
         assert await writer.store(ev("old-done:0")) is not None

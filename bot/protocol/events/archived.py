@@ -33,7 +33,16 @@ class ArchivedMessage(Event):
         text = rec.get("text")
         return cls(raw=dict(rec), msgid=str(rec.get("msgid") or ""),
                    action=str(rec.get("action") or "send"), sender=str(rec.get("from") or ""),
-                   roomid=str(rec.get("roomid") or ""), msgtime=int(rec.get("msgtime") or 0),
+                   roomid=str(rec.get("roomid") or ""), msgtime=_ms(rec.get("msgtime")),
                    msgtype=str(rec.get("msgtype") or ""),
                    content=str(text.get("content") or "") if isinstance(text, Mapping) else "",
                    tolist=tuple(str(t) for t in rec.get("tolist") or ()))
+
+
+def _ms(value: Any) -> int:
+    """msgtime (ms since the epoch); 0 for what does not read as one (a record is data
+    from outside: a bad field must not fail its handling)."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
