@@ -404,10 +404,13 @@ async def _outages(read: Callable[[], Awaitable[Summary]]) -> Check:
 
 
 def _where(url: str) -> str:
-    """The URL without credentials: scheme, host, port and path only."""
+    """The URL without credentials: scheme, host, port and path only, and the socket
+    directory of a PostgreSQL reached through its Unix socket (``?host=/run/...``)."""
     scheme, _, rest = url.partition("://")
-    rest = rest.rpartition("@")[2]
-    return f"{scheme}://{rest.split('?', 1)[0]}"
+    place, _, query = rest.rpartition("@")[2].partition("?")
+    hosts = [v for k, _, v in (p.partition("=") for p in query.split("&"))
+             if k == "host" and v.startswith("/")]
+    return f"{scheme}://{place}" + (f"（{hosts[0]}）" if hosts else "")
 
 
 # -- generic errors -------------------------------------------------------------------------------

@@ -222,3 +222,18 @@ async def test_outages_are_summed_up_and_a_reconciliation_left_waiting_warns(
     assert "wecom-bot worker" in stale.fix
     unreadable = await check(None)
     assert unreadable.status == "skip" and "ConnectionRefusedError" in unreadable.message
+
+
+async def test_a_database_on_its_unix_socket_is_named_by_its_directory(
+        config: WeComConfig, server: TestServer) -> None:
+    from bot.infra.store import MemoryStore
+
+    settings = settings_for(
+        config, database_url="postgres://bot:dbpass@/bot?host=/run/postgresql&sslmode=disable")
+    client = make_client(config, MemoryStore(), server)
+    try:
+        report = await diagnose(settings, client, main_app="main", database=down, redis=None)
+    finally:
+        await client.close()
+    message = by_id(report)["database"].message
+    assert message.startswith("postgres:///bot（/run/postgresql）") and "dbpass" not in message
