@@ -33,7 +33,7 @@ from bot.models.customers import (
     MediaAsset,
     TagEvent,
 )
-from bot.models.inbox import InboxEvent, InboxStatus
+from bot.models.inbox import ArchiveCursor, InboxEvent, InboxStatus
 from bot.models.orders import (
     ApiKey,
     Appointment,
@@ -58,6 +58,7 @@ __all__ = [
     "ApiToken",
     "Appointment",
     "AppointmentStatus",
+    "ArchiveCursor",
     "ChannelCode",
     "ConsoleSession",
     "ContactEvent",

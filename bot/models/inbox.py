@@ -41,3 +41,17 @@ class InboxEvent(Model):
     class Meta:
         table = "inbox_event"
         indexes = (("status", "received_at"), ("thread", "status"))
+
+
+class ArchiveCursor(Model):
+    """The chat archive's next seq (GetChatData), saved after each stored batch.
+
+    In the database like the kf accounts' cursors, so that losing the store (Redis, or an
+    embedded process's memory) does not start the archive again from 0."""
+
+    source = fields.CharField(max_length=32, primary_key=True)
+    seq = fields.BigIntField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "archive_cursor"

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.infra.clock import SettableClock
 from bot.models import (
+    ArchiveCursor,
     ContactEvent,
     Escalation,
     InboxEvent,
@@ -15,7 +16,7 @@ from bot.models import (
     OutboxStatus,
     WelcomeOutcome,
 )
-from bot.pipeline.pullers.archive_sync import MemoryArchiveSource, poll
+from bot.pipeline.pullers.archive_sync import SEQ_KEY, MemoryArchiveSource, poll
 from bot.settings import Settings
 from tests.harness.admin import bearer
 from tests.harness.waiting import wait_for
@@ -209,20 +210,44 @@ async def test_archive_records_older_than_the_inbox_remembers_are_not_acted_on(
         w.services.ports.archive = source
         now_ms = int(w.services.ports.clock.now().timestamp() * 1000)
         day = 86_400_000
-
-        def rec(msgid: str, msgtime: object) -> dict[str, Any]:
-            return {"msgid": msgid, "action": "send", "from": "wmGroupCust1",
-                    "roomid": "wrG1", "msgtime": msgtime, "msgtype": "text",
-                    "text": {"content": "我要投诉！"}}
-
-        source.add(rec("old", now_ms - 7 * day - 2 * 3_600_000))
-        source.add(rec("edge", now_ms - 7 * day + 2 * 3_600_000))
-        source.add(rec("fresh", now_ms))
-        source.add(rec("unreadable", "yesterday"))
+        source.add(_archived("old", now_ms - 7 * day - 2 * 3_600_000, "我要投诉！"))
+        source.add(_archived("edge", now_ms - 7 * day + 2 * 3_600_000, "我要投诉！"))
+        source.add(_archived("fresh", now_ms, "我要投诉！"))
+        source.add(_archived("unreadable", "yesterday", "我要投诉！"))
         assert await poll(w.services) == 3
         stored = await InboxEvent.filter(fmt="archive").values_list("dedupe_key", flat=True)
         assert sorted(stored) == ["archive:edge", "archive:fresh", "archive:unreadable"]
         await w.settle()
+
+
+async def test_the_archive_seq_is_kept_in_the_database(
+    mode_settings: Callable[..., Settings],
+) -> None:
+    """Saved with each batch in the database, not in the store: a store that lost everything
+    (Redis flushed, an embedded process restarted) does not pull the archive again from 0.
+    Where a release that kept it in the store stopped, an upgrade goes on."""
+    async with world(mode_settings()) as w:
+        source = MemoryArchiveSource()
+        w.services.ports.archive = source
+        now_ms = int(w.services.ports.clock.now().timestamp() * 1000)
+        for i in range(3):
+            source.add(_archived(f"s{i}", now_ms, "你好"))
+        await w.services.store.set(SEQ_KEY, "1")  # where the older release stopped
+        assert await poll(w.services) == 2  # s1 and s2
+        assert (await ArchiveCursor.get(source="archive")).seq == 3
+        await w.services.store.set(SEQ_KEY, "0")  # the store's value no longer counts
+        source.add(_archived("s3", now_ms, "你好"))
+        assert await poll(w.services) == 1
+        assert (await ArchiveCursor.get(source="archive")).seq == 4
+        stored = await InboxEvent.filter(fmt="archive").values_list("dedupe_key", flat=True)
+        assert sorted(stored) == ["archive:s1", "archive:s2", "archive:s3"]
+        await w.settle()
+
+
+def _archived(msgid: str, msgtime: object, text: str) -> dict[str, Any]:
+    """A decrypted archive record: a customer's text in the group wrG1."""
+    return {"msgid": msgid, "action": "send", "from": "wmGroupCust1", "roomid": "wrG1",
+            "msgtime": msgtime, "msgtype": "text", "text": {"content": text}}
 
 
 async def test_a_new_groups_owner_is_told_which_welcome_template_to_pick(

@@ -4,7 +4,8 @@ Reading customer-group messages needs Tencent's native SDK (protocol.md §6.4), 
 service does not ship; what it ships is the seam, the ``ArchiveSource`` port (``fetch(seq,
 limit)`` returning decrypted records and the next seq). A periodic job pulls from it into the
 durable inbox (deduplicated by msgid); the records go through the dispatcher as
-``ArchivedMessage`` events.
+``ArchivedMessage`` events. The next seq is saved in the database after each stored batch
+(``ArchiveCursor``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import json
 from typing import Any
 
 from bot.infra.logs import get_logger
+from bot.models import ArchiveCursor
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.processing import enqueue_inbox
 from bot.protocol.events.archived import ArchivedMessage
 from bot.runtime import Services
 
+SOURCE = "archive"  # the cursor's row
+# Where releases before the cursor's row kept the seq (in the store): read once, when the
+# row does not exist yet, so an upgrade goes on from there rather than from 0.
 SEQ_KEY = "archive:seq"
 # WeCom's clock and ours may differ a little: a record this close to the limit still counts.
 CLOCK_SLACK = 3600.0
@@ -46,14 +51,15 @@ async def poll(services: Services, limit: int = 1000) -> int:
         return 0
     stored = skipped = 0
     # A record sent before the inbox's keys reach back (``inbox_keep_days``) cannot be told
-    # from one handled already: the seq lives in the store, so losing it starts again from
-    # 0, and how far back WeCom hands records out is not confirmed (protocol.md §6.4). Such
-    # a record is not acted on, as a kf account's backlog is not on its first pull.
+    # from one handled already: a first pull starts from seq 0, and how far back WeCom hands
+    # records out is not confirmed (protocol.md §6.4). Such a record is not acted on, as a
+    # kf account's backlog is not on its first pull.
     keep = services.settings.inbox_keep_days * 86400 - CLOCK_SLACK
     oldest_ms = (services.ports.clock.now().timestamp() - keep) * 1000
     async with services.store.lock("archive:poll", wait=0):
+        saved = await ArchiveCursor.get_or_none(source=SOURCE)
+        seq = saved.seq if saved is not None else int(await services.store.get(SEQ_KEY) or 0)
         while True:
-            seq = int(await services.store.get(SEQ_KEY) or 0)
             records, next_seq = await source.fetch(seq, limit)
             for rec in records:
                 if not rec.get("msgid"):
@@ -68,7 +74,10 @@ async def poll(services: Services, limit: int = 1000) -> int:
                 if row is not None:
                     await enqueue_inbox(services, row, time_boxed=False)
                     stored += 1
-            await services.store.set(SEQ_KEY, str(next_seq))
+            if next_seq != seq:
+                await ArchiveCursor.update_or_create(defaults={"seq": next_seq},
+                                                     source=SOURCE)
+                seq = next_seq
             if len(records) < limit:
                 break
     if skipped:
