@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -77,9 +78,11 @@ class KfEndpoints:
             raise SandboxError(E.INVALID_PARAM, "limit must be 1..1000")
         after = self._decode_cursor(body.get("cursor") or "")
         oldest = self.corp.now() - self.corp.limits.kf_history
-        pending = [
-            m for m in self.kf.messages[open_kfid] if m["_seq"] > after and m["_at"] >= oldest
-        ]
+        # An account's messages are appended in seq order: only those past the cursor are
+        # looked at (a scan of the whole history on every pull made a long run quadratic).
+        history = self.kf.messages[open_kfid]
+        start = bisect.bisect_right(history, after, key=lambda m: m["_seq"])
+        pending = [m for m in history[start:] if m["_at"] >= oldest]
         page = pending[:limit]
         last = page[-1]["_seq"] if page else after
         return {
