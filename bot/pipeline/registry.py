@@ -17,6 +17,8 @@ from bot.pipeline.pullers import archive_sync, kf_sync
 from bot.pipeline.runners import JobFunc
 from bot.runtime import Services
 
+log = get_logger("bot.pipeline.registry")
+
 
 async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
                       token: str | None) -> None:
@@ -28,13 +30,10 @@ async def kf_callback(services: Services, inbox_id: int, open_kfid: str,
         await services.inbox.mark_done(inbox_id)
 
 
-log = get_logger("bot.pipeline.registry")
-
-
 async def inbox_prune(services: Services) -> int:
-    """Every minute: the settled callbacks past ``inbox_keep_days`` deleted, a few batches
-    at a time (the inbox would otherwise grow without end, its unique index with it, and
-    keep every customer's words for ever)."""
+    """Every minute: the settled callbacks past ``inbox_keep_days`` deleted, batch after
+    batch (``inbox.prune_settled``); the inbox would otherwise grow without end, its unique
+    index with it, and keep every customer's words for ever."""
     deleted = await inbox.prune_settled(services.settings.inbox_keep_days)
     if deleted:
         log.info("inbox.pruned", rows=deleted)
