@@ -353,6 +353,18 @@ def report(rows: list[dict[str, Any]], customers: int, messages: int,
           + "; ".join(r["mode"] + " " + ", ".join(
               f"{g} {c / r['messages'] * 1000:.2f}" + (f" ({r['seen'][g]})" if g != "bench" else "")
               for g, c in r["cpu"].items()) for r in rows))
+    # What the throughput is worth: WeCom sends a corp's kf replies at most this fast, and
+    # each message here gets one. The CPU counted includes the simulated WeCom and
+    # customers, so this is an upper bound on what the service needs at that rate.
+    from sandbox.corp import Limits
+
+    per_minute = Limits().api_per_minute
+    ceiling = per_minute / 60
+    print(f"at WeCom's ceiling ({per_minute:,} kf/send_msg a minute, "
+          f"{ceiling:.0f} replies/s): "
+          + "; ".join(f"{r['mode']} {ceiling * _per_message(r)[0] / 1000:.2f} cores "
+                      f"({r['rate'] / ceiling:.1f}x the ceiling's rate measured)"
+                      for r in rows if r is not echo))
     if with_stages:
         for r in rows:
             if r["stages"]:

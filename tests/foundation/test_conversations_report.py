@@ -1,0 +1,39 @@
+"""bench/conversations.py's report: the ratios to the echo bot, and what a mode's CPU per
+message comes to at WeCom's ceiling on kf replies."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from bench import conversations
+
+
+def _row(mode: str, rate: float, cpu_seconds: dict[str, float], messages: int = 1000
+         ) -> dict[str, Any]:
+    return {"mode": mode, "rate": rate, "p50": 0.05, "p99": 0.2, "twice": 0, "missing": 0,
+            "late": 0, "outbox_failed": 0, "messages": messages, "cpu": cpu_seconds,
+            "seen": {g: 1 for g in cpu_seconds}, "counts": Counter({"sql insert": 700}),
+            "stages": []}
+
+
+def test_the_ceiling_line_prices_each_mode_at_wecoms_rate(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [_row("echo", 1500.0, {"bench": 0.6}),
+            # 2.0 ms a message over every process; 3.0 ms.
+            _row("embedded", 400.0, {"bench": 2.0}),
+            _row("production", 600.0, {"bench": 1.0, "workers": 1.4, "postgres": 0.6})]
+    conversations.report(rows, customers=50, messages=20, statements=False)
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("at WeCom's ceiling"))
+    # 10,000 replies a minute is 166.7/s: 166.7 x 2.0 ms = 0.33 of a core, x 3.0 ms = 0.50.
+    assert "10,000 kf/send_msg a minute, 167 replies/s" in line
+    assert "embedded 0.33 cores (2.4x the ceiling's rate measured)" in line
+    assert "production 0.50 cores (3.6x the ceiling's rate measured)" in line
+    assert "echo" not in line.split(":", 1)[1]
+    table = {x.split()[0]: x.split() for x in out.splitlines()
+             if x.startswith(("embedded ", "production "))}
+    assert table["embedded"][2] == "0.27"  # 400 / 1500
+    assert table["production"][10] == "5.00"  # 3.0 ms against the echo bot's 0.6
