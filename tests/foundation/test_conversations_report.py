@@ -3,10 +3,16 @@ message comes to at WeCom's ceiling on kf replies."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from typing import Any
 
 import pytest
+
+from tests.harness.fleet import ROOT
+
+if str(ROOT) not in sys.path:  # bench/ is scripts, not an installed package
+    sys.path.insert(0, str(ROOT))
 
 from bench import conversations
 
