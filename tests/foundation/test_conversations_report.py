@@ -43,3 +43,19 @@ def test_the_ceiling_line_prices_each_mode_at_wecoms_rate(
              if x.startswith(("embedded ", "production "))}
     assert table["embedded"][2] == "0.27"  # 400 / 1500
     assert table["production"][10] == "5.00"  # 3.0 ms against the echo bot's 0.6
+
+
+def test_a_mode_is_judged_against_the_echo_runs_beside_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    before, after = _row("echo", 1600.0, {"bench": 0.6}), _row("echo", 1200.0, {"bench": 1.0})
+    mode = _row("production", 700.0, {"bench": 1.6})
+    mode["baseline"] = conversations.baseline(before, after)
+    conversations.report([before, mode, after], customers=50, messages=20, statements=False)
+    line = next(x for x in capsys.readouterr().out.splitlines()
+                if x.startswith("production "))
+    cols = line.split()
+    # 700 against the mean of 1,600 and 1,200: 0.50x (0.44x against the first run alone),
+    # and the target met; 1.6 ms against a mean 0.8 ms.
+    assert cols[2] == "0.50"
+    assert cols[10] == "2.00"
+    assert cols[-1] == "yes"
