@@ -223,7 +223,7 @@ async def receive(request: web.Request) -> web.Response:
 async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> None:
     try:
         if isinstance(event, KfMsgOrEvent) and event.open_kf_id:
-            if await kf_sync.puller_at_work(services, event.open_kf_id, event.token):
+            if await _at_work(services, event.open_kf_id, event.token):
                 # The puller at work pulls for it: done, like a job finding the lock taken.
                 try:
                     await services.inbox.mark_done(row_id)
@@ -233,7 +233,8 @@ async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> Non
                     # rather than the sweep minutes later.
                     log.warning("callback.mark_failed", error=type(exc).__name__,
                                 inbox_id=row_id)
-            # Only "pull me": the job gets what it needs and need not read the row.
+            # Only "pull me": the job gets what it needs and need not read the row. Also
+            # when the mark could not be set: the job sets it, rather than the sweep later.
             await services.queue.enqueue("kf_callback", row_id, event.open_kf_id, event.token,
                                          job_id=f"inbox:{row_id}")
         else:
@@ -241,6 +242,16 @@ async def _enqueue(services: Services, row_id: int, event: Any, key: str) -> Non
     except Exception as exc:
         log.warning("callback.enqueue_failed", error=type(exc).__name__, inbox_id=row_id,
                     dedupe_key=key)
+
+
+async def _at_work(services: Services, open_kfid: str, token: str | None) -> bool:
+    """Whether the account's puller is at work (the mark set); False when the mark could
+    not be set, so that a job pulls."""
+    try:
+        return await kf_sync.puller_at_work(services, open_kfid, token)
+    except Exception as exc:
+        log.warning("callback.mark_unavailable", error=type(exc).__name__)
+        return False
 
 
 async def _earlier(key: str) -> inbox.EarlierDelivery | None:

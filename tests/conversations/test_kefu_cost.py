@@ -409,3 +409,26 @@ async def test_a_mark_left_to_a_puller_that_died_is_pulled_a_locks_ttl_later(
         await w.sandbox.customer_says(KF, "wmLeft", QUESTION)
         texts = await w.wait_kf(1, euid="wmLeft", timeout=8)
         assert ANSWER in texts[0]
+
+
+async def test_a_mark_that_cannot_be_set_leaves_the_pull_to_a_job(
+    mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The store refusing the mark (Redis out for a moment) neither fails the callback nor
+    leaves it to the sweep: its row is stored and acknowledged, and a job pulls."""
+    from bot.pipeline.pullers import kf_sync
+
+    async def refused(*_: Any) -> bool:
+        raise ConnectionError("store unavailable")
+
+    async with world(mode_settings()) as w:
+        await _sample(w)
+        jobs = _enqueued(w)
+        monkeypatch.setattr(kf_sync, "puller_at_work", refused)
+        await w.sandbox.customer_says(KF, "wmNoMark", QUESTION)
+        assert ANSWER in (await w.wait_kf(1, euid="wmNoMark"))[0]
+        await w.settle()
+        assert jobs.count("kf_callback") == 1, jobs
+        assert len(w.kf_texts("wmNoMark")) == 1
+        callbacks = await InboxEvent.filter(event_type="kf_msg_or_event")
+        assert len(callbacks) == 1 and callbacks[0].status == InboxStatus.DONE
