@@ -9,8 +9,8 @@ same generator hits a bare aiohttp handler that only returns 200 (on the event l
 runs on, ``bot.infra.event_loop``) before the first mode and after each: a mode's ratios are to
 the mean of the bare handler's bursts just before and just after it, since the host's speed
 drifts over a run. Afterwards it checks the inbox: every acknowledged callback stored exactly
-once. Production mode needs PostgreSQL
-(it makes a database of its own) and Redis on this machine.
+once. Production mode needs PostgreSQL (it makes a database of its own) and Redis on this
+machine.
 """
 
 from __future__ import annotations

@@ -414,11 +414,14 @@ async def test_a_mark_left_to_a_puller_that_died_is_pulled_a_locks_ttl_later(
 async def test_a_mark_that_cannot_be_set_leaves_the_pull_to_a_job(
     mode_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The store refusing the mark (Redis out for a moment) neither fails the callback nor
-    leaves it to the sweep: its row is stored and acknowledged, and a job pulls."""
+    """The store refusing the mark (one command failing) does not leave the callback to the
+    sweep: a job pulls at once, its row settled."""
     from bot.pipeline.pullers import kf_sync
 
-    async def refused(*_: Any) -> bool:
+    asked: list[str] = []
+
+    async def refused(_: Any, open_kfid: str, *__: Any) -> bool:
+        asked.append(open_kfid)
         raise ConnectionError("store unavailable")
 
     async with world(mode_settings()) as w:
@@ -428,6 +431,7 @@ async def test_a_mark_that_cannot_be_set_leaves_the_pull_to_a_job(
         await w.sandbox.customer_says(KF, "wmNoMark", QUESTION)
         assert ANSWER in (await w.wait_kf(1, euid="wmNoMark"))[0]
         await w.settle()
+        assert asked == [KF]  # the mark was tried, and refused
         assert jobs.count("kf_callback") == 1, jobs
         assert len(w.kf_texts("wmNoMark")) == 1
         callbacks = await InboxEvent.filter(event_type="kf_msg_or_event")

@@ -36,8 +36,8 @@ def test_the_ceiling_line_prices_each_mode_at_wecoms_rate(
     line = next(x for x in out.splitlines() if x.startswith("at WeCom's ceiling"))
     # 10,000 replies a minute is 166.7/s: 166.7 x 2.0 ms = 0.33 of a core, x 3.0 ms = 0.50.
     assert "10,000 kf/send_msg a minute, 167 replies/s" in line
-    assert "embedded 0.33 cores (2.4x the ceiling's rate measured)" in line
-    assert "production 0.50 cores (3.6x the ceiling's rate measured)" in line
+    assert "embedded 0.33 cores (the run went 2.4x that rate)" in line
+    assert "production 0.50 cores (the run went 3.6x that rate)" in line
     assert "echo" not in line.split(":", 1)[1]
     table = {x.split()[0]: x.split() for x in out.splitlines()
              if x.startswith(("embedded ", "production "))}
@@ -59,3 +59,33 @@ def test_a_mode_is_judged_against_the_echo_runs_beside_it(
     assert cols[2] == "0.50"
     assert cols[10] == "2.00"
     assert cols[-1] == "yes"
+
+
+def test_each_mode_is_paired_with_the_echo_runs_before_and_after_it() -> None:
+    rates = iter([1000.0, 1200.0, 1400.0])
+    order: list[str] = []
+
+    def echo() -> dict[str, Any]:
+        order.append("echo")
+        return _row("echo", next(rates), {"bench": 0.6})
+
+    def mode(name: str) -> dict[str, Any]:
+        order.append(name)
+        return _row(name, 500.0, {"bench": 2.0})
+
+    rows = conversations.run_round(echo, mode, ["embedded", "production"])
+    assert order == ["echo", "embedded", "echo", "production", "echo"]
+    assert [r["mode"] for r in rows] == order
+    assert rows[1]["baseline"]["rate"] == 1100.0  # the runs before and after embedded
+    assert rows[3]["baseline"]["rate"] == 1300.0
+
+
+def test_an_echo_run_that_missed_a_reply_is_no_baseline(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    good, bad = _row("echo", 1500.0, {"bench": 0.6}), _row("echo", 1400.0, {"bench": 0.6})
+    bad["missing"] = 3
+    conversations.report([good, bad], customers=50, messages=20, statements=False)
+    echoes = [x.split() for x in capsys.readouterr().out.splitlines()
+              if x.startswith("echo ")]
+    assert [e[-1] for e in echoes] == ["yes", "NO"]
+    assert echoes[1][2] == "-"  # no ratio of a baseline to another
