@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import secrets
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loop  # noqa: E402  (the loop serve and worker run on)
+from bench.bracket import bracketed  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Its own database: the test suite resets `test` as it runs (BENCH_PG_DB, BENCH_REDIS_URL
@@ -310,23 +312,20 @@ def main() -> None:
         return burst
 
     switches = {"both": (True, False), "on": (True,), "off": (False,)}[args.metrics]
-    runs = [(m, metrics) for m in args.modes.split(",") if m for metrics in switches]
+    runs = [functools.partial(bench_mode, m, args, metrics)
+            for m in args.modes.split(",") if m for metrics in switches]
     try:
         wait_ready(f"http://127.0.0.1:{port}/", bare)
         run_load(bare_url, 300, 1, args.concurrency)
-        bares = [bare_burst()]
         baseline_paced = run_load(bare_url, args.rate_requests, 1, args.concurrency, rate=500)
-        results = []
-        for mode, metrics in runs:
-            result = bench_mode(mode, args, metrics)
-            # The host's speed drifts over a run: each mode is judged against the bare
-            # handler measured just before and just after it, averaged.
-            bares.append(bare_burst())
-            result["baseline"] = bracket(bares[-2], bares[-1])
-            result["ratio"] = result["burst"]["per_second"] / result["baseline"]["per_second"]
-            results.append(result)
+        bares, paired = bracketed(bare_burst, runs)
     finally:
         stop(bare)
+    results = []
+    for result, before, after in paired:
+        result["baseline"] = bracket(before, after)
+        result["ratio"] = result["burst"]["per_second"] / result["baseline"]["per_second"]
+        results.append(result)
     baseline = bracket(*bares)
     print(f"\ncallback ingestion, {args.requests} callbacks, concurrency {args.concurrency}, "
           f"loopback, {os.cpu_count()} cores, every process on {loop.choice()}")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import shutil
 import socket
@@ -50,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loop, probe, stages  # noqa: E402  (loop: the one serve and worker run on)
+from bench.bracket import bracketed  # noqa: E402
 
 # Overridable, so that several checkouts can bench side by side.
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_conv")
@@ -330,15 +332,21 @@ def _per_message(r: dict[str, Any]) -> tuple[float, float, float]:
     return sum(r["cpu"].values()) / n * 1000, sql / n, redis / n
 
 
+def _kf_sends_per_minute() -> int:
+    """WeCom's calls a minute per corp and API, as the sandbox holds to them."""
+    from sandbox.corp import Limits
+
+    return Limits().api_per_minute
+
+
 def run_round(echo: Callable[[], dict[str, Any]], mode: Callable[[str], dict[str, Any]],
               modes: list[str]) -> list[dict[str, Any]]:
     """The echo bot before the first mode and after each: the host's speed drifts over a
     run, so each mode carries as its ``baseline`` the two echo runs beside it."""
-    rows = [echo()]
-    for name in modes:
-        row = mode(name)
-        after = echo()
-        row["baseline"] = baseline(rows[-1], after)
+    echoes, paired = bracketed(echo, [functools.partial(mode, name) for name in modes])
+    rows = [echoes[0]]
+    for row, before, after in paired:
+        row["baseline"] = baseline(before, after)
         rows += [row, after]
     return rows
 
@@ -383,9 +391,7 @@ def report(rows: list[dict[str, Any]], customers: int, messages: int,
     # each message here gets one. An estimate from this saturated run: the CPU counted
     # includes the simulated WeCom and customers, but at a lower rate pulls and group
     # commits cover fewer messages each, so a message may cost somewhat more.
-    from sandbox.corp import Limits
-
-    per_minute = Limits().api_per_minute
+    per_minute = _kf_sends_per_minute()
     ceiling = per_minute / 60
     print(f"at WeCom's ceiling ({per_minute:,} kf/send_msg a minute, "
           f"{ceiling:.0f} replies/s), estimated from this run's CPU per message: "
@@ -417,11 +423,9 @@ def main() -> None:
     parser.add_argument("--stages", action="store_true",
                         help="time each step of a message's way from question to reply")
     args = parser.parse_args()
-    from sandbox.corp import Limits
-
     # Each run's sandbox is a fresh corp holding WeCom's limit of calls per API and minute:
     # past it the echo bot, which has no retries, would stall on 45009.
-    per_minute = Limits().api_per_minute
+    per_minute = _kf_sends_per_minute()
     if args.customers * args.messages > per_minute:
         parser.error(f"{args.customers} x {args.messages} messages in one run would pass "
                      f"WeCom's {per_minute:,} kf/send_msg calls a minute (the sandbox holds "
